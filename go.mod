@@ -1,0 +1,8 @@
+module github.com/lowlightlog/llog
+
+go 1.25
+
+require (
+	github.com/klauspost/crc32 v1.3.0 // indirect
+	golang.org/x/sys v0.34.0 // indirect
+)
