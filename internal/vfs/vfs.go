@@ -1,0 +1,114 @@
+// Package vfs is the filesystem seam under the llog storage engine.
+//
+// Every file operation the engine performs on a store goes through [FS], so
+// tests can substitute an in-memory filesystem that models what survives a
+// power cut ([MemFS] and its crash clones) or one that injects I/O errors at a
+// chosen operation ([ErrorFS]). [Default] is the operating system.
+//
+// The interface is deliberately small: it holds exactly what the engine uses.
+// Files are written with WriteAt at offsets the caller tracks, so no
+// implementation has to model a file position.
+//
+// This package is internal: it is a test seam, not an API promise.
+package vfs
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+)
+
+// ErrLocked is returned by [FS.Lock] when another holder (in this process or
+// another one) already holds the lock.
+var ErrLocked = errors.New("vfs: locked by another holder")
+
+// File is an open file.
+type File interface {
+	io.ReaderAt
+	io.WriterAt
+	io.Closer
+	// Sync makes the file's data and size durable (fdatasync on Linux). It
+	// does not make the file's directory entry durable: see [FS.SyncDir].
+	Sync() error
+	// Truncate changes the size of the file.
+	Truncate(size int64) error
+	// Size returns the current size of the file in bytes.
+	Size() (int64, error)
+}
+
+// FS is the set of filesystem operations the engine uses.
+type FS interface {
+	// Create creates the named file with mode perm, truncating it if it
+	// exists, and opens it for reading and writing.
+	Create(name string, perm fs.FileMode) (File, error)
+	// Open opens the named file for reading only.
+	Open(name string) (File, error)
+	// OpenRW opens an existing file for reading and writing.
+	OpenRW(name string) (File, error)
+	// Rename renames oldname to newname, replacing newname if it exists.
+	// The change is durable only after SyncDir of the parent directory.
+	Rename(oldname, newname string) error
+	// Remove removes the named file. The change is durable only after
+	// SyncDir of the parent directory.
+	Remove(name string) error
+	// MkdirAll creates a directory and any missing parents with mode perm.
+	MkdirAll(dir string, perm fs.FileMode) error
+	// ReadDir returns the names of the entries in dir, sorted.
+	ReadDir(dir string) ([]string, error)
+	// Stat describes the named file.
+	Stat(name string) (fs.FileInfo, error)
+	// SyncDir makes the directory's entries (creates, renames, removes)
+	// durable.
+	SyncDir(dir string) error
+	// Lock takes an exclusive, non-blocking lock named by the file name,
+	// creating the file if needed. It fails with an error matching
+	// [ErrLocked] when the lock is held elsewhere. Closing the returned
+	// io.Closer releases the lock.
+	Lock(name string) (io.Closer, error)
+}
+
+// ReadFile reads the whole named file from fsys.
+func ReadFile(fsys FS, name string) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	size, err := f.Size()
+	if err != nil {
+		return nil, err
+	}
+	buf := make([]byte, size)
+	n, err := f.ReadAt(buf, 0)
+	if err == io.EOF && int64(n) == size {
+		err = nil
+	}
+	return buf[:n], err
+}
+
+// WriteFileAtomic replaces the named file with data so that after a crash
+// either the old content or the new content is present, never a mix: it
+// writes data to name+".tmp", syncs it, renames it over name and syncs the
+// parent directory dir.
+func WriteFileAtomic(fsys FS, dir, name string, data []byte, perm fs.FileMode) error {
+	tmp := name + ".tmp"
+	f, err := fsys.Create(tmp, perm)
+	if err != nil {
+		return err
+	}
+	if _, err := f.WriteAt(data, 0); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := fsys.Rename(tmp, name); err != nil {
+		return err
+	}
+	return fsys.SyncDir(dir)
+}
