@@ -1,0 +1,40 @@
+package wal
+
+import "github.com/lowlightlog/llog/segment"
+
+// Batch collects entries to commit together. Add frames each entry as it
+// arrives, so Commit only writes. A Batch is reused with Reset and does not
+// allocate once its buffers have grown to the batch size.
+type Batch struct {
+	buf  []byte
+	offs []int // offset of each entry's frame from the start of the batch
+}
+
+// Add appends an entry to the batch. It returns ErrEntryTooLarge, leaving
+// the batch unchanged, for an entry larger than MaxEntrySize.
+func (b *Batch) Add(entry []byte) error {
+	off := len(b.buf)
+	buf, err := segment.AppendFrame(b.buf, KindEntry, entry)
+	if err != nil {
+		return ErrEntryTooLarge
+	}
+	b.buf = buf
+	b.offs = append(b.offs, off)
+	return nil
+}
+
+// Len returns the number of entries in the batch.
+func (b *Batch) Len() int { return len(b.offs) }
+
+// Size returns the encoded size of the entries in bytes.
+func (b *Batch) Size() int { return len(b.buf) }
+
+// EntryOffset returns the offset of entry i's frame from the start of the
+// batch; add CommitInfo.Offset to get its offset in the segment.
+func (b *Batch) EntryOffset(i int) int64 { return int64(b.offs[i]) }
+
+// Reset empties the batch and keeps its buffers.
+func (b *Batch) Reset() {
+	b.buf = b.buf[:0]
+	b.offs = b.offs[:0]
+}

@@ -1,0 +1,71 @@
+// Package wal is llog's append-only log: a directory of segment files
+// holding batches of opaque entries, each batch committed atomically with
+// one fsync.
+//
+// Package llog is the supported API; wal is public so that tools can read a
+// store, but it promises less. It knows segment naming, rotation, batch
+// commit, fsync, directory sync and torn-tail recovery. It does not know what
+// an entry means, how entries are hashed or indexed, or what gets redacted.
+//
+// # Files
+//
+// A log directory holds segment files named by the sequence number of their
+// first entry, zero-padded to 20 digits so that names sort in log order:
+//
+//	00000000000000000001.seg
+//	00000000000000004097.seg
+//
+// Each segment is a [segment] file: a 64-byte header, then frames. The
+// header's First field is the segment's first sequence number (it must match
+// the name) and its Link field is the link value of the last batch committed
+// before the segment was created (for the first segment, the value the
+// caller gave to [Open]). Files ending in ".tmp" are segments being created;
+// [Open] removes them.
+//
+// # Frames and batches
+//
+// A batch is written as one write(2): one frame of kind [KindEntry] per
+// entry, then one frame of kind [KindCommit], then one fdatasync(2):
+//
+//	+-------+-------+-----+-------+--------------------------------------+
+//	| entry | entry | ... | entry | commit: first u64 LE | count u32 LE  |
+//	|       |       |     |       |         link 32 bytes                |
+//	+-------+-------+-----+-------+--------------------------------------+
+//
+// The commit payload is 44 bytes: the sequence number of the batch's first
+// entry, the number of entries, and a 32-byte link value chosen by the
+// caller (llog stores the hash-chain digest of the batch's last record).
+// Entries take consecutive sequence numbers; the entry frames carry no
+// sequence number of their own. Entries before a commit frame that does not
+// follow them are not part of the log: a batch is all or nothing.
+//
+// # Recovery
+//
+// [Open] reads only the newest segment, from its header to its end:
+//
+//   - A frame that does not decode (truncated, zero-filled, bad checksum)
+//     after which no valid frame exists anywhere in the file is a torn tail:
+//     the bytes after the last commit frame were never acknowledged (the
+//     fsync that would have acknowledged them did not return), so Open
+//     truncates the file there, syncs it and reports the cut in [Recovery].
+//     Entries after the last commit frame with no commit at all are cut the
+//     same way.
+//   - A frame that does not decode followed by any valid frame is
+//     corruption: something damaged bytes that were already durable. Open
+//     fails with a [*CorruptionError] naming the segment and offset and
+//     changes nothing. Nothing committed is ever dropped silently.
+//   - A commit frame that does not match the entries before it, an unknown
+//     frame kind, a damaged header or a header whose First does not match
+//     the file name are corruption too.
+//
+// Sealed segments (all but the newest) are never truncated: damage there is
+// found by a full verification (llog's Verify), never repaired silently.
+//
+// # Creating, rotating and removing files
+//
+// A new segment is written as name.tmp, synced, renamed to its name, and
+// then the directory is synced, so a segment name never points at a file
+// without a durable header. Rotation happens before a batch when the active
+// segment has reached the size limit, so a batch never spans two segments.
+// Removing a segment is followed by a directory sync.
+package wal

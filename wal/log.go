@@ -1,0 +1,311 @@
+package wal
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/lowlightlog/llog/internal/vfs"
+	"github.com/lowlightlog/llog/segment"
+)
+
+// Options configure a Log. The zero value is usable.
+type Options struct {
+	// FS is the filesystem; nil means the operating system's.
+	FS vfs.FS
+	// SegmentSize is the size in bytes at which the active segment is
+	// sealed and the next batch starts a new one. Zero means 64 MiB. A batch
+	// is never split, so a segment can exceed this by one batch.
+	SegmentSize int64
+	// First is the sequence number of the first entry of a new log. Zero
+	// means 1. It is ignored when the log already has segments.
+	First uint64
+	// Link is stored in the header of the first segment of a new log. It is
+	// ignored when the log already has segments.
+	Link [32]byte
+	// Perm is the permission of created files. Zero means 0600.
+	Perm uint32
+}
+
+// DefaultSegmentSize is the segment size used when Options.SegmentSize is 0.
+const DefaultSegmentSize = 64 << 20
+
+// Recovery describes what Open did to the newest segment.
+type Recovery struct {
+	// Torn is set when Open truncated a torn tail.
+	Torn *TornError
+	// Removed lists temporary files Open deleted (interrupted segment
+	// creations).
+	Removed []string
+}
+
+// CommitInfo describes where a committed batch went.
+type CommitInfo struct {
+	Segment string        // file name of the segment holding the batch
+	Offset  int64         // offset of the batch's first frame in that segment
+	First   uint64        // sequence number of the batch's first entry
+	Rotated bool          // a new segment was started for this batch
+	Bytes   int           // bytes written, frames and commit frame
+	Sync    time.Duration // time the fdatasync took
+}
+
+// Log is an open log, written by one goroutine at a time. It holds a sticky
+// error: after a failed write, sync or rotation every later Commit returns
+// that error, because the state of the file is no longer known and an fsync
+// must never be retried as if it had succeeded. Reopening the log recovers.
+type Log struct {
+	fs   vfs.FS
+	dir  string
+	opts Options
+
+	f     vfs.File      // active segment
+	segs  []SegmentInfo // all segments, oldest first; the last is active
+	size  int64         // size of the active segment
+	next  uint64        // sequence number of the next entry
+	link  [32]byte      // link of the last committed batch
+	err   error         // sticky failure
+	close bool
+}
+
+// Open opens the log in dir, creating its first segment when dir holds
+// none. It recovers the newest segment as the package documentation
+// describes: a torn tail is truncated (and reported), corruption fails with
+// a *CorruptionError and changes nothing.
+func Open(dir string, opts Options) (*Log, *Recovery, error) {
+	if opts.FS == nil {
+		opts.FS = vfs.Default
+	}
+	if opts.SegmentSize <= 0 {
+		opts.SegmentSize = DefaultSegmentSize
+	}
+	if opts.First == 0 {
+		opts.First = 1
+	}
+	if opts.Perm == 0 {
+		opts.Perm = 0o600
+	}
+	l := &Log{fs: opts.FS, dir: dir, opts: opts}
+	rec := &Recovery{}
+
+	names, err := l.fs.ReadDir(dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("wal: open %s: %w", dir, err)
+	}
+	for _, name := range names {
+		if strings.HasSuffix(name, Ext+tmpExt) {
+			if err := l.fs.Remove(filepath.Join(dir, name)); err != nil {
+				return nil, nil, fmt.Errorf("wal: remove %s: %w", name, err)
+			}
+			rec.Removed = append(rec.Removed, name)
+		}
+	}
+	if len(rec.Removed) > 0 {
+		if err := l.fs.SyncDir(dir); err != nil {
+			return nil, nil, fmt.Errorf("wal: sync dir %s: %w", dir, err)
+		}
+	}
+	if l.segs, err = ListSegments(l.fs, dir); err != nil {
+		return nil, nil, err
+	}
+	if len(l.segs) == 0 {
+		if err := l.create(opts.First, opts.Link); err != nil {
+			return nil, nil, err
+		}
+		return l, rec, nil
+	}
+	if err := l.recover(rec); err != nil {
+		return nil, nil, err
+	}
+	return l, rec, nil
+}
+
+// recover scans the newest segment and truncates a torn tail.
+func (l *Log) recover(rec *Recovery) error {
+	last := &l.segs[len(l.segs)-1]
+	path := filepath.Join(l.dir, last.Name)
+	f, err := l.fs.OpenRW(path)
+	if err != nil {
+		return fmt.Errorf("wal: open segment %s: %w", last.Name, err)
+	}
+	size, err := f.Size()
+	if err != nil {
+		f.Close()
+		return fmt.Errorf("wal: size of %s: %w", last.Name, err)
+	}
+	sr, err := NewSegmentReader(last.Name, f, size)
+	if err != nil {
+		f.Close()
+		return err
+	}
+	for err == nil {
+		_, err = sr.Next()
+	}
+	end, next, link := sr.End()
+	var torn *TornError
+	switch {
+	case err == io.EOF:
+	case errors.As(err, &torn):
+		if err := f.Truncate(end); err != nil {
+			f.Close()
+			return fmt.Errorf("wal: truncate torn tail of %s: %w", last.Name, err)
+		}
+		if err := f.Sync(); err != nil {
+			f.Close()
+			return fmt.Errorf("wal: sync %s after truncation: %w", last.Name, err)
+		}
+		rec.Torn = torn
+		size = end
+	default:
+		f.Close()
+		return err
+	}
+	l.f = f
+	l.size = size
+	last.Size = size
+	l.next = next
+	l.link = link
+	return nil
+}
+
+// create writes a new segment whose first entry will be first: header to a
+// temporary file, sync, rename, directory sync. It becomes the active
+// segment.
+func (l *Log) create(first uint64, link [32]byte) error {
+	name := SegmentName(first)
+	path := filepath.Join(l.dir, name)
+	tmp := path + tmpExt
+	f, err := l.fs.Create(tmp, fs.FileMode(l.opts.Perm))
+	if err != nil {
+		return fmt.Errorf("wal: create segment %s: %w", name, err)
+	}
+	hdr := segment.AppendHeader(nil, segment.Header{First: first, Link: link})
+	if _, err := f.WriteAt(hdr, 0); err != nil {
+		f.Close()
+		return fmt.Errorf("wal: write header of %s: %w", name, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("wal: sync new segment %s: %w", name, err)
+	}
+	if err := l.fs.Rename(tmp, path); err != nil {
+		f.Close()
+		return fmt.Errorf("wal: rename new segment %s: %w", name, err)
+	}
+	if err := l.fs.SyncDir(l.dir); err != nil {
+		f.Close()
+		return fmt.Errorf("wal: sync dir after creating %s: %w", name, err)
+	}
+	if l.f != nil {
+		l.f.Close() // synced at its last commit
+	}
+	l.f = f
+	l.size = segment.HeaderSize
+	l.next = first
+	l.link = link
+	l.segs = append(l.segs, SegmentInfo{Name: name, First: first, Size: segment.HeaderSize})
+	return nil
+}
+
+// NextSeq returns the sequence number the next committed entry will take.
+func (l *Log) NextSeq() uint64 { return l.next }
+
+// Link returns the link value of the last committed batch, or the active
+// segment's header link when no batch has been committed to it.
+func (l *Log) Link() [32]byte { return l.link }
+
+// Err returns the sticky error, or nil.
+func (l *Log) Err() error { return l.err }
+
+// Segments returns a copy of the list of segments, oldest first; the last
+// one is active.
+func (l *Log) Segments() []SegmentInfo { return append([]SegmentInfo(nil), l.segs...) }
+
+// Commit writes the batch's entries and a commit frame carrying link at the
+// end of the active segment and syncs it, starting a new segment first when
+// the active one has reached the size limit. The entries take consecutive
+// sequence numbers from NextSeq. On any error the log is failed for good
+// (see Log). An empty batch commits nothing.
+func (l *Log) Commit(b *Batch, link [32]byte) (CommitInfo, error) {
+	if l.close {
+		return CommitInfo{}, ErrClosed
+	}
+	if l.err != nil {
+		return CommitInfo{}, l.err
+	}
+	if b.Len() == 0 {
+		return CommitInfo{}, nil
+	}
+	var info CommitInfo
+	if l.size >= l.opts.SegmentSize && l.size > segment.HeaderSize {
+		if err := l.create(l.next, l.link); err != nil {
+			l.err = err
+			return CommitInfo{}, err
+		}
+		info.Rotated = true
+	}
+	n := len(b.buf)
+	buf, err := appendCommit(b.buf, commit{first: l.next, count: uint32(b.Len()), link: link})
+	if err != nil {
+		panic(err) // a 44-byte payload always fits
+	}
+	b.buf = buf
+	defer func() { b.buf = b.buf[:n] }()
+
+	active := &l.segs[len(l.segs)-1]
+	if _, err := l.f.WriteAt(buf, l.size); err != nil {
+		l.err = fmt.Errorf("wal: write to %s at offset %d: %w", active.Name, l.size, err)
+		return CommitInfo{}, l.err
+	}
+	start := time.Now()
+	if err := l.f.Sync(); err != nil {
+		l.err = fmt.Errorf("wal: sync %s: %w", active.Name, err)
+		return CommitInfo{}, l.err
+	}
+	info.Sync = time.Since(start)
+	info.Segment = active.Name
+	info.Offset = l.size
+	info.First = l.next
+	info.Bytes = len(buf)
+	l.size += int64(len(buf))
+	active.Size = l.size
+	l.next += uint64(b.Len())
+	l.link = link
+	return info, nil
+}
+
+// Remove deletes the oldest segment and syncs the directory. It refuses to
+// remove the active segment. Retention uses it: which segments may go is
+// the caller's decision.
+func (l *Log) Remove(name string) error {
+	if l.close {
+		return ErrClosed
+	}
+	if len(l.segs) < 2 || l.segs[0].Name != name {
+		return fmt.Errorf("wal: remove %s: only the oldest sealed segment can be removed", name)
+	}
+	if err := l.fs.Remove(filepath.Join(l.dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("wal: remove %s: %w", name, err)
+	}
+	if err := l.fs.SyncDir(l.dir); err != nil {
+		return fmt.Errorf("wal: sync dir after removing %s: %w", name, err)
+	}
+	l.segs = l.segs[1:]
+	return nil
+}
+
+// Close closes the active segment. Every committed batch is already
+// durable; Close does not sync. It is safe to call more than once.
+func (l *Log) Close() error {
+	if l.close {
+		return nil
+	}
+	l.close = true
+	if l.f == nil {
+		return nil
+	}
+	return l.f.Close()
+}
