@@ -465,11 +465,11 @@ func (m *MemFS) SyncDir(dir string) error {
 	if err == nil && node == nil {
 		err = syscall.ENOENT
 	}
-	if err == nil && !node.isDir {
-		err = syscall.ENOTDIR
-	}
 	if err != nil {
-		return &fs.PathError{Op: "sync", Path: dir, Err: err}
+		return &fs.PathError{Op: "open", Path: dir, Err: err}
+	}
+	if !node.isDir {
+		return &fs.PathError{Op: "sync", Path: dir, Err: syscall.ENOTDIR}
 	}
 	node.dur = maps.Clone(node.cur)
 	m.changes = slices.DeleteFunc(m.changes, func(c dirChange) bool { return c.dir == node })
@@ -498,7 +498,7 @@ func (m *MemFS) Lock(name string) (io.Closer, error) {
 		m.setEntry(m.nextSeq(), parent, base, node)
 	}
 	if m.locks[node] {
-		return nil, &fs.PathError{Op: "flock", Path: name, Err: ErrLocked}
+		return nil, fmt.Errorf("%s: %w", name, ErrLocked) // as Default reports it
 	}
 	m.locks[node] = true
 	return &memLock{m: m, node: node, name: name}, nil

@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -1040,7 +1041,8 @@ func TestMemErrors(t *testing.T) {
 		}
 		var pe *fs.PathError
 		var le *os.LinkError
-		if err != nil && !errors.As(err, &pe) && !errors.As(err, &le) {
+		// ErrLocked comes as "name: ErrLocked", as Default reports it.
+		if err != nil && target != ErrLocked && !errors.As(err, &pe) && !errors.As(err, &le) {
 			t.Errorf("%s: %T is not a path error", what, err)
 		}
 	}
@@ -1145,5 +1147,225 @@ func TestMemConcurrent(t *testing.T) {
 	wg.Wait()
 	if got, want := m.Ops(), 1+4*(1+100+10+10); got != want {
 		t.Errorf("Ops = %d, want %d", got, want)
+	}
+}
+
+// conformanceScript runs the same operations against fsys under root and
+// returns one line per result, with root replaced by "$R" so that runs
+// under different roots compare equal.
+func conformanceScript(t *testing.T, fsys FS, root string, locks bool) []string {
+	var out []string
+	norm := func(s string) string { return strings.ReplaceAll(s, root, "$R") }
+	// res renders an error exactly: its type and its message.
+	res := func(err error) string {
+		if err == nil {
+			return "ok"
+		}
+		return fmt.Sprintf("%T %s", err, norm(err.Error()))
+	}
+	rec := func(label string, v ...any) { out = append(out, label+": "+fmt.Sprint(v...)) }
+	p := func(s string) string { return filepath.Join(root, s) }
+	list := func(dir string) {
+		names, err := fsys.ReadDir(p(dir))
+		rec("ReadDir "+dir, names, " ", res(err))
+	}
+	stat := func(name string) {
+		fi, err := fsys.Stat(p(name))
+		if err != nil {
+			rec("Stat "+name, res(err))
+			return
+		}
+		if fi.IsDir() { // a directory's size is the OS's business
+			rec("Stat "+name, fi.Name(), " dir ", fi.Mode().Type())
+			return
+		}
+		rec("Stat "+name, fi.Name(), " size=", fi.Size(), " ", fi.Mode().Type())
+	}
+	read := func(f File, n int, off int64) {
+		b := make([]byte, n)
+		got, err := f.ReadAt(b, off)
+		rec(fmt.Sprintf("ReadAt %d@%d", n, off), got, " ", fmt.Sprintf("%q", b[:got]), " ", res(err))
+	}
+	size := func(f File) {
+		n, err := f.Size()
+		rec("Size", n, " ", res(err))
+	}
+	write := func(f File, s string, off int64) {
+		n, err := f.WriteAt([]byte(s), off)
+		rec(fmt.Sprintf("WriteAt %q@%d", s, off), n, " ", res(err))
+	}
+
+	rec("MkdirAll d/e", res(fsys.MkdirAll(p("d/e"), 0o755)))
+	rec("MkdirAll d/e again", res(fsys.MkdirAll(p("d/e"), 0o755)))
+	_, err := fsys.Create(p("missing/x"), 0o644)
+	rec("Create missing/x", res(err))
+
+	f, err := fsys.Create(p("d/a"), 0o644)
+	rec("Create d/a", res(err))
+	write(f, "hello", 0)
+	write(f, "XY", 10)
+	size(f)
+	read(f, 20, 0)
+	read(f, 4, 1)
+	read(f, 0, 100)
+	read(f, 3, 50)
+	read(f, 3, 12)
+	rec("Truncate 3", res(f.Truncate(3)))
+	size(f)
+	rec("Truncate 8", res(f.Truncate(8)))
+	read(f, 8, 0)
+	rec("Truncate -1", res(f.Truncate(-1)))
+	write(f, "", 100)
+	size(f)
+	_, err = f.WriteAt([]byte("x"), -1)
+	rec("WriteAt -1", res(err))
+	_, err = f.ReadAt(make([]byte, 1), -1)
+	rec("ReadAt -1", res(err))
+	rec("Sync", res(f.Sync()))
+	rec("Close", res(f.Close()))
+	rec("Close again", res(f.Close()))
+	write(f, "x", 0)
+	read(f, 1, 0)
+	size(f)
+	rec("Truncate closed", res(f.Truncate(0)))
+	// Default's Sync of a closed file returns internal/poll's bare "use of
+	// closed file", which matches no fs error, so only failure is compared.
+	rec("Sync closed fails", f.Sync() != nil)
+
+	ro, err := fsys.Open(p("d/a"))
+	rec("Open d/a", res(err))
+	write(ro, "x", 0)
+	write(ro, "", 0)
+	rec("Truncate read-only", res(ro.Truncate(0)))
+	rec("Sync read-only", res(ro.Sync()))
+	read(ro, 8, 0)
+	rec("Close read-only", res(ro.Close()))
+
+	_, err = fsys.Open(p("d/missing"))
+	rec("Open d/missing", res(err))
+	_, err = fsys.OpenRW(p("d/missing"))
+	rec("OpenRW d/missing", res(err))
+	_, err = fsys.OpenRW(p("d"))
+	rec("OpenRW d", res(err))
+	_, err = fsys.Create(p("d"), 0o644)
+	rec("Create d", res(err))
+	_, err = fsys.Create(p("d/a/x"), 0o644)
+	rec("Create d/a/x", res(err))
+	rec("MkdirAll d/a", res(fsys.MkdirAll(p("d/a"), 0o755)))
+	rec("MkdirAll d/a/b/c", res(fsys.MkdirAll(p("d/a/b/c"), 0o755)))
+	stat("d/a/x")
+	stat("d/a")
+	stat("d/e")
+	stat("d/none")
+
+	rw, err := fsys.OpenRW(p("d/a"))
+	rec("OpenRW d/a", res(err))
+	write(rw, "HE", 0)
+	read(rw, 8, 0)
+	rec("Close", res(rw.Close()))
+
+	f, err = fsys.Create(p("d/a"), 0o644) // truncates
+	rec("Create d/a again", res(err))
+	size(f)
+	write(f, "second", 0)
+	rec("Close", res(f.Close()))
+
+	list("d")
+	list("d/a")
+	list("missing")
+	rec("Rename d/a d/b", res(fsys.Rename(p("d/a"), p("d/b"))))
+	list("d")
+	stat("d/a")
+	rec("Rename missing", res(fsys.Rename(p("d/missing"), p("d/x"))))
+	rec("Rename into missing dir", res(fsys.Rename(p("d/b"), p("nodir/x"))))
+	rec("Rename under a file", res(fsys.Rename(p("d/b"), p("d/b/x"))))
+	rec("Rename file onto dir", res(fsys.Rename(p("d/b"), p("d/e"))))
+	rec("Rename dir onto itself", res(fsys.Rename(p("d/e"), p("d/e"))))
+	rec("Rename file onto itself", res(fsys.Rename(p("d/b"), p("d/b"))))
+	rec("MkdirAll d/e/f", res(fsys.MkdirAll(p("d/e/f"), 0o755)))
+	rec("Rename dir into itself", res(fsys.Rename(p("d/e"), p("d/e/f/g"))))
+	rec("Rename dir onto file", res(fsys.Rename(p("d/e"), p("d/b"))))
+	rec("Rename dir onto empty dir", res(fsys.Rename(p("d/e/f"), p("d/e"))))
+	rec("Rename dir", res(fsys.Rename(p("d/e/f"), p("d/g"))))
+	writeFile(t, fsys, p("d/c"), "third", false)
+	rec("Rename over file", res(fsys.Rename(p("d/c"), p("d/b"))))
+	list("d")
+	rec("Remove d/missing", res(fsys.Remove(p("d/missing"))))
+	rec("Remove d (not empty)", res(fsys.Remove(p("d"))))
+	rec("Remove d/g (empty dir)", res(fsys.Remove(p("d/g"))))
+	rec("Remove d/b/x", res(fsys.Remove(p("d/b/x"))))
+
+	// An open file outlives its name.
+	h, err := fsys.OpenRW(p("d/b"))
+	rec("OpenRW d/b", res(err))
+	rec("Remove d/b", res(fsys.Remove(p("d/b"))))
+	stat("d/b")
+	read(h, 5, 0)
+	write(h, "T", 0)
+	read(h, 5, 0)
+	rec("Sync", res(h.Sync()))
+	rec("Close", res(h.Close()))
+
+	rec("SyncDir d", res(fsys.SyncDir(p("d"))))
+	rec("SyncDir missing", res(fsys.SyncDir(p("missing"))))
+	rec("WriteFileAtomic", res(WriteFileAtomic(fsys, p("d"), p("d/m"), []byte("atomic"), 0o644)))
+	b, err := ReadFile(fsys, p("d/m"))
+	rec("ReadFile d/m", fmt.Sprintf("%q", b), " ", res(err))
+	_, err = ReadFile(fsys, p("d/none"))
+	rec("ReadFile d/none", res(err))
+
+	if locks {
+		l, err := fsys.Lock(p("d/LOCK"))
+		rec("Lock", res(err))
+		_, err = fsys.Lock(p("d/LOCK"))
+		rec("Lock again", res(err), " ", errors.Is(err, ErrLocked))
+		_, err = fsys.Lock(p("d/nodir/LOCK"))
+		rec("Lock in missing dir", res(err))
+		_, err = fsys.Lock(p("d/e"))
+		rec("Lock of a dir", res(err))
+		rec("Unlock", res(l.Close()))
+		rec("Unlock again", res(l.Close()))
+		l, err = fsys.Lock(p("d/LOCK"))
+		rec("Lock after unlock", res(err))
+		rec("Unlock", res(l.Close()))
+		stat("d/LOCK")
+	}
+	list("d")
+	list("d/e")
+	rec("snapshot", snapshot(t, fsys, root))
+	return out
+}
+
+func TestMemConformsToOS(t *testing.T) {
+	locks := runtime.GOOS != "windows" && runtime.GOOS != "plan9" && runtime.GOOS != "js" && runtime.GOOS != "wasip1"
+	osRoot := t.TempDir()
+	want := conformanceScript(t, Default, osRoot, locks)
+	m := NewMem()
+	must(t, m.MkdirAll("/mem/root", 0o755))
+	got := conformanceScript(t, m, "/mem/root", locks)
+	// Relative paths behave the same as absolute ones.
+	m2 := NewMem()
+	must(t, m2.MkdirAll("rel", 0o755))
+	gotRel := conformanceScript(t, m2, "rel", locks)
+	for i := range max(len(got), len(want), len(gotRel)) {
+		var g, w, r string
+		if i < len(got) {
+			g = got[i]
+		}
+		if i < len(want) {
+			w = want[i]
+		}
+		if i < len(gotRel) {
+			r = gotRel[i]
+		}
+		if g != w {
+			t.Errorf("step %d:\n  MemFS: %s\n  OS:    %s", i, g, w)
+		}
+		if r != w {
+			t.Errorf("step %d (relative root):\n  MemFS: %s\n  OS:    %s", i, r, w)
+		}
+	}
+	if testing.Verbose() {
+		t.Logf("script:\n%s", strings.Join(want, "\n"))
 	}
 }
