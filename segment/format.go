@@ -215,3 +215,30 @@ func allZero(b []byte) bool {
 	}
 	return true
 }
+
+// PayloadLen checks a frame header (the first FrameHeaderSize bytes of h)
+// and returns the length of the payload that follows it.
+func PayloadLen(h []byte) (int, error) {
+	if len(h) < FrameHeaderSize {
+		return 0, ErrTruncated
+	}
+	fh, err := parseFrameHeader(h[:FrameHeaderSize])
+	return fh.length, err
+}
+
+// DecodeFrame decodes the single frame at the start of b and returns it with
+// Offset 0. The payload aliases b.
+func DecodeFrame(b []byte) (Frame, error) {
+	n, err := PayloadLen(b)
+	if err != nil {
+		return Frame{}, err
+	}
+	if len(b) < FrameHeaderSize+n {
+		return Frame{}, ErrTruncated
+	}
+	payload := b[FrameHeaderSize : FrameHeaderSize+n]
+	if Checksum(payload) != binary.LittleEndian.Uint32(b[frPayloadCRC:]) {
+		return Frame{}, ErrPayloadChecksum
+	}
+	return Frame{Kind: Kind(b[frKind]), Payload: payload}, nil
+}
