@@ -1,0 +1,488 @@
+package llog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"github.com/lowlightlog/llog/chain"
+	"github.com/lowlightlog/llog/internal/vfs"
+	"github.com/lowlightlog/llog/segment"
+	"github.com/lowlightlog/llog/wal"
+)
+
+// Engine is an open store, the one writer of its folder. Its methods are
+// safe for concurrent use.
+//
+// Log, LogSync and Flush hand records to a bounded queue. One committer
+// goroutine owns the segment files: it takes the queued records in batches,
+// gives each its sequence number and chain digest, writes the batch with
+// one write and one fsync, and then answers everyone waiting on it.
+type Engine struct {
+	opts  Options
+	dir   string
+	fs    vfs.FS
+	lock  io.Closer
+	store storeInfo
+	q     *queue
+	note  notifier
+	done  chan struct{} // closed when the committer has exited
+
+	// Owned by the committer goroutine (and by Open before it starts).
+	log    *wal.Log
+	next   uint64
+	prev   chain.Digest
+	hasher chain.Hasher
+	batch  wal.Batch
+	items  []*item
+
+	stats struct {
+		accepted, committed, rejected atomic.Uint64
+		batches, syncs, bytes         atomic.Uint64
+		lastCommit                    atomic.Int64 // UnixNano
+		lastSeq                       atomic.Uint64
+		segments                      atomic.Int64
+		storeBytes                    atomic.Int64
+
+		mu         sync.Mutex // guards head and redactions
+		head       chain.Digest
+		redactions map[string]uint64
+	}
+
+	closeMu  sync.Mutex // serializes Close
+	closed   atomic.Bool
+	failure  atomic.Pointer[error] // sticky error, once set
+	closeErr error
+}
+
+// Open opens the store in dir for writing, creating the folder (mode 0700)
+// and the store when they do not exist. A nil opts means the defaults.
+//
+// Open takes an exclusive lock on the store: a second Open of the same
+// folder, from this process or another, fails at once with an error
+// matching ErrLocked. It recovers the newest segment: a torn tail left by a
+// crash is truncated (and reported as an EventTornTail); damage that is not
+// a torn tail fails Open with a *CorruptionError, changing nothing. A folder
+// that holds files but no store fails with ErrNotStore, a store written by
+// a newer version with ErrNewerVersion.
+func Open(dir string, opts *Options) (*Engine, error) {
+	o, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	fsys := o.fs
+	if err := fsys.MkdirAll(dir, dirPerm); err != nil {
+		return nil, fmt.Errorf("llog: create %s: %w", dir, err)
+	}
+	lock, err := fsys.Lock(filepath.Join(dir, lockName))
+	if errors.Is(err, vfs.ErrLocked) {
+		return nil, fmt.Errorf("%w: %s", ErrLocked, dir)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("llog: lock %s: %w", dir, err)
+	}
+	e, err := open(dir, o, lock)
+	if err != nil {
+		lock.Close()
+		return nil, err
+	}
+	return e, nil
+}
+
+func open(dir string, o Options, lock io.Closer) (*Engine, error) {
+	store, err := openStore(o.fs, dir, true)
+	if err != nil {
+		return nil, fmt.Errorf("llog: open %s: %w", dir, err)
+	}
+	log, rec, err := wal.Open(dir, wal.Options{
+		FS:          o.fs,
+		SegmentSize: o.SegmentSize,
+		First:       1,
+		Link:        store.genesis,
+		Perm:        filePerm,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("llog: open %s: %w", dir, wrapOpenErr(err))
+	}
+	e := &Engine{
+		opts:  o,
+		dir:   dir,
+		fs:    o.fs,
+		lock:  lock,
+		store: store,
+		q:     newQueue(&o),
+		note:  notifier{fn: o.OnEvent, every: o.DropAlertEvery},
+		done:  make(chan struct{}),
+		log:   log,
+		next:  log.NextSeq(),
+		prev:  log.Link(),
+	}
+	segs := log.Segments()
+	var size int64
+	for _, s := range segs {
+		size += s.Size
+	}
+	e.stats.segments.Store(int64(len(segs)))
+	e.stats.storeBytes.Store(size)
+	e.stats.lastSeq.Store(e.next - 1)
+	e.stats.head = e.prev
+	e.stats.redactions = make(map[string]uint64)
+	if t := rec.Torn; t != nil {
+		e.note.emit(Event{Kind: EventTornTail, Segment: t.Segment, Offset: t.Offset, Bytes: t.Size - t.Offset,
+			QueueCapacity: o.QueueCapacity})
+	}
+	go e.run()
+	return e, nil
+}
+
+// Dir returns the store's folder.
+func (e *Engine) Dir() string { return e.dir }
+
+// StoreID returns the store's identity (32 hexadecimal digits), fixed when
+// the store was created; its genesis digest derives from it.
+func (e *Engine) StoreID() string { return e.store.ID() }
+
+// Log redacts the record, stamps its time (when zero) and token estimates
+// (when zero), and queues it. It returns without waiting for the disk: use
+// Flush or LogSync when the record must be durable. When the queue is full
+// the overflow policy applies: Block waits until ctx is done, DropNewest
+// returns ErrDropped, DropOldest evicts the oldest queued records.
+//
+// Log returns ErrTooLarge or ErrInvalidRecord for a record it cannot store,
+// ErrClosed after Close, and the sticky error after a failure.
+func (e *Engine) Log(ctx context.Context, inf Inference) error {
+	it, red, err := e.prepare(&inf)
+	if err != nil {
+		return err
+	}
+	return e.enqueue(ctx, it, red, false)
+}
+
+// LogSync is Log followed by a wait until the batch holding the record is
+// fsynced. The Receipt holds the record's sequence number and chain digest.
+// When ctx ends first LogSync returns ctx.Err(); the record stays queued and
+// may still be committed.
+func (e *Engine) LogSync(ctx context.Context, inf Inference) (Receipt, error) {
+	it, red, err := e.prepare(&inf)
+	if err != nil {
+		return Receipt{}, err
+	}
+	if it.done == nil {
+		it.done = make(chan result, 1)
+	}
+	done := it.done
+	if err := e.enqueue(ctx, it, red, true); err != nil {
+		return Receipt{}, err
+	}
+	select {
+	case r := <-done:
+		putItem(it)
+		return r.receipt, r.err
+	case <-ctx.Done():
+		return Receipt{}, ctx.Err() // the committer still answers into done; it is not reused
+	}
+}
+
+// Flush returns once every record queued before the call is durable (or
+// was dropped by the overflow policy). It does not wait for a fuller batch.
+func (e *Engine) Flush(ctx context.Context) error {
+	if e.closed.Load() {
+		return ErrClosed
+	}
+	return e.q.flush(ctx)
+}
+
+// Close stops intake, commits and fsyncs everything queued, and releases
+// the store's lock. It returns the engine's sticky error if a write or
+// fsync failed. Calling Close again returns nil; every other method returns
+// ErrClosed after Close.
+func (e *Engine) Close() error {
+	e.closeMu.Lock()
+	defer e.closeMu.Unlock()
+	if e.closed.Load() {
+		return nil
+	}
+	e.closed.Store(true)
+	e.q.close()
+	<-e.done
+	err := e.log.Close()
+	if lerr := e.lock.Close(); err == nil {
+		err = lerr
+	}
+	if f := e.failure.Load(); f != nil {
+		err = *f
+	}
+	e.note.flushDrops(0, e.opts.QueueCapacity, true)
+	return err
+}
+
+// prepare turns an Inference into an item ready to queue: checks,
+// sanitizing, estimates, redaction, encoding. It runs on the caller's
+// goroutine and also returns the record's redaction counts.
+func (e *Engine) prepare(inf *Inference) (*item, map[string]int, error) {
+	if e.closed.Load() {
+		return nil, nil, ErrClosed
+	}
+	if f := e.failure.Load(); f != nil {
+		return nil, nil, *f
+	}
+	if inf.TokensIn < 0 || inf.TokensOut < 0 || inf.Latency < 0 {
+		e.stats.rejected.Add(1)
+		return nil, nil, fmt.Errorf("%w: negative tokens or latency (tokens in %d, out %d, latency %v)",
+			ErrInvalidRecord, inf.TokensIn, inf.TokensOut, inf.Latency)
+	}
+	r := Record{Inference: *inf}
+	now := time.Now()
+	if r.Time.IsZero() {
+		r.Time = now
+	}
+	invalid := 0
+	for _, s := range [...]*string{&r.Model, &r.Provider, &r.Operation, &r.Prompt, &r.Response,
+		&r.Error, &r.TraceID, &r.SpanID, &r.ConversationID} {
+		*s = sanitize(*s, &invalid)
+	}
+	if len(inf.Attributes) > 0 {
+		r.Attributes = make(map[string]string, len(inf.Attributes))
+		for k, v := range inf.Attributes {
+			r.Attributes[sanitize(k, &invalid)] = sanitize(v, &invalid)
+		}
+	}
+	if r.TokensIn == 0 {
+		r.TokensIn = utf8.RuneCountInString(r.Prompt) / 4
+		r.TokensInEstimated = true
+	}
+	if r.TokensOut == 0 {
+		r.TokensOut = utf8.RuneCountInString(r.Response) / 4
+		r.TokensOutEstimated = true
+	}
+	if invalid > 0 {
+		r.Redactions = map[string]int{"INVALID_UTF8": invalid}
+	}
+	e.redact(&r)
+
+	it := getItem()
+	it.buf = append(it.buf[:0], make([]byte, hashSize)...)
+	it.buf = appendRecord(it.buf, &r)
+	if n := len(it.buf) - hashSize; n > e.opts.MaxRecordSize {
+		putItem(it)
+		e.stats.rejected.Add(1)
+		return nil, nil, fmt.Errorf("%w: %d bytes encoded, limit %d", ErrTooLarge, n, e.opts.MaxRecordSize)
+	}
+	return it, r.Redactions, nil
+}
+
+// redact applies the configured redaction to the free-text fields of r.
+func (e *Engine) redact(r *Record) {}
+
+// enqueue pushes it onto the queue and deals with what the push caused;
+// red is the record's redaction counts, added to the stats once accepted.
+func (e *Engine) enqueue(ctx context.Context, it *item, red map[string]int, urgent bool) error {
+	out, err := e.q.push(ctx, it, e.opts.Overflow, urgent)
+	for _, old := range out.evicted {
+		e.answer(old, result{err: ErrDropped})
+	}
+	if n := len(out.evicted); n > 0 {
+		e.note.dropped(dropOldest, uint64(n), out.depth, e.opts.QueueCapacity)
+	}
+	if err != nil {
+		putItem(it)
+		switch {
+		case errors.Is(err, ErrDropped):
+			e.note.dropped(dropNewest, 1, out.depth, e.opts.QueueCapacity)
+		case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+			e.note.dropped(dropCanceled, 1, out.depth, e.opts.QueueCapacity)
+		}
+		return err
+	}
+	e.stats.accepted.Add(1)
+	if len(red) > 0 {
+		e.stats.mu.Lock()
+		for k, v := range red {
+			e.stats.redactions[k] += uint64(v)
+		}
+		e.stats.mu.Unlock()
+	}
+	if out.high {
+		e.note.emit(Event{Kind: EventQueueHigh, QueueDepth: out.depth, QueueCapacity: e.opts.QueueCapacity})
+	}
+	return nil
+}
+
+// answer gives a record's outcome to its LogSync caller, or recycles it.
+func (e *Engine) answer(it *item, r result) {
+	if it.done != nil {
+		it.done <- r // buffered; the LogSync caller recycles the item
+		return
+	}
+	putItem(it)
+}
+
+// run is the committer goroutine.
+func (e *Engine) run() {
+	defer close(e.done)
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	for {
+		batch, end, low, depth, ok := e.q.next(e.items[:0], e.opts.MaxBatchDelay, timer)
+		if !ok {
+			return
+		}
+		if low {
+			e.note.emit(Event{Kind: EventQueueLow, QueueDepth: depth, QueueCapacity: e.opts.QueueCapacity})
+		}
+		e.commit(batch)
+		e.q.markDurable(end)
+		clear(batch)
+		e.items = batch[:0]
+		e.note.flushDrops(depth, e.opts.QueueCapacity, false)
+	}
+}
+
+// commit writes one batch: sequence numbers, chain digests, frames, one
+// write and one fsync, then the answers.
+func (e *Engine) commit(batch []*item) {
+	if f := e.failure.Load(); f != nil {
+		e.abandon(batch, *f)
+		return
+	}
+	e.batch.Reset()
+	next, prev := e.next, e.prev
+	for _, it := range batch {
+		it.seq = next
+		it.hash = e.hasher.Next(prev, next, it.body())
+		copy(it.buf[:hashSize], it.hash[:])
+		if err := e.batch.Add(it.buf); err != nil {
+			panic(err) // records are checked against MaxRecordSize, far below the frame limit
+		}
+		prev = it.hash
+		next++
+	}
+	info, err := e.log.Commit(&e.batch, prev)
+	if err != nil {
+		e.failWith(err, batch)
+		return
+	}
+	e.next, e.prev = next, prev
+	now := time.Now()
+	e.stats.committed.Add(uint64(len(batch)))
+	e.stats.batches.Add(1)
+	e.stats.syncs.Add(1)
+	e.stats.bytes.Add(uint64(info.Bytes))
+	e.stats.lastCommit.Store(now.UnixNano())
+	e.stats.lastSeq.Store(next - 1)
+	e.stats.storeBytes.Add(int64(info.Bytes))
+	if info.Rotated {
+		e.stats.segments.Add(1)
+		e.stats.storeBytes.Add(segment.HeaderSize)
+	}
+	e.stats.mu.Lock()
+	e.stats.head = prev
+	e.stats.mu.Unlock()
+
+	for _, it := range batch {
+		e.answer(it, result{receipt: Receipt{Seq: it.seq, Hash: it.hash}})
+	}
+	if info.Rotated {
+		e.note.emit(Event{Kind: EventSegmentRotated, Time: now, Segment: info.Segment, QueueCapacity: e.opts.QueueCapacity})
+	}
+	if info.Sync > e.opts.SlowSync {
+		e.note.emit(Event{Kind: EventSlowSync, Time: now, Segment: info.Segment, Duration: info.Sync, QueueCapacity: e.opts.QueueCapacity})
+	}
+}
+
+// failWith makes err the engine's sticky error and fails the batch and
+// everything still queued with it.
+func (e *Engine) failWith(err error, batch []*item) {
+	ferr := fmt.Errorf("%w: %w", ErrFailed, err)
+	e.failure.CompareAndSwap(nil, &ferr)
+	ferr = *e.failure.Load()
+	rest := e.q.fail(ferr)
+	e.abandon(batch, ferr)
+	e.abandon(rest, ferr)
+	e.note.emit(Event{Kind: EventFailed, Err: ferr, QueueCapacity: e.opts.QueueCapacity})
+}
+
+// abandon answers records that will never be written.
+func (e *Engine) abandon(items []*item, err error) {
+	if len(items) == 0 {
+		return
+	}
+	e.note.dropped(dropFailed, uint64(len(items)), 0, e.opts.QueueCapacity)
+	for _, it := range items {
+		e.answer(it, result{err: err})
+	}
+}
+
+// Stats is a snapshot of an Engine's counters.
+type Stats struct {
+	// Accepted counts records queued since Open.
+	Accepted uint64
+	// Committed counts records made durable since Open.
+	Committed uint64
+	// Rejected counts records refused with ErrTooLarge or ErrInvalidRecord.
+	Rejected uint64
+	// Dropped counts records dropped since Open, by reason.
+	Dropped Drops
+	// QueueDepth and QueueCapacity are the queued records and the limit;
+	// QueueBytes and QueueMaxBytes the same in encoded bytes.
+	QueueDepth, QueueCapacity int
+	QueueBytes, QueueMaxBytes int
+	// Batches and Syncs count committed batches and data fsyncs.
+	Batches, Syncs uint64
+	// BytesWritten counts bytes appended to segments since Open.
+	BytesWritten uint64
+	// Segments is the number of segment files; StoreBytes their total size.
+	Segments   int
+	StoreBytes int64
+	// LastSeq and Head are the sequence number and chain digest of the
+	// newest committed record (0 and the genesis digest for an empty store).
+	LastSeq uint64
+	Head    chain.Digest
+	// LastCommit is the time of the last commit since Open (zero if none).
+	LastCommit time.Time
+	// Redactions counts redactions by category since Open.
+	Redactions map[string]uint64
+	// Err is the sticky error after a failure, else nil.
+	Err error
+}
+
+// Stats returns a snapshot of the engine's counters.
+func (e *Engine) Stats() Stats {
+	depth, bytes := e.q.depth()
+	s := Stats{
+		Accepted:      e.stats.accepted.Load(),
+		Committed:     e.stats.committed.Load(),
+		Rejected:      e.stats.rejected.Load(),
+		Dropped:       e.note.drops.snapshot(),
+		QueueDepth:    depth,
+		QueueCapacity: e.opts.QueueCapacity,
+		QueueBytes:    bytes,
+		QueueMaxBytes: e.opts.QueueBytes,
+		Batches:       e.stats.batches.Load(),
+		Syncs:         e.stats.syncs.Load(),
+		BytesWritten:  e.stats.bytes.Load(),
+		Segments:      int(e.stats.segments.Load()),
+		StoreBytes:    e.stats.storeBytes.Load(),
+		LastSeq:       e.stats.lastSeq.Load(),
+	}
+	if t := e.stats.lastCommit.Load(); t != 0 {
+		s.LastCommit = time.Unix(0, t)
+	}
+	e.stats.mu.Lock()
+	s.Head = e.stats.head
+	s.Redactions = make(map[string]uint64, len(e.stats.redactions))
+	for k, v := range e.stats.redactions {
+		s.Redactions[k] = v
+	}
+	e.stats.mu.Unlock()
+	if f := e.failure.Load(); f != nil {
+		s.Err = *f
+	}
+	return s
+}

@@ -1,0 +1,165 @@
+package llog
+
+import (
+	"fmt"
+	"sync/atomic"
+	"time"
+)
+
+// EventKind says what an Event reports.
+type EventKind int
+
+const (
+	// EventQueueHigh: the queue depth reached the high-water mark.
+	EventQueueHigh EventKind = iota + 1
+	// EventQueueLow: the queue depth fell back to the low-water mark.
+	EventQueueLow
+	// EventDropped: records were dropped by the overflow policy (or
+	// abandoned by a caller whose context ended while blocked). Dropped
+	// holds the counts since the previous EventDropped.
+	EventDropped
+	// EventSegmentRotated: a segment was sealed and Segment was started.
+	EventSegmentRotated
+	// EventTornTail: Open truncated a torn tail of Segment at Offset,
+	// removing Bytes bytes that had never been acknowledged.
+	EventTornTail
+	// EventSlowSync: an fsync took Duration, more than Options.SlowSync.
+	EventSlowSync
+	// EventFailed: a write or fsync failed; Err is the engine's sticky
+	// error.
+	EventFailed
+)
+
+func (k EventKind) String() string {
+	switch k {
+	case EventQueueHigh:
+		return "queue-high"
+	case EventQueueLow:
+		return "queue-low"
+	case EventDropped:
+		return "dropped"
+	case EventSegmentRotated:
+		return "segment-rotated"
+	case EventTornTail:
+		return "torn-tail"
+	case EventSlowSync:
+		return "slow-sync"
+	case EventFailed:
+		return "failed"
+	}
+	return fmt.Sprintf("EventKind(%d)", int(k))
+}
+
+// Event is delivered to Options.OnEvent.
+type Event struct {
+	Kind EventKind
+	Time time.Time
+	// QueueDepth and QueueCapacity describe the queue when the event fired.
+	QueueDepth, QueueCapacity int
+	// Dropped counts drops by reason since the previous EventDropped.
+	Dropped Drops
+	// Segment is the segment file concerned (rotation, torn tail).
+	Segment string
+	// Offset and Bytes locate a truncated torn tail.
+	Offset, Bytes int64
+	// Duration is the fsync time of an EventSlowSync.
+	Duration time.Duration
+	// Err is the failure of an EventFailed.
+	Err error
+}
+
+// Drops counts dropped records by reason.
+type Drops struct {
+	// Newest counts records rejected because the queue was full under
+	// DropNewest.
+	Newest uint64
+	// Oldest counts queued records evicted under DropOldest.
+	Oldest uint64
+	// Canceled counts records whose Log call gave up because its context
+	// ended while it waited for room under Block.
+	Canceled uint64
+	// Failed counts queued records that were never written because the
+	// engine failed (see ErrFailed) before their batch.
+	Failed uint64
+}
+
+// Total returns the sum of all reasons.
+func (d Drops) Total() uint64 { return d.Newest + d.Oldest + d.Canceled + d.Failed }
+
+// dropCounters are the live drop counts plus the counts not yet reported
+// in an EventDropped.
+type dropCounters struct {
+	total   [4]atomic.Uint64 // Newest, Oldest, Canceled, Failed
+	pending [4]atomic.Uint64
+	last    atomic.Int64 // UnixNano of the last EventDropped
+}
+
+const (
+	dropNewest = iota
+	dropOldest
+	dropCanceled
+	dropFailed
+)
+
+func (c *dropCounters) add(reason int, n uint64) {
+	c.total[reason].Add(n)
+	c.pending[reason].Add(n)
+}
+
+func (c *dropCounters) snapshot() Drops {
+	return Drops{c.total[0].Load(), c.total[1].Load(), c.total[2].Load(), c.total[3].Load()}
+}
+
+// takePending returns and clears the unreported counts when an event is
+// due (every is the minimum interval; force ignores it).
+func (c *dropCounters) takePending(now time.Time, every time.Duration, force bool) (Drops, bool) {
+	if c.pending[0].Load()|c.pending[1].Load()|c.pending[2].Load()|c.pending[3].Load() == 0 {
+		return Drops{}, false
+	}
+	last := c.last.Load()
+	if !force && now.UnixNano()-last < int64(every) {
+		return Drops{}, false
+	}
+	if !c.last.CompareAndSwap(last, now.UnixNano()) {
+		return Drops{}, false // another goroutine reports them
+	}
+	d := Drops{c.pending[0].Swap(0), c.pending[1].Swap(0), c.pending[2].Swap(0), c.pending[3].Swap(0)}
+	return d, d.Total() > 0
+}
+
+// notifier delivers events to Options.OnEvent. Calls are made by the
+// goroutine that caused the event, after it released its locks, so two
+// calls can overlap.
+type notifier struct {
+	fn    func(Event)
+	drops dropCounters
+	every time.Duration
+}
+
+func (n *notifier) emit(e Event) {
+	if n.fn == nil {
+		return
+	}
+	if e.Time.IsZero() {
+		e.Time = time.Now()
+	}
+	n.fn(e)
+}
+
+// dropped counts drops and emits an EventDropped when one is due.
+func (n *notifier) dropped(reason int, count uint64, depth, capacity int) {
+	n.drops.add(reason, count)
+	n.flushDrops(depth, capacity, false)
+}
+
+// flushDrops emits the unreported drop counts when an event is due, or
+// unconditionally when force is set.
+func (n *notifier) flushDrops(depth, capacity int, force bool) {
+	if n.fn == nil {
+		return
+	}
+	now := time.Now()
+	if d, ok := n.drops.takePending(now, n.every, force); ok {
+		n.emit(Event{Kind: EventDropped, Time: now, Dropped: d, QueueDepth: depth, QueueCapacity: capacity})
+	}
+}

@@ -1,0 +1,29 @@
+package llog
+
+import (
+	"context"
+
+	"github.com/lowlightlog/llog/internal/vfs"
+)
+
+// WithFS sets the filesystem an Engine uses, for tests.
+func WithFS(o *Options, fsys vfs.FS) *Options {
+	o.fs = fsys
+	return o
+}
+
+// ReadAll returns every record of the store in dir that verifies, with the
+// verification report.
+func ReadAll(dir string) ([]Record, *VerifyReport, error) {
+	var recs []Record
+	rep, err := scanStore(context.Background(), vfs.Default, dir, func(r *Record) error {
+		recs = append(recs, *r)
+		return nil
+	})
+	return recs, rep, err
+}
+
+// VerifyFS is Verify on another filesystem.
+func VerifyFS(fsys vfs.FS, dir string) (*VerifyReport, error) {
+	return verifyFS(context.Background(), fsys, dir)
+}

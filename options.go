@@ -1,0 +1,191 @@
+package llog
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/lowlightlog/llog/internal/vfs"
+)
+
+// OverflowPolicy says what Log does when the queue is full.
+type OverflowPolicy int
+
+const (
+	// Block makes Log wait for room until its context is done. It is the
+	// default: an audit log loses nothing unless its user chooses to.
+	Block OverflowPolicy = iota
+	// DropNewest rejects the record being logged with ErrDropped.
+	DropNewest
+	// DropOldest evicts the oldest queued records to make room; a LogSync
+	// waiting on an evicted record gets ErrDropped.
+	DropOldest
+)
+
+func (p OverflowPolicy) String() string {
+	switch p {
+	case Block:
+		return "block"
+	case DropNewest:
+		return "drop-newest"
+	case DropOldest:
+		return "drop-oldest"
+	}
+	return fmt.Sprintf("OverflowPolicy(%d)", int(p))
+}
+
+// Defaults used for zero Options fields.
+const (
+	DefaultQueueCapacity   = 4096
+	DefaultQueueBytes      = 32 << 20
+	DefaultMaxBatchRecords = 512
+	DefaultMaxBatchBytes   = 4 << 20
+	DefaultMaxBatchDelay   = 10 * time.Millisecond
+	DefaultSegmentSize     = 64 << 20
+	DefaultMaxRecordSize   = 1 << 20
+	DefaultSlowSync        = 500 * time.Millisecond
+	DefaultHighWater       = 0.8
+	DefaultLowWater        = 0.5
+	DefaultDropAlertEvery  = time.Second
+
+	// MaxRecordSizeLimit is the largest value Options.MaxRecordSize accepts.
+	MaxRecordSizeLimit = 16 << 20
+)
+
+// Options configure an Engine. A nil *Options means all defaults. Open
+// copies the options, so changing them afterwards has no effect. Zero fields
+// take the documented defaults.
+type Options struct {
+	// QueueCapacity is the number of records the queue holds before the
+	// overflow policy applies. Default 4096. Memory is bounded by it and by
+	// QueueBytes.
+	QueueCapacity int
+	// QueueBytes bounds the encoded bytes of queued records. Default 32 MiB.
+	// It must be at least MaxRecordSize.
+	QueueBytes int
+	// Overflow is what Log does when the queue is full. Default Block.
+	Overflow OverflowPolicy
+	// HighWater and LowWater are fractions of QueueCapacity (0 < LowWater <
+	// HighWater <= 1). An EventQueueHigh fires when the queue depth reaches
+	// HighWater, an EventQueueLow when it falls back to LowWater. Defaults
+	// 0.8 and 0.5.
+	HighWater, LowWater float64
+
+	// MaxBatchRecords is the most records committed with one fsync.
+	// Default 512.
+	MaxBatchRecords int
+	// MaxBatchBytes is the most encoded bytes committed with one fsync.
+	// Default 4 MiB. A single larger record is committed alone.
+	MaxBatchBytes int
+	// MaxBatchDelay is how long the committer waits for a batch to fill
+	// before committing what it has. Default 10ms. Larger values mean
+	// fewer fsyncs (less flash wear) and a longer wait in LogSync; Flush,
+	// LogSync and Close never wait for it. A negative value means no wait.
+	MaxBatchDelay time.Duration
+
+	// SegmentSize is the size in bytes at which a segment file is sealed
+	// and a new one started. Default 64 MiB; at least 4 KiB. Retention
+	// deletes whole segments, so this is also its granularity.
+	SegmentSize int64
+	// MaxRecordSize is the largest encoded record Log accepts; larger ones
+	// get ErrTooLarge. Default 1 MiB, at most MaxRecordSizeLimit.
+	MaxRecordSize int
+
+	// DisableRedaction stores text as given. Only for data known to hold no
+	// personal data or secrets.
+	DisableRedaction bool
+
+	// SlowSync is the fsync duration above which an EventSlowSync fires.
+	// Default 500ms.
+	SlowSync time.Duration
+	// DropAlertEvery is the shortest interval between two EventDropped;
+	// drops in between are summed into the next one. Default 1s.
+	DropAlertEvery time.Duration
+	// OnEvent, when set, receives events: queue high and low water,
+	// dropped records, segment rotation, torn tail truncated at open, slow
+	// fsync, failure. It is called without any engine lock held, possibly
+	// from several goroutines at once; it must return quickly and must not
+	// call the Engine.
+	OnEvent func(Event)
+
+	// fs replaces the operating system's filesystem in tests.
+	fs vfs.FS
+}
+
+// withDefaults returns a copy of o (nil means all defaults) with zero fields
+// filled in, and every problem with the values given.
+func (o *Options) withDefaults() (Options, error) {
+	var c Options
+	if o != nil {
+		c = *o
+	}
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+
+	if c.QueueCapacity == 0 {
+		c.QueueCapacity = DefaultQueueCapacity
+	} else if c.QueueCapacity < 0 {
+		bad("QueueCapacity %d is negative", c.QueueCapacity)
+	}
+	if c.MaxRecordSize == 0 {
+		c.MaxRecordSize = DefaultMaxRecordSize
+	} else if c.MaxRecordSize < 0 || c.MaxRecordSize > MaxRecordSizeLimit {
+		bad("MaxRecordSize %d is outside 1..%d", c.MaxRecordSize, MaxRecordSizeLimit)
+	}
+	if c.QueueBytes == 0 {
+		c.QueueBytes = max(DefaultQueueBytes, c.MaxRecordSize)
+	} else if c.QueueBytes < c.MaxRecordSize {
+		bad("QueueBytes %d is less than MaxRecordSize %d", c.QueueBytes, c.MaxRecordSize)
+	}
+	switch c.Overflow {
+	case Block, DropNewest, DropOldest:
+	default:
+		bad("Overflow %v is not Block, DropNewest or DropOldest", c.Overflow)
+	}
+	if c.HighWater == 0 {
+		c.HighWater = DefaultHighWater
+	}
+	if c.LowWater == 0 {
+		c.LowWater = min(DefaultLowWater, c.HighWater/2)
+	}
+	if !(c.LowWater > 0 && c.LowWater < c.HighWater && c.HighWater <= 1) {
+		bad("water marks LowWater %v, HighWater %v: want 0 < LowWater < HighWater <= 1", c.LowWater, c.HighWater)
+	}
+	if c.MaxBatchRecords == 0 {
+		c.MaxBatchRecords = DefaultMaxBatchRecords
+	} else if c.MaxBatchRecords < 0 {
+		bad("MaxBatchRecords %d is negative", c.MaxBatchRecords)
+	}
+	if c.MaxBatchBytes == 0 {
+		c.MaxBatchBytes = DefaultMaxBatchBytes
+	} else if c.MaxBatchBytes < 0 {
+		bad("MaxBatchBytes %d is negative", c.MaxBatchBytes)
+	}
+	if c.MaxBatchDelay == 0 {
+		c.MaxBatchDelay = DefaultMaxBatchDelay
+	} else if c.MaxBatchDelay < 0 {
+		c.MaxBatchDelay = 0
+	}
+	if c.SegmentSize == 0 {
+		c.SegmentSize = DefaultSegmentSize
+	} else if c.SegmentSize < 4096 {
+		bad("SegmentSize %d is below 4096", c.SegmentSize)
+	}
+	if c.SlowSync == 0 {
+		c.SlowSync = DefaultSlowSync
+	} else if c.SlowSync < 0 {
+		bad("SlowSync %v is negative", c.SlowSync)
+	}
+	if c.DropAlertEvery == 0 {
+		c.DropAlertEvery = DefaultDropAlertEvery
+	} else if c.DropAlertEvery < 0 {
+		bad("DropAlertEvery %v is negative", c.DropAlertEvery)
+	}
+	if c.fs == nil {
+		c.fs = vfs.Default
+	}
+	if len(errs) > 0 {
+		return c, fmt.Errorf("%w: %w", ErrInvalidOptions, errors.Join(errs...))
+	}
+	return c, nil
+}

@@ -1,0 +1,347 @@
+package llog
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/lowlightlog/llog/chain"
+)
+
+// item is one record on its way to disk.
+type item struct {
+	buf  []byte      // hashSize bytes for the chain digest, then the body
+	at   time.Time   // when it was enqueued
+	done chan result // LogSync only: receives the outcome, once
+	seq  uint64
+	hash chain.Digest
+}
+
+type result struct {
+	receipt Receipt
+	err     error
+}
+
+// body returns the encoded record.
+func (it *item) body() []byte { return it.buf[hashSize:] }
+
+// itemPool recycles items and their buffers. Items whose buffer grew past
+// maxPooledBuf are left to the garbage collector so that one huge record
+// does not pin memory.
+var itemPool = sync.Pool{New: func() any { return new(item) }}
+
+const maxPooledBuf = 64 << 10
+
+func getItem() *item { return itemPool.Get().(*item) }
+
+func putItem(it *item) {
+	if cap(it.buf) > maxPooledBuf {
+		it.buf = nil
+	}
+	it.buf = it.buf[:0]
+	it.seq, it.hash = 0, chain.Digest{}
+	// it.done is kept: a LogSync item's channel is empty when it is put back.
+	itemPool.Put(it)
+}
+
+// queue is the bounded queue between Log callers and the committer.
+// Every accepted record takes a ticket, in order. A ticket is done when its
+// record is committed or dropped; durable is the lowest ticket not known to
+// be done, so Flush waits for durable to pass the tickets issued before it.
+type queue struct {
+	capacity, maxBytes       int
+	highMark, lowMark        int
+	batchRecords, batchBytes int
+
+	// wake tells the committer to look at the queue. Buffered (1): a send
+	// never blocks and signals coalesce.
+	wake chan struct{}
+
+	mu       sync.Mutex // guards the fields below
+	ring     []*item    // circular, len(ring) == capacity
+	head, n  int
+	bytes    int
+	enq      uint64        // tickets issued
+	taken    uint64        // tickets that left the ring (taken by the committer or evicted)
+	durable  uint64        // every ticket below it is committed or dropped
+	space    chan struct{} // closed when room frees; nil while no one waits for room
+	progress chan struct{} // closed when durable advances or the queue stops; nil while no one waits
+	urgent   bool          // someone waits for the queued records: commit without delay
+	closed   bool
+	err      error // sticky failure: every push and wait returns it
+	high     bool  // above the high-water mark since it was last crossed
+}
+
+func newQueue(o *Options) *queue {
+	q := &queue{
+		capacity:     o.QueueCapacity,
+		maxBytes:     o.QueueBytes,
+		highMark:     max(1, int(float64(o.QueueCapacity)*o.HighWater)),
+		lowMark:      int(float64(o.QueueCapacity) * o.LowWater),
+		batchRecords: o.MaxBatchRecords,
+		batchBytes:   o.MaxBatchBytes,
+		wake:         make(chan struct{}, 1),
+		ring:         make([]*item, o.QueueCapacity),
+	}
+	return q
+}
+
+func (q *queue) signal() {
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+}
+
+// pushOutcome reports what a push did besides enqueueing, for the caller to
+// act on after the lock is released.
+type pushOutcome struct {
+	evicted []*item // records evicted under DropOldest
+	high    bool    // the queue crossed its high-water mark
+	depth   int
+}
+
+// push enqueues it according to policy. It returns ErrDropped when the
+// record was rejected under DropNewest, ctx.Err() when ctx ended while it
+// waited under Block, ErrClosed, or the sticky failure.
+func (q *queue) push(ctx context.Context, it *item, policy OverflowPolicy, urgent bool) (pushOutcome, error) {
+	var out pushOutcome
+	size := len(it.buf)
+	q.mu.Lock()
+	for {
+		if q.closed {
+			q.mu.Unlock()
+			return out, ErrClosed
+		}
+		if q.err != nil {
+			err := q.err
+			q.mu.Unlock()
+			return out, err
+		}
+		if q.n < q.capacity && (q.bytes+size <= q.maxBytes || q.n == 0) {
+			break
+		}
+		switch policy {
+		case DropNewest:
+			out.depth = q.n
+			q.mu.Unlock()
+			return out, ErrDropped
+		case DropOldest:
+			for q.n > 0 && (q.n >= q.capacity || q.bytes+size > q.maxBytes) {
+				old := q.ring[q.head]
+				q.ring[q.head] = nil
+				q.head = (q.head + 1) % q.capacity
+				q.n--
+				q.bytes -= len(old.buf)
+				q.taken++
+				out.evicted = append(out.evicted, old)
+			}
+			continue
+		}
+		// Block: wait for room, the end of ctx, or the queue to stop.
+		if q.space == nil {
+			q.space = make(chan struct{})
+		}
+		space := q.space
+		q.mu.Unlock()
+		select {
+		case <-space:
+		case <-ctx.Done():
+			return out, ctx.Err()
+		}
+		q.mu.Lock()
+	}
+	it.at = time.Now()
+	q.ring[(q.head+q.n)%q.capacity] = it
+	q.n++
+	q.bytes += size
+	q.enq++
+	if urgent {
+		q.urgent = true
+	}
+	if !q.high && q.n >= q.highMark {
+		q.high = true
+		out.high = true
+	}
+	wake := q.n == 1 || q.n == q.batchRecords || q.bytes >= q.batchBytes || urgent
+	out.depth = q.n
+	q.mu.Unlock()
+	if wake {
+		q.signal()
+	}
+	return out, nil
+}
+
+// next waits until a batch is due and takes it into dst: when the batch
+// limits are reached, when someone waits (Flush, LogSync, Close), or when
+// the oldest record has waited delay. It returns the ticket after the last
+// record taken (for markDurable), whether the queue fell to its low-water
+// mark, and ok == false once the queue is closed and empty.
+func (q *queue) next(dst []*item, delay time.Duration, timer *time.Timer) (batch []*item, end uint64, low bool, depth int, ok bool) {
+	q.mu.Lock()
+	for {
+		if q.n == 0 {
+			if q.closed || q.err != nil {
+				q.mu.Unlock()
+				return dst, 0, false, 0, false
+			}
+			q.urgent = false
+			q.mu.Unlock()
+			<-q.wake
+			q.mu.Lock()
+			continue
+		}
+		if q.urgent || q.closed || q.err != nil || q.n >= q.batchRecords || q.bytes >= q.batchBytes {
+			break
+		}
+		wait := delay - time.Since(q.ring[q.head].at)
+		if wait <= 0 {
+			break
+		}
+		q.mu.Unlock()
+		timer.Reset(wait)
+		select {
+		case <-q.wake:
+			timer.Stop() // no stale tick can arrive after Stop (Go 1.23 timers)
+		case <-timer.C:
+		}
+		q.mu.Lock()
+	}
+	bytes := 0
+	for q.n > 0 && len(dst) < q.batchRecords && (len(dst) == 0 || bytes+len(q.ring[q.head].buf) <= q.batchBytes) {
+		it := q.ring[q.head]
+		q.ring[q.head] = nil
+		q.head = (q.head + 1) % q.capacity
+		q.n--
+		q.bytes -= len(it.buf)
+		bytes += len(it.buf)
+		dst = append(dst, it)
+	}
+	q.taken += uint64(len(dst))
+	if q.n == 0 {
+		q.urgent = false
+	}
+	if q.space != nil {
+		close(q.space)
+		q.space = nil
+	}
+	if q.high && q.n <= q.lowMark {
+		q.high = false
+		low = true
+	}
+	end, depth = q.taken, q.n
+	q.mu.Unlock()
+	return dst, end, low, depth, true
+}
+
+// markDurable records that every ticket below end is done and wakes the
+// callers waiting in wait.
+func (q *queue) markDurable(end uint64) {
+	q.mu.Lock()
+	if end > q.durable {
+		q.durable = end
+	}
+	q.broadcastLocked()
+	q.mu.Unlock()
+}
+
+// broadcastLocked wakes everyone waiting for progress.
+// REQUIRES: q.mu held.
+func (q *queue) broadcastLocked() {
+	if q.progress != nil {
+		close(q.progress)
+		q.progress = nil
+	}
+}
+
+// flush waits until every record enqueued before the call is committed or
+// dropped, asking the committer not to wait for a fuller batch.
+func (q *queue) flush(ctx context.Context) error {
+	q.mu.Lock()
+	if q.closed {
+		q.mu.Unlock()
+		return ErrClosed
+	}
+	target := q.enq
+	if q.durable < target && q.err == nil {
+		q.urgent = true
+		q.mu.Unlock()
+		q.signal()
+		q.mu.Lock()
+	}
+	for {
+		if q.err != nil {
+			err := q.err
+			q.mu.Unlock()
+			return err
+		}
+		if q.durable >= target {
+			q.mu.Unlock()
+			return nil
+		}
+		if q.progress == nil {
+			q.progress = make(chan struct{})
+		}
+		progress := q.progress
+		q.mu.Unlock()
+		select {
+		case <-progress:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		q.mu.Lock()
+	}
+}
+
+// fail records the sticky error, empties the ring and returns the records
+// that were in it, and wakes every waiter.
+func (q *queue) fail(err error) []*item {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.err == nil {
+		q.err = err
+	}
+	var rest []*item
+	for q.n > 0 {
+		rest = append(rest, q.ring[q.head])
+		q.ring[q.head] = nil
+		q.head = (q.head + 1) % q.capacity
+		q.n--
+	}
+	q.bytes = 0
+	q.taken = q.enq
+	if q.space != nil {
+		close(q.space)
+		q.space = nil
+	}
+	q.broadcastLocked()
+	q.signal()
+	return rest
+}
+
+// close stops intake; the committer drains what is queued, then stops.
+// It reports whether the queue was open.
+func (q *queue) close() bool {
+	q.mu.Lock()
+	if q.closed {
+		q.mu.Unlock()
+		return false
+	}
+	q.closed = true
+	q.urgent = true
+	if q.space != nil {
+		close(q.space)
+		q.space = nil
+	}
+	q.broadcastLocked()
+	q.mu.Unlock()
+	q.signal()
+	return true
+}
+
+// depth returns the number of queued records and their encoded bytes.
+func (q *queue) depth() (int, int) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.n, q.bytes
+}

@@ -1,0 +1,341 @@
+package llog
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/lowlightlog/llog/chain"
+)
+
+// Inference is one AI inference to record. The fields map one to one onto
+// the OpenTelemetry GenAI semantic conventions; each comment names the
+// attribute.
+type Inference struct {
+	// Time is when the inference happened. Zero means the time Log is
+	// called.
+	Time time.Time
+	// Model is the model requested: gen_ai.request.model.
+	Model string
+	// Provider is the model's provider: gen_ai.provider.name (for example
+	// "openai", "anthropic", "llama.cpp").
+	Provider string
+	// Operation is the kind of request: gen_ai.operation.name (for example
+	// "chat", "text_completion", "embeddings").
+	Operation string
+	// Prompt is the input: gen_ai.input.messages, as text.
+	Prompt string
+	// Response is the output: gen_ai.output.messages, as text.
+	Response string
+	// Latency is the duration of the operation:
+	// gen_ai.client.operation.duration. Must not be negative.
+	Latency time.Duration
+	// TokensIn is gen_ai.usage.input_tokens. Zero means unknown: Log stores
+	// the estimate len(Prompt)/4 (in characters) and marks it estimated.
+	TokensIn int
+	// TokensOut is gen_ai.usage.output_tokens. Zero means unknown: Log
+	// stores the estimate len(Response)/4 and marks it estimated.
+	TokensOut int
+	// Error is the class of error that ended the operation, empty on
+	// success: error.type.
+	Error string
+	// TraceID and SpanID tie the record to a distributed trace: trace_id
+	// and span_id.
+	TraceID, SpanID string
+	// ConversationID groups the turns of one conversation:
+	// gen_ai.conversation.id.
+	ConversationID string
+	// Attributes holds any other attributes, keyed by their OpenTelemetry
+	// (or your own) names. Values are redacted like Prompt.
+	Attributes map[string]string
+}
+
+// Record is a committed inference as read back from a store.
+type Record struct {
+	// Seq is the record's sequence number: strictly increasing and
+	// gap-free over the store's life.
+	Seq uint64
+	Inference
+	// TokensInEstimated and TokensOutEstimated are set when the token count
+	// is llog's len/4 estimate rather than a number the caller gave.
+	TokensInEstimated, TokensOutEstimated bool
+	// Redactions counts what redaction removed, by category (for example
+	// "EMAIL": 2). It never holds the removed text. The category
+	// "INVALID_UTF8" counts invalid UTF-8 sequences that were replaced by
+	// U+FFFD.
+	Redactions map[string]int
+	// PrevHash is the chain digest of the record before this one (the
+	// genesis digest for the first record of a store).
+	PrevHash chain.Digest
+	// Hash is the record's chain digest.
+	Hash chain.Digest
+}
+
+// Receipt is returned by LogSync once the record is durable.
+type Receipt struct {
+	Seq  uint64       // the record's sequence number
+	Hash chain.Digest // the record's chain digest
+}
+
+// Record encoding, version 1. Part of the on-disk format: never change it;
+// add a version instead. The body of a record is:
+//
+//	version     u8       1
+//	flags       u8       bit 0: tokens in estimated, bit 1: tokens out estimated
+//	time        varint   Unix time in nanoseconds (zig-zag)
+//	latency     uvarint  nanoseconds
+//	tokens in   uvarint
+//	tokens out  uvarint
+//	9 strings   uvarint length + UTF-8 bytes each, in this order: model,
+//	            provider, operation, prompt, response, error, trace id,
+//	            span id, conversation id
+//	attributes  uvarint count, then count × (key string, value string),
+//	            keys sorted and unique
+//	redactions  uvarint count, then count × (category string, uvarint n),
+//	            categories sorted and unique, n > 0
+//
+// The wal entry of a record is its 32-byte chain digest followed by the
+// body; the digest covers the body (see package chain).
+const (
+	recordVersion  = 1
+	hashSize       = chain.Size
+	flagInEstimate = 1 << 0
+	flagOutEstmate = 1 << 1
+)
+
+// errBadRecord is the reason given when a record body does not decode.
+var errBadRecord = errors.New("record does not decode")
+
+// appendRecord appends the encoded body of r to dst.
+func appendRecord(dst []byte, r *Record) []byte {
+	var flags byte
+	if r.TokensInEstimated {
+		flags |= flagInEstimate
+	}
+	if r.TokensOutEstimated {
+		flags |= flagOutEstmate
+	}
+	dst = append(dst, recordVersion, flags)
+	dst = binary.AppendVarint(dst, r.Time.UnixNano())
+	dst = binary.AppendUvarint(dst, uint64(r.Latency))
+	dst = binary.AppendUvarint(dst, uint64(r.TokensIn))
+	dst = binary.AppendUvarint(dst, uint64(r.TokensOut))
+	for _, s := range [...]string{r.Model, r.Provider, r.Operation, r.Prompt, r.Response,
+		r.Error, r.TraceID, r.SpanID, r.ConversationID} {
+		dst = appendString(dst, s)
+	}
+	dst = binary.AppendUvarint(dst, uint64(len(r.Attributes)))
+	if len(r.Attributes) > 0 {
+		for _, k := range slices.Sorted(mapKeys(r.Attributes)) {
+			dst = appendString(dst, k)
+			dst = appendString(dst, r.Attributes[k])
+		}
+	}
+	dst = binary.AppendUvarint(dst, uint64(len(r.Redactions)))
+	if len(r.Redactions) > 0 {
+		for _, k := range slices.Sorted(mapKeys(r.Redactions)) {
+			dst = appendString(dst, k)
+			dst = binary.AppendUvarint(dst, uint64(r.Redactions[k]))
+		}
+	}
+	return dst
+}
+
+func mapKeys[V any](m map[string]V) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+func appendString(dst []byte, s string) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(s)))
+	return append(dst, s...)
+}
+
+// decoder reads a record body.
+type decoder struct {
+	b   []byte
+	err error
+}
+
+func (d *decoder) fail(format string, args ...any) {
+	if d.err == nil {
+		d.err = fmt.Errorf("%w: %s", errBadRecord, fmt.Sprintf(format, args...))
+	}
+}
+
+func (d *decoder) byte() byte {
+	if d.err != nil || len(d.b) < 1 {
+		d.fail("truncated")
+		return 0
+	}
+	c := d.b[0]
+	d.b = d.b[1:]
+	return c
+}
+
+func (d *decoder) uvarint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.fail("bad uvarint")
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) varint() int64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Varint(d.b)
+	if n <= 0 {
+		d.fail("bad varint")
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+// int reads a uvarint that must fit a non-negative int.
+func (d *decoder) int(what string) int {
+	v := d.uvarint()
+	if v > uint64(maxInt) {
+		d.fail("%s %d out of range", what, v)
+		return 0
+	}
+	return int(v)
+}
+
+const maxInt = int(^uint(0) >> 1)
+
+func (d *decoder) string(what string) string {
+	n := d.uvarint()
+	if d.err != nil {
+		return ""
+	}
+	if n > uint64(len(d.b)) {
+		d.fail("%s length %d exceeds the %d bytes left", what, n, len(d.b))
+		return ""
+	}
+	s := string(d.b[:n])
+	d.b = d.b[n:]
+	if !utf8.ValidString(s) {
+		d.fail("%s is not valid UTF-8", what)
+	}
+	return s
+}
+
+// decodeRecord decodes a record body into r (Seq and hashes are not part
+// of the body). The strings of r do not alias body.
+func decodeRecord(body []byte, r *Record) error {
+	d := decoder{b: body}
+	if v := d.byte(); d.err == nil && v != recordVersion {
+		if v > recordVersion {
+			return fmt.Errorf("%w: record version %d", ErrNewerVersion, v)
+		}
+		d.fail("record version %d", v)
+	}
+	flags := d.byte()
+	if flags&^(flagInEstimate|flagOutEstmate) != 0 {
+		d.fail("unknown flags %#x", flags)
+	}
+	r.TokensInEstimated = flags&flagInEstimate != 0
+	r.TokensOutEstimated = flags&flagOutEstmate != 0
+	r.Time = time.Unix(0, d.varint()).UTC()
+	lat := d.uvarint()
+	if lat > uint64(1<<63-1) {
+		d.fail("latency out of range")
+	}
+	r.Latency = time.Duration(lat)
+	r.TokensIn = d.int("tokens in")
+	r.TokensOut = d.int("tokens out")
+	r.Model = d.string("model")
+	r.Provider = d.string("provider")
+	r.Operation = d.string("operation")
+	r.Prompt = d.string("prompt")
+	r.Response = d.string("response")
+	r.Error = d.string("error")
+	r.TraceID = d.string("trace id")
+	r.SpanID = d.string("span id")
+	r.ConversationID = d.string("conversation id")
+
+	r.Attributes = nil
+	if n := d.uvarint(); n > 0 && d.err == nil {
+		if n > uint64(len(d.b)/2) {
+			d.fail("attribute count %d exceeds the bytes left", n)
+		} else {
+			r.Attributes = make(map[string]string, n)
+			prev := ""
+			for i := uint64(0); i < n && d.err == nil; i++ {
+				k := d.string("attribute key")
+				v := d.string("attribute value")
+				if i > 0 && k <= prev {
+					d.fail("attribute keys not sorted and unique")
+				}
+				prev = k
+				r.Attributes[k] = v
+			}
+		}
+	}
+	r.Redactions = nil
+	if n := d.uvarint(); n > 0 && d.err == nil {
+		if n > uint64(len(d.b)/2) {
+			d.fail("redaction count %d exceeds the bytes left", n)
+		} else {
+			r.Redactions = make(map[string]int, n)
+			prev := ""
+			for i := uint64(0); i < n && d.err == nil; i++ {
+				k := d.string("redaction category")
+				c := d.int("redaction count")
+				if (i > 0 && k <= prev) || c == 0 {
+					d.fail("redaction categories not sorted and unique, or a zero count")
+				}
+				prev = k
+				r.Redactions[k] = c
+			}
+		}
+	}
+	if d.err == nil && len(d.b) != 0 {
+		d.fail("%d trailing bytes", len(d.b))
+	}
+	return d.err
+}
+
+// sanitize replaces invalid UTF-8 in s with U+FFFD (one per maximal invalid
+// run, as strings.ToValidUTF8 does) and counts the replacements.
+func sanitize(s string, invalid *int) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	bad := false
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			if !bad {
+				b.WriteRune(utf8.RuneError)
+				*invalid++
+			}
+			bad = true
+			i++
+			continue
+		}
+		bad = false
+		b.WriteString(s[i : i+size])
+		i += size
+	}
+	return b.String()
+}

@@ -1,0 +1,252 @@
+package llog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/lowlightlog/llog/chain"
+	"github.com/lowlightlog/llog/internal/vfs"
+	"github.com/lowlightlog/llog/wal"
+)
+
+// VerifyReport is the result of a full verification of a store.
+type VerifyReport struct {
+	// OK is true when nothing but (at most) a torn tail was found.
+	OK bool `json:"ok"`
+	// StoreID is the store's identity.
+	StoreID string `json:"store_id"`
+	// Records is the number of records read.
+	Records uint64 `json:"records"`
+	// FirstSeq and LastSeq are the sequence numbers of the first and last
+	// records read (0 when there are none).
+	FirstSeq uint64 `json:"first_seq"`
+	LastSeq  uint64 `json:"last_seq"`
+	// HeadHash is the chain digest of the last record (the genesis digest
+	// of an empty store).
+	HeadHash chain.Digest `json:"head_hash"`
+	// Segments is the number of segment files and Bytes their total size.
+	Segments int   `json:"segments"`
+	Bytes    int64 `json:"bytes"`
+	// Breaks lists the places where the store does not verify, in order,
+	// at most MaxBreaks of them; BreakCount counts them all.
+	Breaks     []Break `json:"breaks"`
+	BreakCount int     `json:"break_count"`
+	// TornTail describes bytes after the last committed batch of the newest
+	// segment, which the next Open truncates. It is not a failure: those
+	// bytes were never acknowledged.
+	TornTail *TornTail `json:"torn_tail"`
+}
+
+// MaxBreaks is the most breaks a VerifyReport lists.
+const MaxBreaks = 100
+
+// Break locates one place where a store does not verify.
+type Break struct {
+	Segment string `json:"segment"`
+	Offset  int64  `json:"offset"`
+	Seq     uint64 `json:"seq"`
+	// Expected and Actual are hex digests for a digest mismatch: the digest
+	// recomputed from the chain and the one stored.
+	Expected string `json:"expected,omitempty"`
+	Actual   string `json:"actual,omitempty"`
+	Reason   string `json:"reason"`
+}
+
+func (b Break) String() string {
+	s := fmt.Sprintf("%s offset %d seq %d: %s", b.Segment, b.Offset, b.Seq, b.Reason)
+	if b.Expected != "" {
+		s += fmt.Sprintf(" (expected %s, actual %s)", b.Expected, b.Actual)
+	}
+	return s
+}
+
+// TornTail describes a torn tail found by verification.
+type TornTail struct {
+	Segment string `json:"segment"`
+	Offset  int64  `json:"offset"`
+	Bytes   int64  `json:"bytes"`
+	Reason  string `json:"reason"`
+}
+
+// Verify checks a whole store without changing it and without taking its
+// lock, so it can run while an Engine writes: every frame's checksum,
+// every segment header and name (gaps, overlaps, links), the hash chain
+// from the genesis digest across all segments, every commit frame against
+// its records, and that every record decodes. It reads a consistent
+// committed prefix. Integrity problems are reported in the VerifyReport;
+// the error is for a verification that could not run (no store, I/O).
+func Verify(ctx context.Context, dir string) (*VerifyReport, error) {
+	return verifyFS(ctx, vfs.Default, dir)
+}
+
+func verifyFS(ctx context.Context, fsys vfs.FS, dir string) (*VerifyReport, error) {
+	return scanStore(ctx, fsys, dir, nil)
+}
+
+// scanStore reads every committed record of the store in dir in order,
+// verifying as Verify describes, and calls fn (when not nil) with each
+// record that verifies and decodes. An error from fn stops the scan and is
+// returned.
+func scanStore(ctx context.Context, fsys vfs.FS, dir string, fn func(*Record) error) (*VerifyReport, error) {
+	store, err := openStore(fsys, dir, false)
+	if err != nil {
+		return nil, fmt.Errorf("llog: open %s: %w", dir, err)
+	}
+	segs, err := wal.ListSegments(fsys, dir)
+	if err != nil {
+		return nil, fmt.Errorf("llog: open %s: %w", dir, err)
+	}
+	rep := &VerifyReport{StoreID: store.ID(), HeadHash: store.genesis, Segments: len(segs)}
+	for _, s := range segs {
+		rep.Bytes += s.Size
+	}
+	v := &verifier{rep: rep, fn: fn, prev: store.genesis, next: 1}
+	if len(segs) == 0 {
+		v.addBreak(Break{Reason: "store has no segment files"})
+	}
+	for i, s := range segs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err := v.segment(fsys, dir, s, i == len(segs)-1); err != nil {
+			return nil, err
+		}
+	}
+	rep.OK = rep.BreakCount == 0
+	return rep, nil
+}
+
+// verifier carries the chain state of scanStore across segments.
+type verifier struct {
+	rep  *VerifyReport
+	fn   func(*Record) error
+	prev chain.Digest // digest of the last record, or the anchor
+	next uint64       // sequence number the next record must have
+	h    chain.Hasher
+	rec  Record
+}
+
+func (v *verifier) addBreak(b Break) {
+	v.rep.BreakCount++
+	if len(v.rep.Breaks) < MaxBreaks {
+		v.rep.Breaks = append(v.rep.Breaks, b)
+	}
+}
+
+// segment verifies one segment file.
+func (v *verifier) segment(fsys vfs.FS, dir string, s wal.SegmentInfo, newest bool) error {
+	f, err := fsys.Open(filepath.Join(dir, s.Name))
+	if err != nil {
+		return fmt.Errorf("llog: open segment %s: %w", s.Name, err)
+	}
+	defer f.Close()
+	size, err := f.Size()
+	if err != nil {
+		return fmt.Errorf("llog: size of %s: %w", s.Name, err)
+	}
+	sr, err := wal.NewSegmentReader(s.Name, f, size)
+	var ce *wal.CorruptionError
+	if errors.As(err, &ce) {
+		v.addBreak(Break{Segment: s.Name, Offset: ce.Offset, Seq: s.First, Reason: ce.Reason.Error()})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	hdr := sr.Header()
+	switch {
+	case hdr.First > v.next:
+		v.addBreak(Break{Segment: s.Name, Seq: hdr.First,
+			Reason: fmt.Sprintf("missing records: seq %d to %d are in no segment", v.next, hdr.First-1)})
+	case hdr.First < v.next:
+		v.addBreak(Break{Segment: s.Name, Seq: hdr.First,
+			Reason: fmt.Sprintf("segment overlaps the one before it: starts at seq %d, expected %d", hdr.First, v.next)})
+	case chain.Digest(hdr.Link) != v.prev:
+		v.addBreak(Break{Segment: s.Name, Seq: hdr.First, Expected: v.prev.String(), Actual: chain.Digest(hdr.Link).String(),
+			Reason: "segment header does not link to the record before it"})
+	}
+	cv := chain.NewVerifier(hdr.Link, hdr.First)
+	v.next = hdr.First
+	v.prev = hdr.Link
+	for {
+		e, err := sr.Next()
+		if err == io.EOF {
+			return nil
+		}
+		var torn *wal.TornError
+		if errors.As(err, &torn) {
+			if newest {
+				reason := "records without a commit frame"
+				if torn.Reason != nil {
+					reason = torn.Reason.Error()
+				}
+				v.rep.TornTail = &TornTail{Segment: s.Name, Offset: torn.Offset, Bytes: torn.Size - torn.Offset, Reason: reason}
+			} else {
+				v.addBreak(Break{Segment: s.Name, Offset: torn.Offset, Seq: v.next,
+					Reason: "sealed segment ends inside a batch: " + torn.Error()})
+			}
+			return nil
+		}
+		if errors.As(err, &ce) {
+			v.addBreak(Break{Segment: s.Name, Offset: ce.Offset, Seq: ce.Seq, Reason: ce.Reason.Error()})
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := v.entry(s.Name, cv, e); err != nil {
+			return err
+		}
+	}
+}
+
+// entry verifies one record and hands it to fn.
+func (v *verifier) entry(seg string, cv *chain.Verifier, e wal.Entry) error {
+	if len(e.Data) < hashSize {
+		v.addBreak(Break{Segment: seg, Offset: e.Offset, Seq: e.Seq, Reason: "entry shorter than a digest"})
+		v.next = e.Seq + 1
+		return nil
+	}
+	var stored chain.Digest
+	copy(stored[:], e.Data[:hashSize])
+	body := e.Data[hashSize:]
+	ok := true
+	if err := cv.Check(e.Seq, body, stored); err != nil {
+		var be *chain.BreakError
+		errors.As(err, &be)
+		b := Break{Segment: seg, Offset: e.Offset, Seq: e.Seq, Reason: be.Reason}
+		if be.Reason == chain.ReasonDigest {
+			b.Expected, b.Actual = be.Expected.String(), be.Actual.String()
+		}
+		v.addBreak(b)
+		ok = false
+	}
+	if e.Last && chain.Digest(e.Link) != stored {
+		v.addBreak(Break{Segment: seg, Offset: e.Offset, Seq: e.Seq, Expected: stored.String(),
+			Actual: chain.Digest(e.Link).String(), Reason: "commit frame link does not match the batch's last record"})
+		ok = false
+	}
+	if err := decodeRecord(body, &v.rec); err != nil {
+		v.addBreak(Break{Segment: seg, Offset: e.Offset, Seq: e.Seq, Reason: err.Error()})
+		ok = false
+	}
+	rep := v.rep
+	if rep.Records == 0 {
+		rep.FirstSeq = e.Seq
+	}
+	rep.Records++
+	rep.LastSeq = e.Seq
+	rep.HeadHash = stored
+	v.rec.Seq = e.Seq
+	v.rec.PrevHash = v.prev
+	v.rec.Hash = stored
+	v.prev = stored
+	v.next = e.Seq + 1
+	if ok && v.fn != nil {
+		return v.fn(&v.rec)
+	}
+	return nil
+}
