@@ -20,10 +20,12 @@ import (
 // Engine is an open store, the one writer of its folder. Its methods are
 // safe for concurrent use.
 //
-// Log, LogSync and Flush hand records to a bounded queue. One committer
-// goroutine owns the segment files: it takes the queued records in batches,
-// gives each its sequence number and chain digest, writes the batch with
-// one write and one fsync, and then answers everyone waiting on it.
+// Log, LogSync and Flush hand records to a bounded queue. A sealer
+// goroutine takes the queued records in batches and gives each its
+// sequence number and chain digest; a syncer goroutine, the only one that
+// touches the segment files, writes each batch with one write and one
+// fsync and then answers everyone waiting on it. The sealer works on the
+// next batch while the syncer waits for the disk.
 type Engine struct {
 	opts  Options
 	dir   string
@@ -34,13 +36,17 @@ type Engine struct {
 	note  notifier
 	done  chan struct{} // closed when the committer has exited
 
-	// Owned by the committer goroutine (and by Open before it starts).
-	log    *wal.Log
+	// The sealer goroutine owns next, prev and hasher: it numbers and
+	// chains batches taken from the queue. The syncer goroutine owns log:
+	// it writes and fsyncs sealed batches in order. Batches circulate
+	// between them through sealed and free, two at a time, so the sealer
+	// prepares one batch while the syncer waits for the fsync of the last.
 	next   uint64
 	prev   chain.Digest
 	hasher chain.Hasher
-	batch  wal.Batch
-	items  []*item
+	log    *wal.Log
+	sealed chan *pending
+	free   chan *pending
 
 	stats struct {
 		accepted, committed, rejected atomic.Uint64
@@ -119,10 +125,14 @@ func open(dir string, o Options, lock io.Closer) (*Engine, error) {
 		q:     newQueue(&o),
 		note:  notifier{fn: o.OnEvent, every: o.DropAlertEvery},
 		done:  make(chan struct{}),
-		log:   log,
-		next:  log.NextSeq(),
-		prev:  log.Link(),
+		log:    log,
+		next:   log.NextSeq(),
+		prev:   log.Link(),
+		sealed: make(chan *pending, 1),
+		free:   make(chan *pending, 2),
 	}
+	e.free <- new(pending)
+	e.free <- new(pending)
 	segs := log.Segments()
 	var size int64
 	for _, s := range segs {
@@ -137,7 +147,8 @@ func open(dir string, o Options, lock io.Closer) (*Engine, error) {
 		e.note.emit(Event{Kind: EventTornTail, Segment: t.Segment, Offset: t.Offset, Bytes: t.Size - t.Offset,
 			QueueCapacity: o.QueueCapacity})
 	}
-	go e.run()
+	go e.seal()
+	go e.sync()
 	return e, nil
 }
 
@@ -323,69 +334,90 @@ func (e *Engine) answer(it *item, r result) {
 	putItem(it)
 }
 
-// run is the committer goroutine.
-func (e *Engine) run() {
-	defer close(e.done)
+// pending is a batch on its way from the sealer to the syncer.
+type pending struct {
+	items []*item
+	batch wal.Batch
+	link  chain.Digest // digest of the batch's last record
+	end   uint64       // queue ticket after the batch's last record
+	depth int          // queue depth when the batch was taken
+}
+
+// seal is the sealer goroutine: it takes batches from the queue, gives each
+// record its sequence number and chain digest, frames the batch and hands
+// it to the syncer.
+func (e *Engine) seal() {
+	defer close(e.sealed)
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	for {
-		batch, end, low, depth, ok := e.q.next(e.items[:0], e.opts.MaxBatchDelay, timer)
+		p := <-e.free
+		items, end, low, depth, ok := e.q.next(p.items[:0], e.opts.MaxBatchDelay, timer)
+		p.items, p.end, p.depth = items, end, depth
 		if !ok {
 			return
 		}
 		if low {
 			e.note.emit(Event{Kind: EventQueueLow, QueueDepth: depth, QueueCapacity: e.opts.QueueCapacity})
 		}
-		e.commit(batch)
-		e.q.markDurable(end)
-		clear(batch)
-		e.items = batch[:0]
-		e.note.flushDrops(depth, e.opts.QueueCapacity, false)
+		p.batch.Reset()
+		for _, it := range p.items {
+			it.seq = e.next
+			it.hash = e.hasher.Next(e.prev, e.next, it.body())
+			copy(it.buf[:hashSize], it.hash[:])
+			if err := p.batch.Add(it.buf); err != nil {
+				panic(err) // records are checked against MaxRecordSize, far below the frame limit
+			}
+			e.prev = it.hash
+			e.next++
+		}
+		p.link = e.prev
+		e.sealed <- p
 	}
 }
 
-// commit writes one batch: sequence numbers, chain digests, frames, one
-// write and one fsync, then the answers.
-func (e *Engine) commit(batch []*item) {
+// sync is the syncer goroutine: it commits sealed batches in order, one
+// write and one fsync each, then answers everyone waiting on them.
+func (e *Engine) sync() {
+	defer close(e.done)
+	for p := range e.sealed {
+		e.commit(p)
+		e.q.markDurable(p.end)
+		clear(p.items)
+		p.items = p.items[:0]
+		e.note.flushDrops(p.depth, e.opts.QueueCapacity, false)
+		e.free <- p
+	}
+}
+
+// commit writes one sealed batch and answers its records.
+func (e *Engine) commit(p *pending) {
 	if f := e.failure.Load(); f != nil {
-		e.abandon(batch, *f)
+		e.abandon(p.items, *f)
 		return
 	}
-	e.batch.Reset()
-	next, prev := e.next, e.prev
-	for _, it := range batch {
-		it.seq = next
-		it.hash = e.hasher.Next(prev, next, it.body())
-		copy(it.buf[:hashSize], it.hash[:])
-		if err := e.batch.Add(it.buf); err != nil {
-			panic(err) // records are checked against MaxRecordSize, far below the frame limit
-		}
-		prev = it.hash
-		next++
-	}
-	info, err := e.log.Commit(&e.batch, prev)
+	info, err := e.log.Commit(&p.batch, p.link)
 	if err != nil {
-		e.failWith(err, batch)
+		e.failWith(err, p.items)
 		return
 	}
-	e.next, e.prev = next, prev
 	now := time.Now()
-	e.stats.committed.Add(uint64(len(batch)))
+	e.stats.committed.Add(uint64(len(p.items)))
 	e.stats.batches.Add(1)
 	e.stats.syncs.Add(1)
 	e.stats.bytes.Add(uint64(info.Bytes))
 	e.stats.lastCommit.Store(now.UnixNano())
-	e.stats.lastSeq.Store(next - 1)
+	e.stats.lastSeq.Store(p.items[len(p.items)-1].seq)
 	e.stats.storeBytes.Add(int64(info.Bytes))
 	if info.Rotated {
 		e.stats.segments.Add(1)
 		e.stats.storeBytes.Add(segment.HeaderSize)
 	}
 	e.stats.mu.Lock()
-	e.stats.head = prev
+	e.stats.head = p.link
 	e.stats.mu.Unlock()
 
-	for _, it := range batch {
+	for _, it := range p.items {
 		e.answer(it, result{receipt: Receipt{Seq: it.seq, Hash: it.hash}})
 	}
 	if info.Rotated {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/lowlightlog/llog/chain"
 	"github.com/lowlightlog/llog/internal/vfs"
+	"github.com/lowlightlog/llog/segment"
 	"github.com/lowlightlog/llog/wal"
 )
 
@@ -148,6 +149,9 @@ func (v *verifier) segment(fsys vfs.FS, dir string, s wal.SegmentInfo, newest bo
 		return fmt.Errorf("llog: size of %s: %w", s.Name, err)
 	}
 	sr, err := wal.NewSegmentReader(s.Name, f, size)
+	if errors.Is(err, segment.ErrNewerVersion) {
+		return fmt.Errorf("%w: %w", ErrNewerVersion, err)
+	}
 	var ce *wal.CorruptionError
 	if errors.As(err, &ce) {
 		v.addBreak(Break{Segment: s.Name, Offset: ce.Offset, Seq: s.First, Reason: ce.Reason.Error()})

@@ -1,0 +1,112 @@
+package llog_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+
+	"github.com/klauspost/crc32"
+	"github.com/lowlightlog/llog"
+	"github.com/lowlightlog/llog/internal/gen"
+)
+
+// samples returns n generated inferences of about size bytes each.
+func samples(n, size int) []llog.Inference {
+	g := gen.New(1)
+	out := make([]llog.Inference, n)
+	for i := range out {
+		s := g.Next(size)
+		out[i] = llog.Inference{Model: s.Model, Provider: s.Provider, Operation: s.Operation,
+			Prompt: s.Prompt, Response: s.Response, Latency: s.Latency,
+			TokensIn: s.TokensIn, TokensOut: s.TokensOut, ConversationID: s.ConversationID}
+	}
+	return out
+}
+
+// plainLoop is the reference for durable ingest: frame each record with
+// length + CRC32-C, chain it with SHA-256, append, one fdatasync per batch.
+// It is the ceiling for this design on a given disk.
+func plainLoop(b *testing.B, path string, recs [][]byte, n, batch int) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	tab := crc32.MakeTable(crc32.Castagnoli)
+	buf := make([]byte, 0, 2<<20)
+	var prev [32]byte
+	var off int64
+	for i := 0; i < n; {
+		buf = buf[:0]
+		for j := 0; j < batch && i < n; j, i = j+1, i+1 {
+			rec := recs[i%len(recs)]
+			h := sha256.New()
+			h.Write(prev[:])
+			h.Write(binary.BigEndian.AppendUint64(nil, uint64(i)))
+			h.Write(rec)
+			h.Sum(prev[:0])
+			buf = binary.LittleEndian.AppendUint32(buf, uint32(len(rec)+32))
+			buf = binary.LittleEndian.AppendUint32(buf, crc32.Checksum(rec, tab))
+			buf = append(buf, prev[:]...)
+			buf = append(buf, rec...)
+		}
+		if _, err := f.WriteAt(buf, off); err != nil {
+			b.Fatal(err)
+		}
+		off += int64(len(buf))
+		if err := syscall.Fdatasync(int(f.Fd())); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkIngest measures durable ingest of 1 KiB records in batches of
+// 512: llog through Log + Flush (redaction off and on) against the plain
+// loop on the same disk. Compare the records/s metrics.
+func BenchmarkIngest(b *testing.B) {
+	const size, batch = 1024, 512
+	infs := samples(4096, size)
+	raw := make([][]byte, len(infs))
+	for i, inf := range infs {
+		raw[i] = []byte(inf.Prompt + inf.Response)
+	}
+	b.Run("plain", func(b *testing.B) {
+		path := filepath.Join(b.TempDir(), "plain.log")
+		b.SetBytes(size)
+		b.ResetTimer()
+		plainLoop(b, path, raw, b.N, batch)
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
+	})
+	for _, redact := range []bool{false, true} {
+		name := "llog"
+		if redact {
+			name = "llog-redact"
+		}
+		b.Run(name, func(b *testing.B) {
+			e, err := llog.Open(b.TempDir(), &llog.Options{DisableRedaction: !redact, MaxBatchRecords: batch})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer e.Close()
+			ctx := context.Background()
+			b.SetBytes(size)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if err := e.Log(ctx, infs[i%len(infs)]); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if err := e.Flush(ctx); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
+			st := e.Stats()
+			b.ReportMetric(float64(st.Committed)/float64(st.Batches), "records/batch")
+		})
+	}
+}
