@@ -117,14 +117,14 @@ func open(dir string, o Options, lock io.Closer) (*Engine, error) {
 		return nil, fmt.Errorf("llog: open %s: %w", dir, wrapOpenErr(err))
 	}
 	e := &Engine{
-		opts:  o,
-		dir:   dir,
-		fs:    o.fs,
-		lock:  lock,
-		store: store,
-		q:     newQueue(&o),
-		note:  notifier{fn: o.OnEvent, every: o.DropAlertEvery},
-		done:  make(chan struct{}),
+		opts:   o,
+		dir:    dir,
+		fs:     o.fs,
+		lock:   lock,
+		store:  store,
+		q:      newQueue(&o),
+		note:   notifier{fn: o.OnEvent, every: o.DropAlertEvery},
+		done:   make(chan struct{}),
 		log:    log,
 		next:   log.NextSeq(),
 		prev:   log.Link(),

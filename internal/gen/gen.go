@@ -75,7 +75,9 @@ var piiSnippets = []func(r *rand.Rand) string{
 	func(r *rand.Rand) string {
 		return "Use this key for the upload: AKIAIOSFODNN7EXAMPLE, it should still work."
 	},
-	func(r *rand.Rand) string { return "Connect with postgres://admin:hunter2@db.internal:5432/telemetry and check." },
+	func(r *rand.Rand) string {
+		return "Connect with postgres://admin:hunter2@db.internal:5432/telemetry and check."
+	},
 	func(r *rand.Rand) string { return "My SSN is 219-09-9999, the HR form needs it." },
 }
 
