@@ -417,14 +417,14 @@ func (e *Engine) commit(p *pending) {
 	e.stats.head = p.link
 	e.stats.mu.Unlock()
 
-	for _, it := range p.items {
-		e.answer(it, result{receipt: Receipt{Seq: it.seq, Hash: it.hash}})
-	}
 	if info.Rotated {
 		e.note.emit(Event{Kind: EventSegmentRotated, Time: now, Segment: info.Segment, QueueCapacity: e.opts.QueueCapacity})
 	}
 	if info.Sync > e.opts.SlowSync {
 		e.note.emit(Event{Kind: EventSlowSync, Time: now, Segment: info.Segment, Duration: info.Sync, QueueCapacity: e.opts.QueueCapacity})
+	}
+	for _, it := range p.items {
+		e.answer(it, result{receipt: Receipt{Seq: it.seq, Hash: it.hash}})
 	}
 }
 
