@@ -19,7 +19,13 @@ import (
 	"github.com/lowlightlog/llog/wal"
 )
 
-func TestMain(m *testing.M) { testutil.Main(m) }
+func TestMain(m *testing.M) {
+	if dir := os.Getenv(writerEnv); dir != "" {
+		crashWriter(dir) // this binary re-run as the writer of TestKillWriter
+		return
+	}
+	testutil.Main(m)
+}
 
 var ctx = context.Background()
 

@@ -15,8 +15,13 @@ func WithFS(o *Options, fsys vfs.FS) *Options {
 // ReadAll returns every record of the store in dir that verifies, with the
 // verification report.
 func ReadAll(dir string) ([]Record, *VerifyReport, error) {
+	return ReadAllFS(vfs.Default, dir)
+}
+
+// ReadAllFS is ReadAll on another filesystem.
+func ReadAllFS(fsys vfs.FS, dir string) ([]Record, *VerifyReport, error) {
 	var recs []Record
-	rep, err := scanStore(context.Background(), vfs.Default, dir, func(r *Record) error {
+	rep, err := scanStore(context.Background(), fsys, dir, func(r *Record) error {
 		recs = append(recs, *r)
 		return nil
 	})

@@ -58,6 +58,10 @@
 //     frame kind, a damaged header or a header whose First does not match
 //     the file name are corruption too.
 //
+// Open then syncs the newest segment and the directory, so that batches
+// written by a run whose fsync failed or never happened are durable before
+// anything is appended after them.
+//
 // Sealed segments (all but the newest) are never truncated: damage there is
 // found by a full verification (llog's Verify), never repaired silently.
 //

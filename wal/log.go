@@ -153,15 +153,23 @@ func (l *Log) recover(rec *Recovery) error {
 			f.Close()
 			return fmt.Errorf("wal: truncate torn tail of %s: %w", last.Name, err)
 		}
-		if err := f.Sync(); err != nil {
-			f.Close()
-			return fmt.Errorf("wal: sync %s after truncation: %w", last.Name, err)
-		}
 		rec.Torn = torn
 		size = end
 	default:
 		f.Close()
 		return err
+	}
+	// Sync what the scan found before appending after it: the last run may
+	// have written batches whose fsync failed or never ran, and records
+	// acknowledged from now on must not rest on bytes that exist only in
+	// the page cache.
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("wal: sync %s: %w", last.Name, err)
+	}
+	if err := l.fs.SyncDir(l.dir); err != nil {
+		f.Close()
+		return fmt.Errorf("wal: sync dir %s: %w", l.dir, err)
 	}
 	l.f = f
 	l.size = size

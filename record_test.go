@@ -1,0 +1,119 @@
+package llog
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// goldenRecords are encoded into testdata/record-*.bin and pinned.
+var goldenRecords = []Record{
+	{Inference: Inference{Time: time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC), Model: "phi-3-mini",
+		Prompt: "What is the capital of France?", Response: "Paris.", Latency: 87 * time.Millisecond,
+		TokensIn: 7, TokensOut: 2}},
+	{Inference: Inference{Time: time.Unix(0, -1).UTC(), Model: "m", Provider: "llama.cpp", Operation: "chat",
+		Prompt: "mail [REDACTED:EMAIL] now", Response: "ok ✓ 日本語", Error: "timeout",
+		TraceID: "4bf92f3577b34da6a3ce929d0e0e4736", SpanID: "00f067aa0ba902b7", ConversationID: "conv-1",
+		Attributes: map[string]string{"gen_ai.request.temperature": "0.2", "device": "pi-4"}},
+		TokensInEstimated: true, TokensOutEstimated: true, Redactions: map[string]int{"EMAIL": 1, "INVALID_UTF8": 2}},
+	{Inference: Inference{Time: time.Unix(0, 0).UTC()}},
+}
+
+func TestRecordGolden(t *testing.T) {
+	for i, r := range goldenRecords {
+		got := appendRecord(nil, &r)
+		path := filepath.Join("testdata", "record-"+string(rune('a'+i))+".bin")
+		if *update {
+			if err := os.WriteFile(path, got, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%v (run go test -run TestRecordGolden -update to create it)", err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("record %d encodes differently: the record format is frozen", i)
+		}
+		var back Record
+		if err := decodeRecord(want, &back); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(back, r) {
+			t.Fatalf("record %d round trip:\n got %+v\nwant %+v", i, back, r)
+		}
+	}
+}
+
+func TestDecodeRecordRejects(t *testing.T) {
+	good := appendRecord(nil, &goldenRecords[1])
+	tests := map[string][]byte{
+		"empty":          nil,
+		"version 0":      append([]byte{0}, good[1:]...),
+		"unknown flags":  append([]byte{1, 0x80}, good[2:]...),
+		"truncated":      good[:len(good)-1],
+		"trailing bytes": append(append([]byte(nil), good...), 0),
+		"huge length":    {1, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x0f},
+	}
+	for name, b := range tests {
+		var r Record
+		if err := decodeRecord(b, &r); err == nil {
+			t.Errorf("%s: decoded", name)
+		}
+	}
+	var r Record
+	if err := decodeRecord(append([]byte{2}, good[1:]...), &r); err == nil || !isNewer(err) {
+		t.Errorf("newer version: %v", err)
+	}
+}
+
+func isNewer(err error) bool {
+	return err != nil && bytes.Contains([]byte(err.Error()), []byte("newer"))
+}
+
+// FuzzDecodeRecord checks that the record decoder never panics and that
+// whatever it accepts re-encodes to the same bytes.
+func FuzzDecodeRecord(f *testing.F) {
+	names, _ := filepath.Glob(filepath.Join("testdata", "record-*.bin"))
+	for _, n := range names {
+		b, err := os.ReadFile(n)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var r Record
+		if err := decodeRecord(b, &r); err != nil {
+			return
+		}
+		if again := appendRecord(nil, &r); !bytes.Equal(again, b) {
+			t.Fatalf("re-encodes differently:\n in %x\nout %x", b, again)
+		}
+	})
+}
+
+func TestSanitize(t *testing.T) {
+	tests := []struct {
+		in, out string
+		n       int
+	}{
+		{"plain", "plain", 0},
+		{"a\xffb", "a\uFFFDb", 1},
+		{"\xff\xfe\xfd", "\uFFFD", 1},
+		{"\xe2\x82", "\uFFFD", 1}, // a truncated euro sign
+		{"ok \xc3\x28 x \xa0", "ok \uFFFD( x \uFFFD", 2},
+	}
+	for _, tt := range tests {
+		n := 0
+		if got := sanitize(tt.in, &n); got != tt.out || n != tt.n {
+			t.Errorf("sanitize(%q) = %q, %d; want %q, %d", tt.in, got, n, tt.out, tt.n)
+		}
+	}
+}
