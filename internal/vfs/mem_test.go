@@ -684,6 +684,63 @@ func TestMemTearLastWriteBeforeTruncate(t *testing.T) {
 	}
 }
 
+func TestMemTearOnlyTheLastKeptWrite(t *testing.T) {
+	// Two unsynced one-sector-pair writes. With a prefix of length 2 the
+	// second is torn and the first is whole; with length 1 the first is
+	// torn.
+	m := NewMem()
+	must(t, m.MkdirAll("/d", 0o755))
+	durableFile(t, m, "/d/f", "")
+	f := openRW(t, m, "/d/f")
+	muts := []refMut{{off: 0, data: strings.Repeat("b", 1024)}, {off: 1024, data: strings.Repeat("c", 1024)}}
+	for _, mu := range muts {
+		writeAtT(t, f, mu.data, mu.off)
+	}
+	seen := make(map[[2]int]bool)
+	for seed := range int64(64) {
+		r := rand.New(rand.NewPCG(uint64(seed), 0x6c6c6f67))
+		n := r.IntN(len(muts) + 1)
+		var want []byte
+		for i, mu := range muts[:n] {
+			if i == n-1 {
+				k := r.IntN(3) // cuts 0, 512, 1024
+				seen[[2]int{n, k}] = true
+				mu.data = mu.data[:512*k]
+			}
+			want = refApply(want, mu)
+		}
+		c := m.CrashClone(CrashOptions{Seed: seed, KeepUnsynced: true, KeepPrefix: true, Tear: TearSectors})
+		got, err := ReadFile(c, "/d/f")
+		must(t, err)
+		if string(got) != string(want) {
+			t.Fatalf("seed %d: got %d bytes %q, want %d bytes %q", seed, len(got), short(string(got)), len(want), short(string(want)))
+		}
+	}
+	if len(seen) != 6 {
+		t.Errorf("saw (prefix, cut) pairs %v, want all 6", seen)
+	}
+}
+
+func TestMemTruncatingCreateIsAnUnsyncedMutation(t *testing.T) {
+	// Create on an existing file records a truncate to zero, which a crash
+	// clone may keep or drop like any other unsynced mutation.
+	m := NewMem()
+	must(t, m.MkdirAll("/d", 0o755))
+	durableFile(t, m, "/d/a", "hello")
+	f, err := m.Create("/d/a", 0o644)
+	must(t, err)
+	writeAtT(t, f, "J", 0)
+	seen := make(map[string]bool)
+	for seed := range int64(64) {
+		b, err := ReadFile(m.CrashClone(CrashOptions{Seed: seed, KeepUnsynced: true, KeepPrefix: true}), "/d/a")
+		must(t, err)
+		seen[string(b)] = true
+	}
+	if want := []string{"", "J", "hello"}; !slices.Equal(slices.Sorted(maps.Keys(seen)), want) {
+		t.Errorf("outcomes %q, want %q", slices.Sorted(maps.Keys(seen)), want)
+	}
+}
+
 func TestMemKeepUnsyncedDirOps(t *testing.T) {
 	t.Run("prefix of operations in order", func(t *testing.T) {
 		m := NewMem()
@@ -781,6 +838,9 @@ func TestMemCloneIndependent(t *testing.T) {
 	writeAtT(t, f, "HE", 0) // unsynced, kept by some seeds
 	var c *MemFS
 	for seed := int64(0); ; seed++ {
+		if seed == 100 {
+			t.Fatal("no seed in 0..99 keeps the unsynced write")
+		}
 		c = m.CrashClone(CrashOptions{Seed: seed, KeepUnsynced: true})
 		if b, _ := ReadFile(c, "/d/a"); string(b) == "HEllo" {
 			break
@@ -817,6 +877,36 @@ func TestMemCloneIndependent(t *testing.T) {
 	// WriteAt and Sync, then SyncDir.
 	if c.Ops() != 6 {
 		t.Errorf("clone Ops = %d, want 6", c.Ops())
+	}
+}
+
+func TestMemDoesNotKeepCallersBuffers(t *testing.T) {
+	m := NewMem()
+	must(t, m.MkdirAll("/d", 0o755))
+	durableFile(t, m, "/d/a", "")
+	f := openRW(t, m, "/d/a")
+	buf := []byte("good")
+	writeAtT(t, f, string(buf), 0) // through a copy: now the real buffer
+	if _, err := f.WriteAt(buf, 4); err != nil {
+		t.Fatal(err)
+	}
+	copy(buf, "evil")
+	for seed := range int64(8) {
+		b, err := ReadFile(m.CrashClone(CrashOptions{Seed: seed, KeepUnsynced: true, KeepPrefix: true}), "/d/a")
+		must(t, err)
+		if strings.Contains(string(b), "evil") {
+			t.Fatalf("seed %d: clone holds %q: the unsynced write aliases the caller's buffer", seed, b)
+		}
+	}
+	b := make([]byte, 8)
+	if _, err := f.ReadAt(b, 0); err != nil {
+		t.Fatal(err)
+	}
+	copy(b, "XXXXXXXX")
+	got, err := ReadFile(m, "/d/a")
+	must(t, err)
+	if string(got) != "goodgood" {
+		t.Fatalf("file = %q", got)
 	}
 }
 
