@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lowlightlog/llog/internal/hooks"
 	"github.com/lowlightlog/llog/internal/vfs"
 	"github.com/lowlightlog/llog/segment"
 )
@@ -155,6 +156,7 @@ func (l *Log) recover(rec *Recovery) error {
 		}
 		rec.Torn = torn
 		size = end
+		hooks.Fire(hooks.RecoverAfterTruncate)
 	default:
 		f.Close()
 		return err
@@ -199,14 +201,17 @@ func (l *Log) create(first uint64, link [32]byte) error {
 		f.Close()
 		return fmt.Errorf("wal: sync new segment %s: %w", name, err)
 	}
+	hooks.Fire(hooks.RotateAfterCreate)
 	if err := l.fs.Rename(tmp, path); err != nil {
 		f.Close()
 		return fmt.Errorf("wal: rename new segment %s: %w", name, err)
 	}
+	hooks.Fire(hooks.RotateAfterRename)
 	if err := l.fs.SyncDir(l.dir); err != nil {
 		f.Close()
 		return fmt.Errorf("wal: sync dir after creating %s: %w", name, err)
 	}
+	hooks.Fire(hooks.RotateAfterDirSync)
 	if l.f != nil {
 		l.f.Close() // synced at its last commit
 	}
@@ -264,15 +269,18 @@ func (l *Log) Commit(b *Batch, link [32]byte) (CommitInfo, error) {
 	defer func() { b.buf = b.buf[:n] }()
 
 	active := &l.segs[len(l.segs)-1]
+	hooks.Fire(hooks.CommitBeforeWrite)
 	if _, err := l.f.WriteAt(buf, l.size); err != nil {
 		l.err = fmt.Errorf("wal: write to %s at offset %d: %w", active.Name, l.size, err)
 		return CommitInfo{}, l.err
 	}
+	hooks.Fire(hooks.CommitBeforeSync)
 	start := time.Now()
 	if err := l.f.Sync(); err != nil {
 		l.err = fmt.Errorf("wal: sync %s: %w", active.Name, err)
 		return CommitInfo{}, l.err
 	}
+	hooks.Fire(hooks.CommitAfterSync)
 	info.Sync = time.Since(start)
 	info.Segment = active.Name
 	info.Offset = l.size

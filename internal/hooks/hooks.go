@@ -1,0 +1,51 @@
+// Package hooks names the moments at the durability edges of the engine
+// where a crash test may want to act: before and after a data fsync, around
+// the rename of a new segment, between the steps of retention. The engine
+// calls Fire at each one; Fire costs one atomic load while no hook is set,
+// which is always the case in production.
+//
+// The crash harness (crashtest) sets a hook that kills its own process at a
+// chosen point, so that a kill lands inside a segment rotation or a
+// retention step for certain instead of by luck.
+package hooks
+
+import "sync/atomic"
+
+// Points where the engine calls Fire.
+const (
+	// CommitBeforeWrite: a batch is framed and about to be written.
+	CommitBeforeWrite = "commit-before-write"
+	// CommitBeforeSync: a batch is written and about to be fsynced.
+	CommitBeforeSync = "commit-before-sync"
+	// CommitAfterSync: a batch is durable; no one has been answered yet.
+	CommitAfterSync = "commit-after-sync"
+	// RotateAfterCreate: a new segment's temporary file has its header
+	// written and synced.
+	RotateAfterCreate = "rotate-after-create"
+	// RotateAfterRename: the new segment is renamed into place; the
+	// directory is not yet synced.
+	RotateAfterRename = "rotate-after-rename"
+	// RotateAfterDirSync: the new segment is durable and active.
+	RotateAfterDirSync = "rotate-after-dirsync"
+	// RecoverAfterTruncate: Open truncated a torn tail and has not synced.
+	RecoverAfterTruncate = "recover-after-truncate"
+)
+
+var hook atomic.Pointer[func(point string)]
+
+// Set installs fn to be called at every point; nil removes it. Only tests
+// and the crash harness call Set.
+func Set(fn func(point string)) {
+	if fn == nil {
+		hook.Store(nil)
+		return
+	}
+	hook.Store(&fn)
+}
+
+// Fire calls the installed hook, if any, with point.
+func Fire(point string) {
+	if fn := hook.Load(); fn != nil {
+		(*fn)(point)
+	}
+}
