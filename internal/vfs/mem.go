@@ -30,8 +30,8 @@ const SectorSize = 512
 // [MemFS.CrashClone] can produce the state a power cut would leave. It is
 // deterministic and safe for concurrent use.
 //
-// The model (a simplified ext4 data=ordered, with nothing written back
-// until it is synced):
+// The model is a simplified ext4 data=ordered in which, unless a crash
+// clone is asked to keep some, no unsynced change survives a crash:
 //
 //   - Every file is an inode with its current data (what reads see), its
 //     durable data (as of its last [File.Sync]) and the ordered list of the
