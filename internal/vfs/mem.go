@@ -770,8 +770,10 @@ const pcgStream = 0x6c6c6f67 // "llog"
 //     opts.KeepUnsyncedDirOps, first k := r.IntN(P+1) is drawn, where P is
 //     the number of unsynced directory operations of the FS (a Create of a
 //     new file, a Lock that created its file, a Rename, a Remove, not yet
-//     covered by a SyncDir of the directory concerned), and the first k of
-//     them are replayed, in order, over the durable entries. Only the
+//     covered by a SyncDir of the directory concerned; a rename between two
+//     directories of which only one was synced counts once, for its
+//     unsynced half), and the first k of them are replayed, in order, over
+//     the durable entries. Only the
 //     directories reachable from the roots this way survive, with the files
 //     they name.
 //   - File data: each surviving file's durable data. With opts.KeepUnsynced
