@@ -270,15 +270,24 @@ func (l *Log) Commit(b *Batch, link [32]byte) (CommitInfo, error) {
 
 	active := &l.segs[len(l.segs)-1]
 	hooks.Fire(hooks.CommitBeforeWrite)
-	if _, err := l.f.WriteAt(buf, l.size); err != nil {
-		l.err = fmt.Errorf("wal: write to %s at offset %d: %w", active.Name, l.size, err)
-		return CommitInfo{}, l.err
-	}
-	hooks.Fire(hooks.CommitBeforeSync)
 	start := time.Now()
-	if err := l.f.Sync(); err != nil {
-		l.err = fmt.Errorf("wal: sync %s: %w", active.Name, err)
-		return CommitInfo{}, l.err
+	if sw, ok := l.f.(vfs.SyncWriterAt); ok {
+		// One system call writes and syncs.
+		if _, err := sw.WriteAtSync(buf, l.size); err != nil {
+			l.err = fmt.Errorf("wal: write and sync %s at offset %d: %w", active.Name, l.size, err)
+			return CommitInfo{}, l.err
+		}
+	} else {
+		if _, err := l.f.WriteAt(buf, l.size); err != nil {
+			l.err = fmt.Errorf("wal: write to %s at offset %d: %w", active.Name, l.size, err)
+			return CommitInfo{}, l.err
+		}
+		hooks.Fire(hooks.CommitBeforeSync)
+		start = time.Now()
+		if err := l.f.Sync(); err != nil {
+			l.err = fmt.Errorf("wal: sync %s: %w", active.Name, err)
+			return CommitInfo{}, l.err
+		}
 	}
 	hooks.Fire(hooks.CommitAfterSync)
 	info.Sync = time.Since(start)

@@ -15,7 +15,9 @@ import "sync/atomic"
 const (
 	// CommitBeforeWrite: a batch is framed and about to be written.
 	CommitBeforeWrite = "commit-before-write"
-	// CommitBeforeSync: a batch is written and about to be fsynced.
+	// CommitBeforeSync: a batch is written and about to be fsynced. Only
+	// reached on filesystems without a combined write-and-sync call: on
+	// Linux the OS filesystem writes and syncs a batch with one pwritev2.
 	CommitBeforeSync = "commit-before-sync"
 	// CommitAfterSync: a batch is durable; no one has been answered yet.
 	CommitAfterSync = "commit-after-sync"

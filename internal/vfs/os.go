@@ -16,7 +16,10 @@ var _ FS = osFS{}
 
 type osFile struct{ *os.File }
 
-var _ File = osFile{}
+var (
+	_ File         = osFile{}
+	_ SyncWriterAt = osFile{}
+)
 
 func (f osFile) Sync() error { return datasync(f.File) }
 

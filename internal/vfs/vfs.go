@@ -112,3 +112,13 @@ func WriteFileAtomic(fsys FS, dir, name string, data []byte, perm fs.FileMode) e
 	}
 	return fsys.SyncDir(dir)
 }
+
+// SyncWriterAt is implemented by files that can write and make the written
+// data durable in one call. On Linux the OS implementation uses
+// pwritev2(2) with RWF_DSYNC: one system call instead of a write and an
+// fdatasync, so the goroutine does not have to be scheduled again between
+// the two. Callers find it by type assertion and otherwise call WriteAt
+// then Sync, which has the same effect on disk.
+type SyncWriterAt interface {
+	WriteAtSync(p []byte, off int64) (int, error)
+}
