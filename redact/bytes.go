@@ -1,0 +1,191 @@
+package redact
+
+import "strings"
+
+// Byte classes. Only ASCII is classified: every byte of a multi-byte UTF-8
+// sequence is "other", so the scanners treat non-ASCII text (including the
+// U+FFFD that replaces invalid bytes) as a separator.
+const (
+	clDigit uint8 = 1 << iota
+	clUpper
+	clLower
+	clHex   // 0-9 a-f A-F
+	clUnder // _
+	clB64   // A-Z a-z 0-9 + /
+)
+
+var class = func() (t [256]uint8) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] |= clDigit | clHex | clB64
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] |= clUpper | clB64
+		t[c+'a'-'A'] |= clLower | clB64
+	}
+	for c := 'a'; c <= 'f'; c++ {
+		t[c] |= clHex
+		t[c+'A'-'a'] |= clHex
+	}
+	t['_'] |= clUnder
+	t['+'] |= clB64
+	t['/'] |= clB64
+	return t
+}()
+
+func isDigit(c byte) bool { return c-'0' < 10 }
+func isUpper(c byte) bool { return c-'A' < 26 }
+func isLower(c byte) bool { return c-'a' < 26 }
+func isAlpha(c byte) bool { return class[c]&(clUpper|clLower) != 0 }
+func isAlnum(c byte) bool { return class[c]&(clDigit|clUpper|clLower) != 0 }
+func isWord(c byte) bool  { return class[c]&(clDigit|clUpper|clLower|clUnder) != 0 }
+func isHex(c byte) bool   { return class[c]&clHex != 0 }
+func isB64(c byte) bool   { return class[c]&clB64 != 0 }
+
+// isSpace reports ASCII horizontal or vertical white space.
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+}
+
+func isCategoryByte(c byte) bool { return isUpper(c) || isDigit(c) || c == '_' }
+
+func lower(c byte) byte {
+	if isUpper(c) {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+func upper(c byte) byte {
+	if isLower(c) {
+		return c - ('a' - 'A')
+	}
+	return c
+}
+
+// hasPrefixFold reports whether s starts with prefix, which must be lower
+// case, ignoring ASCII case.
+func hasPrefixFold(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		if lower(s[i]) != prefix[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// hasSuffixFold reports whether s ends with suffix (lower case), ignoring
+// ASCII case.
+func hasSuffixFold(s, suffix string) bool {
+	return len(s) >= len(suffix) && hasPrefixFold(s[len(s)-len(suffix):], suffix)
+}
+
+// equalFold reports whether s equals t (lower case), ignoring ASCII case.
+func equalFold(s, t string) bool { return len(s) == len(t) && hasPrefixFold(s, t) }
+
+// indexFold returns the first index of sub (lower case, non-empty) in s,
+// ignoring ASCII case, or -1.
+func indexFold(s, sub string) int {
+	c0, c1 := sub[0], upper(sub[0])
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if c := s[i]; (c == c0 || c == c1) && hasPrefixFold(s[i:], sub) {
+			return i
+		}
+	}
+	return -1
+}
+
+// SWAR constants for indexDigit.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+	low7  = 0x7f7f7f7f7f7f7f7f
+)
+
+// indexDigit returns the index of the first ASCII digit in s at or after i,
+// or -1. It tests eight bytes per step.
+func indexDigit(s string, i int) int {
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		t := x & low7
+		// A byte b < 0x80 has its high bit set in both terms exactly when
+		// '0' <= b <= '9'.
+		if (ones*(127+'9'+1)-t)&^x&(t+ones*(127-('0'-1)))&highs != 0 {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
+		if isDigit(s[i]) {
+			return i
+		}
+	}
+	return -1
+}
+
+// inPlaceholder reports whether offset i of s lies inside a placeholder
+// ("[REDACTED:CATEGORY]").
+func inPlaceholder(s string, i int) bool {
+	// Walk back over placeholder bytes to a '['.
+	j := i
+	for lim := 0; j >= 0 && lim < len(placeholderPrefix)+48; j, lim = j-1, lim+1 {
+		c := s[j]
+		if c == '[' {
+			break
+		}
+		if !isCategoryByte(c) && c != ':' {
+			return false
+		}
+	}
+	if j < 0 || s[j] != '[' || !strings.HasPrefix(s[j:], placeholderPrefix) {
+		return false
+	}
+	k := j + len(placeholderPrefix)
+	for k < len(s) && isCategoryByte(s[k]) {
+		k++
+	}
+	return k < len(s) && s[k] == ']' && i <= k
+}
+
+// lineStart returns the offset of the start of the line containing offset i.
+func lineStart(s string, i int) int {
+	return strings.LastIndexByte(s[:i], '\n') + 1
+}
+
+// contextBefore returns up to n bytes of s before offset i on the same line,
+// starting after the last placeholder in that window, so that the word inside
+// a placeholder ("[REDACTED:PHONE]") never serves as context.
+func contextBefore(s string, i, n int) string {
+	lo := max(lineStart(s, i), i-n)
+	w := s[lo:i]
+	if k := strings.LastIndex(w, placeholderPrefix); k >= 0 {
+		if e := strings.IndexByte(w[k:], ']'); e >= 0 {
+			w = w[k+e+1:]
+		} else {
+			w = w[:k]
+		}
+	}
+	return w
+}
+
+// hasWordFold reports whether w contains one of words (lower case) starting
+// at a word boundary: not preceded by an ASCII letter. Non-ASCII words are
+// matched exactly.
+func hasWordFold(w string, words []string) bool {
+	for _, k := range words {
+		for off := 0; off < len(w); {
+			j := indexFold(w[off:], k)
+			if j < 0 {
+				break
+			}
+			j += off
+			if j == 0 || !isAlpha(w[j-1]) || !isAlpha(k[0]) {
+				return true
+			}
+			off = j + 1
+		}
+	}
+	return false
+}

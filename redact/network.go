@@ -1,0 +1,395 @@
+package redact
+
+import "strings"
+
+// Email addresses, credentials in URLs, IPv4 and IPv6 addresses.
+
+// isLocalByte reports a byte allowed in the local part of an address (the
+// common subset of RFC 5322 atext).
+func isLocalByte(c byte) bool {
+	return isAlnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-' || c == '\''
+}
+
+// isUserinfoByte reports a byte allowed in the userinfo of a URL (RFC 3986
+// unreserved, sub-delims, ':' and '%').
+func isUserinfoByte(c byte) bool {
+	return isAlnum(c) || strings.IndexByte("-._~!$&'()*+,;=:%", c) >= 0
+}
+
+// fileExts are "top-level domains" that are really file extensions, as in
+// icon@2x.png.
+var fileExts = []string{
+	"png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "ico", "tif", "tiff", "heic", "avif",
+	"pdf", "txt", "log", "json", "yaml", "yml", "xml", "html", "htm", "css", "js", "mjs", "ts",
+	"tsx", "jsx", "lock", "toml", "tmp", "bak", "md", "csv", "wasm", "map",
+}
+
+// findEmail is called at each '@'.
+func findEmail(dst []Span, s string, at int) []Span {
+	// Local part.
+	ls := at
+	for ls > 0 && isLocalByte(s[ls-1]) {
+		if at-ls >= 64 {
+			return dst
+		}
+		ls--
+	}
+	if ls > 0 && s[ls-1] == '@' {
+		return dst
+	}
+	for ls < at && (s[ls] == '.' || s[ls] == '\'') {
+		ls++
+	}
+	if ls == at || s[at-1] == '.' {
+		return dst
+	}
+	// A local part inside a URL authority is userinfo (URL_CREDENTIALS).
+	k := ls
+	for k > 0 && isUserinfoByte(s[k-1]) {
+		k--
+	}
+	if k >= 2 && s[k-1] == '/' && s[k-2] == '/' {
+		return dst
+	}
+	// Domain: at least two labels, the last one (the TLD) alphabetic or an
+	// IDNA "xn--" label.
+	end, tld, labels := emailDomain(s, at+1)
+	if labels < 2 {
+		return dst
+	}
+	if end < len(s) && (isWord(s[end]) || s[end] == '@' || s[end] == '-') {
+		return dst
+	}
+	for _, e := range fileExts {
+		if equalFold(tld, e) {
+			return dst
+		}
+	}
+	// git@github.com:org/repo.git is an SSH remote whose user is the fixed
+	// service account "git", not a mailbox.
+	if s[ls:at] == "git" && end < len(s) && s[end] == ':' {
+		return dst
+	}
+	return append(dst, Span{Start: ls, End: end})
+}
+
+// emailDomain parses a domain at s[i:] and returns its end, its last label
+// and its number of labels (0 if it is not a valid domain).
+func emailDomain(s string, i int) (end int, tld string, labels int) {
+	p := i
+	for {
+		q := p
+		for q < len(s) && (isAlnum(s[q]) || s[q] == '-') && q-p < 63 {
+			q++
+		}
+		if q == p || s[p] == '-' || s[q-1] == '-' {
+			break
+		}
+		labels++
+		end, tld = q, s[p:q]
+		if q+1 < len(s) && s[q] == '.' && isAlnum(s[q+1]) {
+			p = q + 1
+			continue
+		}
+		break
+	}
+	if labels < 2 || !validTLD(tld) {
+		return 0, "", 0
+	}
+	return end, tld, labels
+}
+
+func validTLD(t string) bool {
+	if len(t) > 4 && hasPrefixFold(t, "xn--") {
+		return true
+	}
+	if len(t) < 2 || len(t) > 24 {
+		return false
+	}
+	for i := 0; i < len(t); i++ {
+		if !isAlpha(t[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// findURLCredentials is called at each "://". It redacts the userinfo of
+// scheme://user:password@host when the password is not a placeholder, and a
+// lone user name that looks like a token (https://<token>@github.com).
+func findURLCredentials(dst []Span, s string, at int) []Span {
+	// Scheme.
+	b := at
+	for b > 0 && (isAlnum(s[b-1]) || s[b-1] == '+' || s[b-1] == '.' || s[b-1] == '-') {
+		b--
+	}
+	for b < at && !isAlpha(s[b]) {
+		b++
+	}
+	if b == at {
+		return dst
+	}
+	// Authority, up to the last '@' before the path.
+	start := at + 3
+	e := start
+	for e < len(s) && e-start < 512 {
+		c := s[e]
+		if c == '/' || c == '?' || c == '#' || c == '\\' || c == '"' || c == '`' || c == '<' || c == '>' || isSpace(c) || c >= 0x80 {
+			break
+		}
+		e++
+	}
+	atSign := strings.LastIndexByte(s[start:e], '@')
+	if atSign <= 0 {
+		return dst
+	}
+	atSign += start
+	if atSign+1 >= e || !(isAlnum(s[atSign+1]) || s[atSign+1] == '[') {
+		return dst // no host
+	}
+	userinfo := s[start:atSign]
+	user, pass, hasPass := strings.Cut(userinfo, ":")
+	switch {
+	case hasPass && pass != "" && !isPlaceholderValue(pass) && !isSensitiveWord(pass):
+	case !hasPass && tokenLike(user, 16):
+	default:
+		return dst
+	}
+	return append(dst, Span{Start: start, End: atSign})
+}
+
+// IPv4.
+
+// versionWords before a dotted quad make it a version or section number.
+var versionWords = []string{
+	"version", "ver", "v", "release", "rel", "build", "firmware", "fw", "kernel", "revision",
+	"rev", "update", "patch", "chrome", "firefox", "safari", "android", "ios", "section", "sec",
+	"sect", "chapter", "clause", "article", "paragraph", "para", "oid", "isbn", "§",
+	"versión", "versão", "versione", "verze", "версия", "版本", "バージョン", "संस्करण", "الإصدار",
+}
+
+// findIPv4 scans for dotted quads: four decimal octets 0-255 without leading
+// zeros. A dotted quad preceded by a version word, or whose octets are all
+// single digits (1.2.3.4 is far more often a version or a section than an
+// address), is left alone.
+func findIPv4(dst []Span, s string, _ int) []Span {
+	for i := 0; i < len(s); {
+		k := strings.IndexByte(s[i:], '.')
+		if k < 0 {
+			break
+		}
+		k += i
+		i = k + 1
+		if k == 0 || !isDigit(s[k-1]) {
+			continue
+		}
+		st := k - 1
+		for st > 0 && isDigit(s[st-1]) {
+			st--
+		}
+		// Parse the whole run of dot-separated digit groups.
+		var oct [4][2]int
+		n, p := 0, st
+		for {
+			q := p
+			for q < len(s) && isDigit(s[q]) {
+				q++
+			}
+			if n < 4 {
+				oct[n] = [2]int{p, q}
+			}
+			n++
+			if q+1 < len(s) && s[q] == '.' && isDigit(s[q+1]) {
+				p = q + 1
+				continue
+			}
+			p = q
+			break
+		}
+		i = max(p, k+1)
+		if n != 4 || !ipv4Context(s, st, p) {
+			continue
+		}
+		ok, small := true, true
+		for _, o := range oct {
+			if !validOctet(s[o[0]:o[1]]) {
+				ok = false
+			}
+			small = small && o[1]-o[0] == 1
+		}
+		if ok && !small {
+			dst = append(dst, Span{Start: st, End: p})
+		}
+	}
+	return dst
+}
+
+func validOctet(o string) bool {
+	if len(o) == 0 || len(o) > 3 || len(o) > 1 && o[0] == '0' {
+		return false
+	}
+	v := 0
+	for i := 0; i < len(o); i++ {
+		v = v*10 + int(o[i]-'0')
+	}
+	return v <= 255
+}
+
+// ipv4Context checks the bytes around a dotted quad s[st:end].
+func ipv4Context(s string, st, end int) bool {
+	if st > 0 {
+		c := s[st-1]
+		switch {
+		case isWord(c), c == '.', c == '@', c == '^', c == '~', c == '#', c == '$':
+			return false
+		case c == '-' || c == '/' || c == '+':
+			if st >= 2 && isAlnum(s[st-2]) {
+				return false
+			}
+		case c == '=' || c == '>' || c == '<':
+			// pkg==1.2.3.4, >=10.0.0.1 are version constraints.
+			if st >= 2 && (s[st-2] == '=' || s[st-2] == '>' || s[st-2] == '<' || s[st-2] == '~' || s[st-2] == '!') {
+				return false
+			}
+		}
+	}
+	if end < len(s) {
+		c := s[end]
+		switch {
+		case isWord(c):
+			return false
+		case c == '-' && end+1 < len(s) && isAlpha(s[end+1]):
+			return false // 10.0.0.1-beta
+		}
+	}
+	// The word before, skipping spaces, quotes, ':' and '='.
+	j := st
+	for j > 0 && st-j < 8 && (s[j-1] == ' ' || s[j-1] == ':' || s[j-1] == '=' || s[j-1] == '"' || s[j-1] == '\'' || s[j-1] == '\t') {
+		j--
+	}
+	w := j
+	for w > 0 && j-w < 24 && (isAlpha(s[w-1]) || s[w-1] >= 0x80 || s[w-1] == '.') {
+		w--
+	}
+	word := strings.TrimRight(s[w:j], ".")
+	for _, v := range versionWords {
+		if equalFold(word, v) || (strings.HasSuffix(s[w:j], v) && v[0] >= 0x80) {
+			return false
+		}
+	}
+	return true
+}
+
+// IPv6.
+
+// findIPv6 scans for IPv6 addresses around each ':' that touches a hex digit
+// or another ':'. Full (eight groups) and compressed ("::") forms are
+// accepted, with an optional embedded IPv4 tail. To keep C++ and Rust paths,
+// clock times, MAC addresses and Python slices out, an address needs at
+// least four hex digits, a decimal digit unless it has all eight groups, and
+// no identifier byte on either side.
+func findIPv6(dst []Span, s string, _ int) []Span {
+	for i := 0; i < len(s); {
+		k := strings.IndexByte(s[i:], ':')
+		if k < 0 {
+			break
+		}
+		k += i
+		i = k + 1
+		if !(k > 0 && isHex(s[k-1]) || k+1 < len(s) && s[k+1] == ':') {
+			continue
+		}
+		st := k
+		for st > 0 && k-st < 48 && (isHex(s[st-1]) || s[st-1] == ':') {
+			st--
+		}
+		en := k
+		for en < len(s) && en-st < 64 && (isHex(s[en]) || s[en] == ':' || s[en] == '.') {
+			en++
+		}
+		i = en
+		if st > 0 && (isWord(s[st-1]) || s[st-1] == '.') {
+			continue
+		}
+		// Trim a trailing '.' or a single trailing ':' (not part of "::").
+		for en > st && s[en-1] == '.' {
+			en--
+		}
+		if en-st >= 2 && s[en-1] == ':' && s[en-2] != ':' {
+			en--
+		}
+		if en < len(s) && (isWord(s[en]) || s[en] == ':' || s[en] == '.') {
+			continue
+		}
+		if st > 0 && s[st-1] == '[' && st > 1 && (isWord(s[st-2]) || s[st-2] == ']') {
+			continue // a[1000::] is a slice
+		}
+		if validIPv6(s[st:en]) {
+			dst = append(dst, Span{Start: st, End: en})
+		}
+	}
+	return dst
+}
+
+func validIPv6(a string) bool {
+	if len(a) < 3 {
+		return false
+	}
+	dbl := strings.Index(a, "::")
+	if dbl >= 0 && strings.Contains(a[dbl+1:], "::") {
+		return false
+	}
+	if strings.Contains(a, ":::") {
+		return false
+	}
+	head, tail := a, ""
+	if dbl >= 0 {
+		head, tail = a[:dbl], a[dbl+2:]
+	}
+	groups, hexDigits := 0, 0
+	hasDec := false
+	for part, p := range [2]string{head, tail} {
+		if p == "" {
+			continue
+		}
+		fields := strings.Split(p, ":")
+		for j, f := range fields {
+			if strings.IndexByte(f, '.') >= 0 {
+				// Embedded IPv4: only as the very last field.
+				if part == 0 && dbl >= 0 || j != len(fields)-1 || !validDottedQuad(f) {
+					return false
+				}
+				groups += 2
+				hasDec = true
+				hexDigits += 4
+				continue
+			}
+			if len(f) == 0 || len(f) > 4 {
+				return false
+			}
+			groups++
+			hexDigits += len(f)
+			if strings.IndexAny(f, "0123456789") >= 0 {
+				hasDec = true
+			}
+		}
+	}
+	if dbl < 0 && groups != 8 || dbl >= 0 && groups > 7 {
+		return false
+	}
+	if hexDigits < 4 || !hasDec && groups != 8 {
+		return false
+	}
+	return true
+}
+
+func validDottedQuad(q string) bool {
+	n := 0
+	for f := range strings.SplitSeq(q, ".") {
+		if !validOctet(f) {
+			return false
+		}
+		n++
+	}
+	return n == 4
+}

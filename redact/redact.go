@@ -1,0 +1,542 @@
+package redact
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// Category names a kind of sensitive data. It is the word inside the
+// placeholder that replaces a match ("[REDACTED:EMAIL]"), so it is upper case
+// ASCII letters, digits and underscores, starting with a letter.
+type Category string
+
+// The categories of the default rule set. See the package documentation for
+// what each one covers.
+const (
+	Email          Category = "EMAIL"
+	Phone          Category = "PHONE"
+	CreditCard     Category = "CREDIT_CARD"
+	SSN            Category = "SSN"
+	IBAN           Category = "IBAN"
+	IPv4           Category = "IPV4"
+	IPv6           Category = "IPV6"
+	AWSKey         Category = "AWS_KEY"
+	GitHubToken    Category = "GITHUB_TOKEN"
+	APIKey         Category = "API_KEY"
+	JWT            Category = "JWT"
+	PrivateKey     Category = "PRIVATE_KEY"
+	BearerToken    Category = "BEARER_TOKEN"
+	BasicAuth      Category = "BASIC_AUTH"
+	Password       Category = "PASSWORD"
+	Secret         Category = "SECRET"
+	URLCredentials Category = "URL_CREDENTIALS"
+)
+
+// placeholderPrefix starts every placeholder. A placeholder is
+// placeholderPrefix + Category + "]".
+const placeholderPrefix = "[REDACTED:"
+
+// Placeholder returns the text that replaces a match of category c:
+// "[REDACTED:" + c + "]".
+func Placeholder(c Category) string {
+	return placeholderPrefix + string(c) + "]"
+}
+
+// Counts holds the number of redactions made per category.
+type Counts map[Category]int
+
+// Total returns the number of redactions over all categories.
+func (c Counts) Total() int {
+	n := 0
+	for _, v := range c {
+		n += v
+	}
+	return n
+}
+
+// Span is one match reported by a [FindFunc]. s[Start:End] is the text the
+// rule claims (used to resolve overlaps between rules); its first Keep bytes
+// stay in the output (a vendor prefix such as "ghp_" or a scheme such as
+// "Bearer ") and s[Start+Keep:End] is replaced by the placeholder.
+type Span struct {
+	Start, End, Keep int
+}
+
+// FindFunc is a hand-written matcher. It appends the matches it finds in s to
+// dst and returns the extended slice; it must not keep s or dst.
+//
+// For a rule with Keywords it is called once per keyword occurrence, with at
+// set to the byte offset of the occurrence, and should report only the matches
+// that occurrence gives rise to (duplicates are removed). For a rule without
+// Keywords it is called once per scan with at = -1 and reports every match.
+//
+// A FindFunc must not panic on any input and should not allocate unless it
+// reports a match: when a text contains nothing to redact, Redact does not
+// allocate.
+type FindFunc func(dst []Span, s string, at int) []Span
+
+// Rule describes one kind of sensitive text. Rules are data: New compiles
+// them once, and a table test runs every rule's Examples and Negatives.
+type Rule struct {
+	// ID identifies the rule, e.g. "github-token". It must be unique within a
+	// Redactor.
+	ID string
+	// Category is the placeholder word used for the rule's matches.
+	Category Category
+	// Description says in one sentence what the rule finds.
+	Description string
+
+	// Keywords are where the rule looks. They are matched ASCII
+	// case-insensitively in one pass over the text for all rules together,
+	// and a rule with Keywords runs only where one of them occurs: a Pattern
+	// must match starting at the occurrence, which must not follow a letter,
+	// digit, underscore or '-'; a Find is called with the occurrence's offset.
+	// A rule without Keywords scans the whole text on every call, which for a
+	// Pattern is slow (tens of MB/s): give custom rules a keyword when you can.
+	Keywords []string
+
+	// Pattern is an RE2 regular expression (package regexp syntax). If it has
+	// a capturing group, group 1 is the part that is replaced and the text
+	// before it in the match is kept; otherwise the whole match is replaced.
+	// Exactly one of Pattern and Find must be set.
+	Pattern string
+	// Find is a hand-written matcher, used instead of Pattern.
+	Find FindFunc
+	// MaxLen bounds, in bytes, how far past a keyword occurrence a Pattern may
+	// match. Zero means 1024.
+	MaxLen int
+
+	// Validate, if set, is called with the text a match would replace and
+	// rejects the match by returning false (a checksum, a range check, an
+	// entropy check).
+	Validate func(secret string) bool
+
+	// Priority breaks ties between matches that start at the same offset and
+	// have the same length: the higher priority wins, then the earlier rule.
+	Priority int
+
+	// Examples are texts the rule must redact; Negatives are texts it must
+	// leave alone. Both are checked by the package tests and by
+	// [Redactor.Check].
+	Examples  []string
+	Negatives []string
+}
+
+// ErrInvalidRule is returned (wrapped, with the rule ID) by New and With when
+// a rule is malformed: an empty or duplicate ID, a bad category, a bad
+// pattern, or neither or both of Pattern and Find.
+var ErrInvalidRule = errors.New("redact: invalid rule")
+
+// defaultMaxLen is the window for keyword-anchored patterns when Rule.MaxLen
+// is zero.
+const defaultMaxLen = 1024
+
+// maxPasses bounds how often Redact re-scans its own output. Every pass
+// replaces at least one byte of non-placeholder text, and in practice the
+// second pass finds nothing; the bound only guards against a faulty custom
+// rule.
+const maxPasses = 8
+
+// compiled is a Rule ready to run.
+type compiled struct {
+	rule        Rule
+	re          *regexp.Regexp // anchored ("^(?:...)") when the rule has keywords
+	group       bool           // re has a capturing group
+	maxLen      int
+	placeholder string
+}
+
+// Redactor finds and replaces sensitive text. It is immutable after
+// construction and safe for concurrent use.
+type Redactor struct {
+	rules []compiled
+	kw    *kwIndex // keyword-driven rules; nil if there are none
+	whole []int    // indices of rules without keywords
+}
+
+// New compiles rules into a Redactor. Rules are tried in the order given;
+// the order only matters for ties (see [Rule.Priority]).
+func New(rules ...Rule) (*Redactor, error) {
+	cs := make([]compiled, 0, len(rules))
+	seen := make(map[string]bool, len(rules))
+	var errs []error
+	for _, r := range rules {
+		c, err := compile(r)
+		if err == nil && seen[r.ID] {
+			err = fmt.Errorf("%w: rule %q: duplicate id", ErrInvalidRule, r.ID)
+		}
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		seen[r.ID] = true
+		cs = append(cs, c)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return build(cs), nil
+}
+
+func compile(r Rule) (compiled, error) {
+	bad := func(format string, args ...any) (compiled, error) {
+		return compiled{}, fmt.Errorf("%w: rule %q: %s", ErrInvalidRule, r.ID, fmt.Sprintf(format, args...))
+	}
+	if r.ID == "" {
+		return bad("empty id")
+	}
+	if !validCategory(string(r.Category)) {
+		return bad("category %q is not upper-case letters, digits and underscores", r.Category)
+	}
+	if (r.Pattern == "") == (r.Find == nil) {
+		return bad("exactly one of Pattern and Find must be set")
+	}
+	if r.MaxLen < 0 {
+		return bad("negative MaxLen")
+	}
+	for _, k := range r.Keywords {
+		if k == "" {
+			return bad("empty keyword")
+		}
+	}
+	c := compiled{rule: r, maxLen: r.MaxLen, placeholder: Placeholder(r.Category)}
+	if c.maxLen == 0 {
+		c.maxLen = defaultMaxLen
+	}
+	// Copy the slices so that a caller mutating its Rule later cannot change
+	// a Redactor.
+	c.rule.Keywords = slices.Clone(r.Keywords)
+	c.rule.Examples = slices.Clone(r.Examples)
+	c.rule.Negatives = slices.Clone(r.Negatives)
+	if r.Pattern != "" {
+		re, err := regexp.Compile(r.Pattern)
+		if err != nil {
+			return compiled{}, fmt.Errorf("%w: rule %q: %w", ErrInvalidRule, r.ID, err)
+		}
+		c.group = re.NumSubexp() > 0
+		if len(r.Keywords) > 0 {
+			re = regexp.MustCompile(`^(?:` + r.Pattern + `)`)
+		}
+		c.re = re
+	}
+	return c, nil
+}
+
+func validCategory(c string) bool {
+	if c == "" || c[0] < 'A' || c[0] > 'Z' {
+		return false
+	}
+	for i := 0; i < len(c); i++ {
+		if !isCategoryByte(c[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func build(cs []compiled) *Redactor {
+	r := &Redactor{rules: cs}
+	var kws [][]string
+	hasKW := false
+	for i, c := range cs {
+		kws = append(kws, c.rule.Keywords)
+		if len(c.rule.Keywords) == 0 {
+			r.whole = append(r.whole, i)
+		} else {
+			hasKW = true
+		}
+	}
+	if hasKW {
+		r.kw = newKWIndex(kws)
+	}
+	return r
+}
+
+var defaultRedactor = sync.OnceValue(func() *Redactor {
+	r, err := New(DefaultRules()...)
+	if err != nil {
+		panic(err) // the default rules are tested; this cannot happen
+	}
+	return r
+})
+
+// Default returns the Redactor for the default rule set ([DefaultRules]). It
+// is built once and shared.
+func Default() *Redactor { return defaultRedactor() }
+
+// Rules returns a copy of the Redactor's rules, in order.
+func (r *Redactor) Rules() []Rule {
+	out := make([]Rule, len(r.rules))
+	for i, c := range r.rules {
+		out[i] = c.rule
+		out[i].Keywords = slices.Clone(c.rule.Keywords)
+		out[i].Examples = slices.Clone(c.rule.Examples)
+		out[i].Negatives = slices.Clone(c.rule.Negatives)
+	}
+	return out
+}
+
+// Categories returns the distinct categories of the Redactor's rules, in rule
+// order.
+func (r *Redactor) Categories() []Category {
+	var out []Category
+	for _, c := range r.rules {
+		if !slices.Contains(out, c.rule.Category) {
+			out = append(out, c.rule.Category)
+		}
+	}
+	return out
+}
+
+// Without returns a Redactor that has every rule of r except those of the
+// given categories. r is unchanged.
+func (r *Redactor) Without(categories ...Category) *Redactor {
+	cs := make([]compiled, 0, len(r.rules))
+	for _, c := range r.rules {
+		if !slices.Contains(categories, c.rule.Category) {
+			cs = append(cs, c)
+		}
+	}
+	return build(cs)
+}
+
+// With returns a Redactor that has the rules of r followed by rules. r is
+// unchanged. It fails like [New] on a malformed rule or a duplicate ID.
+func (r *Redactor) With(rules ...Rule) (*Redactor, error) {
+	return New(append(r.Rules(), rules...)...)
+}
+
+// Finding is one match: s[Start:End] is the text that would be replaced. It
+// never holds the matched text itself.
+type Finding struct {
+	RuleID   string
+	Category Category
+	Start    int
+	End      int
+}
+
+// Find reports what one pass of Redact would replace in s, in order and
+// without overlaps. Offsets are into s; if s is not valid UTF-8 they are into
+// strings.ToValidUTF8(s, "\uFFFD"), which is what Redact scans.
+func (r *Redactor) Find(s string) []Finding {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	ms := r.scan(s)
+	if len(ms) == 0 {
+		return nil
+	}
+	out := make([]Finding, len(ms))
+	for i, m := range ms {
+		c := &r.rules[m.rule]
+		out[i] = Finding{RuleID: c.rule.ID, Category: c.rule.Category, Start: m.start + m.keep, End: m.end}
+	}
+	return out
+}
+
+// Redact returns s with every match of r's rules replaced by its placeholder,
+// and the number of replacements per category. If nothing matches it returns
+// s itself and nil without allocating.
+//
+// The output is valid UTF-8: each maximal run of invalid bytes in s becomes
+// U+FFFD before scanning. Redact is idempotent: its output contains nothing
+// its rules match, because it scans its own output again until nothing more
+// is found (a replacement can remove the context that kept a neighbour from
+// matching, as in "version" before a dotted quad).
+func (r *Redactor) Redact(s string) (string, Counts) {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	var counts Counts
+	for range maxPasses {
+		ms := r.scan(s)
+		if len(ms) == 0 {
+			break
+		}
+		if counts == nil {
+			counts = make(Counts)
+		}
+		s = r.apply(s, ms, counts)
+	}
+	return s, counts
+}
+
+// match is a candidate or accepted match of rule r.rules[rule].
+type match struct {
+	start, end, keep int
+	prio             int
+	rule             int
+}
+
+// scan finds the matches of all rules in s and resolves overlaps.
+func (r *Redactor) scan(s string) []match {
+	if len(s) == 0 {
+		return nil
+	}
+	var sc scanner
+	sc.r = r
+	sc.s = s
+	if r.kw != nil {
+		r.kw.scan(s, &sc)
+	}
+	for _, i := range r.whole {
+		sc.runWhole(i)
+	}
+	if len(sc.ms) == 0 {
+		return nil
+	}
+	return resolve(sc.ms, s)
+}
+
+// scanner collects candidate matches during one scan.
+type scanner struct {
+	r       *Redactor
+	s       string
+	ms      []match
+	scratch []Span
+}
+
+// hit is called by the keyword index for an occurrence of a keyword of rule i
+// at offset at.
+func (sc *scanner) hit(i, at int) {
+	c := &sc.r.rules[i]
+	if c.re == nil {
+		sc.scratch = c.rule.Find(sc.scratch[:0], sc.s, at)
+		sc.addSpans(i, sc.scratch)
+		return
+	}
+	if at > 0 && (isWord(sc.s[at-1]) || sc.s[at-1] == '-') {
+		return
+	}
+	w := sc.s[at:min(len(sc.s), at+c.maxLen)]
+	loc := c.re.FindStringSubmatchIndex(w)
+	if loc == nil {
+		return
+	}
+	sc.addLoc(i, at, loc)
+}
+
+func (sc *scanner) runWhole(i int) {
+	c := &sc.r.rules[i]
+	if c.re == nil {
+		sc.scratch = c.rule.Find(sc.scratch[:0], sc.s, -1)
+		sc.addSpans(i, sc.scratch)
+		return
+	}
+	for _, loc := range c.re.FindAllStringSubmatchIndex(sc.s, -1) {
+		sc.addLoc(i, 0, loc)
+	}
+}
+
+// addLoc adds a regexp match (submatch indices relative to off).
+func (sc *scanner) addLoc(i, off int, loc []int) {
+	start, end, keep := loc[0], loc[1], 0
+	if sc.r.rules[i].group {
+		if loc[2] < 0 {
+			return
+		}
+		keep = loc[2] - start
+		end = loc[3]
+	}
+	sc.add(i, Span{Start: off + start, End: off + end, Keep: keep})
+}
+
+func (sc *scanner) addSpans(i int, spans []Span) {
+	for _, sp := range spans {
+		sc.add(i, sp)
+	}
+}
+
+func (sc *scanner) add(i int, sp Span) {
+	if sp.Start < 0 || sp.Keep < 0 || sp.Start+sp.Keep >= sp.End || sp.End > len(sc.s) {
+		return // empty or out of range: ignore rather than panic
+	}
+	c := &sc.r.rules[i]
+	if c.rule.Validate != nil && !c.rule.Validate(sc.s[sp.Start+sp.Keep:sp.End]) {
+		return
+	}
+	sc.ms = append(sc.ms, match{start: sp.Start, end: sp.End, keep: sp.Keep, prio: c.rule.Priority, rule: i})
+}
+
+// resolve drops candidates that overlap a placeholder already in s, then
+// keeps a non-overlapping subset: earliest start first, then the longest,
+// then the highest priority, then the earliest rule.
+func resolve(ms []match, s string) []match {
+	slices.SortFunc(ms, func(a, b match) int {
+		if c := cmp.Compare(a.start, b.start); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(b.end, a.end); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(b.prio, a.prio); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.rule, b.rule)
+	})
+	ph := placeholders(s)
+	out := ms[:0]
+	end, p := 0, 0
+	for _, m := range ms {
+		if m.start < end {
+			continue
+		}
+		for p < len(ph) && ph[p][1] <= m.start {
+			p++
+		}
+		if p < len(ph) && ph[p][0] < m.end {
+			continue // overlaps a placeholder
+		}
+		out = append(out, m)
+		end = m.end
+	}
+	return out
+}
+
+// placeholders returns the spans of the placeholders in s, in order.
+func placeholders(s string) [][2]int {
+	var out [][2]int
+	for i := 0; ; {
+		k := strings.Index(s[i:], placeholderPrefix)
+		if k < 0 {
+			return out
+		}
+		k += i
+		j := k + len(placeholderPrefix)
+		for j < len(s) && isCategoryByte(s[j]) {
+			j++
+		}
+		if j > k+len(placeholderPrefix) && j < len(s) && s[j] == ']' {
+			out = append(out, [2]int{k, j + 1})
+			i = j + 1
+		} else {
+			i = k + 1
+		}
+	}
+}
+
+// apply replaces the accepted matches ms in s and adds them to counts.
+func (r *Redactor) apply(s string, ms []match, counts Counts) string {
+	n := len(s)
+	for _, m := range ms {
+		n += len(r.rules[m.rule].placeholder) - (m.end - m.start - m.keep)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	last := 0
+	for _, m := range ms {
+		c := &r.rules[m.rule]
+		b.WriteString(s[last : m.start+m.keep])
+		b.WriteString(c.placeholder)
+		last = m.end
+		counts[c.rule.Category]++
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}

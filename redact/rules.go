@@ -1,0 +1,350 @@
+package redact
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Rule priorities of the default set: only ties (same start, same length)
+// consult them. A specific detector beats a generic one that claims the same
+// text (token=ghp_... is a GITHUB_TOKEN, not a SECRET).
+const (
+	prioGeneric   = 0  // key = value assignments
+	prioContext   = 10 // PII and network identifiers
+	prioScheme    = 15 // Authorization schemes
+	prioVendor    = 20 // vendor tokens, JWTs, URL credentials
+	prioContainer = 30 // PEM blocks
+)
+
+// DefaultRules returns a fresh copy of the default rule set, which callers
+// may filter or extend and pass to [New].
+func DefaultRules() []Rule {
+	return []Rule{
+		{
+			ID:          "private-key",
+			Category:    PrivateKey,
+			Description: "PEM private key block (RSA, EC, DSA, OPENSSH, ENCRYPTED, PGP), BEGIN to END line inclusive",
+			Keywords:    []string{"-----BEGIN "},
+			Find:        findPrivateKey,
+			Priority:    prioContainer,
+			Examples: []string{
+				"-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA0Z3VS5JJcds3xfn\n-----END RSA PRIVATE KEY-----",
+				"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\n-----END OPENSSH PRIVATE KEY-----",
+				`{"key": "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEF\n-----END PRIVATE KEY-----\n"}`,
+				"-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg4LVWM9nuwNSk3yByxZpYRTBnVJk5Bp7I2kIwgZ4k",
+			},
+			Negatives: []string{
+				"-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----",
+				"-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBa\n-----END CERTIFICATE-----",
+				"load the key with -----BEGIN PRIVATE KEY (a header without dashes)",
+			},
+		},
+		{
+			ID:          "aws-access-key",
+			Category:    AWSKey,
+			Description: "AWS access key ID (AKIA long-term, ASIA temporary, ABIA, ACCA), prefix kept",
+			Keywords:    []string{"AKIA", "ASIA", "ABIA", "ACCA"},
+			Pattern:     `(?:AKIA|ASIA|ABIA|ACCA)([A-Z0-9]{16})\b`,
+			Priority:    prioVendor,
+			Examples:    []string{"aws_access_key_id = AKIAIOSFODNN7EXAMPLE", "export AWS_ACCESS_KEY_ID=ASIAY34FZKBOKMUTVV7A"},
+			Negatives:   []string{"AKIAIOSFODNN7EXAMPLEEXTRA is too long", "the AKIA prefix", "ASIAN markets", "xAKIAIOSFODNN7EXAMPLE"},
+		},
+		{
+			ID:          "aws-secret-key",
+			Category:    AWSKey,
+			Description: `AWS secret access key: 40 base64 characters within a line of a "secret" keyword`,
+			Keywords:    []string{"secret"},
+			Find:        findAWSSecret,
+			Priority:    prioVendor - 2,
+			Examples: []string{
+				"aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+				`"SecretAccessKey": "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY"`,
+				"my AWS secret is wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY ok",
+			},
+			Negatives: []string{
+				"secret commit 9fceb02d0ae598e95dc970b74767f19372d61af8",
+				"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY without the keyword",
+				"the secret path is /usr/local/share/applications/defaults.list",
+			},
+		},
+		{
+			ID:          "github-token",
+			Category:    GitHubToken,
+			Description: "GitHub personal, OAuth, user-to-server, server-to-server and refresh tokens (ghp_, gho_, ghu_, ghs_, ghr_), prefix kept",
+			Keywords:    []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_"},
+			Pattern:     `gh[pousr]_([A-Za-z0-9]{36,251})\b`,
+			Priority:    prioVendor,
+			Examples:    []string{"token ghp_16C7e42F292c6912E7710c838347Ae178B4a now", "GH_TOKEN=ghs_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"},
+			Negatives:   []string{"ghp_short", "the ghp_ prefix", "xghp_16C7e42F292c6912E7710c838347Ae178B4a"},
+		},
+		{
+			ID:          "github-pat",
+			Category:    GitHubToken,
+			Description: "GitHub fine-grained personal access token (github_pat_), prefix kept",
+			Keywords:    []string{"github_pat_"},
+			Pattern:     `github_pat_([A-Za-z0-9_]{22,255})\b`,
+			Priority:    prioVendor,
+			Examples:    []string{"github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"},
+			Negatives:   []string{"github_pat_ is the prefix", "github_pat_short"},
+		},
+		{
+			ID:          "anthropic-key",
+			Category:    APIKey,
+			Description: "Anthropic API key (sk-ant-...), prefix kept",
+			Keywords:    []string{"sk-ant-"},
+			Pattern:     `sk-ant-([A-Za-z0-9_-]{20,})`,
+			Priority:    prioVendor,
+			Examples:    []string{"ANTHROPIC_API_KEY=sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH-ij_klmnopAA"},
+			Negatives:   []string{"sk-ant-short", "task-ant-abcdefghijklmnopqrstuvwxyz0123456789"},
+		},
+		{
+			ID:          "openai-key",
+			Category:    APIKey,
+			Description: "OpenAI API key (sk-, sk-proj-, sk-svcacct-, sk-admin-), prefix kept",
+			Keywords:    []string{"sk-"},
+			Pattern:     `sk-(?:proj-|svcacct-|admin-)?([A-Za-z0-9_-]{20,})`,
+			Validate:    validOpenAIKey,
+			Priority:    prioVendor,
+			Examples: []string{
+				"OPENAI_API_KEY=sk-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKL",
+				"client = OpenAI(api_key='sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z-A_bCdEfGhIjKlMnOp')",
+			},
+			Negatives: []string{
+				"sk-learn is scikit-learn",
+				"task-sk-abcdefghijklmnopqrstuvwxyz0123456789",
+				"sk-this-is-a-long-kebab-case-identifier-name",
+				"sk-abcdefghijklmnopqrstuvwxyz (no digits)",
+			},
+		},
+		{
+			ID:          "slack-token",
+			Category:    APIKey,
+			Description: "Slack bot, user, app, refresh and configuration tokens (xoxb-, xoxp-, xoxa-, xoxr-, xoxe-, xoxs-, xoxo-, xapp-), prefix kept",
+			Keywords:    []string{"xox", "xapp-"},
+			Pattern:     `(?:xox[abposer]|xapp)-([0-9A-Za-z-]{10,})`,
+			Validate:    validSlackToken,
+			Priority:    prioVendor,
+			Examples:    []string{"SLACK_BOT_TOKEN=xoxb-1234567890123-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx", "xoxp-9876543210-9876543210-9876543210-0123456789abcdef0123456789abcdef"},
+			Negatives:   []string{"xoxb-short", "the xoxb- prefix", "xoxb-not-a-real-token-at-all"},
+		},
+		{
+			ID:          "slack-webhook",
+			Category:    APIKey,
+			Description: "Slack incoming webhook URL path (the host and /services/ stay)",
+			Keywords:    []string{"hooks.slack.com/services/"},
+			Pattern:     `hooks\.slack\.com/services/(T[A-Z0-9]{6,}/B[A-Z0-9]{6,}/[A-Za-z0-9]{16,})`,
+			Priority:    prioVendor,
+			Examples:    []string{"https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"},
+			Negatives:   []string{"https://hooks.slack.com/services/ is the endpoint"},
+		},
+		{
+			ID:          "stripe-key",
+			Category:    APIKey,
+			Description: "Stripe secret and restricted keys (sk_live_, sk_test_, rk_live_, rk_test_), prefix kept; publishable pk_ keys are public",
+			Keywords:    []string{"sk_live_", "sk_test_", "rk_live_", "rk_test_"},
+			Pattern:     `[sr]k_(?:live|test)_([0-9A-Za-z]{16,})`,
+			Priority:    prioVendor,
+			Examples:    []string{"stripe.api_key = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc'", "rk_test_51H8xAbCdEfGhIjKlMnOpQrSt"},
+			Negatives:   []string{"pk_live_4eC39HqLyjWDarjtT1zdp7dc is publishable", "sk_live_short"},
+		},
+		{
+			ID:          "google-api-key",
+			Category:    APIKey,
+			Description: "Google API key (AIza + 35 characters), prefix kept",
+			Keywords:    []string{"AIza"},
+			Pattern:     `AIza([0-9A-Za-z_-]{35})(?:[^0-9A-Za-z_-]|$)`,
+			Priority:    prioVendor,
+			Examples:    []string{"key=AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI&q=maps"},
+			Negatives:   []string{"AIzaSyShort", "AIza is the prefix"},
+		},
+		{
+			ID:          "jwt",
+			Category:    JWT,
+			Description: "JSON Web Token: three base64url parts, the first starting eyJ",
+			Keywords:    []string{"eyJ"},
+			Pattern:     `eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*`,
+			MaxLen:      16 << 10,
+			Priority:    prioVendor,
+			Examples: []string{
+				"id_token=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+				"eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiJ9.",
+			},
+			Negatives: []string{"eyJhbGciOiJIUzI1NiJ9 alone is a header", "they eyJ.x.y"},
+		},
+		{
+			ID:          "bearer-token",
+			Category:    BearerToken,
+			Description: `Bearer credential ("Authorization: Bearer <token>"), the scheme kept`,
+			Keywords:    []string{"bearer"},
+			Pattern:     `(?i)bearer[ \t]+([A-Za-z0-9._~+/-]+=*)`,
+			Validate:    validBearer,
+			Priority:    prioScheme,
+			Examples:    []string{"Authorization: Bearer 4f9a8c2e71b34d0a9e6f5c8b2a1d7e3f", `-H "Authorization: Bearer abc123DEF456ghi789"`},
+			Negatives:   []string{"Authorization: Bearer <token>", "Authorization: Bearer $TOKEN", "bearer of bad news", "Bearer authentication scheme", "Authorization: Bearer YOUR_ACCESS_TOKEN"},
+		},
+		{
+			ID:          "basic-auth",
+			Category:    BasicAuth,
+			Description: `HTTP Basic credentials ("Authorization: Basic <base64 of user:password>"), the scheme kept`,
+			Keywords:    []string{"basic"},
+			Pattern:     `(?i)basic[ \t]+([A-Za-z0-9+/]{6,}={0,2})(?:[^A-Za-z0-9+/=]|$)`,
+			Validate:    validBasicAuth,
+			Priority:    prioScheme,
+			Examples:    []string{"Authorization: Basic dXNlcjpodW50ZXIy", "curl -H 'Authorization: Basic YWRtaW46czNjcjN0IQ=='"},
+			Negatives:   []string{"basic authentication is enabled", "Authorization: Basic <credentials>", "basic dXNlcm5hbWU= has no colon"},
+		},
+		{
+			ID:          "url-credentials",
+			Category:    URLCredentials,
+			Description: "userinfo of a URL with a password (scheme://user:password@host) or a token as user name; scheme and host stay",
+			Keywords:    []string{"://"},
+			Find:        findURLCredentials,
+			Priority:    prioVendor,
+			Examples: []string{
+				"postgres://admin:S3cr3t!@db.internal:5432/app",
+				"git clone https://x-access-token:gho_16C7e42F292c6912E7710c838347Ae178B4a@github.com/org/repo.git",
+				"https://ghp16C7e42F292c6912E7710c838347Ae178B4a@github.com/org/repo",
+			},
+			Negatives: []string{
+				"https://example.com/path?q=1",
+				"ssh://git@github.com/org/repo.git",
+				"https://user:${DB_PASSWORD}@db.example.com",
+				"https://user:password@example.com in the docs",
+				"https://john@example.com/",
+			},
+		},
+		{
+			ID:          "email",
+			Category:    Email,
+			Description: "email address",
+			Keywords:    []string{"@"},
+			Find:        findEmail,
+			Priority:    prioContext,
+			Examples:    []string{"Contact john.doe+tag@example.co.uk today", "mailto:info@mueller-example.de", "<jane_o'neil@sub.example.org>"},
+			Negatives: []string{
+				"user@ without a domain", "pkg@1.2.3", "npm i lodash@4.17.21", "@babel/core@7.22.0",
+				"git@github.com:org/repo.git", "icon@2x.png", "@mention and @here", "image@sha256:abc",
+				"https://user:pass@host.example.com/",
+			},
+		},
+		{
+			ID:          "credit-card",
+			Category:    CreditCard,
+			Description: "payment card number: 13-19 digits, contiguous or grouped by spaces or dashes, with a known issuer prefix and a valid Luhn check digit",
+			Find:        findCard,
+			Priority:    prioContext,
+			Examples:    []string{"card 4111 1111 1111 1111 exp 12/27", "5555-5555-5555-4444", "Amex 3782 822463 10005", "4012888888881881"},
+			Negatives:   []string{"4111 1111 1111 1112", "1234 5678 9012 3456", "order 4111111111111111.5", "id=99999999999999999999", "ts 1705312200000"},
+		},
+		{
+			ID:          "ssn",
+			Category:    SSN,
+			Description: "US social security number ddd-dd-dddd (or spaced, or 9 digits after \"SSN\"), excluding never-issued areas 000, 666, 900-999, group 00 and serial 0000",
+			Find:        findSSN,
+			Priority:    prioContext,
+			Examples:    []string{"SSN 123-45-6789", "ssn: 078051120", "social security number 219 09 9999"},
+			Negatives:   []string{"000-12-3456", "666-12-3456", "900-12-3456", "123-00-4567", "123-45-0000", "order 123456789", "ref INV-123-45-6789"},
+		},
+		{
+			ID:          "iban",
+			Category:    IBAN,
+			Description: "IBAN of any issuing country, contiguous or in groups of four, with the country's length and a valid mod-97 check",
+			Find:        findIBAN,
+			Priority:    prioContext,
+			Examples:    []string{"IBAN DE89 3704 0044 0532 0130 00", "GB29NWBK60161331926819", "FR14 2004 1010 0505 0001 3M02 606"},
+			Negatives:   []string{"DE89 3704 0044 0532 0130 01", "XX89370400440532013000", "ISO 8601 and RFC 3339"},
+		},
+		{
+			ID:          "phone",
+			Category:    Phone,
+			Description: "phone number: +international, North American (555) 010-1234, national with a trunk 0, or any 7-15 digit number after a phone word",
+			Find:        findPhone,
+			Priority:    prioContext - 5,
+			Examples: []string{
+				"call +44 20 7946 0958", "(555) 010-1234", "+91 98765 43210", "555.010.1234",
+				"Tel. 030 1234567", "+1-555-010-1234", "電話 090-1234-5678", "phone: 5550101234",
+			},
+			Negatives: []string{
+				"2024-01-15", "15/01/2024", "Order #123456789", "INV-2024-000123", "$1,234.56",
+				"ISBN 978-3-16-148410-0", "1.3.6.1.4.1.311", "ts=1705312200", "version 1.2.3.4",
+				"v10.0.0.1", "4111 1111 1111 1112", "DE89 3704 0044 0532 0130 01",
+			},
+		},
+		{
+			ID:          "ipv4",
+			Category:    IPv4,
+			Description: "IPv4 address (dotted quad, octets 0-255 without leading zeros), private ranges included; not after a version word",
+			Find:        findIPv4,
+			Priority:    prioContext,
+			Examples:    []string{"from 192.168.1.23 port 22", "host=10.0.0.1:8080", "CIDR 172.16.0.0/12"},
+			Negatives:   []string{"version 1.2.3.4", "v10.0.0.1", "1.3.6.1.4.1.311", "§ 4.2.1.3", "1.2.3.4", "999.1.1.1", "pkg==10.2.0.1", "3.14159"},
+		},
+		{
+			ID:          "ipv6",
+			Category:    IPv6,
+			Description: "IPv6 address, full or compressed, with an optional embedded IPv4 tail",
+			Find:        findIPv6,
+			Priority:    prioContext,
+			Examples:    []string{"fe80::1 on eth0", "2001:db8::8a2e:370:7334", "::ffff:10.0.0.1", "2001:0db8:85a3:0000:0000:8a2e:0370:7334", "http://[2001:db8::1]:8080/"},
+			Negatives:   []string{"10:30:00", "std::vector", "00:1A:2B:3C:4D:5E", "a[1::2]", "::1", "Foo::Bar::baz", "dead::beef"},
+		},
+		{
+			ID:          "password-assignment",
+			Category:    Password,
+			Description: `value assigned to a password-like key (password=, passwd:, pwd=, "db_pass": ...), the key kept`,
+			Keywords:    []string{"pass", "pwd"},
+			Find:        findPasswordAssignment,
+			Priority:    prioGeneric,
+			Examples: []string{
+				"password=hunter2", `{"password": "correct horse"}`, "DB_PASSWORD=s3cr3t!", "passwd: Tr0ub4dor&3",
+				"mysql --password=Pa55word", "pwd = 'abc123'", "Password: zX9!qW",
+			},
+			Negatives: []string{
+				"password=${DB_PASSWORD}", "password=<password>", "password: ********", "password=changeme",
+				"password = os.getenv('DB_PASSWORD')", "Password: cfg.Password,", "password: string;",
+				"forgot your password?", "PWD=/home/user", "NOPASSWD: ALL", "password_hint: blue",
+				"if password == stored {", "password: {{ .Values.db.password }}",
+			},
+		},
+		{
+			ID:          "secret-assignment",
+			Category:    Secret,
+			Description: `value assigned to a secret-like key (secret, token, api_key, client_secret, private_key, ...), the key kept`,
+			Keywords:    []string{"secret", "token", "key"},
+			Find:        findSecretAssignment,
+			Priority:    prioGeneric,
+			Examples: []string{
+				`"client_secret": "9f8e7d6c5b4a3f2e1d0c"`, "api_key: 6b1f0c3e9a8d7e2f", "token=a1b2c3d4e5f6g7h8",
+				"X-Api-Key: Zm9vYmFyYmF6MTIz", "export HF_TOKEN=hf_AbCdEfGhIjKlMnOpQrStUvWxYz01234567",
+			},
+			Negatives: []string{
+				"max_tokens=1024", "token_type: Bearer", `"eos_token": "</s>"`, "api_key: $API_KEY",
+				"api_key = <your-api-key>", "secret_name: db-credentials", "token: the smallest unit",
+				"primary_key: id", "secret = os.environ['SECRET']", "tokens: 512",
+			},
+		},
+	}
+}
+
+// Check runs every rule's Examples and Negatives through r: each example
+// must be changed and each negative left alone. It reports every failure,
+// naming the rule and the index of the sample. Use it to test custom rules
+// together with the rules they will run with.
+func (r *Redactor) Check() error {
+	var errs []error
+	for _, c := range r.rules {
+		for i, ex := range c.rule.Examples {
+			out, _ := r.Redact(ex)
+			if !strings.Contains(out, placeholderPrefix) {
+				errs = append(errs, fmt.Errorf("redact: rule %q: example %d not redacted", c.rule.ID, i))
+			}
+		}
+		for i, neg := range c.rule.Negatives {
+			if out, _ := r.Redact(neg); out != neg {
+				errs = append(errs, fmt.Errorf("redact: rule %q: negative %d redacted", c.rule.ID, i))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}

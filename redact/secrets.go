@@ -1,0 +1,687 @@
+package redact
+
+import (
+	"encoding/base64"
+	"strings"
+	"unicode/utf8"
+)
+
+// Secrets found by hand-written code: key = value assignments, PEM private
+// key blocks and AWS secret access keys in context. The shared value checks
+// (placeholders, code references, token shape) live here too.
+
+// Assignments.
+
+func findPasswordAssignment(dst []Span, s string, at int) []Span {
+	return findAssignment(dst, s, at, Password)
+}
+
+func findSecretAssignment(dst []Span, s string, at int) []Span {
+	return findAssignment(dst, s, at, Secret)
+}
+
+func isKeyByte(c byte) bool { return isWord(c) || c == '-' || c == '.' }
+
+// findAssignment is called at a keyword inside a key name ("pass" in
+// DB_PASSWORD). It finds the whole key, classifies it, and if it is of
+// category want and is followed by an assignment operator (=, :, :=, =>, or
+// a space after a --flag), reports the value.
+func findAssignment(dst []Span, s string, at int, want Category) []Span {
+	ks, ke := at, at
+	for ks > 0 && at-ks < 64 && isKeyByte(s[ks-1]) {
+		ks--
+	}
+	for ke < len(s) && ke-at < 64 && isKeyByte(s[ke]) {
+		ke++
+	}
+	for ke > ks && (s[ke-1] == '.' || s[ke-1] == '-') {
+		ke--
+	}
+	flag := ke-ks > 2 && s[ks] == '-' && s[ks+1] == '-'
+	for ks < ke && (s[ks] == '-' || s[ks] == '.') {
+		ks++
+	}
+	if ks >= ke || classifyKey(s[ks:ke]) != want {
+		return dst
+	}
+	key := s[ks:ke]
+
+	// Quoting around the key.
+	p := ke
+	var inStr byte // the key sits inside a string literal closed by inStr
+	xml := false
+	if ks > 0 {
+		switch q := s[ks-1]; {
+		case q == '"' || q == '\'' || q == '`':
+			if p < len(s) && s[p] == q {
+				p++ // a quoted key: "password": ...
+			} else {
+				inStr = q // "Password: hunter2"
+			}
+		case q == '<' && p < len(s) && s[p] == '>':
+			xml = true
+			p++
+		case q == '\\' && ks > 1 && s[ks-2] != '\\' && p+1 < len(s) && s[p] == '\\' && s[p+1] == '"':
+			p += 2 // a quoted key inside a JSON string: \"password\": \"x\"
+		}
+	}
+	if p < len(s) && s[p] == ']' {
+		p++ // params["password"]
+	}
+
+	// Operator.
+	op := p
+	for op < len(s) && (s[op] == ' ' || s[op] == '\t') {
+		op++
+	}
+	v := op
+	switch {
+	case xml:
+		v = p
+	case op >= len(s):
+		return dst
+	case s[op] == '=':
+		if op+1 < len(s) && (s[op+1] == '=' || s[op+1] == '~') {
+			return dst // a comparison
+		}
+		v = op + 1
+		if v < len(s) && s[v] == '>' {
+			v++
+		}
+	case s[op] == ':':
+		if op+1 < len(s) && s[op+1] == ':' {
+			return dst
+		}
+		v = op + 1
+		if v < len(s) && s[v] == '=' {
+			v++
+		}
+	case flag && op == p+1 && s[p] == ' ':
+		if s[op] == '-' {
+			return dst
+		}
+	default:
+		return dst
+	}
+	for v < len(s) && (s[v] == ' ' || s[v] == '\t') {
+		v++
+	}
+	if v >= len(s) {
+		return dst
+	}
+
+	// Value.
+	var vs, ve int
+	quoted := false
+	switch c := s[v]; {
+	case xml:
+		vs = v
+		ve = strings.IndexByte(s[v:min(len(s), v+256)], '<')
+		if ve < 0 {
+			return dst
+		}
+		ve += v
+	case inStr == 0 && (c == '"' || c == '\'' || c == '`'):
+		vs = v + 1
+		ve = closingQuote(s, vs, c)
+		if ve < 0 {
+			return dst
+		}
+		quoted = true
+	case inStr == 0 && c == '\\' && v+1 < len(s) && s[v+1] == '"':
+		vs = v + 2
+		ve = strings.Index(s[vs:min(len(s), vs+256)], `\"`)
+		if ve < 0 {
+			return dst
+		}
+		ve += vs
+		quoted = true
+	default:
+		vs = v
+		ve = v
+		for ve < len(s) && ve-vs < 256 {
+			c := s[ve]
+			if isSpace(c) || c == inStr || strings.IndexByte("\"'`,;&)]}<>\\", c) >= 0 {
+				break
+			}
+			ve++
+		}
+		if want == Password && s[op] == ':' && inStr == 0 && atLineStart(s, ks) {
+			ve = restOfLine(s, vs, ve)
+		}
+		if ve > vs+1 && s[ve-1] == '.' && (ve >= len(s) || isSpace(s[ve])) {
+			ve-- // the full stop of a sentence
+		}
+	}
+	val := s[vs:ve]
+	if !acceptValue(val, key, want, quoted) {
+		return dst
+	}
+	return append(dst, Span{Start: vs, End: ve})
+}
+
+// restOfLine extends an unquoted YAML-style value that ends at ve to the end
+// of its line ("password: correct horse battery staple"), without a trailing
+// " # comment", unless the line looks like code (ends in ',', ';', '{' or
+// '(' or holds a quote).
+func restOfLine(s string, vs, ve int) int {
+	le := vs
+	for le < len(s) && le-vs < 256 && s[le] != '\n' && s[le] != '\r' {
+		le++
+	}
+	line := s[vs:le]
+	if k := strings.Index(line, " #"); k >= 0 {
+		line = line[:k]
+	}
+	line = strings.TrimRight(line, " \t")
+	if len(line) <= ve-vs || strings.ContainsAny(line, "\"'`") {
+		return ve
+	}
+	switch line[len(line)-1] {
+	case ',', ';', '{', '(', '[':
+		return ve
+	}
+	return vs + len(line)
+}
+
+// closingQuote returns the offset of the quote q that closes a string
+// starting at s[i], on the same line and within 512 bytes, or -1.
+func closingQuote(s string, i int, q byte) int {
+	for j := i; j < len(s) && j-i < 512; j++ {
+		switch s[j] {
+		case '\\':
+			j++
+		case q:
+			return j
+		case '\n':
+			return -1
+		}
+	}
+	return -1
+}
+
+// atLineStart reports whether only indentation, a list dash, a comment
+// marker or "export" precede offset i on its line.
+func atLineStart(s string, i int) bool {
+	pre := strings.TrimSpace(s[lineStart(s, i):i])
+	switch pre {
+	case "", "-", "#", "//", "export", "set", ";":
+		return true
+	}
+	return false
+}
+
+// classifyKey returns Password or Secret for a key that names one, and ""
+// otherwise. The decision is on the normalized key (lower case, separators
+// removed): password-like keys end in "password", "passwd", "passphrase" or
+// "passcode", or have "pass" or "pwd" as their last word; secret-like keys
+// end in "secret", "token" or a credential "...key" (api key, secret key,
+// private key, access key, ...). Plurals ("max_tokens"), qualifiers
+// ("token_type", "password_hint") and tokenizer settings ("eos_token") are
+// not secrets.
+func classifyKey(key string) Category {
+	var buf [64]byte
+	n := 0
+	for i := 0; i < len(key) && n < len(buf); i++ {
+		if c := key[i]; isAlnum(c) {
+			buf[n] = lower(c)
+			n++
+		}
+	}
+	k := buf[:n]
+	if n == 0 {
+		return ""
+	}
+	for _, suf := range passwordKeySuffixes {
+		if hasSuffixBytes(k, suf) {
+			if n <= len(suf)+2 && k[0] == 'n' && k[1] == 'o' {
+				return "" // sudoers NOPASSWD
+			}
+			return Password
+		}
+	}
+	last := lastWord(key)
+	if equalFold(last, "pass") || equalFold(last, "pwd") {
+		return Password
+	}
+	for _, suf := range notSecretKeys {
+		if hasSuffixBytes(k, suf) {
+			return ""
+		}
+	}
+	for _, suf := range secretKeySuffixes {
+		if hasSuffixBytes(k, suf) {
+			return Secret
+		}
+	}
+	return ""
+}
+
+func hasSuffixBytes(b []byte, suf string) bool {
+	if len(b) < len(suf) {
+		return false
+	}
+	b = b[len(b)-len(suf):]
+	for i := 0; i < len(suf); i++ {
+		if b[i] != suf[i] {
+			return false
+		}
+	}
+	return true
+}
+
+var passwordKeySuffixes = []string{"password", "passwd", "passphrase", "passcode"}
+
+var secretKeySuffixes = []string{
+	"secret", "token", "apikey", "secretkey", "privatekey", "accesskey", "authkey", "signingkey",
+	"masterkey", "encryptionkey", "subscriptionkey", "accountkey", "sharedkey", "licensekey",
+	"clientkey", "appkey", "sessionkey",
+}
+
+var notSecretKeys = []string{
+	"eostoken", "bostoken", "padtoken", "unktoken", "septoken", "clstoken", "masktoken",
+	"starttoken", "endtoken", "stoptoken", "nexttoken", "pagetoken", "continuationtoken",
+	"cancellationtoken", "maxtoken", "mintoken", "numtoken", "totaltoken",
+}
+
+// lastWord returns the last word of an identifier, split at '_', '-', '.'
+// and lower-to-upper case changes: "dbPass" → "Pass", "DB_PASS" → "PASS".
+func lastWord(key string) string {
+	i := len(key)
+	for i > 0 {
+		c := key[i-1]
+		if c == '_' || c == '-' || c == '.' {
+			break
+		}
+		if isUpper(c) && i >= 2 && isLower(key[i-2]) {
+			i--
+			break
+		}
+		i--
+	}
+	return key[i:]
+}
+
+// passwordStopWords are prose words that follow "password:" in sentences.
+var passwordStopWords = []string{
+	"is", "was", "the", "a", "an", "it", "its", "it's", "must", "should", "will", "can", "cannot",
+	"can't", "not", "required", "missing", "invalid", "incorrect", "wrong", "expired", "reset",
+	"please", "enter", "field", "and", "or", "for", "of", "to", "in", "on", "with", "that", "this",
+	"set", "changed", "updated", "provided", "needed", "mismatch", "protected", "manager",
+	"policy", "length", "strength", "hash", "hashed", "encrypted", "saved", "stored", "too",
+	"at", "be", "has", "have", "are", "does", "do", "did", "using", "use", "via", "from",
+}
+
+// typeNames are what follows "password:" in type annotations.
+var typeNames = []string{
+	"string", "str", "bytes", "byte", "int", "integer", "number", "bool", "boolean", "any",
+	"object", "text", "char", "varchar", "secretstr", "secretbytes", "optional", "securestring",
+	"nullable",
+}
+
+// acceptValue decides whether val, assigned to key, is a secret worth
+// redacting.
+func acceptValue(val, key string, cat Category, quoted bool) bool {
+	if val == "" || isPlaceholderValue(val) || isSensitiveWord(val) || equalFoldStr(val, key) {
+		return false
+	}
+	if strings.Contains(val, "://") {
+		return false // a URL; its credentials, if any, are URL_CREDENTIALS
+	}
+	if !quoted {
+		if codeRef(val) {
+			return false
+		}
+		for _, w := range passwordStopWords {
+			if equalFold(val, w) {
+				return false
+			}
+		}
+	}
+	word := val
+	if i := strings.IndexAny(word, "[<(;,| "); i > 0 {
+		word = word[:i]
+	}
+	word = strings.TrimLeft(word, "?*")
+	for _, t := range typeNames {
+		if equalFold(word, t) {
+			return false
+		}
+	}
+	if cat == Secret {
+		if allDigits(val) {
+			return len(val) >= 6
+		}
+		return tokenLike(val, 8)
+	}
+	// Password.
+	if utf8.RuneCountInString(val) < 3 {
+		return false
+	}
+	if last := lastWord(key); equalFold(last, "pwd") && strings.IndexByte("/~.\\", val[0]) >= 0 {
+		return false // $PWD, the working directory
+	}
+	if len(val) > 2 && isAlpha(val[0]) && val[1] == ':' && val[2] == '\\' {
+		return false // a Windows path
+	}
+	return true
+}
+
+func equalFoldStr(a, b string) bool { return strings.EqualFold(a, b) }
+
+func allDigits(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if !isDigit(v[i]) {
+			return false
+		}
+	}
+	return v != ""
+}
+
+// codeRef reports an unquoted value that is code rather than a literal: a
+// call or index expression, a dotted reference (cfg.Password), a pointer or
+// address expression, or an identifier that names a secret
+// (DB_PASSWORD, accessToken).
+func codeRef(v string) bool {
+	if strings.ContainsAny(v, "([") || v[0] == '*' || v[0] == '&' {
+		return true
+	}
+	ident, dots, under, camel, upper := true, 0, false, false, true
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c == '.':
+			if i == 0 || i == len(v)-1 || v[i-1] == '.' {
+				ident = false
+			}
+			dots++
+		case c == '_':
+			under = true
+		case isAlpha(c):
+			if isUpper(c) && i > 0 && isLower(v[i-1]) {
+				camel = true
+			}
+			if isLower(c) {
+				upper = false
+			}
+		case isDigit(c):
+			if i == 0 || v[i-1] == '.' {
+				ident = false
+			}
+		default:
+			ident = false
+		}
+	}
+	if !ident {
+		return false
+	}
+	if dots > 0 {
+		return true
+	}
+	if under || camel || upper && len(v) > 3 {
+		for _, w := range refWords {
+			if indexFold(v, w) >= 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var refWords = []string{"pass", "pwd", "secret", "token", "key", "cred", "auth"}
+
+// placeholderWords are values that stand for a secret without being one.
+var placeholderWords = []string{
+	"changeme", "change_me", "change-me", "changeit", "redacted", "filtered", "hidden", "masked",
+	"removed", "none", "null", "nil", "undefined", "true", "false", "yes", "no", "on", "off",
+	"empty", "required", "optional", "todo", "tbd", "fixme", "example", "sample", "dummy",
+	"placeholder", "secret_here", "n/a", "na", "omitted", "unset", "notset", "default",
+}
+
+// isPlaceholderValue reports a value that is a placeholder, a template or an
+// environment reference rather than a secret: ${DB_PASSWORD}, $API_KEY,
+// <your-api-key>, {{ .Values.password }}, ********, xxxx, %s, :password,
+// changeme, YOUR_TOKEN_HERE, [REDACTED:...].
+func isPlaceholderValue(v string) bool {
+	if v == "" {
+		return true
+	}
+	switch v[0] {
+	case '$', '<', '{', '[', ':', '@', '?':
+		return true
+	case '%':
+		return len(v) <= 3 || v[1] == '(' || v[1] == '{'
+	}
+	if strings.Contains(v, "{{") || strings.Contains(v, "${") {
+		return true
+	}
+	// One repeated character (********, xxxx, ....) or a masked value.
+	r0, _ := utf8.DecodeRuneInString(v)
+	same := true
+	for _, r := range v {
+		if r != r0 {
+			same = false
+			break
+		}
+	}
+	if same && utf8.RuneCountInString(v) >= 2 {
+		return true
+	}
+	if strings.HasPrefix(v, "***") || strings.HasPrefix(v, "•••") || hasPrefixFold(v, "xxx") || hasPrefixFold(v, "...") {
+		return true
+	}
+	if hasPrefixFold(v, "your") || hasSuffixFold(v, "here") || hasPrefixFold(v, "insert") || hasPrefixFold(v, "enter_") || hasPrefixFold(v, "replace") {
+		return true
+	}
+	for _, w := range placeholderWords {
+		if equalFold(v, w) {
+			return true
+		}
+	}
+	return false
+}
+
+var sensitiveWords = []string{
+	"password", "passwd", "pass", "pwd", "pw", "secret", "token", "apikey", "api_key", "api-key",
+	"key", "passphrase", "credentials",
+}
+
+// isSensitiveWord reports a value that is just the name of what it stands
+// for (password=password, user:pass@host in documentation).
+func isSensitiveWord(v string) bool {
+	for _, w := range sensitiveWords {
+		if equalFold(v, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// tokenLike reports whether v looks like a machine-generated credential: at
+// least min bytes of printable ASCII without spaces, with digits and
+// letters, or with upper and lower case letters if it is long.
+func tokenLike(v string, min int) bool {
+	if len(v) < min || isPlaceholderValue(v) {
+		return false
+	}
+	var lo, up, dg bool
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case isLower(c):
+			lo = true
+		case isUpper(c):
+			up = true
+		case isDigit(c):
+			dg = true
+		case c <= ' ' || c >= 0x7f:
+			return false
+		}
+	}
+	return dg && (lo || up) || lo && up && len(v) >= 12
+}
+
+// PEM private keys.
+
+// findPrivateKey is called at each "-----BEGIN". It claims the whole block up
+// to the matching END line. If the END line is missing (a truncated log), it
+// claims the header and the base64 lines that follow it.
+func findPrivateKey(dst []Span, s string, at int) []Span {
+	const begin = "-----BEGIN "
+	if !strings.HasPrefix(s[at:], begin) {
+		return dst
+	}
+	h := at + len(begin)
+	e := strings.Index(s[h:min(len(s), h+64)], "-----")
+	if e < 0 {
+		return dst
+	}
+	label := s[h : h+e]
+	if !strings.HasSuffix(label, "PRIVATE KEY") && !strings.HasSuffix(label, "PRIVATE KEY BLOCK") {
+		return dst
+	}
+	body := h + e + 5
+	const window = 64 << 10
+	rest := s[body:min(len(s), body+window)]
+	endLine := "-----END " + label + "-----"
+	if k := strings.Index(rest, endLine); k >= 0 && !strings.Contains(rest[:k], begin) {
+		return append(dst, Span{Start: at, End: body + k + len(endLine)})
+	}
+	return append(dst, Span{Start: at, End: pemBodyEnd(s, body)})
+}
+
+// pemBodyEnd returns the end of the PEM body lines (base64, or a header such
+// as "Proc-Type: 4,ENCRYPTED") that start at s[i]. Lines end at a newline or
+// at a literal "\n" (a key inside a JSON string).
+func pemBodyEnd(s string, i int) int {
+	end := i
+	for p := i; p < len(s); {
+		// Skip the line break.
+		switch {
+		case s[p] == '\r' || s[p] == '\n':
+			p++
+			continue
+		case s[p] == '\\' && p+1 < len(s) && (s[p+1] == 'n' || s[p+1] == 'r'):
+			p += 2
+			continue
+		}
+		q := p
+		for q < len(s) && s[q] != '\n' && s[q] != '\r' && !(s[q] == '\\' && q+1 < len(s) && (s[q+1] == 'n' || s[q+1] == 'r')) {
+			q++
+		}
+		line := s[p:q]
+		trimmed := strings.TrimRight(line, " \t\"',")
+		if !pemBodyLine(trimmed) {
+			break
+		}
+		end = p + len(trimmed)
+		if len(trimmed) < len(line) {
+			break // the string or the value ended
+		}
+		p = q
+	}
+	return end
+}
+
+func pemBodyLine(l string) bool {
+	if l == "" {
+		return false
+	}
+	if k := strings.IndexByte(l, ':'); k > 0 {
+		// Proc-Type / DEK-Info / Comment headers.
+		for i := 0; i < k; i++ {
+			if !isAlpha(l[i]) && l[i] != '-' {
+				return false
+			}
+		}
+		return true
+	}
+	for i := 0; i < len(l); i++ {
+		if !isB64(l[i]) && l[i] != '=' {
+			return false
+		}
+	}
+	return true
+}
+
+// AWS secret access keys.
+
+// findAWSSecret is called at each "secret" keyword. It reports a 40-byte
+// base64 word ([A-Za-z0-9/+]) that follows within the same or the next line
+// and 128 bytes, if it mixes upper case, lower case and digits or '/' '+'
+// (which a git SHA, a word or a path does not).
+func findAWSSecret(dst []Span, s string, at int) []Span {
+	p := at
+	for p < len(s) && isKeyByte(s[p]) {
+		p++
+	}
+	lines := 0
+	for lim := min(len(s), p+128); p < lim; {
+		c := s[p]
+		if c == '\n' {
+			if lines++; lines > 1 {
+				break
+			}
+		}
+		if !isB64(c) {
+			p++
+			continue
+		}
+		q := p
+		for q < len(s) && isB64(s[q]) {
+			q++
+		}
+		if q-p == 40 && (q >= len(s) || s[q] != '=') && awsSecretShape(s[p:q]) {
+			return append(dst, Span{Start: p, End: q})
+		}
+		p = q
+	}
+	return dst
+}
+
+func awsSecretShape(w string) bool {
+	var lo, up, other bool
+	for i := 0; i < len(w); i++ {
+		switch c := w[i]; {
+		case isLower(c):
+			lo = true
+		case isUpper(c):
+			up = true
+		default:
+			other = true
+		}
+	}
+	return lo && up && other
+}
+
+// Validators for pattern rules.
+
+// validBasicAuth accepts base64 that decodes to printable "user:password".
+func validBasicAuth(v string) bool {
+	b, err := base64.StdEncoding.DecodeString(v)
+	if err != nil {
+		return false
+	}
+	if len(b) < 3 || !utf8.Valid(b) {
+		return false
+	}
+	colon := false
+	for _, c := range b {
+		if c < ' ' || c == 0x7f {
+			return false
+		}
+		colon = colon || c == ':'
+	}
+	return colon
+}
+
+// validBearer accepts a token-like bearer credential.
+func validBearer(v string) bool { return tokenLike(strings.TrimRight(v, "="), 8) }
+
+// validOpenAIKey rejects Anthropic keys (their own rule) and words.
+func validOpenAIKey(v string) bool {
+	return !strings.HasPrefix(v, "ant-") && tokenLike(v, 20)
+}
+
+// validSlackToken requires digits, which every Slack token has.
+func validSlackToken(v string) bool { return strings.ContainsAny(v, "0123456789") }
