@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -22,6 +23,10 @@ import (
 func TestMain(m *testing.M) {
 	if dir := os.Getenv(writerEnv); dir != "" {
 		crashWriter(dir) // this binary re-run as the writer of TestKillWriter
+		return
+	}
+	if dir := os.Getenv(openerEnv); dir != "" {
+		tryOpen(dir) // this binary re-run by TestSecondWriterProcessIsLocked
 		return
 	}
 	testutil.Main(m)
@@ -189,6 +194,75 @@ func TestSecondOpenIsLocked(t *testing.T) {
 		t.Fatalf("Open after Close: %v", err)
 	}
 	e2.Close()
+}
+
+const openerEnv = "LLOG_TEST_OPENER"
+
+// tryOpen is the child of TestSecondWriterProcessIsLocked: it opens the
+// store and exits 0 on success, 10 on ErrLocked, 11 on any other error.
+func tryOpen(dir string) {
+	e, err := llog.Open(dir, nil)
+	switch {
+	case err == nil:
+		e.Close()
+		os.Exit(0)
+	case errors.Is(err, llog.ErrLocked):
+		os.Exit(10)
+	default:
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(11)
+	}
+}
+
+func TestSecondWriterProcessIsLocked(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns a process")
+	}
+	e, dir := open(t, nil)
+	child := func() int {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), openerEnv+"="+dir)
+		out, err := cmd.CombinedOutput()
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return ee.ExitCode()
+		}
+		if err != nil {
+			t.Fatalf("child: %v %s", err, out)
+		}
+		return 0
+	}
+	start := time.Now()
+	if code := child(); code != 10 {
+		t.Fatalf("second writer process exited %d, want 10 (ErrLocked)", code)
+	}
+	if time.Since(start) > 5*time.Second {
+		t.Fatal("second Open did not fail at once")
+	}
+	e.Close()
+	if code := child(); code != 0 {
+		t.Fatalf("Open after the first writer closed exited %d", code)
+	}
+}
+
+func TestLogSyncContextEnds(t *testing.T) {
+	gate := testutil.NewGateFS(vfs.Default)
+	e, dir := open(t, llog.WithFS(&llog.Options{DisableRedaction: true}, gate))
+	gate.Hold()
+	short, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+	defer cancel()
+	if _, err := e.LogSync(short, inf(1)); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("LogSync with an expired context: %v", err)
+	}
+	gate.Release()
+	// The record stayed queued and is committed.
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	recs, _, _ := llog.ReadAll(dir)
+	if len(recs) != 1 {
+		t.Fatalf("%d records", len(recs))
+	}
 }
 
 func TestCloseTwiceAndCallsAfterClose(t *testing.T) {
