@@ -1,0 +1,208 @@
+package llog_test
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/lowlightlog/llog"
+	"github.com/lowlightlog/llog/segment"
+	"github.com/lowlightlog/llog/wal"
+)
+
+// buildStore writes 60 records in batches of 5 into segments of 4 KiB and
+// returns the folder and its segment names.
+func buildStore(t *testing.T) (string, []string) {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "store")
+	e, err := llog.Open(dir, &llog.Options{DisableRedaction: true, SegmentSize: 4096, MaxBatchRecords: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 60 {
+		in := inf(i)
+		in.Response += strings.Repeat(" more words", 20)
+		e.Log(ctx, in)
+		if i%5 == 4 {
+			e.Flush(ctx)
+		}
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	segs, _ := wal.ListSegments(nil, dir)
+	var names []string
+	for _, s := range segs {
+		names = append(names, s.Name)
+	}
+	if len(names) < 4 {
+		t.Fatalf("only %d segments", len(names))
+	}
+	return dir, names
+}
+
+// frames returns the offsets of the frames of a segment file.
+func frames(t *testing.T, path string) []int64 {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := segment.NewReader(bytes.NewReader(b), segment.HeaderSize, int64(len(b)))
+	var offs []int64
+	for {
+		f, err := r.Next()
+		if err == io.EOF {
+			return offs
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		offs = append(offs, f.Offset)
+	}
+}
+
+func rewrite(t *testing.T, path string, fn func([]byte) []byte) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, fn(b), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestVerifyTamper damages a store in each way an attacker or a disk can
+// and checks that Verify reports the first break at the right place.
+func TestVerifyTamper(t *testing.T) {
+	tests := []struct {
+		name    string
+		tamper  func(t *testing.T, dir string, segs []string) (segment string, offset int64)
+		reason  string // substring of the first break's reason
+		torn    bool   // a torn tail only: OK, reported as such
+		anyBody bool   // offset not checked
+	}{
+		{"untouched", func(*testing.T, string, []string) (string, int64) { return "", 0 }, "", false, false},
+		{"byte flipped in a record", func(t *testing.T, dir string, segs []string) (string, int64) {
+			p := filepath.Join(dir, segs[1])
+			off := frames(t, p)[2]
+			rewrite(t, p, func(b []byte) []byte { b[off+segment.FrameHeaderSize+40] ^= 1; return b })
+			return segs[1], off
+		}, "checksum", false, false},
+		{"byte flipped in a frame header", func(t *testing.T, dir string, segs []string) (string, int64) {
+			p := filepath.Join(dir, segs[1])
+			off := frames(t, p)[1]
+			rewrite(t, p, func(b []byte) []byte { b[off+5] ^= 1; return b })
+			return segs[1], off
+		}, "checksum", false, false},
+		{"byte flipped in a segment header", func(t *testing.T, dir string, segs []string) (string, int64) {
+			rewrite(t, filepath.Join(dir, segs[2]), func(b []byte) []byte { b[30] ^= 1; return b })
+			return segs[2], 0
+		}, "damaged header", false, false},
+		{"record rewritten with valid checksums", func(t *testing.T, dir string, segs []string) (string, int64) {
+			// An attacker who rewrites a record and its frame checksums but
+			// cannot recompute the chain.
+			p := filepath.Join(dir, segs[1])
+			off := frames(t, p)[0]
+			rewrite(t, p, func(b []byte) []byte {
+				n, _ := segment.PayloadLen(b[off:])
+				payload := append([]byte(nil), b[off+segment.FrameHeaderSize:off+segment.FrameHeaderSize+int64(n)]...)
+				i := bytes.Index(payload, []byte("Paris"))
+				copy(payload[i:], "Lyon!")
+				fr, _ := segment.AppendFrame(nil, wal.KindEntry, payload)
+				copy(b[off:], fr)
+				return b
+			})
+			return segs[1], off
+		}, "digest mismatch", false, false},
+		{"record deleted", func(t *testing.T, dir string, segs []string) (string, int64) {
+			p := filepath.Join(dir, segs[1])
+			offs := frames(t, p)
+			rewrite(t, p, func(b []byte) []byte { return append(b[:offs[1]], b[offs[2]:]...) })
+			return segs[1], -1
+		}, "commit frame does not match", false, true},
+		{"two records swapped", func(t *testing.T, dir string, segs []string) (string, int64) {
+			p := filepath.Join(dir, segs[1])
+			offs := frames(t, p)
+			rewrite(t, p, func(b []byte) []byte {
+				a := append([]byte(nil), b[offs[0]:offs[1]]...)
+				c := append([]byte(nil), b[offs[1]:offs[2]]...)
+				out := append([]byte(nil), b[:offs[0]]...)
+				out = append(out, c...)
+				out = append(out, a...)
+				return append(out, b[offs[2]:]...)
+			})
+			return segs[1], offs[0]
+		}, "digest mismatch", false, false},
+		{"middle segment removed", func(t *testing.T, dir string, segs []string) (string, int64) {
+			os.Remove(filepath.Join(dir, segs[1]))
+			return segs[2], 0
+		}, "missing records", false, false},
+		{"segment duplicated", func(t *testing.T, dir string, segs []string) (string, int64) {
+			// A copy of segment 1 under the name of a later sequence number.
+			b, _ := os.ReadFile(filepath.Join(dir, segs[1]))
+			first, _ := wal.ParseSegmentName(segs[1])
+			name := wal.SegmentName(first + 2)
+			os.WriteFile(filepath.Join(dir, name), b, 0o600)
+			return name, 0
+		}, "header does not match file name", false, false},
+		{"segment truncated in the middle of the store", func(t *testing.T, dir string, segs []string) (string, int64) {
+			p := filepath.Join(dir, segs[1])
+			offs := frames(t, p)
+			rewrite(t, p, func(b []byte) []byte { return b[:offs[3]+7] })
+			return segs[1], -1
+		}, "sealed segment ends inside a batch", false, true},
+		{"sealed segment cut at a batch boundary", func(t *testing.T, dir string, segs []string) (string, int64) {
+			p := filepath.Join(dir, segs[1])
+			offs := frames(t, p)
+			rewrite(t, p, func(b []byte) []byte { return b[:offs[6]] }) // after the first batch's commit
+			return segs[2], 0
+		}, "missing records", false, false},
+		{"torn tail only", func(t *testing.T, dir string, segs []string) (string, int64) {
+			p := filepath.Join(dir, segs[len(segs)-1])
+			rewrite(t, p, func(b []byte) []byte { return append(b, make([]byte, 100)...) })
+			return "", 0
+		}, "", true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir, segs := buildStore(t)
+			wantSeg, wantOff := tt.tamper(t, dir, segs)
+			rep, err := llog.Verify(ctx, dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.reason == "" {
+				if !rep.OK || len(rep.Breaks) != 0 {
+					t.Fatalf("untampered store: %+v", rep.Breaks)
+				}
+				if (rep.TornTail != nil) != tt.torn {
+					t.Fatalf("torn tail = %+v", rep.TornTail)
+				}
+				if rep.Records != 60 || rep.FirstSeq != 1 || rep.LastSeq != 60 {
+					t.Fatalf("report %+v", rep)
+				}
+				return
+			}
+			if rep.OK || len(rep.Breaks) == 0 {
+				t.Fatalf("tampering not detected: %+v", rep)
+			}
+			b := rep.Breaks[0]
+			if b.Segment != wantSeg || (!tt.anyBody && b.Offset != wantOff) || !strings.Contains(b.Reason, tt.reason) {
+				t.Fatalf("first break %v; want segment %s offset %d reason %q", b, wantSeg, wantOff, tt.reason)
+			}
+			if b.Seq == 0 {
+				t.Fatalf("break without a seq: %v", b)
+			}
+			t.Log(b)
+		})
+	}
+}
+
+func TestVerifyMissingStore(t *testing.T) {
+	if _, err := llog.Verify(ctx, filepath.Join(t.TempDir(), "nothing")); err == nil {
+		t.Fatal("Verify of a missing folder succeeded")
+	}
+}
