@@ -13,6 +13,7 @@ import (
 
 	"github.com/lowlightlog/llog/chain"
 	"github.com/lowlightlog/llog/internal/vfs"
+	"github.com/lowlightlog/llog/redact"
 	"github.com/lowlightlog/llog/segment"
 	"github.com/lowlightlog/llog/wal"
 )
@@ -288,8 +289,38 @@ func (e *Engine) prepare(inf *Inference) (*item, map[string]int, error) {
 	return it, r.Redactions, nil
 }
 
-// redact applies the configured redaction to the free-text fields of r.
-func (e *Engine) redact(r *Record) {}
+// redact applies the configured redaction to the free-text fields of r and
+// adds what it removed to r.Redactions.
+func (e *Engine) redact(r *Record) {
+	red := e.opts.Redactor
+	if red == nil {
+		return
+	}
+	add := func(c redact.Counts) {
+		if len(c) == 0 {
+			return
+		}
+		if r.Redactions == nil {
+			r.Redactions = make(map[string]int, len(c))
+		}
+		for k, v := range c {
+			r.Redactions[string(k)] += v
+		}
+	}
+	var c redact.Counts
+	r.Prompt, c = red.Redact(r.Prompt)
+	add(c)
+	r.Response, c = red.Redact(r.Response)
+	add(c)
+	r.Error, c = red.Redact(r.Error)
+	add(c)
+	for k, v := range r.Attributes {
+		if nv, c := red.Redact(v); c != nil {
+			r.Attributes[k] = nv
+			add(c)
+		}
+	}
+}
 
 // enqueue pushes it onto the queue and deals with what the push caused;
 // red is the record's redaction counts, added to the stats once accepted.

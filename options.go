@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/lowlightlog/llog/internal/vfs"
+	"github.com/lowlightlog/llog/redact"
 )
 
 // OverflowPolicy says what Log does when the queue is full.
@@ -91,6 +92,12 @@ type Options struct {
 	// get ErrTooLarge. Default 1 MiB, at most MaxRecordSizeLimit.
 	MaxRecordSize int
 
+	// Redactor redacts Prompt, Response, Error and attribute values in Log,
+	// before a record is queued, so unredacted text never reaches the
+	// queue, the disk or an export. Nil means redact.Default(); build your
+	// own with redact.New, or adjust the default with
+	// redact.Default().Without(...) and With(...).
+	Redactor *redact.Redactor
 	// DisableRedaction stores text as given. Only for data known to hold no
 	// personal data or secrets.
 	DisableRedaction bool
@@ -180,6 +187,12 @@ func (o *Options) withDefaults() (Options, error) {
 		c.DropAlertEvery = DefaultDropAlertEvery
 	} else if c.DropAlertEvery < 0 {
 		bad("DropAlertEvery %v is negative", c.DropAlertEvery)
+	}
+	if c.Redactor == nil && !c.DisableRedaction {
+		c.Redactor = redact.Default()
+	}
+	if c.DisableRedaction {
+		c.Redactor = nil
 	}
 	if c.fs == nil {
 		c.fs = vfs.Default
