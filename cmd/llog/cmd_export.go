@@ -1,0 +1,310 @@
+package main
+
+import (
+	"bufio"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/lowlightlog/llog"
+	"github.com/spf13/pflag"
+)
+
+// exportFormat is the value of the "format" member of an export.
+const exportFormat = "llog-export/1"
+
+var exportCmd = &command{
+	name:    "export",
+	summary: "export records with the chain report and a SHA-256 export hash",
+	usage: `usage: llog export --path DIR [--since T] [--until T] [--model M]... [--format json|jsonl]
+                   [--out FILE] [--compress gzip] [--fail-on-tamper]
+
+Export streams the records that match the filter, verifying the whole hash
+chain while it reads (every record, not only the exported ones), and ends
+with the verification report and an export_hash over everything else. It is
+read-only and takes no lock, so it works while a writer appends: it exports a
+consistent committed prefix. Memory use does not grow with the store.
+
+--format json (the default) writes one JSON object; --format jsonl writes one
+record per line and then a trailer line with the report and the hash. The
+package documentation ('go doc github.com/lowlightlog/llog/cmd/llog') defines
+both layouts and how to recompute export_hash; in short:
+
+  { head -c -83 export.json; printf '}'; } | sha256sum
+
+T is RFC 3339 (2026-01-02T15:04:05Z) or a date (2026-01-02, midnight UTC).
+--since is inclusive and --until exclusive: --since 2026-01-01 --until
+2026-01-02 selects all of January 1st (UTC).
+
+--out writes to a temporary file in the same folder, fsyncs it and renames it
+into place, so FILE is either complete or absent. --compress gzip compresses
+the output (stdout or FILE); export_hash covers the uncompressed bytes.
+
+Without --fail-on-tamper a broken chain is reported in the export (and on
+stderr) and export exits 0; with it, export exits 1. Either way the export is
+complete: records that do not verify are left out and listed in the report.
+`,
+	define: func(fs *pflag.FlagSet) func(context.Context, *env, []string) error {
+		var (
+			path, format, out, compress string
+			failOnTamper                bool
+			ff                          filterFlags
+		)
+		fs.StringVar(&path, "path", "", "the store's folder `DIR` (required)")
+		ff.define(fs)
+		fs.StringVar(&format, "format", "json", "output `format`: json (one object) or jsonl (one record per line, then a trailer)")
+		fs.StringVar(&out, "out", "", "write to `FILE` (atomically) instead of stdout")
+		fs.StringVar(&compress, "compress", "", "compress the output: gzip")
+		fs.BoolVar(&failOnTamper, "fail-on-tamper", false, "exit 1 when the chain does not verify")
+		return func(ctx context.Context, e *env, args []string) error {
+			if err := noArgs(args); err != nil {
+				return err
+			}
+			if err := requirePath(path); err != nil {
+				return err
+			}
+			if format != "json" && format != "jsonl" {
+				return usagef("--format %q: want json or jsonl", format)
+			}
+			if compress != "" && compress != "gzip" {
+				return usagef("--compress %q: want gzip", compress)
+			}
+			f, err := ff.filter()
+			if err != nil {
+				return err
+			}
+			r, err := openReader(path)
+			if err != nil {
+				return err
+			}
+			defer r.Close()
+
+			var dst io.Writer = e.stdout
+			var af *atomicFile
+			if out != "" {
+				if af, err = createAtomic(out); err != nil {
+					return err
+				}
+				defer af.abort()
+				dst = af.f
+			}
+			var gz *gzip.Writer
+			if compress == "gzip" {
+				gz = gzip.NewWriter(dst)
+				dst = gz
+			}
+			x := &exporter{
+				r:      r,
+				path:   path,
+				filter: f,
+				jsonl:  format == "jsonl",
+				w:      newHashWriter(dst),
+				now:    e.now,
+			}
+			if e.progress {
+				x.progress = &progress{w: e.stderr, every: 500 * time.Millisecond}
+			}
+			rep, err := x.run(ctx)
+			if err != nil {
+				return err
+			}
+			if gz != nil {
+				if err := gz.Close(); err != nil {
+					return fmt.Errorf("compress: %w", err)
+				}
+			}
+			if af != nil {
+				if err := af.commit(); err != nil {
+					return err
+				}
+			}
+			if !rep.OK {
+				if failOnTamper {
+					return &integrityError{msg: breakSummary(rep)}
+				}
+				fmt.Fprintf(e.stderr, "llog: export: warning: %s (the export's chain report lists every break)\n", breakSummary(rep))
+			}
+			return nil
+		}
+	},
+}
+
+// exporter writes one export.
+type exporter struct {
+	r        *llog.Reader
+	path     string
+	filter   llog.Filter
+	jsonl    bool
+	w        *hashWriter
+	now      func() time.Time
+	progress *progress
+
+	buf []byte
+	n   uint64 // records exported
+}
+
+// run writes the export and returns the verification report.
+func (x *exporter) run(ctx context.Context) (*llog.VerifyReport, error) {
+	if !x.jsonl { // jsonl has the head members in its trailer
+		if err := x.w.write(append(x.appendHead(nil), `,"records":[`...)); err != nil {
+			return nil, err
+		}
+	}
+	rep, err := x.r.Scan(ctx, x.filter, func(rec *llog.Record) error {
+		b := x.buf[:0]
+		if !x.jsonl && x.n > 0 {
+			b = append(b, ',')
+		}
+		b = appendRecord(b, rec)
+		if x.jsonl {
+			b = append(b, '\n')
+		}
+		x.buf = b
+		x.n++
+		if x.progress != nil && x.progress.due() {
+			x.progress.show(fmt.Sprintf("export: at seq %d, %d records exported, %s written", rec.Seq, x.n, formatBytes(x.w.n)))
+		}
+		return x.w.write(b)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("export %s: %w", x.path, err)
+	}
+	if x.progress != nil {
+		x.progress.clear()
+		fmt.Fprintf(x.progress.w, "llog: export: %d records exported, %s written\n", x.n, formatBytes(x.w.n))
+	}
+	var tail []byte
+	if x.jsonl {
+		tail = x.appendHead(tail)
+	} else {
+		tail = append(tail, ']')
+	}
+	tail = strconv.AppendUint(append(tail, `,"exported":`...), x.n, 10)
+	tail = append(tail, `,"chain":`...)
+	if tail, err = appendReport(tail, rep); err != nil {
+		return nil, err
+	}
+	if err := x.w.write(tail); err != nil {
+		return nil, err
+	}
+	// export_hash covers the output without its export_hash member: the
+	// bytes so far and the closing brace.
+	x.w.h.Write([]byte{'}'})
+	sum := x.w.h.Sum(nil)
+	end := append([]byte(`,"export_hash":"`), hex.EncodeToString(sum)...)
+	end = append(end, "\"}\n"...)
+	if _, err := x.w.w.Write(end); err != nil {
+		return nil, fmt.Errorf("write export: %w", err)
+	}
+	if err := x.w.w.Flush(); err != nil {
+		return nil, fmt.Errorf("write export: %w", err)
+	}
+	return rep, nil
+}
+
+// appendHead appends the opening members of the export object: format,
+// store, filter and generated_at.
+func (x *exporter) appendHead(b []byte) []byte {
+	b = append(b, `{"format":`...)
+	b = appendString(b, exportFormat)
+	b = append(b, `,"store":{"id":`...)
+	b = appendString(b, x.r.StoreID())
+	b = appendString(appendKey(b, "path", false), absPath(x.path))
+	b = appendTime(appendKey(b, "created", false), x.r.Created())
+	b = append(b, `},"filter":{"since":`...)
+	b = appendOptTime(b, x.filter.Since)
+	b = appendOptTime(append(b, `,"until":`...), x.filter.Until)
+	b = append(b, `,"models":[`...)
+	for i, m := range x.filter.Models {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, m)
+	}
+	b = append(b, `]},"generated_at":`...)
+	return appendTime(b, x.now())
+}
+
+// appendOptTime appends a time, or null for the zero time.
+func appendOptTime(b []byte, t time.Time) []byte {
+	if t.IsZero() {
+		return append(b, "null"...)
+	}
+	return appendTime(b, t)
+}
+
+// hashWriter writes through a buffer and hashes what it writes.
+type hashWriter struct {
+	w *bufio.Writer
+	h hash.Hash
+	n int64 // bytes written
+}
+
+func newHashWriter(w io.Writer) *hashWriter {
+	return &hashWriter{w: bufio.NewWriterSize(w, 256<<10), h: sha256.New()}
+}
+
+func (hw *hashWriter) write(p []byte) error {
+	hw.h.Write(p)
+	hw.n += int64(len(p))
+	if _, err := hw.w.Write(p); err != nil {
+		return fmt.Errorf("write export: %w", err)
+	}
+	return nil
+}
+
+// atomicFile is an output file written under a temporary name and renamed
+// into place once complete.
+type atomicFile struct {
+	f    *os.File
+	path string
+	done bool
+}
+
+func createAtomic(path string) (*atomicFile, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", path, err)
+	}
+	return &atomicFile{f: f, path: path}, nil
+}
+
+// commit fsyncs the file, renames it to its name and fsyncs the folder.
+func (a *atomicFile) commit() error {
+	if err := a.f.Sync(); err != nil {
+		return fmt.Errorf("sync %s: %w", a.f.Name(), err)
+	}
+	if err := a.f.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", a.f.Name(), err)
+	}
+	if err := os.Rename(a.f.Name(), a.path); err != nil {
+		return fmt.Errorf("rename into place: %w", err)
+	}
+	a.done = true
+	d, err := os.Open(filepath.Dir(a.path))
+	if err != nil {
+		return fmt.Errorf("sync folder of %s: %w", a.path, err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("sync folder of %s: %w", a.path, err)
+	}
+	return nil
+}
+
+// abort removes the temporary file unless commit renamed it.
+func (a *atomicFile) abort() {
+	if a.done {
+		return
+	}
+	a.f.Close()
+	os.Remove(a.f.Name())
+}

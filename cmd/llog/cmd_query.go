@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/lowlightlog/llog"
+	"github.com/spf13/pflag"
+)
+
+var queryCmd = &command{
+	name:    "query",
+	summary: "print matching records as JSON lines, optionally following new ones",
+	usage: `usage: llog query --path DIR [--since T] [--until T] [--model M]... [--limit N] [--follow]
+
+Query prints the records that match, oldest first, one JSON object per line,
+in the same form as export's records. It is read-only and takes no lock.
+Records that do not verify are skipped: use 'llog verify' to find them.
+
+T is RFC 3339 (2026-01-02T15:04:05Z) or a date (2026-01-02, midnight UTC);
+--since is inclusive and --until exclusive.
+
+With --follow, query keeps running after the records already committed and
+prints new ones as writers commit them (it looks every 200ms) until it is
+interrupted (Ctrl-C) or, with --limit, has printed N records.
+`,
+	define: func(fs *pflag.FlagSet) func(context.Context, *env, []string) error {
+		var (
+			path   string
+			limit  int
+			follow bool
+			ff     filterFlags
+		)
+		fs.StringVar(&path, "path", "", "the store's folder `DIR` (required)")
+		ff.define(fs)
+		fs.IntVar(&limit, "limit", 0, "print at most `N` records (0: no limit)")
+		fs.BoolVar(&follow, "follow", false, "keep printing new records as they are committed")
+		return func(ctx context.Context, e *env, args []string) error {
+			if err := noArgs(args); err != nil {
+				return err
+			}
+			if err := requirePath(path); err != nil {
+				return err
+			}
+			if limit < 0 {
+				return usagef("--limit %d: want 0 or more", limit)
+			}
+			f, err := ff.filter()
+			if err != nil {
+				return err
+			}
+			r, err := openReader(path)
+			if err != nil {
+				return err
+			}
+			defer r.Close()
+			return runQuery(ctx, e, r, f, limit, follow)
+		}
+	},
+}
+
+// runQuery prints the records of r that match f, at most limit of them
+// (0: no limit); with follow it polls for new records until ctx ends.
+func runQuery(ctx context.Context, e *env, r *llog.Reader, f llog.Filter, limit int, follow bool) error {
+	w := bufio.NewWriterSize(e.stdout, 64<<10)
+	var buf []byte
+	n := 0
+	for {
+		if limit > 0 {
+			f.Limit = limit - n
+		}
+		for rec, err := range r.Query(ctx, f) {
+			if err != nil {
+				if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+					return flush(w)
+				}
+				return fmt.Errorf("query %s: %w", r.Dir(), err)
+			}
+			buf = append(appendRecord(buf[:0], &rec), '\n')
+			if _, err := w.Write(buf); err != nil {
+				return fmt.Errorf("write: %w", err)
+			}
+			f.AfterSeq = rec.Seq
+			n++
+		}
+		if err := flush(w); err != nil {
+			return err
+		}
+		if !follow || (limit > 0 && n >= limit) {
+			return nil
+		}
+		t := time.NewTimer(e.pollInterval)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+func flush(w *bufio.Writer) error {
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("write: %w", err)
+	}
+	return nil
+}
