@@ -134,7 +134,7 @@ func findURLCredentials(dst []Span, s string, at int) []Span {
 	e := start
 	for e < len(s) && e-start < 512 {
 		c := s[e]
-		if c == '/' || c == '?' || c == '#' || c == '\\' || c == '"' || c == '`' || c == '<' || c == '>' || isSpace(c) || c >= 0x80 {
+		if c == '/' || c == '?' || c == '\\' || c == '"' || c == '`' || c == '<' || c == '>' || isSpace(c) || c >= 0x80 {
 			break
 		}
 		e++
@@ -240,9 +240,13 @@ func ipv4Context(s string, st, end int) bool {
 	if st > 0 {
 		c := s[st-1]
 		switch {
-		case isWord(c), c == '.', c == '@', c == '^', c == '~', c == '#', c == '$':
+		case isWord(c), c == '.', c == '^', c == '~', c == '#', c == '$':
 			return false
-		case c == '-' || c == '/' || c == '+':
+		case c == '-':
+			if st >= 2 && isAlpha(s[st-2]) {
+				return false // build-10.0.0.1; but 10.0.0.1-10.0.0.9 is a range
+			}
+		case c == '/' || c == '+':
 			if st >= 2 && isAlnum(s[st-2]) {
 				return false
 			}

@@ -380,13 +380,13 @@ func allDigits(v string) bool {
 
 // codeRef reports an unquoted value that is code rather than a literal: a
 // call or index expression, a dotted reference (cfg.Password), a pointer or
-// address expression, or an identifier that names a secret
-// (DB_PASSWORD, accessToken).
+// address expression, or an identifier without digits that names a secret
+// (DB_PASSWORD, accessToken; but r00tPass is a password).
 func codeRef(v string) bool {
 	if strings.ContainsAny(v, "([") || v[0] == '*' || v[0] == '&' {
 		return true
 	}
-	ident, dots, under, camel, upper := true, 0, false, false, true
+	ident, dots, under, camel, upper, digits := true, 0, false, false, true, false
 	for i := 0; i < len(v); i++ {
 		c := v[i]
 		switch {
@@ -408,6 +408,7 @@ func codeRef(v string) bool {
 			if i == 0 || v[i-1] == '.' {
 				ident = false
 			}
+			digits = true
 		default:
 			ident = false
 		}
@@ -418,7 +419,7 @@ func codeRef(v string) bool {
 	if dots > 0 {
 		return true
 	}
-	if under || camel || upper && len(v) > 3 {
+	if !digits && (under || camel || upper && len(v) > 3) {
 		for _, w := range refWords {
 			if indexFold(v, w) >= 0 {
 				return true
