@@ -1,0 +1,383 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"text/tabwriter"
+)
+
+// recordsFor returns the records per run for record size size: c.records,
+// or about 32 MiB of payload and at least 32 of the largest batches.
+func recordsFor(c *config, size int) int {
+	if c.records > 0 {
+		return c.records
+	}
+	return max((32<<20)/size, 32*slices.Max(c.batches))
+}
+
+// syncSize is the record size of the one-record-per-fsync test: 1 KiB when
+// it is among the sizes, else the first size.
+func syncSize(c *config) int {
+	if slices.Contains(c.sizes, 1024) {
+		return 1024
+	}
+	return c.sizes[0]
+}
+
+// plan lists the runs in the order they happen: round by round, and within
+// a round configuration by configuration, all systems one after another
+// (starting with a different one each round), so that every system meets
+// the same disk weather.
+func plan(c *config) []*job {
+	var jobs []*job
+	k := len(c.systems)
+	for r := range c.rounds {
+		for _, size := range c.sizes {
+			for _, batch := range c.batches {
+				for i := range k {
+					jobs = append(jobs, &job{Mode: modeIngest, System: c.systems[(i+r)%k], Size: size,
+						Batch: batch, Records: recordsFor(c, size), Round: r + 1})
+				}
+			}
+		}
+		if c.syncRecords > 0 {
+			for i := range k {
+				jobs = append(jobs, &job{Mode: modeSync, System: c.systems[(i+r)%k], Size: syncSize(c),
+					Batch: 1, Records: c.syncRecords, Round: r + 1})
+			}
+		}
+	}
+	return jobs
+}
+
+// runCompare runs the comparison and prints its report.
+func runCompare(ctx context.Context, c *config, base string, m machine, stdout, stderr io.Writer) error {
+	jobs := plan(c)
+	var results []*result
+	for i, j := range jobs {
+		if c.cpuprofile != "" {
+			j.CPUProfile = fmt.Sprintf("%s.%s-%d-b%d-r%d.pprof", c.cpuprofile, j.System, j.Size, j.Batch, j.Round)
+			if j.Mode == modeSync {
+				j.CPUProfile = fmt.Sprintf("%s.sync-%s-%d-r%d.pprof", c.cpuprofile, j.System, j.Size, j.Round)
+			}
+			if abs, err := filepath.Abs(j.CPUProfile); err == nil {
+				j.CPUProfile = abs
+			}
+		}
+		dir := filepath.Join(base, fmt.Sprintf("run-%d", i+1))
+		if err := os.Mkdir(dir, 0o700); err != nil {
+			return err
+		}
+		syncAll()
+		r, err := runChild(ctx, j, dir)
+		if rmErr := os.RemoveAll(dir); err == nil {
+			err = rmErr
+		}
+		if err != nil {
+			return err
+		}
+		results = append(results, r)
+		fmt.Fprintf(stderr, "[%*d/%d] round %d %-6s %-6s %-14s %s\n", len(fmt.Sprint(len(jobs))), i+1, len(jobs),
+			r.Round, fmtSize(r.Size), batchName(r), r.System, runLine(r))
+	}
+	rep := buildReport(c, m, results)
+	if c.json {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	printReport(stdout, c, rep)
+	return nil
+}
+
+func batchName(r *result) string {
+	if r.Mode == modeSync {
+		return "sync"
+	}
+	return fmt.Sprintf("b%d", r.Batch)
+}
+
+// runLine is one run's numbers on one line.
+func runLine(r *result) string {
+	return fmt.Sprintf("%11s rec/s %8.1f MB/s  p50 %7s  p99 %7s  peak RSS %9s  written/B %s",
+		fmtInt(r.RecPerSec), r.MBPerSec, fmtNs(float64(r.P50)), fmtNs(float64(r.P99)),
+		fmtBytes(r.PeakRSS), fmtRatio(r.WrittenPerByte()))
+}
+
+// row summarizes one system in one configuration over the rounds.
+type row struct {
+	Mode        string `json:"mode"`
+	System      string `json:"system"`
+	Size        int    `json:"size"`
+	Batch       int    `json:"batch"`
+	Records     int    `json:"records"`
+	Rounds      int    `json:"rounds"`
+	RecPerSec   spread `json:"records_per_sec"`
+	MBPerSec    spread `json:"mb_per_sec"`
+	P50         spread `json:"p50_ns"`
+	P99         spread `json:"p99_ns"`
+	BaseRSS     spread `json:"base_rss_bytes"`
+	PeakRSS     spread `json:"peak_rss_bytes"`
+	Written     spread `json:"written_per_payload_byte"`
+	Stored      spread `json:"stored_per_payload_byte"`
+	RecPerBatch spread `json:"records_per_batch"`
+}
+
+// ratioRow compares two systems' records/s in one configuration: the
+// median and range of the per-round ratios (runs of one round are next to
+// each other in time).
+type ratioRow struct {
+	Size  int    `json:"size"`
+	Batch int    `json:"batch"`
+	Of    string `json:"of"`
+	Over  string `json:"over"`
+	Ratio spread `json:"ratio"`
+}
+
+// target is one of the goals the benchmark checks.
+type target struct {
+	What  string  `json:"what"`
+	Want  string  `json:"want"`
+	Got   float64 `json:"got"`
+	Met   bool    `json:"met"`
+	Notes string  `json:"notes,omitempty"`
+}
+
+// report is everything the comparison prints.
+type report struct {
+	Machine machine    `json:"machine"`
+	Rounds  int        `json:"rounds"`
+	Rows    []row      `json:"rows"`
+	Sync    []row      `json:"sync"`
+	Ratios  []ratioRow `json:"ratios"`
+	Targets []target   `json:"targets"`
+	Runs    []*result  `json:"runs"`
+}
+
+type key struct {
+	mode, system string
+	size, batch  int
+}
+
+func keyOf(r *result) key { return key{r.Mode, r.System, r.Size, r.Batch} }
+
+// modeRank orders the modes in the report: batched ingest first.
+func modeRank(mode string) int {
+	if mode == modeIngest {
+		return 0
+	}
+	return 1
+}
+
+func buildReport(c *config, m machine, results []*result) *report {
+	rep := &report{Machine: m, Rounds: c.rounds, Runs: results}
+	groups := map[key][]*result{}
+	var order []key
+	for _, r := range results {
+		k := keyOf(r)
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], r)
+	}
+	slices.SortStableFunc(order, func(a, b key) int {
+		return cmp.Or(cmp.Compare(modeRank(a.mode), modeRank(b.mode)), cmp.Compare(a.size, b.size),
+			cmp.Compare(a.batch, b.batch), cmp.Compare(slices.Index(c.systems, a.system), slices.Index(c.systems, b.system)))
+	})
+	for _, k := range order {
+		rs := groups[k]
+		pick := func(f func(*result) float64) spread {
+			v := make([]float64, len(rs))
+			for i, r := range rs {
+				v[i] = f(r)
+			}
+			return summarize(v)
+		}
+		w := row{Mode: k.mode, System: k.system, Size: k.size, Batch: k.batch, Records: rs[0].Records, Rounds: len(rs),
+			RecPerSec:   pick(func(r *result) float64 { return r.RecPerSec }),
+			MBPerSec:    pick(func(r *result) float64 { return r.MBPerSec }),
+			P50:         pick(func(r *result) float64 { return float64(r.P50) }),
+			P99:         pick(func(r *result) float64 { return float64(r.P99) }),
+			BaseRSS:     pick(func(r *result) float64 { return float64(r.BaseRSS) }),
+			PeakRSS:     pick(func(r *result) float64 { return float64(r.PeakRSS) }),
+			Written:     pick(func(r *result) float64 { return r.WrittenPerByte() }),
+			Stored:      pick(func(r *result) float64 { return r.StoredPerByte() }),
+			RecPerBatch: pick(func(r *result) float64 { return ratio(float64(r.Records), float64(r.Batches)) }),
+		}
+		if k.mode == modeSync {
+			rep.Sync = append(rep.Sync, w)
+		} else {
+			rep.Rows = append(rep.Rows, w)
+		}
+	}
+	// Per-round ratios of records/s.
+	perRound := map[key]map[int]float64{}
+	for _, r := range results {
+		if r.Mode != modeIngest {
+			continue
+		}
+		k := keyOf(r)
+		if perRound[k] == nil {
+			perRound[k] = map[int]float64{}
+		}
+		perRound[k][r.Round] = r.RecPerSec
+	}
+	for _, size := range c.sizes {
+		for _, batch := range c.batches {
+			for _, of := range []string{sysLLog, sysLLogPlain} {
+				for _, over := range []string{sysSQLite, sysPlain} {
+					a, b := perRound[key{modeIngest, of, size, batch}], perRound[key{modeIngest, over, size, batch}]
+					var v []float64
+					for round, x := range a {
+						if y, ok := b[round]; ok && y > 0 {
+							v = append(v, x/y)
+						}
+					}
+					if len(v) > 0 {
+						rep.Ratios = append(rep.Ratios, ratioRow{Size: size, Batch: batch, Of: of, Over: over, Ratio: summarize(v)})
+					}
+				}
+			}
+		}
+	}
+	rep.Targets = targets(rep)
+	return rep
+}
+
+// targets checks the goals at 1 KiB records in batches of 512, for the
+// systems that ran.
+func targets(rep *report) []target {
+	const size, batch = 1024, 512
+	ratioOf := func(of, over string) (float64, bool) {
+		for _, r := range rep.Ratios {
+			if r.Size == size && r.Batch == batch && r.Of == of && r.Over == over {
+				return r.Ratio.Median, true
+			}
+		}
+		return 0, false
+	}
+	rowOf := func(sys string) (row, bool) {
+		for _, r := range rep.Rows {
+			if r.Size == size && r.Batch == batch && r.System == sys {
+				return r, true
+			}
+		}
+		return row{}, false
+	}
+	var ts []target
+	for _, g := range []struct {
+		of, over string
+		want     float64
+	}{{sysLLogPlain, sysPlain, 0.9}, {sysLLogPlain, sysSQLite, 3}, {sysLLog, sysPlain, 0.6}} {
+		if got, ok := ratioOf(g.of, g.over); ok {
+			ts = append(ts, target{What: fmt.Sprintf("%s ÷ %s, records/s", g.of, g.over),
+				Want: fmt.Sprintf("≥ %g×", g.want), Got: got, Met: got >= g.want})
+		}
+	}
+	for _, sys := range []string{sysLLog, sysLLogPlain} {
+		if r, ok := rowOf(sys); ok {
+			t := target{What: sys + " bytes written per payload byte", Want: "≤ 1.3",
+				Got: r.Written.Median, Met: r.Written.Median <= 1.3}
+			if s, ok := rowOf(sysSQLite); ok {
+				t.Notes = fmt.Sprintf("sqlite %.2f", s.Written.Median)
+			}
+			ts = append(ts, t)
+		}
+	}
+	return ts
+}
+
+// printReport prints the report as tables.
+func printReport(w io.Writer, c *config, rep *report) {
+	fmt.Fprintf(w, "machine: %s\n", rep.Machine)
+	fmt.Fprintf(w, "%d rounds, systems interleaved within each round; medians, records/s with min–max\n\n", rep.Rounds)
+
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "size\tbatch\tsystem\trecords\trecords/s\t(min–max)\tMB/s\tenq p50\tenq p99\tpeak RSS\twritten/B\tstored/B\trec/batch\t")
+	for i, r := range rep.Rows {
+		if i > 0 && (r.Size != rep.Rows[i-1].Size || r.Batch != rep.Rows[i-1].Batch) {
+			fmt.Fprintln(tw, strings.Repeat("\t", 13))
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t%s\t(%s–%s)\t%.1f\t%s\t%s\t%s\t%s\t%s\t%.0f\t\n",
+			fmtSize(r.Size), r.Batch, r.System, r.Records, fmtInt(r.RecPerSec.Median),
+			fmtInt(r.RecPerSec.Min), fmtInt(r.RecPerSec.Max), r.MBPerSec.Median,
+			fmtNs(r.P50.Median), fmtNs(r.P99.Median), fmtBytes(int64(r.PeakRSS.Median)),
+			fmtRatio(r.Written.Median), fmtRatio(r.Stored.Median), r.RecPerBatch.Median)
+	}
+	tw.Flush()
+
+	if len(rep.Ratios) > 0 {
+		fmt.Fprintf(w, "\nrecords/s ratios: median of the per-round ratios (min–max)\n\n")
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		var cols []string
+		for _, r := range rep.Ratios {
+			if col := r.Of + " ÷ " + r.Over; !slices.Contains(cols, col) {
+				cols = append(cols, col)
+			}
+		}
+		fmt.Fprintf(tw, "size\tbatch\t%s\t\n", strings.Join(cols, "\t"))
+		for _, size := range c.sizes {
+			for _, batch := range c.batches {
+				cells := make([]string, len(cols))
+				for i := range cells {
+					cells[i] = "-"
+				}
+				for _, r := range rep.Ratios {
+					if r.Size == size && r.Batch == batch {
+						cells[slices.Index(cols, r.Of+" ÷ "+r.Over)] = fmt.Sprintf("%.2f× (%.2f–%.2f)", r.Ratio.Median, r.Ratio.Min, r.Ratio.Max)
+					}
+				}
+				fmt.Fprintf(tw, "%s\t%d\t%s\t\n", fmtSize(size), batch, strings.Join(cells, "\t"))
+			}
+		}
+		tw.Flush()
+	}
+
+	if len(rep.Sync) > 0 {
+		fmt.Fprintf(w, "\none record per fsync (%s records, %d per run): latency of LogSync, autocommit INSERT, frame+write+fdatasync\n\n",
+			fmtSize(rep.Sync[0].Size), rep.Sync[0].Records)
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "system\tp50\tp99\trecords/s\t(min–max)\twritten/B\t")
+		for _, r := range rep.Sync {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t(%s–%s)\t%s\t\n", r.System, fmtNs(r.P50.Median), fmtNs(r.P99.Median),
+				fmtInt(r.RecPerSec.Median), fmtInt(r.RecPerSec.Min), fmtInt(r.RecPerSec.Max), fmtRatio(r.Written.Median))
+		}
+		tw.Flush()
+	}
+
+	if len(rep.Targets) > 0 {
+		fmt.Fprintf(w, "\ntargets at 1 KiB records, batch 512 (medians)\n\n")
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, t := range rep.Targets {
+			met := "MISSED"
+			if t.Met {
+				met = "met"
+			}
+			notes := ""
+			if t.Notes != "" {
+				notes = "(" + t.Notes + ")"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%.2f\t%s\t%s\n", t.What, t.Want, t.Got, met, notes)
+		}
+		tw.Flush()
+	}
+
+	if c.verbose {
+		fmt.Fprintf(w, "\nevery run, in the order run\n\n")
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "round\tsize\tbatch\tsystem\trecords/s\tMB/s\tenq p50\tenq p99\tbase RSS\tpeak RSS\twritten/B\tstored/B\tseconds\t")
+		for _, r := range rep.Runs {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%.1f\t%s\t%s\t%s\t%s\t%s\t%s\t%.3f\t\n", r.Round, fmtSize(r.Size), batchName(r), r.System,
+				fmtInt(r.RecPerSec), r.MBPerSec, fmtNs(float64(r.P50)), fmtNs(float64(r.P99)),
+				fmtBytes(r.BaseRSS), fmtBytes(r.PeakRSS), fmtRatio(r.WrittenPerByte()), fmtRatio(r.StoredPerByte()), r.Seconds)
+		}
+		tw.Flush()
+	}
+}
