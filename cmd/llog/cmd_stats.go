@@ -7,6 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/lowlightlog/llog"
 	"github.com/spf13/pflag"
@@ -201,20 +202,22 @@ func writeStatsText(e *env, path string, s *summary, rep *llog.VerifyReport) err
 	tw.Flush()
 	if s.records > 0 {
 		b.WriteString("\n")
+		names := s.modelOrder()
+		width := len("model")
+		for _, name := range names {
+			width = max(width, utf8.RuneCountInString(name))
+		}
 		tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintf(tw, "model\trecords\tshare\tp50\tp95\tp99\ttokens in\ttokens out\t\n")
-		for _, name := range s.modelOrder() {
+		fmt.Fprintf(tw, "%-*s\trecords\tshare\tp50\tp95\tp99\ttokens in\ttokens out\t\n", width, "model")
+		for _, name := range names {
 			m := s.models[name]
-			fmt.Fprintf(tw, "%s\t%d\t%.1f%%\t%s\t%s\t%s\t%d\t%d\t\n", name, m.records,
+			fmt.Fprintf(tw, "%-*s\t%d\t%.1f%%\t%s\t%s\t%s\t%d\t%d\t\n", width, name, m.records,
 				100*float64(m.records)/float64(s.records),
 				formatLatency(m.latency.quantile(0.50)), formatLatency(m.latency.quantile(0.95)),
 				formatLatency(m.latency.quantile(0.99)), m.tokensIn, m.tokensOut)
 		}
 		tw.Flush()
 	}
-	// AlignRight pads the first column on the left too; the model names
-	// read better left-aligned, so the table is built with a trailing tab
-	// and left as is: numbers line up on the right.
 	if _, err := fmt.Fprint(e.stdout, b.String()); err != nil {
 		return fmt.Errorf("write summary: %w", err)
 	}

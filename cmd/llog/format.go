@@ -33,12 +33,13 @@ func plural(n uint64, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
-// seqRange formats the sequence numbers of a report: "seq 1-1000".
+// seqRange formats the record count of a report with the sequence
+// numbers: "1000 (seq 1-1000)".
 func seqRange(rep *llog.VerifyReport) string {
 	if rep.Records == 0 {
-		return "no records"
+		return "0"
 	}
-	return fmt.Sprintf("%s, seq %d-%d", plural(rep.Records, "record"), rep.FirstSeq, rep.LastSeq)
+	return fmt.Sprintf("%d (seq %d-%d)", rep.Records, rep.FirstSeq, rep.LastSeq)
 }
 
 // counted is a name with a count.

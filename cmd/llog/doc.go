@@ -1,0 +1,192 @@
+// Command llog writes, checks, summarizes and exports llog stores: the
+// append-only, hash-chained logs of AI inferences that package
+// [github.com/lowlightlog/llog] keeps.
+//
+//	llog <command> [flags]
+//
+// Results go to standard output; diagnostics go to standard error, each
+// line starting with "llog: ". 'llog help', 'llog help <command>' and
+// 'llog <command> --help' print usage on standard output and exit 0.
+//
+// # Exit codes
+//
+// Every command uses the same exit codes:
+//
+//	0  success
+//	1  integrity failure found: tamper or corruption
+//	2  usage error (unknown command or flag, bad flag value, missing --path)
+//	3  could not run: no such store, not a store, I/O error, the store is
+//	   locked by a writer (demo), input that cannot be read (redact)
+//
+// # Commands
+//
+// demo [--path DIR] [--n N] [--seed S] writes N (default 1000) realistic
+// sample inferences through the library with its default options into the
+// store in DIR (default ./llog-demo), creating it or appending to it. Some
+// prompts carry planted personal data and secrets. It prints the records
+// written, the redactions by category (from the engine's Stats), the
+// segments, the store's size and the result of verifying the whole chain,
+// then the commands to look further. The seed comes from the clock unless
+// given, and is printed. Demo exits 3 when another process has the store
+// open for writing.
+//
+// verify --path DIR [--json] checks the whole store without changing it and
+// without its lock (see [llog.Verify]): every frame's CRC, the segment
+// headers and names (gaps, overlaps, missing or duplicated segments) and the
+// hash chain from the genesis across all segments. Damage is a failure (exit
+// 1): each break is listed with its segment file, offset, sequence number and
+// reason, and the expected and actual hashes for a digest mismatch. A torn
+// tail of the newest segment (bytes after its last committed batch, which
+// were never acknowledged and which the next open truncates) is reported but
+// is not a failure. With --json the report is one JSON object, the
+// "chain" object described under Export below.
+//
+// export --path DIR [--since T] [--until T] [--model M]... [--format json|jsonl]
+// [--out FILE] [--compress gzip] [--fail-on-tamper] streams the matching
+// records, verifying the whole chain as it reads (every record, exported or
+// not, with [llog.Reader.Scan]), and ends with the verification report and
+// an export hash. It takes no lock and exports a consistent committed prefix
+// of a store that is being written. Memory use does not depend on the
+// store's size. T is RFC 3339 (2026-01-02T15:04:05Z, fractional seconds
+// allowed) or a date YYYY-MM-DD, which means midnight UTC; --since is
+// inclusive and --until exclusive. --model may be repeated. --out writes a
+// temporary file in FILE's folder (mode 0600), fsyncs it, renames it to FILE
+// and fsyncs the folder. --compress gzip compresses the output (stdout or
+// FILE). Without --fail-on-tamper a store that does not verify still exports
+// with exit 0 (the report inside lists the breaks, and a warning goes to
+// standard error); with it, export exits 1. Either way the output is
+// complete, and records that do not verify are left out. When standard error
+// is a terminal, export shows its progress there.
+//
+// stats --path DIR [--json] reads the whole store, verifying it, and prints
+// the records, bytes, segments, time range, counts per model, latency
+// percentiles (p50, p95, p99; from a log-linear histogram, within 1.6% of
+// the exact nearest-rank value, in constant memory), tokens in and out,
+// errors and redactions by category. Drops are counted only by a running
+// writer (Engine.Stats), not in the store, so stats says it cannot report
+// them. It exits 1 when the store does not verify, after printing the
+// summary of the records that do.
+//
+// query --path DIR [--since T] [--until T] [--model M]... [--limit N]
+// [--follow] prints the matching records as JSON lines, in the record form
+// below, oldest first. Records that do not verify are skipped. With --follow
+// it keeps running and prints records as they are committed, checking every
+// 200ms, until interrupted (SIGINT or SIGTERM end it cleanly, exit 0) or
+// until it has printed --limit records.
+//
+// redact [--jsonl] [--summary] reads text on standard input and writes it
+// redacted with the default rules of package
+// [github.com/lowlightlog/llog/redact]; with --jsonl every input line is a
+// JSON string and every output line the redacted string as JSON.
+//
+// # Records
+//
+// A record is a JSON object with these members, in this order; those marked
+// "when present" are left out when empty, zero or false:
+//
+//	seq                   sequence number (integer)
+//	time                  RFC 3339 in UTC with nine fractional digits,
+//	                      e.g. "2026-01-02T15:04:05.123456789Z"
+//	model                 string
+//	provider              string, when present
+//	operation             string, when present
+//	prompt                string (as stored, i.e. redacted)
+//	response              string
+//	error                 string, when present
+//	latency_ms            number: an integer when the latency is a whole
+//	                      number of milliseconds, else a float (ns precision)
+//	tokens_in             integer
+//	tokens_out            integer
+//	tokens_in_estimated   true when tokens_in is llog's len/4 estimate, when present
+//	tokens_out_estimated  true when tokens_out is the estimate, when present
+//	trace_id              string, when present
+//	span_id               string, when present
+//	conversation_id       string, when present
+//	attributes            object of strings, keys sorted, when present
+//	redactions            object: category -> count, keys sorted ({} if none)
+//	prev_hash             hex chain digest of the previous record
+//	hash                  hex chain digest of this record
+//
+// # Export
+//
+// With --format json (the default) the output is one line holding one JSON
+// object, then a newline:
+//
+//	{"format":"llog-export/1",
+//	 "store":{"id":ID,"path":ABSOLUTE-PATH,"created":TIME},
+//	 "filter":{"since":TIME|null,"until":TIME|null,"models":[...]},
+//	 "generated_at":TIME,
+//	 "records":[RECORD,...],
+//	 "exported":N,
+//	 "chain":REPORT,
+//	 "export_hash":HEX}
+//
+// (shown on several lines here; the output has no whitespace between
+// tokens). With --format jsonl the output is one line per record, then one
+// trailer line holding the other members in the same order:
+//
+//	RECORD
+//	...
+//	{"format":"llog-export/1","store":{...},"filter":{...},"generated_at":TIME,"exported":N,"chain":REPORT,"export_hash":HEX}
+//
+// exported is the number of records exported. REPORT is the verification
+// of the whole store, with the members of [llog.VerifyReport] in this order:
+// ok, store_id, records, first_seq, last_seq, head_hash, segments, bytes,
+// breaks (a list, [] when empty, of objects with segment, offset, seq,
+// expected and actual when the digests differ, reason), break_count and
+// torn_tail (null, or an object with segment, offset, bytes and reason).
+// Records come before the report because the report is only known once the
+// whole store has been read.
+//
+// # Canonical JSON
+//
+// Everything llog export writes is canonical JSON: exactly the bytes that
+// Python 3 writes with
+//
+//	json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+//
+// for the value the output decodes to, with object members in the order of
+// the output: no whitespace; strings escape '"' and '\' with a backslash,
+// use \b \f \n \r \t for those five characters, \u00XX (lower-case hex) for
+// the other characters below U+0020, and write every other character as
+// UTF-8, unescaped; integers in decimal; the only non-integer number,
+// latency_ms, as Python's repr(float) (shortest round-trip digits); true,
+// false and null.
+//
+// # Export hash
+//
+// export_hash is the SHA-256, in lower-case hex, of the output with its
+// export_hash member removed: of every byte of the (uncompressed) output up
+// to, not including, the final `,"export_hash":"` followed by the closing
+// brace "}". The output ends with `,"export_hash":"` (16 bytes), 64 hex
+// digits, `"}` and a newline, 83 bytes in all, so in a shell:
+//
+//	{ head -c -83 export.json; printf '}'; } | sha256sum
+//	{ zcat export.json.gz | head -c -83; printf '}'; } | sha256sum
+//
+// and the same for a jsonl export. Because the output is canonical JSON, the
+// hash can also be recomputed from the decoded values, in Python:
+//
+//	import hashlib, json
+//	def canon(v): return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+//
+//	# --format json
+//	doc = json.load(open("export.json", encoding="utf-8"))
+//	want = doc.pop("export_hash")
+//	got = hashlib.sha256(canon(doc).encode()).hexdigest()
+//
+//	# --format jsonl (split on "\n" only: str.splitlines also splits on
+//	# U+2028 and other characters that strings may hold unescaped)
+//	lines = open("export.jsonl", encoding="utf-8").read().split("\n")[:-1]
+//	trailer = json.loads(lines[-1]); want = trailer.pop("export_hash")
+//	data = "".join(canon(json.loads(l)) + "\n" for l in lines[:-1]) + canon(trailer)
+//	got = hashlib.sha256(data.encode()).hexdigest()
+//
+// The export hash shows that an export file was not changed after it was
+// made; it proves nothing about the store by itself. What ties an export to
+// the store is the hash chain: every record carries prev_hash and hash, and
+// chain.head_hash is the store's head when the export ran, which can be
+// compared with a head written down elsewhere (a receipt, an earlier export,
+// 'llog verify' output kept off the device). Package
+// [github.com/lowlightlog/llog/chain] documents how each hash is computed.
+package main
