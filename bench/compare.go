@@ -14,12 +14,12 @@ import (
 )
 
 // recordsFor returns the records per run for record size size: c.records,
-// or about 32 MiB of payload and at least 32 of the largest batches.
+// or about 64 MiB of payload and at least 32 of the largest batches.
 func recordsFor(c *config, size int) int {
 	if c.records > 0 {
 		return c.records
 	}
-	return max((32<<20)/size, 32*slices.Max(c.batches))
+	return max((64<<20)/size, 32*slices.Max(c.batches))
 }
 
 // syncSize is the record size of the one-record-per-fsync test: 1 KiB when
