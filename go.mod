@@ -8,4 +8,4 @@ require (
 	golang.org/x/sys v0.45.0
 )
 
-require go.etcd.io/bbolt v1.5.0 // indirect
+require go.etcd.io/bbolt v1.5.0
