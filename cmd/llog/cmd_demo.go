@@ -40,8 +40,8 @@ error, 3 could not run (for example, another writer has the store open).
 			seed uint64
 		)
 		fs.StringVar(&path, "path", "./llog-demo", "the store's folder `DIR`")
-		fs.IntVar(&n, "n", 1000, "number of sample inferences to write")
-		fs.Uint64Var(&seed, "seed", 0, "generator seed (0: from the clock)")
+		fs.IntVar(&n, "n", 1000, "write `N` sample inferences")
+		fs.Uint64Var(&seed, "seed", 0, "generator seed `S` (0: from the clock)")
 		return func(ctx context.Context, e *env, args []string) error {
 			if err := noArgs(args); err != nil {
 				return err

@@ -60,9 +60,9 @@ complete: records that do not verify are left out and listed in the report.
 		)
 		fs.StringVar(&path, "path", "", "the store's folder `DIR` (required)")
 		ff.define(fs)
-		fs.StringVar(&format, "format", "json", "output `format`: json (one object) or jsonl (one record per line, then a trailer)")
+		fs.StringVar(&format, "format", "json", "output `FORMAT`: json (one object) or jsonl (a record per line, then a trailer)")
 		fs.StringVar(&out, "out", "", "write to `FILE` (atomically) instead of stdout")
-		fs.StringVar(&compress, "compress", "", "compress the output: gzip")
+		fs.StringVar(&compress, "compress", "", "compress the output with `ALGO`: gzip")
 		fs.BoolVar(&failOnTamper, "fail-on-tamper", false, "exit 1 when the chain does not verify")
 		return func(ctx context.Context, e *env, args []string) error {
 			if err := noArgs(args); err != nil {

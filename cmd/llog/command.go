@@ -85,10 +85,32 @@ func writeUsage(w io.Writer, c *command, fs *pflag.FlagSet) {
 	var b strings.Builder
 	b.WriteString(c.usage)
 	if fs.HasFlags() {
-		b.WriteString("\nFlags:\n")
-		b.WriteString(fs.FlagUsagesWrapped(100))
+		b.WriteString("\nFlags:\n\n")
+		writeFlags(&b, fs)
 	}
 	io.WriteString(w, b.String())
+}
+
+// writeFlags writes one line per flag of fs, in the order they were
+// defined: the flag, its value's name (the back-quoted word of its usage)
+// and its usage, with the default when it is not the zero value.
+func writeFlags(w io.Writer, fs *pflag.FlagSet) {
+	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
+	fs.VisitAll(func(f *pflag.Flag) {
+		name, usage := pflag.UnquoteUsage(f)
+		if f.Value.Type() == "bool" {
+			name = ""
+		} else if name != "" {
+			name = " " + name
+		}
+		switch f.DefValue {
+		case "", "0", "false", "[]":
+		default:
+			usage += " (default " + f.DefValue + ")"
+		}
+		fmt.Fprintf(tw, "  --%s%s\t%s\n", f.Name, name, usage)
+	})
+	tw.Flush()
 }
 
 // noArgs returns a usage error when arguments are left after the flags.
@@ -129,9 +151,9 @@ type filterFlags struct {
 }
 
 func (f *filterFlags) define(fs *pflag.FlagSet) {
-	fs.StringVar(&f.since, "since", "", "only records at or after `T` (RFC 3339, or YYYY-MM-DD for midnight UTC)")
-	fs.StringVar(&f.until, "until", "", "only records before `T` (exclusive; same forms as --since)")
-	fs.StringArrayVar(&f.models, "model", nil, "only records of model `M` (repeat for several models)")
+	fs.StringVar(&f.since, "since", "", "only records at or after `T`: RFC 3339, or YYYY-MM-DD (midnight UTC)")
+	fs.StringVar(&f.until, "until", "", "only records before `T` (exclusive), same forms as --since")
+	fs.StringArrayVar(&f.models, "model", nil, "only records of model `M`; repeat for several models")
 }
 
 // filter returns the llog.Filter the flags describe.
