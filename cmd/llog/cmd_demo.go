@@ -148,7 +148,7 @@ func runDemo(ctx context.Context, e *env, path string, n int, seed uint64) error
 	fmt.Fprintf(tw, "  segments\t%d\n", st.Segments)
 	fmt.Fprintf(tw, "  store size\t%s\n", formatBytes(st.StoreBytes))
 	if rep.OK {
-		fmt.Fprintf(tw, "  chain verified\tok: %s records, head %s\n", seqRange(rep), rep.HeadHash)
+		fmt.Fprintf(tw, "  chain verified\tok: %d records (seq %d-%d), head %s\n", rep.Records, rep.FirstSeq, rep.LastSeq, rep.HeadHash)
 	} else {
 		fmt.Fprintf(tw, "  chain verified\tBROKEN: %s\n", breakSummary(rep))
 	}

@@ -177,10 +177,6 @@ func (x *exporter) run(ctx context.Context) (*llog.VerifyReport, error) {
 	if err != nil {
 		return nil, fmt.Errorf("export %s: %w", x.path, err)
 	}
-	if x.progress != nil {
-		x.progress.clear()
-		fmt.Fprintf(x.progress.w, "llog: export: %d records exported, %s written\n", x.n, formatBytes(x.w.n))
-	}
 	var tail []byte
 	if x.jsonl {
 		tail = x.appendHead(tail)
@@ -206,6 +202,10 @@ func (x *exporter) run(ctx context.Context) (*llog.VerifyReport, error) {
 	}
 	if err := x.w.w.Flush(); err != nil {
 		return nil, fmt.Errorf("write export: %w", err)
+	}
+	if x.progress != nil {
+		x.progress.clear()
+		fmt.Fprintf(x.progress.w, "llog: export: %d records exported, %s written\n", x.n, formatBytes(x.w.n+int64(len(end))))
 	}
 	return rep, nil
 }

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/lowlightlog/llog"
+)
+
+func TestDemo(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "demo store")
+	r := mustRun(t, exitOK, "demo", "--path", dir, "--n", "300", "--seed", "42")
+	if r.stderr != "" {
+		t.Errorf("stderr: %q", r.stderr)
+	}
+	rep, err := llog.Verify(t.Context(), dir)
+	if err != nil || !rep.OK || rep.Records != 300 {
+		t.Fatalf("the demo store does not verify: %+v, %v", rep, err)
+	}
+	for _, pat := range []string{
+		`^llog demo: wrote 300 sample inferences to ` + regexp.QuoteMeta(dir) + ` \(new store, seed 42\)\n\n`,
+		`\n  records written   300 \(seq 1-300\) in \d+ms\n`,
+		// Redaction runs in Log with the default options: the seeded
+		// samples carry planted personal data, so something is redacted.
+		`\n  redactions        ([A-Z_0-9]+ \d+)(, [A-Z_0-9]+ \d+)* \(\d+ of 300 prompts carried planted personal data\)\n`,
+		`\n  segments          1\n`,
+		`\n  store size        \d+\.\d KiB\n`,
+		`\n  chain verified    ok: 300 records \(seq 1-300\), head ` + rep.HeadHash.String() + `\n`,
+		`\nnext steps:\n  llog verify --path '` + regexp.QuoteMeta(dir) + `'\n  llog stats --path '` + regexp.QuoteMeta(dir) + `'\n  llog export --path '` + regexp.QuoteMeta(dir) + `' --since \d{4}-\d\d-\d\d --out demo-export.json\n$`,
+	} {
+		if !regexp.MustCompile(pat).MatchString(r.stdout) {
+			t.Errorf("stdout does not match /%s/:\n%s", pat, r.stdout)
+		}
+	}
+
+	// A second run appends, with other samples.
+	r = mustRun(t, exitOK, "demo", "--path", dir, "--n", "200")
+	if !strings.Contains(r.stdout, "(appended to the existing store, seed ") || !strings.Contains(r.stdout, "200 (seq 301-500)") ||
+		!strings.Contains(r.stdout, "ok: 500 records (seq 1-500), head ") {
+		t.Errorf("append:\n%s", r.stdout)
+	}
+}
+
+func TestDemoLocked(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "store")
+	e, err := llog.Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	r := mustRun(t, exitCannotRun, "demo", "--path", dir, "--n", "10")
+	if r.stdout != "" || !strings.HasPrefix(r.stderr, "llog: demo: "+dir+" is open for writing by another process: ") || !strings.Contains(r.stderr, "locked") {
+		t.Errorf("%v", r)
+	}
+}
+
+func TestDemoNotAStore(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "photo.jpg"), []byte("x"))
+	r := mustRun(t, exitCannotRun, "demo", "--path", dir, "--n", "10")
+	if r.stdout != "" || !strings.Contains(r.stderr, "not an llog store") {
+		t.Errorf("%v", r)
+	}
+}

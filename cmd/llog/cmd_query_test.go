@@ -1,0 +1,150 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lowlightlog/llog"
+	"github.com/lowlightlog/llog/internal/gen"
+)
+
+// queryLines decodes the JSON lines query printed.
+func queryLines(t *testing.T, out string) []exportRecord {
+	t.Helper()
+	var recs []exportRecord
+	for _, l := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		if l == "" {
+			continue
+		}
+		var r exportRecord
+		dec := json.NewDecoder(strings.NewReader(l))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&r); err != nil {
+			t.Fatalf("line %q: %v", l, err)
+		}
+		recs = append(recs, r)
+	}
+	return recs
+}
+
+func TestQuery(t *testing.T) {
+	dir := tamperStore(t)
+	all := storeRecords(t, dir, llog.Filter{})
+	for _, tc := range []struct {
+		args []string
+		want []llog.Record
+	}{
+		{nil, all},
+		{[]string{"--limit", "5"}, all[:5]},
+		{[]string{"--model", "qwen2.5-1.5b", "--limit", "2"}, []llog.Record{all[1], all[4]}},
+		{[]string{"--since", "2026-01-01T01:58:00Z"}, all[118:]},
+		{[]string{"--until", "2026-01-01T00:02:00Z", "--model", "phi-3-mini", "--model", "gemma-2-2b-it"}, []llog.Record{all[0]}},
+		{[]string{"--since", "2027-01-01"}, nil},
+	} {
+		r := mustRun(t, exitOK, append([]string{"query", "--path", dir}, tc.args...)...)
+		if r.stderr != "" {
+			t.Errorf("%v: stderr %q", tc.args, r.stderr)
+		}
+		compareRecords(t, queryLines(t, r.stdout), tc.want)
+	}
+	// The lines are the records of an export, byte for byte.
+	r := mustRun(t, exitOK, "query", "--path", dir, "--limit", "3")
+	x := mustRun(t, exitOK, "export", "--path", dir, "--format", "jsonl")
+	if !strings.HasPrefix(x.stdout, r.stdout) {
+		t.Errorf("query lines differ from export lines")
+	}
+}
+
+// TestQueryFollow follows a store while records are committed, then stops
+// it by canceling its context, as SIGINT does.
+func TestQueryFollow(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "store")
+	e, err := llog.Open(dir, &llog.Options{SegmentSize: 4096})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	g := gen.New(3)
+	logN := func(from, n int) {
+		for i := from; i < from+n; i++ {
+			if _, err := e.LogSync(t.Context(), testInference(g, i)); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	logN(0, 10)
+
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	env := newEnv(nil, &stdout, &stderr)
+	env.pollInterval = 10 * time.Millisecond
+	done := make(chan int)
+	go func() {
+		done <- runContext(ctx, env, []string{"query", "--path", dir, "--follow", "--model", "phi-3-mini"})
+	}()
+	waitLines := func(n int) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for strings.Count(stdout.String(), "\n") < n {
+			if time.Now().After(deadline) {
+				t.Fatalf("want %d lines, have:\n%s", n, stdout.String())
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	waitLines(4) // records 0, 3, 6, 9 are phi-3-mini
+	logN(10, 30)
+	waitLines(14)
+	cancel()
+	select {
+	case code := <-done:
+		if code != exitOK || stderr.String() != "" {
+			t.Fatalf("exit %d, stderr %q", code, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("query --follow did not stop")
+	}
+	compareRecords(t, queryLines(t, stdout.String()), storeRecords(t, dir, llog.Filter{Models: []string{"phi-3-mini"}}))
+}
+
+// TestQueryFollowLimit checks that --follow stops after --limit records.
+func TestQueryFollowLimit(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "store")
+	e, err := llog.Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	g := gen.New(4)
+	for i := range 3 {
+		if _, err := e.LogSync(t.Context(), testInference(g, i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	env := newEnv(nil, &stdout, &stderr)
+	env.pollInterval = 5 * time.Millisecond
+	done := make(chan int)
+	go func() { done <- runContext(t.Context(), env, []string{"query", "--path", dir, "--follow", "--limit", "5"}) }()
+	time.Sleep(30 * time.Millisecond)
+	for i := 3; i < 8; i++ {
+		if _, err := e.LogSync(t.Context(), testInference(g, i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Fatalf("exit %d: %s", code, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("query --follow --limit 5 did not stop")
+	}
+	compareRecords(t, queryLines(t, stdout.String()), storeRecords(t, dir, llog.Filter{Limit: 5}))
+}
