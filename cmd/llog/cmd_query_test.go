@@ -131,7 +131,9 @@ func TestQueryFollowLimit(t *testing.T) {
 	env := newEnv(nil, &stdout, &stderr)
 	env.pollInterval = 5 * time.Millisecond
 	done := make(chan int)
-	go func() { done <- runContext(t.Context(), env, []string{"query", "--path", dir, "--follow", "--limit", "5"}) }()
+	go func() {
+		done <- runContext(t.Context(), env, []string{"query", "--path", dir, "--follow", "--limit", "5"})
+	}()
 	time.Sleep(30 * time.Millisecond)
 	for i := 3; i < 8; i++ {
 		if _, err := e.LogSync(t.Context(), testInference(g, i)); err != nil {
