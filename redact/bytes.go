@@ -170,21 +170,33 @@ func contextBefore(s string, i, n int) string {
 	return w
 }
 
-// hasWordFold reports whether w contains one of words (lower case) starting
-// at a word boundary: not preceded by an ASCII letter. Non-ASCII words are
-// matched exactly.
-func hasWordFold(w string, words []string) bool {
-	for _, k := range words {
-		for off := 0; off < len(w); {
-			j := indexFold(w[off:], k)
-			if j < 0 {
-				break
-			}
-			j += off
-			if j == 0 || !isAlpha(w[j-1]) || !isAlpha(k[0]) {
+// wordSet is a small set of context words, indexed by lower-cased first
+// byte.
+type wordSet [256][]string
+
+func newWordSet(words ...string) *wordSet {
+	var ws wordSet
+	for _, w := range words {
+		w = strings.ToLower(w)
+		ws[w[0]] = append(ws[w[0]], w)
+	}
+	return &ws
+}
+
+// in reports whether w contains one of the words, ignoring ASCII case. A
+// word that starts with an ASCII letter must start a word of w (not follow
+// another letter); other words match anywhere.
+func (ws *wordSet) in(w string) bool {
+	for i := 0; i < len(w); i++ {
+		c := lower(w[i])
+		list := ws[c]
+		if len(list) == 0 || isAlpha(c) && i > 0 && isAlpha(w[i-1]) {
+			continue
+		}
+		for _, k := range list {
+			if hasPrefixFold(w[i:], k) {
 				return true
 			}
-			off = j + 1
 		}
 	}
 	return false

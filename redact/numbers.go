@@ -29,23 +29,20 @@ type numTok struct {
 	rightOK    bool // likewise for the byte at end
 }
 
-// nextNum finds the next numeric token at or after offset i and returns the
-// offset to continue from, or -1 when there is none.
-func nextNum(s string, i int, t *numTok) int {
-	d := indexDigit(s, i)
-	if d < 0 {
-		return -1
+// worthParsing reports whether a digit run of length r, followed by the byte
+// next (0 unless a digit follows it) and preceded by '+' or '(' if pre, can
+// start a match of kind.
+func (k numKind) worthParsing(r int, next byte, pre bool) bool {
+	sep := next == ' ' || next == '-' || next == '.' || next == '/'
+	switch k {
+	case kindPhone:
+		return r >= 7 || sep || pre || next == ')'
+	case kindCard:
+		return r >= 13 || r == 4 && (next == ' ' || next == '-')
+	case kindSSN:
+		return r == 9 || r == 3 && (next == ' ' || next == '-')
 	}
-	start := d
-	if d > 0 && (s[d-1] == '+' || s[d-1] == '(') {
-		start = d - 1
-	}
-	parseNum(s, start, t)
-	if t.n == 0 {
-		// A '(' that does not open a "(ddd)" group: parse from the digit.
-		parseNum(s, d, t)
-	}
-	return t.end
+	return true
 }
 
 // parseNum parses the token starting at s[i].
@@ -227,13 +224,131 @@ func (u sub) hasParen() bool {
 	return false
 }
 
-// eachSub calls f for the sub-tokens of t that may stand alone, earliest
+// numKind selects the grammar eachSub applies. (A switch rather than a func
+// value keeps the token on the stack: nothing escapes, nothing allocates.)
+type numKind uint8
+
+const (
+	kindPhone numKind = 1 << iota
+	kindCard
+	kindSSN
+	kindIBAN
+)
+
+// numKinds lists the kinds in the order scanNumbers reports them.
+var numKinds = [...]numKind{kindPhone, kindCard, kindSSN, kindIBAN}
+
+// numSpan is a match of scanNumbers.
+type numSpan struct {
+	Span
+	kind numKind
+}
+
+// scanNumbers finds the matches of the kinds in mask (an OR of numKind) in
+// one sweep over the digit runs of s, so that phone numbers, cards, SSNs
+// and IBANs share the tokenization.
+func scanNumbers(dst []numSpan, s string, mask numKind) []numSpan {
+	var t numTok
+	var spans [4]Span // reused per token; eachSub appends at most a few
+	for i := 0; i < len(s); {
+		d := indexDigit(s, i)
+		if d < 0 {
+			break
+		}
+		e := d + 1
+		for e < len(s) && isDigit(s[e]) {
+			e++
+		}
+		i = e
+		if mask&kindIBAN != 0 && e-d >= 2 && d >= 2 && isUpper(s[d-2]) && isUpper(s[d-1]) && (d == 2 || !isAlnum(s[d-3])) {
+			if end := ibanAt(s, d-2); end > 0 {
+				dst = append(dst, numSpan{Span{Start: d - 2, End: end}, kindIBAN})
+			}
+		}
+		var next byte
+		if e+1 < len(s) && (isDigit(s[e+1]) || s[e+1] == '(') {
+			next = s[e] // a possible separator
+		}
+		pre := d > 0 && (s[d-1] == '+' || s[d-1] == '(')
+		var want numKind
+		for _, k := range numKinds[:3] {
+			if mask&k != 0 && k.worthParsing(e-d, next, pre) {
+				want |= k
+			}
+		}
+		if want == 0 {
+			continue
+		}
+		start := d
+		if pre {
+			start = d - 1
+		}
+		parseNum(s, start, &t)
+		if t.n == 0 {
+			// A '(' that does not open a "(ddd)" group: parse from the digit.
+			parseNum(s, d, &t)
+		}
+		i = max(t.end, e)
+		for _, k := range numKinds[:3] {
+			if want&k == 0 || !k.tokenOK(&t) {
+				continue
+			}
+			for _, sp := range eachSub(spans[:0], s, &t, k) {
+				dst = append(dst, numSpan{sp, k})
+			}
+		}
+	}
+	return dst
+}
+
+// tokenOK is a cheap test that a token has enough digits for kind.
+func (k numKind) tokenOK(t *numTok) bool {
+	if t.n == 0 {
+		return false
+	}
+	if t.n > 1 || t.plus {
+		return true
+	}
+	n := t.g[0].len()
+	switch k {
+	case kindPhone:
+		return n >= 7
+	case kindCard:
+		return n >= 13
+	case kindSSN:
+		return n == 9
+	}
+	return false
+}
+
+// findNumbers is the FindFunc of the rules of one kind.
+func findNumbers(dst []Span, s string, kind numKind) []Span {
+	var buf [8]numSpan
+	for _, m := range scanNumbers(buf[:0], s, kind) {
+		dst = append(dst, m.Span)
+	}
+	return dst
+}
+
+func (k numKind) match(s string, u sub, ctx *int8) bool {
+	switch k {
+	case kindPhone:
+		return isPhone(s, u, ctx)
+	case kindCard:
+		return isCard(s, u)
+	case kindSSN:
+		return isSSN(s, u)
+	}
+	return false
+}
+
+// eachSub tries the grammar of kind on the sub-tokens of t that may stand alone, earliest
 // start first and longest first, and reports each accepted one by appending
 // it to dst; after an accepted sub-token the search continues behind it.
 // Sub-tokens split the token only at spaces. A token glued to a word on its
 // left is skipped whole (DE89 3704 0044 ..., X12 555 ...); one glued on its
 // right loses only its last group.
-func eachSub(dst []Span, t *numTok, f func(u sub) bool) []Span {
+func eachSub(dst []Span, s string, t *numTok, kind numKind) []Span {
 	if !t.leftOK {
 		return dst // glued to a word: part of an identifier, not a number
 	}
@@ -241,12 +356,13 @@ func eachSub(dst []Span, t *numTok, f func(u sub) bool) []Span {
 		if a > 0 && t.g[a].sep != ' ' {
 			continue
 		}
+		var ctx int8 // phone word before group a: 0 unknown, 1 yes, -1 no
 		for b := t.n - 1; b >= a; b-- {
 			if b == t.n-1 && !t.rightOK || b < t.n-1 && t.g[b+1].sep != ' ' {
 				continue
 			}
 			u := sub{t, a, b}
-			if f(u) {
+			if kind.match(s, u, &ctx) {
 				dst = append(dst, Span{Start: u.start(), End: u.end()})
 				a = b
 				break
@@ -270,25 +386,17 @@ func dateLike(u sub) bool {
 
 // Phone numbers.
 
-var phoneWords = []string{
+var phoneWords = newWordSet(
 	"phone", "tel", "mobile", "mob", "cell", "fax", "call", "whatsapp", "sms", "contact",
 	"ph.", "ph:", "telefon", "telephone", "téléphone", "teléfono", "telefono", "handy", "portable",
 	"телефон", "тел", "电话", "電話", "手机", "携帯", "फ़ोन", "फोन", "मोबाइल", "هاتف", "جوال",
-}
+)
 
-func findPhone(dst []Span, s string, _ int) []Span {
-	var t numTok
-	for i := 0; i >= 0 && i < len(s); {
-		i = nextNum(s, i, &t)
-		if i < 0 || t.n == 0 || t.n == 1 && !t.plus && t.g[0].len() < 7 {
-			continue
-		}
-		dst = eachSub(dst, &t, func(u sub) bool { return isPhone(s, u) })
-	}
-	return dst
-}
+func findPhone(dst []Span, s string, _ int) []Span { return findNumbers(dst, s, kindPhone) }
 
-func isPhone(s string, u sub) bool {
+// isPhone matches the phone grammars. ctx caches whether a phone word
+// precedes the sub-token (0 unknown, 1 yes, -1 no).
+func isPhone(s string, u sub, ctx *int8) bool {
 	d := u.digits()
 	if d < 7 || d > 15 || dateLike(u) {
 		return false
@@ -326,7 +434,13 @@ func isPhone(s string, u sub) bool {
 		return true
 	}
 	// Any other shape needs a phone word before it.
-	return hasWordFold(contextBefore(s, u.start(), 32), phoneWords)
+	if *ctx == 0 {
+		*ctx = -1
+		if phoneWords.in(contextBefore(s, u.start(), 32)) {
+			*ctx = 1
+		}
+	}
+	return *ctx > 0
 }
 
 // isNANP matches (555) 010-1234, 555-010-1234, 555.010.1234, 555 010 1234
@@ -385,17 +499,7 @@ func isTrunk(s string, u sub, d int) bool {
 
 // Payment cards.
 
-func findCard(dst []Span, s string, _ int) []Span {
-	var t numTok
-	for i := 0; i >= 0 && i < len(s); {
-		i = nextNum(s, i, &t)
-		if i < 0 || t.n == 0 || t.n == 1 && t.g[0].len() < 13 {
-			continue
-		}
-		dst = eachSub(dst, &t, func(u sub) bool { return isCard(s, u) })
-	}
-	return dst
-}
+func findCard(dst []Span, s string, _ int) []Span { return findNumbers(dst, s, kindCard) }
 
 func isCard(s string, u sub) bool {
 	if u.plus() || u.hasParen() {
@@ -489,19 +593,9 @@ func luhn(n []byte) bool {
 
 // US social security numbers.
 
-var ssnWords = []string{"ssn", "social security", "ss#", "ss no", "soc. sec", "socsec"}
+var ssnWords = newWordSet("ssn", "social security", "ss#", "ss no", "soc. sec", "socsec")
 
-func findSSN(dst []Span, s string, _ int) []Span {
-	var t numTok
-	for i := 0; i >= 0 && i < len(s); {
-		i = nextNum(s, i, &t)
-		if i < 0 || t.n == 0 || t.n == 1 && t.g[0].len() != 9 {
-			continue
-		}
-		dst = eachSub(dst, &t, func(u sub) bool { return isSSN(s, u) })
-	}
-	return dst
-}
+func findSSN(dst []Span, s string, _ int) []Span { return findNumbers(dst, s, kindSSN) }
 
 func isSSN(s string, u sub) bool {
 	if u.plus() || u.hasParen() {
@@ -517,7 +611,7 @@ func isSSN(s string, u sub) bool {
 		area, group, serial = s[g0.start:g0.end], s[g1.start:g1.end], s[g2.start:g2.end]
 	case 1:
 		g := u.g(0)
-		if g.len() != 9 || !hasWordFold(contextBefore(s, g.start, 24), ssnWords) {
+		if g.len() != 9 || !ssnWords.in(contextBefore(s, g.start, 24)) {
 			return false
 		}
 		area, group, serial = s[g.start:g.start+3], s[g.start+3:g.start+5], s[g.start+5:g.end]
@@ -566,26 +660,7 @@ var ibanLen = func() (t [26 * 26]uint8) {
 	return t
 }()
 
-func findIBAN(dst []Span, s string, _ int) []Span {
-	for i := 0; i < len(s); {
-		d := indexDigit(s, i)
-		if d < 0 {
-			break
-		}
-		i = d + 1
-		for i < len(s) && isDigit(s[i]) {
-			i++
-		}
-		if d < 2 || i-d < 2 || !isUpper(s[d-2]) || !isUpper(s[d-1]) || d > 2 && isAlnum(s[d-3]) {
-			continue
-		}
-		if end := ibanAt(s, d-2); end > 0 {
-			dst = append(dst, Span{Start: d - 2, End: end})
-			i = end
-		}
-	}
-	return dst
-}
+func findIBAN(dst []Span, s string, _ int) []Span { return findNumbers(dst, s, kindIBAN) }
 
 // ibanAt returns the end of a valid IBAN starting at s[i], or 0. The IBAN is
 // either contiguous or written in groups of four separated by single spaces.

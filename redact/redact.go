@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -157,7 +158,12 @@ type compiled struct {
 type Redactor struct {
 	rules []compiled
 	kw    *kwIndex // keyword-driven rules; nil if there are none
-	whole []int    // indices of rules without keywords
+	whole []int    // indices of rules without keywords (except num's)
+
+	// Rules whose Find is one of the built-in numeric finders share one
+	// sweep over the digits of the text (scanNumbers).
+	numMask numKind
+	num     [len(numKinds)][]int // rule indices by position in numKinds
 }
 
 // New compiles rules into a Redactor. Rules are tried in the order given;
@@ -247,6 +253,11 @@ func build(cs []compiled) *Redactor {
 	for i, c := range cs {
 		kws = append(kws, c.rule.Keywords)
 		if len(c.rule.Keywords) == 0 {
+			if k, j := builtinNumKind(c.rule.Find); k != 0 {
+				r.numMask |= k
+				r.num[j] = append(r.num[j], i)
+				continue
+			}
 			r.whole = append(r.whole, i)
 		} else {
 			hasKW = true
@@ -385,6 +396,9 @@ func (r *Redactor) scan(s string) []match {
 	if r.kw != nil {
 		r.kw.scan(s, &sc)
 	}
+	if r.numMask != 0 {
+		sc.numbers()
+	}
 	for _, i := range r.whole {
 		sc.runWhole(i)
 	}
@@ -420,6 +434,43 @@ func (sc *scanner) hit(i, at int) {
 		return
 	}
 	sc.addLoc(i, at, loc)
+}
+
+// numbers runs the built-in numeric finders in one sweep.
+func (sc *scanner) numbers() {
+	r := sc.r
+	var buf [16]numSpan
+	for _, m := range scanNumbers(buf[:0], sc.s, r.numMask) {
+		for j, k := range numKinds {
+			if k == m.kind {
+				for _, i := range r.num[j] {
+					sc.add(i, m.Span)
+				}
+			}
+		}
+	}
+}
+
+// builtinNumKind reports whether f is one of the built-in numeric finders,
+// which the Redactor runs together, and which.
+func builtinNumKind(f FindFunc) (numKind, int) {
+	if f == nil {
+		return 0, 0
+	}
+	p := reflect.ValueOf(f).Pointer()
+	for j, q := range builtinNumFinders {
+		if p == q {
+			return numKinds[j], j
+		}
+	}
+	return 0, 0
+}
+
+var builtinNumFinders = [len(numKinds)]uintptr{
+	reflect.ValueOf(FindFunc(findPhone)).Pointer(),
+	reflect.ValueOf(FindFunc(findCard)).Pointer(),
+	reflect.ValueOf(FindFunc(findSSN)).Pointer(),
+	reflect.ValueOf(FindFunc(findIBAN)).Pointer(),
 }
 
 func (sc *scanner) runWhole(i int) {

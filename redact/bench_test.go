@@ -1,0 +1,84 @@
+package redact_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/lowlightlog/llog/redact"
+)
+
+func readTestdata(tb testing.TB, name string) string {
+	tb.Helper()
+	b, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return string(b)
+}
+
+// piiDense joins the corpus lines that contain PII.
+func piiDense(tb testing.TB) string {
+	var b strings.Builder
+	for _, cl := range loadCorpus(tb) {
+		if len(cl.want) > 0 {
+			b.WriteString(cl.text)
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+// benchInputs are the texts of BenchmarkRedact:
+//
+//   - clean_chat: a 10 KB chat transcript with no PII (the common case).
+//   - clean_short: one 200-byte chat message (per-call overhead).
+//   - pii_dense: the corpus lines that contain PII, one match every ~60 bytes.
+//   - code_64KiB: a 64 KiB mix of Go, Python, YAML and logs with a few
+//     secrets and many IP addresses.
+func benchInputs(tb testing.TB) []struct{ name, text string } {
+	chat := readTestdata(tb, "chat.txt")
+	return []struct{ name, text string }{
+		{"clean_chat", chat},
+		{"clean_short", chat[:200]},
+		{"pii_dense", piiDense(tb)},
+		{"code_64KiB", readTestdata(tb, "code_64k.txt")},
+	}
+}
+
+func BenchmarkRedact(b *testing.B) {
+	r := redact.Default()
+	for _, in := range benchInputs(b) {
+		b.Run(in.name, func(b *testing.B) {
+			b.SetBytes(int64(len(in.text)))
+			b.ReportAllocs()
+			for b.Loop() {
+				r.Redact(in.text)
+			}
+		})
+	}
+}
+
+// BenchmarkRule runs each default rule alone over the code and chat inputs,
+// to find the expensive ones.
+func BenchmarkRule(b *testing.B) {
+	inputs := benchInputs(b)
+	for _, rule := range redact.DefaultRules() {
+		r, err := redact.New(rule)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, in := range inputs {
+			if in.name != "clean_chat" && in.name != "code_64KiB" {
+				continue
+			}
+			b.Run(rule.ID+"/"+in.name, func(b *testing.B) {
+				b.SetBytes(int64(len(in.text)))
+				b.ReportAllocs()
+				for b.Loop() {
+					r.Redact(in.text)
+				}
+			})
+		}
+	}
+}
