@@ -61,12 +61,24 @@ type result struct {
 	Written int64  `json:"written_bytes"`
 	Stored  int64  `json:"stored_bytes"`
 	Batches uint64 `json:"batches"`
+	// CPU is the user + system CPU time of the run (every goroutine), in
+	// nanoseconds; Load the 1-minute load average when it started.
+	CPU  int64   `json:"cpu_ns"`
+	Load float64 `json:"load_avg"`
 	// Overload results.
 	OverloadResult *overloadResult `json:"overload_result,omitempty"`
 }
 
 // WrittenPerByte is the bytes written to the device per payload byte.
 func (r *result) WrittenPerByte() float64 { return ratio(float64(r.Written), float64(r.Payload)) }
+
+// CPUPerRecord is the CPU time per record in nanoseconds, or -1.
+func (r *result) CPUPerRecord() float64 {
+	if r.CPU < 0 || r.Records == 0 {
+		return -1
+	}
+	return float64(r.CPU) / float64(r.Records)
+}
 
 // StoredPerByte is the bytes stored per payload byte.
 func (r *result) StoredPerByte() float64 { return ratio(float64(r.Stored), float64(r.Payload)) }
@@ -153,12 +165,18 @@ func child(j *job) (*result, error) {
 		return nil, err
 	}
 	r.BaseRSS = procStatusBytes("VmRSS")
-	w0 := procWriteBytes()
+	r.Load = loadAvg()
+	w0, cpu0 := procWriteBytes(), cpuTime()
 
 	m, err := ingest(j.System, j.Mode, j.Dir, recs, j.Records, j.Batch)
 	stop()
 	if err != nil {
 		return nil, err
+	}
+	if cpu1 := cpuTime(); cpu0 >= 0 && cpu1 >= 0 {
+		r.CPU = cpu1 - cpu0
+	} else {
+		r.CPU = -1
 	}
 	if w1 := procWriteBytes(); w0 >= 0 && w1 >= 0 {
 		r.Written = w1 - w0

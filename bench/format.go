@@ -29,6 +29,8 @@ func fmtInt(v float64) string {
 // fmtNs formats a duration in nanoseconds with three significant digits.
 func fmtNs(ns float64) string {
 	switch {
+	case ns < 0:
+		return "n/a"
 	case ns < 1e3:
 		return fmt.Sprintf("%.0fns", ns)
 	case ns < 1e6:

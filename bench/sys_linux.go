@@ -123,3 +123,30 @@ func cpuModel() string {
 // syncAll asks the kernel to write back everything dirty, so that one run
 // does not pay for the previous one's leftovers.
 func syncAll() { syscall.Sync() }
+
+// cpuTime returns the user plus system CPU time this process has used, in
+// nanoseconds, or -1.
+func cpuTime() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return -1
+	}
+	return ru.Utime.Nano() + ru.Stime.Nano()
+}
+
+// loadAvg returns the 1-minute load average, or -1.
+func loadAvg() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return -1
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return -1
+	}
+	v, err := strconv.ParseFloat(f[0], 64)
+	if err != nil {
+		return -1
+	}
+	return v
+}

@@ -27,3 +27,9 @@ func cpuModel() string { return "unknown" }
 
 // syncAll is a no-op here.
 func syncAll() {}
+
+// cpuTime is not available here.
+func cpuTime() int64 { return -1 }
+
+// loadAvg is not available here.
+func loadAvg() float64 { return -1 }
