@@ -49,6 +49,11 @@ type Engine struct {
 	sealed chan *pending
 	free   chan *pending
 
+	// ix maintains the index; nil when it is disabled or could not be
+	// opened.
+	ix    *indexer
+	clock clockGuard
+
 	stats struct {
 		accepted, committed, rejected atomic.Uint64
 		batches, syncs, bytes         atomic.Uint64
@@ -148,9 +153,42 @@ func open(dir string, o Options, lock io.Closer) (*Engine, error) {
 		e.note.emit(Event{Kind: EventTornTail, Segment: t.Segment, Offset: t.Offset, Bytes: t.Size - t.Offset,
 			QueueCapacity: o.QueueCapacity})
 	}
+	if err := e.startIndex(); err != nil {
+		log.Close()
+		return nil, err
+	}
 	go e.seal()
 	go e.sync()
 	return e, nil
+}
+
+// startIndex opens the index, finishes interrupted retention and applies
+// retention once. Index trouble never fails Open: the engine runs without
+// the index (queries read the segments) and reports EventIndexFailed. A
+// retention failure does fail Open, because it means a segment file could
+// not be deleted or the directory not synced.
+func (e *Engine) startIndex() error {
+	ix, err := e.openIndex()
+	if err != nil {
+		e.note.emit(Event{Kind: EventIndexFailed, Err: err, QueueCapacity: e.opts.QueueCapacity})
+		return nil
+	}
+	if ix == nil {
+		return nil
+	}
+	if err := e.finishPendingRemovals(ix); err != nil {
+		ix.idx.Close()
+		return err
+	}
+	if e.opts.Retention.enabled() {
+		if err := e.retain(ix); err != nil {
+			ix.idx.Close()
+			return fmt.Errorf("llog: retention: %w", err)
+		}
+	}
+	e.ix = ix
+	go ix.run()
+	return nil
 }
 
 // Dir returns the store's folder.
@@ -223,7 +261,13 @@ func (e *Engine) Close() error {
 	e.closed.Store(true)
 	e.q.close()
 	<-e.done
-	err := e.log.Close()
+	var err error
+	if e.ix != nil {
+		err = e.ix.close()
+	}
+	if lerr := e.log.Close(); err == nil {
+		err = lerr
+	}
 	if lerr := e.lock.Close(); err == nil {
 		err = lerr
 	}
@@ -281,6 +325,8 @@ func (e *Engine) prepare(inf *Inference) (*item, map[string]int, error) {
 	it := getItem()
 	it.buf = append(it.buf[:0], make([]byte, hashSize)...)
 	it.buf = appendRecord(it.buf, &r)
+	it.t = r.Time.UnixNano()
+	it.model = r.Model
 	if n := len(it.buf) - hashSize; n > e.opts.MaxRecordSize {
 		putItem(it)
 		e.stats.rejected.Add(1)
@@ -448,6 +494,15 @@ func (e *Engine) commit(p *pending) {
 	e.stats.head = p.link
 	e.stats.mu.Unlock()
 
+	if e.ix != nil {
+		e.ix.addBatch(p, info)
+		if info.Rotated && e.opts.Retention.enabled() {
+			select {
+			case e.ix.kick <- struct{}{}:
+			default:
+			}
+		}
+	}
 	if info.Rotated {
 		e.note.emit(Event{Kind: EventSegmentRotated, Time: now, Segment: info.Segment, QueueCapacity: e.opts.QueueCapacity})
 	}

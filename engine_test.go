@@ -148,7 +148,7 @@ func TestCreatesFolderAndFilesPrivate(t *testing.T) {
 			t.Errorf("%s has mode %v", n.Name(), fi.Mode())
 		}
 	}
-	if strings.Join(got, " ") != "00000000000000000001.seg LOCK llog.store" {
+	if strings.Join(got, " ") != "00000000000000000001.seg LOCK index.db llog.store" {
 		t.Fatalf("files: %v", got)
 	}
 }

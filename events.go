@@ -28,6 +28,18 @@ const (
 	// EventFailed: a write or fsync failed; Err is the engine's sticky
 	// error.
 	EventFailed
+	// EventIndexCaughtUp: Open brought the index up to date by reading
+	// Records records from the log in Duration (Rebuilt: from scratch).
+	EventIndexCaughtUp
+	// EventIndexFailed: the index could not be opened or written; Err says
+	// why. Queries fall back to reading the segments and the next Open
+	// rebuilds the index. No data is affected.
+	EventIndexFailed
+	// EventRetention: retention deleted segments; Removed describes them.
+	EventRetention
+	// EventRetentionHeld: MaxAge retention did not run because the clock
+	// is not trusted yet (Err says why). Size and count limits still apply.
+	EventRetentionHeld
 )
 
 func (k EventKind) String() string {
@@ -46,6 +58,14 @@ func (k EventKind) String() string {
 		return "slow-sync"
 	case EventFailed:
 		return "failed"
+	case EventIndexCaughtUp:
+		return "index-caught-up"
+	case EventIndexFailed:
+		return "index-failed"
+	case EventRetention:
+		return "retention"
+	case EventRetentionHeld:
+		return "retention-held"
 	}
 	return fmt.Sprintf("EventKind(%d)", int(k))
 }
@@ -64,8 +84,14 @@ type Event struct {
 	Offset, Bytes int64
 	// Duration is the fsync time of an EventSlowSync.
 	Duration time.Duration
-	// Err is the failure of an EventFailed.
+	// Err is the failure of an EventFailed or EventIndexFailed, or why
+	// retention was held.
 	Err error
+	// Records and Rebuilt describe an EventIndexCaughtUp.
+	Records uint64
+	Rebuilt bool
+	// Removed describes an EventRetention.
+	Removed *Removal
 }
 
 // Drops counts dropped records by reason.

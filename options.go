@@ -49,6 +49,9 @@ const (
 	DefaultLowWater        = 0.5
 	DefaultDropAlertEvery  = time.Second
 
+	DefaultCheckpointRecords  = 65536
+	DefaultCheckpointInterval = 30 * time.Second
+
 	// MaxRecordSizeLimit is the largest value Options.MaxRecordSize accepts.
 	MaxRecordSizeLimit = 16 << 20
 )
@@ -102,6 +105,23 @@ type Options struct {
 	// personal data or secrets.
 	DisableRedaction bool
 
+	// DisableIndex turns the bbolt index off: queries and retention then
+	// read the segments. The index is also off when the store is not on the
+	// operating system's filesystem.
+	DisableIndex bool
+	// CheckpointRecords and CheckpointInterval bound how often the index is
+	// committed to its bbolt file: after this many records, or this long
+	// after the last checkpoint, whichever comes first. Every bbolt commit
+	// rewrites pages and costs two fsyncs, so larger values mean less flash
+	// wear; after a crash Open re-reads at most this much of the log to
+	// catch up. Defaults 65536 records and 30s.
+	CheckpointRecords  int
+	CheckpointInterval time.Duration
+
+	// Retention deletes the oldest sealed segments when a limit is
+	// exceeded. Zero limits mean keep everything.
+	Retention Retention
+
 	// SlowSync is the fsync duration above which an EventSlowSync fires.
 	// Default 500ms.
 	SlowSync time.Duration
@@ -117,6 +137,8 @@ type Options struct {
 
 	// fs replaces the operating system's filesystem in tests.
 	fs vfs.FS
+	// now replaces time.Now in tests of retention's clock handling.
+	now func() time.Time
 }
 
 // withDefaults returns a copy of o (nil means all defaults) with zero fields
@@ -178,6 +200,20 @@ func (o *Options) withDefaults() (Options, error) {
 	} else if c.SegmentSize < 4096 {
 		bad("SegmentSize %d is below 4096", c.SegmentSize)
 	}
+	if c.CheckpointRecords == 0 {
+		c.CheckpointRecords = DefaultCheckpointRecords
+	} else if c.CheckpointRecords < 0 {
+		bad("CheckpointRecords %d is negative", c.CheckpointRecords)
+	}
+	if c.CheckpointInterval == 0 {
+		c.CheckpointInterval = DefaultCheckpointInterval
+	} else if c.CheckpointInterval < 0 {
+		bad("CheckpointInterval %v is negative", c.CheckpointInterval)
+	}
+	errs = append(errs, c.Retention.fill()...)
+	if c.Retention.enabled() && (c.DisableIndex || (c.fs != nil && c.fs != vfs.Default)) {
+		bad("Retention needs the index, which needs the operating system's filesystem and DisableIndex unset")
+	}
 	if c.SlowSync == 0 {
 		c.SlowSync = DefaultSlowSync
 	} else if c.SlowSync < 0 {
@@ -196,6 +232,9 @@ func (o *Options) withDefaults() (Options, error) {
 	}
 	if c.fs == nil {
 		c.fs = vfs.Default
+	}
+	if c.now == nil {
+		c.now = time.Now
 	}
 	if len(errs) > 0 {
 		return c, fmt.Errorf("%w: %w", ErrInvalidOptions, errors.Join(errs...))

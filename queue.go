@@ -10,8 +10,10 @@ import (
 
 // item is one record on its way to disk.
 type item struct {
-	buf  []byte      // hashSize bytes for the chain digest, then the body
-	at   time.Time   // when it was enqueued
+	buf   []byte    // hashSize bytes for the chain digest, then the body
+	at    time.Time // when it was enqueued
+	t     int64     // the record's time (Unix nanoseconds), for the index
+	model string    // the record's model, for the index
 	done chan result // LogSync only: receives the outcome, once
 	seq  uint64
 	hash chain.Digest
@@ -39,7 +41,7 @@ func putItem(it *item) {
 		it.buf = nil
 	}
 	it.buf = it.buf[:0]
-	it.seq, it.hash = 0, chain.Digest{}
+	it.seq, it.hash, it.model = 0, chain.Digest{}, ""
 	// it.done is kept: a LogSync item's channel is empty when it is put back.
 	itemPool.Put(it)
 }

@@ -114,11 +114,6 @@ func (r *Reader) Query(ctx context.Context, f Filter) iter.Seq2[Record, error] {
 	return query(ctx, r.fs, r.dir, f)
 }
 
-// Query is Reader.Query on the engine's store: it sees every record
-// committed when it starts reading each segment.
-func (e *Engine) Query(ctx context.Context, f Filter) iter.Seq2[Record, error] {
-	return query(ctx, e.fs, e.dir, f)
-}
 
 func query(ctx context.Context, fsys vfs.FS, dir string, f Filter) iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {

@@ -339,3 +339,19 @@ func sanitize(s string, invalid *int) string {
 	}
 	return b.String()
 }
+
+// peekRecord decodes only the time and model of a record body: what the
+// index needs, without the cost of decoding the text.
+func peekRecord(body []byte) (t int64, model string, err error) {
+	d := decoder{b: body}
+	if v := d.byte(); d.err == nil && v != recordVersion {
+		return 0, "", fmt.Errorf("%w: record version %d", errBadRecord, v)
+	}
+	d.byte()
+	t = d.varint()
+	d.uvarint()
+	d.uvarint()
+	d.uvarint()
+	model = d.string("model")
+	return t, model, d.err
+}

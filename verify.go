@@ -5,9 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/lowlightlog/llog/chain"
+	"github.com/lowlightlog/llog/index"
 	"github.com/lowlightlog/llog/internal/vfs"
 	"github.com/lowlightlog/llog/segment"
 	"github.com/lowlightlog/llog/wal"
@@ -39,6 +43,11 @@ type VerifyReport struct {
 	// segment, which the next Open truncates. It is not a failure: those
 	// bytes were never acknowledged.
 	TornTail *TornTail `json:"torn_tail"`
+	// Anchor is the digest the chain was verified from: the genesis digest,
+	// or the anchor recorded by retention when older records were removed.
+	Anchor chain.Digest `json:"anchor"`
+	// Removed lists what retention removed before FirstSeq, oldest first.
+	Removed []Removal `json:"removed"`
 }
 
 // MaxBreaks is the most breaks a VerifyReport lists.
@@ -100,7 +109,7 @@ func scanStore(ctx context.Context, fsys vfs.FS, dir string, fn func(*Record) er
 	if err != nil {
 		return nil, fmt.Errorf("llog: open %s: %w", dir, err)
 	}
-	rep := &VerifyReport{StoreID: store.ID(), HeadHash: store.genesis, Segments: len(segs)}
+	rep := &VerifyReport{StoreID: store.ID(), HeadHash: store.genesis, Anchor: store.genesis, Segments: len(segs), Removed: []Removal{}}
 	for _, s := range segs {
 		rep.Bytes += s.Size
 	}
@@ -108,16 +117,86 @@ func scanStore(ctx context.Context, fsys vfs.FS, dir string, fn func(*Record) er
 	if len(segs) == 0 {
 		v.addBreak(Break{Reason: "store has no segment files"})
 	}
+	removals := loadRemovals(fsys, dir, store)
+	if len(segs) > 0 && segs[0].First > 1 {
+		// Older records are gone: retention must have recorded it.
+		if r, ok := covering(removals, segs[0].First-1); ok {
+			v.startAfter(r, removals)
+		} else {
+			v.addBreak(Break{Segment: segs[0].Name, Seq: segs[0].First,
+				Reason: fmt.Sprintf("records 1 to %d are missing and no retention record covers them", segs[0].First-1)})
+		}
+	}
 	for i, s := range segs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if err := v.segment(fsys, dir, s, i == len(segs)-1); err != nil {
+		err := v.segment(fsys, dir, s, i == len(segs)-1)
+		if errors.Is(err, fs.ErrNotExist) {
+			// Deleted while we read: by retention, if it recorded so.
+			removals = loadRemovals(fsys, dir, store)
+			if r, ok := covering(removals, s.First); ok && (i+1 == len(segs) || segs[i+1].First == r.Last+1) {
+				v.startAfter(r, removals)
+				continue
+			}
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
 	rep.OK = rep.BreakCount == 0
 	return rep, nil
+}
+
+// startAfter makes verification continue after removal r: from its anchor,
+// at the record after its range.
+func (v *verifier) startAfter(r index.Removal, all []index.Removal) {
+	v.prev = r.Anchor
+	v.next = r.Last + 1
+	v.rep.Anchor = r.Anchor
+	v.rep.HeadHash = r.Anchor
+	v.rep.Removed = v.rep.Removed[:0]
+	for _, x := range all {
+		if x.Last <= r.Last {
+			v.rep.Removed = append(v.rep.Removed, removalFrom(x))
+		}
+	}
+}
+
+// covering returns the latest removal whose range holds seq.
+func covering(removals []index.Removal, seq uint64) (index.Removal, bool) {
+	for i := len(removals) - 1; i >= 0; i-- {
+		if r := removals[i]; r.First <= seq && seq <= r.Last {
+			return r, true
+		}
+	}
+	return index.Removal{}, false
+}
+
+// loadRemovals reads retention records without disturbing a writer: from
+// the index file when no writer holds it, else from the snapshot the
+// writer leaves for readers before each deletion. A store without either
+// has had no retention.
+func loadRemovals(fsys vfs.FS, dir string, store storeInfo) []index.Removal {
+	if fsys != vfs.Default {
+		return nil
+	}
+	for _, name := range []string{indexName, snapshotName} {
+		path := filepath.Join(dir, name)
+		if _, err := os.Stat(path); err != nil {
+			continue
+		}
+		x, err := index.Open(path, store.id[:], &index.Options{ReadOnly: true, Timeout: time.Millisecond})
+		if err != nil {
+			continue
+		}
+		rs, err := x.Removals()
+		x.Close()
+		if err == nil {
+			return rs
+		}
+	}
+	return nil
 }
 
 // verifier carries the chain state of scanStore across segments.

@@ -11,7 +11,8 @@ import (
 // with a new Version, which makes Open rebuild.
 //
 //	block    uvarint count, uvarint segment, uvarint offset, varint min time,
-//	         varint max time, uvarint n, n × uvarint model id
+//	         varint max time, 32-byte previous digest, uvarint n,
+//	         n × uvarint model id
 //	segment  uvarint last, uvarint records, uvarint bytes, varint min time,
 //	         varint max time, uvarint n, n × uvarint model id
 //	mark     uvarint seq, uvarint next segment, uvarint next offset, varint time
@@ -110,6 +111,7 @@ func encodeBlock(b *Block, ids []uint32) []byte {
 	v = binary.AppendUvarint(v, uint64(b.Pos.Offset))
 	v = binary.AppendVarint(v, b.MinTime)
 	v = binary.AppendVarint(v, b.MaxTime)
+	v = append(v, b.Prev[:]...)
 	return appendIDs(v, ids)
 }
 
@@ -122,6 +124,7 @@ func decodeBlockIDs(v []byte) ([]uint32, Block, error) {
 	off := r.uvarint()
 	b.MinTime = r.varint()
 	b.MaxTime = r.varint()
+	copy(b.Prev[:], r.bytes(32))
 	ids := r.ids()
 	if err := r.end(); err != nil {
 		return nil, b, err

@@ -18,7 +18,7 @@
 //	meta         "version" → 1, "store" → store identity, "mark" → watermark:
 //	             last indexed seq, position of the next record, time
 //	blocks       be64(first seq) → block: count, position, min and max time,
-//	             model ids present
+//	             model ids present, digest of the record before it
 //	models       model name → id;  modelnames: be32(id) → name
 //	modelblocks  be32(model id) ‖ be64(block first seq) → number of records
 //	segments     be64(segment first seq) → segment summary: last seq,
@@ -85,6 +85,10 @@ type Block struct {
 	MinTime int64  // Unix nanoseconds
 	MaxTime int64
 	Models  []string // distinct models, sorted
+	// Prev is the chain digest of the record before the block, so a query
+	// that starts reading at the block can give every record its previous
+	// digest.
+	Prev [32]byte
 }
 
 // Last returns the sequence number of the block's last record.

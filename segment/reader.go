@@ -34,6 +34,11 @@ func NewReader(r io.ReaderAt, start, end int64) *Reader {
 	return &Reader{r: r, end: end, buf: make([]byte, readBufSize), bufOff: start}
 }
 
+// Reset makes r read the frames of another range, keeping its buffer.
+func (r *Reader) Reset(ra io.ReaderAt, start, end int64) {
+	r.r, r.end, r.bufOff, r.pos, r.n, r.err = ra, end, start, 0, 0, nil
+}
+
 // Offset returns the offset just past the last frame Next returned: where
 // the next frame starts, or where a bad frame starts after Next failed.
 func (r *Reader) Offset() int64 { return r.bufOff + int64(r.pos) }

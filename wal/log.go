@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/lowlightlog/llog/internal/hooks"
@@ -46,12 +47,13 @@ type Recovery struct {
 
 // CommitInfo describes where a committed batch went.
 type CommitInfo struct {
-	Segment string        // file name of the segment holding the batch
-	Offset  int64         // offset of the batch's first frame in that segment
-	First   uint64        // sequence number of the batch's first entry
-	Rotated bool          // a new segment was started for this batch
-	Bytes   int           // bytes written, frames and commit frame
-	Sync    time.Duration // time the fdatasync took
+	Segment      string        // file name of the segment holding the batch
+	SegmentFirst uint64        // first sequence number of that segment
+	Offset       int64         // offset of the batch's first frame in that segment
+	First        uint64        // sequence number of the batch's first entry
+	Rotated      bool          // a new segment was started for this batch
+	Bytes        int           // bytes written, frames and commit frame
+	Sync         time.Duration // time the fdatasync took
 }
 
 // Log is an open log, written by one goroutine at a time. It holds a sticky
@@ -63,12 +65,15 @@ type Log struct {
 	dir  string
 	opts Options
 
-	f     vfs.File      // active segment
-	segs  []SegmentInfo // all segments, oldest first; the last is active
-	size  int64         // size of the active segment
-	next  uint64        // sequence number of the next entry
-	link  [32]byte      // link of the last committed batch
-	err   error         // sticky failure
+	f    vfs.File // active segment
+	size int64    // size of the active segment
+
+	mu   sync.Mutex    // guards segs: Remove and Segments may run beside Commit
+	segs []SegmentInfo // all segments, oldest first; the last is active
+
+	next  uint64   // sequence number of the next entry
+	link  [32]byte // link of the last committed batch
+	err   error    // sticky failure
 	close bool
 }
 
@@ -219,7 +224,9 @@ func (l *Log) create(first uint64, link [32]byte) error {
 	l.size = segment.HeaderSize
 	l.next = first
 	l.link = link
+	l.mu.Lock()
 	l.segs = append(l.segs, SegmentInfo{Name: name, First: first, Size: segment.HeaderSize})
+	l.mu.Unlock()
 	return nil
 }
 
@@ -234,8 +241,12 @@ func (l *Log) Link() [32]byte { return l.link }
 func (l *Log) Err() error { return l.err }
 
 // Segments returns a copy of the list of segments, oldest first; the last
-// one is active.
-func (l *Log) Segments() []SegmentInfo { return append([]SegmentInfo(nil), l.segs...) }
+// one is active. It may be called while another goroutine commits.
+func (l *Log) Segments() []SegmentInfo {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]SegmentInfo(nil), l.segs...)
+}
 
 // Commit writes the batch's entries and a commit frame carrying link at the
 // end of the active segment and syncs it, starting a new segment first when
@@ -268,7 +279,9 @@ func (l *Log) Commit(b *Batch, link [32]byte) (CommitInfo, error) {
 	b.buf = buf
 	defer func() { b.buf = b.buf[:n] }()
 
-	active := &l.segs[len(l.segs)-1]
+	l.mu.Lock()
+	active := l.segs[len(l.segs)-1]
+	l.mu.Unlock()
 	hooks.Fire(hooks.CommitBeforeWrite)
 	start := time.Now()
 	if sw, ok := l.f.(vfs.SyncWriterAt); ok {
@@ -292,20 +305,27 @@ func (l *Log) Commit(b *Batch, link [32]byte) (CommitInfo, error) {
 	hooks.Fire(hooks.CommitAfterSync)
 	info.Sync = time.Since(start)
 	info.Segment = active.Name
+	info.SegmentFirst = active.First
 	info.Offset = l.size
 	info.First = l.next
 	info.Bytes = len(buf)
 	l.size += int64(len(buf))
-	active.Size = l.size
+	l.mu.Lock()
+	l.segs[len(l.segs)-1].Size = l.size
+	l.mu.Unlock()
 	l.next += uint64(b.Len())
 	l.link = link
 	return info, nil
 }
 
 // Remove deletes the oldest segment and syncs the directory. It refuses to
-// remove the active segment. Retention uses it: which segments may go is
-// the caller's decision.
+// remove the active segment. It may run while another goroutine commits.
+// Retention uses it: which segments may go is the caller's decision. A
+// segment file that is already gone (a removal interrupted by a crash and
+// finished now) is not an error.
 func (l *Log) Remove(name string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	if l.close {
 		return ErrClosed
 	}
@@ -315,6 +335,7 @@ func (l *Log) Remove(name string) error {
 	if err := l.fs.Remove(filepath.Join(l.dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("wal: remove %s: %w", name, err)
 	}
+	hooks.Fire(hooks.RetentionAfterUnlink)
 	if err := l.fs.SyncDir(l.dir); err != nil {
 		return fmt.Errorf("wal: sync dir after removing %s: %w", name, err)
 	}
@@ -325,6 +346,8 @@ func (l *Log) Remove(name string) error {
 // Close closes the active segment. Every committed batch is already
 // durable; Close does not sync. It is safe to call more than once.
 func (l *Log) Close() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	if l.close {
 		return nil
 	}

@@ -81,6 +81,23 @@ func NewSegmentReader(name string, r io.ReaderAt, size int64) (*SegmentReader, e
 	}, nil
 }
 
+// NewSegmentReaderFrom is NewSegmentReader for reading from offset off,
+// which must be where a batch starts (just after the header or after a
+// commit frame), with next the sequence number of the entry there.
+func NewSegmentReaderFrom(name string, r io.ReaderAt, size, off int64, next uint64) (*SegmentReader, error) {
+	sr, err := NewSegmentReader(name, r, size)
+	if err != nil {
+		return nil, err
+	}
+	if off < segment.HeaderSize || off > size {
+		return nil, fmt.Errorf("wal: read %s from offset %d: outside the file (%d bytes)", name, off, size)
+	}
+	sr.fr = segment.NewReader(r, off, size)
+	sr.next = next
+	sr.committedEnd = off
+	return sr, nil
+}
+
 // Header returns the segment's header.
 func (sr *SegmentReader) Header() segment.Header { return sr.hdr }
 

@@ -31,6 +31,19 @@ const (
 	RotateAfterDirSync = "rotate-after-dirsync"
 	// RecoverAfterTruncate: Open truncated a torn tail and has not synced.
 	RecoverAfterTruncate = "recover-after-truncate"
+	// RetentionAfterRecord: a retention decision is recorded in the index;
+	// no file is deleted yet.
+	RetentionAfterRecord = "retention-after-record"
+	// RetentionAfterUnlink: a segment file is unlinked; the directory is
+	// not yet synced.
+	RetentionAfterUnlink = "retention-after-unlink"
+	// RetentionAfterDirSync: the unlink is durable; the removal is not yet
+	// marked done in the index.
+	RetentionAfterDirSync = "retention-after-dirsync"
+	// IndexBeforeCheckpoint: an index checkpoint is about to commit.
+	IndexBeforeCheckpoint = "index-before-checkpoint"
+	// IndexAfterCheckpoint: an index checkpoint committed.
+	IndexAfterCheckpoint = "index-after-checkpoint"
 )
 
 var hook atomic.Pointer[func(point string)]

@@ -1,0 +1,491 @@
+package llog
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/lowlightlog/llog/chain"
+	"github.com/lowlightlog/llog/index"
+	"github.com/lowlightlog/llog/internal/hooks"
+	"github.com/lowlightlog/llog/internal/vfs"
+	"github.com/lowlightlog/llog/segment"
+	"github.com/lowlightlog/llog/wal"
+)
+
+// The index (package index) is derived state: block summaries of the log
+// in a bbolt file. The syncer adds every committed record to an in-memory
+// builder; the indexer goroutine commits what was built to bbolt at each
+// checkpoint (Options.CheckpointRecords / CheckpointInterval) and runs
+// retention. Queries read checkpointed blocks from bbolt and newer ones
+// from the builder, so they see every committed record.
+const (
+	indexName    = "index.db"
+	snapshotName = "index.snap"
+	// blockRecords is the most records a block summarizes: a query reads
+	// at most this many records it does not need.
+	blockRecords = 64
+)
+
+// indexer maintains the index of an Engine.
+type indexer struct {
+	e   *Engine
+	idx *index.Index
+
+	kick chan struct{} // checkpoint (and retention) wanted now
+	stop chan struct{}
+	done chan struct{}
+
+	mu      sync.Mutex // guards the fields below
+	mark    index.Mark // what bbolt holds
+	blocks  []index.Block
+	open    bool // blocks[len-1] still takes records
+	segs    map[uint64]*index.Segment
+	dirty   map[uint64]bool // segment summaries changed since the last checkpoint
+	pending int             // records since the last checkpoint
+	last    uint64          // last record added
+	lastT   int64           // its time
+	prev    chain.Digest    // its digest
+	next    index.Pos       // where the record after it starts
+	failed  error           // the index is out of use after this error
+}
+
+// openIndex opens (or rebuilds) the index and brings it up to date with
+// the log. It returns nil when the index is disabled.
+func (e *Engine) openIndex() (*indexer, error) {
+	if e.opts.DisableIndex || e.fs != vfs.Default {
+		return nil, nil
+	}
+	path := filepath.Join(e.dir, indexName)
+	idx, err := index.Open(path, e.store.id[:], nil)
+	if err != nil {
+		// Derived data: a file that is another store's, another version's,
+		// or damaged is rebuilt from the log.
+		if rerr := os.Remove(path); rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
+			return nil, fmt.Errorf("llog: remove unusable index: %w (after %v)", rerr, err)
+		}
+		if idx, err = index.Open(path, e.store.id[:], nil); err != nil {
+			return nil, fmt.Errorf("llog: create index: %w", err)
+		}
+	}
+	ix := &indexer{
+		e:     e,
+		idx:   idx,
+		kick:  make(chan struct{}, 1),
+		stop:  make(chan struct{}),
+		done:  make(chan struct{}),
+		segs:  map[uint64]*index.Segment{},
+		dirty: map[uint64]bool{},
+	}
+	if ix.mark, err = idx.Mark(); err != nil {
+		idx.Close()
+		return nil, err
+	}
+	start := time.Now()
+	rebuilt := ix.mark.Seq == 0
+	n, err := ix.catchUp()
+	if errors.Is(err, errIndexAhead) {
+		// The index describes records the log does not have: rebuild.
+		idx.Close()
+		if err := os.Remove(path); err != nil {
+			return nil, err
+		}
+		return e.openIndex()
+	}
+	if err != nil {
+		idx.Close()
+		return nil, err
+	}
+	if err := ix.checkpoint(); err != nil {
+		idx.Close()
+		return nil, err
+	}
+	if n > 0 {
+		e.note.emit(Event{Kind: EventIndexCaughtUp, Records: n, Duration: time.Since(start), Rebuilt: rebuilt,
+			QueueCapacity: e.opts.QueueCapacity})
+	}
+	return ix, nil
+}
+
+var errIndexAhead = errors.New("index is ahead of the log")
+
+// catchUp feeds the builder with the records committed after the index's
+// watermark, reading the segments from there. It returns how many it read.
+func (ix *indexer) catchUp() (uint64, error) {
+	e := ix.e
+	m := ix.mark
+	last := e.next - 1
+	if m.Seq > last {
+		return 0, errIndexAhead
+	}
+	if m.Seq == last {
+		ix.resume(m)
+		return 0, nil
+	}
+	// Segment summaries of the segments the catch-up touches continue from
+	// what bbolt holds.
+	stored, err := ix.idx.Segments()
+	if err != nil {
+		return 0, err
+	}
+	for i := range stored {
+		s := stored[i]
+		ix.segs[s.First] = &s
+	}
+	ix.resume(m)
+	var n uint64
+	for _, s := range e.log.Segments() {
+		if m.Seq > 0 && s.First < m.Next.Segment {
+			continue
+		}
+		f, err := e.fs.Open(filepath.Join(e.dir, s.Name))
+		if err != nil {
+			return n, err
+		}
+		size, err := f.Size()
+		if err != nil {
+			f.Close()
+			return n, err
+		}
+		var sr *wal.SegmentReader
+		if m.Seq > 0 && s.First == m.Next.Segment {
+			sr, err = wal.NewSegmentReaderFrom(s.Name, f, size, m.Next.Offset, m.Seq+1)
+		} else {
+			sr, err = wal.NewSegmentReader(s.Name, f, size)
+			if err == nil {
+				ix.prev = sr.Header().Link // the digest of the record before the segment
+			}
+		}
+		if err != nil {
+			f.Close()
+			return n, err
+		}
+		for {
+			ent, err := sr.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				f.Close()
+				return n, err
+			}
+			if len(ent.Data) < hashSize {
+				f.Close()
+				return n, &CorruptionError{Segment: s.Name, Offset: ent.Offset, Seq: ent.Seq, Reason: errBadRecord}
+			}
+			t, model, err := peekRecord(ent.Data[hashSize:])
+			if err != nil {
+				f.Close()
+				return n, &CorruptionError{Segment: s.Name, Offset: ent.Offset, Seq: ent.Seq, Reason: err}
+			}
+			var h chain.Digest
+			copy(h[:], ent.Data[:hashSize])
+			size := int64(segment.FrameSize(len(ent.Data)))
+			next := index.Pos{Segment: s.First, Offset: ent.Offset + size}
+			if ent.Last {
+				next.Offset += int64(segment.FrameSize(commitPayload))
+			}
+			ix.add(ent.Seq, t, model, h, index.Pos{Segment: s.First, Offset: ent.Offset}, size, next)
+			n++
+			if ix.pending >= ix.e.opts.CheckpointRecords {
+				if err := ix.checkpoint(); err != nil {
+					f.Close()
+					return n, err
+				}
+			}
+		}
+		f.Close()
+	}
+	return n, nil
+}
+
+// commitPayload is the size of a wal commit frame's payload.
+const commitPayload = 44
+
+// resume sets the builder's position to the watermark.
+func (ix *indexer) resume(m index.Mark) {
+	ix.last = m.Seq
+	ix.next = m.Next
+	if m.Seq > 0 {
+		// The digest of the watermark record is the prev of the next block;
+		// read it from the last indexed block.
+		if bs, err := ix.idx.Blocks(m.Seq, m.Seq, true, 1); err == nil && len(bs) == 1 {
+			if d, err := ix.e.readDigest(bs[0], m.Seq); err == nil {
+				ix.prev = d
+			}
+		}
+	} else {
+		ix.prev = ix.e.store.genesis
+	}
+}
+
+// add records one committed record in the builder.
+// REQUIRES: called by one goroutine at a time (the syncer, or Open).
+func (ix *indexer) add(seq uint64, t int64, model string, h chain.Digest, pos index.Pos, size int64, next index.Pos) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	var b *index.Block
+	if ix.open {
+		b = &ix.blocks[len(ix.blocks)-1]
+		if b.Pos.Segment != pos.Segment || b.Count >= blockRecords || b.Last()+1 != seq {
+			b = nil
+		}
+	}
+	if b == nil {
+		ix.blocks = append(ix.blocks, index.Block{First: seq, Pos: pos, MinTime: t, MaxTime: t, Prev: ix.prev})
+		b = &ix.blocks[len(ix.blocks)-1]
+		ix.open = true
+	}
+	b.Count++
+	b.MinTime = min(b.MinTime, t)
+	b.MaxTime = max(b.MaxTime, t)
+	if !slices.Contains(b.Models, model) {
+		b.Models = append(b.Models, model)
+		slices.Sort(b.Models)
+	}
+	s := ix.segs[pos.Segment]
+	if s == nil {
+		s = &index.Segment{First: pos.Segment, MinTime: t, MaxTime: t}
+		ix.segs[pos.Segment] = s
+	}
+	s.Last = seq
+	s.Records++
+	s.Bytes += size
+	s.MinTime = min(s.MinTime, t)
+	s.MaxTime = max(s.MaxTime, t)
+	if !slices.Contains(s.Models, model) {
+		s.Models = append(s.Models, model)
+		slices.Sort(s.Models)
+	}
+	ix.dirty[pos.Segment] = true
+	ix.pending++
+	ix.last, ix.lastT, ix.prev, ix.next = seq, t, h, next
+	if ix.pending == ix.e.opts.CheckpointRecords {
+		select {
+		case ix.kick <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// addBatch adds a committed batch; the syncer calls it.
+func (ix *indexer) addBatch(p *pending, info wal.CommitInfo) {
+	for i, it := range p.items {
+		off := info.Offset + p.batch.EntryOffset(i)
+		size := int64(segment.FrameSize(len(it.buf)))
+		next := index.Pos{Segment: info.SegmentFirst, Offset: off + size}
+		if i == len(p.items)-1 {
+			next.Offset = info.Offset + int64(info.Bytes)
+		}
+		ix.add(it.seq, it.t, it.model, it.hash, index.Pos{Segment: info.SegmentFirst, Offset: off}, size, next)
+	}
+}
+
+// checkpoint commits everything built so far to bbolt in one transaction.
+func (ix *indexer) checkpoint() error {
+	ix.mu.Lock()
+	if ix.failed != nil {
+		ix.mu.Unlock()
+		return ix.failed
+	}
+	if ix.pending == 0 && ix.mark.Seq == ix.last {
+		ix.mu.Unlock()
+		return nil
+	}
+	cp := &index.Checkpoint{
+		Blocks: slices.Clone(ix.blocks),
+		Mark:   index.Mark{Seq: ix.last, Next: ix.next, Time: ix.e.opts.now().UnixNano()},
+	}
+	for first := range ix.dirty {
+		cp.Segments = append(cp.Segments, *ix.segs[first])
+	}
+	for i := range cp.Blocks {
+		cp.Blocks[i].Models = slices.Clone(cp.Blocks[i].Models)
+	}
+	for i := range cp.Segments {
+		cp.Segments[i].Models = slices.Clone(cp.Segments[i].Models)
+	}
+	taken := len(ix.blocks)
+	ix.open = false // later records start a new block
+	clear(ix.dirty)
+	ix.pending = 0
+	ix.mu.Unlock()
+
+	hooks.Fire(hooks.IndexBeforeCheckpoint)
+	err := ix.idx.Apply(cp)
+	hooks.Fire(hooks.IndexAfterCheckpoint)
+
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if err != nil {
+		ix.failed = fmt.Errorf("llog: index checkpoint: %w", err)
+		return ix.failed
+	}
+	ix.blocks = slices.Delete(ix.blocks, 0, taken)
+	ix.mark = cp.Mark
+	return nil
+}
+
+// run is the indexer goroutine: checkpoints on demand and on a timer,
+// retention after checkpoints and on its own timer.
+func (ix *indexer) run() {
+	defer close(ix.done)
+	tick := time.NewTicker(ix.e.opts.CheckpointInterval)
+	defer tick.Stop()
+	var retain <-chan time.Time
+	if ix.e.opts.Retention.enabled() {
+		rt := time.NewTicker(ix.e.opts.Retention.Interval)
+		defer rt.Stop()
+		retain = rt.C
+	}
+	for {
+		select {
+		case <-ix.stop:
+			ix.step(false)
+			return
+		case <-ix.kick:
+			ix.step(true)
+		case <-tick.C:
+			ix.step(true)
+		case <-retain:
+			ix.step(true)
+		}
+	}
+}
+
+// step checkpoints and, when retain is set, applies retention. An index
+// failure takes the index out of use (queries fall back to reading the
+// segments; the next Open rebuilds it); it never fails the engine.
+func (ix *indexer) step(retain bool) {
+	if err := ix.checkpoint(); err != nil {
+		ix.reportFailure(err)
+		return
+	}
+	if retain && ix.e.opts.Retention.enabled() {
+		if err := ix.e.retain(ix); err != nil {
+			ix.reportFailure(err)
+		}
+	}
+}
+
+func (ix *indexer) reportFailure(err error) {
+	ix.mu.Lock()
+	first := ix.failed == nil || ix.failed == err
+	if ix.failed == nil {
+		ix.failed = err
+	}
+	ix.mu.Unlock()
+	if first {
+		ix.e.note.emit(Event{Kind: EventIndexFailed, Err: err, QueueCapacity: ix.e.opts.QueueCapacity})
+	}
+}
+
+// close stops the goroutine after a last checkpoint and closes the file.
+func (ix *indexer) close() error {
+	close(ix.stop)
+	<-ix.done
+	return ix.idx.Close()
+}
+
+// view returns what a query needs: the watermark of bbolt's blocks and the
+// blocks built since, or ok == false when the index is out of use.
+func (ix *indexer) view() (mark uint64, newer []index.Block, ok bool) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.failed != nil {
+		return 0, nil, false
+	}
+	newer = slices.Clone(ix.blocks)
+	for i := range newer {
+		newer[i].Models = slices.Clone(newer[i].Models)
+	}
+	return ix.mark.Seq, newer, true
+}
+
+// readDigest returns the stored digest of record seq, which block b holds.
+func (e *Engine) readDigest(b index.Block, seq uint64) (chain.Digest, error) {
+	var d chain.Digest
+	br, err := e.openBlockReader()
+	if err != nil {
+		return d, err
+	}
+	defer br.close()
+	err = br.read(b, func(s uint64, entry []byte) error {
+		if s == seq {
+			copy(d[:], entry[:hashSize])
+		}
+		return nil
+	})
+	return d, err
+}
+
+// blockReader reads the records of blocks from segment files, keeping the
+// last file open and reusing its buffers.
+type blockReader struct {
+	fs   vfs.FS
+	dir  string
+	seg  uint64
+	f    vfs.File
+	size int64
+	fr   *segment.Reader
+}
+
+func (e *Engine) openBlockReader() (*blockReader, error) {
+	return &blockReader{fs: e.fs, dir: e.dir}, nil
+}
+
+// read calls fn with the sequence number and wal entry (digest then body)
+// of each record of b, in order.
+func (br *blockReader) read(b index.Block, fn func(seq uint64, entry []byte) error) error {
+	if br.f == nil || br.seg != b.Pos.Segment {
+		if br.f != nil {
+			br.f.Close()
+			br.f = nil
+		}
+		name := wal.SegmentName(b.Pos.Segment)
+		f, err := br.fs.Open(filepath.Join(br.dir, name))
+		if err != nil {
+			return fmt.Errorf("llog: open segment %s: %w", name, err)
+		}
+		br.f, br.seg = f, b.Pos.Segment
+	}
+	// The file grows while the engine writes: take its size each time.
+	size, err := br.f.Size()
+	if err != nil {
+		return err
+	}
+	if br.fr == nil {
+		br.fr = segment.NewReader(br.f, b.Pos.Offset, size)
+	} else {
+		br.fr.Reset(br.f, b.Pos.Offset, size)
+	}
+	seq := b.First
+	for seq <= b.Last() {
+		fr, err := br.fr.Next()
+		if err != nil {
+			return fmt.Errorf("llog: read block at seq %d in %s: %w", b.First, wal.SegmentName(b.Pos.Segment), err)
+		}
+		if fr.Kind != wal.KindEntry {
+			continue // a commit frame between two batches of the block
+		}
+		if len(fr.Payload) < hashSize {
+			return &CorruptionError{Segment: wal.SegmentName(b.Pos.Segment), Offset: fr.Offset, Seq: seq, Reason: errBadRecord}
+		}
+		if err := fn(seq, fr.Payload); err != nil {
+			return err
+		}
+		seq++
+	}
+	return nil
+}
+
+func (br *blockReader) close() {
+	if br.f != nil {
+		br.f.Close()
+	}
+}
