@@ -203,9 +203,9 @@ func TestIndexRebuild(t *testing.T) {
 	other, otherDir := writeIndexed(t, 10, llog.Options{})
 	other.Close()
 	for name, damage := range map[string]func(){
-		"deleted":          func() { os.Remove(filepath.Join(dir, "index.db")) },
-		"another store's":  func() { copyFile(t, filepath.Join(otherDir, "index.db"), filepath.Join(dir, "index.db")) },
-		"garbage":          func() { os.WriteFile(filepath.Join(dir, "index.db"), []byte(strings.Repeat("junk", 5000)), 0o600) },
+		"deleted":         func() { os.Remove(filepath.Join(dir, "index.db")) },
+		"another store's": func() { copyFile(t, filepath.Join(otherDir, "index.db"), filepath.Join(dir, "index.db")) },
+		"garbage":         func() { os.WriteFile(filepath.Join(dir, "index.db"), []byte(strings.Repeat("junk", 5000)), 0o600) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			damage()

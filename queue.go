@@ -10,13 +10,13 @@ import (
 
 // item is one record on its way to disk.
 type item struct {
-	buf   []byte    // hashSize bytes for the chain digest, then the body
-	at    time.Time // when it was enqueued
-	t     int64     // the record's time (Unix nanoseconds), for the index
-	model string    // the record's model, for the index
-	done chan result // LogSync only: receives the outcome, once
-	seq  uint64
-	hash chain.Digest
+	buf   []byte      // hashSize bytes for the chain digest, then the body
+	at    time.Time   // when it was enqueued
+	t     int64       // the record's time (Unix nanoseconds), for the index
+	model string      // the record's model, for the index
+	done  chan result // LogSync only: receives the outcome, once
+	seq   uint64
+	hash  chain.Digest
 }
 
 type result struct {

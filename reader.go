@@ -114,7 +114,6 @@ func (r *Reader) Query(ctx context.Context, f Filter) iter.Seq2[Record, error] {
 	return query(ctx, r.fs, r.dir, f)
 }
 
-
 func query(ctx context.Context, fsys vfs.FS, dir string, f Filter) iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
 		var keep []Record // Reverse: the newest matches, at most Limit
