@@ -149,16 +149,18 @@ func inPlaceholder(s string, i int) bool {
 	return k < len(s) && s[k] == ']' && i <= k
 }
 
-// lineStart returns the offset of the start of the line containing offset i.
-func lineStart(s string, i int) int {
-	return strings.LastIndexByte(s[:i], '\n') + 1
+// lineStartWithin returns the offset of the start of the line containing
+// offset i, looking back at most n bytes (so i-n if the line is longer).
+func lineStartWithin(s string, i, n int) int {
+	lo := max(0, i-n)
+	return lo + strings.LastIndexByte(s[lo:i], '\n') + 1
 }
 
 // contextBefore returns up to n bytes of s before offset i on the same line,
 // starting after the last placeholder in that window, so that the word inside
 // a placeholder ("[REDACTED:PHONE]") never serves as context.
 func contextBefore(s string, i, n int) string {
-	lo := max(lineStart(s, i), i-n)
+	lo := lineStartWithin(s, i, n)
 	w := s[lo:i]
 	if k := strings.LastIndex(w, placeholderPrefix); k >= 0 {
 		if e := strings.IndexByte(w[k:], ']'); e >= 0 {

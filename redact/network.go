@@ -120,7 +120,7 @@ func validTLD(t string) bool {
 func findURLCredentials(dst []Span, s string, at int) []Span {
 	// Scheme.
 	b := at
-	for b > 0 && (isAlnum(s[b-1]) || s[b-1] == '+' || s[b-1] == '.' || s[b-1] == '-') {
+	for b > 0 && at-b < 32 && (isAlnum(s[b-1]) || s[b-1] == '+' || s[b-1] == '.' || s[b-1] == '-') {
 		b--
 	}
 	for b < at && !isAlpha(s[b]) {
@@ -336,55 +336,57 @@ func findIPv6(dst []Span, s string, _ int) []Span {
 }
 
 func validIPv6(a string) bool {
-	if len(a) < 3 {
+	if len(a) < 3 || strings.Contains(a, ":::") {
 		return false
 	}
 	dbl := strings.Index(a, "::")
 	if dbl >= 0 && strings.Contains(a[dbl+1:], "::") {
 		return false
 	}
-	if strings.Contains(a, ":::") {
-		return false
-	}
-	head, tail := a, ""
-	if dbl >= 0 {
-		head, tail = a[:dbl], a[dbl+2:]
-	}
 	groups, hexDigits := 0, 0
 	hasDec := false
-	for part, p := range [2]string{head, tail} {
-		if p == "" {
-			continue
+	// Walk the fields between colons; the "::" contributes an empty field
+	// that is skipped.
+	for i := 0; i <= len(a); {
+		j := i
+		for j < len(a) && a[j] != ':' {
+			j++
 		}
-		fields := strings.Split(p, ":")
-		for j, f := range fields {
-			if strings.IndexByte(f, '.') >= 0 {
-				// Embedded IPv4: only as the very last field.
-				if part == 0 && dbl >= 0 || j != len(fields)-1 || !validDottedQuad(f) {
+		f := a[i:j]
+		switch {
+		case f == "":
+			// Only as part of "::" (at the start, the end or in the middle).
+			if !(dbl >= 0 && (i == dbl || i == dbl+1 || i == dbl+2)) {
+				return false
+			}
+		case strings.IndexByte(f, '.') >= 0:
+			// Embedded IPv4: only as the very last field, after the "::"
+			// if there is one.
+			if j != len(a) || dbl >= 0 && i < dbl || !validDottedQuad(f) {
+				return false
+			}
+			groups += 2
+			hexDigits += 4
+			hasDec = true
+		default:
+			if len(f) > 4 {
+				return false
+			}
+			for k := 0; k < len(f); k++ {
+				if !isHex(f[k]) {
 					return false
 				}
-				groups += 2
-				hasDec = true
-				hexDigits += 4
-				continue
-			}
-			if len(f) == 0 || len(f) > 4 {
-				return false
+				hasDec = hasDec || isDigit(f[k])
 			}
 			groups++
 			hexDigits += len(f)
-			if strings.IndexAny(f, "0123456789") >= 0 {
-				hasDec = true
-			}
 		}
+		i = j + 1
 	}
 	if dbl < 0 && groups != 8 || dbl >= 0 && groups > 7 {
 		return false
 	}
-	if hexDigits < 4 || !hasDec && groups != 8 {
-		return false
-	}
-	return true
+	return hexDigits >= 4 && (hasDec || groups == 8)
 }
 
 func validDottedQuad(q string) bool {

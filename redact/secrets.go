@@ -1,7 +1,6 @@
 package redact
 
 import (
-	"encoding/base64"
 	"strings"
 	"unicode/utf8"
 )
@@ -203,7 +202,11 @@ func closingQuote(s string, i int, q byte) int {
 // atLineStart reports whether only indentation, a list dash, a comment
 // marker or "export" precede offset i on its line.
 func atLineStart(s string, i int) bool {
-	pre := strings.TrimSpace(s[lineStart(s, i):i])
+	ls := lineStartWithin(s, i, 64)
+	if ls == i-64 && ls > 0 && s[ls-1] != '\n' {
+		return false // more than 64 bytes before i on its line
+	}
+	pre := strings.TrimSpace(s[ls:i])
 	switch pre {
 	case "", "-", "#", "//", "export", "set", ";":
 		return true
@@ -542,11 +545,21 @@ func findPrivateKey(dst []Span, s string, at int) []Span {
 		return dst
 	}
 	body := h + e + 5
-	const window = 64 << 10
-	rest := s[body:min(len(s), body+window)]
-	endLine := "-----END " + label + "-----"
-	if k := strings.Index(rest, endLine); k >= 0 && !strings.Contains(rest[:k], begin) {
-		return append(dst, Span{Start: at, End: body + k + len(endLine)})
+	// The block ends at the first "-----END <label>-----". Stop at another
+	// BEGIN (this block is truncated) so that many BEGINs cost linear time.
+	for p := body; p < len(s); {
+		k := strings.Index(s[p:], "-----")
+		if k < 0 {
+			break
+		}
+		p += k
+		if strings.HasPrefix(s[p:], begin) {
+			break
+		}
+		if strings.HasPrefix(s[p:], "-----END ") && strings.HasPrefix(s[p+9:], label) && strings.HasPrefix(s[p+9+len(label):], "-----") {
+			return append(dst, Span{Start: at, End: p + 9 + len(label) + 5})
+		}
+		p += 5
 	}
 	return append(dst, Span{Start: at, End: pemBodyEnd(s, body)})
 }
@@ -655,19 +668,147 @@ func awsSecretShape(w string) bool {
 	return lo && up && other
 }
 
-// Validators for pattern rules.
+// Vendor tokens and authorization schemes.
 
-// validBasicAuth accepts base64 that decodes to printable "user:password".
+// tokenSpec describes a vendor token that starts with one of a few literal
+// prefixes (kept in the output) followed by a body of token bytes.
+type tokenSpec struct {
+	prefixes []string // longest first; matched case-sensitively
+	body     func(c byte) bool
+	min      int // minimum body length
+	validate func(body string) bool
+}
+
+// find is the FindFunc of a tokenSpec rule: the keyword occurrence at must
+// not follow a word byte or '-', start with one of the prefixes, and be
+// followed by at least min body bytes that validate.
+func (t *tokenSpec) find(dst []Span, s string, at int) []Span {
+	if at > 0 && (isWord(s[at-1]) || s[at-1] == '-') {
+		return dst
+	}
+	for _, p := range t.prefixes {
+		if !strings.HasPrefix(s[at:], p) {
+			continue
+		}
+		b := at + len(p)
+		e := b
+		for e < len(s) && e-b < 1024 && t.body(s[e]) {
+			e++
+		}
+		if e-b < t.min || t.validate != nil && !t.validate(s[b:e]) {
+			return dst
+		}
+		return append(dst, Span{Start: at, End: e, Keep: len(p)})
+	}
+	return dst
+}
+
+func isTokenByte(c byte) bool { return isAlnum(c) || c == '_' || c == '-' }
+
+func isSlackByte(c byte) bool { return isAlnum(c) || c == '-' }
+
+var openAIToken = &tokenSpec{
+	prefixes: []string{"sk-proj-", "sk-svcacct-", "sk-admin-", "sk-"},
+	body:     isTokenByte,
+	min:      20,
+	validate: func(v string) bool { return !strings.HasPrefix(v, "ant-") && tokenLike(v, 20) },
+}
+
+var slackToken = &tokenSpec{
+	prefixes: []string{"xoxb-", "xoxp-", "xoxa-", "xoxo-", "xoxr-", "xoxs-", "xoxe-", "xapp-"},
+	body:     isSlackByte,
+	min:      10,
+	validate: func(v string) bool { return strings.ContainsAny(v, "0123456789") },
+}
+
+func findOpenAIKey(dst []Span, s string, at int) []Span  { return openAIToken.find(dst, s, at) }
+func findSlackToken(dst []Span, s string, at int) []Span { return slackToken.find(dst, s, at) }
+
+// authScheme finds "<scheme> <credentials>" after a keyword occurrence of
+// the scheme name (any case), as in "Authorization: Bearer <token>". It
+// returns the offsets of the credentials, or ok = false.
+func authScheme(s string, at int, scheme string, cred func(c byte) bool) (b, e int, ok bool) {
+	if at > 0 && (isWord(s[at-1]) || s[at-1] == '-') || !hasPrefixFold(s[at:], scheme) {
+		return 0, 0, false
+	}
+	b = at + len(scheme)
+	if b >= len(s) || s[b] != ' ' && s[b] != '\t' {
+		return 0, 0, false
+	}
+	for b < len(s) && (s[b] == ' ' || s[b] == '\t') {
+		b++
+	}
+	e = b
+	for e < len(s) && e-b < 4096 && cred(s[e]) {
+		e++
+	}
+	for e < len(s) && s[e] == '=' && e-b < 4096 {
+		e++
+	}
+	return b, e, e > b
+}
+
+func isBearerByte(c byte) bool {
+	return isAlnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/'
+}
+
+// findBearer reports the credentials of "Bearer <token>" when the token looks
+// machine-generated (not "<token>", "$TOKEN", "YOUR_TOKEN" or a word).
+func findBearer(dst []Span, s string, at int) []Span {
+	b, e, ok := authScheme(s, at, "bearer", isBearerByte)
+	if !ok || !tokenLike(strings.TrimRight(s[b:e], "="), 8) {
+		return dst
+	}
+	return append(dst, Span{Start: at, End: e, Keep: b - at})
+}
+
+// findBasic reports the credentials of "Basic <base64>" when they decode to
+// printable "user:password".
+func findBasic(dst []Span, s string, at int) []Span {
+	b, e, ok := authScheme(s, at, "basic", isB64)
+	if !ok || e < len(s) && (isB64(s[e]) || s[e] == '=') || !validBasicAuth(s[b:e]) {
+		return dst
+	}
+	return append(dst, Span{Start: at, End: e, Keep: b - at})
+}
+
+// validBasicAuth accepts standard, padded base64 of at most 96 bytes that
+// decodes to printable UTF-8 text containing ':' (user:password). It does
+// not allocate.
 func validBasicAuth(v string) bool {
-	b, err := base64.StdEncoding.DecodeString(v)
-	if err != nil {
+	if len(v) < 8 || len(v)%4 != 0 || len(v) > 128 {
 		return false
 	}
-	if len(b) < 3 || !utf8.Valid(b) {
+	var out [96]byte
+	n := 0
+	for i := 0; i < len(v); i += 4 {
+		var q [4]byte
+		pad := 0
+		for j := 0; j < 4; j++ {
+			c := v[i+j]
+			switch {
+			case c == '=' && i+4 == len(v) && j >= 2:
+				pad++
+				continue
+			case pad > 0:
+				return false
+			}
+			d := b64Value(c)
+			if d < 0 {
+				return false
+			}
+			q[j] = byte(d)
+		}
+		w := uint32(q[0])<<18 | uint32(q[1])<<12 | uint32(q[2])<<6 | uint32(q[3])
+		out[n], out[n+1], out[n+2] = byte(w>>16), byte(w>>8), byte(w)
+		n += 3 - pad
+	}
+	dec := out[:n]
+	if len(dec) < 3 || !utf8.Valid(dec) {
 		return false
 	}
 	colon := false
-	for _, c := range b {
+	for _, c := range dec {
 		if c < ' ' || c == 0x7f {
 			return false
 		}
@@ -676,13 +817,18 @@ func validBasicAuth(v string) bool {
 	return colon
 }
 
-// validBearer accepts a token-like bearer credential.
-func validBearer(v string) bool { return tokenLike(strings.TrimRight(v, "="), 8) }
-
-// validOpenAIKey rejects Anthropic keys (their own rule) and words.
-func validOpenAIKey(v string) bool {
-	return !strings.HasPrefix(v, "ant-") && tokenLike(v, 20)
+func b64Value(c byte) int {
+	switch {
+	case isUpper(c):
+		return int(c - 'A')
+	case isLower(c):
+		return int(c-'a') + 26
+	case isDigit(c):
+		return int(c-'0') + 52
+	case c == '+':
+		return 62
+	case c == '/':
+		return 63
+	}
+	return -1
 }
-
-// validSlackToken requires digits, which every Slack token has.
-func validSlackToken(v string) bool { return strings.ContainsAny(v, "0123456789") }

@@ -1,0 +1,339 @@
+package redact_test
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/lowlightlog/llog/redact"
+)
+
+func TestRedactBasic(t *testing.T) {
+	tests := []struct {
+		in, want string
+		counts   redact.Counts
+	}{
+		{"", "", nil},
+		{"hello world", "hello world", nil},
+		{"mail john@example.com now", "mail [REDACTED:EMAIL] now", redact.Counts{redact.Email: 1}},
+		{"a@example.com b@example.org", "[REDACTED:EMAIL] [REDACTED:EMAIL]", redact.Counts{redact.Email: 2}},
+		{"GITHUB_TOKEN=ghp_16C7e42F292c6912E7710c838347Ae178B4a", "GITHUB_TOKEN=ghp_[REDACTED:GITHUB_TOKEN]", redact.Counts{redact.GitHubToken: 1}},
+		{"key sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789", "key sk-ant-[REDACTED:API_KEY]", redact.Counts{redact.APIKey: 1}},
+		{"Authorization: Bearer 4f9a8c2e71b34d0a9e6f", "Authorization: Bearer [REDACTED:BEARER_TOKEN]", redact.Counts{redact.BearerToken: 1}},
+		{"https://admin:hunter2@db.example.com/x", "https://[REDACTED:URL_CREDENTIALS]@db.example.com/x", redact.Counts{redact.URLCredentials: 1}},
+		{"password=hunter2 user=bob", "password=[REDACTED:PASSWORD] user=bob", redact.Counts{redact.Password: 1}},
+		{"-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\nrest", "[REDACTED:PRIVATE_KEY]\nrest", redact.Counts{redact.PrivateKey: 1}},
+		// A PEM block wins over everything inside it.
+		{"-----BEGIN PRIVATE KEY-----\njohn@example.com 10.0.0.1\n-----END PRIVATE KEY-----", "[REDACTED:PRIVATE_KEY]", redact.Counts{redact.PrivateKey: 1}},
+		// The specific rule wins over the generic assignment on the same value.
+		{"token=ghp_16C7e42F292c6912E7710c838347Ae178B4a", "token=ghp_[REDACTED:GITHUB_TOKEN]", redact.Counts{redact.GitHubToken: 1}},
+		// Placeholders are never matched again.
+		{"password=[REDACTED:PASSWORD] [REDACTED:EMAIL]", "password=[REDACTED:PASSWORD] [REDACTED:EMAIL]", nil},
+	}
+	for _, tt := range tests {
+		got, counts := redact.Default().Redact(tt.in)
+		if got != tt.want {
+			t.Errorf("Redact(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+		}
+		if fmt.Sprint(counts) != fmt.Sprint(tt.counts) {
+			t.Errorf("Redact(%q) counts = %v, want %v", tt.in, counts, tt.counts)
+		}
+		if (counts == nil) != (tt.counts == nil) {
+			t.Errorf("Redact(%q) counts nil = %v, want nil = %v", tt.in, counts == nil, tt.counts == nil)
+		}
+	}
+}
+
+// TestNoMatchReturnsInput checks that a clean text comes back as the very
+// same string (same backing array), not a copy.
+func TestNoMatchReturnsInput(t *testing.T) {
+	in := readTestdata(t, "chat.txt")
+	out, counts := redact.Default().Redact(in)
+	if counts != nil {
+		t.Fatalf("counts = %v, want nil", counts)
+	}
+	if out != in || unsafe.StringData(out) != unsafe.StringData(in) {
+		t.Fatal("clean text was copied or changed")
+	}
+}
+
+func TestZeroAllocs(t *testing.T) {
+	r := redact.Default()
+	inputs := map[string]string{
+		"empty":      "",
+		"short":      "hello, how are you today?",
+		"chat":       readTestdata(t, "chat.txt"),
+		"keywords":   "my password manager keeps the key and the token secret; bearer of news; basic stuff",
+		"near_miss":  "version 1.2.3.4, 2024-01-15 10:30:00, Order #123456789, $1,234.56, fe80 10:30, a@b, sk-x",
+		"multi_byte": "Das Modell hat 7 Milliarden Parameter. 模型的上下文窗口是128000个令牌。",
+	}
+	for name, in := range inputs {
+		t.Run(name, func(t *testing.T) {
+			if out, counts := r.Redact(in); out != in || counts != nil {
+				t.Fatalf("input was redacted: %q", out)
+			}
+			if n := testing.AllocsPerRun(100, func() { r.Redact(in) }); n != 0 {
+				t.Errorf("Redact allocates %v times per call on a clean text", n)
+			}
+		})
+	}
+}
+
+func TestInvalidUTF8(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"a\xffb", "a\uFFFDb"},
+		{"\xff\xfe\xfd", "\uFFFD"},
+		{"ok \xc3 john@example.com", "ok \uFFFD [REDACTED:EMAIL]"},
+		{"\xe2\x82 5555-5555-5555-4444", "\uFFFD [REDACTED:CREDIT_CARD]"},
+	}
+	for _, tt := range tests {
+		got, _ := redact.Default().Redact(tt.in)
+		if got != tt.want {
+			t.Errorf("Redact(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if !utf8.ValidString(got) {
+			t.Errorf("Redact(%q) is not valid UTF-8", tt.in)
+		}
+	}
+	// Counts stay nil when only the encoding was repaired.
+	if _, counts := redact.Default().Redact("\xff"); counts != nil {
+		t.Errorf("counts = %v, want nil", counts)
+	}
+}
+
+func TestIdempotentCorpus(t *testing.T) {
+	r := redact.Default()
+	for _, cl := range loadCorpus(t) {
+		once, _ := r.Redact(cl.text)
+		twice, counts := r.Redact(once)
+		if twice != once || counts != nil {
+			t.Errorf("line %d: not idempotent:\nonce:  %q\ntwice: %q", cl.lineNo, once, twice)
+		}
+	}
+}
+
+func TestWithout(t *testing.T) {
+	base := redact.Default()
+	in := "mail john@example.com from 10.1.2.3"
+	r := base.Without(redact.Email)
+	if got, _ := r.Redact(in); got != "mail john@example.com from [REDACTED:IPV4]" {
+		t.Errorf("Without(EMAIL): %q", got)
+	}
+	if got, _ := base.Redact(in); got != "mail [REDACTED:EMAIL] from [REDACTED:IPV4]" {
+		t.Errorf("the original changed: %q", got)
+	}
+	if slices.Contains(r.Categories(), redact.Email) {
+		t.Error("Categories still lists EMAIL")
+	}
+	none := base.Without(base.Categories()...)
+	if got, counts := none.Redact(in); got != in || counts != nil {
+		t.Errorf("no rules: %q %v", got, counts)
+	}
+	// Disabling the numeric categories one at a time keeps the others.
+	r = base.Without(redact.Phone, redact.SSN)
+	if got, _ := r.Redact("card 4111 1111 1111 1111 ssn 123-45-6789 call +44 20 7946 0958"); got != "card [REDACTED:CREDIT_CARD] ssn 123-45-6789 call +44 20 7946 0958" {
+		t.Errorf("Without(PHONE, SSN): %q", got)
+	}
+}
+
+func TestWith(t *testing.T) {
+	employee := redact.Rule{
+		ID:          "employee-id",
+		Category:    "EMPLOYEE_ID",
+		Description: "internal employee number",
+		Keywords:    []string{"EMP-"},
+		Pattern:     `EMP-([0-9]{6})\b`,
+		Examples:    []string{"assigned to EMP-123456"},
+		Negatives:   []string{"EMP-12 is too short"},
+	}
+	base := redact.Default()
+	r, err := base.With(employee)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := "assigned to EMP-123456 (john@example.com)"
+	if got, counts := r.Redact(in); got != "assigned to EMP-[REDACTED:EMPLOYEE_ID] ([REDACTED:EMAIL])" || counts["EMPLOYEE_ID"] != 1 {
+		t.Errorf("With: %q %v", got, counts)
+	}
+	if got, _ := base.Redact(in); got != "assigned to EMP-123456 ([REDACTED:EMAIL])" {
+		t.Errorf("the original changed: %q", got)
+	}
+	if err := r.Check(); err != nil {
+		t.Error(err)
+	}
+	if _, err := r.With(employee); !errors.Is(err, redact.ErrInvalidRule) || !strings.Contains(err.Error(), "employee-id") {
+		t.Errorf("duplicate id: err = %v", err)
+	}
+	// A rule without keywords scans the whole text.
+	r, err = redact.New(redact.Rule{ID: "digits", Category: "DIGITS", Pattern: `\b\d{4}\b`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := r.Redact("pin 1234 ok 12345"); got != "pin [REDACTED:DIGITS] ok 12345" {
+		t.Errorf("whole-text pattern: %q", got)
+	}
+	// A hand-written finder.
+	r, err = redact.New(redact.Rule{
+		ID: "xyz", Category: "XYZ", Keywords: []string{"xyz"},
+		Find: func(dst []redact.Span, s string, at int) []redact.Span {
+			return append(dst, redact.Span{Start: at, End: at + 3, Keep: 1})
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := r.Redact("a xyz b XYZ"); got != "a x[REDACTED:XYZ] b X[REDACTED:XYZ]" {
+		t.Errorf("finder: %q", got)
+	}
+}
+
+func TestNewErrors(t *testing.T) {
+	find := func(dst []redact.Span, s string, at int) []redact.Span { return dst }
+	tests := []struct {
+		name string
+		rule redact.Rule
+		want string
+	}{
+		{"bad pattern", redact.Rule{ID: "bad-re", Category: "X", Pattern: `(`}, "bad-re"},
+		{"no id", redact.Rule{Category: "X", Pattern: `x`}, "empty id"},
+		{"lower category", redact.Rule{ID: "c", Category: "email", Pattern: `x`}, `"c"`},
+		{"empty category", redact.Rule{ID: "c", Pattern: `x`}, `"c"`},
+		{"neither", redact.Rule{ID: "n", Category: "X"}, "exactly one"},
+		{"both", redact.Rule{ID: "b", Category: "X", Pattern: `x`, Find: find}, "exactly one"},
+		{"empty keyword", redact.Rule{ID: "k", Category: "X", Pattern: `x`, Keywords: []string{""}}, "empty keyword"},
+		{"negative maxlen", redact.Rule{ID: "m", Category: "X", Pattern: `x`, MaxLen: -1}, "MaxLen"},
+	}
+	for _, tt := range tests {
+		_, err := redact.New(tt.rule)
+		if !errors.Is(err, redact.ErrInvalidRule) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: err = %v, want ErrInvalidRule mentioning %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+func TestDefaultRulesIsACopy(t *testing.T) {
+	a := redact.DefaultRules()
+	a[0].Keywords[0] = "changed"
+	a[0].ID = "changed"
+	b := redact.DefaultRules()
+	if b[0].ID == "changed" || b[0].Keywords[0] == "changed" {
+		t.Fatal("DefaultRules shares state between calls")
+	}
+	if got := redact.Default().Rules()[0].ID; got == "changed" {
+		t.Fatal("Default shares state with DefaultRules")
+	}
+	// IDs are unique and categories are documented constants or valid names.
+	seen := map[string]bool{}
+	for _, r := range b {
+		if seen[r.ID] {
+			t.Errorf("duplicate id %q", r.ID)
+		}
+		seen[r.ID] = true
+		if r.Description == "" {
+			t.Errorf("rule %q has no description", r.ID)
+		}
+	}
+}
+
+func TestFind(t *testing.T) {
+	s := "mail john@example.com, key ghp_16C7e42F292c6912E7710c838347Ae178B4a"
+	got := redact.Default().Find(s)
+	if len(got) != 2 {
+		t.Fatalf("Find = %v", got)
+	}
+	if got[0].Category != redact.Email || s[got[0].Start:got[0].End] != "john@example.com" || got[0].RuleID != "email" {
+		t.Errorf("first finding %+v", got[0])
+	}
+	if got[1].Category != redact.GitHubToken || s[got[1].Start:got[1].End] != "16C7e42F292c6912E7710c838347Ae178B4a" {
+		t.Errorf("second finding %+v", got[1])
+	}
+}
+
+// TestConcurrent runs one Redactor from many goroutines (meaningful under
+// -race) and checks every result against a sequential run.
+func TestConcurrent(t *testing.T) {
+	r := redact.Default()
+	lines := loadCorpus(t)
+	want := make([]string, len(lines))
+	for i, cl := range lines {
+		want[i], _ = r.Redact(cl.text)
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range lines {
+				j := (i + g*37) % len(lines)
+				if got, _ := r.Redact(lines[j].text); got != want[j] {
+					t.Errorf("goroutine %d line %d: got %q want %q", g, lines[j].lineNo, got, want[j])
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func TestPlaceholder(t *testing.T) {
+	if got := redact.Placeholder(redact.Email); got != "[REDACTED:EMAIL]" {
+		t.Errorf("Placeholder = %q", got)
+	}
+	if n := (redact.Counts{redact.Email: 2, redact.IPv4: 3}).Total(); n != 5 {
+		t.Errorf("Total = %d", n)
+	}
+}
+
+// TestLinearTime feeds inputs built to trigger many candidates at once and
+// checks that eight times the input takes well under 64 times as long
+// (quadratic behaviour would).
+func TestLinearTime(t *testing.T) {
+	if testing.Short() {
+		t.Skip("timing test")
+	}
+	units := map[string]string{
+		"digits_spaces": "1 ",
+		"digit_run":     "1",
+		"dotted":        "1.",
+		"colons":        "a1:",
+		"pem_begin":     "-----BEGIN RSA PRIVATE KEY-----\n",
+		"at_signs":      "a@b.",
+		"password":      "password=",
+		"pass":          "pass",
+		"secret":        "secret ",
+		"scheme":        "ab://",
+		"placeholder":   "[REDACTED:",
+		"bearer":        " Bearer ",
+		"akia":          " AKIA",
+		"phone_words":   "tel 12 ",
+		"plus":          "+1 ",
+		"parens":        "(1)",
+		"iban_like":     "DE89 ",
+	}
+	r := redact.Default()
+	measure := func(s string) time.Duration {
+		best := time.Duration(1 << 62)
+		for range 3 {
+			start := time.Now()
+			r.Redact(s)
+			best = min(best, time.Since(start))
+		}
+		return best
+	}
+	for name, u := range units {
+		t.Run(name, func(t *testing.T) {
+			small := strings.Repeat(u, (16<<10)/len(u))
+			large := strings.Repeat(u, (128<<10)/len(u))
+			ts, tl := measure(small), measure(large)
+			if tl > 24*ts+50*time.Millisecond {
+				t.Errorf("16 KiB: %v, 128 KiB: %v (ratio %.1f): superlinear", ts, tl, float64(tl)/float64(ts))
+			}
+		})
+	}
+}
