@@ -32,13 +32,24 @@ type job struct {
 	Batch   int    `json:"batch"`
 	Records int    `json:"records"`
 	Round   int    `json:"round"`
+	// Overload settings.
+	Overload *overloadJob `json:"overload,omitempty"`
+
 	// Dir is an empty folder for the run's files.
 	Dir string `json:"-"`
 	// CPUProfile, when set, is where the child writes a CPU profile of
-	// the run.
-	CPUProfile string `json:"-"`
-	// Overload settings.
-	Overload *overloadJob `json:"overload,omitempty"`
+	// the run; MemProfile where an overload run writes a heap profile
+	// just before its producers stop.
+	CPUProfile, MemProfile string `json:"-"`
+}
+
+// spec is a job as handed to a child, with the fields that results leave
+// out.
+type spec struct {
+	Job        job    `json:"job"`
+	Dir        string `json:"dir"`
+	CPUProfile string `json:"cpuprofile,omitempty"`
+	MemProfile string `json:"memprofile,omitempty"`
 }
 
 // result is what a child reports about its job.
@@ -92,21 +103,17 @@ func ratio(a, b float64) float64 {
 
 // runChild runs j in a child process: this program again, told what to do
 // through childEnv. The child's stderr is passed through.
-func runChild(ctx context.Context, j *job, dir string) (*result, error) {
+func runChild(ctx context.Context, j *job) (*result, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	spec, err := json.Marshal(struct {
-		*job
-		Dir        string `json:"dir"`
-		CPUProfile string `json:"cpuprofile,omitempty"`
-	}{j, dir, j.CPUProfile})
+	sp, err := json.Marshal(spec{Job: *j, Dir: j.Dir, CPUProfile: j.CPUProfile, MemProfile: j.MemProfile})
 	if err != nil {
 		return nil, err
 	}
 	cmd := exec.CommandContext(ctx, exe)
-	cmd.Env = append(os.Environ(), childEnv+"="+string(spec))
+	cmd.Env = append(os.Environ(), childEnv+"="+string(sp))
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = os.Stderr
@@ -124,21 +131,18 @@ func runChild(ctx context.Context, j *job, dir string) (*result, error) {
 // childMain runs the job in childEnv, if there is one, writes its result as
 // JSON to stdout and returns true; it returns false in the parent.
 func childMain() bool {
-	spec, ok := os.LookupEnv(childEnv)
+	env, ok := os.LookupEnv(childEnv)
 	if !ok {
 		return false
 	}
-	var j struct {
-		job
-		Dir        string `json:"dir"`
-		CPUProfile string `json:"cpuprofile"`
-	}
-	if err := json.Unmarshal([]byte(spec), &j); err != nil {
+	var sp spec
+	if err := json.Unmarshal([]byte(env), &sp); err != nil {
 		fmt.Fprintln(os.Stderr, "bench child:", err)
 		os.Exit(2)
 	}
-	j.job.Dir, j.job.CPUProfile = j.Dir, j.CPUProfile
-	r, err := child(&j.job)
+	j := &sp.Job
+	j.Dir, j.CPUProfile, j.MemProfile = sp.Dir, sp.CPUProfile, sp.MemProfile
+	r, err := child(j)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "bench child %s %s size %d batch %d: %v\n", j.Mode, j.System, j.Size, j.Batch, err)
 		os.Exit(1)
@@ -234,4 +238,26 @@ func dirSize(dir string) int64 {
 		return nil
 	})
 	return n
+}
+
+// writeHeapProfile writes a heap profile to path.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// absPath returns path made absolute, since the child may not run in the
+// same folder; path itself if that fails.
+func absPath(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
 }

@@ -67,17 +67,15 @@ func runCompare(ctx context.Context, c *config, base string, m machine, stdout, 
 			if j.Mode == modeSync {
 				j.CPUProfile = fmt.Sprintf("%s.sync-%s-%d-r%d.pprof", c.cpuprofile, j.System, j.Size, j.Round)
 			}
-			if abs, err := filepath.Abs(j.CPUProfile); err == nil {
-				j.CPUProfile = abs
-			}
+			j.CPUProfile = absPath(j.CPUProfile)
 		}
-		dir := filepath.Join(base, fmt.Sprintf("run-%d", i+1))
-		if err := os.Mkdir(dir, 0o700); err != nil {
+		j.Dir = filepath.Join(base, fmt.Sprintf("run-%d", i+1))
+		if err := os.Mkdir(j.Dir, 0o700); err != nil {
 			return err
 		}
 		syncAll()
-		r, err := runChild(ctx, j, dir)
-		if rmErr := os.RemoveAll(dir); err == nil {
+		r, err := runChild(ctx, j)
+		if rmErr := os.RemoveAll(j.Dir); err == nil {
 			err = rmErr
 		}
 		if err != nil {
@@ -87,6 +85,7 @@ func runCompare(ctx context.Context, c *config, base string, m machine, stdout, 
 		fmt.Fprintf(stderr, "[%*d/%d] round %d %-6s %-6s %-14s %s\n", len(fmt.Sprint(len(jobs))), i+1, len(jobs),
 			r.Round, fmtSize(r.Size), batchName(r), r.System, runLine(r))
 	}
+	m.LoadEnd = loadAvg()
 	rep := buildReport(c, m, results)
 	if c.json {
 		enc := json.NewEncoder(stdout)

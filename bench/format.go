@@ -56,8 +56,11 @@ func fmtBytes(n int64) string {
 	return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
 }
 
-// fmtSize formats a record size: 256 B, 1 KiB, 8 KiB.
+// fmtSize formats a size compactly: 256B, 1KiB, 8MiB.
 func fmtSize(n int) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%dMiB", n>>20)
+	}
 	if n >= 1<<10 && n%(1<<10) == 0 {
 		return fmt.Sprintf("%dKiB", n>>10)
 	}

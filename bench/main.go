@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"runtime"
@@ -45,6 +46,7 @@ type config struct {
 	json        bool
 	verbose     bool
 	cpuprofile  string
+	memprofile  string
 	syncRecords int
 
 	duration   time.Duration
@@ -75,7 +77,7 @@ func parseArgs(args []string, stderr io.Writer) (*config, error) {
 		fs.PrintDefaults()
 	}
 	var sizes, batches, systems, queueBytes, policies string
-	fs.IntVar(&c.rounds, "rounds", 3, "interleaved rounds; the table shows medians over them")
+	fs.IntVar(&c.rounds, "rounds", 5, "interleaved rounds; the table shows medians over them")
 	fs.IntVar(&c.records, "records", 0, "records per run (0: about 64 MiB of payload, at least 32 of the largest batches)")
 	fs.StringVar(&sizes, "sizes", "256,1k,8k", "record sizes (prompt + response bytes)")
 	fs.StringVar(&batches, "batches", "64,512", "batch sizes (records per fsync)")
@@ -85,6 +87,7 @@ func parseArgs(args []string, stderr io.Writer) (*config, error) {
 	fs.BoolVar(&c.json, "json", false, "print the results as JSON instead of tables")
 	fs.BoolVar(&c.verbose, "verbose", false, "also print every run of every round")
 	fs.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile of each run to `prefix`.<system>-<size>-b<batch>-r<round>.pprof")
+	fs.StringVar(&c.memprofile, "memprofile", "", "overload: write a heap profile of each run, just before its producers stop, to `prefix`.overload-<policy>-<queue bytes>.pprof")
 	fs.IntVar(&c.syncRecords, "sync-records", 200, "records per run of the one-record-per-fsync latency test (0: skip it)")
 	fs.DurationVar(&c.duration, "duration", 20*time.Second, "overload: how long each run lasts")
 	fs.IntVar(&c.producers, "producers", 4, "overload: goroutines logging as fast as they can")
@@ -253,6 +256,14 @@ type machine struct {
 	InMemory bool   `json:"in_memory"`
 	Free     uint64 `json:"free_bytes"`
 	Total    uint64 `json:"total_bytes"`
+	// Commit is `git describe --always --dirty` of the working tree the
+	// benchmark was built from (llog is taken from it, through the replace
+	// directive), when git can tell.
+	Commit string `json:"commit,omitempty"`
+	// LoadStart and LoadEnd are the 1-minute load averages when the
+	// benchmark started and ended: other work on the machine shows there.
+	LoadStart float64 `json:"load_start"`
+	LoadEnd   float64 `json:"load_end"`
 }
 
 func describeMachine(dir string) machine {
@@ -263,10 +274,18 @@ func describeMachine(dir string) machine {
 		typ = "unknown (" + err.Error() + ")"
 	}
 	m.FS, m.InMemory, m.Free, m.Total = typ, mem, free, total
+	if out, err := exec.Command("git", "describe", "--always", "--dirty").Output(); err == nil {
+		m.Commit = strings.TrimSpace(string(out))
+	}
+	m.LoadStart = loadAvg()
 	return m
 }
 
 func (m machine) String() string {
-	return fmt.Sprintf("%d × %s, %s, %s; store folder on %s (%s free of %s)",
+	s := fmt.Sprintf("%d × %s, %s, %s; store folder on %s (%s free of %s)",
 		m.CPUs, m.CPU, m.OS, m.Go, m.FS, fmtBytes(int64(m.Free)), fmtBytes(int64(m.Total)))
+	if m.Commit != "" {
+		s += "\nllog: " + m.Commit
+	}
+	return s + fmt.Sprintf("\nload average (1 min): %.2f at the start, %.2f at the end", m.LoadStart, m.LoadEnd)
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/metrics"
 	"sync"
 	"sync/atomic"
 	"text/tabwriter"
@@ -43,6 +44,13 @@ type overloadResult struct {
 	// QuarterRSS is the highest RSS sampled in each quarter of the run:
 	// flat when memory is bounded.
 	QuarterRSS [4]int64 `json:"quarter_rss_bytes"`
+	// MaxLiveHeap is the largest live heap (as of the last GC) sampled:
+	// the memory actually held, which the GC lets the heap grow to about
+	// twice before it collects (GOGC=100).
+	MaxLiveHeap int64 `json:"max_live_heap_bytes"`
+	// MaxBatchBytes is the configured batch byte limit: two batches are in
+	// flight besides the queue.
+	MaxBatchBytes int `json:"max_batch_bytes"`
 }
 
 // parsePolicy maps a policy name to llog's OverflowPolicy.
@@ -85,38 +93,52 @@ func childOverload(j *job) (*result, error) {
 	}
 	defer e.Close()
 	st := e.Stats()
-	or.QueueCapacity, or.QueueBytes = st.QueueCapacity, st.QueueMaxBytes
+	or.QueueCapacity, or.QueueBytes, or.MaxBatchBytes = st.QueueCapacity, st.QueueMaxBytes, llog.DefaultMaxBatchBytes
 
 	start := time.Now()
-	ctx, cancel := context.WithDeadline(context.Background(), start.Add(o.Duration))
-	defer cancel()
+	deadline := time.NewTimer(o.Duration)
+	defer deadline.Stop()
 	var calls atomic.Uint64
+	var stopping atomic.Bool
 	var wg sync.WaitGroup
 	errc := make(chan error, o.Producers)
 	for p := range o.Producers {
 		wg.Go(func() {
-			for i := p; ctx.Err() == nil; i += o.Producers {
+			ctx := context.Background()
+			for i := p; !stopping.Load(); i += o.Producers {
 				err := e.Log(ctx, infs[i%len(infs)])
 				calls.Add(1)
-				if err != nil && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, llog.ErrDropped) {
+				if err != nil && !errors.Is(err, llog.ErrDropped) {
 					errc <- err
 					return
 				}
 			}
 		})
 	}
+	live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	tick := time.NewTicker(20 * time.Millisecond)
-	for ctx.Err() == nil {
+	for running := true; running; {
 		select {
-		case <-ctx.Done():
+		case <-deadline.C:
+			running = false
 		case now := <-tick.C:
 			st := e.Stats()
 			or.MaxDepth = max(or.MaxDepth, st.QueueDepth)
 			or.MaxBytes = max(or.MaxBytes, st.QueueBytes)
 			q := min(3, int(4*now.Sub(start)/o.Duration))
 			or.QuarterRSS[q] = max(or.QuarterRSS[q], procStatusBytes("VmRSS"))
+			metrics.Read(live)
+			if live[0].Value.Kind() == metrics.KindUint64 {
+				or.MaxLiveHeap = max(or.MaxLiveHeap, int64(live[0].Value.Uint64()))
+			}
 		}
 	}
+	if j.MemProfile != "" {
+		if err := writeHeapProfile(j.MemProfile); err != nil {
+			return nil, err
+		}
+	}
+	stopping.Store(true)
 	tick.Stop()
 	wg.Wait()
 	close(errc)
@@ -155,15 +177,18 @@ func runOverload(ctx context.Context, c *config, base string, m machine, stdout,
 			j := &job{Mode: modeOverload, System: sysLLog, Size: c.ovSize, Round: 1,
 				Overload: &overloadJob{Policy: p, QueueBytes: qb, Producers: c.producers, Duration: c.duration}}
 			if c.cpuprofile != "" {
-				j.CPUProfile = fmt.Sprintf("%s.overload-%s-%d.pprof", c.cpuprofile, p, qb)
+				j.CPUProfile = absPath(fmt.Sprintf("%s.overload-%s-%s.pprof", c.cpuprofile, p, fmtSize(qb)))
 			}
-			dir := filepath.Join(base, fmt.Sprintf("overload-%d", n))
-			if err := os.Mkdir(dir, 0o700); err != nil {
+			if c.memprofile != "" {
+				j.MemProfile = absPath(fmt.Sprintf("%s.overload-%s-%s.pprof", c.memprofile, p, fmtSize(qb)))
+			}
+			j.Dir = filepath.Join(base, fmt.Sprintf("overload-%d", n))
+			if err := os.Mkdir(j.Dir, 0o700); err != nil {
 				return err
 			}
 			syncAll()
-			r, err := runChild(ctx, j, dir)
-			if rmErr := os.RemoveAll(dir); err == nil {
+			r, err := runChild(ctx, j)
+			if rmErr := os.RemoveAll(j.Dir); err == nil {
 				err = rmErr
 			}
 			if err != nil {
@@ -176,6 +201,7 @@ func runOverload(ctx context.Context, c *config, base string, m machine, stdout,
 			results = append(results, r)
 		}
 	}
+	m.LoadEnd = loadAvg()
 	if c.json {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -188,15 +214,21 @@ func runOverload(ctx context.Context, c *config, base string, m machine, stdout,
 	fmt.Fprintf(stdout, "overload: %d producers logging %s records as fast as they can for %v; llog default options (redaction on) but QueueBytes\n\n",
 		c.producers, fmtSize(c.ovSize), c.duration)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "policy\tqueue bound\tmax queued\tLog calls/s\tcommitted/s\tdropped\tbase RSS\tpeak RSS\tpeak − base\t÷ QueueBytes\tRSS by quarter of the run\t")
+	fmt.Fprintln(tw, "policy\tqueue bound\tmax queued\tLog calls/s\tcommitted/s\tdropped\tmax live heap\tbase RSS\tpeak RSS\tpeak − base\t÷ QueueBytes\tRSS by quarter of the run\t")
 	for _, r := range results {
 		or := r.OverloadResult
 		grow := r.PeakRSS - r.BaseRSS
-		fmt.Fprintf(tw, "%s\t%d rec / %s\t%d rec / %s\t%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%s %s %s %s\t\n",
+		fmt.Fprintf(tw, "%s\t%d rec / %s\t%d rec / %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%s %s %s %s\t\n",
 			r.Overload.Policy, or.QueueCapacity, fmtBytes(int64(or.QueueBytes)), or.MaxDepth, fmtBytes(int64(or.MaxBytes)),
-			fmtInt(float64(or.Calls)/or.Seconds), fmtInt(r.RecPerSec), fmtInt(float64(or.Dropped)),
+			fmtInt(float64(or.Calls)/or.Seconds), fmtInt(r.RecPerSec), fmtInt(float64(or.Dropped)), fmtBytes(or.MaxLiveHeap),
 			fmtBytes(r.BaseRSS), fmtBytes(r.PeakRSS), fmtBytes(grow), ratio(float64(grow), float64(or.QueueBytes)),
 			fmtBytes(or.QuarterRSS[0]), fmtBytes(or.QuarterRSS[1]), fmtBytes(or.QuarterRSS[2]), fmtBytes(or.QuarterRSS[3]))
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "\nlive heap: the queue, up to two batches in flight (each up to MaxBatchBytes, %s), pooled buffers and the generated records;\n"+
+		"the Go GC lets the heap grow to about twice the live heap (GOGC=100) before it collects, and RSS follows the heap\n",
+		fmtBytes(llog.DefaultMaxBatchBytes))
+	return nil
 }
