@@ -134,15 +134,18 @@ type cutSummary struct {
 func runCuts(ctx context.Context, c cutConfig, stdout io.Writer) (*cutSummary, error) {
 	start := time.Now()
 	fmt.Fprintf(stdout, "crashtest cut: seed %d (replay: crashtest cut --cuts %d --seed %d)\n", c.seed, c.cuts, c.seed)
+	sum := &cutSummary{perPoint: make(map[string]int)}
 	if c.dir == "" {
 		d, err := os.MkdirTemp("", "llog-cut-")
 		if err != nil {
 			return nil, err
 		}
 		c.dir = d
-		if !c.keep {
-			defer os.RemoveAll(d)
-		}
+		defer func() {
+			if !c.keep && sum.violations == 0 {
+				os.RemoveAll(d)
+			}
+		}()
 	}
 	exe, err := os.Executable()
 	if err != nil {
@@ -159,7 +162,6 @@ func runCuts(ctx context.Context, c cutConfig, stdout io.Writer) (*cutSummary, e
 		}
 	}()
 	r := rand.New(rand.NewPCG(c.seed, 0x637574))
-	sum := &cutSummary{perPoint: make(map[string]int)}
 	var (
 		store string
 		acks  *ackLog
@@ -228,16 +230,13 @@ func runCuts(ctx context.Context, c cutConfig, stdout io.Writer) (*cutSummary, e
 		if len(res.violations) > 0 {
 			sum.violations += len(res.violations)
 			printViolations(stdout, fmt.Sprintf("cut %d (%v)", i, s), res)
-			fmt.Fprintf(stdout, "filesystem kept mounted at %s; replay with --seed %d\n", fsys.Dir(), c.seed)
-			closed = true // leave it for inspection
+			fmt.Fprintf(stdout, "image and store kept in %s (store %s); replay with --seed %d\n", c.dir, filepath.Base(store), c.seed)
 			break
 		}
 	}
-	if !closed {
-		closed = true
-		if err := fsys.Close(c.keep); err != nil {
-			return nil, err
-		}
+	closed = true
+	if err := fsys.Close(c.keep || sum.violations > 0); err != nil {
+		return nil, err
 	}
 	sum.elapsed = time.Since(start)
 	fmt.Fprintf(stdout, "\n%-32s %6s\n", "cut at", "cuts")
