@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -92,8 +93,8 @@ func checkExportHash(t *testing.T, out []byte) string {
 // python3.
 func pythonCheck(t *testing.T, path, format string) {
 	t.Helper()
-	py, err := exec.LookPath("python3")
-	if err != nil {
+	py := python()
+	if py == "" {
 		t.Log("no python3: skipping the Python recipe")
 		return
 	}
@@ -117,6 +118,17 @@ print("ok" if got == want else "mismatch: got %s want %s" % (got, want))
 		t.Fatalf("python recipe: %v: %s", err, out)
 	}
 }
+
+// python returns the path of the Python 3 interpreter, or "" when there
+// is none. It asks python3 for its own path once, so that later runs skip
+// wrappers such as pyenv's shims, which are slow to start.
+var python = sync.OnceValue(func() string {
+	out, err := exec.Command("python3", "-c", "import sys; print(sys.executable)").Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+})
 
 // decodeExport decodes a --format json export, rejecting unknown members.
 func decodeExport(t *testing.T, out []byte) *export {

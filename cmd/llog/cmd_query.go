@@ -5,6 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/lowlightlog/llog"
@@ -24,8 +27,9 @@ T is RFC 3339 (2026-01-02T15:04:05Z) or a date (2026-01-02, midnight UTC);
 --since is inclusive and --until exclusive.
 
 With --follow, query keeps running after the records already committed and
-prints new ones as writers commit them (it looks every 200ms) until it is
-interrupted (Ctrl-C) or, with --limit, has printed N records.
+prints new ones as writers commit them until it is interrupted (Ctrl-C) or,
+with --limit, has printed N records. It checks the store's files every 200ms
+and reads the store again when they changed.
 `,
 	define: func(fs *pflag.FlagSet) func(context.Context, *env, []string) error {
 		var (
@@ -68,7 +72,23 @@ func runQuery(ctx context.Context, e *env, r *llog.Reader, f llog.Filter, limit 
 	w := bufio.NewWriterSize(e.stdout, 64<<10)
 	var buf []byte
 	n := 0
+	var seen string // the folder's state when last queried
 	for {
+		if follow {
+			// Reader.Query reads the store from its start, so look again
+			// only when a file of the store changed.
+			sig, err := dirState(r.Dir())
+			if err != nil {
+				return err
+			}
+			if sig == seen {
+				if err := sleep(ctx, e.pollInterval); err != nil {
+					return nil
+				}
+				continue
+			}
+			seen = sig
+		}
 		if limit > 0 {
 			f.Limit = limit - n
 		}
@@ -92,14 +112,43 @@ func runQuery(ctx context.Context, e *env, r *llog.Reader, f llog.Filter, limit 
 		if !follow || (limit > 0 && n >= limit) {
 			return nil
 		}
-		t := time.NewTimer(e.pollInterval)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if err := sleep(ctx, e.pollInterval); err != nil {
 			return nil
-		case <-t.C:
 		}
 	}
+}
+
+// sleep waits for d, or returns ctx.Err() when ctx ends first.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// dirState describes the files in dir (names, sizes and modification
+// times): it changes whenever a writer commits to the store there.
+func dirState(dir string) (string, error) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return "", fmt.Errorf("read %s: %w", dir, err)
+	}
+	var b strings.Builder
+	for _, ent := range ents {
+		fi, err := ent.Info()
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // removed since ReadDir
+		}
+		if err != nil {
+			return "", fmt.Errorf("read %s: %w", dir, err)
+		}
+		fmt.Fprintf(&b, "%s %d %d\n", ent.Name(), fi.Size(), fi.ModTime().UnixNano())
+	}
+	return b.String(), nil
 }
 
 func flush(w *bufio.Writer) error {

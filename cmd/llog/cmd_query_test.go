@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -149,4 +152,41 @@ func TestQueryFollowLimit(t *testing.T) {
 		t.Fatal("query --follow --limit 5 did not stop")
 	}
 	compareRecords(t, queryLines(t, stdout.String()), storeRecords(t, dir, llog.Filter{Limit: 5}))
+}
+
+// TestQueryFollowInterrupt runs llog query --follow as a process and
+// interrupts it as Ctrl-C does: it must stop cleanly with exit 0.
+func TestQueryFollowInterrupt(t *testing.T) {
+	dir := newStore(t, storeOpts{n: 5})
+	cmd := exec.Command(os.Args[0], "query", "--path", dir, "--follow")
+	cmd.Env = append(os.Environ(), mainEnv+"=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	br := bufio.NewReader(stdout)
+	for i := range 5 {
+		if _, err := br.ReadString('\n'); err != nil {
+			t.Fatalf("line %d: %v: %s", i, err, stderr.String())
+		}
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil || stderr.Len() != 0 {
+			t.Fatalf("query --follow ended with %v: %s", err, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("query --follow did not stop on SIGINT")
+	}
 }

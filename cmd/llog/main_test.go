@@ -21,9 +21,17 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 // writerEnv makes the test binary a writer process (see testWriter).
 const writerEnv = "LLOG_CMD_TEST_WRITER"
 
+// mainEnv makes the test binary the llog command, so that tests can run it
+// as a process of its own.
+const mainEnv = "LLOG_CMD_TEST_MAIN"
+
 func TestMain(m *testing.M) {
 	if dir := os.Getenv(writerEnv); dir != "" {
 		testWriter(dir)
+		return
+	}
+	if os.Getenv(mainEnv) != "" {
+		main()
 		return
 	}
 	os.Exit(m.Run())
