@@ -12,6 +12,8 @@ const (
 	clHex   // 0-9 a-f A-F
 	clUnder // _
 	clB64   // A-Z a-z 0-9 + /
+	clEndV  // ends an unquoted value: white space and "'`,;&)]}<>\
+	clUinfo // allowed in URL userinfo: alnum and -._~!$&'()*+,;=:%
 )
 
 var class = func() (t [256]uint8) {
@@ -29,6 +31,17 @@ var class = func() (t [256]uint8) {
 	t['_'] |= clUnder
 	t['+'] |= clB64
 	t['/'] |= clB64
+	for _, c := range " \t\n\r\v\f\"'`,;&)]}<>\\" {
+		t[c] |= clEndV
+	}
+	for c := 0; c < 256; c++ {
+		if t[c]&(clDigit|clUpper|clLower) != 0 {
+			t[c] |= clUinfo
+		}
+	}
+	for _, c := range "-._~!$&'()*+,;=:%" {
+		t[c] |= clUinfo
+	}
 	return t
 }()
 

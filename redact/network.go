@@ -13,7 +13,7 @@ func isLocalByte(c byte) bool {
 // isUserinfoByte reports a byte allowed in the userinfo of a URL (RFC 3986
 // unreserved, sub-delims, ':' and '%').
 func isUserinfoByte(c byte) bool {
-	return isAlnum(c) || strings.IndexByte("-._~!$&'()*+,;=:%", c) >= 0
+	return class[c]&clUinfo != 0
 }
 
 // fileExts are "top-level domains" that are really file extensions, as in
@@ -24,8 +24,16 @@ var fileExts = []string{
 	"tsx", "jsx", "lock", "toml", "tmp", "bak", "md", "csv", "wasm", "map",
 }
 
-// findEmail is called at each '@'.
+// findEmail is called at each '@' and each "%40" (an '@' escaped in a URL
+// query: ?email=john%40example.com).
 func findEmail(dst []Span, s string, at int) []Span {
+	atLen := 1
+	if s[at] == '%' {
+		if !strings.HasPrefix(s[at:], "%40") {
+			return dst
+		}
+		atLen = 3
+	}
 	// Local part.
 	ls := at
 	for ls > 0 && isLocalByte(s[ls-1]) {
@@ -36,6 +44,9 @@ func findEmail(dst []Span, s string, at int) []Span {
 	}
 	if ls > 0 && s[ls-1] == '@' {
 		return dst
+	}
+	if atLen == 3 && ls > 0 && s[ls-1] != '=' && s[ls-1] != '&' && s[ls-1] != '?' && s[ls-1] != '/' {
+		return dst // an escaped '@' only in query strings and paths
 	}
 	for ls < at && (s[ls] == '.' || s[ls] == '\'') {
 		ls++
@@ -53,7 +64,7 @@ func findEmail(dst []Span, s string, at int) []Span {
 	}
 	// Domain: at least two labels, the last one (the TLD) alphabetic or an
 	// IDNA "xn--" label.
-	end, tld, labels := emailDomain(s, at+1)
+	end, tld, labels := emailDomain(s, at+atLen)
 	if labels < 2 {
 		return dst
 	}

@@ -436,7 +436,7 @@ func isPhone(s string, u sub, ctx *int8) bool {
 	// Any other shape needs a phone word before it.
 	if *ctx == 0 {
 		*ctx = -1
-		if phoneWords.in(contextBefore(s, u.start(), 32)) {
+		if phoneWords.in(afterLastDigit(contextBefore(s, u.start(), 32))) {
 			*ctx = 1
 		}
 	}
@@ -495,6 +495,18 @@ func isTrunk(s string, u sub, d int) bool {
 		}
 	}
 	return true
+}
+
+// afterLastDigit returns the part of a context window after its last digit,
+// so that a context word applies only to the number right after it ("call
+// 555 0100", not "Call stack depth 1024, heap 536870912").
+func afterLastDigit(w string) string {
+	for i := len(w) - 1; i >= 0; i-- {
+		if isDigit(w[i]) {
+			return w[i+1:]
+		}
+	}
+	return w
 }
 
 // Payment cards.
@@ -611,7 +623,7 @@ func isSSN(s string, u sub) bool {
 		area, group, serial = s[g0.start:g0.end], s[g1.start:g1.end], s[g2.start:g2.end]
 	case 1:
 		g := u.g(0)
-		if g.len() != 9 || !ssnWords.in(contextBefore(s, g.start, 24)) {
+		if g.len() != 9 || !ssnWords.in(afterLastDigit(contextBefore(s, g.start, 24))) {
 			return false
 		}
 		area, group, serial = s[g.start:g.start+3], s[g.start+3:g.start+5], s[g.start+5:g.end]

@@ -98,6 +98,7 @@ type Rule struct {
 	// and a rule with Keywords runs only where one of them occurs: a Pattern
 	// must match starting at the occurrence, which must not follow a letter,
 	// digit, underscore or '-'; a Find is called with the occurrence's offset.
+	// An occurrence inside the rule's previous match is skipped.
 	// A rule without Keywords scans the whole text on every call, which for a
 	// Pattern is slow (tens of MB/s): give custom rules a keyword when you can.
 	Keywords []string
@@ -414,11 +415,22 @@ type scanner struct {
 	s       string
 	ms      []match
 	scratch []Span
+
+	// lastEnd[i] is the end of the last candidate of rule i (for the first
+	// len(lastEnd) rules): a keyword occurrence inside it is not reported
+	// to the rule again, which keeps texts like "password=password=..."
+	// linear. (A candidate missed this way can only be one that overlaps
+	// the earlier one; if the earlier one loses to a third match, the next
+	// pass of Redact finds it.)
+	lastEnd [64]int
 }
 
 // hit is called by the keyword index for an occurrence of a keyword of rule i
 // at offset at.
 func (sc *scanner) hit(i, at int) {
+	if i < len(sc.lastEnd) && at < sc.lastEnd[i] {
+		return
+	}
 	c := &sc.r.rules[i]
 	if c.re == nil {
 		sc.scratch = c.rule.Find(sc.scratch[:0], sc.s, at)
@@ -513,6 +525,9 @@ func (sc *scanner) add(i int, sp Span) {
 		return
 	}
 	sc.ms = append(sc.ms, match{start: sp.Start, end: sp.End, keep: sp.Keep, prio: c.rule.Priority, rule: i})
+	if i < len(sc.lastEnd) {
+		sc.lastEnd[i] = max(sc.lastEnd[i], sp.End)
+	}
 }
 
 // resolve drops candidates that overlap a placeholder already in s, then

@@ -99,6 +99,8 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		if s[op] == '-' {
 			return dst
 		}
+	case want == Password && op > p && s[op] == '\'' && equalFold(key, "password") && isUpper(key[0]) && isUpper(key[1]):
+		// SQL: CREATE USER x WITH PASSWORD 'secret'.
 	default:
 		return dst
 	}
@@ -140,12 +142,12 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		ve = v
 		for ve < len(s) && ve-vs < 256 {
 			c := s[ve]
-			if isSpace(c) || c == inStr || strings.IndexByte("\"'`,;&)]}<>\\", c) >= 0 {
+			if class[c]&clEndV != 0 || c == inStr {
 				break
 			}
 			ve++
 		}
-		if want == Password && s[op] == ':' && inStr == 0 && atLineStart(s, ks) {
+		if want == Password && s[op] == ':' && inStr == 0 && atLineStart(s, ks) && !isStopWord(s[vs:ve]) {
 			ve = restOfLine(s, vs, ve)
 		}
 		if ve > vs+1 && s[ve-1] == '.' && (ve >= len(s) || isSpace(s[ve])) {
@@ -315,6 +317,20 @@ var passwordStopWords = []string{
 	"at", "be", "has", "have", "are", "does", "do", "did", "using", "use", "via", "from",
 }
 
+// isStopWord reports whether the first word of v is a prose word from
+// passwordStopWords.
+func isStopWord(v string) bool {
+	if i := strings.IndexAny(v, " \t,.;:"); i >= 0 {
+		v = v[:i]
+	}
+	for _, w := range passwordStopWords {
+		if equalFold(v, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // typeNames are what follows "password:" in type annotations.
 var typeNames = []string{
 	"string", "str", "bytes", "byte", "int", "integer", "number", "bool", "boolean", "any",
@@ -331,15 +347,8 @@ func acceptValue(val, key string, cat Category, quoted bool) bool {
 	if strings.Contains(val, "://") {
 		return false // a URL; its credentials, if any, are URL_CREDENTIALS
 	}
-	if !quoted {
-		if codeRef(val) {
-			return false
-		}
-		for _, w := range passwordStopWords {
-			if equalFold(val, w) {
-				return false
-			}
-		}
+	if !quoted && (codeRef(val) || isStopWord(val) || val[0] == '!') {
+		return false // code, prose, or a YAML tag (!vault)
 	}
 	word := val
 	if i := strings.IndexAny(word, "[<(;,| "); i > 0 {
