@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/lowlightlog/llog"
 	"github.com/spf13/pflag"
@@ -29,7 +30,7 @@ expected and actual hashes, and exits 1.
 
 With --json the report is one JSON object on stdout with the members ok,
 store_id, records, first_seq, last_seq, head_hash, segments, bytes, breaks,
-break_count and torn_tail.
+break_count, torn_tail, anchor and removed.
 
 Exit codes: 0 the store verifies (a torn tail alone is fine), 1 it does not,
 2 usage error, 3 could not run (no store, I/O error).
@@ -84,6 +85,10 @@ func writeVerifyText(e *env, path string, r *llog.Reader, rep *llog.VerifyReport
 	fmt.Fprintf(tw, "records\t%s\n", seqRange(rep))
 	fmt.Fprintf(tw, "segments\t%d (%s)\n", rep.Segments, formatBytes(rep.Bytes))
 	fmt.Fprintf(tw, "head hash\t%s\n", rep.HeadHash)
+	for _, rm := range rep.Removed {
+		fmt.Fprintf(tw, "retention\tseq %d-%d removed (%s, %s); the chain continues from anchor %s\n",
+			rm.First, rm.Last, rm.Policy, rm.Time.UTC().Format(time.RFC3339), rm.Anchor)
+	}
 	if rep.TornTail != nil {
 		fmt.Fprintf(tw, "torn tail\t%s\n", formatTorn(rep.TornTail))
 	} else {

@@ -325,3 +325,36 @@ func TestVerifyTornTail(t *testing.T) {
 		t.Errorf("--json: want ok with a torn tail in %s: %s", seg, r.stdout)
 	}
 }
+
+// TestVerifyRetention checks a store whose oldest segments retention
+// removed: it verifies from the recorded anchor, and says so.
+func TestVerifyRetention(t *testing.T) {
+	dir := tamperStore(t)
+	e, err := llog.Open(dir, &llog.Options{SegmentSize: 4096, Retention: llog.Retention{MaxRecords: 50}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := llog.Verify(t.Context(), dir)
+	if err != nil || !rep.OK || len(rep.Removed) == 0 || rep.FirstSeq == 1 {
+		t.Fatalf("want retention to have removed the oldest records: %+v, %v", rep, err)
+	}
+	rm := rep.Removed[0]
+	r := mustRun(t, exitOK, "verify", "--path", dir)
+	want := fmt.Sprintf("retention  seq %d-%d removed (max-records, ", rm.First, rm.Last)
+	if !strings.Contains(r.stdout, want) || !strings.Contains(r.stdout, "the chain continues from anchor "+rm.Anchor.String()+"\n") ||
+		!strings.Contains(r.stdout, fmt.Sprintf("records    %d (seq %d-120)\n", rep.Records, rep.FirstSeq)) {
+		t.Errorf("stdout lacks %q... and the anchor:\n%s", want, r.stdout)
+	}
+
+	// An export starts from the anchor.
+	r = mustRun(t, exitOK, "export", "--path", dir, "--fail-on-tamper")
+	checkExportHash(t, []byte(r.stdout))
+	x := decodeExport(t, []byte(r.stdout))
+	if len(x.Records) == 0 || x.Records[0].Seq != rep.FirstSeq || x.Records[0].PrevHash != rep.Anchor.String() ||
+		x.Chain.Anchor != rep.Anchor || len(x.Chain.Removed) != len(rep.Removed) {
+		t.Errorf("export after retention: first record %+v, chain %+v", x.Records[0], x.Chain)
+	}
+}

@@ -134,8 +134,12 @@
 // ok, store_id, records, first_seq, last_seq, head_hash, segments, bytes,
 // breaks (a list, [] when empty, of objects with segment, offset, seq,
 // expected and actual when the digests differ, reason), break_count and
-// torn_tail (null, or an object with segment, offset, bytes and reason).
-// Records come before the report because the report is only known once the
+// torn_tail (null, or an object with segment, offset, bytes and reason),
+// anchor (the digest the chain was verified from: the store's genesis
+// digest, or the anchor retention recorded when it removed older records)
+// and removed (null, or what retention removed: objects with first_seq,
+// last_seq, segments, anchor, policy, time and done), then any member a
+// later version of the library adds to the report. Records come before the report because the report is only known once the
 // whole store has been read.
 //
 // # Canonical JSON
