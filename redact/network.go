@@ -56,7 +56,7 @@ func findEmail(dst []Span, s string, at int) []Span {
 	}
 	// A local part inside a URL authority is userinfo (URL_CREDENTIALS).
 	k := ls
-	for k > 0 && isUserinfoByte(s[k-1]) {
+	for k > 0 && ls-k < 256 && isUserinfoByte(s[k-1]) {
 		k--
 	}
 	if k >= 2 && s[k-1] == '/' && s[k-2] == '/' {

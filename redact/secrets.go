@@ -237,6 +237,13 @@ func classifyKey(key string) Category {
 	if n == 0 {
 		return ""
 	}
+	// Every suffix below ends in one of these letters; most keys that reach
+	// here (prompt_tokens, keys, ...) end in something else.
+	switch k[n-1] {
+	case 'd', 'e', 's', 't', 'n', 'y':
+	default:
+		return ""
+	}
 	for _, suf := range passwordKeySuffixes {
 		if hasSuffixBytes(k, suf) {
 			if n <= len(suf)+2 && k[0] == 'n' && k[1] == 'o' {
@@ -248,6 +255,9 @@ func classifyKey(key string) Category {
 	last := lastWord(key)
 	if equalFold(last, "pass") || equalFold(last, "pwd") {
 		return Password
+	}
+	if k[n-1] == 's' || k[n-1] == 'e' {
+		return ""
 	}
 	for _, suf := range notSecretKeys {
 		if hasSuffixBytes(k, suf) {

@@ -1,0 +1,168 @@
+// Package redact removes personal data and secrets from text before it is
+// queued or written: prompts, responses and other fields of inference
+// records on edge devices.
+//
+// A [Redactor] replaces every match of its [Rule]s with a typed placeholder
+// and reports how many replacements it made per [Category], never the
+// matched text:
+//
+//	out, counts := redact.Default().Redact(`mail john@example.com, key sk-ant-api03-...`)
+//	// out:    "mail [REDACTED:EMAIL], key sk-ant-[REDACTED:API_KEY]"
+//	// counts: map[API_KEY:1 EMAIL:1]
+//
+// [Default] is the shared Redactor for [DefaultRules]. Use [Redactor.Without]
+// to disable categories and [Redactor.With] (or [New]) to add rules; both
+// return a new Redactor and leave the original unchanged. A Redactor is
+// immutable and safe for concurrent use.
+//
+// # Categories
+//
+// The default rules find:
+//
+//   - EMAIL: addresses (local@domain.tld), also with the '@' escaped as %40
+//     in a URL query.
+//   - PHONE: international numbers (+44 20 7946 0958, +91 98765 43210,
+//     +7 (495) 123-45-67), North American ones ((555) 010-1234,
+//     555.010.1234, 1-555-010-1234), national ones with a trunk 0 (030
+//     1234567, 06 12 34 56 78, 03-1234-5678), Chinese mobiles (138 0013 8000),
+//     and any 7 to 15 digits right after a phone word (tel, call, phone,
+//     Telefon, телефон, 电话, फ़ोन, هاتف and others).
+//   - CREDIT_CARD: 13 to 19 digits, contiguous or grouped by spaces or
+//     dashes, with an issuer prefix of a major network matching the length,
+//     and a valid Luhn check digit.
+//   - SSN: US social security numbers ddd-dd-dddd or ddd dd dddd (or nine
+//     digits after "SSN"), except the never-issued area 000, 666 and 900-999,
+//     group 00 and serial 0000.
+//   - IBAN: any issuing country, contiguous or in groups of four, with the
+//     country's length and a valid ISO 7064 mod 97-10 check.
+//   - IPV4, IPV6: addresses, private and link-local ones included (internal
+//     addresses in stored logs map a network); IPv6 in full or compressed
+//     form, with an embedded IPv4 tail (::ffff:10.0.0.1).
+//   - AWS_KEY: access key IDs (AKIA, ASIA, ABIA, ACCA + 16) and 40-character
+//     secret access keys within a line of a "secret" keyword.
+//   - GITHUB_TOKEN: ghp_, gho_, ghu_, ghs_, ghr_ and github_pat_ tokens.
+//   - API_KEY: OpenAI (sk-, sk-proj-), Anthropic (sk-ant-), Slack (xoxb-,
+//     xoxp-, ..., xapp-, and webhook URLs), Stripe (sk_live_, rk_live_ and
+//     the test variants), Google (AIza), GitLab (glpat-), npm (npm_), PyPI
+//     (pypi-), Hugging Face (hf_) and SendGrid (SG.) keys.
+//   - JWT: JSON Web Tokens (eyJ... . ... . ...).
+//   - PRIVATE_KEY: whole PEM private key blocks, BEGIN to END line (RSA, EC,
+//     DSA, OPENSSH, ENCRYPTED, PGP), also inside JSON strings with \n
+//     escapes, and up to the end of the base64 lines when the END line is
+//     missing.
+//   - BEARER_TOKEN, BASIC_AUTH: the credentials of "Bearer <token>" and
+//     "Basic <base64 of user:password>".
+//   - PASSWORD: the value assigned to a password-like key: password=,
+//     passwd:, pwd=, DB_PASSWORD=, "db_pass": "...", --password x,
+//     <password>x</password>, PASSWORD 'x' (SQL). A YAML-style
+//     "password: several words" loses the rest of its line.
+//   - SECRET: the value assigned to another credential key: secret,
+//     client_secret, token, access_token, api_key, apiKey, X-Api-Key,
+//     private_key, AccountKey, ...
+//   - URL_CREDENTIALS: the userinfo of scheme://user:password@host, and of
+//     https://<token>@host when the user name looks like a token.
+//
+// Category is a string type: custom rules may use their own categories
+// (upper-case letters, digits and underscores).
+//
+// # Placeholders
+//
+// A match is replaced by "[REDACTED:" + category + "]" ([Placeholder]).
+// Where it helps a reader and is not secret, the start of the match is kept
+// in front of the placeholder: the vendor prefix of a token
+// ("ghp_[REDACTED:GITHUB_TOKEN]", "sk-ant-[REDACTED:API_KEY]",
+// "AKIA[REDACTED:AWS_KEY]", "hooks.slack.com/services/[REDACTED:API_KEY]")
+// and the scheme of an Authorization header ("Bearer
+// [REDACTED:BEARER_TOKEN]"). For assignments only the value is replaced
+// ("password=[REDACTED:PASSWORD]"); for URLs only the userinfo
+// ("https://[REDACTED:URL_CREDENTIALS]@db.example.com"). A PEM block is
+// replaced whole.
+//
+// Placeholders never match a rule, so redacting twice changes nothing: Redact
+// is idempotent. Text already holding a placeholder is left as it is.
+//
+// # What is left alone
+//
+// Precision matters as much as recall: an audit log whose text is shredded
+// is useless. The default rules leave alone:
+//
+//   - versions (version 1.2.3.4, v10.0.0.1, pkg==10.2.0.1, lodash@4.17.21),
+//     section numbers (§ 4.2.1.3) and OIDs (1.3.6.1.4.1.311), and dotted
+//     quads whose octets are all single digits (1.2.3.4 is more often a
+//     version than an address; 8.8.8.8 and 1.1.1.1 are public resolvers);
+//   - dates and times (2024-01-15, 15/01/2024, 15.01.2024,
+//     2024-01-15T10:30:00Z, 10:30:00), durations and ratios;
+//   - UUIDs, git SHAs, hashes, request and trace IDs, order and invoice
+//     numbers (Order #123456789, INV-2024-000123), prices ($1,234.56),
+//     ISBNs, Unix timestamps, and Luhn-invalid or prefix-less 16-digit
+//     numbers;
+//   - loopback ::1 and addresses with fewer than four hex digits, C++ and
+//     Rust paths (std::vector), MAC addresses, Python slices (a[1::2]);
+//   - public keys and certificates (BEGIN PUBLIC KEY, BEGIN CERTIFICATE,
+//     ssh-rsa AAAA...), publishable Stripe keys (pk_live_);
+//   - placeholders and references instead of values: ${DB_PASSWORD},
+//     $API_KEY, <your-api-key>, {{ .Values.password }}, %s, :password, ?,
+//     ********, xxxx, [FILTERED], YOUR_TOKEN_HERE, well-known defaults such
+//     as changeme and changeit (they are public knowledge, and showing them
+//     tells a reader the configuration was never changed), and a value that
+//     only names itself (password=password);
+//   - code instead of values: password = os.getenv("X"), cfg.Password,
+//     password: string, token: Optional[str], DB_PASSWORD as an identifier;
+//   - keys that are not credentials: max_tokens, prompt_tokens, token_type,
+//     eos_token, secret_name, password_hint, primary_key, public_key,
+//     NOPASSWD, and PWD when it holds a directory;
+//   - user@ without a domain, icon@2x.png, image@sha256:..., and
+//     git@github.com:org/repo (an SSH remote whose user is the fixed service
+//     account "git", not a mailbox; the same goes for ssh://git@host);
+//     https://john@example.com (a user name without a password);
+//   - prose around the keywords: "forgot your password?", "Password: at
+//     least 8 characters", "the token: a word piece".
+//
+// Digits are ASCII digits; numbers written with other digits (٠١٢, ０１２)
+// are not recognised.
+//
+// # Rules
+//
+// Rules are data (see [Rule]): an ID, a category, a description, keywords,
+// either an RE2 pattern or a hand-written [FindFunc], an optional validator
+// (Luhn, mod-97, SSN ranges, entropy), a priority for ties, and example and
+// negative texts. [New] compiles them once; the package tests run every
+// rule's examples and negatives, and [Redactor.Check] does the same for a
+// Redactor built with custom rules.
+//
+// When matches overlap, the one that starts first wins, then the longest,
+// then the one of higher priority, then the earlier rule. So a PEM block
+// wins over everything inside it, the userinfo of a URL over the e-mail
+// address its password@host resembles, and a specific token rule over the
+// generic assignment that claims the same value ("token=ghp_..." is a
+// GITHUB_TOKEN).
+//
+// # Performance
+//
+// Most text holds nothing to redact, so the design makes the clean path
+// cheap and allocation-free:
+//
+//   - One pass over the text finds every rule's keywords at once: a 64 Ki-bit
+//     table of the byte pairs keywords start with (all ASCII cases) rejects
+//     almost every offset with one load and one bit test.
+//   - Pattern rules run only where a keyword occurs, anchored there and on
+//     a window of at most MaxLen bytes, never over the whole text. The
+//     default rules use patterns only for tokens with a distinctive prefix.
+//   - Numbers are found by hand-written scanners: one sweep, eight bytes at
+//     a time, finds the digit runs; phone numbers, payment cards, SSNs and
+//     IBANs share its tokenization, and check Luhn, mod-97 and ranges in
+//     plain code. Addresses are found from strings.IndexByte of '@', '.' and
+//     ':'.
+//   - Matches are collected in a slice that is allocated only when the first
+//     one is found; when nothing matches, Redact returns its input without
+//     allocating (invalid UTF-8 aside).
+//
+// Every scanner looks a bounded distance around its trigger, so the cost is
+// linear in the text length even for adversarial input.
+//
+// After replacing, Redact scans its output once more, and again until
+// nothing is found: a replacement can remove the context that kept a
+// neighbour from matching ("version" before a dotted quad, a letter glued to
+// a number). This second pass doubles the cost of texts that contain
+// matches; texts without matches are scanned once.
+package redact
