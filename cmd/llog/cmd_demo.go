@@ -30,8 +30,9 @@ size, and the result of verifying the whole chain.
 The samples come from a seeded generator; the seed is printed, and is taken
 from the clock unless --seed is given, so each run writes different records.
 
-Exit codes: 0 success, 1 the store does not verify afterwards, 2 usage
-error, 3 could not run (for example, another writer has the store open).
+Exit codes: 0 success, 1 the store is damaged (open refuses it, or it does
+not verify afterwards), 2 usage error, 3 could not run (for example,
+another writer has the store open).
 `,
 	define: func(fs *pflag.FlagSet) func(context.Context, *env, []string) error {
 		var (
@@ -74,6 +75,9 @@ func runDemo(ctx context.Context, e *env, path string, n int, seed uint64) error
 	eng, err := llog.Open(path, nil)
 	if errors.Is(err, llog.ErrLocked) {
 		return fmt.Errorf("%s is open for writing by another process: %w", path, err)
+	}
+	if errors.Is(err, llog.ErrCorrupt) {
+		return &integrityError{msg: fmt.Sprintf("open %s: %v; run 'llog verify --path %s'", path, err, shellQuote(path))}
 	}
 	if err != nil {
 		return fmt.Errorf("open %s: %w", path, err)

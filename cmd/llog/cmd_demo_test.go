@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -62,5 +63,22 @@ func TestDemoNotAStore(t *testing.T) {
 	r := mustRun(t, exitCannotRun, "demo", "--path", dir, "--n", "10")
 	if r.stdout != "" || !strings.Contains(r.stderr, "not an llog store") {
 		t.Errorf("%v", r)
+	}
+}
+
+// TestDemoCorrupt checks that demo refuses a store whose newest segment is
+// damaged, with exit 1, and changes nothing.
+func TestDemoCorrupt(t *testing.T) {
+	dir := tamperStore(t)
+	segs := segments(t, dir)
+	path := filepath.Join(dir, segs[len(segs)-1])
+	flipByte(t, path, readFrames(t, path)[0].off+frameHeaderSize+3)
+	before := readFile(t, path)
+	r := mustRun(t, exitIntegrity, "demo", "--path", dir, "--n", "10")
+	if r.stdout != "" || !strings.HasPrefix(r.stderr, "llog: demo: open "+dir+": ") || !strings.HasSuffix(r.stderr, "run 'llog verify --path "+dir+"'\n") {
+		t.Errorf("%v", r)
+	}
+	if !bytes.Equal(readFile(t, path), before) {
+		t.Error("demo changed the damaged segment")
 	}
 }
