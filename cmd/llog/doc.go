@@ -28,7 +28,7 @@
 // segments, the store's size and the result of verifying the whole chain,
 // then the commands to look further. The seed comes from the clock unless
 // given, and is printed. Demo exits 3 when another process has the store
-// open for writing.
+// open for writing, and 1 when opening finds the store damaged.
 //
 // verify --path DIR [--json] checks the whole store without changing it and
 // without its lock (see [llog.Verify]): every frame's CRC, the segment
@@ -133,14 +133,15 @@
 // of the whole store, with the members of [llog.VerifyReport] in this order:
 // ok, store_id, records, first_seq, last_seq, head_hash, segments, bytes,
 // breaks (a list, [] when empty, of objects with segment, offset, seq,
-// expected and actual when the digests differ, reason), break_count and
+// expected and actual when the digests differ, and reason), break_count,
 // torn_tail (null, or an object with segment, offset, bytes and reason),
 // anchor (the digest the chain was verified from: the store's genesis
 // digest, or the anchor retention recorded when it removed older records)
 // and removed (null, or what retention removed: objects with first_seq,
 // last_seq, segments, anchor, policy, time and done), then any member a
-// later version of the library adds to the report. Records come before the report because the report is only known once the
-// whole store has been read.
+// later version of the library adds to the report. Records come before the
+// report because the report is only known once the whole store has been
+// read.
 //
 // # Canonical JSON
 //
@@ -153,9 +154,11 @@
 // the output: no whitespace; strings escape '"' and '\' with a backslash,
 // use \b \f \n \r \t for those five characters, \u00XX (lower-case hex) for
 // the other characters below U+0020, and write every other character as
-// UTF-8, unescaped; integers in decimal; the only non-integer number,
-// latency_ms, as Python's repr(float) (shortest round-trip digits); true,
-// false and null.
+// UTF-8, unescaped; integers in decimal; other numbers (today only
+// latency_ms) as Python's repr(float) writes them: the shortest digits that
+// read back as the same float64, in positional notation with at least one
+// digit after the point when 1e-4 <= |x| < 1e16, else as d.ddde-XX;
+// true, false and null.
 //
 // # Export hash
 //
