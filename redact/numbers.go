@@ -352,6 +352,9 @@ func eachSub(dst []Span, s string, t *numTok, kind numKind) []Span {
 	if !t.leftOK {
 		return dst // glued to a word: part of an identifier, not a number
 	}
+	if kind == kindPhone && cardShaped(t) {
+		return dst // 4-4-4-4 groups: a card or account number, valid or not
+	}
 	for a := 0; a < t.n; a++ {
 		if a > 0 && t.g[a].sep != ' ' {
 			continue
@@ -537,6 +540,14 @@ func isCard(s string, u sub) bool {
 	}
 	num := buf[:k]
 	return cardBrand(num) && luhn(num)
+}
+
+// cardShaped reports a token of 13 to 19 digits in groups of four (the last
+// may be shorter) with one kind of separator.
+func cardShaped(t *numTok) bool {
+	u := sub{t, 0, t.n - 1}
+	return t.n >= 4 && !t.plus && !u.hasParen() && (u.seps(' ') || u.seps('-')) &&
+		u.digits() >= 13 && u.digits() <= 19 && cardGroups(u)
 }
 
 // cardGroups accepts 4-4-4-4 style groups (the last may be shorter),

@@ -241,6 +241,16 @@ func DefaultRules() []Rule {
 			Negatives:   []string{"basic authentication is enabled", "Authorization: Basic <credentials>", "basic dXNlcm5hbWU= has no colon"},
 		},
 		{
+			ID:          "curl-user",
+			Category:    BasicAuth,
+			Description: "user:password given to curl -u or --user",
+			Keywords:    []string{"-u ", "--user"},
+			Find:        findCurlUser,
+			Priority:    prioScheme,
+			Examples:    []string{"curl -u admin:Adm1nPass https://api.example.com", "curl --user=svc:S3rv1ce! -X POST https://x.example"},
+			Negatives:   []string{"docker run -u 1000:1000 alpine", "mysql -u root -p", "curl -u admin:$PASSWORD https://x.example", "curl -u user https://x.example"},
+		},
+		{
 			ID:          "url-credentials",
 			Category:    URLCredentials,
 			Description: "userinfo of a URL with a password (scheme://user:password@host) or a token as user name; scheme and host stay",
@@ -358,18 +368,19 @@ func DefaultRules() []Rule {
 		{
 			ID:          "secret-assignment",
 			Category:    Secret,
-			Description: `value assigned to a secret-like key (secret, token, api_key, client_secret, private_key, ...), the key kept`,
-			Keywords:    []string{"secret", "token", "key"},
+			Description: `value assigned to a secret-like key (secret, token, api_key, client_secret, private_key, session cookie, ...), the key kept`,
+			Keywords:    []string{"secret", "token", "key", "sess", "sid"},
 			Find:        findSecretAssignment,
 			Priority:    prioGeneric,
 			Examples: []string{
 				`"client_secret": "9f8e7d6c5b4a3f2e1d0c"`, "api_key: 6b1f0c3e9a8d7e2f", "token=a1b2c3d4e5f6g7h8",
 				"X-Api-Key: Zm9vYmFyYmF6MTIz", "export HF_TOKEN=hf_AbCdEfGhIjKlMnOpQrStUvWxYz01234567",
+				"Set-Cookie: session=s%3Aj8Kd92mZx7Q1wErT5yU3iO0p; Path=/", "Cookie: PHPSESSID=9k2j4h5g6f7d8s1a",
 			},
 			Negatives: []string{
 				"max_tokens=1024", "token_type: Bearer", `"eos_token": "</s>"`, "api_key: $API_KEY",
 				"api_key = <your-api-key>", "secret_name: db-credentials", "token: the smallest unit",
-				"primary_key: id", "secret = os.environ['SECRET']", "tokens: 512",
+				"primary_key: id", "secret = os.environ['SECRET']", "tokens: 512", "session: 3", "sid=S-1-5-21",
 			},
 		},
 	}

@@ -256,6 +256,9 @@ func classifyKey(key string) Category {
 	if equalFold(last, "pass") || equalFold(last, "pwd") {
 		return Password
 	}
+	if equalFold(last, "session") || equalFold(last, "sid") {
+		return Secret // session cookies: session=..., connect.sid=...
+	}
 	if k[n-1] == 's' || k[n-1] == 'e' {
 		return ""
 	}
@@ -290,7 +293,7 @@ var passwordKeySuffixes = []string{"password", "passwd", "passphrase", "passcode
 var secretKeySuffixes = []string{
 	"secret", "token", "apikey", "secretkey", "privatekey", "accesskey", "authkey", "signingkey",
 	"masterkey", "encryptionkey", "subscriptionkey", "accountkey", "sharedkey", "licensekey",
-	"clientkey", "appkey", "sessionkey",
+	"clientkey", "appkey", "sessionkey", "sessionid", "sessid",
 }
 
 var notSecretKeys = []string{
@@ -371,6 +374,9 @@ func acceptValue(val, key string, cat Category, quoted bool) bool {
 		}
 	}
 	if cat == Secret {
+		if strings.HasPrefix(val, "S-1-") && equalFold(lastWord(key), "sid") {
+			return false // a Windows security identifier
+		}
 		if allDigits(val) {
 			return len(val) >= 6
 		}
@@ -685,6 +691,41 @@ func awsSecretShape(w string) bool {
 		}
 	}
 	return lo && up && other
+}
+
+// findCurlUser reports the credentials of curl's -u/--user option
+// (curl -u admin:hunter2 https://...): a user:password word on a line that
+// runs curl, with a password that is not a placeholder.
+func findCurlUser(dst []Span, s string, at int) []Span {
+	p := at
+	switch {
+	case strings.HasPrefix(s[p:], "-u "):
+		p += 3
+	case strings.HasPrefix(s[p:], "--user ") || strings.HasPrefix(s[p:], "--user="):
+		p += 7
+	default:
+		return dst
+	}
+	if at == 0 || s[at-1] != ' ' || indexFold(s[lineStartWithin(s, at, 512):at], "curl") < 0 {
+		return dst
+	}
+	for p < len(s) && s[p] == ' ' {
+		p++
+	}
+	q := byte(0)
+	if p < len(s) && (s[p] == '\'' || s[p] == '"') {
+		q = s[p]
+		p++
+	}
+	e := p
+	for e < len(s) && e-p < 256 && !isSpace(s[e]) && s[e] != q {
+		e++
+	}
+	user, pass, ok := strings.Cut(s[p:e], ":")
+	if !ok || user == "" || pass == "" || isPlaceholderValue(pass) || isSensitiveWord(pass) {
+		return dst
+	}
+	return append(dst, Span{Start: p, End: e})
 }
 
 // Vendor tokens and authorization schemes.
