@@ -130,7 +130,7 @@ complete: records that do not verify are left out and listed in the report.
 				if failOnTamper {
 					return &integrityError{msg: breakSummary(rep)}
 				}
-				fmt.Fprintf(e.stderr, "llog: export: warning: %s (the export's chain report lists every break)\n", breakSummary(rep))
+				fmt.Fprintf(e.stderr, "llog: export: warning: %s (the export's chain report lists the breaks)\n", breakSummary(rep))
 			}
 			return nil
 		}

@@ -157,7 +157,8 @@
 // UTF-8, unescaped; integers in decimal; other numbers (today only
 // latency_ms) as Python's repr(float) writes them: the shortest digits that
 // read back as the same float64, in positional notation with at least one
-// digit after the point when 1e-4 <= |x| < 1e16, else as d.ddde-XX;
+// digit after the point when 1e-4 <= |x| < 1e16, else in exponent form
+// with a sign and at least two exponent digits (1e-06, 1.5e+16);
 // true, false and null.
 //
 // # Export hash
