@@ -14,12 +14,13 @@ import (
 )
 
 // recordsFor returns the records per run for record size size: c.records,
-// or about 64 MiB of payload and at least 32 of the largest batches.
+// or about 64 MiB of payload (at most 131072 records) and at least 32 of
+// the largest batches.
 func recordsFor(c *config, size int) int {
 	if c.records > 0 {
 		return c.records
 	}
-	return max((64<<20)/size, 32*slices.Max(c.batches))
+	return max(min((64<<20)/size, 128<<10), 32*slices.Max(c.batches))
 }
 
 // syncSize is the record size of the one-record-per-fsync test: 1 KiB when

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -21,7 +22,7 @@ func main() {
 	if childMain() {
 		return
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	if errors.Is(err, flag.ErrHelp) {
@@ -78,7 +79,7 @@ func parseArgs(args []string, stderr io.Writer) (*config, error) {
 	}
 	var sizes, batches, systems, queueBytes, policies string
 	fs.IntVar(&c.rounds, "rounds", 5, "interleaved rounds; the table shows medians over them")
-	fs.IntVar(&c.records, "records", 0, "records per run (0: about 64 MiB of payload, at least 32 of the largest batches)")
+	fs.IntVar(&c.records, "records", 0, "records per run (0: about 64 MiB of payload, at most 131072 records, at least 32 of the largest batches)")
 	fs.StringVar(&sizes, "sizes", "256,1k,8k", "record sizes (prompt + response bytes)")
 	fs.StringVar(&batches, "batches", "64,512", "batch sizes (records per fsync)")
 	fs.StringVar(&systems, "systems", strings.Join(allSystems, ","), "systems to run")
