@@ -4,13 +4,16 @@ import "strings"
 
 // kwIndex finds the occurrences of every rule keyword in one pass.
 //
-// A 64 Ki-bit table has a bit for every pair of bytes that some keyword
-// starts with, in every ASCII case combination (a one-byte keyword sets the
-// bits of all pairs it starts). The scan tests the pair at each offset, which
-// costs a load and a bit test; only offsets whose pair is set compare the
-// keywords that start with that byte.
+// A 64 Ki-bit table has a bit for the hash of the first three bytes of every
+// keyword, in every ASCII case combination (a two-byte keyword sets the bits
+// of all its three-byte extensions; one-byte keywords have their own byte
+// table). The scan hashes the three bytes at each offset, which costs a
+// multiply, a load and a bit test; only offsets whose bit is set compare the
+// keywords that start with that byte. Ordinary prose sets a bit at about one
+// offset in fifty.
 type kwIndex struct {
-	pairs   [1 << 16 / 64]uint64
+	tri     [1 << 16 / 64]uint64
+	one     [256]bool
 	byFirst [256][]kwEntry // by lower-cased first byte
 }
 
@@ -25,8 +28,7 @@ func newKWIndex(kws [][]string) *kwIndex {
 	x := &kwIndex{}
 	for i, list := range kws {
 		for _, k := range list {
-			k = strings.ToLower(k) // ASCII case folding is all the scan does
-			x.add(k, i)
+			x.add(strings.ToLower(k), i) // the scan folds ASCII case only
 		}
 	}
 	return x
@@ -37,25 +39,40 @@ func (x *kwIndex) add(k string, rule int) {
 	list := x.byFirst[f]
 	for j := range list {
 		if list[j].kw == k {
-			list[j].rules = append(list[j].rules, rule)
+			if list[j].rules[len(list[j].rules)-1] != rule {
+				list[j].rules = append(list[j].rules, rule)
+			}
 			return
 		}
 	}
 	x.byFirst[f] = append(list, kwEntry{kw: k, rules: []int{rule}})
 	for _, a := range caseVariants(k[0]) {
 		if len(k) == 1 {
-			for b := 0; b < 256; b++ {
-				x.set(uint(a)<<8 | uint(b))
-			}
+			x.one[a] = true
 			continue
 		}
 		for _, b := range caseVariants(k[1]) {
-			x.set(uint(a)<<8 | uint(b))
+			if len(k) == 2 {
+				for c := 0; c < 256; c++ {
+					x.set(tri(a, b, byte(c)))
+				}
+				continue
+			}
+			for _, c := range caseVariants(k[2]) {
+				x.set(tri(a, b, c))
+			}
 		}
 	}
 }
 
-func (x *kwIndex) set(p uint) { x.pairs[p>>6] |= 1 << (p & 63) }
+// tri hashes three bytes to 16 bits.
+func tri(a, b, c byte) uint32 {
+	return (uint32(a)<<16 | uint32(b)<<8 | uint32(c)) * 0x9E3779B1 >> 16
+}
+
+func (x *kwIndex) set(h uint32) { x.tri[h>>6] |= 1 << (h & 63) }
+
+func (x *kwIndex) has(h uint32) bool { return x.tri[h>>6]&(1<<(h&63)) != 0 }
 
 func caseVariants(c byte) []byte {
 	if u := upper(c); u != c {
@@ -64,31 +81,44 @@ func caseVariants(c byte) []byte {
 	return []byte{c}
 }
 
-// scan reports every keyword occurrence in s to sc, skipping occurrences
-// inside placeholders (so that "[REDACTED:SECRET]" cannot look like a
-// "secret" keyword to a later pass).
+// scan reports every keyword occurrence in s to sc, in order, skipping
+// occurrences inside placeholders (so that "[REDACTED:SECRET]" cannot look
+// like a "secret" keyword to a later pass).
 func (x *kwIndex) scan(s string, sc *scanner) {
 	n := len(s)
-	for i := 0; i < n; i++ {
-		var p uint
-		if i+1 < n {
-			p = uint(s[i])<<8 | uint(s[i+1])
-		} else {
-			p = uint(s[i]) << 8
-		}
-		if x.pairs[p>>6]&(1<<(p&63)) == 0 {
+	i := 0
+	for ; i+2 < n; i++ {
+		a := s[i]
+		if !x.one[a] && !x.has(tri(a, s[i+1], s[i+2])) {
 			continue
 		}
-		for _, e := range x.byFirst[lower(s[i])] {
-			if !hasPrefixFold(s[i:], e.kw) {
-				continue
-			}
-			if inPlaceholder(s, i) {
-				break
-			}
-			for _, r := range e.rules {
-				sc.hit(r, i)
-			}
+		x.verify(s, i, sc)
+	}
+	// The last two offsets: pad with zero bytes, which two-byte keywords
+	// accept and longer ones cannot match anyway.
+	for ; i < n; i++ {
+		var b byte
+		if i+1 < n {
+			b = s[i+1]
+		}
+		if x.one[s[i]] || x.has(tri(s[i], b, 0)) {
+			x.verify(s, i, sc)
+		}
+	}
+}
+
+// verify compares the keywords that start with s[i] and reports the ones
+// that occur there.
+func (x *kwIndex) verify(s string, i int, sc *scanner) {
+	for _, e := range x.byFirst[lower(s[i])] {
+		if !hasPrefixFold(s[i:], e.kw) {
+			continue
+		}
+		if inPlaceholder(s, i) {
+			return
+		}
+		for _, r := range e.rules {
+			sc.hit(r, i)
 		}
 	}
 }
