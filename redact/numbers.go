@@ -392,7 +392,8 @@ func dateLike(u sub) bool {
 var phoneWords = newWordSet(
 	"phone", "tel", "mobile", "mob", "cell", "fax", "call", "whatsapp", "sms", "contact",
 	"ph.", "ph:", "telefon", "telephone", "téléphone", "teléfono", "telefono", "handy", "portable",
-	"телефон", "тел", "电话", "電話", "手机", "携帯", "फ़ोन", "फोन", "मोबाइल", "هاتف", "جوال",
+	"телефон", "тел", "电话", "電話", "手机", "手機", "拨打", "致电", "携帯", "番号", "전화",
+	"연락처", "फ़ोन", "फोन", "मोबाइल", "هاتف", "جوال",
 )
 
 func findPhone(dst []Span, s string, _ int) []Span { return findNumbers(dst, s, kindPhone) }
@@ -434,6 +435,9 @@ func isPhone(s string, u sub, ctx *int8) bool {
 	case u.n() == 3 && d == 11 && first == '1' && digitAt(s, g0, 1) >= '3' && g0.len() == 3 &&
 		u.g(1).len() == 4 && u.g(2).len() == 4 && (u.seps(' ') || u.seps('-')):
 		// Chinese mobile, 138 0013 8000.
+		return true
+	case u.n() == 1 && d == 11 && first == '1' && digitAt(s, g0, 1) >= '3' && u.start() > 0 && s[u.start()-1] >= 0x80:
+		// Chinese mobile written inside CJK text: 请拨打13800138000.
 		return true
 	}
 	// Any other shape needs a phone word before it.
