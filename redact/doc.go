@@ -87,8 +87,9 @@
 // is useless. The default rules leave alone:
 //
 //   - versions (version 1.2.3.4, v10.0.0.1, pkg==10.2.0.1, lodash@4.17.21),
-//     section numbers (§ 4.2.1.3) and OIDs (1.3.6.1.4.1.311), and dotted
-//     quads whose octets are all single digits (1.2.3.4 is more often a
+//     section numbers (§ 4.2.1.3, RFC 5280 4.2.1.14) and OIDs
+//     (1.3.6.1.4.1.311), and dotted quads with a single-digit first octet
+//     and two more single-digit octets (1.2.3.4, 7.1.4.34: more often a
 //     version than an address; 8.8.8.8 and 1.1.1.1 are public resolvers);
 //   - dates and times (2024-01-15, 15/01/2024, 15.01.2024,
 //     2024-01-15T10:30:00Z, 10:30:00), durations and ratios;

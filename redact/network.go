@@ -180,9 +180,9 @@ var versionWords = []string{
 }
 
 // findIPv4 scans for dotted quads: four decimal octets 0-255 without leading
-// zeros. A dotted quad preceded by a version word, or whose octets are all
-// single digits (1.2.3.4 is far more often a version or a section than an
-// address), is left alone.
+// zeros. A dotted quad preceded by a version word, or with a single-digit
+// first octet and at least two more single-digit octets (1.2.3.4, 8.2.4.44:
+// far more often a version or a section than an address), is left alone.
 func findIPv4(dst []Span, s string, _ int) []Span {
 	for i := 0; i < len(s); {
 		k := strings.IndexByte(s[i:], '.')
@@ -221,14 +221,19 @@ func findIPv4(dst []Span, s string, _ int) []Span {
 		if n != 4 || !ipv4Context(s, st, p) {
 			continue
 		}
-		ok, small := true, true
+		ok, small := true, 0
 		for _, o := range oct {
 			if !validOctet(s[o[0]:o[1]]) {
 				ok = false
 			}
-			small = small && o[1]-o[0] == 1
+			if o[1]-o[0] == 1 {
+				small++
+			}
 		}
-		if ok && !small {
+		// 1.2.3.4, 7.1.4.34 and 8.2.4.44 are versions and sections far more
+		// often than addresses (10.0.0.1 is an address).
+		versionLike := small == 4 || small == 3 && oct[0][1]-oct[0][0] == 1
+		if ok && !versionLike {
 			dst = append(dst, Span{Start: st, End: p})
 		}
 	}

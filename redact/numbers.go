@@ -125,10 +125,31 @@ func leftOK(s string, i int) bool {
 	switch {
 	case isWord(c), c == '#', c == '$', c == '@', c == '\\', c == '&':
 		return false
-	case c == '.' || c == '-' || c == '/' || c == ',' || c == '+' || c == '*' || c == '^':
+	case c == '-':
+		// A minus sign (-615126028225187231), a range (10-20) or a part
+		// of an identifier (INV-2024); "- 555..." (a list item) has a space.
+		return false
+	case c == '.' || c == '/' || c == ',' || c == '+' || c == '*' || c == '^':
 		return i < 2 || !isAlnum(s[i-2])
 	case c == ':':
-		return i < 2 || !isDigit(s[i-2])
+		// "Tel:", "SSN:" introduce a number; "10:" (a time), "fc:01" (a
+		// device number) and "x86:" do not.
+		w := i - 1
+		for w > 0 && i-1-w < 16 && isAlnum(s[w-1]) {
+			w--
+		}
+		word := s[w : i-1]
+		if word == "" {
+			return true
+		}
+		if len(word) < 3 {
+			return false
+		}
+		for k := 0; k < len(word); k++ {
+			if isDigit(word[k]) {
+				return false
+			}
+		}
 	case c >= 0x80:
 		// Currency signs and the section sign: £ ¥ § (C2 A3/A5/A7),
 		// € ₹ ₽ (E2 82 AC/B9/BD).
@@ -424,10 +445,17 @@ func isPhone(s string, u sub, ctx *int8) bool {
 			return false
 		}
 	}
+	if onlyBinaryDigits(s, u) {
+		return false // 01110/11110 is a bit string
+	}
+	if u.t.n >= 8 && !u.t.plus {
+		return false // a list of numbers or a hex dump, not one phone number
+	}
 	switch {
 	case u.plus():
-		// International: +CC ..., 8 to 15 digits.
-		return d >= 8 && first != '0'
+		// International: +CC ..., with the number length of the country;
+		// +35236450.6 is a signed decimal.
+		return !(u.n() == 2 && u.g(1).sep == '.') && plusLengthOK(s, u)
 	case d >= 10 && d <= 11 && isNANP(s, u):
 		return true
 	case u.n() >= 2 && first == '0' && g0.len() >= 2 && g0.len() <= 5 && isTrunk(s, u, d):
@@ -448,6 +476,72 @@ func isPhone(s string, u sub, ctx *int8) bool {
 		}
 	}
 	return *ctx > 0
+}
+
+// hexNeighbour reports whether the word before start or after end is a
+// two-digit hex byte, as in a hex dump.
+func hexNeighbour(s string, start, end int) bool {
+	isByte := func(i int) bool { // s[i:i+2] is a hex byte standing alone
+		return i >= 0 && i+2 <= len(s) && isHex(s[i]) && isHex(s[i+1]) &&
+			(i == 0 || !isAlnum(s[i-1])) && (i+2 == len(s) || !isAlnum(s[i+2]))
+	}
+	return start >= 3 && s[start-1] == ' ' && isByte(start-3) ||
+		end+3 <= len(s) && s[end] == ' ' && isByte(end+1)
+}
+
+func onlyBinaryDigits(s string, u sub) bool {
+	for k := 0; k < u.n(); k++ {
+		g := u.g(k)
+		for i := g.start; i < g.end; i++ {
+			if s[i] != '0' && s[i] != '1' {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// plusLengthOK checks the number of digits of "+CC ..." (not counting a
+// trunk "(0)" after the country code) against the E.164 lengths of the
+// country: +1 and +7 numbers have 11 digits, the common two-digit codes the
+// lengths listed in ccLen, and everything else 8 to 15.
+func plusLengthOK(s string, u sub) bool {
+	var buf [15]byte
+	n := 0
+	for k := 0; k < u.n(); k++ {
+		g := u.g(k)
+		if g.paren && g.len() == 1 && s[g.start] == '0' && k > 0 {
+			continue // +44 (0)20 ...
+		}
+		if n+g.len() > len(buf) {
+			return false
+		}
+		n += copy(buf[n:], s[g.start:g.end])
+	}
+	if n < 8 || buf[0] == '0' {
+		return false
+	}
+	if buf[0] == '1' || buf[0] == '7' {
+		return n == 11
+	}
+	cc := int(buf[0]-'0')*10 + int(buf[1]-'0')
+	if r, ok := ccLen[cc]; ok {
+		return n >= int(r[0]) && n <= int(r[1])
+	}
+	return n >= 8 && n <= 15
+}
+
+// ccLen holds the total digit counts (country code included) of numbers of
+// the two-digit country codes, min and max.
+var ccLen = map[int][2]uint8{
+	20: {12, 12}, 27: {11, 11}, 30: {12, 12}, 31: {11, 11}, 32: {10, 11}, 33: {11, 11},
+	34: {11, 11}, 36: {10, 11}, 39: {11, 13}, 40: {11, 11}, 41: {11, 11}, 43: {10, 14},
+	44: {11, 12}, 45: {10, 10}, 46: {9, 12}, 47: {10, 10}, 48: {11, 11}, 49: {10, 14},
+	51: {10, 11}, 52: {12, 12}, 53: {10, 10}, 54: {12, 13}, 55: {12, 13}, 56: {11, 11},
+	57: {12, 12}, 58: {12, 12}, 60: {10, 12}, 61: {11, 11}, 62: {10, 14}, 63: {12, 12},
+	64: {10, 11}, 65: {10, 10}, 66: {10, 11}, 81: {11, 12}, 82: {11, 12}, 84: {11, 12},
+	86: {12, 13}, 90: {12, 12}, 91: {12, 12}, 92: {12, 12}, 93: {11, 11}, 94: {11, 11},
+	95: {9, 12}, 98: {12, 12},
 }
 
 // isNANP matches (555) 010-1234, 555-010-1234, 555.010.1234, 555 010 1234
@@ -478,6 +572,14 @@ func isNANP(s string, u sub) bool {
 // international ones with a 00 prefix.
 func isTrunk(s string, u sub, d int) bool {
 	g0 := u.g(0)
+	pairs, zeros := true, true
+	for k := 1; k < u.n(); k++ {
+		pairs = pairs && u.g(k).len() == 2
+		zeros = zeros && digitAt(s, u.g(k), 0) == '0'
+	}
+	if zeros {
+		return false // 013 014 015, 0069 0307 0300: zero-padded numbers
+	}
 	second := digitAt(s, g0, 1)
 	if second == '0' {
 		// 00 + country code.
@@ -485,6 +587,10 @@ func isTrunk(s string, u sub, d int) bool {
 	}
 	if d < 9 || d > 12 {
 		return false
+	}
+	if pairs && g0.len() == 2 && (u.n() != 5 || hexNeighbour(s, u.start(), u.end())) {
+		return false // 01.02.03.04.05.06 is a MAC address, 4b 03 04 14 00 00 a hex
+		// dump; French numbers have five pairs
 	}
 	var sep byte
 	for k := 1; k < u.n(); k++ {
@@ -543,6 +649,9 @@ func isCard(s string, u sub) bool {
 		k += copy(buf[k:], s[g.start:g.end])
 	}
 	num := buf[:k]
+	if u.n() == 1 && (k > 16 && k < 19 || k == 19 && !(num[0] == '6' && num[1] == '2')) {
+		return false // long contiguous numbers are IDs; only UnionPay writes 19 digits in one run
+	}
 	return cardBrand(num) && luhn(num)
 }
 
@@ -590,8 +699,10 @@ func cardBrand(n []byte) bool {
 		return l >= 16
 	case p4 >= 3528 && p4 <= 3589:
 		return l >= 16
-	case p4/10 >= 300 && p4/10 <= 305, p2 == 36, p2 == 38, p2 == 39:
-		return l >= 14
+	case p2 == 36:
+		return l == 14
+	case p4/10 >= 300 && p4/10 <= 305, p2 == 38, p2 == 39:
+		return l == 14 || l == 16
 	case p2 == 62:
 		return l >= 16
 	case p2 == 50, p2 >= 56 && p2 <= 69:

@@ -303,7 +303,8 @@ var notSecretKeys = []string{
 }
 
 // lastWord returns the last word of an identifier, split at '_', '-', '.'
-// and lower-to-upper case changes: "dbPass" → "Pass", "DB_PASS" → "PASS".
+// and where an upper-case letter follows a lower-case one or a digit:
+// "dbPass" → "Pass", "DB_PASS" → "PASS", "test1024Key" → "Key".
 func lastWord(key string) string {
 	i := len(key)
 	for i > 0 {
@@ -311,7 +312,7 @@ func lastWord(key string) string {
 		if c == '_' || c == '-' || c == '.' {
 			break
 		}
-		if isUpper(c) && i >= 2 && isLower(key[i-2]) {
+		if isUpper(c) && i >= 2 && (isLower(key[i-2]) || isDigit(key[i-2])) {
 			i--
 			break
 		}
@@ -363,6 +364,15 @@ func acceptValue(val, key string, cat Category, quoted bool) bool {
 	if !quoted && (codeRef(val) || isStopWord(val) || val[0] == '!') {
 		return false // code, prose, or a YAML tag (!vault)
 	}
+	if !quoted && isIdent(val) && strings.EqualFold(lastWord(val), lastWord(key)) {
+		return false // PrivateKey: testRSA2048PrivateKey names a variable
+	}
+	if hexLiteral(val) || val[0] == '\\' {
+		return false // 0xc0506617, "\u3299": a number or an escaped character
+	}
+	if containsKey(val, key) {
+		return false // "encryptionKey": "encryptionKey1024" is a made-up value
+	}
 	word := val
 	if i := strings.IndexAny(word, "[<(;,| "); i > 0 {
 		word = word[:i]
@@ -397,6 +407,74 @@ func acceptValue(val, key string, cat Category, quoted bool) bool {
 
 func equalFoldStr(a, b string) bool { return strings.EqualFold(a, b) }
 
+// isIdent reports an identifier: a letter or '_' followed by letters,
+// digits and underscores.
+func isIdent(v string) bool {
+	if v == "" || isDigit(v[0]) {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if !isWord(v[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// hexLiteral reports a hexadecimal integer literal such as 0xc0506617 or
+// -0x3f879678.
+func hexLiteral(v string) bool {
+	v = strings.TrimPrefix(v, "-")
+	if len(v) < 3 || v[0] != '0' || v[1] != 'x' && v[1] != 'X' {
+		return false
+	}
+	for i := 2; i < len(v); i++ {
+		if !isHex(v[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// containsKey reports whether the value contains the whole key name (at
+// least six letters and digits, ignoring case and separators).
+func containsKey(val, key string) bool {
+	var kb [64]byte
+	n := 0
+	for i := 0; i < len(key) && n < len(kb); i++ {
+		if isAlnum(key[i]) {
+			kb[n] = lower(key[i])
+			n++
+		}
+	}
+	if n < 6 {
+		return false
+	}
+	k := kb[:n]
+	for i := 0; i+n <= len(val); i++ {
+		j, m := i, 0
+		for j < len(val) && m < n {
+			c := val[j]
+			if !isAlnum(c) {
+				if m == 0 {
+					break
+				}
+				j++
+				continue
+			}
+			if lower(c) != k[m] {
+				break
+			}
+			j++
+			m++
+		}
+		if m == n {
+			return true
+		}
+	}
+	return false
+}
+
 func allDigits(v string) bool {
 	for i := 0; i < len(v); i++ {
 		if !isDigit(v[i]) {
@@ -411,7 +489,7 @@ func allDigits(v string) bool {
 // address expression, or an identifier without digits that names a secret
 // (DB_PASSWORD, accessToken; but r00tPass is a password).
 func codeRef(v string) bool {
-	if strings.ContainsAny(v, "([") || v[0] == '*' || v[0] == '&' {
+	if strings.ContainsAny(v, "([{") || v[0] == '*' || v[0] == '&' {
 		return true
 	}
 	ident, dots, under, camel, upper, digits := true, 0, false, false, true, false
@@ -534,20 +612,32 @@ func tokenLike(v string, min int) bool {
 		return false
 	}
 	var lo, up, dg bool
+	letters, switches := 0, 0
+	var prev byte // case of the previous letter: 'l' or 'u'
 	for i := 0; i < len(v); i++ {
 		c := v[i]
+		var cs byte
 		switch {
 		case isLower(c):
-			lo = true
+			lo, cs = true, 'l'
 		case isUpper(c):
-			up = true
+			up, cs = true, 'u'
 		case isDigit(c):
 			dg = true
 		case c <= ' ' || c >= 0x7f:
 			return false
 		}
+		if cs != 0 {
+			if prev != 0 && cs != prev {
+				switches++
+			}
+			prev = cs
+			letters++
+		}
 	}
-	return dg && (lo || up) || lo && up && len(v) >= 12
+	// Without digits, a random string switches case every few letters;
+	// words, Title-Case and camelCase names do not.
+	return dg && (lo || up) || lo && up && len(v) >= 16 && switches*3 >= letters
 }
 
 // PEM private keys.
