@@ -179,10 +179,20 @@ var versionWords = []string{
 	"versión", "versão", "versione", "verze", "версия", "版本", "バージョン", "संस्करण", "الإصدار",
 }
 
+// ipWords before a version-like dotted quad make it an address again
+// ("DNS 8.8.4.4", "ping 1.2.3.4").
+var ipWords = newWordSet(
+	"ip", "ipv4", "addr", "address", "host", "server", "dns", "nameserver", "resolver",
+	"gateway", "gw", "route", "connect", "connection", "ping", "proxy", "upstream",
+	"remote", "client", "peer", "src", "dst", "source", "destination", "listen", "bind",
+	"inet", "subnet", "cidr", "@",
+)
+
 // findIPv4 scans for dotted quads: four decimal octets 0-255 without leading
-// zeros. A dotted quad preceded by a version word, or with a single-digit
-// first octet and at least two more single-digit octets (1.2.3.4, 8.2.4.44:
-// far more often a version or a section than an address), is left alone.
+// zeros. A dotted quad preceded by a version word is left alone, and so is
+// one with a single-digit first octet and at least two more single-digit
+// octets (1.2.3.4, 8.2.4.44: far more often a version or a section than an
+// address) unless an address word precedes it ("DNS 8.8.4.4").
 func findIPv4(dst []Span, s string, _ int) []Span {
 	for i := 0; i < len(s); {
 		k := strings.IndexByte(s[i:], '.')
@@ -233,6 +243,9 @@ func findIPv4(dst []Span, s string, _ int) []Span {
 		// 1.2.3.4, 7.1.4.34 and 8.2.4.44 are versions and sections far more
 		// often than addresses (10.0.0.1 is an address).
 		versionLike := small == 4 || small == 3 && oct[0][1]-oct[0][0] == 1
+		if versionLike && ok {
+			versionLike = !ipWords.in(contextBefore(s, st, 24))
+		}
 		if ok && !versionLike {
 			dst = append(dst, Span{Start: st, End: p})
 		}
