@@ -160,6 +160,9 @@ func findURLCredentials(dst []Span, s string, at int) []Span {
 	}
 	userinfo := s[start:atSign]
 	user, pass, hasPass := strings.Cut(userinfo, ":")
+	if user == "" && strings.HasPrefix(pass, "pserver:") {
+		return dst // cvs://:pserver:anoncvs@host names a protocol, not a password
+	}
 	switch {
 	case hasPass && pass != "" && !isPlaceholderValue(pass) && !isSensitiveWord(pass):
 	case !hasPass && tokenLike(user, 16):

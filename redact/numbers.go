@@ -585,8 +585,8 @@ func isTrunk(s string, u sub, d int) bool {
 		// 00 + country code.
 		return g0.len() >= 3 && digitAt(s, g0, 2) != '0' && d >= 10
 	}
-	if d < 9 || d > 12 {
-		return false
+	if d < 9 || d > 12 || d == 9 && u.n() < 3 {
+		return false // 02110-1301 is a ZIP+4 code; 9-digit numbers come in 3+ groups
 	}
 	if pairs && g0.len() == 2 && (u.n() != 5 || hexNeighbour(s, u.start(), u.end())) {
 		return false // 01.02.03.04.05.06 is a MAC address, 4b 03 04 14 00 00 a hex
