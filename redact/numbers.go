@@ -227,15 +227,6 @@ func (u sub) seps(c byte) bool {
 	return true
 }
 
-func (u sub) hasSep(c byte) bool {
-	for k := u.a + 1; k <= u.b; k++ {
-		if u.t.g[k].sep == c {
-			return true
-		}
-	}
-	return false
-}
-
 func (u sub) hasParen() bool {
 	for k := u.a; k <= u.b; k++ {
 		if u.t.g[k].paren {

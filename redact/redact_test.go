@@ -337,3 +337,55 @@ func TestLinearTime(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckReportsFailures(t *testing.T) {
+	r, err := redact.New(redact.Rule{
+		ID:        "four-digits",
+		Category:  "PIN",
+		Pattern:   `\b\d{4}\b`,
+		Examples:  []string{"pin 1234", "no digits here"},
+		Negatives: []string{"year 2024"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = r.Check()
+	if err == nil {
+		t.Fatal("Check passed a rule whose samples fail")
+	}
+	for _, want := range []string{`"four-digits": example 1 not redacted`, `"four-digits": negative 0 redacted`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("Check error %q does not mention %q", err, want)
+		}
+	}
+	if strings.Contains(err.Error(), "example 0") {
+		t.Errorf("Check reported a passing example: %v", err)
+	}
+}
+
+// TestOverlapResolution pins the order in which overlapping matches win.
+func TestOverlapResolution(t *testing.T) {
+	mk := func(id string, prio int, pattern string) redact.Rule {
+		return redact.Rule{ID: id, Category: redact.Category(strings.ToUpper(id)), Pattern: pattern, Priority: prio}
+	}
+	tests := []struct {
+		name  string
+		rules []redact.Rule
+		in    string
+		want  string
+	}{
+		{"earliest start wins", []redact.Rule{mk("a", 0, `bcd`), mk("b", 9, `cde`)}, "abcdef", "a[REDACTED:A]ef"},
+		{"then the longest", []redact.Rule{mk("a", 9, `bc`), mk("b", 0, `bcde`)}, "abcdef", "a[REDACTED:B]f"},
+		{"then the priority", []redact.Rule{mk("a", 0, `bcd`), mk("b", 1, `bcd`)}, "abcdef", "a[REDACTED:B]ef"},
+		{"then the rule order", []redact.Rule{mk("a", 0, `bcd`), mk("b", 0, `bcd`)}, "abcdef", "a[REDACTED:A]ef"},
+	}
+	for _, tt := range tests {
+		r, err := redact.New(tt.rules...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := r.Redact(tt.in); got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
