@@ -1,0 +1,536 @@
+package redact
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Key = value assignments: password=..., "client_secret": "...",
+// --password x, <password>x</password>, PASSWORD 'x'. The finder is called at
+// a keyword inside the key, finds the whole key, classifies it, and reports
+// the value if it is a literal secret rather than a placeholder, a
+// reference or prose.
+
+func findPasswordAssignment(dst []Span, s string, at int) []Span {
+	return findAssignment(dst, s, at, Password)
+}
+
+func findSecretAssignment(dst []Span, s string, at int) []Span {
+	return findAssignment(dst, s, at, Secret)
+}
+
+func isKeyByte(c byte) bool { return isWord(c) || c == '-' || c == '.' }
+
+// findAssignment is called at a keyword inside a key name ("pass" in
+// DB_PASSWORD). It finds the whole key, classifies it, and if it is of
+// category want and is followed by an assignment operator (=, :, :=, =>, or
+// a space after a --flag), reports the value.
+func findAssignment(dst []Span, s string, at int, want Category) []Span {
+	ks, ke := at, at
+	for ks > 0 && at-ks < 64 && isKeyByte(s[ks-1]) {
+		ks--
+	}
+	for ke < len(s) && ke-at < 64 && isKeyByte(s[ke]) {
+		ke++
+	}
+	for ke > ks && (s[ke-1] == '.' || s[ke-1] == '-') {
+		ke--
+	}
+	flag := ke-ks > 2 && s[ks] == '-' && s[ks+1] == '-'
+	for ks < ke && (s[ks] == '-' || s[ks] == '.') {
+		ks++
+	}
+	if ks >= ke || classifyKey(s[ks:ke]) != want {
+		return dst
+	}
+	key := s[ks:ke]
+
+	// Quoting around the key.
+	p := ke
+	var inStr byte // the key sits inside a string literal closed by inStr
+	xml := false
+	if ks > 0 {
+		switch q := s[ks-1]; {
+		case q == '"' || q == '\'' || q == '`':
+			if p < len(s) && s[p] == q {
+				p++ // a quoted key: "password": ...
+			} else {
+				inStr = q // "Password: hunter2"
+			}
+		case q == '<' && p < len(s) && s[p] == '>':
+			xml = true
+			p++
+		case q == '\\' && ks > 1 && s[ks-2] != '\\' && p+1 < len(s) && s[p] == '\\' && s[p+1] == '"':
+			p += 2 // a quoted key inside a JSON string: \"password\": \"x\"
+		}
+	}
+	if p < len(s) && s[p] == ']' {
+		p++ // params["password"]
+	}
+
+	// Operator.
+	op := p
+	for op < len(s) && (s[op] == ' ' || s[op] == '\t') {
+		op++
+	}
+	v := op
+	switch {
+	case xml:
+		v = p
+	case op >= len(s):
+		return dst
+	case s[op] == '=':
+		if op+1 < len(s) && (s[op+1] == '=' || s[op+1] == '~') {
+			return dst // a comparison
+		}
+		v = op + 1
+		if v < len(s) && s[v] == '>' {
+			v++
+		}
+	case s[op] == ':':
+		if op+1 < len(s) && s[op+1] == ':' {
+			return dst
+		}
+		v = op + 1
+		if v < len(s) && s[v] == '=' {
+			v++
+		}
+	case flag && op == p+1 && s[p] == ' ':
+		if s[op] == '-' {
+			return dst
+		}
+	case want == Password && op > p && s[op] == '\'' && equalFold(key, "password") && isUpper(key[0]) && isUpper(key[1]):
+		// SQL: CREATE USER x WITH PASSWORD 'secret'.
+	default:
+		return dst
+	}
+	for v < len(s) && (s[v] == ' ' || s[v] == '\t') {
+		v++
+	}
+	if v >= len(s) {
+		return dst
+	}
+
+	// Value.
+	var vs, ve int
+	quoted := false
+	switch c := s[v]; {
+	case xml:
+		vs = v
+		ve = strings.IndexByte(s[v:min(len(s), v+256)], '<')
+		if ve < 0 {
+			return dst
+		}
+		ve += v
+	case inStr == 0 && (c == '"' || c == '\'' || c == '`'):
+		vs = v + 1
+		ve = closingQuote(s, vs, c)
+		if ve < 0 {
+			return dst
+		}
+		quoted = true
+	case inStr == 0 && c == '\\' && v+1 < len(s) && s[v+1] == '"':
+		vs = v + 2
+		ve = strings.Index(s[vs:min(len(s), vs+256)], `\"`)
+		if ve < 0 {
+			return dst
+		}
+		ve += vs
+		quoted = true
+	default:
+		vs = v
+		ve = v
+		for ve < len(s) && ve-vs < 256 {
+			c := s[ve]
+			if class[c]&clEndV != 0 || c == inStr {
+				break
+			}
+			ve++
+		}
+		if want == Password && s[op] == ':' && inStr == 0 && atLineStart(s, ks) && !isStopWord(s[vs:ve]) {
+			ve = restOfLine(s, vs, ve)
+		}
+		if ve > vs+1 && s[ve-1] == '.' && (ve >= len(s) || isSpace(s[ve])) {
+			ve-- // the full stop of a sentence
+		}
+	}
+	val := s[vs:ve]
+	if !acceptValue(val, key, want, quoted) {
+		return dst
+	}
+	return append(dst, Span{Start: vs, End: ve})
+}
+
+// restOfLine extends an unquoted YAML-style value that ends at ve to the end
+// of its line ("password: correct horse battery staple"), without a trailing
+// " # comment", unless the line looks like code (ends in ',', ';', '{' or
+// '(' or holds a quote).
+func restOfLine(s string, vs, ve int) int {
+	le := vs
+	for le < len(s) && le-vs < 256 && s[le] != '\n' && s[le] != '\r' {
+		le++
+	}
+	line := s[vs:le]
+	if k := strings.Index(line, " #"); k >= 0 {
+		line = line[:k]
+	}
+	line = strings.TrimRight(line, " \t")
+	if len(line) <= ve-vs || strings.ContainsAny(line, "\"'`") {
+		return ve
+	}
+	switch line[len(line)-1] {
+	case ',', ';', '{', '(', '[':
+		return ve
+	}
+	return vs + len(line)
+}
+
+// closingQuote returns the offset of the quote q that closes a string
+// starting at s[i], on the same line and within 512 bytes, or -1.
+func closingQuote(s string, i int, q byte) int {
+	for j := i; j < len(s) && j-i < 512; j++ {
+		switch s[j] {
+		case '\\':
+			j++
+		case q:
+			return j
+		case '\n':
+			return -1
+		}
+	}
+	return -1
+}
+
+// atLineStart reports whether only indentation, a list dash, a comment
+// marker or "export" precede offset i on its line.
+func atLineStart(s string, i int) bool {
+	ls := lineStartWithin(s, i, 64)
+	if ls == i-64 && ls > 0 && s[ls-1] != '\n' {
+		return false // more than 64 bytes before i on its line
+	}
+	pre := strings.TrimSpace(s[ls:i])
+	switch pre {
+	case "", "-", "#", "//", "export", "set", ";":
+		return true
+	}
+	return false
+}
+
+// classifyKey returns Password or Secret for a key that names one, and ""
+// otherwise. The decision is on the normalized key (lower case, separators
+// removed): password-like keys end in "password", "passwd", "passphrase" or
+// "passcode", or have "pass" or "pwd" as their last word; secret-like keys
+// end in "secret", "token" or a credential "...key" (api key, secret key,
+// private key, access key, ...). Plurals ("max_tokens"), qualifiers
+// ("token_type", "password_hint") and tokenizer settings ("eos_token") are
+// not secrets.
+func classifyKey(key string) Category {
+	var buf [64]byte
+	n := 0
+	for i := 0; i < len(key) && n < len(buf); i++ {
+		if c := key[i]; isAlnum(c) {
+			buf[n] = lower(c)
+			n++
+		}
+	}
+	k := buf[:n]
+	if n == 0 {
+		return ""
+	}
+	// Every suffix below ends in one of these letters; most keys that reach
+	// here (prompt_tokens, keys, ...) end in something else.
+	switch k[n-1] {
+	case 'd', 'e', 's', 't', 'n', 'y':
+	default:
+		return ""
+	}
+	for _, suf := range passwordKeySuffixes {
+		if hasSuffixBytes(k, suf) {
+			if n <= len(suf)+2 && k[0] == 'n' && k[1] == 'o' {
+				return "" // sudoers NOPASSWD
+			}
+			return Password
+		}
+	}
+	last := lastWord(key)
+	if equalFold(last, "pass") || equalFold(last, "pwd") {
+		return Password
+	}
+	if equalFold(last, "session") || equalFold(last, "sid") {
+		return Secret // session cookies: session=..., connect.sid=...
+	}
+	if k[n-1] == 's' || k[n-1] == 'e' {
+		return ""
+	}
+	for _, suf := range notSecretKeys {
+		if hasSuffixBytes(k, suf) {
+			return ""
+		}
+	}
+	for _, suf := range secretKeySuffixes {
+		if hasSuffixBytes(k, suf) {
+			return Secret
+		}
+	}
+	return ""
+}
+
+func hasSuffixBytes(b []byte, suf string) bool {
+	if len(b) < len(suf) {
+		return false
+	}
+	b = b[len(b)-len(suf):]
+	for i := 0; i < len(suf); i++ {
+		if b[i] != suf[i] {
+			return false
+		}
+	}
+	return true
+}
+
+var passwordKeySuffixes = []string{"password", "passwd", "passphrase", "passcode"}
+
+var secretKeySuffixes = []string{
+	"secret", "token", "apikey", "secretkey", "privatekey", "accesskey", "authkey", "signingkey",
+	"masterkey", "encryptionkey", "subscriptionkey", "accountkey", "sharedkey", "licensekey",
+	"clientkey", "appkey", "sessionkey", "sessionid", "sessid",
+}
+
+var notSecretKeys = []string{
+	"eostoken", "bostoken", "padtoken", "unktoken", "septoken", "clstoken", "masktoken",
+	"starttoken", "endtoken", "stoptoken", "nexttoken", "pagetoken", "continuationtoken",
+	"cancellationtoken", "maxtoken", "mintoken", "numtoken", "totaltoken",
+}
+
+// lastWord returns the last word of an identifier, split at '_', '-', '.'
+// and where an upper-case letter follows a lower-case one or a digit:
+// "dbPass" → "Pass", "DB_PASS" → "PASS", "test1024Key" → "Key".
+func lastWord(key string) string {
+	i := len(key)
+	for i > 0 {
+		c := key[i-1]
+		if c == '_' || c == '-' || c == '.' {
+			break
+		}
+		if isUpper(c) && i >= 2 && (isLower(key[i-2]) || isDigit(key[i-2])) {
+			i--
+			break
+		}
+		i--
+	}
+	return key[i:]
+}
+
+// passwordStopWords are prose words that follow "password:" in sentences.
+var passwordStopWords = []string{
+	"is", "was", "the", "a", "an", "it", "its", "it's", "must", "should", "will", "can", "cannot",
+	"can't", "not", "required", "missing", "invalid", "incorrect", "wrong", "expired", "reset",
+	"please", "enter", "field", "and", "or", "for", "of", "to", "in", "on", "with", "that", "this",
+	"set", "changed", "updated", "provided", "needed", "mismatch", "protected", "manager",
+	"policy", "length", "strength", "hash", "hashed", "encrypted", "saved", "stored", "too",
+	"at", "be", "has", "have", "are", "does", "do", "did", "using", "use", "via", "from",
+}
+
+// isStopWord reports whether the first word of v is a prose word from
+// passwordStopWords.
+func isStopWord(v string) bool {
+	if i := strings.IndexAny(v, " \t,.;:"); i >= 0 {
+		v = v[:i]
+	}
+	for _, w := range passwordStopWords {
+		if equalFold(v, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// typeNames are what follows "password:" in type annotations.
+var typeNames = []string{
+	"string", "str", "bytes", "byte", "int", "integer", "number", "bool", "boolean", "any",
+	"object", "text", "char", "varchar", "secretstr", "secretbytes", "optional", "securestring",
+	"nullable",
+}
+
+// acceptValue decides whether val, assigned to key, is a secret worth
+// redacting.
+func acceptValue(val, key string, cat Category, quoted bool) bool {
+	if val == "" || isPlaceholderValue(val) || isSensitiveWord(val) || equalFoldStr(val, key) {
+		return false
+	}
+	if strings.Contains(val, "://") {
+		return false // a URL; its credentials, if any, are URL_CREDENTIALS
+	}
+	if !quoted && (codeRef(val) || isStopWord(val) || val[0] == '!') {
+		return false // code, prose, or a YAML tag (!vault)
+	}
+	if !quoted && isIdent(val) && strings.EqualFold(lastWord(val), lastWord(key)) {
+		return false // PrivateKey: testRSA2048PrivateKey names a variable
+	}
+	if hexLiteral(val) || val[0] == '\\' {
+		return false // 0xc0506617, "\u3299": a number or an escaped character
+	}
+	if containsKey(val, key) {
+		return false // "encryptionKey": "encryptionKey1024" is a made-up value
+	}
+	word := val
+	if i := strings.IndexAny(word, "[<(;,| "); i > 0 {
+		word = word[:i]
+	}
+	word = strings.TrimLeft(word, "?*")
+	for _, t := range typeNames {
+		if equalFold(word, t) {
+			return false
+		}
+	}
+	if cat == Secret {
+		if strings.HasPrefix(val, "S-1-") && equalFold(lastWord(key), "sid") {
+			return false // a Windows security identifier
+		}
+		if allDigits(val) {
+			return len(val) >= 6
+		}
+		return tokenLike(val, 8)
+	}
+	// Password.
+	if utf8.RuneCountInString(val) < 3 {
+		return false
+	}
+	if last := lastWord(key); equalFold(last, "pwd") && strings.IndexByte("/~.\\", val[0]) >= 0 {
+		return false // $PWD, the working directory
+	}
+	if len(val) > 2 && isAlpha(val[0]) && val[1] == ':' && val[2] == '\\' {
+		return false // a Windows path
+	}
+	return true
+}
+
+func equalFoldStr(a, b string) bool { return strings.EqualFold(a, b) }
+
+// isIdent reports an identifier: a letter or '_' followed by letters,
+// digits and underscores.
+func isIdent(v string) bool {
+	if v == "" || isDigit(v[0]) {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if !isWord(v[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// hexLiteral reports a hexadecimal integer literal such as 0xc0506617 or
+// -0x3f879678.
+func hexLiteral(v string) bool {
+	v = strings.TrimPrefix(v, "-")
+	if len(v) < 3 || v[0] != '0' || v[1] != 'x' && v[1] != 'X' {
+		return false
+	}
+	for i := 2; i < len(v); i++ {
+		if !isHex(v[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// containsKey reports whether the value contains the whole key name (at
+// least six letters and digits, ignoring case and separators).
+func containsKey(val, key string) bool {
+	var kb [64]byte
+	n := 0
+	for i := 0; i < len(key) && n < len(kb); i++ {
+		if isAlnum(key[i]) {
+			kb[n] = lower(key[i])
+			n++
+		}
+	}
+	if n < 6 {
+		return false
+	}
+	k := kb[:n]
+	for i := 0; i+n <= len(val); i++ {
+		j, m := i, 0
+		for j < len(val) && m < n {
+			c := val[j]
+			if !isAlnum(c) {
+				if m == 0 {
+					break
+				}
+				j++
+				continue
+			}
+			if lower(c) != k[m] {
+				break
+			}
+			j++
+			m++
+		}
+		if m == n {
+			return true
+		}
+	}
+	return false
+}
+
+func allDigits(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if !isDigit(v[i]) {
+			return false
+		}
+	}
+	return v != ""
+}
+
+// codeRef reports an unquoted value that is code rather than a literal: a
+// call or index expression, a dotted reference (cfg.Password), a pointer or
+// address expression, or an identifier without digits that names a secret
+// (DB_PASSWORD, accessToken; but r00tPass is a password).
+func codeRef(v string) bool {
+	if strings.ContainsAny(v, "([{") || v[0] == '*' || v[0] == '&' {
+		return true
+	}
+	ident, dots, under, camel, upper, digits := true, 0, false, false, true, false
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c == '.':
+			if i == 0 || i == len(v)-1 || v[i-1] == '.' {
+				ident = false
+			}
+			dots++
+		case c == '_':
+			under = true
+		case isAlpha(c):
+			if isUpper(c) && i > 0 && isLower(v[i-1]) {
+				camel = true
+			}
+			if isLower(c) {
+				upper = false
+			}
+		case isDigit(c):
+			if i == 0 || v[i-1] == '.' {
+				ident = false
+			}
+			digits = true
+		default:
+			ident = false
+		}
+	}
+	if !ident {
+		return false
+	}
+	if dots > 0 {
+		return true
+	}
+	if !digits && (under || camel || upper && len(v) > 3) {
+		for _, w := range refWords {
+			if indexFold(v, w) >= 0 {
+				return true
+			}
+		}
+	}
+	return false
+}

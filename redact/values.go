@@ -1,0 +1,114 @@
+package redact
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Shared checks on candidate values: placeholders, self-naming values and
+// the shape of machine-generated tokens.
+
+var refWords = []string{"pass", "pwd", "secret", "token", "key", "cred", "auth"}
+
+// placeholderWords are values that stand for a secret without being one.
+var placeholderWords = []string{
+	"changeme", "change_me", "change-me", "changeit", "redacted", "filtered", "hidden", "masked",
+	"removed", "none", "null", "nil", "undefined", "true", "false", "yes", "no", "on", "off",
+	"empty", "required", "optional", "todo", "tbd", "fixme", "example", "sample", "dummy",
+	"placeholder", "secret_here", "n/a", "na", "omitted", "unset", "notset", "default",
+}
+
+// isPlaceholderValue reports a value that is a placeholder, a template or an
+// environment reference rather than a secret: ${DB_PASSWORD}, $API_KEY,
+// <your-api-key>, {{ .Values.password }}, ********, xxxx, %s, :password,
+// changeme, YOUR_TOKEN_HERE, [REDACTED:...].
+func isPlaceholderValue(v string) bool {
+	if v == "" {
+		return true
+	}
+	switch v[0] {
+	case '$', '<', '{', '[', ':', '@', '?':
+		return true
+	case '%':
+		return len(v) <= 3 || v[1] == '(' || v[1] == '{'
+	}
+	if strings.Contains(v, "{{") || strings.Contains(v, "${") {
+		return true
+	}
+	// One repeated character (********, xxxx, ....) or a masked value.
+	r0, _ := utf8.DecodeRuneInString(v)
+	same := true
+	for _, r := range v {
+		if r != r0 {
+			same = false
+			break
+		}
+	}
+	if same && utf8.RuneCountInString(v) >= 2 {
+		return true
+	}
+	if strings.HasPrefix(v, "***") || strings.HasPrefix(v, "•••") || hasPrefixFold(v, "xxx") || hasPrefixFold(v, "...") {
+		return true
+	}
+	if hasPrefixFold(v, "your") || hasSuffixFold(v, "here") || hasPrefixFold(v, "insert") || hasPrefixFold(v, "enter_") || hasPrefixFold(v, "replace") {
+		return true
+	}
+	for _, w := range placeholderWords {
+		if equalFold(v, w) {
+			return true
+		}
+	}
+	return false
+}
+
+var sensitiveWords = []string{
+	"password", "passwd", "pass", "pwd", "pw", "secret", "token", "apikey", "api_key", "api-key",
+	"key", "passphrase", "credentials",
+}
+
+// isSensitiveWord reports a value that is just the name of what it stands
+// for (password=password, user:pass@host in documentation).
+func isSensitiveWord(v string) bool {
+	for _, w := range sensitiveWords {
+		if equalFold(v, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// tokenLike reports whether v looks like a machine-generated credential: at
+// least min bytes of printable ASCII without spaces, with digits and
+// letters, or with upper and lower case letters if it is long.
+func tokenLike(v string, min int) bool {
+	if len(v) < min || isPlaceholderValue(v) {
+		return false
+	}
+	var lo, up, dg bool
+	letters, switches := 0, 0
+	var prev byte // case of the previous letter: 'l' or 'u'
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		var cs byte
+		switch {
+		case isLower(c):
+			lo, cs = true, 'l'
+		case isUpper(c):
+			up, cs = true, 'u'
+		case isDigit(c):
+			dg = true
+		case c <= ' ' || c >= 0x7f:
+			return false
+		}
+		if cs != 0 {
+			if prev != 0 && cs != prev {
+				switches++
+			}
+			prev = cs
+			letters++
+		}
+	}
+	// Without digits, a random string switches case every few letters;
+	// words, Title-Case and camelCase names do not.
+	return dg && (lo || up) || lo && up && len(v) >= 16 && switches*3 >= letters
+}
