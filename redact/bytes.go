@@ -171,16 +171,18 @@ func lineStartWithin(s string, i, n int) int {
 
 // contextBefore returns up to n bytes of s before offset i on the same line,
 // starting after the last placeholder in that window, so that the word inside
-// a placeholder ("[REDACTED:PHONE]") never serves as context.
+// a placeholder ("[REDACTED:PHONE]") never serves as context, not even when
+// the window starts in the middle of it.
 func contextBefore(s string, i, n int) string {
 	lo := lineStartWithin(s, i, n)
 	w := s[lo:i]
+	// Cut after the last ']' that closes a placeholder, even one that
+	// starts before the window.
+	if k := strings.LastIndexByte(w, ']'); k > 0 && inPlaceholder(s, lo+k-1) {
+		w = w[k+1:]
+	}
 	if k := strings.LastIndex(w, placeholderPrefix); k >= 0 {
-		if e := strings.IndexByte(w[k:], ']'); e >= 0 {
-			w = w[k+e+1:]
-		} else {
-			w = w[:k]
-		}
+		w = w[:k] // a placeholder that runs past i
 	}
 	return w
 }

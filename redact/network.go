@@ -150,13 +150,17 @@ func findURLCredentials(dst []Span, s string, at int) []Span {
 		}
 		e++
 	}
-	atSign := strings.LastIndexByte(s[start:e], '@')
-	if atSign <= 0 {
-		return dst
+	// The userinfo ends at the last '@' that is followed by a host (an
+	// unescaped '@' in a password is common).
+	atSign := -1
+	for k := e - 1; k > start; k-- {
+		if s[k] == '@' && k+1 < e && (isAlnum(s[k+1]) || s[k+1] == '[') {
+			atSign = k
+			break
+		}
 	}
-	atSign += start
-	if atSign+1 >= e || !(isAlnum(s[atSign+1]) || s[atSign+1] == '[') {
-		return dst // no host
+	if atSign < 0 {
+		return dst
 	}
 	userinfo := s[start:atSign]
 	user, pass, hasPass := strings.Cut(userinfo, ":")

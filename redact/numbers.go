@@ -173,7 +173,8 @@ func rightOK(s string, i int) bool {
 	case isWord(c), c == '%', c == '@':
 		return false
 	case c == '.' || c == '-' || c == ',' || c == ':' || c == '/':
-		return i+1 >= len(s) || !isAlnum(s[i+1])
+		// 1,234 and 10:30 continue the number; "6467,k@..." does not.
+		return i+1 >= len(s) || !isDigit(s[i+1])
 	}
 	return true
 }
