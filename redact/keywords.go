@@ -6,14 +6,13 @@ import "strings"
 //
 // A 64 Ki-bit table has a bit for the hash of the first three bytes of every
 // keyword, in every ASCII case combination (a two-byte keyword sets the bits
-// of all its three-byte extensions; one-byte keywords have their own byte
-// table). The scan hashes the three bytes at each offset, which costs a
-// multiply, a load and a bit test; only offsets whose bit is set compare the
-// keywords that start with that byte. Ordinary prose sets a bit at about one
-// offset in fifty.
+// of all its three-byte extensions; one-byte keywords are found with
+// strings.IndexByte instead). The scan hashes a rolling window of three
+// bytes at each offset, which costs a load, a multiply and a bit test; only
+// offsets whose bit is set compare the keywords that start with that byte.
 type kwIndex struct {
 	tri     [1 << 16 / 64]uint64
-	one     [256]bool
+	ones    []byte         // the one-byte keywords, in every case
 	byFirst [256][]kwEntry // by lower-cased first byte
 }
 
@@ -48,7 +47,7 @@ func (x *kwIndex) add(k string, rule int) {
 	x.byFirst[f] = append(list, kwEntry{kw: k, rules: []int{rule}})
 	for _, a := range caseVariants(k[0]) {
 		if len(k) == 1 {
-			x.one[a] = true
+			x.ones = append(x.ones, a)
 			continue
 		}
 		for _, b := range caseVariants(k[1]) {
@@ -81,18 +80,34 @@ func caseVariants(c byte) []byte {
 	return []byte{c}
 }
 
-// scan reports every keyword occurrence in s to sc, in order, skipping
-// occurrences inside placeholders (so that "[REDACTED:SECRET]" cannot look
-// like a "secret" keyword to a later pass).
+// scan reports every keyword occurrence in s to sc, skipping occurrences
+// inside placeholders (so that "[REDACTED:SECRET]" cannot look like a
+// "secret" keyword to a later pass). Occurrences of longer keywords come in
+// order; those of one-byte keywords come first, from strings.IndexByte.
 func (x *kwIndex) scan(s string, sc *scanner) {
+	for _, c := range x.ones {
+		for i := 0; ; i++ {
+			k := strings.IndexByte(s[i:], c)
+			if k < 0 {
+				break
+			}
+			i += k
+			x.verify(s, i, sc)
+		}
+	}
 	n := len(s)
+	if n < 2 {
+		return
+	}
+	// A rolling window of three bytes: one load per offset.
+	w := uint32(s[0])<<8 | uint32(s[1])
 	i := 0
 	for ; i+2 < n; i++ {
-		a := s[i]
-		if !x.one[a] && !x.has(tri(a, s[i+1], s[i+2])) {
-			continue
+		w = w<<8 | uint32(s[i+2])
+		h := (w & 0xFFFFFF) * 0x9E3779B1 >> 16
+		if x.tri[h>>6]&(1<<(h&63)) != 0 {
+			x.verifyLong(s, i, sc)
 		}
-		x.verify(s, i, sc)
 	}
 	// The last two offsets: pad with zero bytes, which two-byte keywords
 	// accept and longer ones cannot match anyway.
@@ -101,17 +116,21 @@ func (x *kwIndex) scan(s string, sc *scanner) {
 		if i+1 < n {
 			b = s[i+1]
 		}
-		if x.one[s[i]] || x.has(tri(s[i], b, 0)) {
-			x.verify(s, i, sc)
+		if x.has(tri(s[i], b, 0)) {
+			x.verifyLong(s, i, sc)
 		}
 	}
 }
 
-// verify compares the keywords that start with s[i] and reports the ones
-// that occur there.
-func (x *kwIndex) verify(s string, i int, sc *scanner) {
+// verify reports the keywords that occur at s[i].
+func (x *kwIndex) verify(s string, i int, sc *scanner) { x.report(s, i, sc, 0) }
+
+// verifyLong reports the keywords of two or more bytes that occur at s[i].
+func (x *kwIndex) verifyLong(s string, i int, sc *scanner) { x.report(s, i, sc, 2) }
+
+func (x *kwIndex) report(s string, i int, sc *scanner, minLen int) {
 	for _, e := range x.byFirst[lower(s[i])] {
-		if !hasPrefixFold(s[i:], e.kw) {
+		if len(e.kw) < minLen || !hasPrefixFold(s[i:], e.kw) {
 			continue
 		}
 		if inPlaceholder(s, i) {

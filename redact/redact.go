@@ -416,19 +416,19 @@ type scanner struct {
 	ms      []match
 	scratch []Span
 
-	// lastEnd[i] is the end of the last candidate of rule i (for the first
-	// len(lastEnd) rules): a keyword occurrence inside it is not reported
-	// to the rule again, which keeps texts like "password=password=..."
+	// last[i] is the span of the last candidate of rule i (for the first
+	// len(last) rules): a keyword occurrence inside it is not reported to
+	// the rule again, which keeps texts like "password=password=..."
 	// linear. (A candidate missed this way can only be one that overlaps
 	// the earlier one; if the earlier one loses to a third match, the next
 	// pass of Redact finds it.)
-	lastEnd [64]int
+	last [64][2]int
 }
 
 // hit is called by the keyword index for an occurrence of a keyword of rule i
 // at offset at.
 func (sc *scanner) hit(i, at int) {
-	if i < len(sc.lastEnd) && at < sc.lastEnd[i] {
+	if i < len(sc.last) && sc.last[i][0] <= at && at < sc.last[i][1] {
 		return
 	}
 	c := &sc.r.rules[i]
@@ -525,8 +525,8 @@ func (sc *scanner) add(i int, sp Span) {
 		return
 	}
 	sc.ms = append(sc.ms, match{start: sp.Start, end: sp.End, keep: sp.Keep, prio: c.rule.Priority, rule: i})
-	if i < len(sc.lastEnd) {
-		sc.lastEnd[i] = max(sc.lastEnd[i], sp.End)
+	if i < len(sc.last) {
+		sc.last[i] = [2]int{sp.Start, sp.End}
 	}
 }
 
