@@ -143,9 +143,11 @@
 // Most text holds nothing to redact, so the design makes the clean path
 // cheap and allocation-free:
 //
-//   - One pass over the text finds every rule's keywords at once: a 64 Ki-bit
-//     table of the byte pairs keywords start with (all ASCII cases) rejects
-//     almost every offset with one load and one bit test.
+//   - One pass over the text finds every rule's keywords at once: a rolling
+//     hash of three bytes indexes a 64 Ki-bit table of how keywords start
+//     (in all ASCII cases), which rejects almost every offset with one load,
+//     one multiply and one bit test; one-byte keywords ('@') are found with
+//     strings.IndexByte.
 //   - Pattern rules run only where a keyword occurs, anchored there and on
 //     a window of at most MaxLen bytes, never over the whole text. The
 //     default rules use patterns only for tokens with a distinctive prefix.
