@@ -405,6 +405,8 @@ func dateLike(u sub) bool {
 var phoneWords = newWordSet(
 	"phone", "tel", "mobile", "mob", "cell", "fax", "call", "whatsapp", "sms", "contact",
 	"ph.", "ph:", "telefon", "telephone", "téléphone", "teléfono", "telefono", "handy", "portable",
+	"ruf", "anrufen", "appel", "llám", "móvil", "movil", "celular", "ligue", "ligar",
+	"telefone", "chiama", "cellulare", "звон",
 	"телефон", "тел", "电话", "電話", "手机", "手機", "拨打", "致电", "携帯", "番号", "전화",
 	"연락처", "फ़ोन", "फोन", "मोबाइल", "هاتف", "جوال",
 )
@@ -451,6 +453,9 @@ func isPhone(s string, u sub, ctx *int8) bool {
 	case d >= 10 && d <= 11 && isNANP(s, u):
 		return true
 	case u.n() >= 2 && first == '0' && g0.len() >= 2 && g0.len() <= 5 && isTrunk(s, u, d):
+		return true
+	case u.n() >= 2 && g0.paren && (g0.len() == 2 || g0.len() == 3) && d >= 10 && d <= 11 && u.g(1).len() >= 3:
+		// An area code in parentheses: (11) 91234-5678, (212) 555-0100.
 		return true
 	case u.n() == 3 && d == 11 && first == '1' && digitAt(s, g0, 1) >= '3' && g0.len() == 3 &&
 		u.g(1).len() == 4 && u.g(2).len() == 4 && (u.seps(' ') || u.seps('-')):
