@@ -1,6 +1,7 @@
 package redact_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -46,5 +47,54 @@ func TestRuleSamples(t *testing.T) {
 func TestDefaultCheck(t *testing.T) {
 	if err := redact.Default().Check(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestFindFuncsStandalone calls each default rule's FindFunc directly (the
+// Redactor runs the numeric ones through a shared sweep) and checks that it
+// reports what a Redactor with only that rule finds.
+func TestFindFuncsStandalone(t *testing.T) {
+	var texts []string
+	for _, cl := range loadCorpus(t) {
+		texts = append(texts, cl.text)
+	}
+	for _, rule := range redact.DefaultRules() {
+		if rule.Find == nil || len(rule.Keywords) > 0 {
+			continue
+		}
+		r, err := redact.New(rule)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A wrapper has a different identity, so the Redactor runs it as an
+		// ordinary finder.
+		inner := rule.Find
+		wrapped := rule
+		wrapped.Find = func(dst []redact.Span, s string, at int) []redact.Span { return inner(dst, s, at) }
+		rw, err := redact.New(wrapped)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, s := range texts {
+			var direct []string
+			for _, sp := range rule.Find(nil, s, -1) {
+				direct = append(direct, s[sp.Start+sp.Keep:sp.End])
+			}
+			var viaRedactor, viaWrapper []string
+			for _, f := range r.Find(s) {
+				viaRedactor = append(viaRedactor, s[f.Start:f.End])
+			}
+			for _, f := range rw.Find(s) {
+				viaWrapper = append(viaWrapper, s[f.Start:f.End])
+			}
+			if !slices.Equal(direct, viaRedactor) || !slices.Equal(direct, viaWrapper) {
+				t.Errorf("%s on %q:\n direct   %q\n redactor %q\n wrapper  %q", rule.ID, s, direct, viaRedactor, viaWrapper)
+			}
+			n += len(direct)
+		}
+		if n == 0 {
+			t.Errorf("%s found nothing in the corpus", rule.ID)
+		}
 	}
 }
