@@ -104,9 +104,11 @@ type Rule struct {
 	Keywords []string
 
 	// Pattern is an RE2 regular expression (package regexp syntax). If it has
-	// a capturing group, group 1 is the part that is replaced and the text
-	// before it in the match is kept; otherwise the whole match is replaced.
-	// Exactly one of Pattern and Find must be set.
+	// a capturing group, group 1 is the part that is replaced: the text of
+	// the match before it is kept (a vendor prefix), and the text after it
+	// is only context (a terminating byte) and is neither claimed nor
+	// replaced. Without a group the whole match is replaced. Exactly one of
+	// Pattern and Find must be set.
 	Pattern string
 	// Find is a hand-written matcher, used instead of Pattern.
 	Find FindFunc
