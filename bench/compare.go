@@ -366,7 +366,7 @@ func printReport(w io.Writer, c *config, rep *report) {
 			if t.Notes != "" {
 				notes = "(" + t.Notes + ")"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%.2f\t%s\t%s\n", t.What, t.Want, t.Got, met, notes)
+			fmt.Fprintf(tw, "%s\t%s\t%.3f\t%s\t%s\n", t.What, t.Want, t.Got, met, notes)
 		}
 		tw.Flush()
 	}
