@@ -80,7 +80,9 @@ func newCutFS(c cutConfig) (cutFS, error) {
 	}
 	// Prove the ioctl works before relying on it.
 	if err := x.Shutdown(); err != nil {
-		if errors.Is(err, syscall.ENOTTY) || errors.Is(err, syscall.EOPNOTSUPP) || errors.Is(err, syscall.EINVAL) || errors.Is(err, syscall.EPERM) {
+		// ENOSYS: an emulator (qemu-user) that does not pass the ioctl on.
+		if errors.Is(err, syscall.ENOTTY) || errors.Is(err, syscall.EOPNOTSUPP) || errors.Is(err, syscall.EINVAL) ||
+			errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.ENOSYS) {
 			return nil, skipf("this kernel cannot shut ext4 down: %v", err)
 		}
 		return nil, err

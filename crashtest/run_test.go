@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -33,7 +34,7 @@ func TestKillAtEveryPoint(t *testing.T) {
 			sum, err := runKills(ctx, runConfig{
 				dir: filepath.Join(t.TempDir(), "work"), kills: kills, seed: seed, points: []string{p.name},
 				freshEvery: 20, maxDelay: 100 * time.Millisecond, wait: 3 * time.Second,
-				segmentSize: 16 << 10, recordSize: 512,
+				segmentSize: 16 << 10, recordSize: 512, exec: os.Getenv("LLOG_CRASHTEST_EXEC"),
 			}, &out)
 			if err != nil {
 				t.Fatalf("%v\n%s", err, out.String())
@@ -70,7 +71,7 @@ func TestKillsRandom(t *testing.T) {
 	sum, err := runKills(ctx, runConfig{
 		dir: filepath.Join(t.TempDir(), "work"), kills: kills, seed: seed,
 		freshEvery: 20, maxDelay: 150 * time.Millisecond, wait: 3 * time.Second,
-		segmentSize: 32 << 10, recordSize: 768,
+		segmentSize: 32 << 10, recordSize: 768, exec: os.Getenv("LLOG_CRASHTEST_EXEC"),
 	}, &out)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
@@ -121,6 +122,7 @@ func TestCut(t *testing.T) {
 	sum, err := runCuts(ctx, cutConfig{
 		cuts: cuts, seed: seed, dir: t.TempDir(), size: 128, freshEvery: 25,
 		maxDelay: 300 * time.Millisecond, wait: 5 * time.Second, segmentSize: 32 << 10, recordSize: 768,
+		exec: os.Getenv("LLOG_CRASHTEST_EXEC"),
 	}, &out)
 	var skip *skipError
 	if errors.As(err, &skip) {
