@@ -27,21 +27,30 @@ func isKeyByte(c byte) bool { return isWord(c) || c == '-' || c == '.' }
 // a space after a --flag), reports the value.
 func findAssignment(dst []Span, s string, at int, want Category) []Span {
 	ks, ke := at, at
-	for ks > 0 && at-ks < 64 && isKeyByte(s[ks-1]) {
-		ks--
-	}
-	for ke < len(s) && ke-at < 64 && isKeyByte(s[ke]) {
-		ke++
-	}
-	for ke > ks && (s[ke-1] == '.' || s[ke-1] == '-') {
-		ke--
-	}
-	flag := ke-ks > 2 && s[ks] == '-' && s[ks+1] == '-'
-	for ks < ke && (s[ks] == '-' || s[ks] == '.') {
-		ks++
-	}
-	if ks >= ke || classifyKey(s[ks:ke]) != want {
-		return dst
+	flag := false
+	if w := localPasswordWord(s[at:]); w > 0 {
+		// "Passwort:", "mot de passe :", "пароль:", "密码：" name a password.
+		if want != Password || at > 0 && s[at-1] < 0x80 && isAlpha(s[at-1]) {
+			return dst
+		}
+		ke = at + w
+	} else {
+		for ks > 0 && at-ks < 64 && isKeyByte(s[ks-1]) {
+			ks--
+		}
+		for ke < len(s) && ke-at < 64 && isKeyByte(s[ke]) {
+			ke++
+		}
+		for ke > ks && (s[ke-1] == '.' || s[ke-1] == '-') {
+			ke--
+		}
+		flag = ke-ks > 2 && s[ks] == '-' && s[ks+1] == '-'
+		for ks < ke && (s[ks] == '-' || s[ks] == '.') {
+			ks++
+		}
+		if ks >= ke || classifyKey(s[ks:ke]) != want {
+			return dst
+		}
 	}
 	key := s[ks:ke]
 
@@ -51,17 +60,18 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 	xml := false
 	if ks > 0 {
 		switch q := s[ks-1]; {
+		case q == '"' && ks > 1 && s[ks-2] == '\\' && strings.HasPrefix(s[p:], `\"`):
+			p += 2 // a quoted key inside a JSON string: \"password\": \"x\"
 		case q == '"' || q == '\'' || q == '`':
 			if p < len(s) && s[p] == q {
 				p++ // a quoted key: "password": ...
+				p = valueAttr(s, p)
 			} else {
 				inStr = q // "Password: hunter2"
 			}
 		case q == '<' && p < len(s) && s[p] == '>':
 			xml = true
 			p++
-		case q == '\\' && ks > 1 && s[ks-2] != '\\' && p+1 < len(s) && s[p] == '\\' && s[p+1] == '"':
-			p += 2 // a quoted key inside a JSON string: \"password\": \"x\"
 		}
 	}
 	if p < len(s) && s[p] == ']' {
@@ -95,6 +105,8 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		if v < len(s) && s[v] == '=' {
 			v++
 		}
+	case strings.HasPrefix(s[op:], "："): // fullwidth colon (CJK)
+		v = op + len("：")
 	case flag && op == p+1 && s[p] == ' ':
 		if s[op] == '-' {
 			return dst
@@ -142,7 +154,7 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		ve = v
 		for ve < len(s) && ve-vs < 256 {
 			c := s[ve]
-			if class[c]&clEndV != 0 || c == inStr {
+			if class[c]&clEndV != 0 || c == inStr || c >= 0x80 && cjkPunct(s[ve:]) {
 				break
 			}
 			ve++
@@ -159,6 +171,52 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		return dst
 	}
 	return append(dst, Span{Start: vs, End: ve})
+}
+
+// localPasswords are words for "password" in other languages; ASCII ones
+// are compared ignoring case.
+var localPasswords = []string{
+	"passwort", "kennwort", "mot de passe", "contraseña", "contrasena", "senha", "wachtwoord",
+	"lösenord", "hasło", "пароль", "密码", "密碼", "パスワード", "비밀번호", "पासवर्ड",
+	"كلمة المرور", "كلمة السر",
+}
+
+// localPasswordWord returns the length of the local word for "password" that
+// s starts with, or 0.
+func localPasswordWord(s string) int {
+	for _, w := range localPasswords {
+		if hasPrefixFold(s, w) {
+			if len(s) > len(w) && s[len(w)] < 0x80 && isAlnum(s[len(w)]) {
+				return 0 // part of a longer word
+			}
+			return len(w)
+		}
+	}
+	return 0
+}
+
+// valueAttr skips ` value=` after a quoted key, as in .NET configuration:
+// <add key="ApiKey" value="..." />.
+func valueAttr(s string, p int) int {
+	q := p
+	for q < len(s) && q-p < 8 && (s[q] == ' ' || s[q] == '\t') {
+		q++
+	}
+	if q > p && hasPrefixFold(s[q:], "value") {
+		return q + len("value")
+	}
+	return p
+}
+
+// cjkPunct reports whether s starts with a full-width comma, semicolon,
+// parenthesis or an ideographic full stop or comma, which end a value.
+func cjkPunct(s string) bool {
+	for _, p := range []string{"，", "。", "、", "；", "）", "」", "』"} {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // restOfLine extends an unquoted YAML-style value that ends at ve to the end
