@@ -53,8 +53,11 @@
 //   - BEARER_TOKEN, BASIC_AUTH: the credentials of "Bearer <token>" and
 //     "Basic <base64 of user:password>".
 //   - PASSWORD: the value assigned to a password-like key: password=,
-//     passwd:, pwd=, DB_PASSWORD=, "db_pass": "...", --password x,
-//     <password>x</password>, PASSWORD 'x' (SQL). A YAML-style
+//     passwd:, pwd=, DB_PASSWORD=, "db_pass": "...", \"password\": \"...\"
+//     (JSON inside a JSON string), --password x, <password>x</password>,
+//     key="DbPassword" value="x", PASSWORD 'x' (SQL), and the word for
+//     password in other languages (Passwort, mot de passe, contraseña,
+//     senha, пароль, 密码, パスワード, ...). A YAML-style
 //     "password: several words" loses the rest of its line.
 //   - SECRET: the value assigned to another credential key: secret,
 //     client_secret, token, access_token, api_key, apiKey, X-Api-Key,
