@@ -77,6 +77,9 @@ func TestRandomMix(t *testing.T) {
 		seed = v
 	}
 	n := 3000
+	if testing.Short() {
+		n = 300
+	}
 	if s := os.Getenv("REDACT_MIX_N"); s != "" {
 		n, _ = strconv.Atoi(s)
 	}
