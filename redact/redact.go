@@ -522,6 +522,19 @@ func (sc *scanner) add(i int, sp Span) {
 	if sp.Start < 0 || sp.Keep < 0 || sp.Start+sp.Keep >= sp.End || sp.End > len(sc.s) {
 		return // empty or out of range: ignore rather than panic
 	}
+	// Never cut a character in two (a length limit may stop inside one):
+	// widen the replaced part to whole UTF-8 sequences.
+	for sp.End < len(sc.s) && !utf8.RuneStart(sc.s[sp.End]) {
+		sp.End++
+	}
+	red := sp.Start + sp.Keep
+	for red > 0 && !utf8.RuneStart(sc.s[red]) {
+		red--
+	}
+	for sp.Start > 0 && !utf8.RuneStart(sc.s[sp.Start]) {
+		sp.Start--
+	}
+	sp.Keep = red - sp.Start
 	c := &sc.r.rules[i]
 	if c.rule.Validate != nil && !c.rule.Validate(sc.s[sp.Start+sp.Keep:sp.End]) {
 		return

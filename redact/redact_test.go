@@ -101,6 +101,12 @@ func TestInvalidUTF8(t *testing.T) {
 			t.Errorf("Redact(%q) is not valid UTF-8", tt.in)
 		}
 	}
+	// A length limit inside a multi-byte character must not cut it in two.
+	for _, in := range []string{"password=" + strings.Repeat("中", 100), "pass:" + strings.Repeat("0\uFFFD", 90)} {
+		if got, _ := redact.Default().Redact(in); !utf8.ValidString(got) {
+			t.Errorf("Redact(%q) = %q is not valid UTF-8", in, got)
+		}
+	}
 	// Counts stay nil when only the encoding was repaired.
 	if _, counts := redact.Default().Redact("\xff"); counts != nil {
 		t.Errorf("counts = %v, want nil", counts)
