@@ -2,6 +2,7 @@ package llog
 
 import (
 	"context"
+	"time"
 
 	"github.com/lowlightlog/llog/internal/vfs"
 )
@@ -31,4 +32,10 @@ func ReadAllFS(fsys vfs.FS, dir string) ([]Record, *VerifyReport, error) {
 // VerifyFS is Verify on another filesystem.
 func VerifyFS(fsys vfs.FS, dir string) (*VerifyReport, error) {
 	return verifyFS(context.Background(), fsys, dir)
+}
+
+// WithClock sets the wall clock an Engine reads for retention.
+func WithClock(o *Options, now func() time.Time) *Options {
+	o.now = now
+	return o
 }

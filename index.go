@@ -123,12 +123,7 @@ func (ix *indexer) catchUp() (uint64, error) {
 	if m.Seq > last {
 		return 0, errIndexAhead
 	}
-	if m.Seq == last {
-		ix.resume(m)
-		return 0, nil
-	}
-	// Segment summaries of the segments the catch-up touches continue from
-	// what bbolt holds.
+	// Segment summaries continue from what bbolt holds.
 	stored, err := ix.idx.Segments()
 	if err != nil {
 		return 0, err
@@ -138,6 +133,9 @@ func (ix *indexer) catchUp() (uint64, error) {
 		ix.segs[s.First] = &s
 	}
 	ix.resume(m)
+	if m.Seq == last {
+		return 0, nil
+	}
 	var n uint64
 	for _, s := range e.log.Segments() {
 		if m.Seq > 0 && s.First < m.Next.Segment {
@@ -331,8 +329,8 @@ func (ix *indexer) checkpoint() error {
 	return nil
 }
 
-// run is the indexer goroutine: checkpoints on demand and on a timer,
-// retention after checkpoints and on its own timer.
+// run is the indexer goroutine: checkpoints on demand, on a timer and at
+// Close, each followed by retention when it is configured.
 func (ix *indexer) run() {
 	defer close(ix.done)
 	tick := time.NewTicker(ix.e.opts.CheckpointInterval)
@@ -346,7 +344,7 @@ func (ix *indexer) run() {
 	for {
 		select {
 		case <-ix.stop:
-			ix.step(false)
+			ix.step(true)
 			return
 		case <-ix.kick:
 			ix.step(true)

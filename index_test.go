@@ -269,16 +269,19 @@ func TestQueryWhileWriting(t *testing.T) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		for i := 500; ; i++ {
+		for i := 500; i < 5000; i++ {
 			select {
 			case <-stop:
 				return
 			default:
 			}
 			e.Log(ctx, indexedInf(i))
+			if i%100 == 0 {
+				time.Sleep(time.Millisecond)
+			}
 		}
 	}()
-	for range 50 {
+	for range 20 {
 		before := e.Stats().LastSeq
 		got := collect(t, e.Query(ctx, llog.Filter{}))
 		if uint64(len(got)) < before {

@@ -15,7 +15,8 @@ import (
 
 // Retention limits what a store keeps. It deletes whole sealed segments,
 // oldest first, and never the active one, so the newest records always
-// survive. It runs at Open, after a segment is sealed, and every Interval.
+// survive. It runs at Open, after a segment is sealed, every Interval and
+// at Close.
 // Limits combine: a segment goes when any limit says so.
 //
 // Before deleting, retention records the removal (the range of sequence
@@ -263,6 +264,10 @@ func (e *Engine) finishRemoval(ix *indexer, rm index.Removal) error {
 		if err := e.log.Remove(segs[0].Name); err != nil {
 			return err
 		}
+		ix.mu.Lock()
+		delete(ix.segs, first)
+		delete(ix.dirty, first)
+		ix.mu.Unlock()
 		e.stats.segments.Add(-1)
 		e.stats.storeBytes.Add(-segs[0].Size)
 	}

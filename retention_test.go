@@ -1,0 +1,190 @@
+package llog_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/lowlightlog/llog"
+	"github.com/lowlightlog/llog/wal"
+)
+
+// bigInf is a record of about 1 KiB at time t.
+func bigInf(i int, t time.Time) llog.Inference {
+	in := inf(i)
+	in.Response += strings.Repeat(" lorem ipsum", 80)
+	in.Time = t
+	return in
+}
+
+func segmentNames(t *testing.T, dir string) []string {
+	t.Helper()
+	segs, err := wal.ListSegments(nil, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, s := range segs {
+		out = append(out, s.Name)
+	}
+	return out
+}
+
+func TestRetentionMaxBytes(t *testing.T) {
+	var ev events
+	opts := &llog.Options{DisableRedaction: true, SegmentSize: 8 << 10, MaxBatchRecords: 4,
+		Retention: llog.Retention{MaxBytes: 40 << 10}, OnEvent: ev.add}
+	e, dir := open(t, opts)
+	now := time.Now()
+	for i := range 200 {
+		if err := e.Log(ctx, bigInf(i, now)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.Close()
+	// Removal runs in the background after rotations and at Close's last
+	// checkpoint; reopening applies it once more at Open.
+	e, err := llog.Open(dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := e.Stats()
+	e.Close()
+	segs, _ := wal.ListSegments(nil, dir)
+	var total int64
+	for _, s := range segs {
+		total += s.Size
+	}
+	if total > 40<<10 || st.StoreBytes != total || st.Segments != len(segs) {
+		t.Fatalf("store is %d bytes in %d segments after retention (stats %d, %d)", total, len(segs), st.StoreBytes, st.Segments)
+	}
+	rep := mustVerify(t, dir)
+	if rep.LastSeq != 200 || rep.FirstSeq != segs[0].First || rep.FirstSeq == 1 {
+		t.Fatalf("report: first %d last %d", rep.FirstSeq, rep.LastSeq)
+	}
+	if len(rep.Removed) == 0 || rep.Removed[len(rep.Removed)-1].Last != rep.FirstSeq-1 || rep.Removed[0].First != 1 {
+		t.Fatalf("report does not say what retention removed: %+v", rep.Removed)
+	}
+	if rep.Anchor == rep.HeadHash || rep.Anchor != rep.Removed[len(rep.Removed)-1].Anchor {
+		t.Fatalf("verification did not start from the retention anchor")
+	}
+	rets := ev.of(llog.EventRetention)
+	if len(rets) == 0 || rets[0].Removed.Policy != "max-bytes" || rets[0].Removed.First != 1 {
+		t.Fatalf("retention events: %+v", rets)
+	}
+	// The index forgot the removed records; queries see what is left.
+	r, _ := llog.OpenReader(dir)
+	got := collect(t, r.Query(ctx, llog.Filter{}))
+	if len(got) == 0 || got[0].Seq != rep.FirstSeq || uint64(len(got)) != rep.Records {
+		t.Fatalf("reader sees %d records from %d", len(got), got[0].Seq)
+	}
+	e, _ = llog.Open(dir, opts)
+	defer e.Close()
+	if got := collect(t, e.Query(ctx, llog.Filter{})); uint64(len(got)) != rep.Records || got[0].Seq != rep.FirstSeq {
+		t.Fatalf("engine query sees %d records", len(got))
+	}
+}
+
+func TestRetentionMaxRecordsNeverActive(t *testing.T) {
+	opts := &llog.Options{DisableRedaction: true, SegmentSize: 8 << 10, Retention: llog.Retention{MaxRecords: 1}}
+	e, dir := open(t, opts)
+	for i := range 60 {
+		e.LogSync(ctx, bigInf(i, time.Now()))
+	}
+	e.Close()
+	e, _ = llog.Open(dir, opts)
+	e.Close()
+	// Only the active segment is left: the newest records always survive.
+	if segs := segmentNames(t, dir); len(segs) != 1 {
+		t.Fatalf("segments left: %v", segs)
+	}
+	rep := mustVerify(t, dir)
+	if rep.LastSeq != 60 || rep.Records == 0 {
+		t.Fatalf("report %+v", rep)
+	}
+}
+
+// TestRetentionMaxAgeAndTheClock checks MaxAge with a good clock and with
+// the clock readings a Pi without an RTC produces.
+func TestRetentionMaxAgeAndTheClock(t *testing.T) {
+	real := time.Now()
+	old := real.AddDate(0, 0, -30)
+	tests := []struct {
+		name    string
+		clock   func() time.Time // what the engine reads after the records are written
+		removes bool
+	}{
+		{"correct clock", time.Now, true},
+		{"clock jumped a year ahead", func() time.Time { return time.Now().AddDate(1, 0, 0) }, false},
+		{"clock back in 1970", func() time.Time { return time.Unix(86400, 0) }, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var clock atomic.Pointer[func() time.Time]
+			realClock := time.Now
+			clock.Store(&realClock)
+			now := func() time.Time { return (*clock.Load())() }
+			var ev events
+			opts := llog.WithClock(&llog.Options{DisableRedaction: true, SegmentSize: 8 << 10, OnEvent: ev.add,
+				Retention: llog.Retention{MaxAge: 7 * 24 * time.Hour, ClockConfirm: time.Nanosecond, Interval: time.Hour}}, now)
+			// The records are written without retention, then the store is
+			// reopened with it.
+			e, dir := open(t, &llog.Options{DisableRedaction: true, SegmentSize: 8 << 10})
+			// Thirty-day-old records fill the first segments, then today's.
+			for i := range 40 {
+				e.LogSync(ctx, bigInf(i, old))
+			}
+			for i := 40; i < 60; i++ {
+				e.LogSync(ctx, bigInf(i, real))
+			}
+			e.Close()
+			before := segmentNames(t, dir)
+			// Reopen: retention runs at Open, and again at Close.
+			e, err := llog.Open(dir, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			clock.Store(&tt.clock)
+			time.Sleep(2 * time.Millisecond)
+			e.LogSync(ctx, bigInf(60, real)) // a record with a sane time
+			e.Close()
+			after := segmentNames(t, dir)
+			removed := len(after) < len(before)
+			if removed != tt.removes {
+				t.Fatalf("segments %d -> %d; want removal %v; held: %+v", len(before), len(after), tt.removes, ev.of(llog.EventRetentionHeld))
+			}
+			if !tt.removes && len(ev.of(llog.EventRetentionHeld)) == 0 {
+				t.Fatal("no EventRetentionHeld for a distrusted clock")
+			}
+			rep := mustVerify(t, dir)
+			if tt.removes {
+				// Everything thirty days old is gone, today's records stay.
+				if rep.FirstSeq > 41 || len(rep.Removed) == 0 || rep.Removed[0].Policy != "max-age" {
+					t.Fatalf("report: first %d removed %+v", rep.FirstSeq, rep.Removed)
+				}
+			}
+		})
+	}
+}
+
+func TestMissingOldestSegmentWithoutRecordIsTamper(t *testing.T) {
+	dir, segs := buildStore(t)
+	os.Remove(filepath.Join(dir, segs[0]))
+	rep, err := llog.Verify(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.OK || len(rep.Breaks) == 0 || !strings.Contains(rep.Breaks[0].Reason, "no retention record") {
+		t.Fatalf("report: %+v", rep.Breaks)
+	}
+}
+
+func TestRetentionNeedsTheIndex(t *testing.T) {
+	_, err := llog.Open(t.TempDir(), &llog.Options{DisableIndex: true, Retention: llog.Retention{MaxBytes: 1 << 20}})
+	if err == nil || !strings.Contains(err.Error(), "Retention needs the index") {
+		t.Fatalf("Open = %v", err)
+	}
+}
