@@ -48,6 +48,8 @@ type VerifyReport struct {
 	Anchor chain.Digest `json:"anchor"`
 	// Removed lists what retention removed before FirstSeq, oldest first.
 	Removed []Removal `json:"removed"`
+	// Index says how the index compared with the segments.
+	Index *IndexReport `json:"index"`
 }
 
 // MaxBreaks is the most breaks a VerifyReport lists.
@@ -127,6 +129,10 @@ func scanStore(ctx context.Context, fsys vfs.FS, dir string, fn func(*Record) er
 				Reason: fmt.Sprintf("records 1 to %d are missing and no retention record covers them", segs[0].First-1)})
 		}
 	}
+	v.ix = openIndexCheck(fsys, dir, store, v)
+	if v.ix != nil {
+		defer v.ix.x.Close()
+	}
 	for i, s := range segs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -143,6 +149,9 @@ func scanStore(ctx context.Context, fsys vfs.FS, dir string, fn func(*Record) er
 		if err != nil {
 			return nil, err
 		}
+	}
+	if v.ix != nil {
+		v.ix.close()
 	}
 	rep.OK = rep.BreakCount == 0
 	return rep, nil
@@ -207,6 +216,7 @@ type verifier struct {
 	next uint64       // sequence number the next record must have
 	h    chain.Hasher
 	rec  Record
+	ix   *indexCheck // nil when there is no index to compare
 }
 
 func (v *verifier) addBreak(b Break) {
@@ -326,6 +336,9 @@ func (v *verifier) entry(seg string, cv *chain.Verifier, e wal.Entry) error {
 	v.rec.Seq = e.Seq
 	v.rec.PrevHash = v.prev
 	v.rec.Hash = stored
+	if v.ix != nil {
+		v.ix.record(e.Seq, seg, e.Offset, v.rec.Time, v.rec.Model, v.prev)
+	}
 	v.prev = stored
 	v.next = e.Seq + 1
 	if ok && v.fn != nil {

@@ -2,6 +2,7 @@ package llog_test
 
 import (
 	"bytes"
+	"encoding/hex"
 	"io"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/lowlightlog/llog"
+	"github.com/lowlightlog/llog/index"
 	"github.com/lowlightlog/llog/segment"
 	"github.com/lowlightlog/llog/wal"
 )
@@ -205,4 +207,53 @@ func TestVerifyMissingStore(t *testing.T) {
 	if _, err := llog.Verify(ctx, filepath.Join(t.TempDir(), "nothing")); err == nil {
 		t.Fatal("Verify of a missing folder succeeded")
 	}
+}
+
+func TestVerifyChecksTheIndex(t *testing.T) {
+	e, dir := writeIndexed(t, 800, llog.Options{})
+	// While the engine runs, Verify compares against nothing or the
+	// snapshot; after Close, against index.db itself.
+	e.Close()
+	rep := mustVerify(t, dir)
+	if rep.Index == nil || !rep.Index.Checked || rep.Index.Source != "index.db" || rep.Index.Blocks == 0 || rep.Index.Mark != 800 {
+		t.Fatalf("index report %+v", rep.Index)
+	}
+	// A block that lies about its records.
+	x, err := index.Open(filepath.Join(dir, "index.db"), storeID(t, dir), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bs, _ := x.Blocks(100, 1000, false, 1)
+	bad := bs[0]
+	bad.Models = []string{"not-in-the-log"}
+	if err := x.Apply(&index.Checkpoint{Blocks: []index.Block{bad}, Mark: index.Mark{Seq: 800, Next: index.Pos{}}}); err != nil {
+		t.Fatal(err)
+	}
+	x.Close()
+	rep, err = llog.Verify(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.OK || rep.Index.Problems != 1 || !strings.Contains(rep.Breaks[0].Reason, "index: block at seq") {
+		t.Fatalf("report %+v %v", rep.Index, rep.Breaks)
+	}
+	// Deleting the index and reopening rebuilds a correct one.
+	os.Remove(filepath.Join(dir, "index.db"))
+	e, err = llog.Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Close()
+	if rep := mustVerify(t, dir); rep.Index.Problems != 0 || rep.Index.Mark != 800 {
+		t.Fatalf("after rebuild %+v", rep.Index)
+	}
+}
+
+func storeID(t *testing.T, dir string) []byte {
+	r, err := llog.OpenReader(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ := hex.DecodeString(r.StoreID())
+	return id
 }

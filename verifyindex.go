@@ -1,0 +1,179 @@
+package llog
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/lowlightlog/llog/chain"
+	"github.com/lowlightlog/llog/index"
+	"github.com/lowlightlog/llog/internal/vfs"
+	"github.com/lowlightlog/llog/wal"
+)
+
+// IndexReport says what verification found when it compared the index with
+// the segments.
+type IndexReport struct {
+	// Checked is false when there was no index to compare (none yet, or
+	// the index is disabled).
+	Checked bool `json:"checked"`
+	// Source is the file compared: "index.db", or "index.snap" (the copy a
+	// running writer leaves for readers) while a writer holds the index.
+	Source string `json:"source,omitempty"`
+	// Blocks is the number of block summaries compared; Mark the last
+	// sequence number the index covers.
+	Blocks int    `json:"blocks"`
+	Mark   uint64 `json:"mark"`
+	// Problems counts disagreements, each also listed as a break whose
+	// reason starts with "index:". The index is derived data: deleting
+	// index.db makes the next Open rebuild it from the segments.
+	Problems int `json:"problems"`
+}
+
+// indexCheck compares the blocks of an index with the records a scan
+// reads, in sequence order.
+type indexCheck struct {
+	x      *index.Index
+	rep    *IndexReport
+	v      *verifier
+	queue  []index.Block // blocks not yet compared, in order
+	from   uint64        // next seq to fetch blocks from
+	done   bool          // no more blocks to fetch
+	cur    *index.Block  // the block the scan is in
+	count  uint32
+	minT   int64
+	maxT   int64
+	models []string
+}
+
+// openIndexCheck opens the index of the store read-only, from index.db
+// when no writer holds it, else from the snapshot. It returns nil when
+// there is none.
+func openIndexCheck(fsys vfs.FS, dir string, store storeInfo, v *verifier) *indexCheck {
+	if fsys != vfs.Default {
+		return nil
+	}
+	for _, name := range []string{indexName, snapshotName} {
+		path := filepath.Join(dir, name)
+		if _, err := os.Stat(path); err != nil {
+			continue
+		}
+		x, err := index.Open(path, store.id[:], &index.Options{ReadOnly: true, Timeout: time.Millisecond})
+		if err != nil {
+			continue
+		}
+		m, err := x.Mark()
+		if err != nil {
+			x.Close()
+			continue
+		}
+		v.rep.Index = &IndexReport{Checked: true, Source: name, Mark: m.Seq}
+		return &indexCheck{x: x, rep: v.rep.Index, v: v, from: 0}
+	}
+	v.rep.Index = &IndexReport{}
+	return nil
+}
+
+func (c *indexCheck) problem(seq uint64, format string, args ...any) {
+	c.rep.Problems++
+	c.v.addBreak(Break{Seq: seq, Reason: "index: " + fmt.Sprintf(format, args...) +
+		" (the index is derived: delete index.db to rebuild it)"})
+}
+
+// next returns the next block to compare, fetching more when needed.
+func (c *indexCheck) next() *index.Block {
+	if len(c.queue) == 0 && !c.done {
+		bs, err := c.x.Blocks(c.from, c.rep.Mark, false, 1024)
+		if err != nil {
+			c.problem(c.from, "read blocks: %v", err)
+			c.done = true
+			return nil
+		}
+		if len(bs) < 1024 {
+			c.done = true
+		}
+		if len(bs) > 0 {
+			c.from = bs[len(bs)-1].Last() + 1
+		}
+		c.queue = bs
+	}
+	if len(c.queue) == 0 {
+		return nil
+	}
+	b := &c.queue[0]
+	c.queue = c.queue[1:]
+	c.rep.Blocks++
+	return b
+}
+
+// record compares one record read by the scan: its sequence number,
+// segment, frame offset, time, model and the digest before it.
+func (c *indexCheck) record(seq uint64, seg string, off int64, t time.Time, model string, prev chain.Digest) {
+	if seq > c.rep.Mark {
+		return
+	}
+	for c.cur == nil || seq > c.cur.Last() {
+		c.finish()
+		if c.cur = c.next(); c.cur == nil {
+			return
+		}
+	}
+	if seq < c.cur.First {
+		c.problem(seq, "record %d is in no block", seq)
+		return
+	}
+	first, _ := wal.ParseSegmentName(seg)
+	if seq == c.cur.First {
+		if c.cur.Pos.Segment != first || c.cur.Pos.Offset != off {
+			c.problem(seq, "block at seq %d points at %s offset %d; the record is in %s offset %d",
+				seq, wal.SegmentName(c.cur.Pos.Segment), c.cur.Pos.Offset, seg, off)
+		}
+		if chain.Digest(c.cur.Prev) != prev {
+			c.problem(seq, "block at seq %d holds the wrong previous digest", seq)
+		}
+		c.count, c.minT, c.maxT, c.models = 0, math.MaxInt64, math.MinInt64, c.models[:0]
+	} else if c.cur.Pos.Segment != first {
+		c.problem(seq, "block at seq %d spans segments", c.cur.First)
+	}
+	c.count++
+	c.minT = min(c.minT, t.UnixNano())
+	c.maxT = max(c.maxT, t.UnixNano())
+	if !slices.Contains(c.models, model) {
+		c.models = append(c.models, model)
+	}
+}
+
+// finish compares the block the scan just left.
+func (c *indexCheck) finish() {
+	b := c.cur
+	if b == nil {
+		return
+	}
+	c.cur = nil
+	if c.count == 0 {
+		// Below the first record read: removed by retention after the
+		// index was copied, or missing from the log.
+		if b.Last() >= c.v.rep.FirstSeq && c.v.rep.Records > 0 {
+			c.problem(b.First, "block at seq %d describes records the log does not have", b.First)
+		}
+		return
+	}
+	slices.Sort(c.models)
+	if c.count != b.Count || c.minT != b.MinTime || c.maxT != b.MaxTime || !slices.Equal(c.models, b.Models) {
+		c.problem(b.First, "block at seq %d says %d records, times %d..%d, models %v; the log has %d, %d..%d, %v",
+			b.First, b.Count, b.MinTime, b.MaxTime, b.Models, c.count, c.minT, c.maxT, c.models)
+	}
+	c.count = 0
+}
+
+// close finishes the comparison (the caller closes the index): blocks beyond the last record read mean
+// the index describes records the log does not have.
+func (c *indexCheck) close() {
+	c.finish()
+	if c.v.rep.LastSeq < c.rep.Mark && c.rep.Mark > 0 {
+		c.problem(c.v.rep.LastSeq+1, "the index covers records up to %d; the log ends at %d", c.rep.Mark, c.v.rep.LastSeq)
+	}
+}
