@@ -4,16 +4,20 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
+	"slices"
 
 	"github.com/lowlightlog/llog"
+	"github.com/lowlightlog/llog/chain"
 )
 
 // checkOptions select what checkStore does besides reading.
 type checkOptions struct {
-	// write reopens the store (running recovery), writes one record with
-	// LogSync, closes it and checks everything again.
+	// write reopens the store (running recovery and bringing the index up
+	// to date), writes one record with LogSync, compares indexed queries
+	// with the segments, closes it and checks everything again.
 	write bool
 	// probeRun is the run number in the identity of that record.
 	probeRun uint64
@@ -24,6 +28,7 @@ type checkResult struct {
 	violations []string
 	records    uint64 // records in the store as the crash left it
 	acked      int    // acknowledgements checked
+	retired    int    // acknowledged records removed by retention
 	torn       bool   // the crash left a torn tail
 	unfinished bool   // the crash came while the first Open created the store
 	probe      *llog.Receipt
@@ -33,26 +38,42 @@ func (r *checkResult) violate(format string, args ...any) {
 	r.violations = append(r.violations, fmt.Sprintf(format, args...))
 }
 
+// maxListed bounds the violations of one kind a check lists.
+const maxListed = 20
+
+// recInfo is what the checks keep of each record.
+type recInfo struct {
+	seq   uint64
+	hash  chain.Digest
+	model string
+}
+
 // checkStore checks the store in dir against what the writers
 // acknowledged:
 //
-//   - the store verifies (every checksum, the chain across segments,
-//     every commit frame; a torn tail is allowed, it was never
-//     acknowledged), and so will the index once Verify covers it;
-//   - the records form a gap-free prefix 1..N: a batch is all or nothing;
-//   - every acknowledged record is present with the acknowledged digest
-//     (and so, by the chain, every record before it);
+//   - the store verifies (every checksum, the chain across segments from
+//     the genesis digest or from a retention anchor, every commit frame; a
+//     torn tail is allowed, it was never acknowledged);
+//   - the records form a gap-free range FirstSeq..LastSeq: a batch is all
+//     or nothing; FirstSeq is 1 unless retention removed older segments,
+//     which Verify accepts only with a retention record covering them;
+//   - every acknowledged record is present with the acknowledged digest,
+//     or lies in a range retention recorded as removed (and if it was the
+//     last record of that range, the recorded anchor is its digest);
 //   - every record carries a crashtest identity, and the records of each
-//     writer goroutine are its records 0, 1, 2, ... in order: nothing was
-//     lost, repeated or reordered inside the prefix;
+//     writer goroutine are its records n, n+1, n+2, ... in order (from 0
+//     unless retention removed the front): nothing lost, repeated or
+//     reordered;
 //   - every record of a run lies after the records that run found when it
 //     opened the store and before those the next run found;
 //   - with opts.write, the store opens (recovery keeps every record it
-//     verified), takes one more record, and then passes all of the above
-//     again with that record acknowledged.
+//     verified), takes one more record, answers indexed queries (all
+//     records, per model, newest first, after a seq) exactly as the
+//     segments do, and then passes all of the above again with that record
+//     acknowledged.
 func checkStore(ctx context.Context, dir string, acks *ackLog, opts checkOptions) (*checkResult, error) {
 	res := &checkResult{}
-	rep, err := scanCheck(ctx, dir, acks, res)
+	rep, _, err := scanCheck(ctx, dir, acks, res)
 	if err != nil {
 		return nil, err
 	}
@@ -78,18 +99,28 @@ func checkStore(ctx context.Context, dir string, acks *ackLog, opts checkOptions
 		TraceID:   ident{run: opts.probeRun, writer: probeWriter}.String(),
 	}
 	rc, err := e.LogSync(ctx, probe)
-	cerr := e.Close()
 	if err != nil {
+		e.Close()
 		res.violate("the store does not take a write after recovery: %v", err)
 		return res, nil
 	}
-	if cerr != nil {
-		res.violate("close after the write that follows recovery: %v", cerr)
-	}
+	res.probe = &rc
 	if rc.Seq != rep.LastSeq+1 {
 		res.violate("the record written after recovery took seq %d, want %d", rc.Seq, rep.LastSeq+1)
 	}
-	res.probe = &rc
+	// Open may have finished a removal a crash interrupted: compare the
+	// index with the segments as they are now.
+	var now checkResult
+	_, recs, err := scanCheck(ctx, dir, newAckLog(), &now)
+	if err != nil {
+		e.Close()
+		return nil, err
+	}
+	checkIndex(ctx, e, recs, res)
+	if err := e.Close(); err != nil {
+		res.violate("close after the write that follows recovery: %v", err)
+	}
+
 	after := newAckLog()
 	for s, d := range acks.acks {
 		after.acks[s] = d
@@ -100,7 +131,7 @@ func checkStore(ctx context.Context, dir string, acks *ackLog, opts checkOptions
 		res.violate("%v", err)
 	}
 	var again checkResult
-	rep2, err := scanCheck(ctx, dir, after, &again)
+	rep2, _, err := scanCheck(ctx, dir, after, &again)
 	if err != nil {
 		return nil, err
 	}
@@ -110,23 +141,24 @@ func checkStore(ctx context.Context, dir string, acks *ackLog, opts checkOptions
 	if rep2.TornTail != nil {
 		res.violate("after recovery and one write: torn tail %+v left by a clean close", *rep2.TornTail)
 	}
-	if rep2.Records != rep.Records+1 {
-		res.violate("after recovery and one write: %d records, want %d", rep2.Records, rep.Records+1)
+	if rep2.LastSeq != rep.LastSeq+1 {
+		res.violate("after recovery and one write: the store ends at seq %d, want %d", rep2.LastSeq, rep.LastSeq+1)
 	}
 	return res, nil
 }
 
 // scanCheck reads the whole store once and applies every read-only check.
-func scanCheck(ctx context.Context, dir string, acks *ackLog, res *checkResult) (*llog.VerifyReport, error) {
+// It returns the verification report and the records that verified.
+func scanCheck(ctx context.Context, dir string, acks *ackLog, res *checkResult) (*llog.VerifyReport, []recInfo, error) {
 	r, err := llog.OpenReader(dir)
 	if err != nil {
-		if len(acks.acks) == 0 {
+		if len(acks.acks) == 0 && len(acks.opens) == 0 {
 			// Nothing acknowledged, not even an open: a store whose
 			// creation was cut short may be missing or empty.
-			return &llog.VerifyReport{OK: true}, nil
+			return &llog.VerifyReport{OK: true}, nil, nil
 		}
 		res.violate("the store cannot be read after records were acknowledged: %v", err)
-		return &llog.VerifyReport{}, nil
+		return &llog.VerifyReport{}, nil, nil
 	}
 	defer r.Close()
 
@@ -142,45 +174,55 @@ func scanCheck(ctx context.Context, dir string, acks *ackLog, res *checkResult) 
 	}
 
 	var (
-		next    uint64 = 1
+		recs    []recInfo
+		next    uint64 // seq the next record must have; 0 before the first
 		seen    int
 		last    = make(map[[2]uint64]uint64) // (run, writer) → next n
+		lateKey bool                         // a writer's first record present is not its record 0
 		gapSeen bool
+		listed  = make(map[string]int)
 	)
-	const maxListed = 20
+	violate := func(kind, format string, args ...any) {
+		if listed[kind]++; listed[kind] <= maxListed {
+			res.violate(format, args...)
+		}
+	}
 	rep, err := r.Scan(ctx, llog.Filter{}, func(rec *llog.Record) error {
-		if rec.Seq != next && !gapSeen {
-			res.violate("records are not a gap-free prefix: seq %d follows seq %d", rec.Seq, next-1)
+		if next != 0 && rec.Seq != next && !gapSeen {
+			violate("gap", "records are not a gap-free range: seq %d follows seq %d", rec.Seq, next-1)
 			gapSeen = true
 		}
 		next = rec.Seq + 1
+		recs = append(recs, recInfo{seq: rec.Seq, hash: rec.Hash, model: rec.Model})
 		if d, ok := acks.acks[rec.Seq]; ok {
 			seen++
-			if d != rec.Hash && len(res.violations) < maxListed {
-				res.violate("acknowledged record %d has digest %v, acknowledged %v", rec.Seq, rec.Hash, d)
+			if d != rec.Hash {
+				violate("digest", "acknowledged record %d has digest %v, acknowledged %v", rec.Seq, rec.Hash, d)
 			}
 		}
 		id, ok := parseIdent(rec.TraceID)
 		if !ok {
-			if len(res.violations) < maxListed {
-				res.violate("record %d was not written by crashtest (trace id %q)", rec.Seq, rec.TraceID)
-			}
+			violate("foreign", "record %d was not written by crashtest (trace id %q)", rec.Seq, rec.TraceID)
 			return nil
 		}
 		key := [2]uint64{id.run, id.writer}
-		if want := last[key]; id.n != want && len(res.violations) < maxListed {
-			res.violate("record %d is record %d of run %d writer %d, expected its record %d: lost, repeated or reordered",
+		want, known := last[key]
+		switch {
+		case !known && id.n > 0:
+			lateKey = true // fine only if retention removed the writer's earlier records
+		case known && id.n != want:
+			violate("order", "record %d is record %d of run %d writer %d, expected its record %d: lost, repeated or reordered",
 				rec.Seq, id.n, id.run, id.writer, want)
 		}
 		last[key] = id.n + 1
-		if b, ok := runs[id.run]; ok && (rec.Seq <= b.lo || rec.Seq > b.hi) && len(res.violations) < maxListed {
-			res.violate("record %d belongs to run %d, which opened the store at seq %d; the next run opened it at seq %d",
+		if b, ok := runs[id.run]; ok && (rec.Seq <= b.lo || rec.Seq > b.hi) {
+			violate("run", "record %d belongs to run %d, which opened the store at seq %d; the next run opened it at seq %d",
 				rec.Seq, id.run, b.lo, b.hi)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("scan %s: %w", dir, err)
+		return nil, nil, fmt.Errorf("scan %s: %w", dir, err)
 	}
 	switch {
 	case !rep.OK && rep.Segments == 0 && rep.BreakCount == 1 && acks.top == 0 && len(acks.opens) == 0:
@@ -191,18 +233,113 @@ func scanCheck(ctx context.Context, dir string, acks *ackLog, res *checkResult) 
 	case !rep.OK:
 		res.violate("the store does not verify: %d breaks, first %v", rep.BreakCount, rep.Breaks[0])
 	}
-	if rep.Records > 0 && rep.FirstSeq != 1 {
-		res.violate("the first record is seq %d, not 1", rep.FirstSeq)
+	first := rep.FirstSeq
+	if rep.Records == 0 {
+		first = rep.LastSeq + 1
+		if len(rep.Removed) > 0 {
+			first = rep.Removed[len(rep.Removed)-1].Last + 1
+		}
+	}
+	if rep.Records > 0 && len(recs) > 0 && recs[0].seq != rep.FirstSeq {
+		res.violate("the first record read is seq %d, verification says %d", recs[0].seq, rep.FirstSeq)
+	}
+	if first > 1 && len(rep.Removed) == 0 {
+		res.violate("records 1 to %d are gone and no retention record covers them", first-1)
+	}
+	if lateKey && first <= 1 {
+		res.violate("a writer's first record present is not its record 0, and retention removed nothing")
 	}
 	if acks.top > rep.LastSeq {
 		res.violate("records up to seq %d were acknowledged, the store ends at seq %d: %d acknowledged records lost",
 			acks.top, rep.LastSeq, acks.top-rep.LastSeq)
 	}
-	if missing := len(acks.acks) - seen; missing > 0 && acks.top <= rep.LastSeq {
+	// Acknowledged records before the first one present must have been
+	// removed by retention, on the record.
+	missing := 0
+	for seq, d := range acks.acks {
+		switch {
+		case seq >= first && seq <= rep.LastSeq:
+			continue // checked in the scan
+		case seq > rep.LastSeq:
+			continue // counted above
+		}
+		i := slices.IndexFunc(rep.Removed, func(rm llog.Removal) bool { return rm.First <= seq && seq <= rm.Last })
+		if i < 0 {
+			violate("retired", "acknowledged record %d is gone and no retention record covers it", seq)
+			continue
+		}
+		res.retired++
+		if rm := rep.Removed[i]; seq == rm.Last && rm.Anchor != d {
+			violate("anchor", "retention anchored the chain at record %d with digest %v, acknowledged %v", seq, rm.Anchor, d)
+		}
+	}
+	for seq := range acks.acks {
+		if seq >= first && seq <= rep.LastSeq {
+			missing++
+		}
+	}
+	if missing -= seen; missing > 0 {
 		res.violate("%d acknowledged records are missing or do not verify", missing)
 	}
 	res.acked = len(acks.acks)
-	return rep, nil
+	return rep, recs, nil
+}
+
+// checkIndex compares what the engine's indexed queries return with the
+// records the segments hold (recs, in seq order): every record, each
+// model's records, the newest few, and those after a seq.
+func checkIndex(ctx context.Context, e *llog.Engine, recs []recInfo, res *checkResult) {
+	models := make(map[string]bool)
+	for _, r := range recs {
+		models[r.model] = true
+	}
+	type query struct {
+		name string
+		f    llog.Filter
+		want []recInfo
+	}
+	qs := []query{{name: "all records", want: recs}}
+	for _, m := range slices.Sorted(maps.Keys(models)) {
+		var want []recInfo
+		for _, r := range recs {
+			if r.model == m {
+				want = append(want, r)
+			}
+		}
+		qs = append(qs, query{name: "model " + m, f: llog.Filter{Models: []string{m}}, want: want})
+	}
+	if n := len(recs); n > 0 {
+		newest := slices.Clone(recs[max(0, n-7):])
+		slices.Reverse(newest)
+		qs = append(qs, query{name: "newest 7", f: llog.Filter{Reverse: true, Limit: 7}, want: newest})
+		mid := recs[n/2].seq
+		qs = append(qs, query{name: fmt.Sprintf("after seq %d", mid), f: llog.Filter{AfterSeq: mid}, want: recs[n/2+1:]})
+	}
+	for _, q := range qs {
+		i := 0
+		bad := ""
+		for rec, err := range e.Query(ctx, q.f) {
+			switch {
+			case err != nil:
+				bad = fmt.Sprintf("error %v", err)
+			case i >= len(q.want):
+				bad = fmt.Sprintf("extra record %d", rec.Seq)
+			case rec.Seq != q.want[i].seq || rec.Hash != q.want[i].hash:
+				bad = fmt.Sprintf("record %d (digest %v) where the segments have record %d (digest %v)",
+					rec.Seq, rec.Hash, q.want[i].seq, q.want[i].hash)
+			}
+			if bad != "" {
+				break
+			}
+			i++
+		}
+		if bad == "" && i != len(q.want) {
+			bad = fmt.Sprintf("%d records, the segments have %d", i, len(q.want))
+		}
+		if bad != "" {
+			res.violate("the index disagrees with the segments: query %s: %s", q.name, bad)
+		}
+	}
 }
 
 // printViolations prints the violations of res with a heading.

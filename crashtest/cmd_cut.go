@@ -52,6 +52,7 @@ type cutConfig struct {
 	wait        time.Duration
 	segmentSize int64
 	recordSize  int
+	retain      uint64
 	exec        string
 	keep        bool
 	verbose     bool
@@ -72,6 +73,7 @@ func init() {
 		fs.DurationVar(&c.wait, "wait", 5*time.Second, "how long to wait for a hook cut before cutting anyway")
 		fs.Int64Var(&c.segmentSize, "segment-size", 64<<10, "segment size of the writer")
 		fs.IntVar(&c.recordSize, "record-size", 1024, "typical record size of the writer")
+		fs.Uint64Var(&c.retain, "retain-records", 600, "typical retention limit of the writers in records (0: no retention)")
 		fs.StringVar(&c.exec, "exec", os.Getenv("LLOG_CRASHTEST_EXEC"), "command prefix to run the writer with")
 		fs.BoolVar(&c.keep, "keep", false, "leave the image file and the last store")
 		fs.BoolVarP(&c.verbose, "verbose", "v", false, "print one line per cut")
@@ -120,6 +122,11 @@ var cutPoints = []string{
 	hooks.RotateAfterRename,
 	hooks.RotateAfterDirSync,
 	hooks.RecoverAfterTruncate,
+	hooks.RetentionAfterRecord,
+	hooks.RetentionAfterUnlink,
+	hooks.RetentionAfterDirSync,
+	hooks.IndexBeforeCheckpoint,
+	hooks.IndexAfterCheckpoint,
 }
 
 // cutSummary is what runCuts did.
@@ -174,17 +181,17 @@ func runCuts(ctx context.Context, c cutConfig, stdout io.Writer) (*cutSummary, e
 			store = filepath.Join(fsys.Dir(), fmt.Sprintf("store-%04d", i/c.freshEvery))
 			acks = newAckLog()
 		}
-		s := scenario{
-			sync:    r.IntN(2) == 0,
-			writers: 1 + r.IntN(4),
-			flush:   1 + r.IntN(64),
-			seed:    r.Uint64(),
-			delay:   time.Duration(r.Int64N(int64(c.maxDelay) + 1)),
-			point:   killPoint{name: timerPoint},
-		}
+		s := newScenario(r, c.maxDelay, c.retain)
+		s.point = killPoint{name: timerPoint}
 		if r.IntN(2) == 0 {
 			p, _ := lookupPoint(cutPoints[r.IntN(len(cutPoints))])
+			if p.bug != "" {
+				p, _ = lookupPoint(hooks.CommitAfterSync) // not by default: see killPoint.bug
+			}
 			s.point, s.after = p, p.pickAfter(r)
+			if strings.HasPrefix(p.name, "retention-") && s.retain == 0 {
+				s.retain = c.retain/2 + 1 // a retention point needs retention
+			}
 			if p.tear {
 				s.tear, s.tearBytes = 1, 1+r.IntN(4096)
 			}
@@ -256,7 +263,8 @@ func runCuts(ctx context.Context, c cutConfig, stdout io.Writer) (*cutSummary, e
 func cutWriter(ctx context.Context, c cutConfig, exe string, fsys cutFS, store string, run uint64, s scenario, acks *ackLog) (*writerOutcome, error) {
 	args := []string{"writer", "--dir", store, "--seed", strconv.FormatUint(s.seed, 10),
 		"--run", strconv.FormatUint(run, 10), "--segment-size", strconv.FormatInt(c.segmentSize, 10),
-		"--record-size", strconv.Itoa(c.recordSize)}
+		"--record-size", strconv.Itoa(c.recordSize), "--checkpoint-records", strconv.Itoa(s.checkpoint),
+		"--retain-records", strconv.FormatUint(s.retain, 10)}
 	if s.sync {
 		args = append(args, "--sync", "--writers", strconv.Itoa(s.writers))
 	} else {

@@ -21,7 +21,8 @@ var cmdWriter = &command{
 	summary: "log records and print an ack line for each durable one",
 	usage: `writer --dir D [--sync] [--seed S] [--kill-at POINT --kill-after K [--cut]]
 
-Opens the store in D and logs realistic records (prompts, responses, some
+Opens the store in D (with the index, committed every --checkpoint-records
+records, and retention when --retain-records is set) and logs realistic records (prompts, responses, some
 with personal data for redaction to catch) until it is killed, --count
 records are acknowledged, or a write fails. Standard output gets one line
 per event, flushed at once (see README.md for the format):
@@ -59,6 +60,8 @@ type writerConfig struct {
 	killAfter   int
 	cut         bool
 	reportHooks bool
+	retain      uint64
+	checkpoint  int
 }
 
 func init() {
@@ -74,6 +77,8 @@ func init() {
 		fs.IntVar(&c.recordSize, "record-size", 1024, "typical record size in bytes (1% are 64 to 256 KiB)")
 		fs.Int64Var(&c.segmentSize, "segment-size", 64<<10, "segment size in bytes (small, to rotate often)")
 		fs.IntVar(&c.count, "count", 0, "stop and close after this many records are acknowledged (0: never)")
+		fs.Uint64Var(&c.retain, "retain-records", 0, "retention: keep at most this many records (0: keep everything)")
+		fs.IntVar(&c.checkpoint, "checkpoint-records", 100, "commit the index every this many records")
 		fs.StringVar(&c.killAt, "kill-at", "", "hook point to kill the writer at")
 		fs.IntVar(&c.killAfter, "kill-after", 1, "kill at this firing of --kill-at")
 		fs.BoolVar(&c.cut, "cut", false, "with --kill-at: shut the filesystem down first")
@@ -84,8 +89,8 @@ func init() {
 		switch {
 		case c.dir == "":
 			return usageErr(stderr, "writer: --dir is required")
-		case c.writers < 1 || c.flushEvery < 1 || c.recordSize < 16:
-			return usageErr(stderr, "writer: --writers and --flush-every must be at least 1, --record-size at least 16")
+		case c.writers < 1 || c.flushEvery < 1 || c.recordSize < 16 || c.checkpoint < 1:
+			return usageErr(stderr, "writer: --writers, --flush-every and --checkpoint-records must be at least 1, --record-size at least 16")
 		case c.killAfter < 1:
 			return usageErr(stderr, "writer: --kill-after must be at least 1")
 		case c.cut && c.killAt == "":
@@ -156,7 +161,11 @@ func runWriter(ctx context.Context, c writerConfig, stdout io.Writer) error {
 		})
 		defer hooks.Set(nil)
 	}
-	e, err := llog.Open(c.dir, &llog.Options{SegmentSize: c.segmentSize})
+	e, err := llog.Open(c.dir, &llog.Options{
+		SegmentSize:       c.segmentSize,
+		CheckpointRecords: c.checkpoint,
+		Retention:         llog.Retention{MaxRecords: c.retain},
+	})
 	if err != nil {
 		return err
 	}

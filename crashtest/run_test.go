@@ -30,11 +30,14 @@ func TestKillAtEveryPoint(t *testing.T) {
 			if p.needs != "" {
 				t.Skip("needs " + p.needs)
 			}
+			if p.bug != "" {
+				t.Skip("known bug: " + p.bug)
+			}
 			var out bytes.Buffer
 			sum, err := runKills(ctx, runConfig{
 				dir: filepath.Join(t.TempDir(), "work"), kills: kills, seed: seed, points: []string{p.name},
 				freshEvery: 20, maxDelay: 100 * time.Millisecond, wait: 3 * time.Second,
-				segmentSize: 16 << 10, recordSize: 512, exec: os.Getenv("LLOG_CRASHTEST_EXEC"),
+				segmentSize: 16 << 10, recordSize: 512, retain: 300, exec: os.Getenv("LLOG_CRASHTEST_EXEC"),
 			}, &out)
 			if err != nil {
 				t.Fatalf("%v\n%s", err, out.String())
@@ -71,7 +74,7 @@ func TestKillsRandom(t *testing.T) {
 	sum, err := runKills(ctx, runConfig{
 		dir: filepath.Join(t.TempDir(), "work"), kills: kills, seed: seed,
 		freshEvery: 20, maxDelay: 150 * time.Millisecond, wait: 3 * time.Second,
-		segmentSize: 32 << 10, recordSize: 768, exec: os.Getenv("LLOG_CRASHTEST_EXEC"),
+		segmentSize: 32 << 10, recordSize: 768, retain: 600, exec: os.Getenv("LLOG_CRASHTEST_EXEC"),
 	}, &out)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
@@ -97,7 +100,7 @@ func TestRunCommand(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 	}
-	for _, want := range []string{"seed 42", "replay: crashtest run", "kills 3,", "violations 0", "retention-after-remove"} {
+	for _, want := range []string{"seed 42", "replay: crashtest run", "kills 3,", "violations 0", "retention-after-unlink"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("summary lacks %q:\n%s", want, stdout)
 		}
@@ -121,7 +124,7 @@ func TestCut(t *testing.T) {
 	var out bytes.Buffer
 	sum, err := runCuts(ctx, cutConfig{
 		cuts: cuts, seed: seed, dir: t.TempDir(), size: 128, freshEvery: 25,
-		maxDelay: 300 * time.Millisecond, wait: 5 * time.Second, segmentSize: 32 << 10, recordSize: 768,
+		maxDelay: 300 * time.Millisecond, wait: 5 * time.Second, segmentSize: 32 << 10, recordSize: 768, retain: 600,
 		exec: os.Getenv("LLOG_CRASHTEST_EXEC"),
 	}, &out)
 	var skip *skipError
