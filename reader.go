@@ -4,11 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"iter"
+	"path/filepath"
 	"slices"
 	"time"
 
+	"github.com/lowlightlog/llog/chain"
 	"github.com/lowlightlog/llog/internal/vfs"
+	"github.com/lowlightlog/llog/wal"
 )
 
 // Filter selects records. The zero Filter selects every record, oldest
@@ -114,40 +119,187 @@ func (r *Reader) Query(ctx context.Context, f Filter) iter.Seq2[Record, error] {
 	return query(ctx, r.fs, r.dir, f)
 }
 
+// query reads the segments without the index and without verifying the
+// chain (Verify and Scan do that): it starts at the segment that holds
+// f.AfterSeq+1, and in reverse order it reads segments newest first,
+// remembering only where the matches are.
 func query(ctx context.Context, fsys vfs.FS, dir string, f Filter) iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
-		var keep []Record // Reverse: the newest matches, at most Limit
-		n := 0
-		_, err := scanStore(ctx, fsys, dir, func(rec *Record) error {
-			if !f.Match(rec) {
-				return nil
-			}
-			if f.Reverse {
-				keep = append(keep, *rec)
-				if f.Limit > 0 && len(keep) > f.Limit {
-					keep = keep[1:]
-				}
-				return nil
-			}
-			if !yield(*rec, nil) {
-				return errStop
-			}
-			if n++; f.Limit > 0 && n >= f.Limit {
-				return errStop
-			}
-			return nil
-		})
-		if errors.Is(err, errStop) {
-			return
-		}
+		segs, err := wal.ListSegments(fsys, dir)
 		if err != nil {
 			yield(Record{}, err)
 			return
 		}
-		for i := len(keep) - 1; i >= 0; i-- {
-			if !yield(keep[i], nil) {
-				return
-			}
+		q := scanQuery{fs: fsys, dir: dir, f: f, yield: yield}
+		if f.Reverse {
+			err = q.reverse(ctx, segs)
+		} else {
+			err = q.forward(ctx, segs)
+		}
+		if err != nil && !errors.Is(err, errStop) {
+			yield(Record{}, err)
 		}
 	}
+}
+
+// scanQuery runs one query over the segments.
+type scanQuery struct {
+	fs    vfs.FS
+	dir   string
+	f     Filter
+	yield func(Record, error) bool
+	n     int
+	rec   Record
+}
+
+func (q *scanQuery) emit() error {
+	if !q.yield(q.rec, nil) {
+		return errStop
+	}
+	if q.n++; q.f.Limit > 0 && q.n >= q.f.Limit {
+		return errStop
+	}
+	return nil
+}
+
+// match decodes an entry into q.rec when it matches the filter.
+func (q *scanQuery) match(seq uint64, data []byte, prev chain.Digest) (bool, error) {
+	if seq <= q.f.AfterSeq || len(data) < hashSize {
+		return false, nil
+	}
+	body := data[hashSize:]
+	t, model, err := peekRecord(body)
+	if err != nil {
+		return false, err
+	}
+	f := &q.f
+	if (!f.Since.IsZero() && t < f.Since.UnixNano()) || (!f.Until.IsZero() && t >= f.Until.UnixNano()) ||
+		(len(f.Models) > 0 && !slices.Contains(f.Models, model)) {
+		return false, nil
+	}
+	if err := decodeRecord(body, &q.rec); err != nil {
+		return false, err
+	}
+	q.rec.Seq = seq
+	q.rec.PrevHash = prev
+	copy(q.rec.Hash[:], data[:hashSize])
+	return true, nil
+}
+
+// each calls fn with every committed entry of a segment and the digest
+// before it. A segment deleted meanwhile (retention) is skipped.
+func (q *scanQuery) each(ctx context.Context, s wal.SegmentInfo, fn func(e wal.Entry, prev chain.Digest) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	f, err := q.fs.Open(filepath.Join(q.dir, s.Name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	size, err := f.Size()
+	if err != nil {
+		return err
+	}
+	sr, err := wal.NewSegmentReader(s.Name, f, size)
+	if err != nil {
+		return err
+	}
+	prev := chain.Digest(sr.Header().Link)
+	for {
+		e, err := sr.Next()
+		if err == io.EOF || errors.Is(err, wal.ErrTorn) {
+			return nil // the end of what is committed
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(e, prev); err != nil {
+			return err
+		}
+		if len(e.Data) >= hashSize {
+			copy(prev[:], e.Data[:hashSize])
+		}
+	}
+}
+
+func (q *scanQuery) forward(ctx context.Context, segs []wal.SegmentInfo) error {
+	start := 0
+	for i, s := range segs {
+		if s.First <= q.f.AfterSeq+1 {
+			start = i
+		}
+	}
+	for _, s := range segs[start:] {
+		err := q.each(ctx, s, func(e wal.Entry, prev chain.Digest) error {
+			ok, err := q.match(e.Seq, e.Data, prev)
+			if err != nil || !ok {
+				return err
+			}
+			return q.emit()
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (q *scanQuery) reverse(ctx context.Context, segs []wal.SegmentInfo) error {
+	type hit struct {
+		seq  uint64
+		off  int64
+		prev chain.Digest
+	}
+	var hits []hit
+	for i := len(segs) - 1; i >= 0; i-- {
+		s := segs[i]
+		if i+1 < len(segs) && segs[i+1].First <= q.f.AfterSeq+1 {
+			break // every record of this segment and older is at most AfterSeq
+		}
+		hits = hits[:0]
+		err := q.each(ctx, s, func(e wal.Entry, prev chain.Digest) error {
+			ok, err := q.match(e.Seq, e.Data, prev)
+			if ok {
+				hits = append(hits, hit{e.Seq, e.Offset, prev})
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if len(hits) == 0 {
+			continue
+		}
+		f, err := q.fs.Open(filepath.Join(q.dir, s.Name))
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			return err
+		}
+		var buf []byte
+		for j := len(hits) - 1; j >= 0; j-- {
+			h := hits[j]
+			data, err := wal.ReadEntryAt(f, h.off, buf)
+			if err != nil {
+				f.Close()
+				return err
+			}
+			buf = data[:0]
+			if _, err := q.match(h.seq, data, h.prev); err != nil {
+				f.Close()
+				return err
+			}
+			if err := q.emit(); err != nil {
+				f.Close()
+				return err
+			}
+		}
+		f.Close()
+	}
+	return nil
 }

@@ -1,7 +1,13 @@
 package llog_test
 
 import (
+	"bufio"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -78,5 +84,74 @@ func TestQueryFilters(t *testing.T) {
 func TestOpenReaderErrors(t *testing.T) {
 	if _, err := llog.OpenReader(t.TempDir()); err == nil {
 		t.Fatal("OpenReader on an empty folder succeeded")
+	}
+}
+
+// TestReaderBesideWriterProcess runs a writer in another process and reads
+// the store while it writes: every Verify sees a committed prefix that
+// verifies, every Query a gap-free prefix whose digests link, and each
+// sees at least what was acknowledged before it started.
+func TestReaderBesideWriterProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns a process")
+	}
+	dir := filepath.Join(t.TempDir(), "store")
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), writerEnv+"="+dir)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	}()
+	var acked atomic.Uint64
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			var seq uint64
+			var hash string
+			fmt.Sscanf(sc.Text(), "ack %d %s", &seq, &hash)
+			for {
+				cur := acked.Load()
+				if seq <= cur || acked.CompareAndSwap(cur, seq) {
+					break
+				}
+			}
+		}
+	}()
+	waitFor(t, func() bool { return acked.Load() > 200 })
+	for round := range 15 {
+		before := acked.Load()
+		r, err := llog.OpenReader(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := r.Verify(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !rep.OK || rep.LastSeq < before {
+			t.Fatalf("round %d: verify ok=%v last %d, %d acknowledged before: %v", round, rep.OK, rep.LastSeq, before, rep.Breaks)
+		}
+		before = acked.Load()
+		got := collect(t, r.Query(ctx, llog.Filter{}))
+		if uint64(len(got)) < before {
+			t.Fatalf("round %d: query saw %d records, %d acknowledged before", round, len(got), before)
+		}
+		for i, rec := range got {
+			if rec.Seq != uint64(i+1) || (i > 0 && rec.PrevHash != got[i-1].Hash) {
+				t.Fatalf("round %d: record %d has seq %d or does not link", round, i, rec.Seq)
+			}
+		}
+		last := collect(t, r.Query(ctx, llog.Filter{Reverse: true, Limit: 1}))
+		if len(last) != 1 || last[0].Seq < before {
+			t.Fatalf("round %d: newest record %v", round, seqsOf(last))
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
