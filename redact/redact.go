@@ -112,8 +112,11 @@ type Rule struct {
 	Pattern string
 	// Find is a hand-written matcher, used instead of Pattern.
 	Find FindFunc
-	// MaxLen bounds, in bytes, how far past a keyword occurrence a Pattern may
-	// match. Zero means 1024.
+	// MaxLen is the window, in bytes from a keyword occurrence, that a
+	// Pattern is matched in: the typical length of a match. A match that
+	// reaches the end of the window is retried on the rest of the text, so
+	// MaxLen only tunes speed (the regexp engine clears state in proportion
+	// to the window). Zero means 1024.
 	MaxLen int
 
 	// Validate, if set, is called with the text a match would replace and
@@ -446,6 +449,13 @@ func (sc *scanner) hit(i, at int) {
 	loc := c.re.FindStringSubmatchIndex(w)
 	if loc == nil {
 		return
+	}
+	if loc[1] == len(w) && len(w) < len(sc.s)-at {
+		// The match reaches the end of the window: it may be longer. The
+		// window is a speed hint, never a reason to leave a tail behind.
+		if loc = c.re.FindStringSubmatchIndex(sc.s[at:]); loc == nil {
+			return
+		}
 	}
 	sc.addLoc(i, at, loc)
 }

@@ -176,6 +176,15 @@ func TestWith(t *testing.T) {
 	if _, err := r.With(employee); !errors.Is(err, redact.ErrInvalidRule) || !strings.Contains(err.Error(), "employee-id") {
 		t.Errorf("duplicate id: err = %v", err)
 	}
+	// MaxLen is a speed hint: a match that outgrows the window is retried
+	// on the rest of the text rather than cut.
+	r, err = redact.New(redact.Rule{ID: "tok", Category: "TOK", Keywords: []string{"tok_"}, Pattern: `tok_([a-z]{4,})`, MaxLen: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := r.Redact("x tok_" + strings.Repeat("abcd", 10) + " y"); got != "x tok_[REDACTED:TOK] y" {
+		t.Errorf("long match in a short window: %q", got)
+	}
 	// A rule without keywords scans the whole text.
 	r, err = redact.New(redact.Rule{ID: "digits", Category: "DIGITS", Pattern: `\b\d{4}\b`})
 	if err != nil {
