@@ -6,9 +6,9 @@
 // and reports how many replacements it made per [Category], never the
 // matched text:
 //
-//	out, counts := redact.Default().Redact(`mail john@example.com, key sk-ant-api03-...`)
-//	// out:    "mail [REDACTED:EMAIL], key sk-ant-[REDACTED:API_KEY]"
-//	// counts: map[API_KEY:1 EMAIL:1]
+//	out, counts := redact.Default().Redact("mail john@example.com, token ghp_16C7e42F292c6912E7710c838347Ae178B4a")
+//	// out:    "mail [REDACTED:EMAIL], token ghp_[REDACTED:GITHUB_TOKEN]"
+//	// counts: map[EMAIL:1 GITHUB_TOKEN:1]
 //
 // [Default] is the shared Redactor for [DefaultRules]. Use [Redactor.Without]
 // to disable categories and [Redactor.With] (or [New]) to add rules; both
