@@ -566,6 +566,11 @@ type Stats struct {
 	LastCommit time.Time
 	// Redactions counts redactions by category since Open.
 	Redactions map[string]uint64
+	// Index describes the index: its file size and what it has written
+	// since Open (zero when the index is off). IndexErr is set when the
+	// index went out of use.
+	Index    IndexStats
+	IndexErr error
 	// Err is the sticky error after a failure, else nil.
 	Err error
 }
@@ -602,5 +607,22 @@ func (e *Engine) Stats() Stats {
 	if f := e.failure.Load(); f != nil {
 		s.Err = *f
 	}
+	if e.ix != nil {
+		is := e.ix.idx.Stats()
+		s.Index = IndexStats{FileBytes: is.FileBytes, Checkpoints: is.Commits, PagesWritten: is.Pages, PageSize: is.PageSize}
+		e.ix.mu.Lock()
+		s.IndexErr = e.ix.failed
+		s.Index.Mark = e.ix.mark.Seq
+		e.ix.mu.Unlock()
+	}
 	return s
+}
+
+// IndexStats describes the index.
+type IndexStats struct {
+	FileBytes    int64  // size of index.db
+	Mark         uint64 // last sequence number committed to index.db
+	Checkpoints  int64  // bbolt commits since Open
+	PagesWritten int64  // page writes of those commits (a page or a run of overflow pages each)
+	PageSize     int    // bbolt page size
 }

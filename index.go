@@ -422,6 +422,10 @@ func (e *Engine) readDigest(b index.Block, seq uint64) (chain.Digest, error) {
 	return d, err
 }
 
+// maxBlockGap is the most bytes between two consecutive blocks of a
+// segment: a commit frame.
+const maxBlockGap = segment.FrameHeaderSize + commitPayload
+
 // blockReader reads the records of blocks from segment files, keeping the
 // last file open and reusing its buffers.
 type blockReader struct {
@@ -457,9 +461,14 @@ func (br *blockReader) read(b index.Block, fn func(seq uint64, entry []byte) err
 	if err != nil {
 		return err
 	}
-	if br.fr == nil {
+	switch {
+	case br.fr == nil:
 		br.fr = segment.NewReader(br.f, b.Pos.Offset, size)
-	} else {
+	case br.fr.Offset() <= b.Pos.Offset && b.Pos.Offset-br.fr.Offset() <= maxBlockGap && br.fr.Err() == nil:
+		// The block follows the one read last (perhaps after a commit
+		// frame): read on, keeping what is buffered.
+		br.fr.SetEnd(size)
+	default:
 		br.fr.Reset(br.f, b.Pos.Offset, size)
 	}
 	seq := b.First
@@ -468,8 +477,8 @@ func (br *blockReader) read(b index.Block, fn func(seq uint64, entry []byte) err
 		if err != nil {
 			return fmt.Errorf("llog: read block at seq %d in %s: %w", b.First, wal.SegmentName(b.Pos.Segment), err)
 		}
-		if fr.Kind != wal.KindEntry {
-			continue // a commit frame between two batches of the block
+		if fr.Kind != wal.KindEntry || fr.Offset < b.Pos.Offset {
+			continue // a commit frame, or the gap before the block
 		}
 		if len(fr.Payload) < hashSize {
 			return &CorruptionError{Segment: wal.SegmentName(b.Pos.Segment), Offset: fr.Offset, Seq: seq, Reason: errBadRecord}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io/fs"
 	"iter"
-	"math"
 	"slices"
 
 	"github.com/lowlightlog/llog/chain"
@@ -62,25 +61,53 @@ func (q *blockQuery) fetch(from, upTo uint64, reverse bool) ([]index.Block, erro
 	return q.e.ix.idx.Blocks(from, upTo, reverse, queryChunk)
 }
 
-func (q *blockQuery) forward(ctx context.Context, mark uint64, newer []index.Block) error {
-	from := q.f.AfterSeq + 1
-	for from <= mark {
-		bs, err := q.fetch(from, mark, false)
-		if err != nil {
-			return err
+// segments returns the index's segment summaries that can hold matches:
+// their time range overlaps the filter's and they hold one of its models.
+func (q *blockQuery) segments() ([]index.Segment, error) {
+	all, err := q.e.ix.idx.Segments()
+	if err != nil {
+		return nil, err
+	}
+	f := &q.f
+	out := all[:0]
+	for _, s := range all {
+		if s.Last <= f.AfterSeq ||
+			(!f.Since.IsZero() && s.MaxTime < f.Since.UnixNano()) ||
+			(!f.Until.IsZero() && s.MinTime >= f.Until.UnixNano()) ||
+			(len(f.Models) > 0 && !slices.ContainsFunc(s.Models, func(m string) bool { return slices.Contains(f.Models, m) })) {
+			continue
 		}
-		for i := range bs {
-			if err := q.block(ctx, &bs[i], false); err != nil {
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func (q *blockQuery) forward(ctx context.Context, mark uint64, newer []index.Block) error {
+	segs, err := q.segments()
+	if err != nil {
+		return err
+	}
+	for _, s := range segs {
+		from := max(q.f.AfterSeq+1, s.First)
+		upTo := min(s.Last, mark)
+		for from <= upTo {
+			bs, err := q.fetch(from, upTo, false)
+			if err != nil {
 				return err
 			}
+			for i := range bs {
+				if err := q.block(ctx, &bs[i], false); err != nil {
+					return err
+				}
+			}
+			if len(bs) < queryChunk {
+				break
+			}
+			from = bs[len(bs)-1].Last() + 1
 		}
-		if len(bs) < queryChunk {
-			break
-		}
-		from = bs[len(bs)-1].Last() + 1
 	}
 	for i := range newer {
-		if newer[i].Last() >= from {
+		if newer[i].Last() > q.f.AfterSeq {
 			if err := q.block(ctx, &newer[i], false); err != nil {
 				return err
 			}
@@ -95,21 +122,33 @@ func (q *blockQuery) reverse(ctx context.Context, mark uint64, newer []index.Blo
 			return err
 		}
 	}
-	from := uint64(math.MaxUint64)
-	for mark > q.f.AfterSeq {
-		bs, err := q.fetch(from, mark, true)
-		if err != nil {
-			return err
-		}
-		for i := range bs {
-			if err := q.block(ctx, &bs[i], true); err != nil {
+	segs, err := q.segments()
+	if err != nil {
+		return err
+	}
+	for i := len(segs) - 1; i >= 0; i-- {
+		s := segs[i]
+		from := min(s.Last, mark)
+		for from >= s.First && from > q.f.AfterSeq {
+			bs, err := q.fetch(from, mark, true)
+			if err != nil {
 				return err
 			}
+			done := len(bs) < queryChunk
+			for i := range bs {
+				if bs[i].First < s.First {
+					done = true
+					break
+				}
+				if err := q.block(ctx, &bs[i], true); err != nil {
+					return err
+				}
+			}
+			if done || bs[len(bs)-1].First <= s.First {
+				break
+			}
+			from = bs[len(bs)-1].First - 1
 		}
-		if len(bs) < queryChunk || bs[len(bs)-1].First <= q.f.AfterSeq+1 {
-			break
-		}
-		from = bs[len(bs)-1].First - 1
 	}
 	return nil
 }

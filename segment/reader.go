@@ -39,6 +39,12 @@ func (r *Reader) Reset(ra io.ReaderAt, start, end int64) {
 	r.r, r.end, r.bufOff, r.pos, r.n, r.err = ra, end, start, 0, 0, nil
 }
 
+// SetEnd moves the end of the range, for a file that grew.
+func (r *Reader) SetEnd(end int64) { r.end = end }
+
+// Err returns the sticky error of the last Next, or nil.
+func (r *Reader) Err() error { return r.err }
+
 // Offset returns the offset just past the last frame Next returned: where
 // the next frame starts, or where a bad frame starts after Next failed.
 func (r *Reader) Offset() int64 { return r.bufOff + int64(r.pos) }
