@@ -608,11 +608,11 @@ func (e *Engine) Stats() Stats {
 		s.Err = *f
 	}
 	if e.ix != nil {
-		is := e.ix.idx.Stats()
-		s.Index = IndexStats{FileBytes: is.FileBytes, Checkpoints: is.Commits, PagesWritten: is.Pages, PageSize: is.PageSize}
 		e.ix.mu.Lock()
+		is := e.ix.stats
+		s.Index = IndexStats{FileBytes: is.FileBytes, Checkpoints: is.Commits, PagesWritten: is.Pages, PageSize: is.PageSize,
+			Mark: e.ix.mark.Seq}
 		s.IndexErr = e.ix.failed
-		s.Index.Mark = e.ix.mark.Seq
 		e.ix.mu.Unlock()
 	}
 	return s

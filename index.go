@@ -53,6 +53,7 @@ type indexer struct {
 	prev    chain.Digest    // its digest
 	next    index.Pos       // where the record after it starts
 	failed  error           // the index is out of use after this error
+	stats   index.Stats     // as of the last checkpoint
 }
 
 // openIndex opens (or rebuilds) the index and brings it up to date with
@@ -326,6 +327,7 @@ func (ix *indexer) checkpoint() error {
 	}
 	ix.blocks = slices.Delete(ix.blocks, 0, taken)
 	ix.mark = cp.Mark
+	ix.stats = ix.idx.Stats()
 	return nil
 }
 
