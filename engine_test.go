@@ -29,6 +29,10 @@ func TestMain(m *testing.M) {
 		tryOpen(dir) // this binary re-run by TestSecondWriterProcessIsLocked
 		return
 	}
+	if spec := os.Getenv(retentionKillEnv); spec != "" {
+		retentionKiller(spec) // this binary re-run by TestKillDuringRetention
+		return
+	}
 	testutil.Main(m)
 }
 

@@ -129,7 +129,7 @@ func scanStore(ctx context.Context, fsys vfs.FS, dir string, fn func(*Record) er
 				Reason: fmt.Sprintf("records 1 to %d are missing and no retention record covers them", segs[0].First-1)})
 		}
 	}
-	v.ix = openIndexCheck(fsys, dir, store, v)
+	v.ix = openIndexCheck(fsys, dir, store, v, removals)
 	if v.ix != nil {
 		defer v.ix.x.Close()
 	}

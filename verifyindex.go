@@ -39,10 +39,11 @@ type indexCheck struct {
 	x      *index.Index
 	rep    *IndexReport
 	v      *verifier
-	queue  []index.Block // blocks not yet compared, in order
-	from   uint64        // next seq to fetch blocks from
-	done   bool          // no more blocks to fetch
-	cur    *index.Block  // the block the scan is in
+	queue  []index.Block   // blocks not yet compared, in order
+	from   uint64          // next seq to fetch blocks from
+	done   bool            // no more blocks to fetch
+	cur    *index.Block    // the block the scan is in
+	gone   []index.Removal // retention records: their records are out of the index
 	count  uint32
 	minT   int64
 	maxT   int64
@@ -52,7 +53,7 @@ type indexCheck struct {
 // openIndexCheck opens the index of the store read-only, from index.db
 // when no writer holds it, else from the snapshot. It returns nil when
 // there is none.
-func openIndexCheck(fsys vfs.FS, dir string, store storeInfo, v *verifier) *indexCheck {
+func openIndexCheck(fsys vfs.FS, dir string, store storeInfo, v *verifier, gone []index.Removal) *indexCheck {
 	if fsys != vfs.Default {
 		return nil
 	}
@@ -71,7 +72,7 @@ func openIndexCheck(fsys vfs.FS, dir string, store storeInfo, v *verifier) *inde
 			continue
 		}
 		v.rep.Index = &IndexReport{Checked: true, Source: name, Mark: m.Seq}
-		return &indexCheck{x: x, rep: v.rep.Index, v: v, from: 0}
+		return &indexCheck{x: x, rep: v.rep.Index, v: v, gone: gone}
 	}
 	v.rep.Index = &IndexReport{}
 	return nil
@@ -114,6 +115,9 @@ func (c *indexCheck) next() *index.Block {
 func (c *indexCheck) record(seq uint64, seg string, off int64, t time.Time, model string, prev chain.Digest) {
 	if seq > c.rep.Mark {
 		return
+	}
+	if _, ok := covering(c.gone, seq); ok {
+		return // retention recorded its removal; its file may still be there
 	}
 	for c.cur == nil || seq > c.cur.Last() {
 		c.finish()
