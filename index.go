@@ -46,14 +46,15 @@ type indexer struct {
 	blocks  []index.Block
 	open    bool // blocks[len-1] still takes records
 	segs    map[uint64]*index.Segment
-	dirty   map[uint64]bool // segment summaries changed since the last checkpoint
-	pending int             // records since the last checkpoint
-	last    uint64          // last record added
-	lastT   int64           // its time
-	prev    chain.Digest    // its digest
-	next    index.Pos       // where the record after it starts
-	failed  error           // the index is out of use after this error
-	stats   index.Stats     // as of the last checkpoint
+	dirty   map[uint64]bool   // segment summaries changed since the last checkpoint
+	pending int               // records since the last checkpoint
+	last    uint64            // last record added
+	lastT   int64             // its time
+	prev    chain.Digest      // its digest
+	next    index.Pos         // where the record after it starts
+	failed  error             // the index is out of use after this error
+	stats   index.Stats       // as of the last checkpoint
+	names   map[string]string // interned model names (Open's catch-up only)
 }
 
 // openIndex opens (or rebuilds) the index and brings it up to date with
@@ -82,6 +83,7 @@ func (e *Engine) openIndex() (*indexer, error) {
 		done:  make(chan struct{}),
 		segs:  map[uint64]*index.Segment{},
 		dirty: map[uint64]bool{},
+		names: map[string]string{},
 	}
 	if ix.mark, err = idx.Mark(); err != nil {
 		idx.Close()
@@ -189,7 +191,7 @@ func (ix *indexer) catchUp() (uint64, error) {
 			if ent.Last {
 				next.Offset += int64(segment.FrameSize(commitPayload))
 			}
-			ix.add(ent.Seq, t, model, h, index.Pos{Segment: s.First, Offset: ent.Offset}, size, next)
+			ix.add(ent.Seq, t, ix.intern(model), h, index.Pos{Segment: s.First, Offset: ent.Offset}, size, next)
 			n++
 			if ix.pending >= ix.e.opts.CheckpointRecords {
 				if err := ix.checkpoint(); err != nil {
@@ -201,6 +203,16 @@ func (ix *indexer) catchUp() (uint64, error) {
 		f.Close()
 	}
 	return n, nil
+}
+
+// intern returns model as a string, allocating once per distinct model.
+func (ix *indexer) intern(model []byte) string {
+	if s, ok := ix.names[string(model)]; ok {
+		return s
+	}
+	s := string(model)
+	ix.names[s] = s
+	return s
 }
 
 // commitPayload is the size of a wal commit frame's payload.

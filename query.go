@@ -187,7 +187,7 @@ func (q *blockQuery) block(ctx context.Context, b *index.Block, reverse bool) er
 			return err
 		}
 		if (!f.Since.IsZero() && t < f.Since.UnixNano()) || (!f.Until.IsZero() && t >= f.Until.UnixNano()) ||
-			(len(f.Models) > 0 && !slices.Contains(f.Models, model)) {
+			(len(f.Models) > 0 && !modelIn(model, f.Models)) {
 			return nil
 		}
 		if err := decodeRecord(body, &q.rec); err != nil {

@@ -174,7 +174,7 @@ func (q *scanQuery) match(seq uint64, data []byte, prev chain.Digest) (bool, err
 	}
 	f := &q.f
 	if (!f.Since.IsZero() && t < f.Since.UnixNano()) || (!f.Until.IsZero() && t >= f.Until.UnixNano()) ||
-		(len(f.Models) > 0 && !slices.Contains(f.Models, model)) {
+		(len(f.Models) > 0 && !modelIn(model, f.Models)) {
 		return false, nil
 	}
 	if err := decodeRecord(body, &q.rec); err != nil {

@@ -341,17 +341,34 @@ func sanitize(s string, invalid *int) string {
 }
 
 // peekRecord decodes only the time and model of a record body: what the
-// index needs, without the cost of decoding the text.
-func peekRecord(body []byte) (t int64, model string, err error) {
+// index and the query filters need, without decoding the text. The model
+// aliases body and is not checked for valid UTF-8.
+func peekRecord(body []byte) (t int64, model []byte, err error) {
 	d := decoder{b: body}
 	if v := d.byte(); d.err == nil && v != recordVersion {
-		return 0, "", fmt.Errorf("%w: record version %d", errBadRecord, v)
+		return 0, nil, fmt.Errorf("%w: record version %d", errBadRecord, v)
 	}
 	d.byte()
 	t = d.varint()
 	d.uvarint()
 	d.uvarint()
 	d.uvarint()
-	model = d.string("model")
-	return t, model, d.err
+	n := d.uvarint()
+	if d.err == nil && n > uint64(len(d.b)) {
+		d.fail("model length %d exceeds the %d bytes left", n, len(d.b))
+	}
+	if d.err != nil {
+		return 0, nil, d.err
+	}
+	return t, d.b[:n], nil
+}
+
+// modelIn reports whether model is one of models, without allocating.
+func modelIn(model []byte, models []string) bool {
+	for _, m := range models {
+		if string(model) == m {
+			return true
+		}
+	}
+	return false
 }
