@@ -28,9 +28,13 @@ func isKeyByte(c byte) bool { return isWord(c) || c == '-' || c == '.' }
 func findAssignment(dst []Span, s string, at int, want Category) []Span {
 	ks, ke := at, at
 	flag := false
-	if w := localPasswordWord(s[at:]); w > 0 {
+	w := 0
+	if want == Password {
+		w = localPasswordWord(s[at:])
+	}
+	if w > 0 {
 		// "Passwort:", "mot de passe :", "пароль:", "密码：" name a password.
-		if want != Password || at > 0 && s[at-1] < 0x80 && isAlpha(s[at-1]) {
+		if at > 0 && s[at-1] < 0x80 && isAlpha(s[at-1]) {
 			return dst
 		}
 		ke = at + w
