@@ -34,20 +34,21 @@ type Engine struct {
 	lock  io.Closer
 	store storeInfo
 	q     *queue
+	free  freeList // recycled items
 	note  notifier
 	done  chan struct{} // closed when the committer has exited
 
 	// The sealer goroutine owns next, prev and hasher: it numbers and
 	// chains batches taken from the queue. The syncer goroutine owns log:
 	// it writes and fsyncs sealed batches in order. Batches circulate
-	// between them through sealed and free, two at a time, so the sealer
+	// between them through sealed and spare, two at a time, so the sealer
 	// prepares one batch while the syncer waits for the fsync of the last.
 	next   uint64
 	prev   chain.Digest
 	hasher chain.Hasher
 	log    *wal.Log
 	sealed chan *pending
-	free   chan *pending
+	spare  chan *pending
 
 	// ix maintains the index; nil when it is disabled or could not be
 	// opened.
@@ -135,10 +136,11 @@ func open(dir string, o Options, lock io.Closer) (*Engine, error) {
 		next:   log.NextSeq(),
 		prev:   log.Link(),
 		sealed: make(chan *pending, 1),
-		free:   make(chan *pending, 2),
+		spare:  make(chan *pending, 2),
 	}
-	e.free <- new(pending)
-	e.free <- new(pending)
+	e.free.maxBytes = o.QueueBytes
+	e.spare <- new(pending)
+	e.spare <- new(pending)
 	segs := log.Segments()
 	var size int64
 	for _, s := range segs {
@@ -232,7 +234,7 @@ func (e *Engine) LogSync(ctx context.Context, inf Inference) (Receipt, error) {
 	}
 	select {
 	case r := <-done:
-		putItem(it)
+		e.free.put(it)
 		return r.receipt, r.err
 	case <-ctx.Done():
 		return Receipt{}, ctx.Err() // the committer still answers into done; it is not reused
@@ -322,13 +324,13 @@ func (e *Engine) prepare(inf *Inference) (*item, map[string]int, error) {
 	}
 	e.redact(&r)
 
-	it := getItem()
+	it := e.free.get()
 	it.buf = append(it.buf[:0], make([]byte, hashSize)...)
 	it.buf = appendRecord(it.buf, &r)
 	it.t = r.Time.UnixNano()
 	it.model = r.Model
 	if n := len(it.buf) - hashSize; n > e.opts.MaxRecordSize {
-		putItem(it)
+		e.free.put(it)
 		e.stats.rejected.Add(1)
 		return nil, nil, fmt.Errorf("%w: %d bytes encoded, limit %d", ErrTooLarge, n, e.opts.MaxRecordSize)
 	}
@@ -379,7 +381,7 @@ func (e *Engine) enqueue(ctx context.Context, it *item, red map[string]int, urge
 		e.note.dropped(dropOldest, uint64(n), out.depth, e.opts.QueueCapacity)
 	}
 	if err != nil {
-		putItem(it)
+		e.free.put(it)
 		switch {
 		case errors.Is(err, ErrDropped):
 			e.note.dropped(dropNewest, 1, out.depth, e.opts.QueueCapacity)
@@ -408,7 +410,7 @@ func (e *Engine) answer(it *item, r result) {
 		it.done <- r // buffered; the LogSync caller recycles the item
 		return
 	}
-	putItem(it)
+	e.free.put(it)
 }
 
 // pending is a batch on its way from the sealer to the syncer.
@@ -428,7 +430,7 @@ func (e *Engine) seal() {
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	for {
-		p := <-e.free
+		p := <-e.spare
 		items, end, low, depth, ok := e.q.next(p.items[:0], e.opts.MaxBatchDelay, timer)
 		p.items, p.end, p.depth = items, end, depth
 		if !ok {
@@ -463,7 +465,7 @@ func (e *Engine) sync() {
 		clear(p.items)
 		p.items = p.items[:0]
 		e.note.flushDrops(p.depth, e.opts.QueueCapacity, false)
-		e.free <- p
+		e.spare <- p
 	}
 }
 

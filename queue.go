@@ -27,23 +27,47 @@ type result struct {
 // body returns the encoded record.
 func (it *item) body() []byte { return it.buf[hashSize:] }
 
-// itemPool recycles items and their buffers. Items whose buffer grew past
-// maxPooledBuf are left to the garbage collector so that one huge record
-// does not pin memory.
-var itemPool = sync.Pool{New: func() any { return new(item) }}
+// freeList recycles items and their buffers, so that a steady stream of
+// records allocates nothing. Unlike a sync.Pool it is not emptied by the
+// garbage collector; it keeps at most maxBytes of buffers (the queue's byte
+// bound) and drops buffers larger than maxPooledBuf, so that one huge
+// record does not pin memory.
+type freeList struct {
+	mu       sync.Mutex // guards items and bytes
+	items    []*item
+	bytes    int
+	maxBytes int
+}
 
 const maxPooledBuf = 64 << 10
 
-func getItem() *item { return itemPool.Get().(*item) }
+func (l *freeList) get() *item {
+	l.mu.Lock()
+	if n := len(l.items); n > 0 {
+		it := l.items[n-1]
+		l.items[n-1] = nil
+		l.items = l.items[:n-1]
+		l.bytes -= cap(it.buf)
+		l.mu.Unlock()
+		return it
+	}
+	l.mu.Unlock()
+	return new(item)
+}
 
-func putItem(it *item) {
+func (l *freeList) put(it *item) {
 	if cap(it.buf) > maxPooledBuf {
 		it.buf = nil
 	}
 	it.buf = it.buf[:0]
 	it.seq, it.hash, it.model = 0, chain.Digest{}, ""
 	// it.done is kept: a LogSync item's channel is empty when it is put back.
-	itemPool.Put(it)
+	l.mu.Lock()
+	if l.bytes+cap(it.buf) <= l.maxBytes {
+		l.items = append(l.items, it)
+		l.bytes += cap(it.buf)
+	}
+	l.mu.Unlock()
 }
 
 // queue is the bounded queue between Log callers and the committer.
