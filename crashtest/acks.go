@@ -73,8 +73,8 @@ func (a *ackLog) ack(seq uint64, d chain.Digest) error {
 func (a *ackLog) line(s string) error {
 	a.lines++
 	f := strings.Fields(s)
-	if len(f) == 0 {
-		return nil
+	if len(f) == 0 || strings.HasPrefix(f[0], "#") {
+		return nil // a comment
 	}
 	bad := func(err error) error { return fmt.Errorf("line %d %q: %v", a.lines, s, err) }
 	switch f[0] {

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -215,7 +216,13 @@ func runKills(ctx context.Context, c runConfig, stdout io.Writer) (*runSummary, 
 		af = nil
 		return nil
 	}
+	stop := interrupts()
+	defer signal.Stop(stop)
 	for k := 0; k < c.kills; k++ {
+		if interrupted(stop) {
+			fmt.Fprintf(stdout, "interrupted after %d kills\n", k)
+			break
+		}
 		if k%c.freshEvery == 0 {
 			if af != nil {
 				finishStore(true)
@@ -334,6 +341,9 @@ type writerOutcome struct {
 	fired   bool            // the writer killed itself at its hook point
 	hooks   map[string]bool // hook points the writer reported firing
 	exitErr string          // the writer ended other than by SIGKILL
+	// untrusted counts acknowledgements printed after a cut began (cut
+	// only).
+	untrusted int
 }
 
 // killWriter runs one writer for scenario s and makes sure it dies by

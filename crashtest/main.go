@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/pflag"
 )
@@ -133,4 +135,23 @@ func usageErr(stderr io.Writer, format string, args ...any) error {
 	msg := fmt.Sprintf(format, args...)
 	fmt.Fprintf(stderr, "crashtest: %s\n", msg)
 	return fmt.Errorf("%w: %s", errUsage, msg)
+}
+
+// interrupts returns a channel that receives SIGINT and SIGTERM, so that a
+// long run stops after the current kill or cut and still prints its
+// summary. Stop it with signal.Stop.
+func interrupts() chan os.Signal {
+	c := make(chan os.Signal, 1)
+	signal.Notify(c, os.Interrupt, syscall.SIGTERM)
+	return c
+}
+
+// interrupted reports whether a signal arrived on c.
+func interrupted(c chan os.Signal) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
 }

@@ -3,12 +3,19 @@ package main
 import (
 	"bytes"
 	"errors"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 )
+
+// knownBugs runs the scenarios that expose the engine bugs listed in
+// points.go (bugPendingRemoval, bugIndexBlocks), which fail until they are
+// fixed.
+var knownBugs = flag.Bool("known-bugs", os.Getenv("LLOG_CRASHTEST_KNOWN_BUGS") == "1",
+	"also run the scenarios of known engine bugs (or LLOG_CRASHTEST_KNOWN_BUGS=1)")
 
 // TestKillAtEveryPoint kills a writer process at each hook point (twice,
 // at seeded firings) and checks the store after each kill. A point that
@@ -30,14 +37,20 @@ func TestKillAtEveryPoint(t *testing.T) {
 			if p.needs != "" {
 				t.Skip("needs " + p.needs)
 			}
-			if p.bug != "" {
+			retain := uint64(0)
+			switch {
+			case p.bug != "" && !*knownBugs:
 				t.Skip("known bug: " + p.bug)
+			case strings.HasPrefix(p.name, "retention-") && !*knownBugs:
+				t.Skip("known bug: " + bugIndexBlocks)
+			case strings.HasPrefix(p.name, "retention-"):
+				retain = 300
 			}
 			var out bytes.Buffer
 			sum, err := runKills(ctx, runConfig{
-				dir: filepath.Join(t.TempDir(), "work"), kills: kills, seed: seed, points: []string{p.name},
+				dir: filepath.Join(t.TempDir(), "work"), kills: kills, seed: seed, points: []string{p.name}, retain: retain,
 				freshEvery: 20, maxDelay: 100 * time.Millisecond, wait: 3 * time.Second,
-				segmentSize: 16 << 10, recordSize: 512, retain: 300, exec: os.Getenv("LLOG_CRASHTEST_EXEC"),
+				segmentSize: 16 << 10, recordSize: 512, exec: os.Getenv("LLOG_CRASHTEST_EXEC"),
 			}, &out)
 			if err != nil {
 				t.Fatalf("%v\n%s", err, out.String())
@@ -74,7 +87,7 @@ func TestKillsRandom(t *testing.T) {
 	sum, err := runKills(ctx, runConfig{
 		dir: filepath.Join(t.TempDir(), "work"), kills: kills, seed: seed,
 		freshEvery: 20, maxDelay: 150 * time.Millisecond, wait: 3 * time.Second,
-		segmentSize: 32 << 10, recordSize: 768, retain: 600, exec: os.Getenv("LLOG_CRASHTEST_EXEC"),
+		segmentSize: 32 << 10, recordSize: 768, exec: os.Getenv("LLOG_CRASHTEST_EXEC"), // retention: see TestKillsWithRetention
 	}, &out)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
@@ -88,6 +101,31 @@ func TestKillsRandom(t *testing.T) {
 	}
 }
 
+// TestKillsWithRetention is TestKillsRandom with retention removing the
+// oldest segments as the writers go. It fails on the known bugs in
+// points.go and runs only with -known-bugs.
+func TestKillsWithRetention(t *testing.T) {
+	if !*knownBugs {
+		t.Skip("known bugs: " + bugPendingRemoval + "; " + bugIndexBlocks)
+	}
+	asProgram(t)
+	seed := testSeed(t)
+	var out bytes.Buffer
+	sum, err := runKills(ctx, runConfig{
+		dir: filepath.Join(t.TempDir(), "work"), kills: 40, seed: seed, freshEvery: 20,
+		points:   []string{"timer", "rotate-after-dirsync", "index-after-checkpoint", "retention-after-record", "retention-after-unlink", "retention-after-dirsync"},
+		maxDelay: 150 * time.Millisecond, wait: 3 * time.Second, segmentSize: 16 << 10, recordSize: 512, retain: 300,
+		exec: os.Getenv("LLOG_CRASHTEST_EXEC"),
+	}, &out)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	t.Logf("\n%s", out.String())
+	if sum.violations > 0 {
+		t.Fatalf("%d violations", sum.violations)
+	}
+}
+
 // TestRunCommand runs "crashtest run" through the CLI: exit status and
 // summary.
 func TestRunCommand(t *testing.T) {
@@ -96,7 +134,7 @@ func TestRunCommand(t *testing.T) {
 	}
 	asProgram(t)
 	code, stdout, stderr := runCLI("run", "--dir", filepath.Join(t.TempDir(), "work"), "--kills", "3", "--seed", "42",
-		"--points", "timer,rotate-after-rename", "--max-delay", "50ms")
+		"--points", "timer,rotate-after-rename", "--max-delay", "50ms", "--retain-records", "0")
 	if code != exitOK {
 		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 	}
@@ -124,7 +162,7 @@ func TestCut(t *testing.T) {
 	var out bytes.Buffer
 	sum, err := runCuts(ctx, cutConfig{
 		cuts: cuts, seed: seed, dir: t.TempDir(), size: 128, freshEvery: 25,
-		maxDelay: 300 * time.Millisecond, wait: 5 * time.Second, segmentSize: 32 << 10, recordSize: 768, retain: 600,
+		maxDelay: 300 * time.Millisecond, wait: 5 * time.Second, segmentSize: 32 << 10, recordSize: 768, retain: retainUnlessBugs(),
 		exec: os.Getenv("LLOG_CRASHTEST_EXEC"),
 	}, &out)
 	var skip *skipError
@@ -138,4 +176,13 @@ func TestCut(t *testing.T) {
 	if sum.violations > 0 || sum.cuts != cuts {
 		t.Fatalf("%d cuts, %d violations", sum.cuts, sum.violations)
 	}
+}
+
+// retainUnlessBugs is the retention limit of the random scenarios: none
+// while the known retention bugs are not fixed, unless -known-bugs.
+func retainUnlessBugs() uint64 {
+	if *knownBugs {
+		return 600
+	}
+	return 0
 }
