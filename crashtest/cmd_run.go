@@ -119,6 +119,7 @@ type runSummary struct {
 	acked                           int
 	records                         uint64
 	points                          map[string]*pointStats
+	everFired                       map[string]bool // hook points the writers reported firing
 	elapsed                         time.Duration
 }
 
@@ -199,6 +200,7 @@ func runKills(ctx context.Context, c runConfig, stdout io.Writer) (*runSummary, 
 	}
 	sum.points[timerPoint] = &pointStats{}
 	everFired := make(map[string]bool)
+	sum.everFired = everFired
 
 	var (
 		store string

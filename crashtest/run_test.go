@@ -60,7 +60,7 @@ func TestKillAtEveryPoint(t *testing.T) {
 			switch {
 			case sum.violations > 0:
 				t.Fatalf("%d violations", sum.violations)
-			case ps.notReached:
+			case ps.notReached || ps.fired == 0 && !sum.everFired[p.name]:
 				t.Skipf("%s is never reached on this platform", p.name)
 			case sum.kills != kills || ps.kills != kills:
 				t.Fatalf("%d kills, want %d", sum.kills, kills)
