@@ -39,3 +39,7 @@ func WithClock(o *Options, now func() time.Time) *Options {
 	o.now = now
 	return o
 }
+
+// BreakIndex closes the engine's bbolt file under it, so that the next
+// checkpoint fails as a write error would.
+func BreakIndex(e *Engine) { e.ix.idx.Close() }

@@ -305,3 +305,34 @@ func TestIndexDisabled(t *testing.T) {
 		t.Fatalf("index file with the index disabled: %v", err)
 	}
 }
+
+func TestIndexFailureFallsBack(t *testing.T) {
+	var ev events
+	e, dir := writeIndexed(t, 300, llog.Options{CheckpointRecords: 100, OnEvent: ev.add})
+	llog.BreakIndex(e)
+	for i := 300; i < 600; i++ {
+		if err := e.Log(ctx, indexedInf(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.Flush(ctx)
+	waitFor(t, func() bool { return len(ev.of(llog.EventIndexFailed)) > 0 })
+	if st := e.Stats(); st.IndexErr == nil || st.Err != nil {
+		t.Fatalf("stats: index err %v, engine err %v", st.IndexErr, st.Err)
+	}
+	// Queries read the segments now and still see everything.
+	checkQueriesMatchScan(t, e, dir)
+	if got := collect(t, e.Query(ctx, llog.Filter{})); len(got) != 600 {
+		t.Fatalf("query after index failure: %d records", len(got))
+	}
+	if err := e.Close(); err != nil {
+		t.Fatalf("Close after an index failure: %v", err)
+	}
+	// The next Open catches the index up.
+	e, err := llog.Open(dir, &llog.Options{DisableRedaction: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	checkQueriesMatchScan(t, e, dir)
+}
