@@ -570,6 +570,7 @@ type Stats struct {
 	FileBytes int64 // size of the index file
 	Commits   int64 // write transactions committed since Open
 	Pages     int64 // page writes by those commits (each a page or a run of overflow pages)
+	PageSize  int
 }
 
 // Stats returns the file's size and write counters.
@@ -577,5 +578,5 @@ func (x *Index) Stats() Stats {
 	s := x.db.Stats()
 	var size int64
 	x.db.View(func(tx *bolt.Tx) error { size = tx.Size(); return nil })
-	return Stats{FileBytes: size, Commits: x.commits.Load(), Pages: s.TxStats.GetWrite()}
+	return Stats{FileBytes: size, Commits: x.commits.Load(), Pages: s.TxStats.GetWrite(), PageSize: x.db.Info().PageSize}
 }
