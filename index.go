@@ -458,7 +458,8 @@ func (e *Engine) openBlockReader() (*blockReader, error) {
 // read calls fn with the sequence number and wal entry (digest then body)
 // of each record of b, in order.
 func (br *blockReader) read(b index.Block, fn func(seq uint64, entry []byte) error) error {
-	if br.f == nil || br.seg != b.Pos.Segment {
+	same := br.f != nil && br.seg == b.Pos.Segment
+	if !same {
 		if br.f != nil {
 			br.f.Close()
 			br.f = nil
@@ -478,7 +479,7 @@ func (br *blockReader) read(b index.Block, fn func(seq uint64, entry []byte) err
 	switch {
 	case br.fr == nil:
 		br.fr = segment.NewReader(br.f, b.Pos.Offset, size)
-	case br.fr.Offset() <= b.Pos.Offset && b.Pos.Offset-br.fr.Offset() <= maxBlockGap && br.fr.Err() == nil:
+	case same && br.fr.Offset() <= b.Pos.Offset && b.Pos.Offset-br.fr.Offset() <= maxBlockGap && br.fr.Err() == nil:
 		// The block follows the one read last (perhaps after a commit
 		// frame): read on, keeping what is buffered.
 		br.fr.SetEnd(size)

@@ -336,3 +336,25 @@ func TestIndexFailureFallsBack(t *testing.T) {
 	defer e.Close()
 	checkQueriesMatchScan(t, e, dir)
 }
+
+// TestIndexedQueryTinySegments reads blocks of consecutive small segments,
+// where a block in the next segment starts at an offset the reader of the
+// previous one has already passed.
+func TestIndexedQueryTinySegments(t *testing.T) {
+	opts := llog.Options{DisableRedaction: true, SegmentSize: 4096, CheckpointRecords: 7}
+	e, dir := open(t, &opts)
+	for i := range 300 {
+		in := indexedInf(i)
+		in.Response += strings.Repeat(" padding", 40*(i%5))
+		e.Log(ctx, in)
+		if i%3 == 0 {
+			e.Flush(ctx)
+		}
+	}
+	e.Flush(ctx)
+	checkQueriesMatchScan(t, e, dir)
+	e.Close()
+	e, _ = llog.Open(dir, &opts)
+	defer e.Close()
+	checkQueriesMatchScan(t, e, dir)
+}

@@ -124,6 +124,12 @@ func scanStore(ctx context.Context, fsys vfs.FS, dir string, fn func(*Record) er
 		// Older records are gone: retention must have recorded it.
 		if r, ok := covering(removals, segs[0].First-1); ok {
 			v.startAfter(r, removals)
+			if r.Last >= segs[0].First {
+				// A removal that a crash interrupted between two unlinks:
+				// its later segments are still here. Verify them from the
+				// first one's header; the chain must reach the anchor.
+				v.fromHeader = true
+			}
 		} else {
 			v.addBreak(Break{Segment: segs[0].Name, Seq: segs[0].First,
 				Reason: fmt.Sprintf("records 1 to %d are missing and no retention record covers them", segs[0].First-1)})
@@ -217,6 +223,9 @@ type verifier struct {
 	h    chain.Hasher
 	rec  Record
 	ix   *indexCheck // nil when there is no index to compare
+	// fromHeader makes the next segment's header the anchor: its
+	// predecessors were removed by a recorded, unfinished removal.
+	fromHeader bool
 }
 
 func (v *verifier) addBreak(b Break) {
@@ -250,6 +259,10 @@ func (v *verifier) segment(fsys vfs.FS, dir string, s wal.SegmentInfo, newest bo
 		return err
 	}
 	hdr := sr.Header()
+	if v.fromHeader {
+		v.fromHeader = false
+		v.prev, v.next = hdr.Link, hdr.First
+	}
 	switch {
 	case hdr.First > v.next:
 		v.addBreak(Break{Segment: s.Name, Seq: hdr.First,
