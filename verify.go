@@ -298,7 +298,24 @@ func (v *verifier) segment(fsys vfs.FS, dir string, s wal.SegmentInfo, newest bo
 		}
 		if errors.As(err, &ce) {
 			v.addBreak(Break{Segment: s.Name, Offset: ce.Offset, Seq: ce.Seq, Reason: ce.Reason.Error()})
-			return nil
+			// Go on after the damaged batch, from the next commit frame, so
+			// the rest of the segment is checked too.
+			off, next, link, ok, err := wal.Resync(f, ce.Offset+1, size)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return nil
+			}
+			if sr, err = wal.NewSegmentReaderFrom(s.Name, f, size, off, next); err != nil {
+				return err
+			}
+			if v.ix != nil {
+				v.ix.skip(v.next, next-1)
+			}
+			cv = chain.NewVerifier(link, next)
+			v.prev, v.next = link, next
+			continue
 		}
 		if err != nil {
 			return err

@@ -257,3 +257,28 @@ func storeID(t *testing.T, dir string) []byte {
 	id, _ := hex.DecodeString(r.StoreID())
 	return id
 }
+
+// TestVerifyGoesOnAfterDamage checks that a damaged batch hides only
+// itself: verification resumes at the next commit frame, counts the rest
+// of the store and reports a second, independent break too.
+func TestVerifyGoesOnAfterDamage(t *testing.T) {
+	dir, segs := buildStore(t)
+	p := filepath.Join(dir, segs[1])
+	offs := frames(t, p)
+	rewrite(t, p, func(b []byte) []byte {
+		b[offs[1]+segment.FrameHeaderSize+50] ^= 1 // first batch of the segment
+		b[offs[8]+segment.FrameHeaderSize+50] ^= 1 // second batch (frames 6..11)
+		return b
+	})
+	rep, err := llog.Verify(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.OK || rep.BreakCount != 2 || rep.Breaks[0].Offset != offs[1] || rep.Breaks[1].Offset != offs[8] {
+		t.Fatalf("breaks: %v", rep.Breaks)
+	}
+	// Two batches of five records are unreadable; everything else counts.
+	if rep.Records != 50 || rep.LastSeq != 60 {
+		t.Fatalf("records %d last %d", rep.Records, rep.LastSeq)
+	}
+}

@@ -44,6 +44,7 @@ type indexCheck struct {
 	done   bool            // no more blocks to fetch
 	cur    *index.Block    // the block the scan is in
 	gone   []index.Removal // retention records: their records are out of the index
+	unread [][2]uint64     // ranges of records verification could not read (damage)
 	count  uint32
 	minT   int64
 	maxT   int64
@@ -150,6 +151,11 @@ func (c *indexCheck) record(seq uint64, seg string, off int64, t time.Time, mode
 	}
 }
 
+// skip notes that records first..last could not be read.
+func (c *indexCheck) skip(first, last uint64) {
+	c.unread = append(c.unread, [2]uint64{first, last})
+}
+
 // finish compares the block the scan just left.
 func (c *indexCheck) finish() {
 	b := c.cur
@@ -164,6 +170,12 @@ func (c *indexCheck) finish() {
 			c.problem(b.First, "block at seq %d describes records the log does not have", b.First)
 		}
 		return
+	}
+	for _, r := range c.unread {
+		if r[0] <= b.Last() && b.First <= r[1] {
+			c.count = 0
+			return // the log is damaged there: that break is reported already
+		}
 	}
 	slices.Sort(c.models)
 	if c.count != b.Count || c.minT != b.MinTime || c.maxT != b.MaxTime || !slices.Equal(c.models, b.Models) {

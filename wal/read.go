@@ -265,3 +265,38 @@ func ReadEntryAt(r io.ReaderAt, off int64, buf []byte) ([]byte, error) {
 	}
 	return f.Payload, nil
 }
+
+// Resync finds where reading can resume after damage at offset from: just
+// after the first valid commit frame that follows. It returns that offset,
+// the sequence number of the entry after the batch the commit frame closes,
+// and the batch's link. Verification uses it to go on after a break and
+// check the rest of a segment; the batch the damage is in is skipped.
+func Resync(r io.ReaderAt, from, size int64) (off int64, next uint64, link [32]byte, ok bool, err error) {
+	for from < size {
+		start, found, err := segment.FindFrame(r, from, size)
+		if err != nil || !found {
+			return 0, 0, link, false, err
+		}
+		fr := segment.NewReader(r, start, size)
+		for {
+			f, err := fr.Next()
+			if err != nil {
+				break // damage again: search after it
+			}
+			if f.Kind != KindCommit {
+				continue
+			}
+			c, err := parseCommit(f.Payload)
+			if err != nil || c.count == 0 {
+				continue
+			}
+			return fr.Offset(), c.first + uint64(c.count), c.link, true, nil
+		}
+		if next := fr.Offset() + 1; next > from {
+			from = next
+		} else {
+			from++
+		}
+	}
+	return 0, 0, link, false, nil
+}
