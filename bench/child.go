@@ -63,6 +63,9 @@ type result struct {
 	// (Log, LogSync, INSERT, frame and append), in nanoseconds.
 	P50 int64 `json:"p50_ns"`
 	P99 int64 `json:"p99_ns"`
+	// Busy is the fraction of the run's time spent in those calls: near 1
+	// when the producer, not the disk, sets the pace.
+	Busy float64 `json:"busy"`
 	// BaseRSS is the child's RSS before the system started (runtime and
 	// generated records); PeakRSS its VmHWM at the end.
 	BaseRSS int64 `json:"base_rss_bytes"`
@@ -192,6 +195,11 @@ func child(j *job) (*result, error) {
 	r.Seconds = m.elapsed.Seconds()
 	r.RecPerSec = float64(j.Records) / r.Seconds
 	r.MBPerSec = float64(r.Payload) / r.Seconds / 1e6
+	var sum int64
+	for _, l := range m.lat {
+		sum += l
+	}
+	r.Busy = float64(sum) / float64(m.elapsed)
 	r.P50, r.P99 = percentile(m.lat, 50), percentile(m.lat, 99)
 	r.Batches = m.batches
 	return r, nil

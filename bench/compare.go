@@ -129,6 +129,7 @@ type row struct {
 	Stored      spread `json:"stored_per_payload_byte"`
 	RecPerBatch spread `json:"records_per_batch"`
 	CPUPerRec   spread `json:"cpu_ns_per_record"`
+	Busy        spread `json:"busy"`
 }
 
 // ratioRow compares two systems' records/s in one configuration: the
@@ -212,6 +213,7 @@ func buildReport(c *config, m machine, results []*result) *report {
 			Stored:      pick(func(r *result) float64 { return r.StoredPerByte() }),
 			RecPerBatch: pick(func(r *result) float64 { return ratio(float64(r.Records), float64(r.Batches)) }),
 			CPUPerRec:   pick(func(r *result) float64 { return r.CPUPerRecord() }),
+			Busy:        pick(func(r *result) float64 { return r.Busy }),
 		}
 		if k.mode == modeSync {
 			rep.Sync = append(rep.Sync, w)
@@ -302,15 +304,15 @@ func printReport(w io.Writer, c *config, rep *report) {
 	fmt.Fprintf(w, "%d rounds, systems interleaved within each round; medians, records/s with min–max\n\n", rep.Rounds)
 
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "size\tbatch\tsystem\trecords\trecords/s\t(min–max)\tMB/s\tenq p50\tenq p99\tpeak RSS\twritten/B\tstored/B\trec/batch\tCPU/rec\t")
+	fmt.Fprintln(tw, "size\tbatch\tsystem\trecords\trecords/s\t(min–max)\tMB/s\tenq p50\tenq p99\tbusy\tpeak RSS\twritten/B\tstored/B\trec/batch\tCPU/rec\t")
 	for i, r := range rep.Rows {
 		if i > 0 && (r.Size != rep.Rows[i-1].Size || r.Batch != rep.Rows[i-1].Batch) {
-			fmt.Fprintln(tw, strings.Repeat("\t", 14))
+			fmt.Fprintln(tw, strings.Repeat("\t", 15))
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t%s\t(%s–%s)\t%.1f\t%s\t%s\t%s\t%s\t%s\t%.0f\t%s\t\n",
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t%s\t(%s–%s)\t%.1f\t%s\t%s\t%.0f%%\t%s\t%s\t%s\t%.0f\t%s\t\n",
 			fmtSize(r.Size), r.Batch, r.System, r.Records, fmtInt(r.RecPerSec.Median),
 			fmtInt(r.RecPerSec.Min), fmtInt(r.RecPerSec.Max), r.MBPerSec.Median,
-			fmtNs(r.P50.Median), fmtNs(r.P99.Median), fmtBytes(int64(r.PeakRSS.Median)),
+			fmtNs(r.P50.Median), fmtNs(r.P99.Median), 100*r.Busy.Median, fmtBytes(int64(r.PeakRSS.Median)),
 			fmtRatio(r.Written.Median), fmtRatio(r.Stored.Median), r.RecPerBatch.Median, fmtNs(r.CPUPerRec.Median))
 	}
 	tw.Flush()
@@ -374,10 +376,10 @@ func printReport(w io.Writer, c *config, rep *report) {
 	if c.verbose {
 		fmt.Fprintf(w, "\nevery run, in the order run\n\n")
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "round\tsize\tbatch\tsystem\trecords/s\tMB/s\tenq p50\tenq p99\tbase RSS\tpeak RSS\twritten/B\tstored/B\tCPU/rec\tseconds\tload\t")
+		fmt.Fprintln(tw, "round\tsize\tbatch\tsystem\trecords/s\tMB/s\tenq p50\tenq p99\tbusy\tbase RSS\tpeak RSS\twritten/B\tstored/B\tCPU/rec\tseconds\tload\t")
 		for _, r := range rep.Runs {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%.1f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.3f\t%.2f\t\n", r.Round, fmtSize(r.Size), batchName(r), r.System,
-				fmtInt(r.RecPerSec), r.MBPerSec, fmtNs(float64(r.P50)), fmtNs(float64(r.P99)),
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%.1f\t%s\t%s\t%.0f%%\t%s\t%s\t%s\t%s\t%s\t%.3f\t%.2f\t\n", r.Round, fmtSize(r.Size), batchName(r), r.System,
+				fmtInt(r.RecPerSec), r.MBPerSec, fmtNs(float64(r.P50)), fmtNs(float64(r.P99)), 100*r.Busy,
 				fmtBytes(r.BaseRSS), fmtBytes(r.PeakRSS), fmtRatio(r.WrittenPerByte()), fmtRatio(r.StoredPerByte()),
 				fmtNs(r.CPUPerRecord()), r.Seconds, r.Load)
 		}
