@@ -81,6 +81,11 @@ type TornTail struct {
 	Offset  int64  `json:"offset"`
 	Bytes   int64  `json:"bytes"`
 	Reason  string `json:"reason"`
+	// IndexedRecords counts records in the torn part that the index had
+	// seen committed. A tail torn by a crash holds none (the index only
+	// sees records after their fsync); a positive count means acknowledged
+	// records at the end of the log were damaged or cut off.
+	IndexedRecords uint64 `json:"indexed_records,omitempty"`
 }
 
 // Verify checks a whole store without changing it and without taking its

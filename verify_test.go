@@ -282,3 +282,21 @@ func TestVerifyGoesOnAfterDamage(t *testing.T) {
 		t.Fatalf("records %d last %d", rep.Records, rep.LastSeq)
 	}
 }
+
+// TestTornTailTellsIndexedRecords: a tail torn by a crash holds nothing the
+// index saw; a tail cut into committed records is still structurally torn
+// (not a failure), but the report says the index had seen them.
+func TestTornTailTellsIndexedRecords(t *testing.T) {
+	dir, segs := buildStore(t)
+	last := filepath.Join(dir, segs[len(segs)-1])
+	rewrite(t, last, func(b []byte) []byte { return append(b, []byte("partial frame")...) })
+	rep := mustVerify(t, dir)
+	if rep.TornTail == nil || rep.TornTail.IndexedRecords != 0 {
+		t.Fatalf("crash-torn tail: %+v", rep.TornTail)
+	}
+	rewrite(t, last, func(b []byte) []byte { return b[:len(b)-len("partial frame")-5] })
+	rep = mustVerify(t, dir)
+	if rep.TornTail == nil || rep.TornTail.IndexedRecords != 5 || rep.LastSeq != 55 {
+		t.Fatalf("tail cut into committed records: %+v, last %d", rep.TornTail, rep.LastSeq)
+	}
+}

@@ -185,11 +185,22 @@ func (c *indexCheck) finish() {
 	c.count = 0
 }
 
-// close finishes the comparison (the caller closes the index): blocks beyond the last record read mean
-// the index describes records the log does not have.
+// close finishes the comparison (the caller closes the index): blocks
+// beyond the last record read mean the index describes records the log does
+// not have. When the log ends in a torn tail, that is reported on the torn
+// tail instead (TornTail.IndexedRecords): the structure of the bytes says
+// torn, which is not a failure, but the index saw those records committed.
 func (c *indexCheck) close() {
+	rep := c.v.rep
+	if rep.TornTail != nil && c.cur != nil && c.cur.Last() > rep.LastSeq {
+		c.cur = nil // the block reaching into the torn part
+	}
 	c.finish()
-	if c.v.rep.LastSeq < c.rep.Mark && c.rep.Mark > 0 {
-		c.problem(c.v.rep.LastSeq+1, "the index covers records up to %d; the log ends at %d", c.rep.Mark, c.v.rep.LastSeq)
+	if rep.LastSeq < c.rep.Mark && c.rep.Mark > 0 {
+		if rep.TornTail != nil {
+			rep.TornTail.IndexedRecords = c.rep.Mark - rep.LastSeq
+			return
+		}
+		c.problem(rep.LastSeq+1, "the index covers records up to %d; the log ends at %d", c.rep.Mark, rep.LastSeq)
 	}
 }

@@ -232,8 +232,10 @@ func TestExportJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep.Breaks = []llog.Break{}
-	if fmt.Sprint(x.Chain) != fmt.Sprint(rep) {
-		t.Errorf("chain report\ngot  %+v\nwant %+v", x.Chain, rep)
+	got, _ := json.Marshal(x.Chain)
+	want, _ := json.Marshal(rep)
+	if string(got) != string(want) {
+		t.Errorf("chain report\ngot  %s\nwant %s", got, want)
 	}
 	if x.Exported != 120 {
 		t.Errorf("exported %d", x.Exported)
