@@ -121,6 +121,11 @@ func formatBreak(b llog.Break) string {
 
 // formatTorn describes a torn tail.
 func formatTorn(t *llog.TornTail) string {
+	if t.IndexedRecords > 0 {
+		// The index saw these records committed: not a crash's torn write.
+		return fmt.Sprintf("%s offset %d: %s after the last committed batch (%s); the next open truncates them, not a failure of the chain, but the index had seen %s there committed: acknowledged data at the end of the log was damaged or cut off",
+			t.Segment, t.Offset, plural(uint64(t.Bytes), "byte"), cleanMessage(t.Reason), plural(t.IndexedRecords, "record"))
+	}
 	return fmt.Sprintf("%s offset %d: %s after the last committed batch (%s); never acknowledged, the next open truncates them, not a failure",
 		t.Segment, t.Offset, plural(uint64(t.Bytes), "byte"), cleanMessage(t.Reason))
 }
