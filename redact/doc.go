@@ -51,7 +51,8 @@
 //     escapes, and up to the end of the base64 lines when the END line is
 //     missing.
 //   - BEARER_TOKEN, BASIC_AUTH: the credentials of "Bearer <token>" and
-//     "Basic <base64 of user:password>".
+//     "Basic <base64 of user:password>", and the user:password given to
+//     curl -u or --user.
 //   - PASSWORD: the value assigned to a password-like key: password=,
 //     passwd:, pwd=, DB_PASSWORD=, "db_pass": "...", \"password\": \"...\"
 //     (JSON inside a JSON string), --password x, <password>x</password>,
@@ -61,7 +62,7 @@
 //     "password: several words" loses the rest of its line.
 //   - SECRET: the value assigned to another credential key: secret,
 //     client_secret, token, access_token, api_key, apiKey, X-Api-Key,
-//     private_key, AccountKey, ...
+//     private_key, AccountKey, session cookies (session=, PHPSESSID=), ...
 //   - URL_CREDENTIALS: the userinfo of scheme://user:password@host, and of
 //     https://<token>@host when the user name looks like a token.
 //
