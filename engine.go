@@ -549,6 +549,9 @@ type Stats struct {
 	Rejected uint64
 	// Dropped counts records dropped since Open, by reason.
 	Dropped Drops
+	// DroppedTotal counts drops over the store's life (this run and the
+	// earlier ones the index remembers; equal to Dropped without an index).
+	DroppedTotal Drops
 	// QueueDepth and QueueCapacity are the queued records and the limit;
 	// QueueBytes and QueueMaxBytes the same in encoded bytes.
 	QueueDepth, QueueCapacity int
@@ -609,7 +612,9 @@ func (e *Engine) Stats() Stats {
 	if f := e.failure.Load(); f != nil {
 		s.Err = *f
 	}
+	s.DroppedTotal = s.Dropped
 	if e.ix != nil {
+		s.DroppedTotal = e.ix.dropTotals()
 		e.ix.mu.Lock()
 		is := e.ix.stats
 		s.Index = IndexStats{FileBytes: is.FileBytes, Checkpoints: is.Commits, PagesWritten: is.Pages, PageSize: is.PageSize,

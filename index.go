@@ -54,6 +54,7 @@ type indexer struct {
 	next    index.Pos         // where the record after it starts
 	failed  error             // the index is out of use after this error
 	stats   index.Stats       // as of the last checkpoint
+	drops0  Drops             // drop totals of earlier runs, from the index
 	names   map[string]string // interned model names (Open's catch-up only)
 }
 
@@ -88,6 +89,9 @@ func (e *Engine) openIndex() (*indexer, error) {
 	if ix.mark, err = idx.Mark(); err != nil {
 		idx.Close()
 		return nil, err
+	}
+	if c, err := idx.Counters(); err == nil && len(c) >= 4 {
+		ix.drops0 = Drops{Newest: c[0], Oldest: c[1], Canceled: c[2], Failed: c[3]}
 	}
 	start := time.Now()
 	rebuilt := ix.mark.Seq == 0
@@ -308,9 +312,11 @@ func (ix *indexer) checkpoint() error {
 		ix.mu.Unlock()
 		return nil
 	}
+	d := ix.dropTotals()
 	cp := &index.Checkpoint{
-		Blocks: slices.Clone(ix.blocks),
-		Mark:   index.Mark{Seq: ix.last, Next: ix.next, Time: ix.e.opts.now().UnixNano()},
+		Blocks:   slices.Clone(ix.blocks),
+		Mark:     index.Mark{Seq: ix.last, Next: ix.next, Time: ix.e.opts.now().UnixNano()},
+		Counters: []uint64{d.Newest, d.Oldest, d.Canceled, d.Failed},
 	}
 	for first := range ix.dirty {
 		cp.Segments = append(cp.Segments, *ix.segs[first])
@@ -341,6 +347,14 @@ func (ix *indexer) checkpoint() error {
 	ix.mark = cp.Mark
 	ix.stats = ix.idx.Stats()
 	return nil
+}
+
+// dropTotals returns the drops over the store's life: earlier runs' totals
+// from the index plus this run's.
+func (ix *indexer) dropTotals() Drops {
+	d := ix.e.note.drops.snapshot()
+	b := ix.drops0
+	return Drops{b.Newest + d.Newest, b.Oldest + d.Oldest, b.Canceled + d.Canceled, b.Failed + d.Failed}
 }
 
 // run is the indexer goroutine: checkpoints on demand, on a timer and at

@@ -228,3 +228,31 @@ func TestWaterMarkEvents(t *testing.T) {
 		t.Fatalf("low-water events: %+v", low)
 	}
 }
+
+// TestDropsOutliveTheEngine checks that drop counts are kept in the index,
+// so a reader (llog stats) and the next run see them.
+func TestDropsOutliveTheEngine(t *testing.T) {
+	opts := &llog.Options{DisableRedaction: true, QueueCapacity: 1, Overflow: llog.DropNewest}
+	e, dir := open(t, opts)
+	for i := range 2000 {
+		e.Log(ctx, inf(i))
+	}
+	first := e.Stats().Dropped
+	if first.Newest == 0 {
+		t.Skip("the disk kept up with 2000 records through a queue of one")
+	}
+	e.Close()
+	r, _ := llog.OpenReader(dir)
+	d, ok, err := r.Drops()
+	if err != nil || !ok || d != first {
+		t.Fatalf("reader drops %+v %v %v, engine counted %+v", d, ok, err, first)
+	}
+	e2, err := llog.Open(dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e2.Close()
+	if st := e2.Stats(); st.DroppedTotal != first || st.Dropped.Total() != 0 {
+		t.Fatalf("after reopen: total %+v, this run %+v", st.DroppedTotal, st.Dropped)
+	}
+}

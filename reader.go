@@ -88,6 +88,23 @@ func (r *Reader) StoreID() string { return r.store.ID() }
 // Created returns the time the store was created.
 func (r *Reader) Created() time.Time { return r.store.created }
 
+// Drops returns the records dropped by the overflow policy over the
+// store's life, as of the index's last checkpoint (while a writer runs, as
+// of the copy it left for readers). ok is false when the store has no
+// readable index.
+func (r *Reader) Drops() (d Drops, ok bool, err error) {
+	x, _, err := openIndexReadOnly(r.fs, r.dir, r.store)
+	if x == nil || err != nil {
+		return Drops{}, false, err
+	}
+	defer x.Close()
+	c, err := x.Counters()
+	if err != nil || len(c) < 4 {
+		return Drops{}, false, err
+	}
+	return Drops{Newest: c[0], Oldest: c[1], Canceled: c[2], Failed: c[3]}, true, nil
+}
+
 // Verify checks the whole store; see the package-level Verify.
 func (r *Reader) Verify(ctx context.Context) (*VerifyReport, error) {
 	return scanStore(ctx, r.fs, r.dir, nil)

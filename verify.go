@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/lowlightlog/llog/chain"
 	"github.com/lowlightlog/llog/index"
@@ -198,25 +196,16 @@ func covering(removals []index.Removal, seq uint64) (index.Removal, bool) {
 // writer leaves for readers before each deletion. A store without either
 // has had no retention.
 func loadRemovals(fsys vfs.FS, dir string, store storeInfo) []index.Removal {
-	if fsys != vfs.Default {
+	x, _, _ := openIndexReadOnly(fsys, dir, store)
+	if x == nil {
 		return nil
 	}
-	for _, name := range []string{indexName, snapshotName} {
-		path := filepath.Join(dir, name)
-		if _, err := os.Stat(path); err != nil {
-			continue
-		}
-		x, err := index.Open(path, store.id[:], &index.Options{ReadOnly: true, Timeout: time.Millisecond})
-		if err != nil {
-			continue
-		}
-		rs, err := x.Removals()
-		x.Close()
-		if err == nil {
-			return rs
-		}
+	defer x.Close()
+	rs, err := x.Removals()
+	if err != nil {
+		return nil
 	}
-	return nil
+	return rs
 }
 
 // verifier carries the chain state of scanStore across segments.

@@ -55,8 +55,27 @@ type indexCheck struct {
 // when no writer holds it, else from the snapshot. It returns nil when
 // there is none.
 func openIndexCheck(fsys vfs.FS, dir string, store storeInfo, v *verifier, gone []index.Removal) *indexCheck {
-	if fsys != vfs.Default {
+	x, name, _ := openIndexReadOnly(fsys, dir, store)
+	if x == nil {
+		v.rep.Index = &IndexReport{}
 		return nil
+	}
+	m, err := x.Mark()
+	if err != nil {
+		x.Close()
+		v.rep.Index = &IndexReport{}
+		return nil
+	}
+	v.rep.Index = &IndexReport{Checked: true, Source: name, Mark: m.Seq}
+	return &indexCheck{x: x, rep: v.rep.Index, v: v, gone: gone}
+}
+
+// openIndexReadOnly opens the store's index without disturbing a writer:
+// index.db when no writer holds it, else the snapshot the writer leaves for
+// readers. It returns nil when there is neither.
+func openIndexReadOnly(fsys vfs.FS, dir string, store storeInfo) (*index.Index, string, error) {
+	if fsys != vfs.Default {
+		return nil, "", nil
 	}
 	for _, name := range []string{indexName, snapshotName} {
 		path := filepath.Join(dir, name)
@@ -67,16 +86,9 @@ func openIndexCheck(fsys vfs.FS, dir string, store storeInfo, v *verifier, gone 
 		if err != nil {
 			continue
 		}
-		m, err := x.Mark()
-		if err != nil {
-			x.Close()
-			continue
-		}
-		v.rep.Index = &IndexReport{Checked: true, Source: name, Mark: m.Seq}
-		return &indexCheck{x: x, rep: v.rep.Index, v: v, gone: gone}
+		return x, name, nil
 	}
-	v.rep.Index = &IndexReport{}
-	return nil
+	return nil, "", nil
 }
 
 func (c *indexCheck) problem(seq uint64, format string, args ...any) {

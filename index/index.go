@@ -16,7 +16,8 @@
 // dozen) instead of one entry per record.
 //
 //	meta         "version" → 1, "store" → store identity, "mark" → watermark:
-//	             last indexed seq, position of the next record, time
+//	             last indexed seq, position of the next record, time;
+//	             "drops" → the engine's drop counters (uvarints)
 //	blocks       be64(first seq) → block: count, position, min and max time,
 //	             model ids present, digest of the record before it
 //	models       model name → id;  modelnames: be32(id) → name
@@ -59,6 +60,7 @@ var (
 	keyVersion = []byte("version")
 	keyStore   = []byte("store")
 	keyMark    = []byte("mark")
+	keyDrops   = []byte("drops")
 )
 
 // Errors.
@@ -245,6 +247,9 @@ type Checkpoint struct {
 	Blocks   []Block
 	Segments []Segment // summaries to replace (by First)
 	Mark     Mark
+	// Counters, when not nil, replaces the stored counters (the engine's
+	// drop totals over the store's life).
+	Counters []uint64
 }
 
 // Apply writes a checkpoint in one transaction (one bbolt commit, one
@@ -280,8 +285,31 @@ func (x *Index) Apply(c *Checkpoint) error {
 				return err
 			}
 		}
+		if c.Counters != nil {
+			var v []byte
+			for _, n := range c.Counters {
+				v = binary.AppendUvarint(v, n)
+			}
+			if err := tx.Bucket(bktMeta).Put(keyDrops, v); err != nil {
+				return err
+			}
+		}
 		return tx.Bucket(bktMeta).Put(keyMark, encodeMark(c.Mark))
 	})
+}
+
+// Counters returns the counters stored by the last checkpoint that set
+// them (nil when none did).
+func (x *Index) Counters() ([]uint64, error) {
+	var out []uint64
+	err := x.db.View(func(tx *bolt.Tx) error {
+		r := reader{b: tx.Bucket(bktMeta).Get(keyDrops)}
+		for len(r.b) > 0 && r.err == nil {
+			out = append(out, r.uvarint())
+		}
+		return r.err
+	})
+	return out, err
 }
 
 // modelIDs returns the ids of the named models, registering new ones.

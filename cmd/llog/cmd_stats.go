@@ -34,9 +34,9 @@ Percentiles come from a fixed-size log-linear histogram, so memory does not
 grow with the store: each is within 1.6% of the exact nearest-rank value.
 The first 256 models are counted one by one, later ones together.
 
-Drops (records a writer's overflow policy refused) are counted by the running
-writer only (Engine.Stats) and are not recorded in the store, so stats cannot
-report them.
+Drops (records a writer's overflow policy refused) come from the index, where
+the writer records its counts at every checkpoint: while a writer runs they
+are as of its last checkpoint; a store without an index has none to report.
 
 Exit codes: 0 success, 1 the store does not verify (the summary is still
 printed, for the records that verify), 2 usage error, 3 could not run.
@@ -66,6 +66,9 @@ printed, for the records that verify), 2 usage error, 3 could not run.
 			if err != nil {
 				return fmt.Errorf("read %s: %w", path, err)
 			}
+			if d, ok, err := r.Drops(); err == nil && ok {
+				s.drops = &d
+			}
 			if asJSON {
 				err = writeStatsJSON(e, path, s, rep)
 			} else {
@@ -84,6 +87,7 @@ printed, for the records that verify), 2 usage error, 3 could not run.
 
 // summary accumulates the statistics of records in constant memory.
 type summary struct {
+	drops                 *llog.Drops // from the index; nil when there is none
 	records               uint64
 	minTime, maxTime      time.Time
 	latency               histogram
@@ -190,7 +194,15 @@ func writeStatsText(e *env, path string, s *summary, rep *llog.VerifyReport) err
 	} else {
 		fmt.Fprintf(tw, "redactions\tnone\n")
 	}
-	fmt.Fprintf(tw, "drops\tnot recorded in the store: only the running writer counts them\n")
+	switch d := s.drops; {
+	case d == nil:
+		fmt.Fprintf(tw, "drops\tunknown: the store has no index to keep them\n")
+	case d.Total() == 0:
+		fmt.Fprintf(tw, "drops\tnone\n")
+	default:
+		fmt.Fprintf(tw, "drops\t%d (queue full %d, evicted %d, caller gave up %d, writer failed %d)\n",
+			d.Total(), d.Newest, d.Oldest, d.Canceled, d.Failed)
+	}
 	switch {
 	case !rep.OK:
 		fmt.Fprintf(tw, "chain\tBROKEN: %s\n", breakSummary(rep))
@@ -270,9 +282,18 @@ type statsJSON struct {
 	TokensOutEstimated uint64             `json:"tokens_out_estimated"`
 	Errors             uint64             `json:"errors"`
 	Redactions         map[string]uint64  `json:"redactions"`
-	Drops              *uint64            `json:"drops"`
+	Drops              *dropsJSON         `json:"drops"`
 	Models             []modelJSON        `json:"models"`
 	Chain              *llog.VerifyReport `json:"chain"`
+}
+
+// dropsJSON is the drop counts of a store's writers.
+type dropsJSON struct {
+	Total    uint64 `json:"total"`
+	Newest   uint64 `json:"queue_full"`
+	Oldest   uint64 `json:"evicted"`
+	Canceled uint64 `json:"canceled"`
+	Failed   uint64 `json:"failed"`
 }
 
 func writeStatsJSON(e *env, path string, s *summary, rep *llog.VerifyReport) error {
@@ -282,6 +303,9 @@ func writeStatsJSON(e *env, path string, s *summary, rep *llog.VerifyReport) err
 		LatencyMS: latencyOf(&s.latency), TokensIn: s.tokensIn, TokensOut: s.tokensOut,
 		TokensInEstimated: s.estIn, TokensOutEstimated: s.estOut, Errors: s.errors,
 		Redactions: s.redactions, Models: []modelJSON{}, Chain: rep,
+	}
+	if d := s.drops; d != nil {
+		out.Drops = &dropsJSON{Total: d.Total(), Newest: d.Newest, Oldest: d.Oldest, Canceled: d.Canceled, Failed: d.Failed}
 	}
 	if s.records > 0 {
 		lo, hi := s.minTime.UTC(), s.maxTime.UTC()

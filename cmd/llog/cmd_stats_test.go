@@ -82,7 +82,7 @@ func TestStats(t *testing.T) {
 		"time range  2026-01-01T00:00:00Z to 2026-01-01T01:59:00Z\n",
 		"latency     p50 60.",
 		"tokens      in " + strconv.Itoa(in) + ", out " + strconv.Itoa(out) + "\n",
-		"drops       not recorded in the store",
+		"drops       none",
 		"chain       ok, head ",
 	} {
 		if !strings.Contains(r.stdout, want) {
@@ -113,7 +113,7 @@ func TestStatsJSON(t *testing.T) {
 	}
 	if s.Records != 120 || s.FirstSeq != 1 || s.LastSeq != 120 || s.Segments < 5 || s.Bytes == 0 ||
 		!s.FirstTime.Equal(baseTime) || !s.LastTime.Equal(baseTime.Add(119*time.Minute)) ||
-		s.Drops != nil || !s.Chain.OK || len(s.Models) != 3 {
+		s.Drops == nil || s.Drops.Total != 0 || !s.Chain.OK || len(s.Models) != 3 {
 		t.Errorf("unexpected summary %+v", s)
 	}
 	// Latencies are 1..120 ms: nearest-rank p50 is 60ms, p95 114ms, p99 119ms.

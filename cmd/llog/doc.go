@@ -62,10 +62,10 @@
 // the records, bytes, segments, time range, counts per model, latency
 // percentiles (p50, p95, p99; from a log-linear histogram, within 1.6% of
 // the exact nearest-rank value, in constant memory), tokens in and out,
-// errors and redactions by category. Drops are counted only by a running
-// writer (Engine.Stats), not in the store, so stats says it cannot report
-// them. It exits 1 when the store does not verify, after printing the
-// summary of the records that do.
+// errors, redactions by category and the records dropped by writers'
+// overflow policies (kept in the index at every checkpoint; while a writer
+// runs, as of its last one). It exits 1 when the store does not verify,
+// after printing the summary of the records that do.
 //
 // query --path DIR [--since T] [--until T] [--model M]... [--limit N]
 // [--follow] prints the matching records as JSON lines, in the record form
