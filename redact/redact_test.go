@@ -309,8 +309,8 @@ func TestPlaceholder(t *testing.T) {
 // checks that eight times the input takes well under 64 times as long
 // (quadratic behaviour would).
 func TestLinearTime(t *testing.T) {
-	if testing.Short() {
-		t.Skip("timing test")
+	if testing.Short() || raceEnabled {
+		t.Skip("timing test: not in -short mode or under the race detector")
 	}
 	units := map[string]string{
 		"digits_spaces": "1 ",
