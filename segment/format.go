@@ -196,15 +196,18 @@ func parseFrameHeader(h []byte) (frameHeader, error) {
 		}
 		return frameHeader{}, ErrHeaderChecksum
 	}
-	fh := frameHeader{
-		payloadCRC: binary.LittleEndian.Uint32(h[frPayloadCRC:]),
-		length:     int(binary.LittleEndian.Uint32(h[frLength:])),
-		kind:       Kind(h[frKind]),
-	}
-	if fh.kind == 0 || h[9]|h[10]|h[11] != 0 || fh.length > MaxPayload {
+	// Check the length as the uint32 it is: converted to int first, a length
+	// of 2^31 or more would be negative on 32-bit ARM and pass the check.
+	length := binary.LittleEndian.Uint32(h[frLength:])
+	kind := Kind(h[frKind])
+	if kind == 0 || h[9]|h[10]|h[11] != 0 || length > MaxPayload {
 		return frameHeader{}, ErrInvalidFrame
 	}
-	return fh, nil
+	return frameHeader{
+		payloadCRC: binary.LittleEndian.Uint32(h[frPayloadCRC:]),
+		length:     int(length),
+		kind:       kind,
+	}, nil
 }
 
 func allZero(b []byte) bool {
