@@ -192,8 +192,7 @@ func runKills(ctx context.Context, c runConfig, stdout io.Writer) (*runSummary, 
 	}
 	r := rand.New(rand.NewPCG(c.seed, 0x6b696c6c))
 	sum := &runSummary{points: make(map[string]*pointStats)}
-	var active []killPoint // points still chosen from
-	active = usablePoints(c.points)
+	active := usablePoints(c.points) // points still chosen from
 	timer := len(c.points) == 0 || slices.Contains(c.points, timerPoint)
 	for _, p := range killPoints {
 		sum.points[p.name] = &pointStats{}
@@ -207,7 +206,7 @@ func runKills(ctx context.Context, c runConfig, stdout io.Writer) (*runSummary, 
 		acks  *ackLog
 		af    *os.File
 	)
-	finishStore := func(remove bool) error {
+	finishStore := func(remove bool) {
 		if af != nil {
 			af.Close()
 		}
@@ -216,7 +215,6 @@ func runKills(ctx context.Context, c runConfig, stdout io.Writer) (*runSummary, 
 			os.Remove(store + ".acks")
 		}
 		af = nil
-		return nil
 	}
 	stop := interrupts()
 	defer signal.Stop(stop)

@@ -41,30 +41,12 @@ var killPoints = []killPoint{
 	{name: hooks.RotateAfterRename, maxAfter: 3},
 	{name: hooks.RotateAfterDirSync, maxAfter: 3},
 	{name: hooks.RecoverAfterTruncate, maxAfter: 1, tear: true},
-	{name: hooks.RetentionAfterRecord, maxAfter: 2, bug: bugPendingRemoval},
-	{name: hooks.RetentionAfterUnlink, maxAfter: 2, bug: bugPendingRemoval},
+	{name: hooks.RetentionAfterRecord, maxAfter: 2},
+	{name: hooks.RetentionAfterUnlink, maxAfter: 2},
 	{name: hooks.RetentionAfterDirSync, maxAfter: 2},
 	{name: hooks.IndexBeforeCheckpoint, maxAfter: 4},
 	{name: hooks.IndexAfterCheckpoint, maxAfter: 4},
 }
-
-// Known engine bugs the harness finds (see README.md, "Known bugs").
-const (
-	// bugPendingRemoval: Verify does not treat the segments of a removal
-	// that retention recorded but had not finished deleting as removed. A
-	// kill after the record (retention-after-record) makes Verify report
-	// every record of those segments as "in no block" of the index; a kill
-	// between two unlinks of a removal of several segments
-	// (retention-after-unlink) makes it report "segment overlaps the one
-	// before it". Open finishes the removal and nothing is lost.
-	bugPendingRemoval = "Verify reports breaks for a retention removal recorded but not finished (Open finishes it; nothing is lost)"
-	// bugIndexBlocks: retention drops every index block that starts at or
-	// before the end of the removed range, also a block that reaches past
-	// it (Open's catch-up after a crash indexes several segments as one
-	// block), so records that were kept are in no block: Verify reports
-	// them until an Open rebuilds the index.
-	bugIndexBlocks = "retention drops index blocks that reach past the removed range (Verify: \"record N is in no block\")"
-)
 
 // timerPoint names kills that land at a random moment instead of a hook.
 const timerPoint = "timer"

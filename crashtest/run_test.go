@@ -3,19 +3,12 @@ package main
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 )
-
-// knownBugs runs the scenarios that expose the engine bugs listed in
-// points.go (bugPendingRemoval, bugIndexBlocks), which fail until they are
-// fixed.
-var knownBugs = flag.Bool("known-bugs", os.Getenv("LLOG_CRASHTEST_KNOWN_BUGS") == "1",
-	"also run the scenarios of known engine bugs (or LLOG_CRASHTEST_KNOWN_BUGS=1)")
 
 // TestKillAtEveryPoint kills a writer process at each hook point (twice,
 // at seeded firings) and checks the store after each kill. A point that
@@ -37,13 +30,11 @@ func TestKillAtEveryPoint(t *testing.T) {
 			if p.needs != "" {
 				t.Skip("needs " + p.needs)
 			}
-			retain := uint64(0)
-			switch {
-			case p.bug != "" && !*knownBugs:
+			if p.bug != "" {
 				t.Skip("known bug: " + p.bug)
-			case strings.HasPrefix(p.name, "retention-") && !*knownBugs:
-				t.Skip("known bug: " + bugIndexBlocks)
-			case strings.HasPrefix(p.name, "retention-"):
+			}
+			retain := uint64(0)
+			if strings.HasPrefix(p.name, "retention-") {
 				retain = 300
 			}
 			var out bytes.Buffer
@@ -72,7 +63,8 @@ func TestKillAtEveryPoint(t *testing.T) {
 }
 
 // TestKillsRandom runs the mix crashtest run uses by default: timer kills
-// and hook kills, both writer modes, torn tails before some runs.
+// and hook kills, both writer modes, retention, torn tails before some
+// runs.
 func TestKillsRandom(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns writer processes")
@@ -87,7 +79,7 @@ func TestKillsRandom(t *testing.T) {
 	sum, err := runKills(ctx, runConfig{
 		dir: filepath.Join(t.TempDir(), "work"), kills: kills, seed: seed,
 		freshEvery: 20, maxDelay: 150 * time.Millisecond, wait: 3 * time.Second,
-		segmentSize: 32 << 10, recordSize: 768, exec: os.Getenv("LLOG_CRASHTEST_EXEC"), // retention: see TestKillsWithRetention
+		segmentSize: 32 << 10, recordSize: 768, retain: 600, exec: os.Getenv("LLOG_CRASHTEST_EXEC"),
 	}, &out)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
@@ -98,31 +90,6 @@ func TestKillsRandom(t *testing.T) {
 	}
 	if sum.acked == 0 {
 		t.Fatalf("no record was acknowledged in %d runs", kills)
-	}
-}
-
-// TestKillsWithRetention is TestKillsRandom with retention removing the
-// oldest segments as the writers go. It fails on the known bugs in
-// points.go and runs only with -known-bugs.
-func TestKillsWithRetention(t *testing.T) {
-	if !*knownBugs {
-		t.Skip("known bugs: " + bugPendingRemoval + "; " + bugIndexBlocks)
-	}
-	asProgram(t)
-	seed := testSeed(t)
-	var out bytes.Buffer
-	sum, err := runKills(ctx, runConfig{
-		dir: filepath.Join(t.TempDir(), "work"), kills: 40, seed: seed, freshEvery: 20,
-		points:   []string{"timer", "rotate-after-dirsync", "index-after-checkpoint", "retention-after-record", "retention-after-unlink", "retention-after-dirsync"},
-		maxDelay: 150 * time.Millisecond, wait: 3 * time.Second, segmentSize: 16 << 10, recordSize: 512, retain: 300,
-		exec: os.Getenv("LLOG_CRASHTEST_EXEC"),
-	}, &out)
-	if err != nil {
-		t.Fatalf("%v\n%s", err, out.String())
-	}
-	t.Logf("\n%s", out.String())
-	if sum.violations > 0 {
-		t.Fatalf("%d violations", sum.violations)
 	}
 }
 
@@ -162,7 +129,7 @@ func TestCut(t *testing.T) {
 	var out bytes.Buffer
 	sum, err := runCuts(ctx, cutConfig{
 		cuts: cuts, seed: seed, dir: t.TempDir(), size: 128, freshEvery: 25,
-		maxDelay: 300 * time.Millisecond, wait: 5 * time.Second, segmentSize: 32 << 10, recordSize: 768, retain: retainUnlessBugs(),
+		maxDelay: 300 * time.Millisecond, wait: 5 * time.Second, segmentSize: 32 << 10, recordSize: 768, retain: 600,
 		exec: os.Getenv("LLOG_CRASHTEST_EXEC"),
 	}, &out)
 	var skip *skipError
@@ -176,13 +143,4 @@ func TestCut(t *testing.T) {
 	if sum.violations > 0 || sum.cuts != cuts {
 		t.Fatalf("%d cuts, %d violations", sum.cuts, sum.violations)
 	}
-}
-
-// retainUnlessBugs is the retention limit of the random scenarios: none
-// while the known retention bugs are not fixed, unless -known-bugs.
-func retainUnlessBugs() uint64 {
-	if *knownBugs {
-		return 600
-	}
-	return 0
 }
