@@ -48,6 +48,8 @@ type overloadResult struct {
 	// the memory actually held, which the GC lets the heap grow to about
 	// twice before it collects (GOGC=100).
 	MaxLiveHeap int64 `json:"max_live_heap_bytes"`
+	// QuarterLive is the largest live heap sampled in each quarter.
+	QuarterLive [4]int64 `json:"quarter_live_heap_bytes"`
 	// MaxBatchBytes is the configured batch byte limit: two batches are in
 	// flight besides the queue.
 	MaxBatchBytes int `json:"max_batch_bytes"`
@@ -129,7 +131,9 @@ func childOverload(j *job) (*result, error) {
 			or.QuarterRSS[q] = max(or.QuarterRSS[q], procStatusBytes("VmRSS"))
 			metrics.Read(live)
 			if live[0].Value.Kind() == metrics.KindUint64 {
-				or.MaxLiveHeap = max(or.MaxLiveHeap, int64(live[0].Value.Uint64()))
+				v := int64(live[0].Value.Uint64())
+				or.MaxLiveHeap = max(or.MaxLiveHeap, v)
+				or.QuarterLive[q] = max(or.QuarterLive[q], v)
 			}
 		}
 	}
@@ -214,15 +218,15 @@ func runOverload(ctx context.Context, c *config, base string, m machine, stdout,
 	fmt.Fprintf(stdout, "overload: %d producers logging %s records as fast as they can for %v; llog default options (redaction on) but QueueBytes\n\n",
 		c.producers, fmtSize(c.ovSize), c.duration)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "policy\tqueue bound\tmax queued\tLog calls/s\tcommitted/s\tdropped\tmax live heap\tbase RSS\tpeak RSS\tpeak − base\t÷ QueueBytes\tRSS by quarter of the run\t")
+	fmt.Fprintln(tw, "policy\tqueue bound\tmax queued\tLog calls/s\tcommitted/s\tdropped\tbase RSS\tpeak RSS\tpeak − base\t÷ QueueBytes\tRSS by quarter of the run\tlive heap by quarter\t")
 	for _, r := range results {
 		or := r.OverloadResult
 		grow := r.PeakRSS - r.BaseRSS
-		fmt.Fprintf(tw, "%s\t%d rec / %s\t%d rec / %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%s %s %s %s\t\n",
+		fmt.Fprintf(tw, "%s\t%d rec / %s\t%d rec / %s\t%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%s\t%s\t\n",
 			r.Overload.Policy, or.QueueCapacity, fmtBytes(int64(or.QueueBytes)), or.MaxDepth, fmtBytes(int64(or.MaxBytes)),
-			fmtInt(float64(or.Calls)/or.Seconds), fmtInt(r.RecPerSec), fmtInt(float64(or.Dropped)), fmtBytes(or.MaxLiveHeap),
+			fmtInt(float64(or.Calls)/or.Seconds), fmtInt(r.RecPerSec), fmtInt(float64(or.Dropped)),
 			fmtBytes(r.BaseRSS), fmtBytes(r.PeakRSS), fmtBytes(grow), ratio(float64(grow), float64(or.QueueBytes)),
-			fmtBytes(or.QuarterRSS[0]), fmtBytes(or.QuarterRSS[1]), fmtBytes(or.QuarterRSS[2]), fmtBytes(or.QuarterRSS[3]))
+			quarters(or.QuarterRSS), quarters(or.QuarterLive))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -231,4 +235,9 @@ func runOverload(ctx context.Context, c *config, base string, m machine, stdout,
 		"the Go GC lets the heap grow to about twice the live heap (GOGC=100) before it collects, and RSS follows the heap\n",
 		fmtBytes(llog.DefaultMaxBatchBytes))
 	return nil
+}
+
+// quarters formats four sizes in MiB.
+func quarters(q [4]int64) string {
+	return fmt.Sprintf("%.0f %.0f %.0f %.0f MiB", float64(q[0])/(1<<20), float64(q[1])/(1<<20), float64(q[2])/(1<<20), float64(q[3])/(1<<20))
 }
