@@ -329,6 +329,7 @@ func (e *Engine) prepare(inf *Inference) (*item, map[string]int, error) {
 	it.buf = appendRecord(it.buf, &r)
 	it.t = r.Time.UnixNano()
 	it.model = r.Model
+	it.at = now
 	if n := len(it.buf) - hashSize; n > e.opts.MaxRecordSize {
 		e.free.put(it)
 		e.stats.rejected.Add(1)

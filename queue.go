@@ -177,7 +177,6 @@ func (q *queue) push(ctx context.Context, it *item, policy OverflowPolicy, urgen
 		}
 		q.mu.Lock()
 	}
-	it.at = time.Now()
 	q.ring[(q.head+q.n)%q.capacity] = it
 	q.n++
 	q.bytes += size
