@@ -14,7 +14,7 @@ import (
 )
 
 // childEnv is the environment variable through which a parent hands a job
-// to the child process it starts; its value is the job as JSON.
+// to the child process it starts; its value is a spec as JSON.
 const childEnv = "LLOG_BENCH_JOB"
 
 // Job modes.
@@ -64,7 +64,8 @@ type result struct {
 	P50 int64 `json:"p50_ns"`
 	P99 int64 `json:"p99_ns"`
 	// Busy is the fraction of the run's time spent in those calls: near 1
-	// when the producer, not the disk, sets the pace.
+	// when the producer's own work sets the pace, or when it waits in Log
+	// for room in a full queue.
 	Busy float64 `json:"busy"`
 	// BaseRSS is the child's RSS before the system started (runtime and
 	// generated records); PeakRSS its VmHWM at the end.
