@@ -2,6 +2,7 @@ package llog
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/lowlightlog/llog/internal/vfs"
@@ -40,6 +41,10 @@ func WithClock(o *Options, now func() time.Time) *Options {
 	return o
 }
 
-// BreakIndex closes the engine's bbolt file under it, so that the next
-// checkpoint fails as a write error would.
-func BreakIndex(e *Engine) { e.ix.idx.Close() }
+// BreakIndex makes the engine's next index checkpoints fail as a bbolt
+// write error would.
+func BreakIndex(e *Engine) {
+	e.ix.mu.Lock()
+	e.ix.failApply = errors.New("injected index write failure")
+	e.ix.mu.Unlock()
+}

@@ -46,16 +46,19 @@ type indexer struct {
 	blocks  []index.Block
 	open    bool // blocks[len-1] still takes records
 	segs    map[uint64]*index.Segment
-	dirty   map[uint64]bool   // segment summaries changed since the last checkpoint
-	pending int               // records since the last checkpoint
-	last    uint64            // last record added
-	lastT   int64             // its time
-	prev    chain.Digest      // its digest
-	next    index.Pos         // where the record after it starts
-	failed  error             // the index is out of use after this error
-	stats   index.Stats       // as of the last checkpoint
-	drops0  Drops             // drop totals of earlier runs, from the index
-	names   map[string]string // interned model names (Open's catch-up only)
+	dirty   map[uint64]bool // segment summaries changed since the last checkpoint
+	pending int             // records since the last checkpoint
+	last    uint64          // last record added
+	lastT   int64           // its time
+	prev    chain.Digest    // its digest
+	next    index.Pos       // where the record after it starts
+	failed  error           // the index is out of use after this error
+	stats   index.Stats     // as of the last checkpoint
+	drops0  Drops           // drop totals of earlier runs, from the index
+	// failApply, set only by tests, makes checkpoints fail as a bbolt
+	// write error would.
+	failApply error
+	names     map[string]string // interned model names (Open's catch-up only)
 }
 
 // openIndex opens (or rebuilds) the index and brings it up to date with
@@ -334,7 +337,12 @@ func (ix *indexer) checkpoint() error {
 	ix.mu.Unlock()
 
 	hooks.Fire(hooks.IndexBeforeCheckpoint)
-	err := ix.idx.Apply(cp)
+	ix.mu.Lock()
+	err := ix.failApply
+	ix.mu.Unlock()
+	if err == nil {
+		err = ix.idx.Apply(cp)
+	}
 	hooks.Fire(hooks.IndexAfterCheckpoint)
 
 	ix.mu.Lock()
