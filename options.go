@@ -65,7 +65,12 @@ type Options struct {
 	// QueueBytes.
 	QueueCapacity int
 	// QueueBytes bounds the encoded bytes of queued records. Default 32 MiB.
-	// It must be at least MaxRecordSize.
+	// It must be at least MaxRecordSize. The engine's memory is bounded by
+	// it: the queue, plus at most two batches in flight (each up to
+	// MaxBatchBytes), plus recycled buffers (at most QueueBytes). Measured
+	// under sustained overload the live heap stays near QueueBytes + 25 MiB
+	// and RSS near twice that, Go's garbage collector letting the heap grow
+	// to twice what is live (GOGC=100); set GOMEMLIMIT to hold RSS closer.
 	QueueBytes int
 	// Overflow is what Log does when the queue is full. Default Block.
 	Overflow OverflowPolicy
