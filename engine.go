@@ -481,6 +481,17 @@ func (e *Engine) commit(p *pending) {
 		e.failWith(err, p.items)
 		return
 	}
+	// The index first: a query that starts after anyone learns of these
+	// records (Stats, an answer) must see them.
+	if e.ix != nil {
+		e.ix.addBatch(p, info)
+		if info.Rotated && e.opts.Retention.enabled() {
+			select {
+			case e.ix.kick <- struct{}{}:
+			default:
+			}
+		}
+	}
 	now := time.Now()
 	e.stats.committed.Add(uint64(len(p.items)))
 	e.stats.batches.Add(1)
@@ -497,15 +508,6 @@ func (e *Engine) commit(p *pending) {
 	e.stats.head = p.link
 	e.stats.mu.Unlock()
 
-	if e.ix != nil {
-		e.ix.addBatch(p, info)
-		if info.Rotated && e.opts.Retention.enabled() {
-			select {
-			case e.ix.kick <- struct{}{}:
-			default:
-			}
-		}
-	}
 	if info.Rotated {
 		e.note.emit(Event{Kind: EventSegmentRotated, Time: now, Segment: info.Segment, QueueCapacity: e.opts.QueueCapacity})
 	}
