@@ -75,6 +75,9 @@ func (e *Engine) openIndex() (*indexer, error) {
 		if rerr := os.Remove(path); rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
 			return nil, fmt.Errorf("llog: remove unusable index: %w (after %v)", rerr, err)
 		}
+		if err := e.fs.SyncDir(e.dir); err != nil {
+			return nil, fmt.Errorf("llog: sync dir after removing the index: %w", err)
+		}
 		if idx, err = index.Open(path, e.store.id[:], nil); err != nil {
 			return nil, fmt.Errorf("llog: create index: %w", err)
 		}
@@ -103,6 +106,9 @@ func (e *Engine) openIndex() (*indexer, error) {
 		// The index describes records the log does not have: rebuild.
 		idx.Close()
 		if err := os.Remove(path); err != nil {
+			return nil, err
+		}
+		if err := e.fs.SyncDir(e.dir); err != nil {
 			return nil, err
 		}
 		return e.openIndex()

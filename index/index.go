@@ -38,6 +38,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"sync/atomic"
 	"time"
@@ -161,6 +162,7 @@ func Open(path string, storeID []byte, opts *Options) (*Index, error) {
 	if timeout == 0 {
 		timeout = time.Millisecond // bbolt: 0 would wait forever
 	}
+	_, statErr := os.Stat(path)
 	db, err := bolt.Open(path, 0o600, &bolt.Options{
 		Timeout:         timeout,
 		ReadOnly:        o.ReadOnly,
@@ -176,6 +178,13 @@ func Open(path string, storeID []byte, opts *Options) (*Index, error) {
 	if err := x.init(storeID); err != nil {
 		db.Close()
 		return nil, err
+	}
+	if os.IsNotExist(statErr) && !o.ReadOnly && !o.NoSync {
+		// A new file: make its directory entry durable too.
+		if err := syncDir(filepath.Dir(path)); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("index: sync dir of %s: %w", path, err)
+		}
 	}
 	return x, nil
 }
@@ -576,21 +585,51 @@ func (x *Index) Removals() ([]Removal, error) {
 	return out, err
 }
 
-// Snapshot writes a consistent copy of the index to path (through a
-// temporary file and a rename), for readers in other processes: bbolt's
-// file lock keeps them out of the live file while a writer has it open.
+// Snapshot writes a consistent copy of the index to path, for readers in
+// other processes: bbolt's file lock keeps them out of the live file while a
+// writer has it open. Like every file of a store it is written to a
+// temporary file, synced, renamed into place, and the folder synced.
 func (x *Index) Snapshot(path string) error {
 	tmp := path + ".tmp"
-	err := x.db.View(func(tx *bolt.Tx) error { return tx.CopyFile(tmp, 0o600) })
+	err := x.db.View(func(tx *bolt.Tx) error {
+		f, err := os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.WriteTo(f); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Sync(); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	})
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err == nil {
+		err = syncDir(filepath.Dir(path))
+	}
 	if err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("index: snapshot: %w", err)
 	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("index: snapshot: %w", err)
-	}
 	return nil
+}
+
+// syncDir makes the entries of a folder durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // Stats reports the size of the file and the writes of this process.
