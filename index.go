@@ -252,7 +252,25 @@ func (ix *indexer) resume(m index.Mark) {
 // REQUIRES: called by one goroutine at a time (the syncer, or Open).
 func (ix *indexer) add(seq uint64, t int64, model string, h chain.Digest, pos index.Pos, size int64, next index.Pos) {
 	ix.mu.Lock()
-	defer ix.mu.Unlock()
+	ix.addLocked(seq, t, model, h, pos, size, next, ix.segment(pos.Segment, t))
+	ix.mu.Unlock()
+}
+
+// segment returns the summary of a segment, creating it.
+// REQUIRES: ix.mu held.
+func (ix *indexer) segment(first uint64, t int64) *index.Segment {
+	s := ix.segs[first]
+	if s == nil {
+		s = &index.Segment{First: first, MinTime: t, MaxTime: t}
+		ix.segs[first] = s
+	}
+	ix.dirty[first] = true
+	return s
+}
+
+// addLocked is add for a record of the segment whose summary is s.
+// REQUIRES: ix.mu held.
+func (ix *indexer) addLocked(seq uint64, t int64, model string, h chain.Digest, pos index.Pos, size int64, next index.Pos, s *index.Segment) {
 	var b *index.Block
 	if ix.open {
 		b = &ix.blocks[len(ix.blocks)-1]
@@ -272,11 +290,6 @@ func (ix *indexer) add(seq uint64, t int64, model string, h chain.Digest, pos in
 		b.Models = append(b.Models, model)
 		slices.Sort(b.Models)
 	}
-	s := ix.segs[pos.Segment]
-	if s == nil {
-		s = &index.Segment{First: pos.Segment, MinTime: t, MaxTime: t}
-		ix.segs[pos.Segment] = s
-	}
 	s.Last = seq
 	s.Records++
 	s.Bytes += size
@@ -286,7 +299,6 @@ func (ix *indexer) add(seq uint64, t int64, model string, h chain.Digest, pos in
 		s.Models = append(s.Models, model)
 		slices.Sort(s.Models)
 	}
-	ix.dirty[pos.Segment] = true
 	ix.pending++
 	ix.last, ix.lastT, ix.prev, ix.next = seq, t, h, next
 	if ix.pending == ix.e.opts.CheckpointRecords {
@@ -297,8 +309,11 @@ func (ix *indexer) add(seq uint64, t int64, model string, h chain.Digest, pos in
 	}
 }
 
-// addBatch adds a committed batch; the syncer calls it.
+// addBatch adds a committed batch under one lock; the syncer calls it.
 func (ix *indexer) addBatch(p *pending, info wal.CommitInfo) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	s := ix.segment(info.SegmentFirst, p.items[0].t)
 	for i, it := range p.items {
 		off := info.Offset + p.batch.EntryOffset(i)
 		size := int64(segment.FrameSize(len(it.buf)))
@@ -306,7 +321,7 @@ func (ix *indexer) addBatch(p *pending, info wal.CommitInfo) {
 		if i == len(p.items)-1 {
 			next.Offset = info.Offset + int64(info.Bytes)
 		}
-		ix.add(it.seq, it.t, it.model, it.hash, index.Pos{Segment: info.SegmentFirst, Offset: off}, size, next)
+		ix.addLocked(it.seq, it.t, it.model, it.hash, index.Pos{Segment: info.SegmentFirst, Offset: off}, size, next, s)
 	}
 }
 
