@@ -119,10 +119,14 @@ func scanStore(ctx context.Context, fsys vfs.FS, dir string, fn func(*Record) er
 		rep.Bytes += s.Size
 	}
 	v := &verifier{rep: rep, fn: fn, prev: store.genesis, next: 1}
-	if len(segs) == 0 {
+	removals := loadRemovals(fsys, dir, store)
+	if len(segs) == 0 && (len(removals) > 0 || indexedAny(fsys, dir, store)) {
+		// Retention never removes the active segment, and a store whose
+		// index saw records had segments: they were deleted. Without either,
+		// the first Open stopped between the manifest and the first segment:
+		// an empty store, which the next Open completes.
 		v.addBreak(Break{Reason: "store has no segment files"})
 	}
-	removals := loadRemovals(fsys, dir, store)
 	if len(segs) > 0 && segs[0].First > 1 {
 		// Older records are gone: retention must have recorded it.
 		if r, ok := covering(removals, segs[0].First-1); ok {
@@ -164,6 +168,17 @@ func scanStore(ctx context.Context, fsys vfs.FS, dir string, fn func(*Record) er
 	}
 	rep.OK = rep.BreakCount == 0
 	return rep, nil
+}
+
+// indexedAny reports whether the store's index has seen any record.
+func indexedAny(fsys vfs.FS, dir string, store storeInfo) bool {
+	x, _, _ := openIndexReadOnly(fsys, dir, store)
+	if x == nil {
+		return false
+	}
+	defer x.Close()
+	m, err := x.Mark()
+	return err != nil || m.Seq > 0
 }
 
 // startAfter makes verification continue after removal r: from its anchor,

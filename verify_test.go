@@ -300,3 +300,31 @@ func TestTornTailTellsIndexedRecords(t *testing.T) {
 		t.Fatalf("tail cut into committed records: %+v, last %d", rep.TornTail, rep.LastSeq)
 	}
 }
+
+// TestVerifyStoreCreationCutShort: a first Open stopped after the manifest
+// and before the first segment leaves an empty store, which verifies; a
+// store whose segments were all deleted does not.
+func TestVerifyStoreCreationCutShort(t *testing.T) {
+	e, dir := open(t, nil)
+	e.Close()
+	os.Remove(filepath.Join(dir, wal.SegmentName(1)))
+	os.Remove(filepath.Join(dir, "index.db"))
+	rep := mustVerify(t, dir)
+	if rep.Records != 0 {
+		t.Fatalf("report %+v", rep)
+	}
+	dir2, segs := buildStore(t)
+	for _, s := range segs {
+		os.Remove(filepath.Join(dir2, s))
+	}
+	rep, err := llog.Verify(ctx, dir2)
+	if err != nil || rep.OK {
+		t.Fatalf("a store with every segment deleted verifies: %+v %v", rep, err)
+	}
+	// The next Open completes the empty store.
+	e, err = llog.Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Close()
+}
