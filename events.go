@@ -42,6 +42,7 @@ const (
 	EventRetentionHeld
 )
 
+// String returns the kind's name, as in "queue-high".
 func (k EventKind) String() string {
 	switch k {
 	case EventQueueHigh:

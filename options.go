@@ -23,6 +23,7 @@ const (
 	DropOldest
 )
 
+// String returns the policy's name, as in "drop-oldest".
 func (p OverflowPolicy) String() string {
 	switch p {
 	case Block:

@@ -65,6 +65,7 @@ type Break struct {
 	Reason   string `json:"reason"`
 }
 
+// String describes the break in one line.
 func (b Break) String() string {
 	s := fmt.Sprintf("%s offset %d seq %d: %s", b.Segment, b.Offset, b.Seq, b.Reason)
 	if b.Expected != "" {

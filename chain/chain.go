@@ -136,6 +136,7 @@ type BreakError struct {
 	Reason   string // what is wrong, e.g. "digest mismatch" or "sequence gap"
 }
 
+// Error describes the break.
 func (e *BreakError) Error() string {
 	if e.Reason == ReasonDigest {
 		return fmt.Sprintf("chain: seq %d: %s: expected %s, stored %s", e.Seq, e.Reason, e.Expected, e.Actual)

@@ -77,6 +77,7 @@ type FrameError struct {
 	Reason error // ErrTruncated, ErrZeroed, ErrHeaderChecksum, ErrPayloadChecksum or ErrInvalidFrame
 }
 
+// Error describes the frame error and its offset.
 func (e *FrameError) Error() string {
 	return fmt.Sprintf("%v at offset %d", e.Reason, e.Offset)
 }

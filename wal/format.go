@@ -110,6 +110,7 @@ type CorruptionError struct {
 	Reason  error  // what is wrong
 }
 
+// Error describes the corruption and where it is.
 func (e *CorruptionError) Error() string {
 	s := fmt.Sprintf("wal: corrupt segment %s at offset %d", e.Segment, e.Offset)
 	if e.Seq != 0 {
@@ -136,6 +137,7 @@ type TornError struct {
 	Reason  error  // the frame error at the damage, or nil for entries with no commit frame
 }
 
+// Error describes the torn tail.
 func (e *TornError) Error() string {
 	s := fmt.Sprintf("wal: torn tail in segment %s: %d bytes after offset %d", e.Segment, e.Size-e.Offset, e.Offset)
 	if e.Reason != nil {
