@@ -121,7 +121,11 @@ func open(dir string, o Options, lock io.Closer) (*Engine, error) {
 		Perm:        filePerm,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("llog: open %s: %w", dir, wrapOpenErr(err))
+		err = wrapOpenErr(err)
+		if errors.Is(err, ErrCorrupt) {
+			return nil, fmt.Errorf("llog: open %s: %w (Verify shows the damage; Repair cuts the newest segment back to its last intact batch and keeps a copy)", dir, err)
+		}
+		return nil, fmt.Errorf("llog: open %s: %w", dir, err)
 	}
 	e := &Engine{
 		opts:   o,

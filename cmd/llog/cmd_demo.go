@@ -77,7 +77,7 @@ func runDemo(ctx context.Context, e *env, path string, n int, seed uint64) error
 		return fmt.Errorf("%s is open for writing by another process: %w", path, err)
 	}
 	if errors.Is(err, llog.ErrCorrupt) {
-		return &integrityError{msg: fmt.Sprintf("open %s: %v; run 'llog verify --path %s'", path, err, shellQuote(path))}
+		return &integrityError{msg: fmt.Sprintf("open %s: %v; run 'llog verify --path %s', then 'llog repair --path %s'", path, err, shellQuote(path), shellQuote(path))}
 	}
 	if err != nil {
 		return fmt.Errorf("open %s: %w", path, err)

@@ -75,10 +75,38 @@ func TestDemoCorrupt(t *testing.T) {
 	flipByte(t, path, readFrames(t, path)[0].off+frameHeaderSize+3)
 	before := readFile(t, path)
 	r := mustRun(t, exitIntegrity, "demo", "--path", dir, "--n", "10")
-	if r.stdout != "" || !strings.HasPrefix(r.stderr, "llog: demo: open "+dir+": ") || !strings.HasSuffix(r.stderr, "run 'llog verify --path "+dir+"'\n") {
+	if r.stdout != "" || !strings.HasPrefix(r.stderr, "llog: demo: open "+dir+": ") || !strings.HasSuffix(r.stderr, "run 'llog verify --path "+dir+"', then 'llog repair --path "+dir+"'\n") {
 		t.Errorf("%v", r)
 	}
 	if !bytes.Equal(readFile(t, path), before) {
 		t.Error("demo changed the damaged segment")
 	}
+}
+
+// TestRepairCommand repairs the store demo refuses, then demo appends.
+func TestRepairCommand(t *testing.T) {
+	dir := tamperStore(t)
+	segs := segments(t, dir)
+	path := filepath.Join(dir, segs[len(segs)-1])
+	flipByte(t, path, readFrames(t, path)[1].off+frameHeaderSize+3)
+	damaged := readFile(t, path)
+	mustRun(t, exitIntegrity, "demo", "--path", dir, "--n", "10")
+	r := mustRun(t, exitOK, "repair", "--path", dir)
+	for _, want := range []string{"segment  " + segs[len(segs)-1], "cut      at offset ", "copy     " + segs[len(segs)-1] + ".broken-"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("repair output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	copies, _ := filepath.Glob(path + ".broken-*")
+	if len(copies) != 1 || !bytes.Equal(readFile(t, copies[0]), damaged) {
+		t.Fatalf("copies %v", copies)
+	}
+	mustRun(t, exitOK, "verify", "--path", dir)
+	mustRun(t, exitOK, "demo", "--path", dir, "--n", "10")
+	r = mustRun(t, exitOK, "repair", "--path", dir)
+	if !strings.HasPrefix(r.stdout, "nothing to repair") {
+		t.Errorf("second repair: %v", r)
+	}
+	mustRun(t, exitCannotRun, "repair", "--path", filepath.Join(dir, "nope"))
+	mustRun(t, exitUsage, "repair")
 }
