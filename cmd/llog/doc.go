@@ -79,6 +79,13 @@
 // [github.com/lowlightlog/llog/redact]; with --jsonl every input line is a
 // JSON string and every output line the redacted string as JSON.
 //
+// repair --path DIR makes a store that opening refuses (damage in its
+// newest segment other than a torn tail) openable again: under the store's
+// lock it copies the newest segment to <name>.broken-<time>, cuts it at the
+// end of the last intact batch before the damage, and removes the index,
+// which the next open rebuilds (see [llog.Repair]). It exits 3 while a
+// writer has the store open.
+//
 // # Records
 //
 // A record is a JSON object with these members, in this order; those marked
