@@ -120,8 +120,16 @@ func scanStore(ctx context.Context, fsys vfs.FS, dir string, fn func(*Record) er
 		rep.Bytes += s.Size
 	}
 	v := &verifier{rep: rep, fn: fn, prev: store.genesis, next: 1}
-	removals := loadRemovals(fsys, dir, store)
-	if len(segs) == 0 && (len(removals) > 0 || indexedAny(fsys, dir, store)) {
+	// The index, read once: retention records, and what it says of the log.
+	x, source, _ := openIndexReadOnly(fsys, dir, store)
+	var removals []index.Removal
+	var mark index.Mark
+	if x != nil {
+		defer x.Close()
+		removals, _ = x.Removals()
+		mark, _ = x.Mark()
+	}
+	if len(segs) == 0 && (len(removals) > 0 || mark.Seq > 0) {
 		// Retention never removes the active segment, and a store whose
 		// index saw records had segments: they were deleted. Without either,
 		// the first Open stopped between the manifest and the first segment:
@@ -143,10 +151,7 @@ func scanStore(ctx context.Context, fsys vfs.FS, dir string, fn func(*Record) er
 				Reason: fmt.Sprintf("records 1 to %d are missing and no retention record covers them", segs[0].First-1)})
 		}
 	}
-	v.ix = openIndexCheck(fsys, dir, store, v, removals)
-	if v.ix != nil {
-		defer v.ix.x.Close()
-	}
+	v.ix = newIndexCheck(x, source, mark, v, removals)
 	for i, s := range segs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -169,17 +174,6 @@ func scanStore(ctx context.Context, fsys vfs.FS, dir string, fn func(*Record) er
 	}
 	rep.OK = rep.BreakCount == 0
 	return rep, nil
-}
-
-// indexedAny reports whether the store's index has seen any record.
-func indexedAny(fsys vfs.FS, dir string, store storeInfo) bool {
-	x, _, _ := openIndexReadOnly(fsys, dir, store)
-	if x == nil {
-		return false
-	}
-	defer x.Close()
-	m, err := x.Mark()
-	return err != nil || m.Seq > 0
 }
 
 // startAfter makes verification continue after removal r: from its anchor,
@@ -207,10 +201,11 @@ func covering(removals []index.Removal, seq uint64) (index.Removal, bool) {
 	return index.Removal{}, false
 }
 
-// loadRemovals reads retention records without disturbing a writer: from
-// the index file when no writer holds it, else from the snapshot the
-// writer leaves for readers before each deletion. A store without either
-// has had no retention.
+// loadRemovals reads retention records afresh (a segment vanished while
+// verification read: retention may have removed it since the index was
+// opened), without disturbing a writer: from the index file when no writer
+// holds it, else from the snapshot the writer leaves for readers before
+// each deletion. A store without either has had no retention.
 func loadRemovals(fsys vfs.FS, dir string, store storeInfo) []index.Removal {
 	x, _, _ := openIndexReadOnly(fsys, dir, store)
 	if x == nil {

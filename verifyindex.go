@@ -51,22 +51,15 @@ type indexCheck struct {
 	models []string
 }
 
-// openIndexCheck opens the index of the store read-only, from index.db
-// when no writer holds it, else from the snapshot. It returns nil when
-// there is none.
-func openIndexCheck(fsys vfs.FS, dir string, store storeInfo, v *verifier, gone []index.Removal) *indexCheck {
-	x, name, _ := openIndexReadOnly(fsys, dir, store)
+// newIndexCheck returns the comparison of the index x (opened from the
+// file source, with watermark mark) with the scan, or nil when there is no
+// index. The caller closes x.
+func newIndexCheck(x *index.Index, source string, mark index.Mark, v *verifier, gone []index.Removal) *indexCheck {
 	if x == nil {
 		v.rep.Index = &IndexReport{}
 		return nil
 	}
-	m, err := x.Mark()
-	if err != nil {
-		x.Close()
-		v.rep.Index = &IndexReport{}
-		return nil
-	}
-	v.rep.Index = &IndexReport{Checked: true, Source: name, Mark: m.Seq}
+	v.rep.Index = &IndexReport{Checked: true, Source: source, Mark: mark.Seq}
 	return &indexCheck{x: x, rep: v.rep.Index, v: v, gone: gone}
 }
 
