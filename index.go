@@ -465,12 +465,9 @@ func (ix *indexer) view() (mark uint64, newer []index.Block, ok bool) {
 // readDigest returns the stored digest of record seq, which block b holds.
 func (e *Engine) readDigest(b index.Block, seq uint64) (chain.Digest, error) {
 	var d chain.Digest
-	br, err := e.openBlockReader()
-	if err != nil {
-		return d, err
-	}
+	br := blockReader{fs: e.fs, dir: e.dir}
 	defer br.close()
-	err = br.read(b, func(s uint64, entry []byte) error {
+	err := br.read(b, func(s uint64, entry []byte) error {
 		if s == seq {
 			copy(d[:], entry[:hashSize])
 		}
@@ -492,10 +489,6 @@ type blockReader struct {
 	f    vfs.File
 	size int64
 	fr   *segment.Reader
-}
-
-func (e *Engine) openBlockReader() (*blockReader, error) {
-	return &blockReader{fs: e.fs, dir: e.dir}, nil
 }
 
 // read calls fn with the sequence number and wal entry (digest then body)

@@ -25,9 +25,8 @@ func (e *Engine) Query(ctx context.Context, f Filter) iter.Seq2[Record, error] {
 		return query(ctx, e.fs, e.dir, f)
 	}
 	return func(yield func(Record, error) bool) {
-		q := &blockQuery{e: e, f: f, yield: yield}
+		q := &blockQuery{e: e, f: f, yield: yield, br: blockReader{fs: e.fs, dir: e.dir}}
 		defer q.br.close()
-		q.br = blockReader{fs: e.fs, dir: e.dir}
 		var err error
 		if f.Reverse {
 			err = q.reverse(ctx, mark, newer)
