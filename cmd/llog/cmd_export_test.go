@@ -54,6 +54,7 @@ type exportRecord struct {
 	Response           string            `json:"response"`
 	Error              string            `json:"error"`
 	LatencyMS          float64           `json:"latency_ms"`
+	LatencyNS          int64             `json:"latency_ns"`
 	TokensIn           int               `json:"tokens_in"`
 	TokensOut          int               `json:"tokens_out"`
 	TokensInEstimated  bool              `json:"tokens_in_estimated"`
@@ -195,7 +196,7 @@ func compareRecords(t *testing.T, got []exportRecord, want []llog.Record) {
 		}
 		if g.Seq != w.Seq || g.Model != w.Model || g.Provider != w.Provider || g.Operation != w.Operation ||
 			g.Prompt != w.Prompt || g.Response != w.Response || g.Error != w.Error ||
-			g.LatencyMS != float64(w.Latency)/1e6 || g.TokensIn != w.TokensIn || g.TokensOut != w.TokensOut ||
+			g.LatencyMS != float64(w.Latency)/1e6 || g.LatencyNS != int64(w.Latency) || g.TokensIn != w.TokensIn || g.TokensOut != w.TokensOut ||
 			g.TokensInEstimated != w.TokensInEstimated || g.TokensOutEstimated != w.TokensOutEstimated ||
 			g.TraceID != w.TraceID || g.SpanID != w.SpanID || g.ConversationID != w.ConversationID ||
 			fmt.Sprint(g.Attributes) != fmt.Sprint(w.Attributes) || fmt.Sprint(g.Redactions) != fmt.Sprint(redactions) ||

@@ -89,7 +89,11 @@
 // # Records
 //
 // A record is a JSON object with these members, in this order; those marked
-// "when present" are left out when empty, zero or false:
+// "when present" are left out when empty, zero or false. Every value the
+// record's hash covers appears exactly, so the hash can be recomputed from
+// the members alone: FORMAT.md in the repository maps each member to the
+// stored bytes. Later versions may add members; readers should ignore
+// members they do not know (latency_ns was added after the first release).
 //
 //	seq                   sequence number (integer)
 //	time                  RFC 3339 in UTC with nine fractional digits,
@@ -101,7 +105,10 @@
 //	response              string
 //	error                 string, when present
 //	latency_ms            number: an integer when the latency is a whole
-//	                      number of milliseconds, else a float (ns precision)
+//	                      number of milliseconds, else the float64 nearest
+//	                      to it (which no longer identifies the nanosecond
+//	                      count from about 8.6e15 ns, some 100 days, on)
+//	latency_ns            integer: the latency in nanoseconds, exact
 //	tokens_in             integer
 //	tokens_out            integer
 //	tokens_in_estimated   true when tokens_in is llog's len/4 estimate, when present

@@ -143,6 +143,7 @@ func appendRecord(dst []byte, r *llog.Record) []byte {
 	dst = appendString(appendKey(dst, "response", false), r.Response)
 	dst = appendStringField(dst, "error", r.Error)
 	dst = appendMillis(appendKey(dst, "latency_ms", false), r.Latency)
+	dst = strconv.AppendInt(appendKey(dst, "latency_ns", false), int64(r.Latency), 10)
 	dst = strconv.AppendInt(appendKey(dst, "tokens_in", false), int64(r.TokensIn), 10)
 	dst = strconv.AppendInt(appendKey(dst, "tokens_out", false), int64(r.TokensOut), 10)
 	if r.TokensInEstimated {
