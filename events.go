@@ -2,6 +2,7 @@ package llog
 
 import (
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -71,6 +72,19 @@ func (k EventKind) String() string {
 	return fmt.Sprintf("EventKind(%d)", int(k))
 }
 
+// IsWarning reports whether events of kind k call for an operator's
+// attention while the engine keeps working: records dropped, a torn tail
+// truncated at Open, a slow fsync, the index out of use, retention held.
+// The llog command prints these on standard error. EventFailed is not a
+// warning: the failure reaches every caller as an error.
+func (k EventKind) IsWarning() bool {
+	switch k {
+	case EventDropped, EventTornTail, EventSlowSync, EventIndexFailed, EventRetentionHeld:
+		return true
+	}
+	return false
+}
+
 // Event is delivered to Options.OnEvent.
 type Event struct {
 	Kind EventKind
@@ -93,6 +107,58 @@ type Event struct {
 	Rebuilt bool
 	// Removed describes an EventRetention.
 	Removed *Removal
+}
+
+// String describes the event in one line for people, starting with its
+// kind, as in "slow-sync: fsync of 00000000000000000001.seg took 812ms".
+// Programs should branch on Kind and the fields, not on this text.
+func (e Event) String() string {
+	var b strings.Builder
+	b.WriteString(e.Kind.String())
+	b.WriteString(": ")
+	switch e.Kind {
+	case EventQueueHigh, EventQueueLow:
+		fmt.Fprintf(&b, "queue at %d of %d records", e.QueueDepth, e.QueueCapacity)
+	case EventDropped:
+		d := e.Dropped
+		fmt.Fprintf(&b, "%d records dropped (queue full %d, evicted %d, caller gave up %d, writer failed %d)",
+			d.Total(), d.Newest, d.Oldest, d.Canceled, d.Failed)
+	case EventSegmentRotated:
+		fmt.Fprintf(&b, "started %s", e.Segment)
+	case EventTornTail:
+		fmt.Fprintf(&b, "truncated %d bytes never acknowledged at %s offset %d", e.Bytes, e.Segment, e.Offset)
+	case EventSlowSync:
+		fmt.Fprintf(&b, "fsync of %s took %v", e.Segment, roundDuration(e.Duration))
+	case EventFailed:
+		fmt.Fprintf(&b, "%v", e.Err)
+	case EventIndexCaughtUp:
+		what := "caught up"
+		if e.Rebuilt {
+			what = "rebuilt"
+		}
+		fmt.Fprintf(&b, "index %s from %d records in %v", what, e.Records, roundDuration(e.Duration))
+	case EventIndexFailed:
+		fmt.Fprintf(&b, "%v; queries read the segments and the next open rebuilds the index, no data is affected", e.Err)
+	case EventRetention:
+		if r := e.Removed; r != nil {
+			fmt.Fprintf(&b, "removed seq %d-%d (%d segments, %s)", r.First, r.Last, len(r.Segments), r.Policy)
+		}
+	case EventRetentionHeld:
+		fmt.Fprintf(&b, "max-age retention held: %v", e.Err)
+	default:
+		if e.Err != nil {
+			fmt.Fprintf(&b, "%v", e.Err)
+		}
+	}
+	return strings.TrimSuffix(b.String(), ": ")
+}
+
+// roundDuration rounds d to milliseconds, or to microseconds below 10ms.
+func roundDuration(d time.Duration) time.Duration {
+	if d < 10*time.Millisecond {
+		return d.Round(time.Microsecond)
+	}
+	return d.Round(time.Millisecond)
 }
 
 // Drops counts dropped records by reason.
