@@ -82,14 +82,19 @@ type Engine struct {
 // matching ErrLocked. It recovers the newest segment: a torn tail left by a
 // crash is truncated (and reported as an EventTornTail); damage that is not
 // a torn tail fails Open with a *CorruptionError, changing nothing. A folder
-// that holds files but no store fails with ErrNotStore, a store written by
-// a newer version with ErrNewerVersion.
+// that holds files but no store fails with ErrNotStore, before anything is
+// created in it; a store written by a newer version fails with
+// ErrNewerVersion.
 func Open(dir string, opts *Options) (*Engine, error) {
 	o, err := opts.withDefaults()
 	if err != nil {
 		return nil, err
 	}
 	fsys := o.fs
+	// A folder of other files is refused before anything is created in it.
+	if err := checkNotForeign(fsys, dir); err != nil {
+		return nil, fmt.Errorf("llog: open %s: %w", dir, err)
+	}
 	if err := fsys.MkdirAll(dir, dirPerm); err != nil {
 		return nil, fmt.Errorf("llog: create %s: %w", dir, err)
 	}

@@ -386,6 +386,10 @@ func TestOpenRefusesNonStore(t *testing.T) {
 	if _, err := llog.Open(dir, nil); !errors.Is(err, llog.ErrNotStore) {
 		t.Fatalf("Open on a folder of other files: %v", err)
 	}
+	// Nothing is left behind in a folder Open refused.
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 || ents[0].Name() != "notes.txt" {
+		t.Fatalf("Open left files in a folder that is not a store: %v", ents)
+	}
 	// A file where the folder should be.
 	file := filepath.Join(t.TempDir(), "file")
 	os.WriteFile(file, nil, 0o600)

@@ -84,17 +84,33 @@ func readManifest(fsys vfs.FS, dir string) (storeInfo, error) {
 	return s, nil
 }
 
-// createStore writes the manifest of a new store in dir, after checking
-// that dir holds nothing but what an interrupted creation leaves.
-func createStore(fsys vfs.FS, dir string) (storeInfo, error) {
+// checkNotForeign returns an error matching ErrNotStore when dir holds
+// files but no manifest, other than what an interrupted creation leaves. A
+// missing dir, an empty one and a store pass.
+func checkNotForeign(fsys vfs.FS, dir string) error {
+	if _, err := fsys.Stat(filepath.Join(dir, manifestName)); err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
 	names, err := fsys.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
 	if err != nil {
-		return storeInfo{}, err
+		return err
 	}
 	for _, n := range names {
 		if n != lockName && n != manifestName+".tmp" {
-			return storeInfo{}, fmt.Errorf("%w: %s holds %s but no %s", ErrNotStore, dir, n, manifestName)
+			return fmt.Errorf("%w: %s holds %s but no %s", ErrNotStore, dir, n, manifestName)
 		}
+	}
+	return nil
+}
+
+// createStore writes the manifest of a new store in dir, after checking
+// that dir holds nothing but what an interrupted creation leaves.
+func createStore(fsys vfs.FS, dir string) (storeInfo, error) {
+	if err := checkNotForeign(fsys, dir); err != nil {
+		return storeInfo{}, err
 	}
 	var id [16]byte
 	if _, err := rand.Read(id[:]); err != nil {
