@@ -32,9 +32,12 @@ func writeStore(t *testing.T, dir string, c writerConfig) string {
 	if c.checkpoint == 0 {
 		c.checkpoint = 50
 	}
-	var out bytes.Buffer
-	if err := runWriter(ctx, c, &out); err != nil {
+	var out, stderr bytes.Buffer
+	if err := runWriter(ctx, c, &out, &stderr); err != nil {
 		t.Fatalf("writer: %v", err)
+	}
+	if stderr.Len() > 0 {
+		t.Logf("writer stderr:\n%s", stderr.String())
 	}
 	return out.String()
 }
@@ -272,5 +275,29 @@ func TestCheckAcceptsRetention(t *testing.T) {
 	}
 	if all := strings.Join(res.violations, "\n"); !strings.Contains(all, "does not verify") {
 		t.Fatalf("a segment deleted without a retention record: violations %q", all)
+	}
+}
+
+// TestWriterWarnings checks that the writer reports a torn tail it finds
+// at open on stderr, as llog's writing commands do.
+func TestWriterWarnings(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "store")
+	writeStore(t, dir, writerConfig{seed: 8, run: 8, count: 20})
+	segs := segments(t, dir)
+	last := segs[len(segs)-1]
+	f, err := os.OpenFile(last, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write(bytes.Repeat([]byte{0x5a}, 33))
+	f.Close()
+	var out, stderr bytes.Buffer
+	if err := runWriter(t.Context(), writerConfig{dir: dir, seed: 9, run: 9, count: 5, writers: 1, flushEvery: 4,
+		recordSize: 256, segmentSize: 16 << 10, checkpoint: 50}, &out, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	want := "crashtest: writer: warning: torn-tail: truncated 33 bytes never acknowledged at " + filepath.Base(last) + " offset "
+	if !strings.HasPrefix(stderr.String(), want) || strings.Count(stderr.String(), "\n") != 1 {
+		t.Errorf("stderr %q, want %q...", stderr.String(), want)
 	}
 }

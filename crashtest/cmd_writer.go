@@ -107,7 +107,7 @@ func init() {
 		if c.run == 0 {
 			c.run = rand.Uint64() >> 1
 		}
-		return runWriter(context.Background(), c, stdout)
+		return runWriter(context.Background(), c, stdout, stderr)
 	}
 }
 
@@ -134,9 +134,12 @@ func killSelf() {
 }
 
 // runWriter is the writer: it returns only when --count records were
-// acknowledged (nil) or something failed.
-func runWriter(ctx context.Context, c writerConfig, stdout io.Writer) error {
+// acknowledged (nil) or something failed. Warning events (a torn tail
+// truncated at open, index failures, slow fsyncs) go to stderr, one
+// "crashtest: writer: warning:" line each, as llog's commands print them.
+func runWriter(ctx context.Context, c writerConfig, stdout, stderr io.Writer) error {
 	out := &lines{w: bufio.NewWriter(stdout)}
+	warn := &lines{w: bufio.NewWriter(stderr)}
 	if c.killAt != "" || c.reportHooks {
 		var fired atomic.Int64
 		var seen sync.Map
@@ -165,6 +168,11 @@ func runWriter(ctx context.Context, c writerConfig, stdout io.Writer) error {
 		SegmentSize:       c.segmentSize,
 		CheckpointRecords: c.checkpoint,
 		Retention:         llog.Retention{MaxRecords: c.retain},
+		OnEvent: func(ev llog.Event) {
+			if ev.Kind.IsWarning() {
+				warn.printf("crashtest: writer: warning: %v", ev)
+			}
+		},
 	})
 	if err != nil {
 		return err
