@@ -36,11 +36,11 @@ another writer has the store open).
 `,
 	define: func(fs *pflag.FlagSet) func(context.Context, *env, []string) error {
 		var (
-			path string
+			wf   writerFlags
 			n    int
 			seed uint64
 		)
-		fs.StringVar(&path, "path", "./llog-demo", "the store's folder `DIR`")
+		wf.define(fs, "./llog-demo")
 		fs.IntVar(&n, "n", 1000, "write `N` sample inferences")
 		fs.Uint64Var(&seed, "seed", 0, "generator seed `S` (0: from the clock)")
 		return func(ctx context.Context, e *env, args []string) error {
@@ -50,13 +50,13 @@ another writer has the store open).
 			if n < 1 {
 				return usagef("--n %d: want at least 1", n)
 			}
-			if path == "" {
-				return usagef("--path must not be empty")
+			if err := wf.check(); err != nil {
+				return err
 			}
 			if seed == 0 {
 				seed = uint64(e.now().UnixNano())
 			}
-			return runDemo(ctx, e, path, n, seed)
+			return runDemo(ctx, e, &wf, n, seed)
 		}
 	},
 }
@@ -64,23 +64,18 @@ another writer has the store open).
 // demoDevice names the device the samples pretend to come from.
 const demoDevice = "rpi-4b-line-3"
 
-func runDemo(ctx context.Context, e *env, path string, n int, seed uint64) error {
+func runDemo(ctx context.Context, e *env, wf *writerFlags, n int, seed uint64) error {
+	path := wf.path
 	existed := false
 	if r, err := llog.OpenReader(path); err == nil {
 		existed = true
 		r.Close()
 	} else if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, llog.ErrNotStore) {
-		return fmt.Errorf("open %s: %w", path, err)
+		return err
 	}
-	eng, err := llog.Open(path, nil)
-	if errors.Is(err, llog.ErrLocked) {
-		return fmt.Errorf("%s is open for writing by another process: %w", path, err)
-	}
-	if errors.Is(err, llog.ErrCorrupt) {
-		return &integrityError{msg: fmt.Sprintf("open %s: %v; run 'llog verify --path %s', then 'llog repair --path %s'", path, err, shellQuote(path), shellQuote(path))}
-	}
+	eng, err := wf.open(e, nil)
 	if err != nil {
-		return fmt.Errorf("open %s: %w", path, err)
+		return err
 	}
 	defer eng.Close()
 
@@ -91,8 +86,13 @@ func runDemo(ctx context.Context, e *env, path string, n int, seed uint64) error
 		prog = &progress{w: e.stderr, every: 500 * time.Millisecond}
 	}
 	pii := 0
+	interrupted := false
 	start := time.Now()
 	for i := range n {
+		if ctx.Err() != nil {
+			interrupted = true
+			break
+		}
 		s := g.Next(200 + rng.IntN(1400))
 		if s.PII {
 			pii++
@@ -113,26 +113,35 @@ func runDemo(ctx context.Context, e *env, path string, n int, seed uint64) error
 			Attributes:     map[string]string{"device.id": demoDevice},
 		}
 		if err := eng.Log(ctx, inf); err != nil {
+			if ctx.Err() != nil {
+				interrupted = true
+				break
+			}
 			return fmt.Errorf("log sample %d: %w", i+1, err)
 		}
 		if prog != nil && prog.due() {
 			prog.show(fmt.Sprintf("demo: %d of %d samples logged, %s in the store", i+1, n, formatBytes(eng.Stats().StoreBytes)))
 		}
 	}
-	if err := eng.Flush(ctx); err != nil {
-		return fmt.Errorf("flush: %w", err)
+	if !interrupted {
+		if err := eng.Flush(ctx); err != nil && ctx.Err() == nil {
+			return fmt.Errorf("flush: %w", err)
+		}
 	}
-	elapsed := time.Since(start)
-	st := eng.Stats()
+	// Close commits whatever is still queued, interrupted or not.
 	if err := eng.Close(); err != nil {
 		return fmt.Errorf("close %s: %w", path, err)
 	}
+	elapsed := time.Since(start)
+	st := eng.Stats()
 	if prog != nil {
 		prog.clear()
 	}
-	rep, err := llog.Verify(ctx, path)
-	if err != nil {
-		return fmt.Errorf("verify %s: %w", path, err)
+	var rep *llog.VerifyReport
+	if !interrupted {
+		if rep, err = llog.Verify(ctx, path); err != nil {
+			return fmt.Errorf("verify %s: %w", path, err)
+		}
 	}
 
 	var b strings.Builder
@@ -143,17 +152,24 @@ func runDemo(ctx context.Context, e *env, path string, n int, seed uint64) error
 	fmt.Fprintf(&b, "llog demo: wrote %d sample inferences to %s (%s, seed %d)\n\n", st.Committed, path, what, seed)
 	tw := tabwriter.NewWriter(&b, 0, 0, 3, ' ', 0)
 	first := st.LastSeq - st.Committed + 1
-	fmt.Fprintf(tw, "  records written\t%d (seq %d-%d) in %s\n", st.Committed, first, st.LastSeq, elapsed.Round(time.Millisecond))
+	written := "0"
+	if st.Committed > 0 {
+		written = fmt.Sprintf("%d (seq %d-%d)", st.Committed, first, st.LastSeq)
+	}
+	fmt.Fprintf(tw, "  records written\t%s in %s\n", written, elapsed.Round(time.Millisecond))
 	red := "none"
 	if len(st.Redactions) > 0 {
 		red = formatCounts(st.Redactions)
 	}
-	fmt.Fprintf(tw, "  redactions\t%s (%d of %d prompts carried planted personal data)\n", red, pii, n)
+	fmt.Fprintf(tw, "  redactions\t%s (%d of %d prompts carried planted personal data)\n", red, pii, st.Committed)
 	fmt.Fprintf(tw, "  segments\t%d\n", st.Segments)
 	fmt.Fprintf(tw, "  store size\t%s\n", formatBytes(st.StoreBytes))
-	if rep.OK {
+	switch {
+	case rep == nil:
+		fmt.Fprintf(tw, "  chain verified\tnot yet: interrupted\n")
+	case rep.OK:
 		fmt.Fprintf(tw, "  chain verified\tok: %d records (seq %d-%d), head %s\n", rep.Records, rep.FirstSeq, rep.LastSeq, rep.HeadHash)
-	} else {
+	default:
 		fmt.Fprintf(tw, "  chain verified\tBROKEN: %s\n", breakSummary(rep))
 	}
 	tw.Flush()
@@ -164,6 +180,10 @@ func runDemo(ctx context.Context, e *env, path string, n int, seed uint64) error
 	fmt.Fprintf(&b, "  llog export --path %s --since %s --out demo-export.json\n", q, e.now().UTC().Format(time.DateOnly))
 	if _, err := fmt.Fprint(e.stdout, b.String()); err != nil {
 		return fmt.Errorf("write: %w", err)
+	}
+	if interrupted {
+		fmt.Fprintf(e.stderr, "llog: demo: interrupted after %d of %d samples; every record logged before the interrupt was committed\n", st.Committed, n)
+		return nil
 	}
 	if !rep.OK {
 		return &integrityError{msg: breakSummary(rep)}

@@ -28,7 +28,21 @@
 // segments, the store's size and the result of verifying the whole chain,
 // then the commands to look further. The seed comes from the clock unless
 // given, and is printed. Demo exits 3 when another process has the store
-// open for writing, and 1 when opening finds the store damaged.
+// open for writing, and 1 when opening finds the store damaged. SIGINT or
+// SIGTERM stops it: what it logged is committed, a line on standard error
+// says how far it got, and it exits 0.
+//
+// # Warnings
+//
+// Commands that write a store (demo, ingest) print the engine's warning
+// events on standard error while they run, one line each, as in
+//
+//	llog: demo: warning: index-failed: ...; queries read the segments and the next open rebuilds the index, no data is affected
+//
+// for a torn tail truncated at open, records dropped, a slow fsync (one
+// line per 10 seconds, the others summed up), the index going out of use
+// and retention held. They do not change the exit code: the segments are
+// the truth and the index is derived data.
 //
 // verify --path DIR [--json] checks the whole store without changing it and
 // without its lock (see [llog.Verify]): every frame's CRC, the segment

@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/lowlightlog/llog"
 	"github.com/spf13/pflag"
 )
 
@@ -46,6 +47,11 @@ type env struct {
 	now func() time.Time
 	// pollInterval is how often query --follow looks for new records.
 	pollInterval time.Duration
+	// cmd is the name of the command being run, for its messages.
+	cmd string
+	// writerOptions, when set, adjusts the options of every store opened
+	// for writing (tests).
+	writerOptions func(*llog.Options)
 }
 
 func newEnv(stdin io.Reader, stdout, stderr io.Writer) *env {
@@ -91,6 +97,7 @@ func runContext(ctx context.Context, e *env, args []string) int {
 
 // exec parses the command's flags and runs it.
 func (c *command) exec(ctx context.Context, e *env, args []string) int {
+	e.cmd = c.name
 	fs := newFlagSet(c.name, e.stderr)
 	runf := c.define(fs)
 	if err := fs.Parse(args); err != nil {
