@@ -397,8 +397,7 @@ func (r *Redactor) scan(s string) []match {
 		return nil
 	}
 	var sc scanner
-	sc.r = r
-	sc.s = s
+	sc.init(r, s)
 	if r.kw != nil {
 		r.kw.scan(s, &sc)
 	}
@@ -421,19 +420,41 @@ type scanner struct {
 	ms      []match
 	scratch []Span
 
-	// last[i] is the span of the last candidate of rule i (for the first
-	// len(last) rules): a keyword occurrence inside it is not reported to
-	// the rule again, which keeps texts like "password=password=..."
-	// linear. (A candidate missed this way can only be one that overlaps
-	// the earlier one; if the earlier one loses to a third match, the next
-	// pass of Redact finds it.)
-	last [64][2]int
+	// lastOf(i) is the span of the last candidate of rule i: a keyword
+	// occurrence inside it is not reported to the rule again, which keeps
+	// texts like "password=password=..." linear. (A candidate missed this
+	// way can only be one that overlaps the earlier one; if the earlier one
+	// loses to a third match, the next pass of Redact finds it.) The first
+	// inlineRules rules have their entry in last, the others in lastMore.
+	last     [inlineRules][2]int
+	lastMore [][2]int
+}
+
+// inlineRules is how many rules the scanner tracks without allocating: a
+// Redactor with more rules allocates its linear-time guard on every scan.
+const inlineRules = 128
+
+// init prepares sc to scan s with r's rules.
+func (sc *scanner) init(r *Redactor, s string) {
+	sc.r = r
+	sc.s = s
+	if n := len(r.rules); n > len(sc.last) {
+		sc.lastMore = make([][2]int, n-len(sc.last))
+	}
+}
+
+// lastOf returns the linear-time guard of rule i (see scanner.last).
+func (sc *scanner) lastOf(i int) *[2]int {
+	if i < len(sc.last) {
+		return &sc.last[i]
+	}
+	return &sc.lastMore[i-len(sc.last)]
 }
 
 // hit is called by the keyword index for an occurrence of a keyword of rule i
 // at offset at.
 func (sc *scanner) hit(i, at int) {
-	if i < len(sc.last) && sc.last[i][0] <= at && at < sc.last[i][1] {
+	if l := sc.lastOf(i); l[0] <= at && at < l[1] {
 		return
 	}
 	c := &sc.r.rules[i]
@@ -550,9 +571,7 @@ func (sc *scanner) add(i int, sp Span) {
 		return
 	}
 	sc.ms = append(sc.ms, match{start: sp.Start, end: sp.End, keep: sp.Keep, prio: c.rule.Priority, rule: i})
-	if i < len(sc.last) {
-		sc.last[i] = [2]int{sp.Start, sp.End}
-	}
+	*sc.lastOf(i) = [2]int{sp.Start, sp.End}
 }
 
 // resolve drops candidates that overlap a placeholder already in s, then

@@ -404,3 +404,52 @@ func TestOverlapResolution(t *testing.T) {
 		}
 	}
 }
+
+// TestLinearGuardEveryRule checks that the guard which keeps keyword rules
+// linear (an occurrence inside the rule's previous candidate is not
+// reported again) holds for every rule, however many there are: a finder
+// that claims the rest of the text from its keyword is called once, not
+// once per occurrence.
+func TestLinearGuardEveryRule(t *testing.T) {
+	for _, before := range []int{0, 63, 64, 127, 128, 300} {
+		var rules []redact.Rule
+		for i := range before {
+			rules = append(rules, redact.Rule{ID: fmt.Sprintf("filler-%d", i), Category: "FILLER", Keywords: []string{"zzq"}, Pattern: `zzq\d`})
+		}
+		calls := 0
+		rules = append(rules, redact.Rule{
+			ID: "rest", Category: "REST", Keywords: []string{"ab"},
+			Find: func(dst []redact.Span, s string, at int) []redact.Span {
+				calls++
+				return append(dst, redact.Span{Start: at, End: len(s)})
+			},
+		})
+		r, err := redact.New(rules...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Find(strings.Repeat("ab ", 1000))
+		if calls != 1 {
+			t.Errorf("rule %d of %d: finder called %d times for one candidate", before, before+1, calls)
+		}
+	}
+}
+
+// TestCheckRequiresOwnCategory checks that Check fails a rule whose
+// example is redacted, but under another rule's category.
+func TestCheckRequiresOwnCategory(t *testing.T) {
+	r, err := redact.New(
+		redact.Rule{ID: "wide", Category: "WIDE", Pattern: `order \d+`, Examples: []string{"order 1234"}, Negatives: []string{"order"}},
+		redact.Rule{ID: "narrow", Category: "NARROW", Pattern: `\d{4}`, Examples: []string{"order 1234", "pin 5678"}, Negatives: []string{"12"}},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = r.Check()
+	if err == nil || !strings.Contains(err.Error(), `"narrow": example 0 not redacted as NARROW`) {
+		t.Fatalf("Check = %v, want the narrow rule's example 0 reported", err)
+	}
+	if strings.Contains(err.Error(), "example 1") || strings.Contains(err.Error(), `"wide"`) {
+		t.Errorf("Check reported a passing example: %v", err)
+	}
+}

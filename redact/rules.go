@@ -388,7 +388,7 @@ func DefaultRules() []Rule {
 			Priority:    prioGeneric,
 			Examples: []string{
 				`"client_secret": "9f8e7d6c5b4a3f2e1d0c"`, "api_key: 6b1f0c3e9a8d7e2f", "token=a1b2c3d4e5f6g7h8",
-				"X-Api-Key: Zm9vYmFyYmF6MTIz", "export HF_TOKEN=hf_AbCdEfGhIjKlMnOpQrStUvWxYz01234567",
+				"X-Api-Key: Zm9vYmFyYmF6MTIz", "export SONAR_TOKEN=squ_4f9a8c2e71b34d0a9e6f5c8b2a1d7e3f",
 				"Set-Cookie: session=s%3Aj8Kd92mZx7Q1wErT5yU3iO0p; Path=/", "Cookie: PHPSESSID=9k2j4h5g6f7d8s1a",
 			},
 			Negatives: []string{
@@ -400,17 +400,22 @@ func DefaultRules() []Rule {
 	}
 }
 
-// Check runs every rule's Examples and Negatives through r: each example
-// must be changed and each negative left alone. It reports every failure,
-// naming the rule and the index of the sample. Use it to test custom rules
-// together with the rules they will run with.
+// Check runs every rule's Examples and Negatives through r. Each example
+// must be redacted with the rule's own category, both by the rule alone and
+// by r with all its rules (where another rule may win the text, but only
+// one of the same category); each negative must come out of r unchanged.
+// It reports every failure, naming the rule and the index of the sample.
+// Use it to test custom rules together with the rules they will run with.
 func (r *Redactor) Check() error {
 	var errs []error
 	for _, c := range r.rules {
+		alone := build([]compiled{c})
 		for i, ex := range c.rule.Examples {
-			out, _ := r.Redact(ex)
-			if !strings.Contains(out, placeholderPrefix) {
-				errs = append(errs, fmt.Errorf("redact: rule %q: example %d not redacted", c.rule.ID, i))
+			if out, _ := alone.Redact(ex); !strings.Contains(out, c.placeholder) {
+				errs = append(errs, fmt.Errorf("redact: rule %q: example %d not redacted as %s by the rule alone", c.rule.ID, i, c.rule.Category))
+			}
+			if out, _ := r.Redact(ex); !strings.Contains(out, c.placeholder) {
+				errs = append(errs, fmt.Errorf("redact: rule %q: example %d not redacted as %s", c.rule.ID, i, c.rule.Category))
 			}
 		}
 		for i, neg := range c.rule.Negatives {
