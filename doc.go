@@ -54,5 +54,7 @@
 // identity), LOCK, and segment files named by their first sequence number.
 // Package segment documents the framing, package wal the batches and
 // recovery rules, package chain the hash chain, and record.go the record
-// encoding. ARCHITECTURE.md in the repository has the failure table.
+// encoding. FORMAT.md in the repository specifies all of it, and the
+// exports, byte by byte for other implementations; ARCHITECTURE.md has
+// the failure table.
 package llog

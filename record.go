@@ -99,7 +99,9 @@ type Receipt struct {
 //	            categories sorted and unique, n > 0
 //
 // The wal entry of a record is its 32-byte chain digest followed by the
-// body; the digest covers the body (see package chain).
+// body; the digest covers the body (see package chain). FORMAT.md in the
+// repository specifies the fields for other implementations, with how an
+// export's members map onto them; testdata/vectors pins example bodies.
 const (
 	recordVersion  = 1
 	hashSize       = chain.Size

@@ -24,7 +24,8 @@ import (
 // the policy and the time) in the index, so that verification starts the
 // chain from that anchor and reports what retention removed. A segment
 // missing without such a record is tampering, not retention. Retention
-// needs the index.
+// needs the index. FORMAT.md in the repository says how removal records
+// and the anchor appear to a verifier, on disk and in exports.
 //
 // # The clock
 //

@@ -24,7 +24,8 @@ import (
 //	index.db     the bbolt index, derived from the segments
 //
 // The manifest is what makes a folder a store: Open refuses a folder that
-// holds other files but no manifest.
+// holds other files but no manifest. FORMAT.md in the repository
+// specifies every file of a store.
 const (
 	manifestName = "llog.store"
 	lockName     = "LOCK"

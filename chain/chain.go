@@ -27,7 +27,9 @@
 // that matters.
 //
 // The package is a standard-library-only leaf so that outside verifiers can
-// import it alone.
+// import it alone. FORMAT.md in the repository specifies the record bytes
+// the chain covers and how to rebuild them from an export, and
+// testdata/vectors holds known answers.
 package chain
 
 import (

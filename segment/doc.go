@@ -55,5 +55,7 @@
 // predictable checksum.
 //
 // All constants and offsets in this package are part of the on-disk format:
-// never change them; add a new [Version] instead.
+// never change them; add a new [Version] instead. FORMAT.md in the
+// repository specifies the whole store, this framing included, for
+// implementations in other languages.
 package segment

@@ -72,4 +72,7 @@
 // without a durable header. Rotation happens before a batch when the active
 // segment has reached the size limit, so a batch never spans two segments.
 // Removing a segment is followed by a directory sync.
+//
+// FORMAT.md in the repository specifies these files byte by byte, with
+// what the entries hold, for implementations in other languages.
 package wal

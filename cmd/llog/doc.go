@@ -137,6 +137,10 @@
 //
 // # Export
 //
+// FORMAT.md in the repository specifies exports for other implementations
+// (which members the record hashes cover, and how to check everything), and
+// tools/llog_verify.py checks an export with nothing but Python 3.
+//
 // With --format json (the default) the output is one line holding one JSON
 // object, then a newline:
 //
