@@ -46,7 +46,10 @@
 // another process writes. [Reader.Query] and [Engine.Query] iterate over
 // committed records; [Verify] and [Reader.Verify] check every checksum, the
 // segment sequence and the whole hash chain; [Reader.Scan] streams every
-// record while verifying, which is what an export needs.
+// record while verifying, which is what an export needs. A [Record] and an
+// [Inference] marshal to JSON (and back) with the member names and units of
+// the llog command's exports: "latency_ms" and "latency_ns", not Go's field
+// names and nanoseconds ([Record.AppendJSON] lists the members).
 //
 // # On disk
 //

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/lowlightlog/llog"
+	"github.com/lowlightlog/llog/internal/canon"
 	"github.com/spf13/pflag"
 )
 
@@ -163,7 +164,7 @@ func (x *exporter) run(ctx context.Context) (*llog.VerifyReport, error) {
 		if !x.jsonl && x.n > 0 {
 			b = append(b, ',')
 		}
-		b = appendRecord(b, rec)
+		b = rec.AppendJSON(b)
 		if x.jsonl {
 			b = append(b, '\n')
 		}
@@ -214,11 +215,11 @@ func (x *exporter) run(ctx context.Context) (*llog.VerifyReport, error) {
 // store, filter and generated_at.
 func (x *exporter) appendHead(b []byte) []byte {
 	b = append(b, `{"format":`...)
-	b = appendString(b, exportFormat)
+	b = canon.AppendString(b, exportFormat)
 	b = append(b, `,"store":{"id":`...)
-	b = appendString(b, x.r.StoreID())
-	b = appendString(appendKey(b, "path", false), absPath(x.path))
-	b = appendTime(appendKey(b, "created", false), x.r.Created())
+	b = canon.AppendString(b, x.r.StoreID())
+	b = canon.AppendString(canon.AppendKey(b, "path", false), absPath(x.path))
+	b = canon.AppendTime(canon.AppendKey(b, "created", false), x.r.Created())
 	b = append(b, `},"filter":{"since":`...)
 	b = appendOptTime(b, x.filter.Since)
 	b = appendOptTime(append(b, `,"until":`...), x.filter.Until)
@@ -227,10 +228,10 @@ func (x *exporter) appendHead(b []byte) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, m)
+		b = canon.AppendString(b, m)
 	}
 	b = append(b, `]},"generated_at":`...)
-	return appendTime(b, x.now())
+	return canon.AppendTime(b, x.now())
 }
 
 // appendOptTime appends a time, or null for the zero time.
@@ -238,7 +239,7 @@ func appendOptTime(b []byte, t time.Time) []byte {
 	if t.IsZero() {
 		return append(b, "null"...)
 	}
-	return appendTime(b, t)
+	return canon.AppendTime(b, t)
 }
 
 // hashWriter writes through a buffer and hashes what it writes.

@@ -99,7 +99,7 @@ func runQuery(ctx context.Context, e *env, r *llog.Reader, f llog.Filter, limit 
 				}
 				return fmt.Errorf("query %s: %w", r.Dir(), err)
 			}
-			buf = append(appendRecord(buf[:0], &rec), '\n')
+			buf = append(rec.AppendJSON(buf[:0]), '\n')
 			if _, err := w.Write(buf); err != nil {
 				return fmt.Errorf("write: %w", err)
 			}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"maps"
 
+	"github.com/lowlightlog/llog/internal/canon"
 	"github.com/lowlightlog/llog/redact"
 	"github.com/spf13/pflag"
 )
@@ -101,7 +102,7 @@ func redactLines(in io.Reader, w io.Writer, fn func(string) string) error {
 				if jerr := json.Unmarshal(text, &s); jerr != nil {
 					return fmt.Errorf("stdin line %d: not a JSON string: %w", line, jerr)
 				}
-				buf = append(appendString(buf[:0], fn(s)), '\n')
+				buf = append(canon.AppendString(buf[:0], fn(s)), '\n')
 			}
 			if _, werr := w.Write(buf); werr != nil {
 				return fmt.Errorf("write: %w", werr)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lowlightlog/llog"
+	"github.com/lowlightlog/llog/internal/canon"
 	"github.com/spf13/pflag"
 )
 
@@ -81,7 +82,7 @@ func writeVerifyText(e *env, path string, r *llog.Reader, rep *llog.VerifyReport
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "store\t%s\n", absPath(path))
 	fmt.Fprintf(tw, "store id\t%s\n", rep.StoreID)
-	fmt.Fprintf(tw, "created\t%s\n", r.Created().UTC().Format(timeLayout))
+	fmt.Fprintf(tw, "created\t%s\n", r.Created().UTC().Format(canon.TimeLayout))
 	fmt.Fprintf(tw, "records\t%s\n", seqRange(rep))
 	fmt.Fprintf(tw, "segments\t%d (%s)\n", rep.Segments, formatBytes(rep.Bytes))
 	fmt.Fprintf(tw, "head hash\t%s\n", rep.HeadHash)

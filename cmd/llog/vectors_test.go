@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lowlightlog/llog/internal/canon"
 	"github.com/lowlightlog/llog/internal/vectors"
 )
 
@@ -64,7 +65,7 @@ func exportVector(t *testing.T, dir, format string) []byte {
 		t.Fatalf("export: exit %d: %s", code, stderr.String())
 	}
 	out := stdout.Bytes()
-	from := `"path":` + string(appendString(nil, dir)) + `,`
+	from := `"path":` + string(canon.AppendString(nil, dir)) + `,`
 	if bytes.Count(out, []byte(from)) != 1 {
 		t.Fatalf("the export does not show the path %s once", dir)
 	}

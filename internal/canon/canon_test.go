@@ -1,4 +1,4 @@
-package main
+package canon
 
 import (
 	"encoding/json"
@@ -28,8 +28,8 @@ func TestAppendMillis(t *testing.T) {
 		{123456789, "123.456789"},
 		{9223372036854775807, "9223372036854.775"},
 	} {
-		if got := string(appendMillis(nil, time.Duration(tc.ns))); got != tc.want {
-			t.Errorf("appendMillis(%dns) = %s, want %s", tc.ns, got, tc.want)
+		if got := string(AppendMillis(nil, time.Duration(tc.ns))); got != tc.want {
+			t.Errorf("AppendMillis(%dns) = %s, want %s", tc.ns, got, tc.want)
 		}
 	}
 }
@@ -46,8 +46,8 @@ func TestAppendFloatLarge(t *testing.T) {
 		{-0.5, "-0.5"},
 		{-2.5e-7, "-2.5e-07"},
 	} {
-		if got := string(appendFloat(nil, tc.f)); got != tc.want {
-			t.Errorf("appendFloat(%v) = %s, want %s", tc.f, got, tc.want)
+		if got := string(AppendFloat(nil, tc.f)); got != tc.want {
+			t.Errorf("AppendFloat(%v) = %s, want %s", tc.f, got, tc.want)
 		}
 	}
 }
@@ -57,15 +57,15 @@ func TestAppendFloatLarge(t *testing.T) {
 func TestAppendString(t *testing.T) {
 	s := "a\"b\\c\n\r\t\b\f\x01\x1f\x7f\u2028<>&é😀"
 	want := `"a\"b\\c\n\r\t\b\f\u0001\u001f` + "\x7f\u2028<>&é😀\""
-	got := string(appendString(nil, s))
+	got := string(AppendString(nil, s))
 	if got != want {
-		t.Errorf("appendString = %q, want %q", got, want)
+		t.Errorf("AppendString = %q, want %q", got, want)
 	}
 	var back string
 	if err := json.Unmarshal([]byte(got), &back); err != nil || back != s {
 		t.Errorf("does not decode back: %q, %v", back, err)
 	}
-	if got := string(appendString(nil, "bad \xff utf-8")); got != "\"bad \uFFFD utf-8\"" {
+	if got := string(AppendString(nil, "bad \xff utf-8")); got != "\"bad \uFFFD utf-8\"" {
 		t.Errorf("invalid UTF-8: %q", got)
 	}
 }
@@ -73,8 +73,8 @@ func TestAppendString(t *testing.T) {
 func TestAppendCanonical(t *testing.T) {
 	in := `{ "b": [1, 2.50, true, null, {"x": "<&>"}], "a": {}, "c": [] , "d": -0.000001}`
 	want := `{"b":[1,2.5,true,null,{"x":"<&>"}],"a":{},"c":[],"d":-1e-06}`
-	got, err := appendCanonical(nil, []byte(in))
+	got, err := Append(nil, []byte(in))
 	if err != nil || string(got) != want {
-		t.Errorf("appendCanonical = %s, %v; want %s", got, err, want)
+		t.Errorf("canon.Append = %s, %v; want %s", got, err, want)
 	}
 }
