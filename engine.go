@@ -77,6 +77,16 @@ type Engine struct {
 // Open opens the store in dir for writing, creating the folder (mode 0700)
 // and the store when they do not exist. A nil opts means the defaults.
 //
+// Every file of a store (llog.store, LOCK, segments, index.db and
+// index.snap) is created with mode 0600 and the folder with 0700, whatever
+// the umask: a store holds prompts and responses, so only the user who
+// writes it (and root) can read it. Another user running 'llog verify' or
+// an export gets "permission denied" (exit 3). To let a group of auditors
+// read it, make the folder 0750 and its files 0640 with that group
+// (chmod -R g+rX); files created later (new segments, a rebuilt index)
+// are still 0600, so do it again, or run the readers as the writer's user.
+// Readers never write to a store, so read access is all they need.
+//
 // Open takes an exclusive lock on the store: a second Open of the same
 // folder, from this process or another, fails at once with an error
 // matching ErrLocked. It recovers the newest segment: a torn tail left by a
@@ -214,6 +224,14 @@ func (e *Engine) StoreID() string { return e.store.ID() }
 // Flush or LogSync when the record must be durable. When the queue is full
 // the overflow policy applies: Block waits until ctx is done, DropNewest
 // returns ErrDropped, DropOldest evicts the oldest queued records.
+//
+// ctx only bounds the wait for room under Block. Log does not check it
+// otherwise: with room in the queue, a record logged with a context that
+// is already cancelled (a request whose client went away, say) is still
+// queued and committed, and Log returns nil, because an audit log should
+// not lose the record of work that was done. Check ctx.Err() first if you
+// want the other behaviour. A Log that gave up waiting returns ctx.Err()
+// and counts the record in Stats.Dropped.Canceled.
 //
 // Log returns ErrTooLarge or ErrInvalidRecord for a record it cannot store,
 // ErrClosed after Close, and the sticky error after a failure.

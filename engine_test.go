@@ -629,3 +629,21 @@ func TestBatchDelayGroupsRecords(t *testing.T) {
 		t.Fatalf("stats: %d syncs for %d records", st.Syncs, st.Committed)
 	}
 }
+
+// TestLogWithCancelledContextIsCommitted pins what Log's doc says: ctx only
+// bounds the wait for room, so a record logged with a context that is
+// already cancelled is still committed.
+func TestLogWithCancelledContextIsCommitted(t *testing.T) {
+	e, dir := open(t, nil)
+	cctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := e.Log(cctx, inf(1)); err != nil {
+		t.Fatalf("Log with a cancelled context: %v", err)
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if rep := mustVerify(t, dir); rep.Records != 1 {
+		t.Fatalf("%d records committed, want 1", rep.Records)
+	}
+}

@@ -51,7 +51,15 @@ type Retention struct {
 	MaxAge time.Duration
 	// MaxBytes keeps the total size of the segment files at most this.
 	MaxBytes int64
-	// MaxRecords keeps the number of records at most this.
+	// MaxRecords keeps the number of records at most this. Retention
+	// removes whole segments, oldest first, and never the newest one (it is
+	// being written): while the store holds more than MaxRecords it
+	// removes the oldest sealed segment, with all its records. A store can
+	// therefore keep fewer records than asked, down to MaxRecords minus the
+	// records of one segment (MaxRecords 500 with segments of 300 records
+	// keeps 300 of 900), and more than asked between two runs (at each
+	// rotation and every Interval) or while its newest segment alone holds
+	// more. Use a SegmentSize small against the limit for a closer fit.
 	MaxRecords uint64
 	// Interval is how often retention runs in the background. Default 1
 	// minute.
