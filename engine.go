@@ -14,7 +14,6 @@ import (
 	"github.com/lowlightlog/llog/chain"
 	"github.com/lowlightlog/llog/internal/vfs"
 	"github.com/lowlightlog/llog/redact"
-	"github.com/lowlightlog/llog/segment"
 	"github.com/lowlightlog/llog/wal"
 )
 
@@ -526,10 +525,9 @@ func (e *Engine) commit(p *pending) {
 	e.stats.bytes.Add(uint64(info.Bytes))
 	e.stats.lastCommit.Store(now.UnixNano())
 	e.stats.lastSeq.Store(p.items[len(p.items)-1].seq)
-	e.stats.storeBytes.Add(int64(info.Bytes))
+	e.stats.storeBytes.Add(info.Added)
 	if info.Rotated {
 		e.stats.segments.Add(1)
-		e.stats.storeBytes.Add(segment.HeaderSize)
 	}
 	e.stats.mu.Lock()
 	e.stats.head = p.link

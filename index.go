@@ -14,7 +14,6 @@ import (
 	"github.com/lowlightlog/llog/index"
 	"github.com/lowlightlog/llog/internal/hooks"
 	"github.com/lowlightlog/llog/internal/vfs"
-	"github.com/lowlightlog/llog/segment"
 	"github.com/lowlightlog/llog/wal"
 )
 
@@ -157,65 +156,57 @@ func (ix *indexer) catchUp() (uint64, error) {
 		if m.Seq > 0 && s.First < m.Next.Segment {
 			continue
 		}
-		f, err := e.fs.Open(filepath.Join(e.dir, s.Name))
+		read, err := ix.catchUpSegment(s, m)
+		n += read
 		if err != nil {
 			return n, err
 		}
-		size, err := f.Size()
-		if err != nil {
-			f.Close()
-			return n, err
-		}
-		var sr *wal.SegmentReader
-		if m.Seq > 0 && s.First == m.Next.Segment {
-			sr, err = wal.NewSegmentReaderFrom(s.Name, f, size, m.Next.Offset, m.Seq+1)
-		} else {
-			sr, err = wal.NewSegmentReader(s.Name, f, size)
-			if err == nil {
-				ix.prev = sr.Header().Link // the digest of the record before the segment
-			}
-		}
-		if err != nil {
-			f.Close()
-			return n, err
-		}
-		for {
-			ent, err := sr.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				f.Close()
-				return n, err
-			}
-			if len(ent.Data) < hashSize {
-				f.Close()
-				return n, &CorruptionError{Segment: s.Name, Offset: ent.Offset, Seq: ent.Seq, Reason: errBadRecord}
-			}
-			t, model, err := peekRecord(ent.Data[hashSize:])
-			if err != nil {
-				f.Close()
-				return n, &CorruptionError{Segment: s.Name, Offset: ent.Offset, Seq: ent.Seq, Reason: err}
-			}
-			var h chain.Digest
-			copy(h[:], ent.Data[:hashSize])
-			size := int64(segment.FrameSize(len(ent.Data)))
-			next := index.Pos{Segment: s.First, Offset: ent.Offset + size}
-			if ent.Last {
-				next.Offset += int64(segment.FrameSize(commitPayload))
-			}
-			ix.add(ent.Seq, t, ix.intern(model), h, index.Pos{Segment: s.First, Offset: ent.Offset}, size, next)
-			n++
-			if ix.pending >= ix.e.opts.CheckpointRecords {
-				if err := ix.checkpoint(); err != nil {
-					f.Close()
-					return n, err
-				}
-			}
-		}
-		f.Close()
 	}
 	return n, nil
+}
+
+// catchUpSegment feeds the builder with the records of segment s after
+// the watermark m and returns how many it read.
+func (ix *indexer) catchUpSegment(s wal.SegmentInfo, m index.Mark) (uint64, error) {
+	w, err := wal.OpenWalker(ix.e.fs, ix.e.dir, s.Name)
+	if err != nil {
+		return 0, err
+	}
+	defer w.Close()
+	if m.Seq > 0 && s.First == m.Next.Segment {
+		if err := w.StartAt(m.Next.Offset, m.Seq+1); err != nil {
+			return 0, err
+		}
+	} else {
+		ix.prev = w.Header().Link // the digest of the record before the segment
+	}
+	var n uint64
+	for {
+		ent, err := w.Next()
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+		if len(ent.Data) < hashSize {
+			return n, &CorruptionError{Segment: s.Name, Offset: ent.Offset, Seq: ent.Seq, Reason: errBadRecord}
+		}
+		t, model, err := peekRecord(ent.Data[hashSize:])
+		if err != nil {
+			return n, &CorruptionError{Segment: s.Name, Offset: ent.Offset, Seq: ent.Seq, Reason: err}
+		}
+		var h chain.Digest
+		copy(h[:], ent.Data[:hashSize])
+		ix.add(ent.Seq, t, ix.intern(model), h, index.Pos{Segment: s.First, Offset: ent.Offset}, ent.End-ent.Offset,
+			index.Pos{Segment: s.First, Offset: ent.Next})
+		n++
+		if ix.pending >= ix.e.opts.CheckpointRecords {
+			if err := ix.checkpoint(); err != nil {
+				return n, err
+			}
+		}
+	}
 }
 
 // intern returns model as a string, allocating once per distinct model.
@@ -227,9 +218,6 @@ func (ix *indexer) intern(model []byte) string {
 	ix.names[s] = s
 	return s
 }
-
-// commitPayload is the size of a wal commit frame's payload.
-const commitPayload = 44
 
 // resume sets the builder's position to the watermark.
 func (ix *indexer) resume(m index.Mark) {
@@ -316,7 +304,7 @@ func (ix *indexer) addBatch(p *pending, info wal.CommitInfo) {
 	s := ix.segment(info.SegmentFirst, p.items[0].t)
 	for i, it := range p.items {
 		off := info.Offset + p.batch.EntryOffset(i)
-		size := int64(segment.FrameSize(len(it.buf)))
+		size := p.batch.EntrySize(i)
 		next := index.Pos{Segment: info.SegmentFirst, Offset: off + size}
 		if i == len(p.items)-1 {
 			next.Offset = info.Offset + int64(info.Bytes)
@@ -476,74 +464,38 @@ func (e *Engine) readDigest(b index.Block, seq uint64) (chain.Digest, error) {
 	return d, err
 }
 
-// maxBlockGap is the most bytes between two consecutive blocks of a
-// segment: a commit frame.
-const maxBlockGap = segment.FrameHeaderSize + commitPayload
-
 // blockReader reads the records of blocks from segment files, keeping the
-// last file open and reusing its buffers.
+// last segment open so that consecutive blocks are read on without seeking.
 type blockReader struct {
-	fs   vfs.FS
-	dir  string
-	seg  uint64
-	f    vfs.File
-	size int64
-	fr   *segment.Reader
+	fs  vfs.FS
+	dir string
+	seg uint64
+	w   *wal.Walker
 }
 
 // read calls fn with the sequence number and wal entry (digest then body)
 // of each record of b, in order.
 func (br *blockReader) read(b index.Block, fn func(seq uint64, entry []byte) error) error {
-	same := br.f != nil && br.seg == b.Pos.Segment
-	if !same {
-		if br.f != nil {
-			br.f.Close()
-			br.f = nil
-		}
-		name := wal.SegmentName(b.Pos.Segment)
-		f, err := br.fs.Open(filepath.Join(br.dir, name))
+	name := wal.SegmentName(b.Pos.Segment)
+	if br.w == nil || br.seg != b.Pos.Segment {
+		br.close()
+		w, err := wal.OpenWalker(br.fs, br.dir, name)
 		if err != nil {
-			return fmt.Errorf("llog: open segment %s: %w", name, err)
-		}
-		br.f, br.seg = f, b.Pos.Segment
-	}
-	// The file grows while the engine writes: take its size each time.
-	size, err := br.f.Size()
-	if err != nil {
-		return err
-	}
-	switch {
-	case br.fr == nil:
-		br.fr = segment.NewReader(br.f, b.Pos.Offset, size)
-	case same && br.fr.Offset() <= b.Pos.Offset && b.Pos.Offset-br.fr.Offset() <= maxBlockGap && br.fr.Err() == nil:
-		// The block follows the one read last (perhaps after a commit
-		// frame): read on, keeping what is buffered.
-		br.fr.SetEnd(size)
-	default:
-		br.fr.Reset(br.f, b.Pos.Offset, size)
-	}
-	seq := b.First
-	for seq <= b.Last() {
-		fr, err := br.fr.Next()
-		if err != nil {
-			return fmt.Errorf("llog: read block at seq %d in %s: %w", b.First, wal.SegmentName(b.Pos.Segment), err)
-		}
-		if fr.Kind != wal.KindEntry || fr.Offset < b.Pos.Offset {
-			continue // a commit frame, or the gap before the block
-		}
-		if len(fr.Payload) < hashSize {
-			return &CorruptionError{Segment: wal.SegmentName(b.Pos.Segment), Offset: fr.Offset, Seq: seq, Reason: errBadRecord}
-		}
-		if err := fn(seq, fr.Payload); err != nil {
 			return err
 		}
-		seq++
+		br.w, br.seg = w, b.Pos.Segment
 	}
-	return nil
+	return br.w.ReadEntries(b.Pos.Offset, b.First, int(b.Count), func(seq uint64, off int64, entry []byte) error {
+		if len(entry) < hashSize {
+			return &CorruptionError{Segment: name, Offset: off, Seq: seq, Reason: errBadRecord}
+		}
+		return fn(seq, entry)
+	})
 }
 
 func (br *blockReader) close() {
-	if br.f != nil {
-		br.f.Close()
+	if br.w != nil {
+		br.w.Close()
+		br.w = nil
 	}
 }

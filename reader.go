@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"iter"
-	"path/filepath"
 	"slices"
 	"time"
 
@@ -203,31 +202,25 @@ func (q *scanQuery) match(seq uint64, data []byte, prev chain.Digest) (bool, err
 	return true, nil
 }
 
-// each calls fn with every committed entry of a segment and the digest
-// before it. A segment deleted meanwhile (retention) is skipped.
-func (q *scanQuery) each(ctx context.Context, s wal.SegmentInfo, fn func(e wal.Entry, prev chain.Digest) error) error {
+// open opens segment s for the query, or returns nil when it was deleted
+// meanwhile (by retention).
+func (q *scanQuery) open(ctx context.Context, s wal.SegmentInfo) (*wal.Walker, error) {
 	if err := ctx.Err(); err != nil {
-		return err
+		return nil, err
 	}
-	f, err := q.fs.Open(filepath.Join(q.dir, s.Name))
+	w, err := wal.OpenWalker(q.fs, q.dir, s.Name)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+		return nil, nil
 	}
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	size, err := f.Size()
-	if err != nil {
-		return err
-	}
-	sr, err := wal.NewSegmentReader(s.Name, f, size)
-	if err != nil {
-		return err
-	}
-	prev := chain.Digest(sr.Header().Link)
+	return w, err
+}
+
+// eachEntry calls fn with every committed entry of w and the digest of the
+// record before it. A torn tail ends the committed entries.
+func eachEntry(w *wal.Walker, fn func(e wal.Entry, prev chain.Digest) error) error {
+	prev := chain.Digest(w.Header().Link)
 	for {
-		e, err := sr.Next()
+		e, err := w.Next()
 		if err == io.EOF || errors.Is(err, wal.ErrTorn) {
 			return nil // the end of what is committed
 		}
@@ -251,13 +244,21 @@ func (q *scanQuery) forward(ctx context.Context, segs []wal.SegmentInfo) error {
 		}
 	}
 	for _, s := range segs[start:] {
-		err := q.each(ctx, s, func(e wal.Entry, prev chain.Digest) error {
+		w, err := q.open(ctx, s)
+		if err != nil {
+			return err
+		}
+		if w == nil {
+			continue
+		}
+		err = eachEntry(w, func(e wal.Entry, prev chain.Digest) error {
 			ok, err := q.match(e.Seq, e.Data, prev)
 			if err != nil || !ok {
 				return err
 			}
 			return q.emit()
 		})
+		w.Close()
 		if err != nil {
 			return err
 		}
@@ -266,57 +267,59 @@ func (q *scanQuery) forward(ctx context.Context, segs []wal.SegmentInfo) error {
 }
 
 func (q *scanQuery) reverse(ctx context.Context, segs []wal.SegmentInfo) error {
+	for i := len(segs) - 1; i >= 0; i-- {
+		if i+1 < len(segs) && segs[i+1].First <= q.f.AfterSeq+1 {
+			break // every record of this segment and older is at most AfterSeq
+		}
+		w, err := q.open(ctx, segs[i])
+		if err != nil {
+			return err
+		}
+		if w == nil {
+			continue
+		}
+		err = q.reverseSegment(w)
+		w.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// reverseSegment yields the matches of one segment newest first: it walks
+// the segment remembering where the matches are, then reads them back.
+func (q *scanQuery) reverseSegment(w *wal.Walker) error {
 	type hit struct {
 		seq  uint64
 		off  int64
 		prev chain.Digest
 	}
 	var hits []hit
-	for i := len(segs) - 1; i >= 0; i-- {
-		s := segs[i]
-		if i+1 < len(segs) && segs[i+1].First <= q.f.AfterSeq+1 {
-			break // every record of this segment and older is at most AfterSeq
+	err := eachEntry(w, func(e wal.Entry, prev chain.Digest) error {
+		ok, err := q.match(e.Seq, e.Data, prev)
+		if ok {
+			hits = append(hits, hit{e.Seq, e.Offset, prev})
 		}
-		hits = hits[:0]
-		err := q.each(ctx, s, func(e wal.Entry, prev chain.Digest) error {
-			ok, err := q.match(e.Seq, e.Data, prev)
-			if ok {
-				hits = append(hits, hit{e.Seq, e.Offset, prev})
-			}
-			return err
-		})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	var buf []byte
+	for j := len(hits) - 1; j >= 0; j-- {
+		h := hits[j]
+		data, err := w.EntryAt(h.off, buf)
 		if err != nil {
 			return err
 		}
-		if len(hits) == 0 {
-			continue
-		}
-		f, err := q.fs.Open(filepath.Join(q.dir, s.Name))
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				continue
-			}
+		buf = data[:0]
+		if _, err := q.match(h.seq, data, h.prev); err != nil {
 			return err
 		}
-		var buf []byte
-		for j := len(hits) - 1; j >= 0; j-- {
-			h := hits[j]
-			data, err := wal.ReadEntryAt(f, h.off, buf)
-			if err != nil {
-				f.Close()
-				return err
-			}
-			buf = data[:0]
-			if _, err := q.match(h.seq, data, h.prev); err != nil {
-				f.Close()
-				return err
-			}
-			if err := q.emit(); err != nil {
-				f.Close()
-				return err
-			}
+		if err := q.emit(); err != nil {
+			return err
 		}
-		f.Close()
 	}
 	return nil
 }

@@ -3,13 +3,11 @@ package llog
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"path/filepath"
 	"time"
 
 	"github.com/lowlightlog/llog/internal/vfs"
-	"github.com/lowlightlog/llog/segment"
 	"github.com/lowlightlog/llog/wal"
 )
 
@@ -46,6 +44,9 @@ func Repair(dir string) (*RepairReport, error) {
 	return repairFS(vfs.Default, dir)
 }
 
+// repairFS is Repair on fsys: the store's lock and index around
+// wal.PlanRepair and RepairPlan.Apply, which classify the damage as Open
+// does and cut the segment.
 func repairFS(fsys vfs.FS, dir string) (*RepairReport, error) {
 	lock, err := fsys.Lock(filepath.Join(dir, lockName))
 	if errors.Is(err, vfs.ErrLocked) {
@@ -58,77 +59,17 @@ func repairFS(fsys vfs.FS, dir string) (*RepairReport, error) {
 	if _, err := openStore(fsys, dir, false); err != nil {
 		return nil, fmt.Errorf("llog: repair %s: %w", dir, err)
 	}
-	segs, err := wal.ListSegments(fsys, dir)
-	if err != nil || len(segs) == 0 {
-		return nil, err
+	plan, err := wal.PlanRepair(fsys, dir)
+	if err != nil || plan == nil {
+		return nil, wrapOpenErr(err)
 	}
-	last := segs[len(segs)-1]
-	path := filepath.Join(dir, last.Name)
-	f, err := fsys.OpenRW(path)
-	if err != nil {
-		return nil, fmt.Errorf("llog: repair: %w", err)
+	rep := &RepairReport{Segment: plan.Segment, Offset: plan.Cut, Bytes: plan.Size - plan.Cut,
+		Reason: plan.Damage.Error()}
+	if !plan.Emptied {
+		rep.LastSeq = plan.Next - 1
 	}
-	defer f.Close()
-	size, err := f.Size()
-	if err != nil {
-		return nil, err
-	}
-	rep := &RepairReport{Segment: last.Name}
-	sr, err := wal.NewSegmentReader(last.Name, f, size)
-	var ce *wal.CorruptionError
-	switch {
-	case errors.Is(err, segment.ErrNewerVersion):
-		return nil, fmt.Errorf("%w: %w", ErrNewerVersion, err)
-	case errors.As(err, &ce):
-		// The header is damaged: the whole file goes aside.
-		rep.Reason = ce.Error()
-		rep.Bytes = size
-	case err != nil:
-		return nil, err
-	default:
-		for err == nil {
-			_, err = sr.Next()
-		}
-		if err == io.EOF || errors.Is(err, wal.ErrTorn) {
-			return nil, nil // nothing Open cannot handle
-		}
-		if !errors.As(err, &ce) {
-			return nil, err
-		}
-		end, next, _ := sr.End()
-		rep.Reason = ce.Error()
-		rep.Offset = end
-		rep.Bytes = size - end
-		rep.LastSeq = next - 1
-	}
-
-	// Keep the evidence: a synced copy, under a name Open ignores.
-	data := make([]byte, size)
-	if _, err := f.ReadAt(data, 0); err != nil && err != io.EOF {
-		return nil, err
-	}
-	backup := last.Name + ".broken-" + time.Now().UTC().Format("20060102T150405Z")
-	if err := vfs.WriteFileAtomic(fsys, dir, filepath.Join(dir, backup), data, filePerm); err != nil {
-		return nil, fmt.Errorf("llog: repair: back up %s: %w", last.Name, err)
-	}
-	rep.Backup = backup
-
-	if rep.Offset == 0 {
-		// Set the unreadable segment aside; the one before it becomes the
-		// newest.
-		if err := fsys.Remove(path); err != nil {
-			return nil, err
-		}
-		if len(segs) > 1 {
-			rep.LastSeq = last.First - 1
-		}
-	} else {
-		if err := f.Truncate(rep.Offset); err != nil {
-			return nil, fmt.Errorf("llog: repair: cut %s: %w", last.Name, err)
-		}
-		if err := f.Sync(); err != nil {
-			return nil, fmt.Errorf("llog: repair: sync %s: %w", last.Name, err)
-		}
+	if rep.Backup, err = plan.Apply(time.Now()); err != nil {
+		return nil, fmt.Errorf("llog: %w", err)
 	}
 	// The index may describe the records that were cut: the next Open
 	// rebuilds it from what is left.

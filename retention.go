@@ -305,18 +305,10 @@ func (e *Engine) finishPendingRemovals(ix *indexer) error {
 // segmentLink reads the header link of a segment: the digest of the record
 // before it.
 func (e *Engine) segmentLink(name string) (chain.Digest, error) {
-	f, err := e.fs.Open(filepath.Join(e.dir, name))
+	w, err := wal.OpenWalker(e.fs, e.dir, name)
 	if err != nil {
 		return chain.Digest{}, err
 	}
-	defer f.Close()
-	size, err := f.Size()
-	if err != nil {
-		return chain.Digest{}, err
-	}
-	sr, err := wal.NewSegmentReader(name, f, size)
-	if err != nil {
-		return chain.Digest{}, err
-	}
-	return sr.Header().Link, nil
+	defer w.Close()
+	return w.Header().Link, nil
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"path/filepath"
 
 	"github.com/lowlightlog/llog/chain"
 	"github.com/lowlightlog/llog/index"
@@ -119,7 +118,7 @@ func scanStore(ctx context.Context, fsys vfs.FS, dir string, fn func(*Record) er
 	for _, s := range segs {
 		rep.Bytes += s.Size
 	}
-	v := &verifier{rep: rep, fn: fn, prev: store.genesis, next: 1}
+	v := &verifier{rep: rep, fn: fn, cv: chain.NewVerifier(store.genesis, 1)}
 	// The index, read once: retention records, and what it says of the log.
 	x, source, _ := openIndexReadOnly(fsys, dir, store)
 	var removals []index.Removal
@@ -179,8 +178,7 @@ func scanStore(ctx context.Context, fsys vfs.FS, dir string, fn func(*Record) er
 // startAfter makes verification continue after removal r: from its anchor,
 // at the record after its range.
 func (v *verifier) startAfter(r index.Removal, all []index.Removal) {
-	v.prev = r.Anchor
-	v.next = r.Last + 1
+	v.restart(r.Anchor, r.Last+1)
 	v.rep.Anchor = r.Anchor
 	v.rep.HeadHash = r.Anchor
 	v.rep.Removed = v.rep.Removed[:0]
@@ -221,13 +219,13 @@ func loadRemovals(fsys vfs.FS, dir string, store storeInfo) []index.Removal {
 
 // verifier carries the chain state of scanStore across segments.
 type verifier struct {
-	rep  *VerifyReport
-	fn   func(*Record) error
-	prev chain.Digest // digest of the last record, or the anchor
-	next uint64       // sequence number the next record must have
-	h    chain.Hasher
-	rec  Record
-	ix   *indexCheck // nil when there is no index to compare
+	rep *VerifyReport
+	fn  func(*Record) error
+	// cv holds the chain head: the digest of the last record (or the
+	// anchor) and the sequence number the next record must have.
+	cv  *chain.Verifier
+	rec Record
+	ix  *indexCheck // nil when there is no index to compare
 	// fromHeader makes the next segment's header the anchor: its
 	// predecessors were removed by a recorded, unfinished removal.
 	fromHeader bool
@@ -242,16 +240,7 @@ func (v *verifier) addBreak(b Break) {
 
 // segment verifies one segment file.
 func (v *verifier) segment(fsys vfs.FS, dir string, s wal.SegmentInfo, newest bool) error {
-	f, err := fsys.Open(filepath.Join(dir, s.Name))
-	if err != nil {
-		return fmt.Errorf("llog: open segment %s: %w", s.Name, err)
-	}
-	defer f.Close()
-	size, err := f.Size()
-	if err != nil {
-		return fmt.Errorf("llog: size of %s: %w", s.Name, err)
-	}
-	sr, err := wal.NewSegmentReader(s.Name, f, size)
+	w, err := wal.OpenWalker(fsys, dir, s.Name)
 	if errors.Is(err, segment.ErrNewerVersion) {
 		return fmt.Errorf("%w: %w", ErrNewerVersion, err)
 	}
@@ -263,27 +252,27 @@ func (v *verifier) segment(fsys vfs.FS, dir string, s wal.SegmentInfo, newest bo
 	if err != nil {
 		return err
 	}
-	hdr := sr.Header()
+	defer w.Close()
+	hdr := w.Header()
 	if v.fromHeader {
 		v.fromHeader = false
-		v.prev, v.next = hdr.Link, hdr.First
+		v.restart(hdr.Link, hdr.First)
 	}
+	prev, next := v.cv.Head()
 	switch {
-	case hdr.First > v.next:
+	case hdr.First > next:
 		v.addBreak(Break{Segment: s.Name, Seq: hdr.First,
-			Reason: fmt.Sprintf("missing records: seq %d to %d are in no segment", v.next, hdr.First-1)})
-	case hdr.First < v.next:
+			Reason: fmt.Sprintf("missing records: seq %d to %d are in no segment", next, hdr.First-1)})
+	case hdr.First < next:
 		v.addBreak(Break{Segment: s.Name, Seq: hdr.First,
-			Reason: fmt.Sprintf("segment overlaps the one before it: starts at seq %d, expected %d", hdr.First, v.next)})
-	case chain.Digest(hdr.Link) != v.prev:
-		v.addBreak(Break{Segment: s.Name, Seq: hdr.First, Expected: v.prev.String(), Actual: chain.Digest(hdr.Link).String(),
+			Reason: fmt.Sprintf("segment overlaps the one before it: starts at seq %d, expected %d", hdr.First, next)})
+	case chain.Digest(hdr.Link) != prev:
+		v.addBreak(Break{Segment: s.Name, Seq: hdr.First, Expected: prev.String(), Actual: chain.Digest(hdr.Link).String(),
 			Reason: "segment header does not link to the record before it"})
 	}
-	cv := chain.NewVerifier(hdr.Link, hdr.First)
-	v.next = hdr.First
-	v.prev = hdr.Link
+	v.restart(hdr.Link, hdr.First)
 	for {
-		e, err := sr.Next()
+		e, err := w.Next()
 		if err == io.EOF {
 			return nil
 		}
@@ -296,7 +285,8 @@ func (v *verifier) segment(fsys vfs.FS, dir string, s wal.SegmentInfo, newest bo
 				}
 				v.rep.TornTail = &TornTail{Segment: s.Name, Offset: torn.Offset, Bytes: torn.Size - torn.Offset, Reason: reason}
 			} else {
-				v.addBreak(Break{Segment: s.Name, Offset: torn.Offset, Seq: v.next,
+				_, next := v.cv.Head()
+				v.addBreak(Break{Segment: s.Name, Offset: torn.Offset, Seq: next,
 					Reason: "sealed segment ends inside a batch: " + torn.Error()})
 			}
 			return nil
@@ -305,44 +295,46 @@ func (v *verifier) segment(fsys vfs.FS, dir string, s wal.SegmentInfo, newest bo
 			v.addBreak(Break{Segment: s.Name, Offset: ce.Offset, Seq: ce.Seq, Reason: ce.Reason.Error()})
 			// Go on after the damaged batch, from the next commit frame, so
 			// the rest of the segment is checked too.
-			off, next, link, ok, err := wal.Resync(f, ce.Offset+1, size)
-			if err != nil {
+			ok, err := w.Resync()
+			if err != nil || !ok {
 				return err
 			}
-			if !ok {
-				return nil
+			_, next, link := w.End()
+			if _, from := v.cv.Head(); v.ix != nil {
+				v.ix.skip(from, next-1)
 			}
-			if sr, err = wal.NewSegmentReaderFrom(s.Name, f, size, off, next); err != nil {
-				return err
-			}
-			if v.ix != nil {
-				v.ix.skip(v.next, next-1)
-			}
-			cv = chain.NewVerifier(link, next)
-			v.prev, v.next = link, next
+			v.restart(link, next)
 			continue
 		}
 		if err != nil {
 			return err
 		}
-		if err := v.entry(s.Name, cv, e); err != nil {
+		if err := v.entry(s.Name, e); err != nil {
 			return err
 		}
 	}
 }
 
+// restart makes the chain continue from digest prev at sequence number
+// next: at a segment's header, or after damage.
+func (v *verifier) restart(prev chain.Digest, next uint64) {
+	v.cv = chain.NewVerifier(prev, next)
+}
+
 // entry verifies one record and hands it to fn.
-func (v *verifier) entry(seg string, cv *chain.Verifier, e wal.Entry) error {
+func (v *verifier) entry(seg string, e wal.Entry) error {
 	if len(e.Data) < hashSize {
 		v.addBreak(Break{Segment: seg, Offset: e.Offset, Seq: e.Seq, Reason: "entry shorter than a digest"})
-		v.next = e.Seq + 1
+		prev, _ := v.cv.Head()
+		v.restart(prev, e.Seq+1)
 		return nil
 	}
 	var stored chain.Digest
 	copy(stored[:], e.Data[:hashSize])
 	body := e.Data[hashSize:]
+	prev, _ := v.cv.Head()
 	ok := true
-	if err := cv.Check(e.Seq, body, stored); err != nil {
+	if err := v.cv.Check(e.Seq, body, stored); err != nil {
 		var be *chain.BreakError
 		errors.As(err, &be)
 		b := Break{Segment: seg, Offset: e.Offset, Seq: e.Seq, Reason: be.Reason}
@@ -369,13 +361,11 @@ func (v *verifier) entry(seg string, cv *chain.Verifier, e wal.Entry) error {
 	rep.LastSeq = e.Seq
 	rep.HeadHash = stored
 	v.rec.Seq = e.Seq
-	v.rec.PrevHash = v.prev
+	v.rec.PrevHash = prev
 	v.rec.Hash = stored
 	if v.ix != nil {
-		v.ix.record(e.Seq, seg, e.Offset, v.rec.Time, v.rec.Model, v.prev)
+		v.ix.record(e.Seq, seg, e.Offset, v.rec.Time, v.rec.Model, prev)
 	}
-	v.prev = stored
-	v.next = e.Seq + 1
 	if ok && v.fn != nil {
 		return v.fn(&v.rec)
 	}

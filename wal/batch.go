@@ -33,6 +33,14 @@ func (b *Batch) Size() int { return len(b.buf) }
 // batch; add CommitInfo.Offset to get its offset in the segment.
 func (b *Batch) EntryOffset(i int) int64 { return int64(b.offs[i]) }
 
+// EntrySize returns the size in bytes of entry i's frame.
+func (b *Batch) EntrySize(i int) int64 {
+	if i+1 < len(b.offs) {
+		return int64(b.offs[i+1] - b.offs[i])
+	}
+	return int64(len(b.buf) - b.offs[i])
+}
+
 // Reset empties the batch and keeps its buffers.
 func (b *Batch) Reset() {
 	b.buf = b.buf[:0]

@@ -65,6 +65,32 @@
 // Sealed segments (all but the newest) are never truncated: damage there is
 // found by a full verification (llog's Verify), never repaired silently.
 //
+// A known limit of the "valid frame after damage" rule: a disk that
+// persists the pages of the last, unacknowledged batch out of order during a
+// power cut can leave a hole followed by valid frames of that same batch.
+// Open then refuses the log as corrupt rather than guess. Nothing
+// acknowledged is lost, but an operator has to look (and [RepairPlan] cuts
+// the batch). The crash tests model devices that persist a prefix of the
+// last write, torn, zeroed or garbled at its end.
+//
+// # Reading
+//
+// Every reader of the format walks a segment with a [Walker]: recovery,
+// verification, queries, the index's catch-up and block reads, and repair.
+// It yields committed entries with their offsets ([Entry]), classifies how
+// the committed entries end (clean, torn, corrupt) with the rule above,
+// goes on after damage ([Walker.Resync]) and reads runs of entries at
+// positions known to be committed ([Walker.ReadEntries]). Nothing outside
+// this package needs to know the size of a frame or of a commit frame.
+//
+// # Repair
+//
+// [PlanRepair] says, without changing anything, what repairing a newest
+// segment that Open refuses would do: where the last intact batch before the
+// damage ends, and which later batches still read cleanly. [RepairPlan.Apply]
+// keeps a synced copy of the segment ("<name>.broken-<time>") and cuts it
+// there (or sets it aside whole when its header is unreadable).
+//
 // # Creating, rotating and removing files
 //
 // A new segment is written as name.tmp, synced, renamed to its name, and

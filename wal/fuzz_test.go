@@ -53,21 +53,21 @@ func FuzzSegmentReader(f *testing.F) {
 	f.Add(golden[:len(golden)-10])
 	f.Add(append(append([]byte(nil), golden...), make([]byte, 100)...))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		sr, err := NewSegmentReader(goldenName, bytes.NewReader(data), int64(len(data)))
+		w, err := NewWalker(goldenName, bytes.NewReader(data), int64(len(data)))
 		if err != nil {
 			if !errors.Is(err, ErrCorrupt) {
 				t.Fatalf("header error %v is not a corruption", err)
 			}
 			return
 		}
-		next := sr.Header().First
+		next := w.Header().First
 		for {
-			e, err := sr.Next()
+			e, err := w.Next()
 			if err != nil {
 				if err != io.EOF && !errors.Is(err, ErrTorn) && !errors.Is(err, ErrCorrupt) {
 					t.Fatalf("unexpected error %v", err)
 				}
-				end, n, _ := sr.End()
+				end, n, _ := w.End()
 				if end > int64(len(data)) || n < next {
 					t.Fatalf("end %d next %d", end, n)
 				}

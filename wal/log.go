@@ -3,7 +3,6 @@ package wal
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"path/filepath"
 	"strings"
@@ -53,6 +52,7 @@ type CommitInfo struct {
 	First        uint64        // sequence number of the batch's first entry
 	Rotated      bool          // a new segment was started for this batch
 	Bytes        int           // bytes written, frames and commit frame
+	Added        int64         // bytes the log's files grew by: Bytes, plus the new segment's header when Rotated
 	Sync         time.Duration // time the fdatasync took
 }
 
@@ -132,28 +132,23 @@ func Open(dir string, opts Options) (*Log, *Recovery, error) {
 // recover scans the newest segment and truncates a torn tail.
 func (l *Log) recover(rec *Recovery) error {
 	last := &l.segs[len(l.segs)-1]
-	path := filepath.Join(l.dir, last.Name)
-	f, err := l.fs.OpenRW(path)
+	f, err := l.fs.OpenRW(filepath.Join(l.dir, last.Name))
 	if err != nil {
 		return fmt.Errorf("wal: open segment %s: %w", last.Name, err)
 	}
-	size, err := f.Size()
-	if err != nil {
-		f.Close()
-		return fmt.Errorf("wal: size of %s: %w", last.Name, err)
+	w, err := walkFile(last.Name, f)
+	if err == nil {
+		err = w.ReadToEnd()
 	}
-	sr, err := NewSegmentReader(last.Name, f, size)
-	if err != nil {
+	if w == nil {
 		f.Close()
 		return err
 	}
-	for err == nil {
-		_, err = sr.Next()
-	}
-	end, next, link := sr.End()
+	size := w.Size()
+	end, next, link := w.End()
 	var torn *TornError
 	switch {
-	case err == io.EOF:
+	case err == nil:
 	case errors.As(err, &torn):
 		if err := f.Truncate(end); err != nil {
 			f.Close()
@@ -309,6 +304,10 @@ func (l *Log) Commit(b *Batch, link [32]byte) (CommitInfo, error) {
 	info.Offset = l.size
 	info.First = l.next
 	info.Bytes = len(buf)
+	info.Added = int64(len(buf))
+	if info.Rotated {
+		info.Added += segment.HeaderSize
+	}
 	l.size += int64(len(buf))
 	l.mu.Lock()
 	l.segs[len(l.segs)-1].Size = l.size

@@ -65,13 +65,13 @@ func readAll(t *testing.T, dir string) ([]uint64, error) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sr, err := NewSegmentReader(s.Name, f, s.Size)
+		w, err := NewWalker(s.Name, f, s.Size)
 		if err != nil {
 			f.Close()
 			return seqs, err
 		}
 		for {
-			e, err := sr.Next()
+			e, err := w.Next()
 			if err != nil {
 				last = err
 				break
@@ -150,6 +150,20 @@ func TestRotation(t *testing.T) {
 	if len(segs) < 3 {
 		t.Fatalf("segments: %+v", segs)
 	}
+	// What Commit says the files grew by adds up to their sizes.
+	l, _, err = Open(dir, Options{SegmentSize: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b Batch
+	b.Add(entry(21))
+	info, err := l.Commit(&b, linkOf(21))
+	grown := l.Segments()
+	l.Close()
+	if err != nil || !info.Rotated || info.Added != int64(info.Bytes)+segment.HeaderSize ||
+		grown[len(grown)-1].Size != info.Added {
+		t.Fatalf("commit after the limit: %+v %v", info, err)
+	}
 	prevLast := uint64(4)
 	for _, s := range segs {
 		b, err := os.ReadFile(filepath.Join(dir, s.Name))
@@ -167,7 +181,7 @@ func TestRotation(t *testing.T) {
 		prevLast = h.First + 3 // every segment holds one 4-entry batch here
 	}
 	seqs, err := readAll(t, dir)
-	if err != io.EOF || !equalSeqs(seqs, seqRange(5, 20)) {
+	if err != io.EOF || !equalSeqs(seqs, seqRange(5, 21)) {
 		t.Fatalf("read %v, %v", seqs, err)
 	}
 }
@@ -401,13 +415,13 @@ func TestLiveReaderSeesWholeBatches(t *testing.T) {
 	// sees only the batches before it.
 	_, _, data, lastBatch := buildLog(t)
 	for cut := lastBatch + 1; cut < int64(len(data)); cut += 7 {
-		sr, err := NewSegmentReader(SegmentName(1), bytes.NewReader(data), cut)
+		w, err := NewWalker(SegmentName(1), bytes.NewReader(data), cut)
 		if err != nil {
 			t.Fatal(err)
 		}
 		n := 0
 		for {
-			_, err = sr.Next()
+			_, err = w.Next()
 			if err != nil {
 				break
 			}
@@ -419,7 +433,7 @@ func TestLiveReaderSeesWholeBatches(t *testing.T) {
 	}
 }
 
-func TestReadEntryAt(t *testing.T) {
+func TestEntryAt(t *testing.T) {
 	dir := t.TempDir()
 	l, _, err := Open(dir, Options{})
 	if err != nil {
@@ -434,15 +448,24 @@ func TestReadEntryAt(t *testing.T) {
 		t.Fatal(err)
 	}
 	l.Close()
-	f, _ := os.Open(filepath.Join(dir, info.Segment))
-	defer f.Close()
+	w, err := OpenWalker(nil, dir, info.Segment)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
 	for i := range 4 {
-		got, err := ReadEntryAt(f, info.Offset+b.EntryOffset(i), nil)
+		got, err := w.EntryAt(info.Offset+b.EntryOffset(i), nil)
 		if err != nil || !bytes.Equal(got, entry(uint64(i+1))) {
 			t.Fatalf("entry %d: %q, %v", i, got, err)
 		}
+		if b.EntryOffset(i)+b.EntrySize(i) != int64(b.Size()) && b.EntryOffset(i)+b.EntrySize(i) != b.EntryOffset(i+1) {
+			t.Fatalf("entry %d: size %d", i, b.EntrySize(i))
+		}
 	}
-	if _, err := ReadEntryAt(f, info.Offset+1, nil); err == nil {
+	if info.Added != int64(info.Bytes) || int64(b.Size())+int64(segment.FrameSize(commitSize)) != int64(info.Bytes) {
+		t.Fatalf("commit info %+v for a batch of %d bytes", info, b.Size())
+	}
+	if _, err := w.EntryAt(info.Offset+1, nil); err == nil {
 		t.Fatal("read a frame at a wrong offset")
 	}
 }
