@@ -41,10 +41,21 @@
 //   - AWS_KEY: access key IDs (AKIA, ASIA, ABIA, ACCA + 16) and 40-character
 //     secret access keys within a line of a "secret" keyword.
 //   - GITHUB_TOKEN: ghp_, gho_, ghu_, ghs_, ghr_ and github_pat_ tokens.
-//   - API_KEY: OpenAI (sk-, sk-proj-), Anthropic (sk-ant-), Slack (xoxb-,
-//     xoxp-, ..., xapp-, and webhook URLs), Stripe (sk_live_, rk_live_ and
-//     the test variants), Google (AIza), GitLab (glpat-), npm (npm_), PyPI
-//     (pypi-), Hugging Face (hf_) and SendGrid (SG.) keys.
+//   - API_KEY: vendor tokens with a fixed prefix, length or alphabet:
+//     OpenAI (sk-, sk-proj-), Anthropic (sk-ant-), Slack (xoxb-, xoxp-, ...,
+//     xapp-, and webhook and workflow URLs), Stripe (sk_live_, rk_live_,
+//     rk_prod_ and the test variants), Google (AIza, OAuth ya29.), GitLab
+//     (glpat-, gldt-, glrt-, ...), npm (npm_), PyPI (pypi-), Hugging Face
+//     (hf_, api_org_), SendGrid (SG.), HashiCorp Vault (hvs., hvb., and the
+//     legacy s. form on a line that mentions Vault), Notion (ntn_),
+//     Sourcegraph (sgp_), Sentry (sntrys_, sntryu_), Grafana (glc_, glsa_,
+//     eyJrIjoi), Azure client secrets (...8Q~...), Facebook (EAA...),
+//     Square (sq0atp-, sq0csp-, EAAA), 1Password (ops_, A3-), age
+//     (AGE-SECRET-KEY-1), Twilio (SK + 32 hex), Telegram bot tokens, AI
+//     platforms (gsk_, xai-, r8_, pplx-, lsv2_, pcsk_, tvly-) and cloud and
+//     developer platforms (dop_v1_, dapi, dp.pt., dt0c01., lin_api_,
+//     pul-, shpat_, rubygems_, ...). A vendor token is claimed up to its
+//     end however long it is.
 //   - JWT: JSON Web Tokens (eyJ... . ... . ...).
 //   - PRIVATE_KEY: whole PEM private key blocks, BEGIN to END line (RSA, EC,
 //     DSA, OPENSSH, ENCRYPTED, PGP), also inside JSON strings with \n
@@ -105,9 +116,12 @@
 //     Rust paths (std::vector), MAC addresses, Python slices (a[1::2]);
 //   - public keys and certificates (BEGIN PUBLIC KEY, BEGIN CERTIFICATE,
 //     ssh-rsa AAAA...), publishable Stripe keys (pk_live_);
-//   - placeholders and references instead of values: ${DB_PASSWORD},
-//     $API_KEY, <your-api-key>, {{ .Values.password }}, %s, :password, ?,
-//     ********, xxxx, [FILTERED], YOUR_TOKEN_HERE, well-known defaults such
+//   - placeholders and references instead of values, with or without a
+//     vendor prefix: ${DB_PASSWORD}, $API_KEY, <your-api-key>,
+//     {{ .Values.password }}, %s, :password, ?, ********, xxxx,
+//     ghp_XXXX..., sk_live_****..., documentation values containing
+//     EXAMPLE (AKIAIOSFODNN7EXAMPLE), [FILTERED], YOUR_TOKEN_HERE,
+//     xoxb-your-token-here, well-known defaults such
 //     as changeme and changeit (they are public knowledge, and showing them
 //     tells a reader the configuration was never changed), and a value that
 //     only names itself (password=password);
@@ -150,8 +164,9 @@
 //   - One pass over the text finds every rule's keywords at once: a rolling
 //     hash of three bytes indexes a 64 Ki-bit table of how keywords start
 //     (in all ASCII cases), which rejects almost every offset with one load,
-//     one multiply and one bit test; one-byte keywords ('@') are found with
-//     strings.IndexByte.
+//     one multiply and one bit test; the few offsets that pass are checked
+//     against a table of the keywords' first four bytes before any keyword
+//     is compared; one-byte keywords ('@') are found with strings.IndexByte.
 //   - Pattern rules run only where a keyword occurs, anchored there and on
 //     a window of at most MaxLen bytes, never over the whole text. The
 //     default rules use patterns only for tokens with a distinctive prefix.

@@ -8,10 +8,18 @@ import "strings"
 // keyword, in every ASCII case combination (a two-byte keyword sets the bits
 // of all its three-byte extensions; one-byte keywords are found with
 // strings.IndexByte instead). The scan hashes a rolling window of three
-// bytes at each offset, which costs a load, a multiply and a bit test; only
-// offsets whose bit is set compare the keywords that start with that byte.
+// bytes at each offset, which costs a load, a multiply and a bit test. An
+// offset whose bit is set is checked against a second table, of the first
+// four bytes of the keywords of four bytes or more (folded to lower case),
+// or against a third one of the first three bytes of the shorter keywords;
+// only offsets that pass compare the keywords that start with that byte.
+// The second check keeps keywords that start like common words ("lin_api_"
+// and "line", "ops_" and "stops") from costing a comparison at every such
+// word.
 type kwIndex struct {
-	tri     [1 << 16 / 64]uint64
+	tri     bits
+	short   bits           // tri, for keywords of two or three bytes
+	quad    bits           // folded four-byte prefixes of longer keywords
 	ones    []byte         // the one-byte keywords, in every case
 	byFirst [256][]kwEntry // by lower-cased first byte
 }
@@ -45,6 +53,9 @@ func (x *kwIndex) add(k string, rule int) {
 		}
 	}
 	x.byFirst[f] = append(list, kwEntry{kw: k, rules: []int{rule}})
+	if len(k) >= 4 {
+		x.quad.set(quadHash(fold4(k)))
+	}
 	for _, a := range caseVariants(k[0]) {
 		if len(k) == 1 {
 			x.ones = append(x.ones, a)
@@ -54,24 +65,45 @@ func (x *kwIndex) add(k string, rule int) {
 			if len(k) == 2 {
 				for c := 0; c < 256; c++ {
 					x.set(tri(a, b, byte(c)))
+					x.short.set(tri(a, b, byte(c)))
 				}
 				continue
 			}
 			for _, c := range caseVariants(k[2]) {
 				x.set(tri(a, b, c))
+				if len(k) == 3 {
+					x.short.set(tri(a, b, c))
+				}
 			}
 		}
 	}
 }
+
+// bits is a 64 Ki-bit set of 16-bit hashes.
+type bits [1 << 16 / 64]uint64
+
+func (b *bits) set(h uint32)      { b[h>>6] |= 1 << (h & 63) }
+func (b *bits) has(h uint32) bool { return b[h>>6]&(1<<(h&63)) != 0 }
+
+// fold4 returns the first four bytes of s (at least four long) as a
+// little-endian word with bit 0x20 set in each byte: upper-case letters
+// become lower case (other bytes may change too; the fold only has to map
+// every case variant of a keyword to the same word).
+func fold4(s string) uint32 {
+	return (uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24) | 0x20202020
+}
+
+// quadHash hashes a folded four-byte word to 16 bits.
+func quadHash(w uint32) uint32 { return w * 0x9E3779B1 >> 16 }
 
 // tri hashes three bytes to 16 bits.
 func tri(a, b, c byte) uint32 {
 	return (uint32(a)<<16 | uint32(b)<<8 | uint32(c)) * 0x9E3779B1 >> 16
 }
 
-func (x *kwIndex) set(h uint32) { x.tri[h>>6] |= 1 << (h & 63) }
+func (x *kwIndex) set(h uint32) { x.tri.set(h) }
 
-func (x *kwIndex) has(h uint32) bool { return x.tri[h>>6]&(1<<(h&63)) != 0 }
+func (x *kwIndex) has(h uint32) bool { return x.tri.has(h) }
 
 func caseVariants(c byte) []byte {
 	if u := upper(c); u != c {
@@ -105,7 +137,7 @@ func (x *kwIndex) scan(s string, sc *scanner) {
 	for ; i+2 < n; i++ {
 		w = w<<8 | uint32(s[i+2])
 		h := (w & 0xFFFFFF) * 0x9E3779B1 >> 16
-		if x.tri[h>>6]&(1<<(h&63)) != 0 {
+		if x.tri[h>>6]&(1<<(h&63)) != 0 && (i+3 >= n || x.short.has(h) || x.quad.has(quadHash(fold4(s[i:])))) {
 			x.verifyLong(s, i, sc)
 		}
 	}

@@ -129,7 +129,7 @@ func findAWSSecret(dst []Span, s string, at int) []Span {
 		for q < len(s) && isB64(s[q]) {
 			q++
 		}
-		if q-p == 40 && (q >= len(s) || s[q] != '=') && awsSecretShape(s[p:q]) {
+		if q-p == 40 && (q >= len(s) || s[q] != '=') && awsSecretShape(s[p:q]) && !placeholderToken(s[p:q]) {
 			return append(dst, Span{Start: p, End: q})
 		}
 		p = q
@@ -187,61 +187,7 @@ func findCurlUser(dst []Span, s string, at int) []Span {
 	return append(dst, Span{Start: p, End: e})
 }
 
-// Vendor tokens and authorization schemes.
-
-// tokenSpec describes a vendor token that starts with one of a few literal
-// prefixes (kept in the output) followed by a body of token bytes.
-type tokenSpec struct {
-	prefixes []string // longest first; matched case-sensitively
-	body     func(c byte) bool
-	min      int // minimum body length
-	validate func(body string) bool
-}
-
-// find is the FindFunc of a tokenSpec rule: the keyword occurrence at must
-// not follow a word byte or '-', start with one of the prefixes, and be
-// followed by at least min body bytes that validate.
-func (t *tokenSpec) find(dst []Span, s string, at int) []Span {
-	if at > 0 && (isWord(s[at-1]) || s[at-1] == '-') {
-		return dst
-	}
-	for _, p := range t.prefixes {
-		if !strings.HasPrefix(s[at:], p) {
-			continue
-		}
-		b := at + len(p)
-		e := b
-		for e < len(s) && e-b < 1024 && t.body(s[e]) {
-			e++
-		}
-		if e-b < t.min || t.validate != nil && !t.validate(s[b:e]) {
-			return dst
-		}
-		return append(dst, Span{Start: at, End: e, Keep: len(p)})
-	}
-	return dst
-}
-
-func isTokenByte(c byte) bool { return isAlnum(c) || c == '_' || c == '-' }
-
-func isSlackByte(c byte) bool { return isAlnum(c) || c == '-' }
-
-var openAIToken = &tokenSpec{
-	prefixes: []string{"sk-proj-", "sk-svcacct-", "sk-admin-", "sk-"},
-	body:     isTokenByte,
-	min:      20,
-	validate: func(v string) bool { return !strings.HasPrefix(v, "ant-") && tokenLike(v, 20) },
-}
-
-var slackToken = &tokenSpec{
-	prefixes: []string{"xoxb-", "xoxp-", "xoxa-", "xoxo-", "xoxr-", "xoxs-", "xoxe-", "xapp-"},
-	body:     isSlackByte,
-	min:      10,
-	validate: func(v string) bool { return strings.ContainsAny(v, "0123456789") },
-}
-
-func findOpenAIKey(dst []Span, s string, at int) []Span  { return openAIToken.find(dst, s, at) }
-func findSlackToken(dst []Span, s string, at int) []Span { return slackToken.find(dst, s, at) }
+// Authorization schemes.
 
 // authScheme finds "<scheme> <credentials>" after a keyword occurrence of
 // the scheme name (any case), as in "Authorization: Bearer <token>". It

@@ -50,6 +50,9 @@ func isPlaceholderValue(v string) bool {
 	if strings.HasPrefix(v, "***") || strings.HasPrefix(v, "•••") || hasPrefixFold(v, "xxx") || hasPrefixFold(v, "...") {
 		return true
 	}
+	if indexFold(v, "example") >= 0 || indexFold(v, "xxxx") >= 0 || strings.Contains(v, "****") {
+		return true // AKIAIOSFODNN7EXAMPLE, ghp_XXXX..., sk_live_****...
+	}
 	if hasPrefixFold(v, "your") || hasSuffixFold(v, "here") || hasPrefixFold(v, "insert") || hasPrefixFold(v, "enter_") || hasPrefixFold(v, "replace") {
 		return true
 	}

@@ -1,0 +1,636 @@
+package redact
+
+import "strings"
+
+// Vendor tokens: credentials whose issuer gives them a fixed prefix, length
+// and alphabet. The facts (prefixes, lengths, alphabets) follow the vendors'
+// documentation and the census of public secret scanners; each rule is a
+// tokenSpec, found from its prefixes by the keyword index and checked by
+// plain code, without regular expressions.
+
+// tokenSpec describes a vendor token: one of a few literal prefixes followed
+// by a body of token bytes.
+type tokenSpec struct {
+	prefixes []string // longest first; matched case-sensitively
+	body     func(c byte) bool
+	min, max int // body length; max 0 means no upper bound
+	// validate, if set, checks the body (at most decideLen bytes of it).
+	validate func(body string) bool
+	// hide replaces the prefix too: it is part of the secret's encoding
+	// rather than a vendor marker worth keeping.
+	hide bool
+	// glued allows a word byte right before the prefix.
+	glued bool
+}
+
+// decideLen bounds the bytes a finder reads to decide whether a candidate
+// is a secret. A candidate that is accepted is then claimed up to its real
+// end however long it is; one that is rejected never costs more than this,
+// so that many keyword occurrences inside a long rejected run stay linear.
+const decideLen = 512
+
+// find is the FindFunc of a tokenSpec rule. The keyword occurrence at must
+// not follow a word byte or '-' (unless glued), start with one of the
+// prefixes, and be followed by a body of min to max body bytes, not glued
+// to a following word byte, that is not a placeholder (XXXX, EXAMPLE, ...)
+// and validates.
+func (t *tokenSpec) find(dst []Span, s string, at int) []Span {
+	if !t.glued && at > 0 && (isWord(s[at-1]) || s[at-1] == '-') {
+		return dst
+	}
+	for _, p := range t.prefixes {
+		if !strings.HasPrefix(s[at:], p) {
+			continue
+		}
+		b := at + len(p)
+		e := b
+		lim := len(s)
+		if t.max > 0 {
+			lim = min(lim, b+t.max+1)
+		} else {
+			lim = min(lim, b+decideLen)
+		}
+		for e < lim && t.body(s[e]) {
+			e++
+		}
+		for e > b && s[e-1] == '.' {
+			e-- // the full stop of a sentence
+		}
+		if e-b < t.min || t.max > 0 && e-b > t.max {
+			return dst
+		}
+		capped := t.max == 0 && e-b == decideLen // the run may go on
+		if !capped && e < len(s) && isWord(s[e]) {
+			return dst // glued to a word: not this token
+		}
+		if placeholderToken(s[b:e]) || t.validate != nil && !t.validate(s[b:e]) {
+			return dst
+		}
+		if capped {
+			for e < len(s) && t.body(s[e]) {
+				e++ // accepted: claim the whole run
+			}
+		}
+		keep := len(p)
+		if t.hide {
+			keep = 0
+		}
+		return append(dst, Span{Start: at, End: e, Keep: keep})
+	}
+	return dst
+}
+
+// placeholderToken reports a token body that stands for a token without
+// being one: documentation values (AKIAIOSFODNN7EXAMPLE), masks (XXXX...,
+// ****...), and runs of one repeated character.
+func placeholderToken(b string) bool {
+	if indexFold(b, "example") >= 0 || indexFold(b, "xxxx") >= 0 || strings.Contains(b, "****") ||
+		strings.Contains(b, "•••") || strings.Contains(b, "...") || indexFold(b, "your") >= 0 {
+		return true
+	}
+	// Mostly one character (0000000000000000, aaaaaaaa...).
+	if len(b) >= 8 {
+		var n [256]uint16
+		top := 0
+		for i := 0; i < len(b) && i < decideLen; i++ {
+			n[b[i]]++
+			top = max(top, int(n[b[i]]))
+		}
+		if top*10 >= min(len(b), decideLen)*7 {
+			return true
+		}
+	}
+	return false
+}
+
+func isTokenByte(c byte) bool  { return isAlnum(c) || c == '_' || c == '-' }
+func isSlackByte(c byte) bool  { return isAlnum(c) || c == '-' }
+func isUpperDigit(c byte) bool { return isUpper(c) || isDigit(c) }
+func isDigitByte(c byte) bool  { return isDigit(c) }
+func isHexByte(c byte) bool    { return isHex(c) }
+
+// vendor is one row of the vendor token table.
+type vendor struct {
+	id, desc  string
+	cat       Category
+	spec      *tokenSpec
+	examples  []string
+	negatives []string
+}
+
+// rule turns a table row into a Rule whose keywords are the prefixes.
+func (v vendor) rule() Rule {
+	cat := v.cat
+	if cat == "" {
+		cat = APIKey
+	}
+	return Rule{
+		ID:          v.id,
+		Category:    cat,
+		Description: v.desc,
+		Keywords:    v.spec.prefixes,
+		Find:        v.spec.find,
+		Priority:    prioVendor,
+		Examples:    v.examples,
+		Negatives:   v.negatives,
+	}
+}
+
+// vendorRules returns the rules of the vendor token table.
+func vendorRules() []Rule {
+	out := make([]Rule, 0, len(vendors)+4)
+	for _, v := range vendors {
+		out = append(out, v.rule())
+	}
+	return append(out, vendorContextRules()...)
+}
+
+func allFunc(s string, f func(byte) bool) bool {
+	for i := 0; i < len(s); i++ {
+		if !f(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// hexGroups reports whether b is hex groups of the given lengths joined by
+// sep.
+func hexGroups(b string, sep byte, lens ...int) bool {
+	for i, n := range lens {
+		if len(b) < n || !allFunc(b[:n], isHexByte) {
+			return false
+		}
+		b = b[n:]
+		if i < len(lens)-1 {
+			if b == "" || b[0] != sep {
+				return false
+			}
+			b = b[1:]
+		}
+	}
+	return b == ""
+}
+
+var vendors = []vendor{
+	{
+		id: "aws-access-key", desc: "AWS access key ID (AKIA long-term, ASIA temporary, ABIA, ACCA + 16), prefix kept", cat: AWSKey,
+		spec:      &tokenSpec{prefixes: []string{"AKIA", "ASIA", "ABIA", "ACCA"}, body: isUpperDigit, min: 16, max: 16},
+		examples:  []string{"aws_access_key_id = AKIAZ2LMNB5TQRA7XYZ9", "export AWS_ACCESS_KEY_ID=ASIAY34FZKBOKMUTVV7A"},
+		negatives: []string{"AKIAIOSFODNN7EXAMPLE (the documentation key)", "AKIAZ2LMNB5TQRA7XYZ9EXTRA is too long", "the AKIA prefix", "ASIAN markets", "xAKIAZ2LMNB5TQRA7XYZ9", "AKIAXXXXXXXXXXXXXXXX"},
+	},
+	{
+		id: "github-token", desc: "GitHub personal, OAuth, user-to-server, server-to-server and refresh tokens (ghp_, gho_, ghu_, ghs_, ghr_), prefix kept", cat: GitHubToken,
+		spec:      &tokenSpec{prefixes: []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_"}, body: isAlnum, min: 36},
+		examples:  []string{"token ghp_16C7e42F292c6912E7710c838347Ae178B4a now", "GH_TOKEN=ghs_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"},
+		negatives: []string{"ghp_short", "the ghp_ prefix", "xghp_16C7e42F292c6912E7710c838347Ae178B4a", "GITHUB_TOKEN=ghp_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"},
+	},
+	{
+		id: "github-pat", desc: "GitHub fine-grained personal access token (github_pat_), prefix kept", cat: GitHubToken,
+		spec:      &tokenSpec{prefixes: []string{"github_pat_"}, body: isWord, min: 22},
+		examples:  []string{"github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"},
+		negatives: []string{"github_pat_ is the prefix", "github_pat_short", "github_pat_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"},
+	},
+	{
+		id: "anthropic-key", desc: "Anthropic API key (sk-ant-...), prefix kept",
+		spec:      &tokenSpec{prefixes: []string{"sk-ant-"}, body: isTokenByte, min: 20},
+		examples:  []string{"ANTHROPIC_API_KEY=sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH-ij_klmnopAA"},
+		negatives: []string{"sk-ant-short", "task-ant-abcdefghijklmnopqrstuvwxyz0123456789", "sk-ant-api03-XXXXXXXXXXXXXXXXXXXXXXXX"},
+	},
+	{
+		id: "openai-key", desc: "OpenAI API key (sk-, sk-proj-, sk-svcacct-, sk-admin-), prefix kept",
+		spec: &tokenSpec{
+			prefixes: []string{"sk-proj-", "sk-svcacct-", "sk-admin-", "sk-"}, body: isTokenByte, min: 20,
+			validate: func(v string) bool { return !strings.HasPrefix(v, "ant-") && tokenLike(v, 20) },
+		},
+		examples: []string{
+			"OPENAI_API_KEY=sk-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKL",
+			"client = OpenAI(api_key='sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z-A_bCdEfGhIjKlMnOp')",
+		},
+		negatives: []string{
+			"sk-learn is scikit-learn", "task-sk-abcdefghijklmnopqrstuvwxyz0123456789",
+			"sk-this-is-a-long-kebab-case-identifier-name", "sk-abcdefghijklmnopqrstuvwxyz (no digits)",
+			"OPENAI_API_KEY=sk-XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+		},
+	},
+	{
+		id: "slack-token", desc: "Slack bot, user, app, refresh and configuration tokens (xoxb-, xoxp-, xoxa-, xoxr-, xoxe-, xoxs-, xoxo-, xapp-), prefix kept",
+		spec: &tokenSpec{
+			prefixes: []string{"xoxe.xoxb-", "xoxe.xoxp-", "xoxb-", "xoxp-", "xoxa-", "xoxo-", "xoxr-", "xoxs-", "xoxe-", "xapp-"}, body: isSlackByte, min: 10,
+			validate: func(v string) bool { return strings.ContainsAny(v, "0123456789") },
+		},
+		examples:  []string{"SLACK_BOT_TOKEN=xoxb-1234567890123-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx", "xoxp-9876543210-9876543210-9876543210-0123456789abcdef0123456789abcdef"},
+		negatives: []string{"xoxb-short", "the xoxb- prefix", "xoxb-not-a-real-token-at-all", "export SLACK_TOKEN=xoxb-your-token-here"},
+	},
+	{
+		id: "stripe-key", desc: "Stripe secret and restricted keys (sk_live_, sk_test_, sk_prod_, rk_live_, rk_test_, rk_prod_), prefix kept; publishable pk_ keys are public",
+		spec:      &tokenSpec{prefixes: []string{"sk_live_", "sk_test_", "sk_prod_", "rk_live_", "rk_test_", "rk_prod_"}, body: isAlnum, min: 10},
+		examples:  []string{"stripe.api_key = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc'", "rk_test_51H8xAbCdEfGhIjKlMnOpQrSt", "STRIPE_RESTRICTED_KEY=rk_prod_51Nq8ZxLm4Kp7Rt2Vw9Yb3Cd"},
+		negatives: []string{"pk_live_4eC39HqLyjWDarjtT1zdp7dc is publishable", "sk_live_short", "stripe_key = \"sk_live_****************************\""},
+	},
+	{
+		id: "google-api-key", desc: "Google API key (AIza + 35 characters), prefix kept",
+		spec:      &tokenSpec{prefixes: []string{"AIza"}, body: isTokenByte, min: 35, max: 35},
+		examples:  []string{"key=AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI&q=maps"},
+		negatives: []string{"AIzaSyShort", "AIza is the prefix", "AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHIextra"},
+	},
+	{
+		id: "google-oauth-token", desc: "Google OAuth 2.0 access token (ya29.), prefix kept",
+		spec:      &tokenSpec{prefixes: []string{"ya29."}, body: isTokenByte, min: 20},
+		examples:  []string{"access_token=ya29.aKuRypvObR8y5h9rcLwnt-NMgXvsWb930cdvJZy9WERCUebsbqAIFj_0h5Va"},
+		negatives: []string{"ya29.short", "the ya29. prefix marks Google access tokens"},
+	},
+	{
+		id: "gitlab-token", desc: "GitLab tokens: personal (glpat-), deploy (gldt-), runner (glrt-, GR1348941), CI job (glcbt-), feed, incoming mail, agent, OAuth app, pipeline trigger, SCIM and feature flag tokens; prefix kept",
+		spec: &tokenSpec{
+			prefixes: []string{"glpat-", "gldt-", "glrt-", "glcbt-", "glft-", "glimt-", "glagent-", "gloas-", "glptt-", "glsoat-", "glffct-", "GR1348941"},
+			body:     func(c byte) bool { return isTokenByte(c) || c == '.' }, min: 20,
+			validate: func(v string) bool { return tokenLike(v, 20) },
+		},
+		examples:  []string{"GITLAB_TOKEN=glpat-xYz0123456789AbCdEfGh", "deploy token gldt-BMhp_o4ek81vrfAvqESo", "glptt-d98b4ea3d87d75b94d44d4201effbbaaa08add6f"},
+		negatives: []string{"the glpat- prefix", "glpat-short", "glpat-xxxxxxxxxxxxxxxxxxxx"},
+	},
+	{
+		id: "npm-token", desc: "npm access token (npm_ + 36 characters), prefix kept",
+		spec:      &tokenSpec{prefixes: []string{"npm_"}, body: isAlnum, min: 36, max: 36},
+		examples:  []string{"//registry.npmjs.org/:_authToken=npm_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"},
+		negatives: []string{"npm_config_cache=/tmp/npm", "the npm_ prefix"},
+	},
+	{
+		id: "pypi-token", desc: "PyPI upload token (pypi-AgEIcHlwaS5vcmc...), prefix kept",
+		spec: &tokenSpec{
+			prefixes: []string{"pypi-"}, body: isTokenByte, min: 64,
+			validate: func(v string) bool { return strings.HasPrefix(v, "AgEIcHlwaS5vcmc") },
+		},
+		examples:  []string{"password = pypi-AgEIcHlwaS5vcmcCJGE0ZmQ2ZjI1LTBmNjctNGE5Mi1iYWI0LTExOTA5NzJkZmI3ZQACKlsz"},
+		negatives: []string{"pip install pypi-server", "pypi-AgEIcHlwaS5vcmc (truncated)"},
+	},
+	{
+		id: "huggingface-token", desc: "Hugging Face access token (hf_) and organization API token (api_org_), prefix kept",
+		spec: &tokenSpec{
+			prefixes: []string{"hf_", "api_org_"}, body: isAlnum, min: 34,
+			validate: func(v string) bool { return tokenLike(v, 34) },
+		},
+		examples:  []string{"HF_TOKEN: hf_aBcDeFgHiJkLmNoPqRsTuVwXyZaBcDeFgH", "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"},
+		negatives: []string{"hf_hub_download(repo_id)", "the hf_ prefix", "api_org_name = acme"},
+	},
+	{
+		id: "vault-token", desc: "HashiCorp Vault service, batch and recovery tokens (hvs., hvb., hvr.), prefix kept",
+		spec: &tokenSpec{
+			prefixes: []string{"hvs.", "hvb.", "hvr."}, body: isTokenByte, min: 24,
+			validate: func(v string) bool { return tokenLike(v, 24) },
+		},
+		examples: []string{
+			"VAULT_TOKEN=hvs.y63FR5pVH6rHEMFekFRD5ziA",
+			"X-Vault-Token: hvs.e29bA7_Jue_PjFUf1rTW1KH6wMUr6E4WfaEryMUEO538iPuC0Eee-MjktXVtom4vyS315FJswpI6Mvww9SP3CafQOFkH5Zu",
+		},
+		negatives: []string{"the hvs. prefix", "hvs.short", "hvs.XXXXXXXXXXXXXXXXXXXXXXXX"},
+	},
+	{
+		id: "notion-token", desc: "Notion integration token (ntn_ + 11 digits + 35 letters and digits), prefix kept",
+		spec: &tokenSpec{
+			prefixes: []string{"ntn_"}, body: isAlnum, min: 46, max: 46,
+			validate: func(v string) bool { return allFunc(v[:11], isDigitByte) },
+		},
+		examples:  []string{"NOTION_TOKEN=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"},
+		negatives: []string{"ntn_ tokens replaced secret_ ones", "ntn_abcdefghijkKB6Y5xJy9dMdkt98odLlgOKx1lt82czMWBe"},
+	},
+	{
+		id: "sourcegraph-token", desc: "Sourcegraph access token (sgp_ + hex, optionally with an instance id or local_), prefix kept",
+		spec: &tokenSpec{
+			prefixes: []string{"sgp_"}, body: isWord, min: 40, max: 57,
+			validate: func(v string) bool {
+				return hexGroups(v, '_', 40) || hexGroups(v, '_', 16, 40) || strings.HasPrefix(v, "local_") && hexGroups(v[6:], '_', 40)
+			},
+		},
+		examples:  []string{"SRC_ACCESS_TOKEN=sgp_b6f55cea155d4c3c_373d993bf7905c73f3c69b2602c10da51baf5064", "sgp_9677cd04030153c20d5d151ceea51cefb248852e"},
+		negatives: []string{"sgp_ is the prefix", "sgp_notahexvaluenotahexvaluenotahexvalue0123"},
+	},
+	{
+		id: "sentry-token", desc: "Sentry organization (sntrys_) and user (sntryu_) auth tokens, prefix kept",
+		spec: &tokenSpec{
+			prefixes: []string{"sntrys_", "sntryu_"}, body: func(c byte) bool { return isB64(c) || c == '_' || c == '=' }, min: 64,
+			validate: func(v string) bool { return strings.HasPrefix(v, "eyJpYXQiO") || hexGroups(v, 0, 64) },
+		},
+		examples: []string{
+			"SENTRY_AUTH_TOKEN=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",
+			"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",
+		},
+		negatives: []string{"sntrys_ tokens are organization tokens", "sntryu_0123"},
+	},
+	{
+		id: "grafana-token", desc: "Grafana Cloud (glc_) and service account (glsa_) tokens, prefix kept",
+		spec: &tokenSpec{
+			prefixes: []string{"glc_", "glsa_"}, body: func(c byte) bool { return isB64(c) || c == '_' || c == '=' }, min: 32,
+			validate: func(v string) bool { return tokenLike(v, 32) },
+		},
+		examples:  []string{"GRAFANA_TOKEN=glc_ebU3C9lniU62NwqZyEtWB+XyitqjY6lAb6wvUXAFQMHth+1TRaPLg0K6vo12", "glsa_fhDk4Ye0yIf9aH0UJqKE53fA8hWA2E0o_c0eefd94"},
+		negatives: []string{"the glc_ prefix", "glsa_short_token"},
+	},
+	{
+		id: "grafana-api-key", desc: "Grafana API key (base64 JSON starting eyJrIjoi)",
+		spec:      &tokenSpec{prefixes: []string{"eyJrIjoi"}, body: isAlnum, min: 62, hide: true},
+		examples:  []string{"GF_API_KEY=eyJrIjoiT0pRTmRYWlp0dDRMbVRzZ3FjOGN2TmVmZ2ZkZTJsdmciLCJuIjoicmVhZGVyIiwiaWQiOjF9"},
+		negatives: []string{"eyJrIjoi alone"},
+	},
+	{
+		id: "facebook-token", desc: "Facebook (Meta) access token (EAA + 100 or more letters and digits), prefix kept",
+		spec:      &tokenSpec{prefixes: []string{"EAA"}, body: isAlnum, min: 100},
+		examples:  []string{"fb_token=EAABRFDXwbAORwqbjqcjPRQ5phGT7EXXswuJBX3SvM0sBdgEQUTxFUBEwekLmJWusmaULBUXcWUkkYExzhypY9m58K2eF04dJ16qFfXV6QNSfp3PlkCz5TJmRBSo"},
+		negatives: []string{"EAA is a prefix", "EAABRFDXwbAORwqbjqcjPRQ5ph (short)"},
+	},
+	{
+		id: "square-token", desc: "Square access tokens (sq0atp-, EAAA) and OAuth secrets (sq0csp-), prefix kept",
+		spec: &tokenSpec{
+			prefixes: []string{"sq0atp-", "sq0csp-", "EAAA"}, body: isTokenByte, min: 22, max: 99,
+			validate: func(v string) bool { return tokenLike(v, 22) },
+		},
+		examples: []string{
+			"SQUARE_ACCESS_TOKEN=sq0atp-30yDU9qzgxykYaDPO_w8FW", "sq0csp-Z7n1lFhniIFJRKVrSqjb5pZcur0E87ivkRIth4fge40",
+			"square token EAAANULr7QTiHLSnGWO72ZvJotva4U3IuOyqggvthLT7UNGjzTijF4EILg3R7hVQ",
+		},
+		negatives: []string{"sq0atp- is the prefix", "EAAA rating"},
+	},
+	{
+		id: "onepassword-token", desc: "1Password service account token (ops_eyJ...) and account secret key (A3-...), prefix kept",
+		spec: &tokenSpec{
+			prefixes: []string{"ops_", "A3-"}, body: func(c byte) bool { return isB64(c) || c == '=' || c == '-' }, min: 34,
+			validate: func(v string) bool { return strings.HasPrefix(v, "eyJ") && len(v) >= 200 || onePasswordSecretKey(v) },
+		},
+		examples:  []string{"A3-NZQ51Z-2W0U9OU8ZCB-53KC2-PC4KE-PG8K8", "OP_SERVICE_ACCOUNT_TOKEN=ops_" + opsExample},
+		negatives: []string{"ops_eyJ (truncated)", "A3-size paper"},
+	},
+	{
+		id: "age-secret-key", desc: "age encryption secret key (AGE-SECRET-KEY-1 + 58 Bech32 characters), replaced whole",
+		spec:      &tokenSpec{prefixes: []string{"AGE-SECRET-KEY-1"}, body: isUpperDigit, min: 58, max: 58, hide: true},
+		examples:  []string{"# created: 2024-01-15\nAGE-SECRET-KEY-1PDXLFZUNNL3N63WT96SN9XUPPWMRD5Z8Z32KDN3FV2G5HFZSULTCXGRYNA"},
+		negatives: []string{"AGE-SECRET-KEY-1 is the header of an age identity"},
+	},
+	{
+		id: "ai-platform-key", desc: "keys of AI platforms with a fixed prefix: Groq (gsk_), xAI (xai-), Replicate (r8_), Perplexity (pplx-), LangSmith (lsv2_pt_, lsv2_sk_), Pinecone (pcsk_), Tavily (tvly-); prefix kept",
+		spec: &tokenSpec{
+			prefixes: []string{"gsk_", "xai-", "r8_", "pplx-", "lsv2_pt_", "lsv2_sk_", "pcsk_", "tvly-"}, body: isTokenByte, min: 30,
+			validate: func(v string) bool { return tokenLike(v, 30) },
+		},
+		examples: []string{
+			"GROQ_API_KEY=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", "REPLICATE_API_TOKEN=r8_IYQkpRyveVWIAhnW28SEy5MMGwD39G32BLLYv",
+			"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", "LANGSMITH_API_KEY=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",
+		},
+		negatives: []string{"gsk_ is Groq's prefix", "the xai-sdk package", "r8_short"},
+	},
+	{
+		id: "cloud-platform-token", desc: "tokens of cloud and developer platforms with a fixed prefix: DigitalOcean (dop_v1_, doo_v1_, dor_v1_), Databricks (dapi), Doppler (dp.pt., dp.st., dp.ct., dp.sa.), Dynatrace (dt0c01.), Fly.io (fo1_, fm1a_, fm1r_, fm2_), Heroku (HRKU-AA), Linear (lin_api_), New Relic (NRAK-, NRII-), Postman (PMAK-), Prefect (pnu_), Pulumi (pul-), PlanetScale (pscale_tkn_, pscale_oauth_, pscale_pw_), ReadMe (rdme_), RubyGems (rubygems_), Scalingo (tk-us-), Shopify (shpat_, shpca_, shppa_, shpss_), Shippo (shippo_live_, shippo_test_), Brevo (xkeysib-), Frame.io (fio-u-), EasyPost (EZAK, EZTK), Artifactory (AKCp), Figma (figd_), Duffel (duffel_live_, duffel_test_); prefix kept",
+		spec: &tokenSpec{
+			prefixes: []string{
+				"dop_v1_", "doo_v1_", "dor_v1_", "dapi", "dp.pt.", "dp.st.", "dp.ct.", "dp.sa.", "dt0c01.", "fo1_", "fm1a_", "fm1r_", "fm2_",
+				"HRKU-AA", "lin_api_", "NRAK-", "NRII-", "PMAK-", "pnu_", "pul-", "pscale_tkn_", "pscale_oauth_", "pscale_pw_", "rdme_",
+				"rubygems_", "tk-us-", "shpat_", "shpca_", "shppa_", "shpss_", "shippo_live_", "shippo_test_", "xkeysib-", "fio-u-",
+				"EZAK", "EZTK", "AKCp", "figd_", "duffel_live_", "duffel_test_",
+			},
+			body: func(c byte) bool { return isTokenByte(c) || c == '.' || c == '+' || c == '/' || c == '=' }, min: 20,
+			validate: func(v string) bool { return tokenLike(v, 20) },
+		},
+		examples: []string{
+			"DIGITALOCEAN_TOKEN=dop_v1_b58a66d6ee9e0b0883dd9d295b432c8571a8dc28ac70979706560388f3b2ca3c",
+			"DATABRICKS_TOKEN=dapi6b51e74e27f3155472e133213fe26363", "LINEAR_API_KEY=lin_api_XiNmE4Cl3ttFrO1Ftk0rdAuetA2hChZW0SpwoIeJ",
+			"PULUMI_ACCESS_TOKEN=pul-4f4ae7b321e68cf255de8a5b934d992b65f1e14b", "X-Shopify-Access-Token: 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",
+			"dt0c01.T8PG11VNYE1HH35UVJCB74Q1.QJIZTDX38X4ASJ6RLN6IEMF4VU2VHXKG8C7QFXTXI3FSQ31EF6W52WZKXOCNYCGD",
+		},
+		negatives: []string{"dapi is an abbreviation", "the dp.pt. prefix", "pul-request", "rubygems_mirror", "figd_ tokens"},
+	},
+	{
+		id: "sendgrid-key", desc: "SendGrid API key (SG.<22>.<43>), prefix kept",
+		spec: &tokenSpec{
+			prefixes: []string{"SG."}, body: func(c byte) bool { return isTokenByte(c) || c == '.' }, min: 66, max: 66,
+			validate: func(v string) bool {
+				return v[22] == '.' && strings.IndexByte(v[:22], '.') < 0 && strings.IndexByte(v[23:], '.') < 0
+			},
+		},
+		examples:  []string{"SENDGRID_API_KEY=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"},
+		negatives: []string{"SG.short.value", "msg.SG.x"},
+	},
+}
+
+// onePasswordSecretKey checks the shape of a 1Password account secret key
+// after "A3-": 6, 11 (or 6-5), 5, 5 and 5 upper-case letters and digits in
+// dash-separated groups.
+func onePasswordSecretKey(v string) bool {
+	var lens []int
+	n := 0
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c == '-':
+			lens = append(lens, n)
+			n = 0
+		case isUpperDigit(c):
+			n++
+		default:
+			return false
+		}
+	}
+	lens = append(lens, n)
+	switch len(lens) {
+	case 5:
+		return lens[0] == 6 && lens[1] == 11 && lens[2] == 5 && lens[3] == 5 && lens[4] == 5
+	case 6:
+		return lens[0] == 6 && lens[1] == 6 && lens[2] == 5 && lens[3] == 5 && lens[4] == 5 && lens[5] == 5
+	}
+	return false
+}
+
+// opsExample is a fictitious 1Password service account token body (base64
+// of a JSON object), longer than 256 bytes as real ones are.
+const opsExample = "eyJlbWFpbCI6InN2Y0BleGFtcGxlLmNvbSIsInNlY3JldEtleSI6Ik9ubE5LMG5TV3dic2ozSFlNOTZGeWYwaUVldFE4bEZYVEVzVzRkRXNjeGVmd0hCY2g4MlJKODZQOFo0a2ljWW9RQTRkZTc4dDNZN2NBMnh2N0dNTjVOc3lxNnlhSklhRG9KZXkxSVN3MXJRSWNkdUw0UUR0dWtrdzZGZ1Z4b3VkT3Q2NVZhOUdzaFZWVHhkaUs0M2Jyb3dJYk10STc0Unk3UVRJTzAzek42QzJ1VWE2MlFpczk5bXc5dzlPMEc1c0FTN2dDam95SXZSUnRwTFJCOWJaZW95WFNua2Q5Znh4Z1JsVjZRMk1RN2Q5UGViQXBTZUpRQjBGcWhiSWcyWm1LWU5PMmUxVzZXOXlQcTlldU1odFRvcEMxaUVRWXVXc21CZEJpQjlxald4NWpLVVhaWnNRMzlLT09HSno0bkZ6VGdxZGt6SVIwZ2pIVW9yb2hkWllkU0F6UEdTY1hVZzZpQnRkMW81QnVzQ05JQjBiOU1uN2tRMVVuZWNOajhNcld1OHFITTd3UDJkUldJaVcifQ=="
+
+// Tokens whose prefix is not at their start, or which need context.
+
+// vendorContextRules returns the vendor rules that are not a plain prefix
+// and body: Slack webhook URLs, Azure client secrets, Twilio API keys,
+// Telegram bot tokens and legacy Vault tokens.
+func vendorContextRules() []Rule {
+	return []Rule{
+		{
+			ID:          "slack-webhook",
+			Category:    APIKey,
+			Description: "Slack incoming webhook and workflow URL paths (hooks.slack.com/services/, /workflows/, /triggers/; the host and the kind stay)",
+			Keywords:    []string{"hooks.slack.com/"},
+			Find:        findSlackWebhook,
+			Priority:    prioVendor,
+			Examples: []string{
+				"https://hooks.slack.com/services/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",
+				"https://hooks.slack.com/workflows/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",
+				"https://hooks.slack.com/triggers/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",
+			},
+			Negatives: []string{
+				"https://hooks.slack.com/services/ is the endpoint",
+				"https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+			},
+		},
+		{
+			ID:          "azure-client-secret",
+			Category:    APIKey,
+			Description: "Azure AD (Entra ID) client secret: 3 characters, a digit, Q~, then 31 to 34 characters",
+			Keywords:    []string{"0q~", "1q~", "2q~", "3q~", "4q~", "5q~", "6q~", "7q~", "8q~", "9q~"},
+			Find:        findAzureSecret,
+			Priority:    prioVendor,
+			Examples:    []string{"AZURE_CLIENT_SECRET=Cko8Q~8~7ZM5c.V7MxECVudehv1Nvzdv7Of.Fecs", `"clientSecret": "xYz3Q~aB4cD5eF6gH7iJ8kL9mN0oP1qR2sT3uV4w"`},
+			Negatives:   []string{"Cko8Q~ alone", "8Q~ is the marker of Azure secrets"},
+		},
+		{
+			ID:          "twilio-api-key",
+			Category:    APIKey,
+			Description: "Twilio API key SID (SK + 32 hex digits), prefix kept",
+			Keywords:    []string{"sk0", "sk1", "sk2", "sk3", "sk4", "sk5", "sk6", "sk7", "sk8", "sk9", "ska", "skb", "skc", "skd", "ske", "skf"},
+			Find:        findTwilioKey,
+			Priority:    prioVendor,
+			Examples:    []string{"TWILIO_API_KEY=SK349ccf5538f74dc70359275f1af1fd60"},
+			Negatives:   []string{"SK349ccf5538 is short", "skeleton key", "SK349ccf5538f74dc70359275f1af1fd60abc"},
+		},
+		{
+			ID:          "telegram-bot-token",
+			Category:    APIKey,
+			Description: "Telegram bot token (bot id, ':AA' and 33 more characters); the bot id stays",
+			Keywords:    []string{":aa"},
+			Find:        findTelegramToken,
+			Priority:    prioVendor,
+			Examples:    []string{"TELEGRAM_BOT_TOKEN=7434875736:AACkzx9vZfajYJlHsQzuwY-9EXRarGFVIsv", "https://api.telegram.org/bot7434875736:AACkzx9vZfajYJlHsQzuwY-9EXRarGFVIsv/sendMessage"},
+			Negatives:   []string{"at 10:AA the meeting", "12345678:AAshort"},
+		},
+		{
+			ID:          "vault-legacy-token",
+			Category:    APIKey,
+			Description: "HashiCorp Vault token of the legacy form s.<24 letters and digits> on a line that mentions Vault, prefix kept",
+			Keywords:    []string{"vault"},
+			Find:        findVaultLegacy,
+			Priority:    prioVendor,
+			Examples:    []string{"vault login s.CK4wdj73CTENCUCMlw0B00v9", "VAULT_TOKEN=s.CK4wdj73CTENCUCMlw0B00v9"},
+			Negatives:   []string{"vault status shows s.CK4wdj73 (short)", "the vault holds lots.ofthingsandmorethingstoo"},
+		},
+	}
+}
+
+// findSlackWebhook reports the path of a Slack webhook or workflow URL
+// after hooks.slack.com/services/ (or workflows/, triggers/).
+func findSlackWebhook(dst []Span, s string, at int) []Span {
+	p := at + len("hooks.slack.com/")
+	var kind string
+	for _, k := range []string{"services/", "workflows/", "triggers/"} {
+		if strings.HasPrefix(s[p:], k) {
+			kind = k
+			break
+		}
+	}
+	if kind == "" || !strings.HasPrefix(s[at:], "hooks.slack.com/") {
+		return dst
+	}
+	b := p + len(kind)
+	e := b
+	for e < len(s) && (isAlnum(s[e]) || s[e] == '/' || s[e] == '+' || s[e] == '_' || s[e] == '-') {
+		e++
+	}
+	for e > b && s[e-1] == '/' {
+		e--
+	}
+	v := s[b:e]
+	if len(v) < 20 || strings.Count(v, "/") < 2 || placeholderToken(v) {
+		return dst
+	}
+	return append(dst, Span{Start: at, End: e, Keep: b - at})
+}
+
+func isAzureByte(c byte) bool { return isWord(c) || c == '~' || c == '.' }
+
+// findAzureSecret is called at the digit before "Q~" in an Azure client
+// secret.
+func findAzureSecret(dst []Span, s string, at int) []Span {
+	st := at - 3
+	if st < 0 || !strings.HasPrefix(s[at+1:], "Q~") || !allFunc(s[st:at], isAzureByte) {
+		return dst
+	}
+	if st > 0 && (isAzureByte(s[st-1]) || s[st-1] == '-') {
+		return dst
+	}
+	b := at + 3
+	e := b
+	for e < len(s) && e-b <= 34 && (isAzureByte(s[e]) || s[e] == '-') {
+		e++
+	}
+	if n := e - b; n < 31 || n > 34 || e < len(s) && isAlnum(s[e]) {
+		return dst
+	}
+	if placeholderToken(s[st:e]) || !tokenLike(s[st:e], 20) {
+		return dst
+	}
+	return append(dst, Span{Start: st, End: e})
+}
+
+// findTwilioKey reports SK + 32 hex digits.
+func findTwilioKey(dst []Span, s string, at int) []Span {
+	if !strings.HasPrefix(s[at:], "SK") || at > 0 && (isWord(s[at-1]) || s[at-1] == '-') {
+		return dst
+	}
+	b := at + 2
+	e := b
+	for e < len(s) && e-b <= 32 && isHex(s[e]) {
+		e++
+	}
+	if e-b != 32 || e < len(s) && isWord(s[e]) || placeholderToken(s[b:e]) || !tokenLike(s[b:e], 32) {
+		return dst
+	}
+	return append(dst, Span{Start: at, End: e, Keep: 2})
+}
+
+// findTelegramToken is called at ":AA" after a bot id of 8 to 10 digits.
+func findTelegramToken(dst []Span, s string, at int) []Span {
+	if !strings.HasPrefix(s[at:], ":AA") {
+		return dst
+	}
+	d := at
+	for d > 0 && at-d <= 10 && isDigit(s[d-1]) {
+		d--
+	}
+	if n := at - d; n < 8 || n > 10 {
+		return dst
+	}
+	if d > 0 && (isWord(s[d-1]) || s[d-1] == '-') && !(d >= 3 && s[d-3:d] == "bot") {
+		return dst
+	}
+	b := at + 1
+	e := b
+	for e < len(s) && e-b <= 35 && isTokenByte(s[e]) {
+		e++
+	}
+	if e-b != 35 || e < len(s) && isWord(s[e]) || placeholderToken(s[b:e]) {
+		return dst
+	}
+	return append(dst, Span{Start: d, End: e, Keep: b - d})
+}
+
+// findVaultLegacy is called at "vault" and reports a legacy Vault token
+// (s. + 24 letters and digits) later on the same line.
+func findVaultLegacy(dst []Span, s string, at int) []Span {
+	end := min(len(s), at+256)
+	if k := strings.IndexByte(s[at:end], '\n'); k >= 0 {
+		end = at + k
+	}
+	for p := at + 5; p+26 <= end; p++ {
+		k := strings.Index(s[p:end], "s.")
+		if k < 0 {
+			break
+		}
+		p += k
+		if p > 0 && (isWord(s[p-1]) || s[p-1] == '.' || s[p-1] == '-') {
+			continue
+		}
+		b := p + 2
+		e := b
+		for e < len(s) && e-b <= 24 && isAlnum(s[e]) {
+			e++
+		}
+		if e-b != 24 || e < len(s) && (isWord(s[e]) || s[e] == '.') || placeholderToken(s[b:e]) || !tokenLike(s[b:e], 24) {
+			continue
+		}
+		return append(dst, Span{Start: p, End: e, Keep: 2})
+	}
+	return dst
+}
