@@ -14,7 +14,7 @@ var secrets = []string{
 	"jane.doe@example.com",
 	"+44 20 7946 0958",
 	"4111 1111 1111 1111",
-	"AKIAIOSFODNN7EXAMPLE",
+	"AKIAZ2LMNB5TQRA7XYZ9",
 	"hunter2",
 	"10.20.30.40",
 }
@@ -22,7 +22,7 @@ var secrets = []string{
 func piiInference() llog.Inference {
 	in := inf(1)
 	in.Prompt = "Mail jane.doe@example.com or call +44 20 7946 0958; card 4111 1111 1111 1111"
-	in.Response = "Use key AKIAIOSFODNN7EXAMPLE with postgres://admin:hunter2@db.internal/x"
+	in.Response = "Use key AKIAZ2LMNB5TQRA7XYZ9 with postgres://admin:hunter2@db.internal/x"
 	in.Error = "connect 10.20.30.40: timeout"
 	in.Attributes = map[string]string{"user": "jane.doe@example.com", "region": "eu"}
 	return in

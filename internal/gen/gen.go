@@ -73,7 +73,7 @@ var piiSnippets = []func(r *rand.Rand) string{
 		return fmt.Sprintf("The gateway at 10.%d.%d.%d stopped answering.", r.IntN(256), r.IntN(256), 1+r.IntN(254))
 	},
 	func(r *rand.Rand) string {
-		return "Use this key for the upload: AKIAIOSFODNN7EXAMPLE, it should still work."
+		return "Use this key for the upload: AKIAZ2LMNB5TQRA7XYZ9, it should still work."
 	},
 	func(r *rand.Rand) string {
 		return "Connect with postgres://admin:hunter2@db.internal:5432/telemetry and check."
