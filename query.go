@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io/fs"
 	"iter"
-	"slices"
 
 	"github.com/lowlightlog/llog/chain"
 	"github.com/lowlightlog/llog/index"
@@ -25,37 +24,33 @@ func (e *Engine) Query(ctx context.Context, f Filter) iter.Seq2[Record, error] {
 		return query(ctx, e.fs, e.dir, f)
 	}
 	return func(yield func(Record, error) bool) {
-		q := &blockQuery{e: e, f: f, yield: yield, br: blockReader{fs: e.fs, dir: e.dir}}
-		defer q.br.close()
-		var err error
-		if f.Reverse {
-			err = q.reverse(ctx, mark, newer)
-		} else {
-			err = q.forward(ctx, mark, newer)
-		}
-		if err != nil && !errors.Is(err, errStop) {
-			yield(Record{}, err)
-		}
+		runQuery(yield, f.Limit, func(em *emitter) error {
+			q := &blockQuery{e: e, sel: f.selection(), em: em, br: blockReader{fs: e.fs, dir: e.dir}}
+			defer q.br.close()
+			if f.Reverse {
+				return q.reverse(ctx, mark, newer)
+			}
+			return q.forward(ctx, mark, newer)
+		})
 	}
 }
 
 // blockQuery runs one indexed query.
 type blockQuery struct {
-	e     *Engine
-	f     Filter
-	yield func(Record, error) bool
-	br    blockReader
-	n     int
-	rec   Record
-	buf   []Record // a block's matches, for reverse order
+	e   *Engine
+	sel selection
+	em  *emitter
+	br  blockReader
+	rec Record
+	buf []Record // a block's matches, for reverse order
 }
 
 const queryChunk = 256 // blocks fetched from bbolt per read transaction
 
 // fetch returns blocks from bbolt, restricted to the filter's models.
 func (q *blockQuery) fetch(from, upTo uint64, reverse bool) ([]index.Block, error) {
-	if len(q.f.Models) > 0 {
-		return q.e.ix.idx.ModelBlocks(q.f.Models, from, upTo, reverse, queryChunk)
+	if len(q.sel.models) > 0 {
+		return q.e.ix.idx.ModelBlocks(q.sel.models, from, upTo, reverse, queryChunk)
 	}
 	return q.e.ix.idx.Blocks(from, upTo, reverse, queryChunk)
 }
@@ -67,16 +62,11 @@ func (q *blockQuery) segments() ([]index.Segment, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &q.f
 	out := all[:0]
 	for _, s := range all {
-		if s.Last <= f.AfterSeq ||
-			(!f.Since.IsZero() && s.MaxTime < f.Since.UnixNano()) ||
-			(!f.Until.IsZero() && s.MinTime >= f.Until.UnixNano()) ||
-			(len(f.Models) > 0 && !slices.ContainsFunc(s.Models, func(m string) bool { return slices.Contains(f.Models, m) })) {
-			continue
+		if q.sel.span(s.Last, s.MinTime, s.MaxTime, s.Models) {
+			out = append(out, s)
 		}
-		out = append(out, s)
 	}
 	return out, nil
 }
@@ -87,7 +77,7 @@ func (q *blockQuery) forward(ctx context.Context, mark uint64, newer []index.Blo
 		return err
 	}
 	for _, s := range segs {
-		from := max(q.f.AfterSeq+1, s.First)
+		from := max(q.sel.after+1, s.First)
 		upTo := min(s.Last, mark)
 		for from <= upTo {
 			bs, err := q.fetch(from, upTo, false)
@@ -106,7 +96,7 @@ func (q *blockQuery) forward(ctx context.Context, mark uint64, newer []index.Blo
 		}
 	}
 	for i := range newer {
-		if newer[i].Last() > q.f.AfterSeq {
+		if newer[i].Last() > q.sel.after {
 			if err := q.block(ctx, &newer[i], false); err != nil {
 				return err
 			}
@@ -128,7 +118,7 @@ func (q *blockQuery) reverse(ctx context.Context, mark uint64, newer []index.Blo
 	for i := len(segs) - 1; i >= 0; i-- {
 		s := segs[i]
 		from := min(s.Last, mark)
-		for from >= s.First && from > q.f.AfterSeq {
+		for from >= s.First && from > q.sel.after {
 			bs, err := q.fetch(from, mark, true)
 			if err != nil {
 				return err
@@ -154,17 +144,7 @@ func (q *blockQuery) reverse(ctx context.Context, mark uint64, newer []index.Blo
 
 // block yields the records of b that match the filter.
 func (q *blockQuery) block(ctx context.Context, b *index.Block, reverse bool) error {
-	f := &q.f
-	if b.Last() <= f.AfterSeq {
-		return nil
-	}
-	if !f.Since.IsZero() && b.MaxTime < f.Since.UnixNano() {
-		return nil
-	}
-	if !f.Until.IsZero() && b.MinTime >= f.Until.UnixNano() {
-		return nil
-	}
-	if len(f.Models) > 0 && !slices.ContainsFunc(b.Models, func(m string) bool { return slices.Contains(f.Models, m) }) {
+	if !q.sel.span(b.Last(), b.MinTime, b.MaxTime, b.Models) {
 		return nil
 	}
 	if err := ctx.Err(); err != nil {
@@ -173,31 +153,17 @@ func (q *blockQuery) block(ctx context.Context, b *index.Block, reverse bool) er
 	q.buf = q.buf[:0]
 	prev := chain.Digest(b.Prev)
 	err := q.br.read(*b, func(seq uint64, entry []byte) error {
-		var h chain.Digest
-		copy(h[:], entry[:hashSize])
 		p := prev
-		prev = h
-		if seq <= f.AfterSeq {
-			return nil
-		}
-		body := entry[hashSize:]
-		t, model, err := peekRecord(body)
-		if err != nil {
+		copy(prev[:], entry[:hashSize])
+		ok, err := q.sel.entry(seq, entry, p, &q.rec)
+		switch {
+		case err != nil || !ok:
 			return err
-		}
-		if (!f.Since.IsZero() && t < f.Since.UnixNano()) || (!f.Until.IsZero() && t >= f.Until.UnixNano()) ||
-			(len(f.Models) > 0 && !modelIn(model, f.Models)) {
-			return nil
-		}
-		if err := decodeRecord(body, &q.rec); err != nil {
-			return err
-		}
-		q.rec.Seq, q.rec.PrevHash, q.rec.Hash = seq, p, h
-		if reverse {
+		case reverse:
 			q.buf = append(q.buf, q.rec)
 			return nil
 		}
-		return q.emit(q.rec)
+		return q.em.emit(q.rec)
 	})
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil // the segment was removed by retention after the index was read
@@ -206,19 +172,9 @@ func (q *blockQuery) block(ctx context.Context, b *index.Block, reverse bool) er
 		return err
 	}
 	for i := len(q.buf) - 1; i >= 0; i-- {
-		if err := q.emit(q.buf[i]); err != nil {
+		if err := q.em.emit(q.buf[i]); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-func (q *blockQuery) emit(r Record) error {
-	if !q.yield(r, nil) {
-		return errStop
-	}
-	if q.n++; q.f.Limit > 0 && q.n >= q.f.Limit {
-		return errStop
 	}
 	return nil
 }

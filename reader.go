@@ -7,49 +7,12 @@ import (
 	"io"
 	"io/fs"
 	"iter"
-	"slices"
 	"time"
 
 	"github.com/lowlightlog/llog/chain"
 	"github.com/lowlightlog/llog/internal/vfs"
 	"github.com/lowlightlog/llog/wal"
 )
-
-// Filter selects records. The zero Filter selects every record, oldest
-// first.
-type Filter struct {
-	// Since and Until bound the records' Time: Since is inclusive, Until
-	// exclusive; zero means unbounded. Times come from the device clock and
-	// can go backwards: records are always returned in sequence order, the
-	// time bounds only select.
-	Since, Until time.Time
-	// Models selects records whose Model is one of these; empty means all.
-	Models []string
-	// AfterSeq selects records with Seq > AfterSeq.
-	AfterSeq uint64
-	// Limit is the most records a Query returns; 0 means no limit.
-	Limit int
-	// Reverse makes a Query return the newest records first.
-	Reverse bool
-}
-
-// Match reports whether r passes the filter's selection (Limit and Reverse
-// aside).
-func (f *Filter) Match(r *Record) bool {
-	if r.Seq <= f.AfterSeq {
-		return false
-	}
-	if !f.Since.IsZero() && r.Time.Before(f.Since) {
-		return false
-	}
-	if !f.Until.IsZero() && !r.Time.Before(f.Until) {
-		return false
-	}
-	if len(f.Models) > 0 && !slices.Contains(f.Models, r.Model) {
-		return false
-	}
-	return true
-}
 
 // Reader is a read-only view of a store. It takes no lock, so it works
 // while an Engine (in this process or another) writes the store, and it
@@ -116,16 +79,14 @@ func (r *Reader) Verify(ctx context.Context) (*VerifyReport, error) {
 // and is returned. The report says what verification found: a record that
 // does not verify is reported there and not passed to fn.
 func (r *Reader) Scan(ctx context.Context, f Filter, fn func(*Record) error) (*VerifyReport, error) {
+	sel := f.selection()
 	return scanStore(ctx, r.fs, r.dir, func(rec *Record) error {
-		if f.Match(rec) {
+		if matches(&sel, rec.Seq, unixNano(rec.Time), rec.Model) {
 			return fn(rec)
 		}
 		return nil
 	})
 }
-
-// errStop ends a scan early without an error.
-var errStop = errors.New("stop")
 
 // Query returns the committed records that match f, in sequence order (or
 // newest first with f.Reverse), at most f.Limit of them. Records that do
@@ -141,65 +102,37 @@ func (r *Reader) Query(ctx context.Context, f Filter) iter.Seq2[Record, error] {
 // remembering only where the matches are.
 func query(ctx context.Context, fsys vfs.FS, dir string, f Filter) iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
-		segs, err := wal.ListSegments(fsys, dir)
-		if err != nil {
-			yield(Record{}, err)
-			return
-		}
-		q := scanQuery{fs: fsys, dir: dir, f: f, yield: yield}
-		if f.Reverse {
-			err = q.reverse(ctx, segs)
-		} else {
-			err = q.forward(ctx, segs)
-		}
-		if err != nil && !errors.Is(err, errStop) {
-			yield(Record{}, err)
-		}
+		runQuery(yield, f.Limit, func(em *emitter) error {
+			segs, err := wal.ListSegments(fsys, dir)
+			if err != nil {
+				return err
+			}
+			q := scanQuery{fs: fsys, dir: dir, sel: f.selection(), em: em}
+			if f.Reverse {
+				return q.reverse(ctx, segs)
+			}
+			return q.forward(ctx, segs)
+		})
 	}
 }
 
 // scanQuery runs one query over the segments.
 type scanQuery struct {
-	fs    vfs.FS
-	dir   string
-	f     Filter
-	yield func(Record, error) bool
-	n     int
-	rec   Record
+	fs  vfs.FS
+	dir string
+	sel selection
+	em  *emitter
+	rec Record
 }
 
-func (q *scanQuery) emit() error {
-	if !q.yield(q.rec, nil) {
-		return errStop
-	}
-	if q.n++; q.f.Limit > 0 && q.n >= q.f.Limit {
-		return errStop
-	}
-	return nil
-}
-
-// match decodes an entry into q.rec when it matches the filter.
+// match decodes an entry into q.rec when it matches the filter. An entry
+// too short to hold a digest is not a record: it is skipped (Verify
+// reports it).
 func (q *scanQuery) match(seq uint64, data []byte, prev chain.Digest) (bool, error) {
-	if seq <= q.f.AfterSeq || len(data) < hashSize {
+	if len(data) < hashSize {
 		return false, nil
 	}
-	body := data[hashSize:]
-	t, model, err := peekRecord(body)
-	if err != nil {
-		return false, err
-	}
-	f := &q.f
-	if (!f.Since.IsZero() && t < f.Since.UnixNano()) || (!f.Until.IsZero() && t >= f.Until.UnixNano()) ||
-		(len(f.Models) > 0 && !modelIn(model, f.Models)) {
-		return false, nil
-	}
-	if err := decodeRecord(body, &q.rec); err != nil {
-		return false, err
-	}
-	q.rec.Seq = seq
-	q.rec.PrevHash = prev
-	copy(q.rec.Hash[:], data[:hashSize])
-	return true, nil
+	return q.sel.entry(seq, data, prev, &q.rec)
 }
 
 // open opens segment s for the query, or returns nil when it was deleted
@@ -239,7 +172,7 @@ func eachEntry(w *wal.Walker, fn func(e wal.Entry, prev chain.Digest) error) err
 func (q *scanQuery) forward(ctx context.Context, segs []wal.SegmentInfo) error {
 	start := 0
 	for i, s := range segs {
-		if s.First <= q.f.AfterSeq+1 {
+		if s.First <= q.sel.after+1 {
 			start = i
 		}
 	}
@@ -256,7 +189,7 @@ func (q *scanQuery) forward(ctx context.Context, segs []wal.SegmentInfo) error {
 			if err != nil || !ok {
 				return err
 			}
-			return q.emit()
+			return q.em.emit(q.rec)
 		})
 		w.Close()
 		if err != nil {
@@ -268,7 +201,7 @@ func (q *scanQuery) forward(ctx context.Context, segs []wal.SegmentInfo) error {
 
 func (q *scanQuery) reverse(ctx context.Context, segs []wal.SegmentInfo) error {
 	for i := len(segs) - 1; i >= 0; i-- {
-		if i+1 < len(segs) && segs[i+1].First <= q.f.AfterSeq+1 {
+		if i+1 < len(segs) && segs[i+1].First <= q.sel.after+1 {
 			break // every record of this segment and older is at most AfterSeq
 		}
 		w, err := q.open(ctx, segs[i])
@@ -317,7 +250,7 @@ func (q *scanQuery) reverseSegment(w *wal.Walker) error {
 		if _, err := q.match(h.seq, data, h.prev); err != nil {
 			return err
 		}
-		if err := q.emit(); err != nil {
+		if err := q.em.emit(q.rec); err != nil {
 			return err
 		}
 	}

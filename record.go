@@ -364,13 +364,3 @@ func peekRecord(body []byte) (t int64, model []byte, err error) {
 	}
 	return t, d.b[:n], nil
 }
-
-// modelIn reports whether model is one of models, without allocating.
-func modelIn(model []byte, models []string) bool {
-	for _, m := range models {
-		if string(model) == m {
-			return true
-		}
-	}
-	return false
-}
