@@ -29,9 +29,17 @@ truncates them. Any other damage is a failure: verify lists each break with
 its segment file, offset, sequence number and, for a digest mismatch, the
 expected and actual hashes, and exits 1.
 
-With --json the report is one JSON object on stdout with the members ok,
-store_id, records, first_seq, last_seq, head_hash, segments, bytes, breaks,
-break_count, torn_tail, anchor and removed.
+With --json the report is one JSON object on stdout with these members, in
+this order: ok, store_id, records, first_seq, last_seq, head_hash, segments,
+bytes, breaks (a list, [] when empty, of objects with segment, offset, seq,
+expected and actual for a digest mismatch, and reason), break_count,
+torn_tail (null, or an object with segment, offset, bytes, reason and
+indexed_records: the records in the torn part that the index had seen
+committed, left out when 0), anchor (the digest the chain starts from: the
+genesis, or the anchor retention recorded), removed (a list, [] when none, of
+what retention removed: first_seq, last_seq, segments, anchor, policy, time
+and done) and index (checked, source, blocks, mark and problems: how the
+index compared with the segments). FORMAT.md in the repository defines each.
 
 Exit codes: 0 the store verifies (a torn tail alone is fine), 1 it does not,
 2 usage error, 3 could not run (no store, I/O error).
