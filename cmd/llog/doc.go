@@ -166,12 +166,16 @@
 // ok, store_id, records, first_seq, last_seq, head_hash, segments, bytes,
 // breaks (a list, [] when empty, of objects with segment, offset, seq,
 // expected and actual when the digests differ, and reason), break_count,
-// torn_tail (null, or an object with segment, offset, bytes and reason),
-// anchor (the digest the chain was verified from: the store's genesis
-// digest, or the anchor retention recorded when it removed older records)
-// and removed (null, or what retention removed: objects with first_seq,
-// last_seq, segments, anchor, policy, time and done), then any member a
-// later version of the library adds to the report. Records come before the
+// torn_tail (null, or an object with segment, offset, bytes, reason and
+// indexed_records, the records in the torn part that the index had seen
+// committed, left out when 0), anchor (the digest the chain was verified
+// from: the store's genesis digest, or the anchor retention recorded when
+// it removed older records), removed (a list, [] when none, of what
+// retention removed: objects with first_seq, last_seq, segments, anchor,
+// policy, time and done) and index (an object with checked, source (left
+// out when no index was compared), blocks, mark and problems: how the index
+// compared with the segments), then any member a later version of the
+// library adds to the report. Records come before the
 // report because the report is only known once the whole store has been
 // read.
 //

@@ -48,10 +48,14 @@ func copyVectorStore(t *testing.T) string {
 
 // rehash replaces the export_hash at the end of an export with the one
 // its bytes give.
-func rehash(out []byte) []byte {
-	body := out[:len(out)-83]
-	sum := sha256.Sum256(append(body[:len(body):len(body)], '}'))
-	return append(append(body[:len(body):len(body)], `,"export_hash":"`+hex.EncodeToString(sum[:])...), "\"}\n"...)
+func rehash(out []byte) []byte { return withHash(out[:len(out)-83]) }
+
+// withHash completes an export whose bytes up to its export_hash member
+// are b: it appends the member, computed as FORMAT.md says, the closing
+// brace and the newline.
+func withHash(b []byte) []byte {
+	sum := sha256.Sum256(append(b[:len(b):len(b)], '}'))
+	return append(append(b[:len(b):len(b)], `,"export_hash":"`+hex.EncodeToString(sum[:])...), "\"}\n"...)
 }
 
 // exportVector exports the store in dir as the vectors show it: at
