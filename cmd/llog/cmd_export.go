@@ -41,6 +41,11 @@ both layouts and how to recompute export_hash; in short:
 
   { head -c -83 export.json; printf '}'; } | sha256sum
 
+Every record carries every value its hash covers (latency_ns is the exact
+latency), so each hash can be recomputed from the export alone: FORMAT.md in
+the repository says how, and tools/llog_verify.py does it with nothing but
+Python 3 (python3 tools/llog_verify.py export.json).
+
 T is RFC 3339 (2026-01-02T15:04:05Z) or a date (2026-01-02, midnight UTC).
 --since is inclusive and --until exclusive: --since 2026-01-01 --until
 2026-01-02 selects all of January 1st (UTC).
