@@ -42,7 +42,7 @@ func (f *Filter) Match(r *Record) bool {
 type selection struct {
 	after    uint64
 	min, max int64 // inclusive bounds of the time, Unix nanoseconds
-	none     bool  // Until is at or before the earliest time: nothing matches
+	none     bool  // the bounds exclude every time a record can hold
 	models   []string
 }
 
@@ -51,11 +51,12 @@ func (f *Filter) selection() selection {
 	s := selection{after: f.AfterSeq, min: math.MinInt64, max: math.MaxInt64, models: f.Models}
 	if !f.Since.IsZero() {
 		s.min = unixNano(f.Since)
+		s.none = f.Since.After(time.Unix(0, math.MaxInt64)) // after every time a record can hold
 	}
 	if !f.Until.IsZero() {
 		switch u := unixNano(f.Until); {
 		case u == math.MinInt64:
-			s.none = true
+			s.none = true // at or before every time a record can hold
 		case f.Until.After(time.Unix(0, math.MaxInt64)):
 			// Beyond every time a record can hold.
 		default:
