@@ -52,16 +52,17 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		for ks < ke && (s[ks] == '-' || s[ks] == '.') {
 			ks++
 		}
-		if ks >= ke || classifyKey(s[ks:ke]) != want {
+		if ks >= ke || !flag && !mayAssign(s, ke) || classifyKey(s[ks:ke]) != want {
 			return dst
 		}
 	}
 	key := s[ks:ke]
+	sql := want == Password && (w == 0 && equalFold(key, "password") && isUpper(key[0]) && isUpper(key[1]) || hasPrefixFold(key, "identified by"))
 
 	// Quoting around the key.
 	p := ke
 	var inStr byte // the key sits inside a string literal closed by inStr
-	xml := false
+	xml, tuple := false, false
 	if ks > 0 {
 		switch q := s[ks-1]; {
 		case q == '"' && ks > 1 && s[ks-2] == '\\' && strings.HasPrefix(s[p:], `\"`):
@@ -70,6 +71,7 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 			if p < len(s) && s[p] == q {
 				p++ // a quoted key: "password": ...
 				p = valueAttr(s, p)
+				tuple = true
 			} else {
 				inStr = q // "Password: hunter2"
 			}
@@ -101,6 +103,10 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		if v < len(s) && s[v] == '>' {
 			v++
 		}
+	case s[op] == '?' && strings.HasPrefix(s[op:], "?="):
+		v = op + 2 // Makefile: KEY ?= value
+	case strings.HasPrefix(s[op:], "::="):
+		v = op + 3 // POSIX make: KEY ::= value
 	case s[op] == ':':
 		if op+1 < len(s) && s[op+1] == ':' {
 			return dst
@@ -111,12 +117,14 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		}
 	case strings.HasPrefix(s[op:], "："): // fullwidth colon (CJK)
 		v = op + len("：")
+	case s[op] == ',' && tuple:
+		v = op + 1 // define('DB_PASSWORD', 'x'), setenv("API_KEY", "x")
 	case flag && op == p+1 && s[p] == ' ':
 		if s[op] == '-' {
 			return dst
 		}
-	case want == Password && op > p && s[op] == '\'' && equalFold(key, "password") && isUpper(key[0]) && isUpper(key[1]):
-		// SQL: CREATE USER x WITH PASSWORD 'secret'.
+	case sql && op > p && s[op] == '\'':
+		// SQL: CREATE USER x WITH PASSWORD 'secret', IDENTIFIED BY 'secret'.
 	default:
 		return dst
 	}
@@ -127,60 +135,160 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		return dst
 	}
 
-	// Value.
+	// Value. It is read up to decideLen bytes to decide; an accepted value
+	// is then claimed up to its real end, however long.
 	var vs, ve int
-	quoted := false
+	quoted, capped := false, false
+	var closer string // what ends a capped value: a quote, `\"` or "<"
 	switch c := s[v]; {
 	case xml:
 		vs = v
-		ve = strings.IndexByte(s[v:min(len(s), v+256)], '<')
-		if ve < 0 {
-			return dst
-		}
-		ve += v
+		ve, capped = indexWithin(s, vs, "<")
+		closer = "<"
 	case inStr == 0 && (c == '"' || c == '\'' || c == '`'):
 		vs = v + 1
-		ve = closingQuote(s, vs, c)
+		ve, capped = closingQuote(s, vs, c)
 		if ve < 0 {
 			return dst
 		}
 		quoted = true
+		closer = string(c)
 	case inStr == 0 && c == '\\' && v+1 < len(s) && s[v+1] == '"':
 		vs = v + 2
-		ve = strings.Index(s[vs:min(len(s), vs+256)], `\"`)
-		if ve < 0 {
-			return dst
-		}
-		ve += vs
+		ve, capped = indexWithin(s, vs, `\"`)
 		quoted = true
+		closer = `\"`
 	default:
-		vs = v
-		ve = v
-		for ve < len(s) && ve-vs < 256 {
-			c := s[ve]
-			if class[c]&clEndV != 0 || c == inStr || c >= 0x80 && cjkPunct(s[ve:]) {
-				break
-			}
-			ve++
+		if tuple && s[op] == ',' {
+			return dst // a tuple's value is quoted
 		}
-		if want == Password && s[op] == ':' && inStr == 0 && atLineStart(s, ks) && !isStopWord(s[vs:ve]) {
+		vs = v
+		ve = unquotedEnd(s, vs, inStr, vs+decideLen)
+		capped = ve == vs+decideLen
+		if !capped && want == Password && s[op] == ':' && inStr == 0 && atLineStart(s, ks) && !isStopWord(s[vs:ve]) {
 			ve = restOfLine(s, vs, ve)
 		}
 		if ve > vs+1 && s[ve-1] == '.' && (ve >= len(s) || isSpace(s[ve])) {
 			ve-- // the full stop of a sentence
 		}
 	}
+	if ve <= vs {
+		return dst
+	}
 	val := s[vs:ve]
 	if !acceptValue(val, key, want, quoted) {
 		return dst
 	}
+	if capped {
+		ve = valueEnd(s, ve, closer, inStr)
+	}
 	return append(dst, Span{Start: vs, End: ve})
+}
+
+// indexWithin returns the offset of the first sub in s at or after i,
+// looking decideLen bytes ahead; if sub is not there it returns
+// i+decideLen and capped = true (or the end of s if that comes first, and
+// -1 if s ends first without sub).
+func indexWithin(s string, i int, sub string) (end int, capped bool) {
+	lim := min(len(s), i+decideLen+len(sub)-1)
+	if k := strings.Index(s[i:lim], sub); k >= 0 {
+		return i + k, false
+	}
+	if i+decideLen >= len(s) {
+		return -1, false
+	}
+	return i + decideLen, true
+}
+
+// valueEnd finds the real end of a value that outgrew decideLen, from e
+// on: the closer (a quote, `\"` or "<"), else the end of the line for a
+// quoted value, or the first byte that ends an unquoted value.
+func valueEnd(s string, e int, closer string, inStr byte) int {
+	if closer == "" {
+		return unquotedEnd(s, e, inStr, len(s))
+	}
+	for ; e < len(s); e++ {
+		if s[e] == '\\' && closer != `\"` && closer != "<" {
+			e++
+			continue
+		}
+		if strings.HasPrefix(s[e:], closer) || s[e] == '\n' && closer != "<" {
+			return e
+		}
+	}
+	return len(s)
+}
+
+// unquotedEnd returns where an unquoted value starting at s[i] ends, at
+// most at lim: at white space, a quote, ',', ';', a bracket, '\\', the
+// quote inStr that closes the string the assignment sits in, CJK
+// punctuation, or an '&' that starts another query parameter (a&b stays
+// one value).
+func unquotedEnd(s string, i int, inStr byte, lim int) int {
+	e := i
+	for lim = min(lim, len(s)); e < lim; e++ {
+		c := s[e]
+		if c == '&' {
+			if queryParamAt(s, e+1) {
+				break
+			}
+			continue
+		}
+		if class[c]&clEndV != 0 || c == inStr || c >= 0x80 && cjkPunct(s[e:]) {
+			break
+		}
+	}
+	return e
+}
+
+// queryParamAt reports whether s[i:] starts like a query parameter:
+// letters, digits, '_', '.', '-' or brackets, then '='.
+func queryParamAt(s string, i int) bool {
+	for j := i; j < len(s) && j-i < 64; j++ {
+		c := s[j]
+		if c == '=' {
+			return j > i
+		}
+		if !isKeyByte(c) && c != '[' && c != ']' {
+			return false
+		}
+	}
+	return false
+}
+
+// mayAssign is a quick check that what follows a key ending at ke can be
+// an assignment operator, so that the key words of prose ("each token
+// attends") cost no more: after an optional closing quote or bracket and
+// blanks comes '=', ':', '?=', ',', a full-width colon, '>' (XML) or a quote
+// (SQL).
+func mayAssign(s string, ke int) bool {
+	p := ke
+	if p < len(s) && (s[p] == '"' || s[p] == '\'' || s[p] == '`' || s[p] == '\\') {
+		p++
+		for p < len(s) && (s[p] == '"' || s[p] == '\\') && p-ke < 3 {
+			p++
+		}
+	}
+	if p < len(s) && s[p] == ']' {
+		p++
+	}
+	for p < len(s) && (s[p] == ' ' || s[p] == '\t') && p-ke < 32 {
+		p++
+	}
+	if p >= len(s) {
+		return false
+	}
+	switch s[p] {
+	case '=', ':', '?', ',', '>', '\'', 0xEF, ' ', '\t':
+		return true
+	}
+	return s[p] == 'v' || s[p] == 'V' // key="ApiKey" value="..."
 }
 
 // localPasswords are words for "password" in other languages; ASCII ones
 // are compared ignoring case.
 var localPasswords = []string{
-	"passwort", "kennwort", "mot de passe", "contraseña", "contrasena", "senha", "wachtwoord",
+	"identified by", "passwort", "kennwort", "mot de passe", "contraseña", "contrasena", "senha", "wachtwoord",
 	"lösenord", "hasło", "пароль", "密码", "密碼", "パスワード", "비밀번호", "पासवर्ड",
 	"كلمة المرور", "كلمة السر",
 }
@@ -226,10 +334,11 @@ func cjkPunct(s string) bool {
 // restOfLine extends an unquoted YAML-style value that ends at ve to the end
 // of its line ("password: correct horse battery staple"), without a trailing
 // " # comment", unless the line looks like code (ends in ',', ';', '{' or
-// '(' or holds a quote).
+// '(' or holds a quote) or holds another assignment ("password: x,
+// password_confirm: x", "Password: x and confirm password: x").
 func restOfLine(s string, vs, ve int) int {
 	le := vs
-	for le < len(s) && le-vs < 256 && s[le] != '\n' && s[le] != '\r' {
+	for le < len(s) && le-vs < decideLen && s[le] != '\n' && s[le] != '\r' {
 		le++
 	}
 	line := s[vs:le]
@@ -237,7 +346,7 @@ func restOfLine(s string, vs, ve int) int {
 		line = line[:k]
 	}
 	line = strings.TrimRight(line, " \t")
-	if len(line) <= ve-vs || strings.ContainsAny(line, "\"'`") {
+	if len(line) <= ve-vs || strings.ContainsAny(line, "\"'`") || strings.ContainsAny(line[ve-vs:], ":=") {
 		return ve
 	}
 	switch line[len(line)-1] {
@@ -248,19 +357,24 @@ func restOfLine(s string, vs, ve int) int {
 }
 
 // closingQuote returns the offset of the quote q that closes a string
-// starting at s[i], on the same line and within 512 bytes, or -1.
-func closingQuote(s string, i int, q byte) int {
-	for j := i; j < len(s) && j-i < 512; j++ {
+// starting at s[i], on the same line, looking decideLen bytes ahead: -1 if
+// the line ends first, and i+decideLen with capped = true if the string is
+// longer.
+func closingQuote(s string, i int, q byte) (end int, capped bool) {
+	for j := i; j < len(s); j++ {
+		if j-i >= decideLen {
+			return j, true
+		}
 		switch s[j] {
 		case '\\':
 			j++
 		case q:
-			return j
+			return j, false
 		case '\n':
-			return -1
+			return -1, false
 		}
 	}
-	return -1
+	return -1, false
 }
 
 // atLineStart reports whether only indentation, a list dash, a comment
@@ -302,9 +416,19 @@ func classifyKey(key string) Category {
 	// Every suffix below ends in one of these letters; most keys that reach
 	// here (prompt_tokens, keys, ...) end in something else.
 	switch k[n-1] {
-	case 'd', 'e', 's', 't', 'n', 'y':
+	case 'd', 'e', 's', 't', 'n', 'y', 'h', 'm', 'w', 'r', 'l', 'c', 'a', '1', '2':
 	default:
 		return ""
+	}
+	// A qualifier after the name still names the same kind of value:
+	// password_confirm, passwordConfirmation, new_password_repeat,
+	// api_key_value.
+	for _, q := range keyQualifiers {
+		if len(k) > len(q)+3 && hasSuffixBytes(k, q) {
+			k = k[:len(k)-len(q)]
+			n = len(k)
+			break
+		}
 	}
 	for _, suf := range passwordKeySuffixes {
 		if hasSuffixBytes(k, suf) {
@@ -315,13 +439,16 @@ func classifyKey(key string) Category {
 		}
 	}
 	last := lastWord(key)
-	if equalFold(last, "pass") || equalFold(last, "pwd") {
+	if equalFold(last, "pass") || equalFold(last, "pwd") || equalFold(last, "pw") && len(key) > 2 {
 		return Password
 	}
 	if equalFold(last, "session") || equalFold(last, "sid") {
 		return Secret // session cookies: session=..., connect.sid=...
 	}
-	if k[n-1] == 's' || k[n-1] == 'e' {
+	if hasSuffixBytes(k, "credentials") || hasSuffixBytes(k, "creds") {
+		return Secret
+	}
+	if k[n-1] == 's' || k[n-1] == 'e' && !hasSuffixBytes(k, "keybase") {
 		return ""
 	}
 	for _, suf := range notSecretKeys {
@@ -335,6 +462,14 @@ func classifyKey(key string) Category {
 		}
 	}
 	return ""
+}
+
+// keyQualifiers are what may follow a secret's name in a key that still
+// holds the secret (lower case, separators removed).
+var keyQualifiers = []string{
+	"confirmation", "confirm", "confirmed", "again", "repeat", "repeated", "retype", "verify",
+	"verification", "check", "new", "old", "current", "plaintext", "plain", "cleartext",
+	"clear", "raw", "value", "1", "2",
 }
 
 func hasSuffixBytes(b []byte, suf string) bool {
@@ -355,10 +490,13 @@ var passwordKeySuffixes = []string{"password", "passwd", "passphrase", "passcode
 var secretKeySuffixes = []string{
 	"secret", "token", "apikey", "secretkey", "privatekey", "accesskey", "authkey", "signingkey",
 	"masterkey", "encryptionkey", "subscriptionkey", "accountkey", "sharedkey", "licensekey",
-	"clientkey", "appkey", "sessionkey", "sessionid", "sessid",
+	"clientkey", "appkey", "sessionkey", "sessionid", "sessid", "credential", "cred", "auth",
+	"login", "hmackey", "consumerkey", "deploykey", "secretkeybase", "salt",
 }
 
 var notSecretKeys = []string{
+	"oauth", "basicauth", "useauth", "enableauth", "requireauth", "noauth", "withauth", "skipauth",
+	"userlogin", "lastlogin", "loginurl",
 	"eostoken", "bostoken", "padtoken", "unktoken", "septoken", "clstoken", "masktoken",
 	"starttoken", "endtoken", "stoptoken", "nexttoken", "pagetoken", "continuationtoken",
 	"cancellationtoken", "maxtoken", "mintoken", "numtoken", "totaltoken",

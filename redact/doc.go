@@ -63,19 +63,31 @@
 //     missing.
 //   - BEARER_TOKEN, BASIC_AUTH: the credentials of "Bearer <token>" and
 //     "Basic <base64 of user:password>", and the user:password given to
-//     curl -u or --user.
+//     curl -u or --user, also on a continuation line of the curl command
+//     (after a line ending in '\').
 //   - PASSWORD: the value assigned to a password-like key: password=,
 //     passwd:, pwd=, DB_PASSWORD=, "db_pass": "...", \"password\": \"...\"
 //     (JSON inside a JSON string), --password x, <password>x</password>,
-//     key="DbPassword" value="x", PASSWORD 'x' (SQL), and the word for
-//     password in other languages (Passwort, mot de passe, contraseña,
-//     senha, пароль, 密码, パスワード, ...). A YAML-style
-//     "password: several words" loses the rest of its line.
-//   - SECRET: the value assigned to another credential key: secret,
-//     client_secret, token, access_token, api_key, apiKey, X-Api-Key,
-//     private_key, AccountKey, session cookies (session=, PHPSESSID=), ...
+//     key="DbPassword" value="x", PASSWORD 'x' and IDENTIFIED BY 'x' (SQL),
+//     define('DB_PASSWORD', 'x') (PHP), keys with a qualifier
+//     (password_confirm, passwordConfirmation, new_password_repeat), and
+//     the word for password in other languages (Passwort, mot de passe,
+//     contraseña, senha, пароль, 密码, パスワード, ...). A YAML-style
+//     "password: several words" loses the rest of its line, unless the line
+//     holds another key.
+//   - SECRET: the value assigned to another credential key, in any casing
+//     and with any separator (secret, token, key, auth, credential(s),
+//     login, salt: client_secret, SONAR_LOGIN, X-Api-Key, apiKey,
+//     private_key, AccountKey, session cookies such as session= and
+//     PHPSESSID=, ...), with any assignment operator (=, :, :=, ::=, ?=,
+//     =>, a space after a --flag, a comma after a quoted key) in env files,
+//     YAML, TOML, JSON, HCL, XML attributes and Makefiles.
 //   - URL_CREDENTIALS: the userinfo of scheme://user:password@host, and of
 //     https://<token>@host when the user name looks like a token.
+//
+// An assigned value is replaced whole however long it is (an 800-byte
+// token included), and every key of a line is considered, so "password:
+// x, password_confirm: x" loses both values.
 //
 // Category is a string type: custom rules may use their own categories
 // (upper-case letters, digits and underscores).

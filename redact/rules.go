@@ -202,7 +202,7 @@ func DefaultRules() []Rule {
 			ID:          "password-assignment",
 			Category:    Password,
 			Description: `value assigned to a password-like key (password=, passwd:, pwd=, "db_pass": ...), the key kept`,
-			Keywords: []string{"pass", "pwd", "kennwort", "mot de passe", "contraseña", "contrasena", "senha",
+			Keywords: []string{"pass", "pwd", "identified by", "kennwort", "mot de passe", "contraseña", "contrasena", "senha",
 				"wachtwoord", "lösenord", "hasło", "пароль", "密码", "密碼", "パスワード", "비밀번호", "पासवर्ड",
 				"كلمة المرور", "كلمة السر"},
 			Find:     findPasswordAssignment,
@@ -225,7 +225,7 @@ func DefaultRules() []Rule {
 			ID:          "secret-assignment",
 			Category:    Secret,
 			Description: `value assigned to a secret-like key (secret, token, api_key, client_secret, private_key, session cookie, ...), the key kept`,
-			Keywords:    []string{"secret", "token", "key", "sess", "sid"},
+			Keywords:    []string{"secret", "token", "key", "sess", "sid", "auth", "login", "cred", "salt"},
 			Find:        findSecretAssignment,
 			Priority:    prioGeneric,
 			Examples: []string{

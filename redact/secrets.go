@@ -165,7 +165,7 @@ func findCurlUser(dst []Span, s string, at int) []Span {
 	default:
 		return dst
 	}
-	if at == 0 || s[at-1] != ' ' || indexFold(s[lineStartWithin(s, at, 512):at], "curl") < 0 {
+	if at == 0 || s[at-1] != ' ' && s[at-1] != '\t' && s[at-1] != '\n' || indexFold(s[commandStart(s, at):at], "curl") < 0 {
 		return dst
 	}
 	for p < len(s) && s[p] == ' ' {
@@ -181,10 +181,32 @@ func findCurlUser(dst []Span, s string, at int) []Span {
 		e++
 	}
 	user, pass, ok := strings.Cut(s[p:e], ":")
-	if !ok || user == "" || pass == "" || isPlaceholderValue(pass) || isSensitiveWord(pass) {
+	if !ok || user == "" || pass == "" || isPlaceholderValue(user) || isPlaceholderValue(pass) || isSensitiveWord(pass) {
 		return dst
 	}
 	return append(dst, Span{Start: p, End: e})
+}
+
+// commandStart returns the start of the shell command that offset i is in:
+// the start of its line, or of an earlier line when the lines between end
+// in a continuation backslash (or ^ for cmd.exe, ` for PowerShell). It
+// looks back at most 8 lines and 2048 bytes.
+func commandStart(s string, i int) int {
+	ls := lineStartWithin(s, i, 512)
+	for n := 0; n < 8 && ls >= 2 && i-ls < 2048; n++ {
+		e := ls - 1 // the newline
+		if e > 0 && s[e-1] == '\r' {
+			e--
+		}
+		for e > 0 && (s[e-1] == ' ' || s[e-1] == '\t') && e > ls-16 {
+			e--
+		}
+		if e == 0 || s[e-1] != '\\' && s[e-1] != '^' && s[e-1] != '`' {
+			break
+		}
+		ls = lineStartWithin(s, e-1, 512)
+	}
+	return ls
 }
 
 // Authorization schemes.

@@ -1,0 +1,62 @@
+package redact_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/lowlightlog/llog/redact"
+)
+
+// issue10Cases are the leaks and false positives reported against the
+// first release, each with the exact output the default rules must give.
+// (The numeric ones, phones and cards, are in the numbers tests.)
+var issue10Cases = []struct{ name, in, want string }{
+	// Several keys on one line.
+	{"two keys", "password: hunter2, password_confirm: hunter2",
+		"password: [REDACTED:PASSWORD], password_confirm: [REDACTED:PASSWORD]"},
+	{"key and prose key", "Password: Tr0ub4dor&3 and confirm password: Tr0ub4dor&3",
+		"Password: [REDACTED:PASSWORD] and confirm password: [REDACTED:PASSWORD]"},
+	{"query string", "new_password=Blue-Sky-42&new_password_repeat=Blue-Sky-42&lang=en",
+		"new_password=[REDACTED:PASSWORD]&new_password_repeat=[REDACTED:PASSWORD]&lang=en"},
+	{"yaml value of words", "password: correct horse battery staple",
+		"password: [REDACTED:PASSWORD]"},
+	// Values longer than any window are replaced whole.
+	{"long env value", "export OP_SERVICE_ACCOUNT_TOKEN=" + strings.Repeat("Ab3", 300) + " done",
+		"export OP_SERVICE_ACCOUNT_TOKEN=[REDACTED:SECRET] done"},
+	{"long quoted value", `{"client_secret": "` + strings.Repeat("xY7_", 250) + `", "a": 1}`,
+		`{"client_secret": "[REDACTED:SECRET]", "a": 1}`},
+	{"long xml value", "<password>" + strings.Repeat("pW9!", 200) + "</password>",
+		"<password>[REDACTED:PASSWORD]</password>"},
+	// Key names in any casing and separator, with any assignment operator.
+	{"sonar login", "SONAR_LOGIN=squ_8f2d6c1a9e4b7f3d0c5a2e8b6d1f4a9c7e3b0d52", "SONAR_LOGIN=[REDACTED:SECRET]"},
+	{"makefile ?=", "X_API_KEY ?= 7d1f3c9a2b8e4f60a5c1d2e3f4a5b6c7", "X_API_KEY ?= [REDACTED:SECRET]"},
+	{"makefile :=", "API_TOKEN := tKn93jd8Fq2LmZ0pXw4", "API_TOKEN := [REDACTED:SECRET]"},
+	{"makefile ::=", "AUTH_SECRET ::= Rk7qW2zP9xL4mN8vB3cT", "AUTH_SECRET ::= [REDACTED:SECRET]"},
+	{"php define", "define( 'DB_PASSWORD', 'wp-Db-Pa55' );", "define( 'DB_PASSWORD', '[REDACTED:PASSWORD]' );"},
+	{"sql identified by", "CREATE USER 'r'@'%' IDENTIFIED BY 'R3port!ng#2024';", "CREATE USER 'r'@'%' IDENTIFIED BY '[REDACTED:PASSWORD]';"},
+	{"xml attributes", `<credentials user="deploy" password="D3pl0y!ng" token="a91f6c0e2d4b8a7f5c3e1d9b" />`,
+		`<credentials user="deploy" password="[REDACTED:PASSWORD]" token="[REDACTED:SECRET]" />`},
+	// Continuation lines.
+	{"curl continuation", "curl https://api.example.com/v1/items \\\n  -H \"Accept: application/json\" \\\n  --user svc-reader:Vq8!mZ2pLx",
+		"curl https://api.example.com/v1/items \\\n  -H \"Accept: application/json\" \\\n  --user [REDACTED:BASIC_AUTH]"},
+	// Placeholders stay, with or without a vendor prefix.
+	{"ghp placeholder", "GITHUB_TOKEN=ghp_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX", "GITHUB_TOKEN=ghp_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"},
+	{"aws documentation key", "aws_access_key_id = AKIAIOSFODNN7EXAMPLE", "aws_access_key_id = AKIAIOSFODNN7EXAMPLE"},
+	{"aws documentation secret", "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"},
+	{"masked stripe key", `stripe_key = "sk_live_****************************"`, `stripe_key = "sk_live_****************************"`},
+	{"curl placeholder", "curl -u <user:password> https://api.example.com", "curl -u <user:password> https://api.example.com"},
+	{"url placeholder", "https://<user>:<password>@db.example.com", "https://<user>:<password>@db.example.com"},
+	// Prose around the keywords stays.
+	{"password policy", "password_policy: strict, password_min_length: 12", "password_policy: strict, password_min_length: 12"},
+}
+
+func TestIssue10(t *testing.T) {
+	r := redact.Default()
+	for _, tt := range issue10Cases {
+		t.Run(tt.name, func(t *testing.T) {
+			if got, _ := r.Redact(tt.in); got != tt.want {
+				t.Errorf("Redact(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
