@@ -474,6 +474,15 @@ class ExportChecker:
                 seq = b.get("seq") if isinstance(b, dict) else None
                 rep.fail("chain.breaks", canon(b), seq if is_int(seq) and seq > 0 else None)
 
+        # A torn tail is not a failure, unless the index had seen records
+        # in it committed: then acknowledged records were lost.
+        torn = ch["torn_tail"]
+        if torn is not None and not isinstance(torn, dict):
+            raise Mismatch("chain.torn_tail", "is neither null nor an object")
+        if torn and is_int(torn.get("indexed_records")) and torn["indexed_records"] > 0:
+            rep.fail("chain.torn_tail", "%d records that the index had seen committed are in the torn tail of %s: "
+                     "acknowledged records were lost" % (torn["indexed_records"], torn.get("segment")))
+
         # The anchor (FORMAT.md section 8).
         if not removed:
             if anchor != gen:

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -197,6 +198,28 @@ func TestPyVerifyRetention(t *testing.T) {
 	tampered := p.setTail(t, `"removed":\[.*\],"index"`, `"removed":[],"index"`).render("jsonl")
 	if code, stderr := pyVerify(t, tampered, "export.jsonl"); code != 1 || !strings.Contains(stderr, "chain.anchor: ") {
 		t.Errorf("retention records removed from the report: exit %d: %s", code, stderr)
+	}
+}
+
+// TestPyVerifyLostTail cuts the last batch of a store, which the index had
+// seen committed: the tail looks torn, but acknowledged records are gone,
+// and the verifier must say so.
+func TestPyVerifyLostTail(t *testing.T) {
+	needPython(t)
+	dir := filepath.Join(t.TempDir(), "demo")
+	mustRun(t, exitOK, "demo", "--path", dir, "--n", "30", "--seed", "2")
+	segs := segments(t, dir)
+	path := filepath.Join(dir, segs[len(segs)-1])
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(path, fi.Size()-10); err != nil {
+		t.Fatal(err)
+	}
+	out := mustRun(t, exitOK, "export", "--path", dir).stdout
+	if code, stderr := pyVerify(t, []byte(out), "export.json"); code != 1 || !regexp.MustCompile(`chain\.(torn_tail|ok): `).MatchString(stderr) {
+		t.Errorf("exit %d, want 1 naming chain.torn_tail or chain.ok: %s", code, stderr)
 	}
 }
 
