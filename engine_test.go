@@ -418,7 +418,7 @@ func TestOpenRefusesNewerVersion(t *testing.T) {
 	// A newer segment format.
 	seg := filepath.Join(dir, wal.SegmentName(1))
 	sb, _ := os.ReadFile(seg)
-	sb[8] = 2 // format version field of the segment header
+	sb[8] = segment.Version + 1 // format version field of the segment header
 	os.WriteFile(seg, sb, 0o600)
 	if _, err := llog.Open(dir, nil); !errors.Is(err, llog.ErrNewerVersion) {
 		t.Fatalf("newer segment: %v", err)
@@ -426,7 +426,7 @@ func TestOpenRefusesNewerVersion(t *testing.T) {
 	if _, err := llog.Verify(ctx, dir); !errors.Is(err, llog.ErrNewerVersion) {
 		t.Fatalf("Verify of a newer segment: %v", err)
 	}
-	sb[8] = 1
+	sb[8] = segment.Version
 	os.WriteFile(seg, sb, 0o600)
 }
 

@@ -8,3 +8,5 @@ require (
 	go.etcd.io/bbolt v1.5.0
 	golang.org/x/sys v0.45.0
 )
+
+require golang.org/x/mod v0.40.0 // indirect

@@ -73,7 +73,9 @@ var vectorRecords = []struct {
 		Time: time.Unix(0, math.MinInt64).UTC(), Model: "m", Latency: 1<<53 + 1, TokensIn: 3, TokensOut: 4}}},
 }
 
-// vectorSegments gives, per segment file, the number of records of each
+// vectorSegments gives, per segment file (of header version 1, which
+// readers keep reading; segments of version 2 differ only in allowing
+// checkpoint frames), the number of records of each
 // batch.
 var vectorSegments = [][]int{{2, 1}, {3, 1}}
 
@@ -92,7 +94,7 @@ func vectorStore(t *testing.T) (files map[string][]byte, bodies [][]byte, digest
 	prev := chain.Genesis(vectorStoreID[:])
 	seq := uint64(1)
 	for _, batches := range vectorSegments {
-		seg := segment.AppendHeader(nil, segment.Header{First: seq, Link: prev})
+		seg := segment.AppendHeader(nil, segment.Header{Version: 1, First: seq, Link: prev})
 		name := wal.SegmentName(seq)
 		for _, n := range batches {
 			first := seq
@@ -245,7 +247,7 @@ func TestVectorsCRC(t *testing.T) {
 		CRC32C string `json:"crc32c"` // 8 hex digits
 		Masked string `json:"masked"` // 8 hex digits, as stored
 	}
-	hdr := segment.AppendHeader(nil, segment.Header{First: 1, Link: chain.Genesis(vectorStoreID[:])})
+	hdr := segment.AppendHeader(nil, segment.Header{Version: 1, First: 1, Link: chain.Genesis(vectorStoreID[:])})
 	frame, _ := segment.AppendFrame(nil, wal.KindEntry, []byte("hello"))
 	var vs []vector
 	for _, data := range [][]byte{nil, []byte("123456789"), make([]byte, 12), hdr[:60], frame[:12]} {

@@ -10,8 +10,12 @@ import (
 
 // Part of the on-disk format: never change these.
 const (
-	// Version is the format version this package writes and reads.
-	Version = 1
+	// Version is the format version this package writes, and the newest
+	// it reads. Version 2 (checkpoint frames, see package wal) added no
+	// field: the frame layout is that of version 1, which is still read.
+	Version = 2
+	// MinVersion is the oldest version this package reads.
+	MinVersion = 1
 	// HeaderSize is the size of the file header in bytes.
 	HeaderSize = 64
 	// FrameHeaderSize is the size of a frame header in bytes.
@@ -90,6 +94,10 @@ type Kind uint8
 
 // Header is the content of a segment file header.
 type Header struct {
+	// Version is the header's format version. AppendHeader writes Version
+	// when it is 0; ParseHeader returns what the file holds (MinVersion to
+	// Version).
+	Version uint16
 	// First is opaque to this package; the log stores the sequence number
 	// of the segment's first entry in it.
 	First uint64
@@ -109,7 +117,11 @@ func mask(c uint32) uint32 { return ((c >> 15) | (c << 17)) + crcMaskDelta }
 func AppendHeader(dst []byte, h Header) []byte {
 	var b [HeaderSize]byte
 	copy(b[:], magic)
-	binary.LittleEndian.PutUint16(b[hdrVersion:], Version)
+	v := h.Version
+	if v == 0 {
+		v = Version
+	}
+	binary.LittleEndian.PutUint16(b[hdrVersion:], v)
 	binary.LittleEndian.PutUint64(b[hdrFirst:], h.First)
 	copy(b[hdrLink:], h.Link[:])
 	binary.LittleEndian.PutUint32(b[hdrCRC:], Checksum(b[:hdrCRC]))
@@ -141,6 +153,7 @@ func ParseHeader(b []byte) (Header, error) {
 		return Header{}, fmt.Errorf("%w: reserved fields set", ErrBadHeader)
 	}
 	var h Header
+	h.Version = v
 	h.First = binary.LittleEndian.Uint64(b[hdrFirst:])
 	copy(h.Link[:], b[hdrLink:hdrLink+32])
 	return h, nil

@@ -13,13 +13,14 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
-// goldenSegment builds the reference segment stored in testdata/golden.seg.
-func goldenSegment(t testing.TB) []byte {
+// goldenSegment builds the reference segment of the given header version
+// stored in testdata/golden.seg (version 1) and testdata/golden-v2.seg.
+func goldenSegment(t testing.TB, version uint16) []byte {
 	var link [32]byte
 	for i := range link {
 		link[i] = byte(i + 1)
 	}
-	b := AppendHeader(nil, Header{First: 42, Link: link})
+	b := AppendHeader(nil, Header{Version: version, First: 42, Link: link})
 	for _, f := range []struct {
 		kind    Kind
 		payload string
@@ -39,8 +40,19 @@ func goldenSegment(t testing.TB) []byte {
 }
 
 func TestGolden(t *testing.T) {
-	got := goldenSegment(t)
-	path := filepath.Join("testdata", "golden.seg")
+	for _, tt := range []struct {
+		version uint16
+		file    string
+	}{{1, "golden.seg"}, {2, "golden-v2.seg"}} {
+		t.Run(tt.file, func(t *testing.T) { testGolden(t, tt.version, tt.file) })
+	}
+}
+
+// testGolden checks that the segment of a header version still encodes and
+// reads as it did when the version was frozen.
+func testGolden(t *testing.T, version uint16, file string) {
+	got := goldenSegment(t, version)
+	path := filepath.Join("testdata", file)
 	if *update {
 		if err := os.WriteFile(path, got, 0o644); err != nil {
 			t.Fatal(err)
@@ -57,7 +69,7 @@ func TestGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if h.First != 42 || h.Link[0] != 1 || h.Link[31] != 32 {
+	if h.Version != version || h.First != 42 || h.Link[0] != 1 || h.Link[31] != 32 {
 		t.Fatalf("header = %+v", h)
 	}
 	r := NewReader(bytes.NewReader(want), HeaderSize, int64(len(want)))
@@ -107,7 +119,7 @@ func TestParseHeaderErrors(t *testing.T) {
 		{"empty", func(b []byte) []byte { return nil }, ErrNotSegment},
 		{"other file", func(b []byte) []byte { return []byte("SQLite format 3\x00" + strings.Repeat("\x00", 60)) }, ErrNotSegment},
 		{"short", func(b []byte) []byte { return b[:20] }, ErrBadHeader},
-		{"newer version", func(b []byte) []byte { b[hdrVersion] = 2; return b }, ErrNewerVersion},
+		{"newer version", func(b []byte) []byte { b[hdrVersion] = Version + 1; return b }, ErrNewerVersion},
 		{"version 0", func(b []byte) []byte {
 			b[hdrVersion] = 0
 			return reseal(b)

@@ -8,11 +8,18 @@ import "github.com/lowlightlog/llog/segment"
 type Batch struct {
 	buf  []byte
 	offs []int // offset of each entry's frame from the start of the batch
+	// ckpt is the offset of the checkpoint frame at the end of buf when
+	// hasCkpt is set.
+	ckpt    int
+	hasCkpt bool
 }
 
 // Add appends an entry to the batch. It returns ErrEntryTooLarge, leaving
 // the batch unchanged, for an entry larger than MaxEntrySize.
 func (b *Batch) Add(entry []byte) error {
+	if b.hasCkpt {
+		panic("wal: Batch.Add after SetCheckpoint")
+	}
 	off := len(b.buf)
 	buf, err := segment.AppendFrame(b.buf, KindEntry, entry)
 	if err != nil {
@@ -26,8 +33,39 @@ func (b *Batch) Add(entry []byte) error {
 // Len returns the number of entries in the batch.
 func (b *Batch) Len() int { return len(b.offs) }
 
-// Size returns the encoded size of the entries in bytes.
+// Size returns the encoded size of the entries in bytes, and of the
+// checkpoint frame when there is one.
 func (b *Batch) Size() int { return len(b.buf) }
+
+// SetCheckpoint adds a checkpoint frame holding payload after the entries:
+// it is committed with them, by the same commit frame, or it is the whole
+// batch when there are no entries. A batch holds at most one checkpoint,
+// after its last entry: SetCheckpoint replaces the one set before, and Add
+// panics after it. It returns ErrEntryTooLarge for a payload larger than
+// MaxEntrySize.
+func (b *Batch) SetCheckpoint(payload []byte) error {
+	if b.hasCkpt {
+		b.buf = b.buf[:b.ckpt]
+	}
+	off := len(b.buf)
+	buf, err := segment.AppendFrame(b.buf, KindCheckpoint, payload)
+	if err != nil {
+		return ErrEntryTooLarge
+	}
+	b.buf, b.ckpt, b.hasCkpt = buf, off, true
+	return nil
+}
+
+// HasCheckpoint reports whether SetCheckpoint was called since Reset.
+func (b *Batch) HasCheckpoint() bool { return b.hasCkpt }
+
+// entriesEnd returns where the entry frames end in buf.
+func (b *Batch) entriesEnd() int {
+	if b.hasCkpt {
+		return b.ckpt
+	}
+	return len(b.buf)
+}
 
 // EntryOffset returns the offset of entry i's frame from the start of the
 // batch; add CommitInfo.Offset to get its offset in the segment.
@@ -38,11 +76,12 @@ func (b *Batch) EntrySize(i int) int64 {
 	if i+1 < len(b.offs) {
 		return int64(b.offs[i+1] - b.offs[i])
 	}
-	return int64(len(b.buf) - b.offs[i])
+	return int64(b.entriesEnd() - b.offs[i])
 }
 
 // Reset empties the batch and keeps its buffers.
 func (b *Batch) Reset() {
 	b.buf = b.buf[:0]
 	b.offs = b.offs[:0]
+	b.ckpt, b.hasCkpt = 0, false
 }

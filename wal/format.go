@@ -16,7 +16,15 @@ const (
 	KindEntry segment.Kind = 1
 	// KindCommit is the frame kind of a batch's commit frame.
 	KindCommit segment.Kind = 2
+	// KindCheckpoint is the frame kind of a batch's checkpoint: an opaque
+	// payload committed with the batch, between its last entry and its
+	// commit frame. Segments of header version 2 and later only.
+	KindCheckpoint segment.Kind = 3
 )
+
+// checkpointVersion is the first segment header version whose segments may
+// hold checkpoint frames.
+const checkpointVersion = 2
 
 const (
 	commitSize = 8 + 4 + 32 // first, count, link
@@ -95,6 +103,10 @@ var (
 	// ErrUnknownKind is the reason of a corruption where a valid frame has a
 	// kind this version does not know.
 	ErrUnknownKind = errors.New("unknown frame kind")
+	// ErrMisplacedCheckpoint is the reason of a corruption where a
+	// checkpoint frame is not directly before a commit frame, or is in a
+	// segment whose version has no checkpoint frames.
+	ErrMisplacedCheckpoint = errors.New("misplaced checkpoint frame")
 	// ErrNameMismatch is the reason of a corruption where a segment header's
 	// first sequence number does not match the file name.
 	ErrNameMismatch = errors.New("header does not match file name")

@@ -14,15 +14,21 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 const goldenName = "00000000000000000001.seg"
 
-// TestGoldenSegment pins the bytes a log writes for three batches, so a
-// format change cannot go unnoticed. Regenerate with go test ./wal -update.
+// TestGoldenSegment pins the bytes a log writes for four batches, one of
+// them with a checkpoint frame and one a checkpoint alone, so a format
+// change cannot go unnoticed. Regenerate with go test ./wal -update.
+// testdata/v1 holds the same log as version 1 wrote it (without the
+// checkpoints); TestReadsVersion1 reads it.
 func TestGoldenSegment(t *testing.T) {
 	dir := t.TempDir()
 	l, _, err := Open(dir, Options{Link: linkOf(0)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	commitN(t, l, 2, 1, 3)
+	commitN(t, l, 2)
+	commitCheckpoint(t, l, 1, "checkpoint after 3")
+	commitCheckpoint(t, l, 0, "checkpoint alone")
+	commitN(t, l, 3)
 	l.Close()
 	got, err := os.ReadFile(filepath.Join(dir, goldenName))
 	if err != nil {
@@ -50,6 +56,9 @@ func FuzzSegmentReader(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(golden)
+	if v1, err := os.ReadFile(filepath.Join("testdata", "v1", goldenName)); err == nil {
+		f.Add(v1)
+	}
 	f.Add(golden[:len(golden)-10])
 	f.Add(append(append([]byte(nil), golden...), make([]byte, 100)...))
 	f.Fuzz(func(t *testing.T, data []byte) {

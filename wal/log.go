@@ -42,6 +42,11 @@ type Recovery struct {
 	// Removed lists temporary files Open deleted (interrupted segment
 	// creations).
 	Removed []string
+	// Checkpoint is the last checkpoint frame committed in the newest
+	// segment (its Payload a copy), or nil when it has none.
+	Checkpoint *Checkpoint
+	// Segment is the newest segment's name.
+	Segment string
 }
 
 // CommitInfo describes where a committed batch went.
@@ -65,8 +70,9 @@ type Log struct {
 	dir  string
 	opts Options
 
-	f    vfs.File // active segment
-	size int64    // size of the active segment
+	f       vfs.File // active segment
+	size    int64    // size of the active segment
+	version uint16   // header version of the active segment
 
 	mu   sync.Mutex    // guards segs: Remove and Segments may run beside Commit
 	segs []SegmentInfo // all segments, oldest first; the last is active
@@ -138,8 +144,13 @@ func (l *Log) recover(rec *Recovery) error {
 	}
 	w, err := walkFile(last.Name, f)
 	if err == nil {
+		w.OnCheckpoint(func(c Checkpoint) {
+			c.Payload = append([]byte(nil), c.Payload...)
+			rec.Checkpoint = &c
+		})
 		err = w.ReadToEnd()
 	}
+	rec.Segment = last.Name
 	if w == nil {
 		f.Close()
 		return err
@@ -175,6 +186,7 @@ func (l *Log) recover(rec *Recovery) error {
 	}
 	l.f = f
 	l.size = size
+	l.version = w.Header().Version
 	last.Size = size
 	l.next = next
 	l.link = link
@@ -217,10 +229,16 @@ func (l *Log) create(first uint64, link [32]byte) error {
 	}
 	l.f = f
 	l.size = segment.HeaderSize
+	l.version = segment.Version
 	l.next = first
 	l.link = link
 	l.mu.Lock()
-	l.segs = append(l.segs, SegmentInfo{Name: name, First: first, Size: segment.HeaderSize})
+	if n := len(l.segs); n > 0 && l.segs[n-1].Name == name {
+		// A header-only segment of an older version, replaced.
+		l.segs[n-1].Size = segment.HeaderSize
+	} else {
+		l.segs = append(l.segs, SegmentInfo{Name: name, First: first, Size: segment.HeaderSize})
+	}
 	l.mu.Unlock()
 	return nil
 }
@@ -243,11 +261,20 @@ func (l *Log) Segments() []SegmentInfo {
 	return append([]SegmentInfo(nil), l.segs...)
 }
 
-// Commit writes the batch's entries and a commit frame carrying link at the
-// end of the active segment and syncs it, starting a new segment first when
-// the active one has reached the size limit. The entries take consecutive
-// sequence numbers from NextSeq. On any error the log is failed for good
-// (see Log). An empty batch commits nothing.
+// Rotates reports whether the next Commit starts a new segment: the active
+// one has reached the size limit, or it is of a header version older than
+// segment.Version (a log written by an older version goes on in a new
+// segment, so that it can hold checkpoint frames).
+func (l *Log) Rotates() bool {
+	return (l.size >= l.opts.SegmentSize && l.size > segment.HeaderSize) || l.version < segment.Version
+}
+
+// Commit writes the batch's entries, its checkpoint frame if it has one and
+// a commit frame carrying link at the end of the active segment and syncs
+// it, starting a new segment first when Rotates says so. The entries take
+// consecutive sequence numbers from NextSeq. On any error the log is failed
+// for good (see Log). A batch with neither entries nor a checkpoint commits
+// nothing.
 func (l *Log) Commit(b *Batch, link [32]byte) (CommitInfo, error) {
 	if l.close {
 		return CommitInfo{}, ErrClosed
@@ -255,11 +282,11 @@ func (l *Log) Commit(b *Batch, link [32]byte) (CommitInfo, error) {
 	if l.err != nil {
 		return CommitInfo{}, l.err
 	}
-	if b.Len() == 0 {
+	if b.Len() == 0 && !b.HasCheckpoint() {
 		return CommitInfo{}, nil
 	}
 	var info CommitInfo
-	if l.size >= l.opts.SegmentSize && l.size > segment.HeaderSize {
+	if l.Rotates() {
 		if err := l.create(l.next, l.link); err != nil {
 			l.err = err
 			return CommitInfo{}, err

@@ -499,3 +499,28 @@ func TestRemoveOldestOnly(t *testing.T) {
 		t.Fatalf("left %v", names)
 	}
 }
+
+// commitCheckpoint commits a batch of n entries (n may be 0) with a
+// checkpoint frame holding payload.
+func commitCheckpoint(t *testing.T, l *Log, n int, payload string) CommitInfo {
+	t.Helper()
+	var b Batch
+	first := l.NextSeq()
+	for i := range n {
+		if err := b.Add(entry(first + uint64(i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.SetCheckpoint([]byte(payload)); err != nil {
+		t.Fatal(err)
+	}
+	link := l.Link()
+	if n > 0 {
+		link = linkOf(first + uint64(n) - 1)
+	}
+	info, err := l.Commit(&b, link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info
+}

@@ -61,6 +61,11 @@ type Walker struct {
 	batchLk [32]byte
 	first   uint64 // first seq of the ready batch
 
+	// The checkpoint frame of the batch being assembled, when it has one.
+	ckptOff int64 // -1 when none
+	ckpt    []byte
+	onCkpt  func(Checkpoint)
+
 	err    error // sticky error of Next
 	damage int64 // offset of the corruption Next returned, for Resync
 
@@ -131,8 +136,31 @@ func NewWalker(name string, r io.ReaderAt, size int64) (*Walker, error) {
 		committedEnd: segment.HeaderSize,
 		link:         hdr.Link,
 		runOff:       -1,
+		ckptOff:      -1,
 	}, nil
 }
+
+// Checkpoint is a checkpoint frame of a committed batch (see
+// [Batch.SetCheckpoint]).
+type Checkpoint struct {
+	// Offset is where the checkpoint frame starts, BatchOffset where its
+	// batch starts (its first entry frame, or the checkpoint frame itself
+	// when the batch has no entry).
+	Offset, BatchOffset int64
+	// First is the sequence number of the batch's first entry (the next
+	// entry's when the batch has none) and Count its number of entries.
+	First uint64
+	Count int
+	// Payload aliases the walker's buffer: it is valid until the function
+	// given to OnCheckpoint returns.
+	Payload []byte
+}
+
+// OnCheckpoint makes the walker call fn with the checkpoint frame of each
+// committed batch that has one, as soon as the batch's commit frame is
+// read: before Next hands out the batch's first entry, and also for a
+// batch with no entries, which Next skips.
+func (w *Walker) OnCheckpoint(fn func(Checkpoint)) { w.onCkpt = fn }
 
 // Close closes the file when OpenWalker opened it.
 func (w *Walker) Close() error {
@@ -173,6 +201,7 @@ func (w *Walker) reset(off int64, next uint64, link [32]byte) {
 	w.link = link
 	w.arena, w.offs, w.ends = w.arena[:0], w.offs[:0], w.ends[:0]
 	w.pending, w.ready, w.err = 0, false, nil
+	w.ckptOff = -1
 }
 
 // Next returns the next committed entry. At the end of the committed
@@ -238,53 +267,97 @@ func (w *Walker) End() (offset int64, next uint64, link [32]byte) {
 	return w.committedEnd, w.next, w.link
 }
 
-// readBatch reads frames up to and including the next commit frame.
+// readBatch reads frames up to and including the next commit frame of a
+// batch that has entries, handing the checkpoints of the batches on the
+// way to the OnCheckpoint function.
 func (w *Walker) readBatch() error {
+	for {
+		done, err := w.readOneBatch()
+		if err != nil || done {
+			return err
+		}
+	}
+}
+
+// readOneBatch reads frames up to and including the next commit frame. It
+// reports whether the batch holds entries to hand out.
+func (w *Walker) readOneBatch() (bool, error) {
 	w.arena = w.arena[:0]
 	w.offs = w.offs[:0]
 	w.ends = w.ends[:0]
 	w.pending = 0
 	w.ready = false
+	w.ckptOff = -1
 	for {
 		f, err := w.fr.Next()
 		if err == io.EOF {
-			if len(w.ends) > 0 {
-				return &TornError{Segment: w.name, Offset: w.committedEnd, Size: w.size}
+			if len(w.ends) > 0 || w.ckptOff >= 0 {
+				return false, &TornError{Segment: w.name, Offset: w.committedEnd, Size: w.size}
 			}
-			return io.EOF
+			return false, io.EOF
 		}
 		var fe *segment.FrameError
 		if errors.As(err, &fe) {
-			return w.classify(fe)
+			return false, w.classify(fe)
 		}
 		if err != nil {
-			return fmt.Errorf("wal: read segment %s: %w", w.name, err)
+			return false, fmt.Errorf("wal: read segment %s: %w", w.name, err)
 		}
 		switch f.Kind {
 		case KindEntry:
+			if w.ckptOff >= 0 {
+				return false, w.corrupt(f.Offset, w.next+uint64(len(w.ends)),
+					fmt.Errorf("%w: an entry follows the checkpoint of its batch", ErrMisplacedCheckpoint))
+			}
 			w.arena = append(w.arena, f.Payload...)
 			w.offs = append(w.offs, f.Offset)
 			w.ends = append(w.ends, len(w.arena))
+		case KindCheckpoint:
+			if err := w.checkCheckpointKind(); err != nil {
+				return false, w.corrupt(f.Offset, w.next+uint64(len(w.ends)), err)
+			}
+			if w.ckptOff >= 0 {
+				return false, w.corrupt(f.Offset, w.next+uint64(len(w.ends)),
+					fmt.Errorf("%w: two checkpoints in one batch", ErrMisplacedCheckpoint))
+			}
+			w.ckptOff = f.Offset
+			w.ckpt = append(w.ckpt[:0], f.Payload...)
 		case KindCommit:
 			c, err := parseCommit(f.Payload)
-			if err == nil && (c.first != w.next || c.count == 0 || int(c.count) != len(w.ends)) {
+			if err == nil && (c.first != w.next || int(c.count) != len(w.ends) || (c.count == 0 && w.ckptOff < 0)) {
 				err = fmt.Errorf("%w: commit of seq %d..+%d after %d entries, expected first seq %d",
 					ErrCommitMismatch, c.first, c.count, len(w.ends), w.next)
 			}
 			if err != nil {
-				return w.corrupt(f.Offset, w.next, err)
+				return false, w.corrupt(f.Offset, w.next, err)
 			}
+			batchStart := w.committedEnd
 			w.first = c.first
 			w.batchLk = c.link
-			w.ready = true
 			w.next += uint64(c.count)
 			w.committedEnd = w.fr.Offset()
 			w.link = c.link
-			return nil
+			if w.ckptOff >= 0 && w.onCkpt != nil {
+				w.onCkpt(Checkpoint{Offset: w.ckptOff, BatchOffset: batchStart, First: c.first, Count: int(c.count), Payload: w.ckpt})
+			}
+			if c.count == 0 {
+				return false, nil
+			}
+			w.ready = true
+			return true, nil
 		default:
-			return w.corrupt(f.Offset, w.next, fmt.Errorf("%w %d", ErrUnknownKind, f.Kind))
+			return false, w.corrupt(f.Offset, w.next, fmt.Errorf("%w %d", ErrUnknownKind, f.Kind))
 		}
 	}
+}
+
+// checkCheckpointKind returns an error when the segment's version has no
+// checkpoint frames.
+func (w *Walker) checkCheckpointKind() error {
+	if w.hdr.Version < checkpointVersion {
+		return fmt.Errorf("%w: kind %d in a version %d segment", ErrMisplacedCheckpoint, KindCheckpoint, w.hdr.Version)
+	}
+	return nil
 }
 
 // corrupt returns the corruption at off and remembers where it is.
@@ -338,7 +411,7 @@ func (w *Walker) Resync() (bool, error) {
 				continue
 			}
 			c, err := parseCommit(f.Payload)
-			if err != nil || c.count == 0 {
+			if err != nil || (c.count == 0 && w.hdr.Version < checkpointVersion) {
 				continue
 			}
 			w.reset(w.fr.Offset(), c.first+uint64(c.count), c.link)
@@ -427,6 +500,11 @@ func (w *Walker) ReadEntries(off int64, seq uint64, n int, fn func(seq uint64, o
 			return fmt.Errorf("wal: read %s from offset %d (seq %d): %w", w.name, off, seq, err)
 		}
 		switch {
+		case f.Kind == KindCheckpoint:
+			if err := w.checkCheckpointKind(); err != nil {
+				return &CorruptionError{Segment: w.name, Offset: f.Offset, Seq: seq, Reason: err}
+			}
+			continue
 		case f.Offset < off:
 			// The commit frame between the last run and this one.
 			if err := checkRunCommit(f, seq); err != nil {
@@ -464,7 +542,7 @@ func checkRunCommit(f segment.Frame, seq uint64) error {
 	if err != nil {
 		return err
 	}
-	if c.count == 0 || c.first+uint64(c.count) != seq {
+	if c.first+uint64(c.count) != seq {
 		return fmt.Errorf("%w: commit of seq %d..+%d before seq %d", ErrCommitMismatch, c.first, c.count, seq)
 	}
 	return nil
