@@ -56,15 +56,18 @@
 //     developer platforms (dop_v1_, dapi, dp.pt., dt0c01., lin_api_,
 //     pul-, shpat_, rubygems_, ...). A vendor token is claimed up to its
 //     end however long it is.
-//   - JWT: JSON Web Tokens (eyJ... . ... . ...).
+//   - JWT: JSON Web Tokens (eyJ... . ... . ...), unless they are the
+//     credential of an Authorization header.
 //   - PRIVATE_KEY: whole PEM private key blocks, BEGIN to END line (RSA, EC,
 //     DSA, OPENSSH, ENCRYPTED, PGP), also inside JSON strings with \n
 //     escapes, and up to the end of the base64 lines when the END line is
 //     missing.
 //   - BEARER_TOKEN, BASIC_AUTH: the credentials of "Bearer <token>" and
-//     "Basic <base64 of user:password>", and the user:password given to
-//     curl -u or --user, also on a continuation line of the curl command
-//     (after a line ending in '\').
+//     "Basic <base64 of user:password>" (in an Authorization header the
+//     whole credential, whatever it looks like: a JWT after Basic
+//     included, however long), and the user:password given to curl -u or
+//     --user, also on a continuation line of the curl command (after a
+//     line ending in '\').
 //   - PASSWORD: the value assigned to a password-like key: password=,
 //     passwd:, pwd=, DB_PASSWORD=, "db_pass": "...", \"password\": \"...\"
 //     (JSON inside a JSON string), --password x, <password>x</password>,
@@ -81,7 +84,10 @@
 //     private_key, AccountKey, session cookies such as session= and
 //     PHPSESSID=, ...), with any assignment operator (=, :, :=, ::=, ?=,
 //     =>, a space after a --flag, a comma after a quoted key) in env files,
-//     YAML, TOML, JSON, HCL, XML attributes and Makefiles.
+//     YAML, TOML, JSON, HCL, XML attributes and Makefiles; and the
+//     credentials of an Authorization or Proxy-Authorization header with
+//     another scheme (Token, Api-Token, NTLM; Digest and other schemes of
+//     parameters up to the end of the header) or none.
 //   - URL_CREDENTIALS: the userinfo of scheme://user:password@host, and of
 //     https://<token>@host when the user name looks like a token.
 //

@@ -39,6 +39,15 @@ var issue10Cases = []struct{ name, in, want string }{
 	// Continuation lines.
 	{"curl continuation", "curl https://api.example.com/v1/items \\\n  -H \"Accept: application/json\" \\\n  --user svc-reader:Vq8!mZ2pLx",
 		"curl https://api.example.com/v1/items \\\n  -H \"Accept: application/json\" \\\n  --user [REDACTED:BASIC_AUTH]"},
+	// Authorization headers: the whole credential, whatever the scheme.
+	{"basic with a jwt", "Authorization: Basic eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJib2IifQ.Xq3vB2mZ7pL0sK8dF3hJ6gT1yR5wE9uI2oP",
+		"Authorization: Basic [REDACTED:BASIC_AUTH]"},
+	{"token scheme", "Authorization: Token 9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b", "Authorization: Token [REDACTED:SECRET]"},
+	{"api-token scheme", `-H "Authorization: Api-Token dt0s01Xq7Lm2Pz9Rk4Tw8Vb3"`, `-H "Authorization: Api-Token [REDACTED:SECRET]"`},
+	{"digest scheme", `Authorization: Digest username="admin", nonce="dcd98b7102dd", response="6629fae49393a05397450978507c4ef1"`,
+		"Authorization: Digest [REDACTED:SECRET]"},
+	{"long bearer", "Authorization: Bearer " + strings.Repeat("aB3.", 1500), "Authorization: Bearer [REDACTED:BEARER_TOKEN]"},
+	{"vendor token keeps its category", "Authorization: token ghp_16C7e42F292c6912E7710c838347Ae178B4a", "Authorization: token ghp_[REDACTED:GITHUB_TOKEN]"},
 	// Placeholders stay, with or without a vendor prefix.
 	{"ghp placeholder", "GITHUB_TOKEN=ghp_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX", "GITHUB_TOKEN=ghp_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"},
 	{"aws documentation key", "aws_access_key_id = AKIAIOSFODNN7EXAMPLE", "aws_access_key_id = AKIAIOSFODNN7EXAMPLE"},

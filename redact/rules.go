@@ -66,7 +66,7 @@ func DefaultRules() []Rule {
 			Keywords:    []string{"eyJ"},
 			Pattern:     `eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*`,
 			MaxLen:      16 << 10,
-			Priority:    prioVendor,
+			Priority:    prioVendor - 2,
 			Examples: []string{
 				"id_token=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
 				"eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiJ9.",
@@ -92,6 +92,24 @@ func DefaultRules() []Rule {
 			Priority:    prioScheme,
 			Examples:    []string{"Authorization: Basic dXNlcjpodW50ZXIy", "curl -H 'Authorization: Basic YWRtaW46czNjcjN0IQ=='"},
 			Negatives:   []string{"basic authentication is enabled", "Authorization: Basic <credentials>", "basic dXNlcm5hbWU= has no colon"},
+		},
+		{
+			ID:          "authorization-header",
+			Category:    Secret,
+			Description: "credentials of an Authorization or Proxy-Authorization header with a scheme other than Bearer and Basic (Token, Api-Token, Digest, ...) or none; the scheme kept",
+			Keywords:    []string{"authorization"},
+			Find:        findAuthorization,
+			Priority:    prioVendor - 1,
+			Examples: []string{
+				"Authorization: Token 9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b",
+				`headers = {"Authorization": "Api-Token dt8f2kq9x7m4p1z6"}`,
+				`Authorization: Digest username="admin", realm="api", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", response="6629fae49393a05397450978507c4ef1"`,
+				"authorization: 4f9a8c2e71b34d0a9e6f5c8b2a1d7e3f",
+			},
+			Negatives: []string{
+				"Authorization: Token <token>", "Authorization: Token ${API_TOKEN}", "the Authorization header carries the token",
+				"Authorization: required", `{"Authorization": f"Token {token}"}`,
+			},
 		},
 		{
 			ID:          "curl-user",

@@ -213,50 +213,191 @@ func commandStart(s string, i int) int {
 
 // authScheme finds "<scheme> <credentials>" after a keyword occurrence of
 // the scheme name (any case), as in "Authorization: Bearer <token>". It
-// returns the offsets of the credentials, or ok = false.
-func authScheme(s string, at int, scheme string, cred func(c byte) bool) (b, e int, ok bool) {
+// returns the offsets of the credentials (read at most decideLen bytes
+// far; capped reports that they may go on), or ok = false.
+func authScheme(s string, at int, scheme string, cred func(c byte) bool) (b, e int, capped, ok bool) {
 	if at > 0 && (isWord(s[at-1]) || s[at-1] == '-') || !hasPrefixFold(s[at:], scheme) {
-		return 0, 0, false
+		return 0, 0, false, false
 	}
 	b = at + len(scheme)
 	if b >= len(s) || s[b] != ' ' && s[b] != '\t' {
-		return 0, 0, false
+		return 0, 0, false, false
 	}
 	for b < len(s) && (s[b] == ' ' || s[b] == '\t') {
 		b++
 	}
 	e = b
-	for e < len(s) && e-b < 4096 && cred(s[e]) {
+	for e < len(s) && e-b < decideLen && cred(s[e]) {
 		e++
 	}
-	for e < len(s) && s[e] == '=' && e-b < 4096 {
+	for e < len(s) && s[e] == '=' && e-b < decideLen {
 		e++
 	}
-	return b, e, e > b
+	return b, e, e-b == decideLen, e > b
+}
+
+// extendRun extends a run of cred bytes (and '=' padding) that reached
+// decideLen to its real end.
+func extendRun(s string, e int, cred func(c byte) bool) int {
+	for e < len(s) && (cred(s[e]) || s[e] == '=') {
+		e++
+	}
+	return e
 }
 
 func isBearerByte(c byte) bool {
 	return isAlnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/'
 }
 
+// inAuthorizationHeader reports whether the scheme word at offset at is the
+// start of the value of an Authorization header: "Authorization: Bearer",
+// "authorization=Basic", {"Authorization": "Token ...}.
+func inAuthorizationHeader(s string, at int) bool {
+	i := at
+	for n := 0; i > 0 && n < 8; n++ {
+		c := s[i-1]
+		if c != ' ' && c != '\t' && c != '"' && c != '\'' && c != ':' && c != '=' && c != '\\' {
+			break
+		}
+		i--
+	}
+	if i == at || i < len("authorization") {
+		return false
+	}
+	return hasSuffixFold(s[:i], "authorization")
+}
+
+// headerCredential accepts the credential of an Authorization header when
+// it is not a placeholder, a reference or a lone word.
+func headerCredential(v string) bool {
+	v = strings.TrimRight(v, "=")
+	if len(v) < 8 || isPlaceholderValue(v) || isSensitiveWord(v) {
+		return false
+	}
+	return tokenLike(v, 8) || len(v) >= 16 && !allFunc(v, isAlpha)
+}
+
 // findBearer reports the credentials of "Bearer <token>" when the token looks
-// machine-generated (not "<token>", "$TOKEN", "YOUR_TOKEN" or a word).
+// machine-generated (not "<token>", "$TOKEN", "YOUR_TOKEN" or a word), or
+// in an Authorization header when it is not a placeholder.
 func findBearer(dst []Span, s string, at int) []Span {
-	b, e, ok := authScheme(s, at, "bearer", isBearerByte)
-	if !ok || !tokenLike(strings.TrimRight(s[b:e], "="), 8) {
+	b, e, capped, ok := authScheme(s, at, "bearer", isBearerByte)
+	if !ok {
 		return dst
+	}
+	v := strings.TrimRight(s[b:e], "=")
+	if !tokenLike(v, 8) && !(inAuthorizationHeader(s, at) && headerCredential(v)) {
+		return dst
+	}
+	if capped {
+		e = extendRun(s, e, isBearerByte)
 	}
 	return append(dst, Span{Start: at, End: e, Keep: b - at})
 }
 
 // findBasic reports the credentials of "Basic <base64>" when they decode to
-// printable "user:password".
+// printable "user:password", and in an Authorization header the whole
+// credential whatever it looks like (a JWT after Basic included).
 func findBasic(dst []Span, s string, at int) []Span {
-	b, e, ok := authScheme(s, at, "basic", isB64)
+	if inAuthorizationHeader(s, at) {
+		b, e, capped, ok := authScheme(s, at, "basic", isBearerByte)
+		if !ok || !headerCredential(s[b:e]) {
+			return dst
+		}
+		if capped {
+			e = extendRun(s, e, isBearerByte)
+		}
+		return append(dst, Span{Start: at, End: e, Keep: b - at})
+	}
+	b, e, _, ok := authScheme(s, at, "basic", isB64)
 	if !ok || e < len(s) && (isB64(s[e]) || s[e] == '=') || !validBasicAuth(s[b:e]) {
 		return dst
 	}
 	return append(dst, Span{Start: at, End: e, Keep: b - at})
+}
+
+// paramSchemes are Authorization schemes whose credentials are a list of
+// parameters (Digest username="...", response="..."), replaced up to the
+// end of the header value.
+var paramSchemes = []string{"digest", "oauth", "aws4-hmac-sha256", "signature", "hoba", "mutual", "vapid", "scram-sha-1", "scram-sha-256"}
+
+// findAuthorization is called at "authorization". It reports the
+// credentials of an Authorization (or Proxy-Authorization) header whose
+// scheme is neither Bearer nor Basic (those rules handle theirs): Token,
+// Api-Token, Digest, ... or none. The scheme stays; the claim starts at the
+// credentials, so that a vendor token there keeps its own category.
+func findAuthorization(dst []Span, s string, at int) []Span {
+	const key = "authorization"
+	if at > 0 && isAlnum(s[at-1]) || !hasPrefixFold(s[at:], key) {
+		return dst
+	}
+	p := at + len(key)
+	if p < len(s) && (isWord(s[p]) || s[p] == '-') {
+		return dst
+	}
+	// The operator: ':' or '=' (with quotes and blanks around).
+	q := byte(0)
+	for n := 0; p < len(s) && n < 8; n++ {
+		c := s[p]
+		if c == ':' || c == '=' {
+			q = c
+		} else if c != ' ' && c != '\t' && c != '"' && c != '\'' && c != '\\' && c != '>' {
+			break
+		}
+		p++
+	}
+	if q == 0 || p >= len(s) {
+		return dst
+	}
+	closer := byte(0)
+	if c := s[p-1]; c == '"' || c == '\'' {
+		closer = c // a quoted value
+	}
+	// The scheme: a word followed by a blank and more text.
+	w := p
+	for w < len(s) && w-p < 32 && (isAlnum(s[w]) || s[w] == '-' || s[w] == '_') {
+		w++
+	}
+	b := p
+	if w > p && w < len(s) && (s[w] == ' ' || s[w] == '\t') && w+1 < len(s) && !isSpace(s[w+1]) {
+		scheme := s[p:w]
+		if equalFold(scheme, "bearer") || equalFold(scheme, "basic") {
+			return dst
+		}
+		b = w
+		for b < len(s) && (s[b] == ' ' || s[b] == '\t') {
+			b++
+		}
+		for _, ps := range paramSchemes {
+			if equalFold(scheme, ps) {
+				e := b
+				for e < len(s) && s[e] != '\n' && s[e] != '\r' && (closer == 0 || s[e] != closer || e > b && s[e-1] == '=') {
+					e++
+				}
+				for e > b && s[e-1] == ' ' {
+					e--
+				}
+				if e-b < 8 || isPlaceholderValue(s[b:e]) {
+					return dst
+				}
+				return append(dst, Span{Start: b, End: e})
+			}
+		}
+	}
+	e := b
+	for e < len(s) && e-b < decideLen && (isBearerByte(s[e]) || s[e] == '=' || s[e] == ':' || s[e] == '%') {
+		e++
+	}
+	for e > b && (s[e-1] == '.' || s[e-1] == ':') {
+		e--
+	}
+	if e == b || !headerCredential(s[b:e]) {
+		return dst
+	}
+	if e-b == decideLen {
+		e = extendRun(s, e, isBearerByte)
+	}
+	return append(dst, Span{Start: b, End: e})
 }
 
 // validBasicAuth accepts standard, padded base64 of at most 96 bytes that
