@@ -335,27 +335,60 @@ def check_members(rep, obj, known, what):
             raise Mismatch(k if what == "export" else "%s.%s" % (what, k), "is missing")
 
 
+class ChainReport:
+    """The members of the chain report the checks use (FORMAT.md section 13),
+    decoded and type-checked."""
+
+    def __init__(self, ch):
+        self.ok = ch["ok"]
+        if type(self.ok) is not bool:
+            raise Mismatch("chain.ok", "is not true or false")
+        for k in ("records", "first_seq", "last_seq", "break_count"):
+            if not is_int(ch[k]) or not 0 <= ch[k] <= U64:
+                raise Mismatch("chain." + k, "%r is not a non-negative integer" % (ch[k],))
+        self.records, self.first_seq, self.last_seq = ch["records"], ch["first_seq"], ch["last_seq"]
+        self.break_count = ch["break_count"]
+        self.head = want_hex("chain.head_hash", ch["head_hash"])
+        self.anchor = want_hex("chain.anchor", ch["anchor"])
+        self.store_id = ch["store_id"]
+        self.breaks, self.removed, self.torn = ch["breaks"], ch["removed"], ch["torn_tail"]
+        if not isinstance(self.breaks, list):
+            raise Mismatch("chain.breaks", "is not a list")
+        if not isinstance(self.removed, list) or not all(
+                isinstance(r, dict) and is_int(r.get("first_seq")) and is_int(r.get("last_seq"))
+                for r in self.removed):
+            raise Mismatch("chain.removed", "is not a list of retention records")
+        if self.torn is not None and not isinstance(self.torn, dict):
+            raise Mismatch("chain.torn_tail", "is neither null nor an object")
+        # The last sequence number retention removed (0 when none).
+        self.removed_to = max([0] + [r["last_seq"] for r in self.removed])
+
+
 class ExportChecker:
     """The checks of FORMAT.md section 14. Records are fed one at a time, as
-    a jsonl export is read, and the rest at the end (finish), so memory does
-    not grow with the export."""
+    a jsonl export is read (record), and the members after them at the end
+    (finish), so memory does not grow with the export. Each check of the
+    members after the records is a method of its own: a new export member
+    brings a new method."""
+
+    MAX_GAPS = 100
 
     def __init__(self, rep, store_id=None, receipts=()):
         self.rep = rep
         self.store_id = store_id
         self.receipts = dict(receipts)
-        self.hashes = {}    # seq -> hash, for receipts
+        self.hashes = {}    # seq -> hash of the records named by receipts
         self.n = 0          # records in the export
-        self.first = None   # (seq, prev_hash) of the first record
-        self.last = None    # (seq, hash) of the record before, when it checked
-        self.final = None   # (seq, hash) of the last record that checked
-        self.gaps = []      # (after, before) where seq jumps
-        self.min_t = self.max_t = None  # (time, seq)
-        self.models = {}    # model -> first seq
+        self.first = None   # (seq, prev_hash or None) of the first record
+        self.last = None    # (seq, hash or None) of the record before, then of the last record
+        self.gaps = []      # (after, before): the first MAX_GAPS jumps in seq
+        self.n_gaps = 0
+        self.min_t = self.max_t = None  # (Unix ns, seq, text) of the earliest and latest times
+        self.models = {}    # model -> seq of its first record
 
     def record(self, rec, where):
-        """Check one record (a decoded object, or None when it did not
-        decode)."""
+        """Check one record: a decoded object, or None when its line did not
+        decode (that was reported)."""
         rep = self.rep
         self.n += 1
         if not isinstance(rec, dict):
@@ -368,66 +401,76 @@ class ExportChecker:
             rep.fail("seq", "%s: %r is not a sequence number" % (where, seq))
             self.last = None
             return
+        ph = h = None
         try:
             body = record_body(rec, rep.notes)
             ph = want_hex("prev_hash", rec["prev_hash"])
             h = want_hex("hash", rec["hash"])
         except Mismatch as e:
             rep.fail(e.field, e.message, seq)
-            self.last = None
-            return
-        got = chain_digest(ph, seq, body)
-        if got != h:
-            hint = ""
-            if "latency_ns" not in rec and not is_int(rec["latency_ms"]):
-                hint = " (latency_ns is missing: latency_ms may not give the exact latency)"
-            rep.fail("hash", "recomputed from the record's members it is %s, the record says %s: a member "
-                     "was changed%s" % (got.hex(), h.hex(), hint), seq)
-        if self.first is None:
-            self.first = (seq, ph)
+        if h is not None:
+            got = chain_digest(ph, seq, body)
+            if got != h:
+                hint = ""
+                if "latency_ns" not in rec and not is_int(rec["latency_ms"]):
+                    hint = " (latency_ns is missing: latency_ms may not give the exact latency)"
+                rep.fail("hash", "recomputed from the record's members it is %s, the record says %s: a "
+                         "member was changed%s" % (got.hex(), h.hex(), hint), seq)
+            t = parse_time("time", rec["time"])
+            if self.min_t is None or t < self.min_t[0]:
+                self.min_t = (t, seq, rec["time"])
+            if self.max_t is None or t > self.max_t[0]:
+                self.max_t = (t, seq, rec["time"])
+            self.models.setdefault(rec["model"], seq)
         if self.last is not None:
             pseq, phash = self.last
             if seq <= pseq:
                 rep.fail("seq", "comes after seq %d: records are out of order or repeated" % pseq, seq)
-            elif seq == pseq + 1 and ph != phash:
+            elif seq == pseq + 1 and None not in (ph, phash) and ph != phash:
                 rep.fail("prev_hash", "is %s, the hash of seq %d is %s: the chain does not link"
                          % (ph.hex(), pseq, phash.hex()), seq)
             elif seq > pseq + 1:
-                self.gaps.append((pseq, seq))
-        self.last = self.final = (seq, h)
+                self.n_gaps += 1
+                if len(self.gaps) < self.MAX_GAPS:
+                    self.gaps.append((pseq, seq))
+        if self.first is None:
+            self.first = (seq, ph)
+        self.last = (seq, h)
         if seq in self.receipts:
             self.hashes[seq] = h
-        t = parse_time("time", rec["time"])
-        if self.min_t is None or t < self.min_t[0]:
-            self.min_t = (t, seq, rec["time"])
-        if self.max_t is None or t > self.max_t[0]:
-            self.max_t = (t, seq, rec["time"])
-        self.models.setdefault(rec["model"], seq)
 
     def finish(self, head, layout):
         """Check the members after the records (the jsonl trailer, or the
         json object without its records) and tie the records to them."""
-        rep = self.rep
         known = [k for k in TOP_MEMBERS if layout == "json" or k != "records"]
-        check_members(rep, head, known, "export")
+        check_members(self.rep, head, known, "export")
         if head["format"] != EXPORT_FORMAT:
             raise Mismatch("format", "is %r: this verifier reads %s" % (head["format"], EXPORT_FORMAT))
-        store, flt, ch = head["store"], head["filter"], head["chain"]
-        for obj, names, what in ((store, STORE_MEMBERS, "store"), (flt, FILTER_MEMBERS, "filter"),
-                                 (ch, CHAIN_MEMBERS, "chain")):
-            if not isinstance(obj, dict):
+        for what, names in (("store", STORE_MEMBERS), ("filter", FILTER_MEMBERS), ("chain", CHAIN_MEMBERS)):
+            if not isinstance(head[what], dict):
                 raise Mismatch(what, "is not an object")
-            check_members(rep, obj, names, what)
+            check_members(self.rep, head[what], names, what)
+        if not is_int(head["exported"]):
+            raise Mismatch("exported", "is not an integer")
+        sid = self.check_store(head)
+        ch = ChainReport(head["chain"])
+        self.check_verdict(ch)
+        self.check_anchor(ch, sid)
+        self.check_records(ch, head)
+        self.check_receipts(ch)
+        self.rep.summary = "%s export of store %s: %d of the store's %d records (seq %d to %d), head %s" % (
+            layout, sid, self.n, ch.records, ch.first_seq, ch.last_seq, ch.head.hex())
 
-        # The store and its genesis (FORMAT.md sections 3 and 7).
+    def check_store(self, head):
+        """The store member (FORMAT.md 11.1); returns the store id."""
+        rep, store = self.rep, head["store"]
         sid = store["id"]
         if not isinstance(sid, str) or not re.match(r"[0-9a-f]{32}\Z", sid):
             raise Mismatch("store.id", "%r is not 32 lower-case hex digits" % (sid,))
         if self.store_id is not None and sid != self.store_id:
             rep.fail("store.id", "is %s, not the store %s you named" % (sid, self.store_id))
-        if ch["store_id"] != sid:
-            rep.fail("chain.store_id", "is %r, store.id is %s" % (ch["store_id"], sid))
-        gen = genesis(bytes.fromhex(self.store_id or sid))
+        if head["chain"]["store_id"] != sid:
+            rep.fail("chain.store_id", "is %r, store.id is %s" % (head["chain"]["store_id"], sid))
         for field, v in (("store.created", store["created"]), ("generated_at", head["generated_at"])):
             try:
                 parse_time(field, v)
@@ -435,111 +478,100 @@ class ExportChecker:
                 rep.fail(e.field, e.message)
         if not isinstance(store["path"], str):
             rep.fail("store.path", "is not a string")
+        return sid
 
-        # The filter.
+    def check_verdict(self, ch):
+        """The store's own verdict (FORMAT.md section 14, item 7)."""
+        rep = self.rep
+        if ch.ok != (ch.break_count == 0) or len(ch.breaks) != min(ch.break_count, MAX_BREAKS):
+            rep.fail("chain.break_count", "ok %s, %d breaks listed and break_count %d do not agree"
+                     % (ch.ok, len(ch.breaks), ch.break_count))
+        if not ch.ok:
+            rep.fail("chain.ok", "false: the store did not verify when it was exported (%d breaks, "
+                     "listed next)" % ch.break_count)
+            for b in ch.breaks:
+                seq = b.get("seq") if isinstance(b, dict) else None
+                rep.fail("chain.breaks", canon(b), seq if is_int(seq) and seq > 0 else None)
+        # A torn tail is not a failure, unless the index had seen records in
+        # it committed: then acknowledged records were lost.
+        n = ch.torn.get("indexed_records") if ch.torn else None
+        if is_int(n) and n > 0:
+            rep.fail("chain.torn_tail", "%d records that the index had seen committed are in the torn tail "
+                     "of %s: acknowledged records were lost" % (n, ch.torn.get("segment")))
+
+    def check_anchor(self, ch, sid):
+        """The anchor against the genesis or the retention records (FORMAT.md
+        section 8), and an empty store's report."""
+        rep = self.rep
+        if not ch.removed:
+            gen = genesis(bytes.fromhex(self.store_id or sid))
+            if ch.anchor != gen:
+                rep.fail("chain.anchor", "is %s; with no retention record it must be the genesis of store "
+                         "%s, %s" % (ch.anchor.hex(), self.store_id or sid, gen.hex()))
+        else:
+            latest = max(ch.removed, key=lambda r: r["last_seq"])
+            if latest.get("anchor") != ch.anchor.hex():
+                rep.fail("chain.anchor", "is %s, the latest retention record's anchor is %r"
+                         % (ch.anchor.hex(), latest.get("anchor")))
+            if ch.records > 0 and ch.first_seq != latest["last_seq"] + 1:
+                rep.fail("chain.first_seq", "is %d, but retention removed records up to %d"
+                         % (ch.first_seq, latest["last_seq"]))
+        if ch.records == 0:
+            if ch.first_seq or ch.last_seq:
+                rep.fail("chain.first_seq", "the store holds no record, yet first_seq is %d and last_seq %d"
+                         % (ch.first_seq, ch.last_seq))
+            if ch.head != ch.anchor:
+                rep.fail("chain.head_hash", "the store holds no record, so the head must be the anchor %s, "
+                         "not %s" % (ch.anchor.hex(), ch.head.hex()))
+        elif ch.ok and ch.last_seq - ch.first_seq + 1 != ch.records:
+            rep.fail("chain.records", "is %d, but first_seq %d and last_seq %d make %d"
+                     % (ch.records, ch.first_seq, ch.last_seq, ch.last_seq - ch.first_seq + 1))
+
+    def check_records(self, ch, head):
+        """The records against the report and the filter (FORMAT.md section
+        14, items 4 to 6)."""
+        rep, flt = self.rep, head["filter"]
         since = None if flt["since"] is None else parse_time("filter.since", flt["since"])
         until = None if flt["until"] is None else parse_time("filter.until", flt["until"])
         models = flt["models"]
         if not isinstance(models, list) or not all(isinstance(m, str) for m in models):
             raise Mismatch("filter.models", "is not a list of strings")
-        unfiltered = since is None and until is None and not models
+        whole = since is None and until is None and not models and ch.ok  # must hold every record
 
-        # The chain report (FORMAT.md section 13).
-        ok = ch["ok"]
-        if type(ok) is not bool:
-            raise Mismatch("chain.ok", "is not true or false")
-        for k in ("records", "first_seq", "last_seq", "break_count"):
-            if not is_int(ch[k]) or not 0 <= ch[k] <= U64:
-                raise Mismatch("chain." + k, "%r is not a non-negative integer" % (ch[k],))
-        head_hash = want_hex("chain.head_hash", ch["head_hash"])
-        anchor = want_hex("chain.anchor", ch["anchor"])
-        breaks, removed = ch["breaks"], ch["removed"]
-        if not isinstance(breaks, list):
-            raise Mismatch("chain.breaks", "is not a list")
-        if not isinstance(removed, list) or not all(
-                isinstance(r, dict) and is_int(r.get("first_seq")) and is_int(r.get("last_seq"))
-                for r in removed):
-            raise Mismatch("chain.removed", "is not a list of retention records")
-        if not is_int(head["exported"]):
-            raise Mismatch("exported", "is not an integer")
-        first_seq, last_seq, n_store = ch["first_seq"], ch["last_seq"], ch["records"]
-
-        if ok != (ch["break_count"] == 0) or len(breaks) != min(ch["break_count"], MAX_BREAKS):
-            rep.fail("chain.break_count", "ok %s, %d breaks listed and break_count %d do not agree"
-                     % (ok, len(breaks), ch["break_count"]))
-        if not ok:
-            rep.fail("chain.ok", "false: the store did not verify when it was exported (%d breaks, "
-                     "listed next)" % ch["break_count"])
-            for b in breaks:
-                seq = b.get("seq") if isinstance(b, dict) else None
-                rep.fail("chain.breaks", canon(b), seq if is_int(seq) and seq > 0 else None)
-
-        # A torn tail is not a failure, unless the index had seen records
-        # in it committed: then acknowledged records were lost.
-        torn = ch["torn_tail"]
-        if torn is not None and not isinstance(torn, dict):
-            raise Mismatch("chain.torn_tail", "is neither null nor an object")
-        if torn and is_int(torn.get("indexed_records")) and torn["indexed_records"] > 0:
-            rep.fail("chain.torn_tail", "%d records that the index had seen committed are in the torn tail of %s: "
-                     "acknowledged records were lost" % (torn["indexed_records"], torn.get("segment")))
-
-        # The anchor (FORMAT.md section 8).
-        if not removed:
-            if anchor != gen:
-                rep.fail("chain.anchor", "is %s; with no retention record it must be the genesis of store %s, "
-                         "%s" % (anchor.hex(), self.store_id or sid, gen.hex()))
-        else:
-            latest = max(removed, key=lambda r: r["last_seq"])
-            if latest.get("anchor") != anchor.hex():
-                rep.fail("chain.anchor", "is %s, the latest retention record's anchor is %r"
-                         % (anchor.hex(), latest.get("anchor")))
-            if n_store > 0 and first_seq != latest["last_seq"] + 1:
-                rep.fail("chain.first_seq", "is %d, but retention removed records up to %d"
-                         % (first_seq, latest["last_seq"]))
-        if n_store == 0:
-            if first_seq or last_seq:
-                rep.fail("chain.first_seq", "the store holds no record, yet first_seq is %d and last_seq %d"
-                         % (first_seq, last_seq))
-            if head_hash != anchor:
-                rep.fail("chain.head_hash", "the store holds no record, so the head must be the anchor %s, "
-                         "not %s" % (anchor.hex(), head_hash.hex()))
-        elif ok and last_seq - first_seq + 1 != n_store:
-            rep.fail("chain.records", "is %d, but first_seq %d and last_seq %d make %d"
-                     % (n_store, first_seq, last_seq, last_seq - first_seq + 1))
-
-        # The records against the report.
         if head["exported"] != self.n:
             rep.fail("exported", "is %d, the export holds %d records" % (head["exported"], self.n))
-        if self.n > n_store:
-            rep.fail("records", "the export holds %d records, the store had %d" % (self.n, n_store))
+        if self.n > ch.records:
+            rep.fail("records", "the export holds %d records, the store had %d" % (self.n, ch.records))
         if self.first is not None:
             seq, ph = self.first
-            if seq < first_seq or seq > last_seq:
-                rep.fail("seq", "is outside the store's records %d to %d" % (first_seq, last_seq), seq)
-            if seq == first_seq and ph != anchor:
+            if seq < ch.first_seq:
+                rep.fail("seq", "is before the store's first record, seq %d" % ch.first_seq, seq)
+            if seq == ch.first_seq and ph is not None and ph != ch.anchor:
                 rep.fail("prev_hash", "the store's first record must follow the anchor %s, not %s"
-                         % (anchor.hex(), ph.hex()), seq)
-            if unfiltered and ok and seq != first_seq:
+                         % (ch.anchor.hex(), ph.hex()), seq)
+            if whole and seq != ch.first_seq:
                 rep.fail("seq", "an unfiltered export must start with the store's first record, seq %d"
-                         % first_seq, seq)
-        if self.final is not None:
-            seq, h = self.final
-            if seq > last_seq:
-                rep.fail("seq", "is beyond the store's last record, seq %d" % last_seq, seq)
-            if seq == last_seq and h != head_hash:
+                         % ch.first_seq, seq)
+        if self.last is not None:
+            seq, h = self.last
+            if seq > ch.last_seq:
+                rep.fail("seq", "is beyond the store's last record, seq %d" % ch.last_seq, seq)
+            if seq == ch.last_seq and h is not None and h != ch.head:
                 rep.fail("chain.head_hash", "is %s, but the store's last record has hash %s"
-                         % (head_hash.hex(), h.hex()), seq)
-            if unfiltered and ok and seq != last_seq:
+                         % (ch.head.hex(), h.hex()), seq)
+            if whole and seq != ch.last_seq:
                 rep.fail("seq", "an unfiltered export must end with the store's last record, seq %d"
-                         % last_seq, seq)
-        if unfiltered and ok:
+                         % ch.last_seq, seq)
+        if whole:
             for after, before in self.gaps:
                 missing = "record %d is" % (after + 1) if before == after + 2 else \
                     "records %d to %d are" % (after + 1, before - 1)
                 rep.fail("seq", "follows seq %d: %s missing from an unfiltered export" % (after, missing), before)
-            if self.n != n_store:
+            if self.n_gaps > len(self.gaps):
+                rep.fail("seq", "and %d more places where records are missing" % (self.n_gaps - len(self.gaps)))
+            if self.n != ch.records:
                 rep.fail("records", "an unfiltered export must hold all %d records of the store; it holds %d"
-                         % (n_store, self.n))
+                         % (ch.records, self.n))
         if since is not None and self.min_t is not None and self.min_t[0] < since:
             rep.fail("time", "%s is before the filter's since" % self.min_t[2], self.min_t[1])
         if until is not None and self.max_t is not None and self.max_t[0] >= until:
@@ -549,28 +581,26 @@ class ExportChecker:
                 if m not in models:
                     rep.fail("model", "%r is not among the filter's models" % m, seq)
 
-        # Receipts: digests the caller trusts (FORMAT.md section 14, item 8).
-        removed_to = max([0] + [r["last_seq"] for r in removed])
+    def check_receipts(self, ch):
+        """Digests the caller trusts (FORMAT.md section 14, item 8)."""
+        rep = self.rep
         for seq, h in sorted(self.receipts.items()):
-            if seq in self.hashes:
+            if self.hashes.get(seq) is not None:
                 if self.hashes[seq] != h:
                     rep.fail("receipt", "the export has hash %s, the receipt %s" % (self.hashes[seq].hex(), h.hex()), seq)
-            elif seq == last_seq and n_store:
-                if head_hash != h:
-                    rep.fail("receipt", "the store's head is %s, the receipt %s" % (head_hash.hex(), h.hex()), seq)
-            elif (n_store and seq == first_seq - 1) or (not n_store and seq == removed_to):
-                if anchor != h:
-                    rep.fail("receipt", "the chain's anchor is %s, the receipt %s" % (anchor.hex(), h.hex()), seq)
-            elif seq > max(last_seq, removed_to):
+            elif seq == ch.last_seq and ch.records:
+                if ch.head != h:
+                    rep.fail("receipt", "the store's head is %s, the receipt %s" % (ch.head.hex(), h.hex()), seq)
+            elif (ch.records and seq == ch.first_seq - 1) or (not ch.records and seq == ch.removed_to):
+                if ch.anchor != h:
+                    rep.fail("receipt", "the chain's anchor is %s, the receipt %s" % (ch.anchor.hex(), h.hex()), seq)
+            elif seq > max(ch.last_seq, ch.removed_to):
                 rep.fail("receipt", "the store ends at seq %d: it no longer holds a record it acknowledged"
-                         % max(last_seq, removed_to), seq)
-            elif n_store == 0 or seq < first_seq:
+                         % max(ch.last_seq, ch.removed_to), seq)
+            elif ch.records == 0 or seq < ch.first_seq:
                 rep.notes.add("seq %d: receipt not checked: retention removed the record" % seq)
             else:
                 rep.notes.add("seq %d: receipt not checked: the record is not in this (filtered) export" % seq)
-
-        rep.summary = "%s export of store %s: %d of the store's %d records (seq %d to %d), head %s" % (
-            layout, sid, self.n, n_store, first_seq, last_seq, head_hash.hex())
 
 
 def check_export(stream, store_id=None, receipts=()):
