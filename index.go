@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
+	"io/fs"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -63,21 +63,24 @@ type indexer struct {
 // openIndex opens (or rebuilds) the index and brings it up to date with
 // the log. It returns nil when the index is disabled.
 func (e *Engine) openIndex() (*indexer, error) {
-	if e.opts.DisableIndex || e.fs != vfs.Default {
+	if e.opts.DisableIndex || !vfs.OnOS(e.fs) {
+		// bbolt opens and maps its file itself: it runs only where the
+		// filesystem hands out operating-system files.
 		return nil, nil
 	}
 	path := filepath.Join(e.dir, indexName)
-	idx, err := index.Open(path, e.store.id[:], nil)
+	xopts := &index.Options{FS: e.fs}
+	idx, err := index.Open(path, e.store.id[:], xopts)
 	if err != nil {
 		// Derived data: a file that is another store's, another version's,
 		// or damaged is rebuilt from the log.
-		if rerr := os.Remove(path); rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
+		if rerr := e.fs.Remove(path); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
 			return nil, fmt.Errorf("llog: remove unusable index: %w (after %v)", rerr, err)
 		}
 		if err := e.fs.SyncDir(e.dir); err != nil {
 			return nil, fmt.Errorf("llog: sync dir after removing the index: %w", err)
 		}
-		if idx, err = index.Open(path, e.store.id[:], nil); err != nil {
+		if idx, err = index.Open(path, e.store.id[:], xopts); err != nil {
 			return nil, fmt.Errorf("llog: create index: %w", err)
 		}
 	}
@@ -104,7 +107,7 @@ func (e *Engine) openIndex() (*indexer, error) {
 	if errors.Is(err, errIndexAhead) {
 		// The index describes records the log does not have: rebuild.
 		idx.Close()
-		if err := os.Remove(path); err != nil {
+		if err := e.fs.Remove(path); err != nil {
 			return nil, err
 		}
 		if err := e.fs.SyncDir(e.dir); err != nil {

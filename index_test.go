@@ -7,10 +7,12 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/lowlightlog/llog"
+	"github.com/lowlightlog/llog/internal/vfs"
 )
 
 // clockJumps gives record i a time that mostly moves forward by a minute
@@ -356,5 +358,72 @@ func TestIndexedQueryTinySegments(t *testing.T) {
 	e.Close()
 	e, _ = llog.Open(dir, &opts)
 	defer e.Close()
+	checkQueriesMatchScan(t, e, dir)
+}
+
+// TestIndexBehindTheSeam runs the engine on ErrorFS over the operating
+// system's filesystem: the index is on (the filesystem can hand bbolt an
+// operating-system file), its files go through the seam (a fault on
+// opening index.db reaches the engine as EventIndexFailed, the engine logs
+// and queries without the index, and the next Open rebuilds it), and
+// Verify compares it.
+func TestIndexBehindTheSeam(t *testing.T) {
+	efs := vfs.NewErrorFS(vfs.Default)
+	dir := filepath.Join(t.TempDir(), "store")
+	opts := llog.WithFS(&llog.Options{DisableRedaction: true, CheckpointRecords: 50}, efs)
+	e, err := llog.Open(dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 200 {
+		if err := e.Log(ctx, indexedInf(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.Flush(ctx)
+	waitFor(t, func() bool { return e.Stats().Index.Mark >= 150 }) // checkpoints every 50 records
+	if st := e.Stats(); st.IndexErr != nil || st.Index.FileBytes == 0 {
+		t.Fatalf("index over ErrorFS: %+v, %v", st.Index, st.IndexErr)
+	}
+	checkQueriesMatchScan(t, e, dir)
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := llog.VerifyFS(efs, dir)
+	if err != nil || !rep.OK || !rep.Index.Checked || rep.Index.Mark != 200 {
+		t.Fatalf("verify: %v %+v %+v", err, rep, rep.Index)
+	}
+
+	// bbolt's open of index.db goes through the seam.
+	var ev events
+	efs.Inject(vfs.Fault{Ops: vfs.OpOpen, Base: "index.db", Err: syscall.ENOSPC, Persistent: true})
+	opts.OnEvent = ev.add
+	e, err = llog.Open(dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed := ev.of(llog.EventIndexFailed)
+	if len(failed) != 1 || !errors.Is(failed[0].Err, syscall.ENOSPC) {
+		t.Fatalf("index failure events: %+v", failed)
+	}
+	if _, err := e.LogSync(ctx, indexedInf(200)); err != nil {
+		t.Fatalf("log without the index: %v", err)
+	}
+	if got := collect(t, e.Query(ctx, llog.Filter{})); len(got) != 201 {
+		t.Fatalf("query without the index: %d records", len(got))
+	}
+	e.Close()
+	efs.Reset()
+	ev = events{}
+	e, err = llog.Open(dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	// Open treats an index it cannot open as unusable: removed, then
+	// rebuilt here.
+	if caught := ev.of(llog.EventIndexCaughtUp); len(caught) != 1 || !caught[0].Rebuilt || caught[0].Records != 201 {
+		t.Fatalf("catch-up after the failure: %+v", caught)
+	}
 	checkQueriesMatchScan(t, e, dir)
 }

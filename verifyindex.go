@@ -3,7 +3,6 @@ package llog
 import (
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"time"
@@ -67,15 +66,15 @@ func newIndexCheck(x *index.Index, source string, mark index.Mark, v *verifier, 
 // index.db when no writer holds it, else the snapshot the writer leaves for
 // readers. It returns nil when there is neither.
 func openIndexReadOnly(fsys vfs.FS, dir string, store storeInfo) (*index.Index, string, error) {
-	if fsys != vfs.Default {
+	if !vfs.OnOS(fsys) {
 		return nil, "", nil
 	}
 	for _, name := range []string{indexName, snapshotName} {
 		path := filepath.Join(dir, name)
-		if _, err := os.Stat(path); err != nil {
+		if _, err := fsys.Stat(path); err != nil {
 			continue
 		}
-		x, err := index.Open(path, store.id[:], &index.Options{ReadOnly: true, Timeout: time.Millisecond})
+		x, err := index.Open(path, store.id[:], &index.Options{ReadOnly: true, Timeout: time.Millisecond, FS: fsys})
 		if err != nil {
 			continue
 		}

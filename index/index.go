@@ -37,12 +37,15 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"sync/atomic"
 	"time"
 
+	"github.com/lowlightlog/llog/internal/vfs"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -71,6 +74,9 @@ var (
 	ErrMismatch = errors.New("index: belongs to another store or version")
 	// ErrCorrupt is returned when a stored value does not decode.
 	ErrCorrupt = errors.New("index: corrupt value")
+	// ErrNotOS is returned by Open for a filesystem that cannot hand out
+	// operating-system files, which bbolt needs (see vfs.OnOS).
+	ErrNotOS = vfs.ErrNotOS
 )
 
 // Pos locates a record's frame: the first sequence number of its segment
@@ -140,10 +146,17 @@ type Options struct {
 	// NoSync skips fsync on commit (tests only: the index is rebuilt from
 	// the log anyway, but a torn index costs a rebuild).
 	NoSync bool
+	// FS is the filesystem the index's files are on; nil means the
+	// operating system's. bbolt opens, maps and locks its file itself, so
+	// it needs a filesystem that can hand out operating-system files
+	// (vfs.OnOS); the snapshot and the folder syncs go through FS like
+	// every file of a store.
+	FS vfs.FS
 }
 
 // Index is an open index file.
 type Index struct {
+	fs       vfs.FS
 	db       *bolt.DB
 	readOnly bool
 	models   map[string]uint32 // name → id (writer only)
@@ -162,7 +175,14 @@ func Open(path string, storeID []byte, opts *Options) (*Index, error) {
 	if timeout == 0 {
 		timeout = time.Millisecond // bbolt: 0 would wait forever
 	}
-	_, statErr := os.Stat(path)
+	fsys := o.FS
+	if fsys == nil {
+		fsys = vfs.Default
+	}
+	if !vfs.OnOS(fsys) {
+		return nil, fmt.Errorf("index: open %s: %w", path, ErrNotOS)
+	}
+	_, statErr := fsys.Stat(path)
 	db, err := bolt.Open(path, 0o600, &bolt.Options{
 		Timeout:         timeout,
 		ReadOnly:        o.ReadOnly,
@@ -170,18 +190,21 @@ func Open(path string, storeID []byte, opts *Options) (*Index, error) {
 		FreelistType:    bolt.FreelistMapType,
 		NoSync:          o.NoSync,
 		InitialMmapSize: 0,
+		OpenFile: func(name string, flag int, perm os.FileMode) (*os.File, error) {
+			return vfs.OpenOS(fsys, name, flag, perm)
+		},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("index: open %s: %w", path, err)
 	}
-	x := &Index{db: db, readOnly: o.ReadOnly, models: map[string]uint32{}}
+	x := &Index{fs: fsys, db: db, readOnly: o.ReadOnly, models: map[string]uint32{}}
 	if err := x.init(storeID); err != nil {
 		db.Close()
 		return nil, err
 	}
-	if os.IsNotExist(statErr) && !o.ReadOnly && !o.NoSync {
+	if errors.Is(statErr, fs.ErrNotExist) && !o.ReadOnly && !o.NoSync {
 		// A new file: make its directory entry durable too.
-		if err := syncDir(filepath.Dir(path)); err != nil {
+		if err := fsys.SyncDir(filepath.Dir(path)); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("index: sync dir of %s: %w", path, err)
 		}
@@ -592,11 +615,11 @@ func (x *Index) Removals() ([]Removal, error) {
 func (x *Index) Snapshot(path string) error {
 	tmp := path + ".tmp"
 	err := x.db.View(func(tx *bolt.Tx) error {
-		f, err := os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
+		f, err := x.fs.Create(tmp, 0o600)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.WriteTo(f); err != nil {
+		if _, err := tx.WriteTo(io.NewOffsetWriter(f, 0)); err != nil {
 			f.Close()
 			return err
 		}
@@ -607,29 +630,16 @@ func (x *Index) Snapshot(path string) error {
 		return f.Close()
 	})
 	if err == nil {
-		err = os.Rename(tmp, path)
+		err = x.fs.Rename(tmp, path)
 	}
 	if err == nil {
-		err = syncDir(filepath.Dir(path))
+		err = x.fs.SyncDir(filepath.Dir(path))
 	}
 	if err != nil {
-		os.Remove(tmp)
+		x.fs.Remove(tmp)
 		return fmt.Errorf("index: snapshot: %w", err)
 	}
 	return nil
-}
-
-// syncDir makes the entries of a folder durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // Stats reports the size of the file and the writes of this process.

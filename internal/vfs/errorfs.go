@@ -4,6 +4,8 @@ import (
 	"io"
 	"io/fs"
 	"math/bits"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -73,6 +75,10 @@ type Fault struct {
 	// Persistent makes every matching operation after the (After+1)-th fail
 	// too. Otherwise the fault fires once.
 	Persistent bool
+	// Base, when set, restricts the fault to operations on files whose base
+	// name is Base (for a rename, the old name); only those count towards
+	// After.
+	Base string
 	// PartialWrite makes a failing File.WriteAt first write the first half
 	// (len/2 bytes, rounded down) of its data through to the inner file, and
 	// report that count with the error, as a write that runs out of space
@@ -99,7 +105,10 @@ type ErrorFS struct {
 	faults []*faultState
 }
 
-var _ FS = (*ErrorFS)(nil)
+var (
+	_ FS      = (*ErrorFS)(nil)
+	_ OSFiles = (*ErrorFS)(nil)
+)
 
 type faultState struct {
 	Fault
@@ -146,7 +155,7 @@ func (e *ErrorFS) check(op Op, path string) (fault *Fault, err error) {
 	defer e.mu.Unlock()
 	e.counts[bits.TrailingZeros32(uint32(op))]++
 	for _, f := range e.faults {
-		if f.Ops&op == 0 {
+		if f.Ops&op == 0 || (f.Base != "" && filepath.Base(path) != f.Base) {
 			continue
 		}
 		i := f.seen
@@ -200,6 +209,20 @@ func (e *ErrorFS) OpenRW(name string) (File, error) {
 	}
 	return &errorFile{e: e, f: f, name: name}, nil
 }
+
+// OpenOS opens an operating-system file through the inner FS, unless a
+// fault fails it; it counts as an open (OpOpen). Only the open can be
+// failed: reads, writes and syncs of the *os.File do not go through
+// ErrorFS.
+func (e *ErrorFS) OpenOS(name string, flag int, perm fs.FileMode) (*os.File, error) {
+	if _, err := e.check(OpOpen, name); err != nil {
+		return nil, err
+	}
+	return OpenOS(e.inner, name, flag, perm)
+}
+
+// OnOS reports whether the inner FS hands out operating-system files.
+func (e *ErrorFS) OnOS() bool { return OnOS(e.inner) }
 
 // Rename renames through the inner FS, unless a fault fails it. An injected
 // error names oldname as its path.

@@ -387,3 +387,27 @@ func TestOpString(t *testing.T) {
 		t.Errorf("OpAll = %#x with %d names", uint32(OpAll), len(opNames))
 	}
 }
+
+func TestErrorFSFaultOnOneFile(t *testing.T) {
+	e := NewErrorFS(NewMem())
+	e.MkdirAll("/d", 0o755)
+	e.Inject(Fault{Ops: OpCreate | OpSync, Base: "b", After: 1})
+	a, err := e.Create("/d/a", 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := e.Create("/d/b", 0o600) // the first matching operation: succeeds
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Sync(); err != nil {
+		t.Fatalf("sync of another file: %v", err)
+	}
+	var pe *fs.PathError
+	if err := b.Sync(); !errors.As(err, &pe) || pe.Path != "/d/b" || !errors.Is(err, syscall.EIO) {
+		t.Fatalf("second operation on b = %v", err)
+	}
+	if err := b.Sync(); err != nil {
+		t.Fatalf("third operation on b = %v (fault fires once)", err)
+	}
+}

@@ -76,6 +76,10 @@ type MemFS struct {
 	ops     int
 	crashAt int // crash once ops reaches crashAt; -1: no crash point set
 	crashed bool
+	// onCrash, when set, is called (with mu held) by the first call that
+	// fails because the FS crashed.
+	onCrash   func()
+	crashSeen bool
 }
 
 var _ FS = (*MemFS)(nil)
@@ -168,12 +172,35 @@ func (m *MemFS) Crashed() bool {
 	return m.crashed
 }
 
+// OnCrash makes fn be called once, by the first call that fails because
+// the FS crashed, before that call returns: the moment of the crash as the
+// code using the FS sees it. fn runs with the FS's lock held and must not
+// call the FS. [SplitFS] uses it to stop the clock for the files it keeps
+// on the operating system.
+func (m *MemFS) OnCrash(fn func()) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.onCrash = fn
+}
+
+// failCrashed is called, with m.mu held, by a call that fails because the
+// FS crashed.
+func (m *MemFS) failCrashed() error {
+	if !m.crashSeen {
+		m.crashSeen = true
+		if m.onCrash != nil {
+			m.onCrash()
+		}
+	}
+	return ErrCrashed
+}
+
 // mutating is called, with m.mu held, at the start of every mutating call:
 // it fails if the FS has crashed, and otherwise counts the call (crashing
 // the FS after it if it reaches the crash point).
 func (m *MemFS) mutating() error {
 	if m.crashed {
-		return ErrCrashed
+		return m.failCrashed()
 	}
 	m.ops++
 	if m.crashAt >= 0 && m.ops >= m.crashAt {
@@ -186,7 +213,7 @@ func (m *MemFS) mutating() error {
 // call.
 func (m *MemFS) observing() error {
 	if m.crashed {
-		return ErrCrashed
+		return m.failCrashed()
 	}
 	return nil
 }

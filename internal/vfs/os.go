@@ -12,7 +12,16 @@ var Default FS = osFS{}
 
 type osFS struct{}
 
-var _ FS = osFS{}
+var (
+	_ FS      = osFS{}
+	_ OSFiles = osFS{}
+)
+
+func (osFS) OpenOS(name string, flag int, perm fs.FileMode) (*os.File, error) {
+	return os.OpenFile(name, flag, perm)
+}
+
+func (osFS) OnOS() bool { return true }
 
 type osFile struct{ *os.File }
 

@@ -14,8 +14,10 @@ package vfs
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
+	"os"
 )
 
 // ErrLocked is returned by [FS.Lock] when another holder (in this process or
@@ -65,6 +67,39 @@ type FS interface {
 	// [ErrLocked] when the lock is held elsewhere. Closing the returned
 	// io.Closer releases the lock.
 	Lock(name string) (io.Closer, error)
+}
+
+// OSFiles is implemented by filesystems that can hand out the operating
+// system's own files, for code that must open, map and lock a file itself:
+// bbolt, under the index, does all three. [Default] implements it, and so
+// do [ErrorFS] (when what it wraps does) and [SplitFS] (for the files it
+// keeps on the operating system).
+type OSFiles interface {
+	// OpenOS opens the named file as os.OpenFile does.
+	OpenOS(name string, flag int, perm fs.FileMode) (*os.File, error)
+	// OnOS reports whether OpenOS works; a wrapper answers for what it
+	// wraps.
+	OnOS() bool
+}
+
+// ErrNotOS is returned by [OpenOS] for a filesystem whose files are not
+// the operating system's.
+var ErrNotOS = errors.New("vfs: not backed by the operating system")
+
+// OnOS reports whether fsys can hand out operating-system files: the
+// capability code that opens files itself (bbolt) needs to run on fsys.
+func OnOS(fsys FS) bool {
+	o, ok := fsys.(OSFiles)
+	return ok && o.OnOS()
+}
+
+// OpenOS opens the named file of fsys as an operating-system file, or fails
+// with an error matching [ErrNotOS].
+func OpenOS(fsys FS, name string, flag int, perm fs.FileMode) (*os.File, error) {
+	if !OnOS(fsys) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fmt.Errorf("%w (%T)", ErrNotOS, fsys)}
+	}
+	return fsys.(OSFiles).OpenOS(name, flag, perm)
 }
 
 // ReadFile reads the whole named file from fsys.
