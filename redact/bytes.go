@@ -200,6 +200,19 @@ func newWordSet(words ...string) *wordSet {
 	return &ws
 }
 
+// has reports whether w is one of the words, ignoring ASCII case.
+func (ws *wordSet) has(w string) bool {
+	if w == "" {
+		return false
+	}
+	for _, k := range ws[lower(w[0])] {
+		if equalFold(w, k) {
+			return true
+		}
+	}
+	return false
+}
+
 // in reports whether w contains one of the words, ignoring ASCII case. A
 // word that starts with an ASCII letter must start a word of w (not follow
 // another letter); other words match anywhere.

@@ -77,7 +77,16 @@
 //     the word for password in other languages (Passwort, mot de passe,
 //     contraseña, senha, пароль, 密码, パスワード, ...). A YAML-style
 //     "password: several words" loses the rest of its line, unless the line
-//     holds another key.
+//     holds another key. Also passwords, PINs and passphrases stated in
+//     prose in many languages (en, de, fr, es, pt, it, nl, pl, ru, tr, ar,
+//     hi, ja, ko, zh, vi, id and others): "my password is hunter2", "pw:
+//     x", "the PIN is 4821", "das Passwort lautet x", "mot de passe : x",
+//     "contraseña es x", "senha é x", "пароль x", "şifrem x", "كلمة
+//     المرور x", "パスワードは x", "密码是x", and passphrases such as
+//     tundra-piano-tiger-violet. The value must look like a secret (a
+//     digit, a symbol, mixed case, three or more joined words, quotes); a
+//     plain word only after "my password is" and the like; a PIN is 4 to
+//     12 digits.
 //   - SECRET: the value assigned to another credential key, in any casing
 //     and with any separator (secret, token, key, auth, credential(s),
 //     login, salt: client_secret, SONAR_LOGIN, X-Api-Key, apiKey,
@@ -153,7 +162,9 @@
 //     account "git", not a mailbox; the same goes for ssh://git@host);
 //     https://john@example.com (a user name without a password);
 //   - prose around the keywords: "forgot your password?", "Password: at
-//     least 8 characters", "the token: a word piece".
+//     least 8 characters", "the password must have 8 characters", "the
+//     password is incorrect", "Das Passwort ist falsch", "Enter your PIN",
+//     "the token: a word piece".
 //
 // Digits are ASCII digits; numbers written with other digits (٠١٢, ０１２)
 // are not recognised.
@@ -183,8 +194,9 @@
 //     hash of three bytes indexes a 64 Ki-bit table of how keywords start
 //     (in all ASCII cases), which rejects almost every offset with one load,
 //     one multiply and one bit test; the few offsets that pass are checked
-//     against a table of the keywords' first four bytes before any keyword
-//     is compared; one-byte keywords ('@') are found with strings.IndexByte.
+//     against a table of the keywords' first four bytes, and then compared
+//     only with the keywords whose first three bytes hash alike; one-byte
+//     keywords ('@') are found with strings.IndexByte.
 //   - Pattern rules run only where a keyword occurs, anchored there and on
 //     a window of at most MaxLen bytes, never over the whole text. The
 //     default rules use patterns only for tokens with a distinctive prefix.

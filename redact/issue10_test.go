@@ -39,6 +39,21 @@ var issue10Cases = []struct{ name, in, want string }{
 	// Continuation lines.
 	{"curl continuation", "curl https://api.example.com/v1/items \\\n  -H \"Accept: application/json\" \\\n  --user svc-reader:Vq8!mZ2pLx",
 		"curl https://api.example.com/v1/items \\\n  -H \"Accept: application/json\" \\\n  --user [REDACTED:BASIC_AUTH]"},
+	// Secrets stated in prose.
+	{"prose en", "My password is hunter2, please keep it safe", "My password is [REDACTED:PASSWORD], please keep it safe"},
+	{"prose pw", "pw: blue42sky", "pw: [REDACTED:PASSWORD]"},
+	{"prose pin", "the PIN is 4821", "the PIN is [REDACTED:PASSWORD]"},
+	{"prose de", "das Passwort lautet Sonne#2024", "das Passwort lautet [REDACTED:PASSWORD]"},
+	{"prose fr", "mot de passe : Chouette!88", "mot de passe : [REDACTED:PASSWORD]"},
+	{"prose es", "contraseña es Gato_Negro7", "contraseña es [REDACTED:PASSWORD]"},
+	{"prose pt", "senha é Brasil#2025", "senha é [REDACTED:PASSWORD]"},
+	{"prose ru", "пароль Zima2024!", "пароль [REDACTED:PASSWORD]"},
+	{"prose tr", "şifre Ankara06!", "şifre [REDACTED:PASSWORD]"},
+	{"prose ar", "كلمة المرور Qamar2024", "كلمة المرور [REDACTED:PASSWORD]"},
+	{"prose ja", "パスワードは Sakura2024 です", "パスワードは [REDACTED:PASSWORD] です"},
+	{"prose zh", "密码是abc12345，别告诉别人", "密码是[REDACTED:PASSWORD]，别告诉别人"},
+	{"passphrase", "my wifi password is tundra-piano-tiger-violet", "my wifi password is [REDACTED:PASSWORD]"},
+	{"mention stays", "Forgot your password? The password must have 8 characters.", "Forgot your password? The password must have 8 characters."},
 	// Authorization headers: the whole credential, whatever the scheme.
 	{"basic with a jwt", "Authorization: Basic eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJib2IifQ.Xq3vB2mZ7pL0sK8dF3hJ6gT1yR5wE9uI2oP",
 		"Authorization: Basic [REDACTED:BASIC_AUTH]"},

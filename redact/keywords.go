@@ -12,7 +12,8 @@ import "strings"
 // offset whose bit is set is checked against a second table, of the first
 // four bytes of the keywords of four bytes or more (folded to lower case),
 // or against a third one of the first three bytes of the shorter keywords;
-// only offsets that pass compare the keywords that start with that byte.
+// only offsets that pass compare the few keywords whose first three bytes
+// hash like theirs.
 // The second check keeps keywords that start like common words ("lin_api_"
 // and "line", "ops_" and "stops") from costing a comparison at every such
 // word.
@@ -22,6 +23,11 @@ type kwIndex struct {
 	quad    bits           // folded four-byte prefixes of longer keywords
 	ones    []byte         // the one-byte keywords, in every case
 	byFirst [256][]kwEntry // by lower-cased first byte
+	// The keywords of three bytes or more by a hash of their folded first
+	// three bytes, and those of two bytes: what an offset that passes the
+	// filters is compared with.
+	buckets [1 << 10][]kwEntry
+	twos    []kwEntry
 }
 
 // kwEntry is one distinct keyword (lower case) and the rules that use it.
@@ -38,8 +44,34 @@ func newKWIndex(kws [][]string) *kwIndex {
 			x.add(strings.ToLower(k), i) // the scan folds ASCII case only
 		}
 	}
+	for _, list := range x.byFirst {
+		for _, e := range list {
+			switch {
+			case len(e.kw) == 2:
+				x.twos = append(x.twos, e)
+			case len(e.kw) >= 3:
+				h := bucketHash(fold3(e.kw, 0))
+				x.buckets[h] = append(x.buckets[h], e)
+			}
+		}
+	}
 	return x
 }
+
+// fold3 returns the three bytes of s at i (zero past the end) as a word
+// with bit 0x20 set in each byte, like fold4.
+func fold3(s string, i int) uint32 {
+	w := uint32(s[i]) | 0x20
+	if i+1 < len(s) {
+		w |= (uint32(s[i+1]) | 0x20) << 8
+	}
+	if i+2 < len(s) {
+		w |= (uint32(s[i+2]) | 0x20) << 16
+	}
+	return w
+}
+
+func bucketHash(w uint32) uint32 { return w * 0x9E3779B1 >> 22 }
 
 func (x *kwIndex) add(k string, rule int) {
 	f := k[0]
@@ -158,7 +190,27 @@ func (x *kwIndex) scan(s string, sc *scanner) {
 func (x *kwIndex) verify(s string, i int, sc *scanner) { x.report(s, i, sc, 0) }
 
 // verifyLong reports the keywords of two or more bytes that occur at s[i].
-func (x *kwIndex) verifyLong(s string, i int, sc *scanner) { x.report(s, i, sc, 2) }
+func (x *kwIndex) verifyLong(s string, i int, sc *scanner) {
+	for _, e := range x.buckets[bucketHash(fold3(s, i))] {
+		if hasPrefixFold(s[i:], e.kw) {
+			x.reportEntry(s, i, sc, e)
+		}
+	}
+	for _, e := range x.twos {
+		if hasPrefixFold(s[i:], e.kw) {
+			x.reportEntry(s, i, sc, e)
+		}
+	}
+}
+
+func (x *kwIndex) reportEntry(s string, i int, sc *scanner, e kwEntry) {
+	if inPlaceholder(s, i) {
+		return
+	}
+	for _, r := range e.rules {
+		sc.hit(r, i)
+	}
+}
 
 func (x *kwIndex) report(s string, i int, sc *scanner, minLen int) {
 	for _, e := range x.byFirst[lower(s[i])] {

@@ -1,0 +1,466 @@
+package redact
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Passwords and PINs stated in prose, in many languages: "my password is
+// hunter2", "the PIN is 4821", "das Passwort lautet X", "mot de passe : X",
+// "contraseña es X", "senha é X", "пароль X", "şifrem X", "كلمة المرور X",
+// "パスワードは X", "密码是X", and passphrases after such words. Prose that
+// only mentions passwords ("forgot your password?", "the password must
+// have 8 characters", "Passwort ist falsch") stays.
+//
+// The finder is called at a word for password. It skips a connector (a
+// copula such as "is", "ist", "lautet", "est", "es", "é", "è", "to", "это",
+// "là", "は", "是", or a ':', '=' or dash), possibly after a short phrase
+// ("for the wifi"), and reads the value. The value must look like a secret:
+// a digit, a symbol or mixed case, a passphrase of three or more words, or
+// a quoted string; a plain word only after a first-person cue ("my
+// password is sunshine") and when it is not one of the words prose puts
+// there ("incorrect", "falsch", ...). A PIN is 4 to 12 digits.
+
+// proseWord is a word that names a password, PIN or passphrase.
+type proseWord struct {
+	w      string // lower case
+	kind   byte   // 'p' password, 'n' PIN, 'f' passphrase
+	suffix bool   // may carry a short suffix (Turkish şifrem, şifreniz)
+}
+
+var proseWords = []proseWord{
+	{"password", 'p', false}, {"passwd", 'p', false}, {"pw", 'p', false}, {"passcode", 'p', false},
+	{"pass code", 'p', false}, {"passphrase", 'f', false}, {"pass phrase", 'f', false},
+	{"pin code", 'n', false}, {"pincode", 'n', false}, {"pin number", 'n', false}, {"pin", 'n', false},
+	{"passwort", 'p', false}, {"kennwort", 'p', false}, {"geheimzahl", 'n', false},
+	{"mot de passe", 'p', false}, {"mdp", 'p', false}, {"code pin", 'n', false}, {"code secret", 'p', false},
+	{"contraseña", 'p', false}, {"contrasena", 'p', false}, {"clave", 'p', false},
+	{"senha", 'p', false}, {"palavra-passe", 'p', false},
+	{"parola d'ordine", 'p', false}, {"wachtwoord", 'p', false},
+	{"hasło", 'p', false}, {"haslo", 'p', false},
+	{"пароль", 'p', false}, {"пин-код", 'n', false}, {"пин", 'n', false},
+	{"şifre", 'p', true}, {"sifre", 'p', true}, {"parola", 'p', true},
+	{"كلمة المرور", 'p', false}, {"كلمة السر", 'p', false}, {"الرقم السري", 'n', false},
+	{"पासवर्ड", 'p', false}, {"पिन", 'n', false},
+	{"パスワード", 'p', false}, {"暗証番号", 'n', false}, {"パスコード", 'p', false},
+	{"비밀번호", 'p', false}, {"암호", 'p', false}, {"패스워드", 'p', false},
+	{"密码", 'p', false}, {"密碼", 'p', false}, {"口令", 'p', false},
+	{"mật khẩu", 'p', false}, {"mat khau", 'p', false}, {"kata sandi", 'p', false},
+	{"lösenord", 'p', false}, {"passord", 'p', false}, {"adgangskode", 'p', false}, {"heslo", 'p', false},
+	{"κωδικός", 'p', false}, {"סיסמה", 'p', false}, {"סיסמא", 'p', false}, {"رمز عبور", 'p', false},
+}
+
+// proseKeywords returns the keywords of the prose rule.
+func proseKeywords() []string {
+	out := make([]string, len(proseWords))
+	for i, w := range proseWords {
+		out[i] = w.w
+	}
+	return out
+}
+
+// connectors join a password word to its value. Longer ones come first
+// where one is a prefix of another.
+var connectors = []string{
+	// en
+	"is now", "is still", "is:", "is", "was", "will be", "would be", "should be", "has been changed to",
+	"has been set to", "has been reset to", "changed to", "set to", "reset to", "updated to", "to", "reads",
+	// de
+	"ist jetzt", "ist", "lautet", "war", "heißt", "heisst", "wurde geändert in",
+	// fr
+	"est maintenant", "est :", "est", "était", "c'est", "sera",
+	// es, pt, it
+	"es", "era", "será", "é", "è", "e'", "sarà", "é:", "sera",
+	// nl, pl, ru, uk
+	"luidt", "wordt", "jest", "brzmi", "to", "это", "будет", "є",
+	// ar, tr, vi, id, sv, da, no, cs, el, he
+	"هي", "هو", "là", "adalah", "yaitu", "ialah", "är", "er", "je", "είναι", "הוא", "היא",
+	// ja, ko, zh (particles written right after the word)
+	"は", "が", "：", "는", "은", "이", "가", "是", "为", "為",
+	// punctuation
+	"=>", "->", "→", ":", "=", "-", "—", "–",
+}
+
+// phraseWords may stand between a password word and its connector ("the
+// password for the wifi is", "kata sandi saya").
+var phraseWords = newWordSet(
+	"for", "of", "on", "at", "to", "the", "my", "your", "our", "this", "that", "wifi", "wi-fi", "account",
+	"admin", "root", "user", "router", "vpn", "server", "database", "db", "laptop", "phone", "email",
+	"für", "das", "den", "dem", "die", "mein", "meine", "pour", "de", "du", "la", "le", "mon", "ma",
+	"del", "da", "do", "di", "per", "mi", "voor", "dla", "mojego", "для", "от", "моего", "saya", "anda",
+	"kamu", "ku", "của", "tôi", "wlan",
+)
+
+// cues before a password word make a plain word after it a password ("my
+// password is sunshine").
+var cues = newWordSet(
+	"my", "our", "new", "temporary", "temp", "initial", "wifi", "wi-fi", "wlan",
+	"mein", "meine", "neues", "mon", "ma", "nouveau", "mi", "nueva", "meu", "minha", "nova", "mio",
+	"mia", "mijn", "nieuw", "moje", "mój", "moja", "мой", "моя", "новый", "benim", "yeni", "मेरा",
+	"मेरी", "我的", "私の", "僕の", "내", "제", "나의", "của tôi", "saya",
+)
+
+// proseStop are words that prose puts after "the password is".
+var proseStop = newWordSet(
+	// en
+	"incorrect", "wrong", "invalid", "required", "correct", "weak", "strong", "short", "long", "empty",
+	"missing", "expired", "changed", "reset", "saved", "stored", "hidden", "encrypted", "hashed",
+	"secure", "insecure", "safe", "mandatory", "optional", "needed", "set", "valid", "visible", "shown",
+	"sent", "generated", "unknown", "blank", "protected", "same", "different", "too", "not", "case",
+	"accepted", "rejected", "updated", "good", "bad", "fine", "okay", "please", "also", "still", "now",
+	"here", "below", "above", "attached", "following", "enabled", "disabled", "forgotten", "lost",
+	"compromised", "leaked", "known", "public", "private", "secret", "unique", "random", "simple",
+	"complex", "easy", "hard", "strict", "locked", "blocked", "incorrectly", "sensitive", "characters",
+	"digits", "letters", "displayed", "printed", "logged", "masked", "visible", "reused", "shared",
+	"configured", "defined", "specified", "provided", "supplied", "entered", "typed", "wrongly",
+	"actually", "really", "probably", "definitely", "usually", "always", "never", "being", "getting",
+	"going", "what", "which", "where", "there", "then", "than", "very", "quite", "really", "just",
+	"only", "exactly", "written", "found", "inside", "somewhere", "different", "whatever", "working",
+	// de
+	"falsch", "ungültig", "erforderlich", "korrekt", "richtig", "leer", "abgelaufen", "geändert",
+	"sicher", "unsicher", "schwach", "stark", "kurz", "lang", "gespeichert", "verschlüsselt", "neu",
+	"gleich", "nicht", "noch", "jetzt", "bitte", "geheim", "vergessen", "gesperrt", "zu",
+	// fr
+	"invalide", "requis", "obligatoire", "faux", "vide", "expiré", "modifié", "sécurisé", "faible",
+	"fort", "court", "trop", "pas", "nouveau", "oublié", "erroné", "incorrecte",
+	// es, pt, it
+	"incorrecta", "inválida", "obligatoria", "requerida", "correcta", "vacía", "caducada", "segura",
+	"débil", "fuerte", "corta", "larga", "demasiado", "muy", "nueva", "incorreta", "obrigatória",
+	"correta", "vazia", "expirada", "fraca", "forte", "curta", "longa", "muito", "nova", "errata",
+	"sbagliata", "scaduta", "obbligatoria", "corretta", "vuota", "sicura", "debole", "lunga", "troppo",
+	// nl, pl, ru, tr
+	"onjuist", "ongeldig", "verplicht", "juist", "leeg", "verlopen", "veilig", "zwak", "sterk", "kort",
+	"te", "nieuw", "nieprawidłowe", "niepoprawne", "wymagane", "poprawne", "puste", "bezpieczne",
+	"słabe", "silne", "krótkie", "długie", "za", "nowe", "неверный", "неправильный", "обязателен",
+	"верный", "пустой", "истёк", "надёжный", "слабый", "сильный", "короткий", "длинный", "слишком",
+	"новый", "yanlış", "hatalı", "gerekli", "doğru", "boş", "geçersiz", "güçlü", "zayıf", "kısa",
+	"uzun", "çok", "yeni",
+)
+
+func findProsePassword(dst []Span, s string, at int) []Span {
+	// Which word, and its boundaries.
+	var pw proseWord
+	for _, w := range proseWords {
+		if hasPrefixFold(s[at:], w.w) && len(w.w) > len(pw.w) {
+			pw = w
+		}
+	}
+	if pw.w == "" {
+		return dst
+	}
+	if at > 0 && (isWord(s[at-1]) || s[at-1] == '-' || s[at-1] == '$' || s[at-1] == '.') {
+		return dst
+	}
+	p := at + len(pw.w)
+	if pw.suffix {
+		p = turkishSuffix(s, p)
+	}
+	if p < len(s) {
+		if c := s[p]; isWord(c) || c == '-' || c == '.' && p+1 < len(s) && isWord(s[p+1]) || c == '"' || c == '\'' || c == '`' || c == '(' || c == '[' || c == '/' {
+			return dst // part of a longer word, a key ("password_hash", "password"), a call
+		}
+		if r, _ := utf8.DecodeRuneInString(s[p:]); r >= 0x80 && unicode.IsLetter(r) {
+			if _, n := connectorAt(s, p); n == 0 {
+				return dst // 密码学, パスワードマネージャー, паролем
+			}
+		}
+	}
+	cue := cues.in(contextBefore(s, at, 24))
+
+	// Connector, possibly after a short phrase.
+	connected := false
+	q := skipBlanks(s, p)
+	if c, n := connectorAt(s, q); n > 0 {
+		connected = true
+		q = skipBlanks(s, q+n)
+		if c == "is:" || c == "est :" || c == "é:" {
+			// already includes the colon
+		} else if k, n := connectorAt(s, q); n > 0 && (k == ":" || k == "：") {
+			q = skipBlanks(s, q+n) // "is:", "est :"
+		}
+	} else if r := skipPhrase(s, q); r > q {
+		if _, n := connectorAt(s, r); n > 0 {
+			connected = true
+			q = skipBlanks(s, r+n)
+		} else if possessives.has(strings.TrimSpace(s[q:r])) {
+			q = r // "kata sandi saya X"
+		} else {
+			return dst
+		}
+	}
+	if q >= len(s) || s[q] == '\n' || s[q] == '\r' || !connected && q == p {
+		return dst
+	}
+
+	// Value.
+	vs, ve, quoted := proseValue(s, q)
+	if ve <= vs {
+		return dst
+	}
+	v := s[vs:ve]
+	switch {
+	case pw.kind == 'n':
+		if !allDigits(v) || len(v) < 4 || len(v) > 12 || isPlaceholderValue(v) {
+			return dst
+		}
+		return append(dst, Span{Start: vs, End: ve})
+	case quoted:
+		if utf8.RuneCountInString(v) < 3 || isPlaceholderValue(v) || isSensitiveWord(v) || !connected && !cue {
+			return dst
+		}
+		return append(dst, Span{Start: vs, End: ve})
+	}
+	if utf8.RuneCountInString(v) < 4 || isPlaceholderValue(v) || isSensitiveWord(v) || proseStop.has(firstWord(v)) ||
+		!acceptValue(v, "password", Password, false) || unitNumber(s, vs, ve) {
+		return dst
+	}
+	if pw.kind == 'f' || passphraseShape(v) {
+		if e := passphraseEnd(s, vs, ve); e > ve {
+			return append(dst, Span{Start: vs, End: e})
+		}
+	}
+	switch {
+	case strongShape(v):
+	case passphraseShape(v):
+	case connected && cue && plainWord(v):
+	default:
+		return dst
+	}
+	return append(dst, Span{Start: vs, End: ve})
+}
+
+// turkishSuffix skips a possessive or case suffix of at most four letters
+// after a Turkish word (şifrem, şifreniz, şifresi).
+func turkishSuffix(s string, p int) int {
+	for n := 0; n < 4 && p < len(s); n++ {
+		r, size := utf8.DecodeRuneInString(s[p:])
+		if !(r < 0x80 && isLower(byte(r)) || strings.ContainsRune("ıüöçğş", r)) {
+			break
+		}
+		p += size
+	}
+	return p
+}
+
+// skipBlanks skips spaces, tabs, no-break spaces and ideographic spaces.
+func skipBlanks(s string, i int) int {
+	for i < len(s) {
+		switch {
+		case s[i] == ' ' || s[i] == '\t':
+			i++
+		case strings.HasPrefix(s[i:], "\u00a0"):
+			i += len("\u00a0")
+		case strings.HasPrefix(s[i:], "\u3000"):
+			i += len("\u3000")
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// connectorAt returns the connector at s[i] and its length, or 0. A
+// connector made of letters must end at a word boundary.
+func connectorAt(s string, i int) (string, int) {
+	for _, c := range connectors {
+		if !hasPrefixFold(s[i:], c) {
+			continue
+		}
+		n := len(c)
+		if r, _ := utf8.DecodeRuneInString(c); r < 0x80 && isAlpha(c[0]) || r >= 0x80 && unicode.IsLetter(r) && r < 0x3000 {
+			// A word: a boundary must follow.
+			if i+n < len(s) {
+				r2, _ := utf8.DecodeRuneInString(s[i+n:])
+				if unicode.IsLetter(r2) || unicode.IsDigit(r2) || r2 == '_' {
+					continue
+				}
+			}
+		}
+		if c == "-" || c == "=" {
+			// "password - x" and "password = x", not "password-less" or "==".
+			if i+1 < len(s) && (s[i+1] == '=' || s[i+1] == '-' || s[i+1] == '>') || i > 0 && s[i-1] != ' ' && c == "-" {
+				continue
+			}
+		}
+		return c, n
+	}
+	return "", 0
+}
+
+// skipPhrase skips up to four short words that start with one from
+// phraseWords ("for the wifi network") and returns where they end, or i. It
+// stops before a word shaped like a secret.
+func skipPhrase(s string, i int) int {
+	j := i
+	for n := 0; n < 4; n++ {
+		k := j
+		for k < len(s) && k-j < 24 && s[k] != ' ' && s[k] != '\t' && s[k] != ':' && s[k] != '\n' {
+			k++
+		}
+		w := s[j:k]
+		if k == j || n == 0 && !phraseWords.has(w) || strongShape(w) {
+			break
+		}
+		j = skipBlanks(s, k)
+	}
+	return j
+}
+
+// possessives may stand alone between a password word and its value
+// ("kata sandi saya X").
+var possessives = newWordSet("saya", "anda", "kamu", "ku", "tôi", "benim")
+
+var openQuotes = []string{"\"", "'", "`", "“", "‘", "«", "「", "『", "„", "‚"}
+var closeQuotes = []string{"\"", "'", "`", "”", "’", "»", "」", "』", "“", "‘"}
+
+// proseValue reads the value at s[i]: a quoted string, or a run of
+// non-blank bytes that ends at CJK punctuation, at a quote, at a change
+// from ASCII to another script (密码是abc123，请), and before trailing
+// sentence punctuation.
+func proseValue(s string, i int) (vs, ve int, quoted bool) {
+	for k, oq := range openQuotes {
+		if strings.HasPrefix(s[i:], oq) {
+			vs = i + len(oq)
+			cq := closeQuotes[k]
+			for e := vs; e < len(s) && e-vs < decideLen && s[e] != '\n'; e++ {
+				if strings.HasPrefix(s[e:], cq) {
+					return vs, e, true
+				}
+			}
+			return 0, 0, false
+		}
+	}
+	vs = i
+	ascii := s[i] < 0x80
+	e := i
+	for e < len(s) && e-vs < 256 {
+		c := s[e]
+		if isSpace(c) || c == '"' || c == '`' || c == '<' {
+			break
+		}
+		if c >= 0x80 {
+			if ascii || cjkPunct(s[e:]) || strings.HasPrefix(s[e:], "\u00a0") {
+				break
+			}
+			_, n := utf8.DecodeRuneInString(s[e:])
+			e += n
+			continue
+		}
+		e++
+	}
+	for e > vs && strings.IndexByte(".,;:?)]}'", s[e-1]) >= 0 {
+		e--
+	}
+	return vs, e, false
+}
+
+// strongShape reports a value with a digit, a symbol or mixed case beyond
+// an initial capital: what a password looks like and a prose word does
+// not.
+func strongShape(v string) bool {
+	lower, upperAfter := false, false
+	for i, r := range v {
+		switch {
+		case r < 0x80 && isDigit(byte(r)), unicode.IsDigit(r):
+			return true
+		case r < 0x80 && strings.IndexByte("!@#$%^&*+=?~/\\|<>[]{}_$", byte(r)) >= 0:
+			return true
+		case unicode.IsLower(r):
+			lower = true
+		case unicode.IsUpper(r):
+			if i > 0 {
+				upperAfter = true
+			}
+		}
+	}
+	return lower && upperAfter
+}
+
+// passphraseShape reports three or more words of letters joined by '-',
+// '.' or '_' (tundra-piano-tiger-violet).
+func passphraseShape(v string) bool {
+	parts, n := 0, 0
+	for _, r := range v {
+		switch {
+		case r == '-' || r == '.' || r == '_':
+			if n < 3 {
+				return false
+			}
+			parts++
+			n = 0
+		case unicode.IsLetter(r):
+			n++
+		default:
+			return false
+		}
+	}
+	return n >= 3 && parts >= 2
+}
+
+// passphraseEnd extends a passphrase written as words with spaces
+// ("correct horse battery staple") to the end of its sentence: up to eight
+// lower-case words, at least three in all, none a prose word.
+func passphraseEnd(s string, vs, ve int) int {
+	if !plainWord(s[vs:ve]) {
+		return ve
+	}
+	words, e := 1, ve
+	for words < 8 {
+		j := e
+		if j >= len(s) || s[j] != ' ' {
+			break
+		}
+		j++
+		k := j
+		for k < len(s) && isLower(s[k]) {
+			k++
+		}
+		if k-j < 3 || proseStop.has(s[j:k]) || isStopWord(s[j:k]) {
+			break
+		}
+		e = k
+		words++
+	}
+	if words < 3 || e < len(s) && !isSpace(s[e]) && strings.IndexByte(".,;!?\"'", s[e]) < 0 {
+		return ve
+	}
+	return e
+}
+
+// plainWord reports a word of four or more letters.
+func plainWord(v string) bool {
+	n := 0
+	for _, r := range v {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+		n++
+	}
+	return n >= 4
+}
+
+func firstWord(v string) string {
+	if i := strings.IndexAny(v, " \t,.;:!?"); i > 0 {
+		return v[:i]
+	}
+	return v
+}
+
+// unitNumber reports a number that is a length or a count, not a
+// password: "8+ characters", "4-digit", "12 chars".
+func unitNumber(s string, vs, ve int) bool {
+	v := s[vs:ve]
+	d := 0
+	for d < len(v) && isDigit(v[d]) {
+		d++
+	}
+	if d == 0 || d > 2 {
+		return false
+	}
+	rest := strings.TrimLeft(v[d:], "+-")
+	if rest == "" {
+		rest = strings.TrimLeft(s[ve:min(len(s), ve+16)], " ")
+	}
+	return rest == "" || plainWord(firstWord(rest)) || allFunc(rest, isAlpha)
+}
