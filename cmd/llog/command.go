@@ -33,7 +33,7 @@ type command struct {
 var commands []*command
 
 func init() {
-	commands = []*command{demoCmd, verifyCmd, exportCmd, statsCmd, queryCmd, redactCmd, repairCmd, helpCmd}
+	commands = []*command{demoCmd, verifyCmd, exportCmd, statsCmd, queryCmd, redactCmd, repairCmd, proxyCmd, helpCmd}
 }
 
 func lookup(name string) *command {
