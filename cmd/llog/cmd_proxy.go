@@ -113,17 +113,18 @@ while the proxy ran (standard error says how many calls were not recorded).
 `,
 	define: func(fs *pflag.FlagSet) func(context.Context, *env, []string) error {
 		var (
-			path, upstream, listen, onStoreError string
+			wf                             writerFlags
+			upstream, listen, onStoreError string
 		)
-		fs.StringVar(&path, "path", "", "the store's folder `DIR`, created when it does not exist (required)")
+		wf.define(fs, "")
 		fs.StringVar(&upstream, "upstream", "", "the model server's base `URL`, http:// or https:// (required)")
 		fs.StringVar(&listen, "listen", defaultProxyListen, "serve on `ADDR`, host:port")
-		fs.StringVar(&onStoreError, "on-store-error", "pass", "when the store fails: `pass` (keep proxying, unrecorded) or block (answer 503)")
+		fs.StringVar(&onStoreError, "on-store-error", "pass", "what to do when the store fails, `MODE`: pass (keep proxying, unrecorded) or block (answer 503)")
 		return func(ctx context.Context, e *env, args []string) error {
 			if err := noArgs(args); err != nil {
 				return err
 			}
-			if err := requirePath(path); err != nil {
+			if err := wf.check(); err != nil {
 				return err
 			}
 			u, err := parseUpstream(upstream)
@@ -138,7 +139,7 @@ while the proxy ran (standard error says how many calls were not recorded).
 			default:
 				return usagef("--on-store-error %q: want pass or block", onStoreError)
 			}
-			return runProxy(ctx, e, path, u, listen, block)
+			return runProxy(ctx, e, &wf, u, listen, block)
 		}
 	},
 }
@@ -159,14 +160,14 @@ func parseUpstream(s string) (*url.URL, error) {
 	return u, nil
 }
 
-func runProxy(ctx context.Context, e *env, path string, upstream *url.URL, listen string, block bool) error {
+func runProxy(ctx context.Context, e *env, wf *writerFlags, upstream *url.URL, listen string, block bool) error {
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return err
 	}
 	defer ln.Close()
 	report := newStoreReport(e.stderr, block)
-	eng, err := openProxyStore(e, path, &llog.Options{OnEvent: report.event})
+	eng, err := wf.open(e, &llog.Options{OnEvent: report.event})
 	if err != nil {
 		return err
 	}
@@ -185,7 +186,7 @@ func runProxy(ctx context.Context, e *env, path string, upstream *url.URL, liste
 		ErrorLog:          log.New(report, "", 0),
 	}
 	addr := listenAddr(listen, ln.Addr())
-	report.printf("listening on http://%s, forwarding to %s, recording model calls in %s", addr, upstream.Redacted(), path)
+	report.printf("listening on http://%s, forwarding to %s, recording model calls in %s", addr, upstream.Redacted(), wf.path)
 	if a, ok := ln.Addr().(*net.TCPAddr); !ok || !a.IP.IsLoopback() {
 		report.printf("notice: %s is not a loopback address: anyone who can reach it can use %s through the proxy", addr, upstream.Redacted())
 	}
@@ -201,6 +202,7 @@ func runProxy(ctx context.Context, e *env, path string, upstream *url.URL, liste
 	case <-ctx.Done():
 	case serveErr = <-served:
 	}
+	ln.Close() // Shutdown closes it too; closed here, before saying so
 	report.printf("stopping: no new connections; calls in flight finish (a second signal cuts them)")
 	stopped := make(chan struct{})
 	go func() {
@@ -215,6 +217,7 @@ func runProxy(ctx context.Context, e *env, path string, upstream *url.URL, liste
 				continue
 			}
 			report.printf("second signal: cutting the calls in flight")
+			p.cut.Store(true)
 			srv.Close()
 			<-stopped
 		}
@@ -223,14 +226,14 @@ func runProxy(ctx context.Context, e *env, path string, upstream *url.URL, liste
 	handlers.Wait()
 	p.close()
 	closeErr := eng.Close()
-	st := eng.Stats()
-	notRecorded := report.notRecorded.Load() + st.Dropped.Failed
-	report.printf("stopped: %s recorded, %d not recorded, %d refused", plural(st.Committed, "model call"), notRecorded, report.refused.Load())
+	recorded := eng.Stats().Committed
+	notRecorded := p.report.calls.Load() - recorded
+	report.printf("stopped: %s recorded, %d not recorded, %d refused", plural(recorded, "model call"), notRecorded, report.refused.Load())
 	switch {
 	case serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed):
 		return fmt.Errorf("serve: %w", serveErr)
 	case closeErr != nil:
-		return fmt.Errorf("the store failed: %w", closeErr)
+		return fmt.Errorf("%s not recorded: %w", plural(notRecorded, "model call"), closeErr)
 	case notRecorded > 0:
 		return fmt.Errorf("%s not recorded", plural(notRecorded, "model call"))
 	}
@@ -246,20 +249,4 @@ func listenAddr(listen string, a net.Addr) string {
 		return a.String()
 	}
 	return net.JoinHostPort(host, strconv.Itoa(ta.Port))
-}
-
-// openProxyStore opens the store in path for writing.
-func openProxyStore(e *env, path string, opts *llog.Options) (*llog.Engine, error) {
-	eng, err := llog.Open(path, opts)
-	switch {
-	case err == nil:
-		return eng, nil
-	case errors.Is(err, llog.ErrLocked):
-		return nil, fmt.Errorf("%s is open for writing by another process: %w", path, err)
-	case errors.Is(err, llog.ErrCorrupt):
-		q := shellQuote(path)
-		return nil, &integrityError{msg: fmt.Sprintf("%v; run 'llog verify --path %s', then 'llog repair --path %s'", err, q, q)}
-	default:
-		return nil, err
-	}
 }

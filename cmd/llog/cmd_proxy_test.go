@@ -95,18 +95,25 @@ func (p *proxyRun) records(t *testing.T) map[string]llog.Record {
 
 func recordsByTrace(t *testing.T, dir string) map[string]llog.Record {
 	t.Helper()
-	rep, err := llog.Verify(t.Context(), dir)
-	if err != nil || !rep.OK {
-		t.Fatalf("the store does not verify: %v %+v", err, rep)
-	}
 	m := make(map[string]llog.Record)
-	for _, r := range storeRecords(t, dir, llog.Filter{}) {
+	for _, r := range verifiedRecords(t, dir) {
 		if _, dup := m[r.TraceID]; dup {
 			t.Fatalf("two records with trace id %q", r.TraceID)
 		}
 		m[r.TraceID] = r
 	}
 	return m
+}
+
+// verifiedRecords checks that the store in dir verifies and returns its
+// records.
+func verifiedRecords(t *testing.T, dir string) []llog.Record {
+	t.Helper()
+	rep, err := llog.Verify(t.Context(), dir)
+	if err != nil || !rep.OK {
+		t.Fatalf("the store does not verify: %v %+v", err, rep)
+	}
+	return storeRecords(t, dir, llog.Filter{})
 }
 
 // rawClient sees bodies as they are sent: no decompression, no headers
@@ -451,8 +458,8 @@ func TestProxyRecords(t *testing.T) {
 			t.Errorf("%s: status %d, want %d: %s", c.name, x.status, c.status, x.body)
 		}
 	}
-	after := time.Now()
 	recs := p.records(t)
+	after := time.Now()
 	if len(recs) != len(callCases) {
 		t.Errorf("%d records, want %d", len(recs), len(callCases))
 	}

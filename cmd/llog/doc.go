@@ -34,7 +34,7 @@
 //
 // # Warnings
 //
-// Commands that write a store (demo, ingest) print the engine's warning
+// Commands that write a store (demo, ingest, proxy) print the engine's warning
 // events on standard error while they run, one line each, as in
 //
 //	llog: demo: warning: index-failed: ...; queries read the segments and the next open rebuilds the index, no data is affected
@@ -99,6 +99,24 @@
 // end of the last intact batch before the damage, and removes the index,
 // which the next open rebuilds (see [llog.Repair]). It exits 3 while a
 // writer has the store open.
+//
+// proxy --path DIR --upstream URL [--listen ADDR] [--on-store-error
+// pass|block] serves HTTP on ADDR (default 127.0.0.1:11435) and forwards
+// every request to the model server at URL, unchanged, passing its answers
+// back byte for byte and streams as they arrive. It records one inference
+// per model call it recognises (OpenAI-compatible POST /v1/chat/completions,
+// /v1/completions, /v1/embeddings, /v1/responses; Ollama POST /api/chat,
+// /api/generate, /api/embed) through the same redaction, queue and limits
+// as [llog.Engine.Log]: the model, provider, operation, the prompt in a
+// readable form, the answer assembled from the stream, latency, the
+// upstream's token counts, the error of a failed call and attributes for
+// the sampling parameters, finish reasons, time to first token and the
+// client's address. 'llog help proxy' documents each field and the
+// readable form; the parsing is in cmd/llog/internal/genai. SIGINT or
+// SIGTERM stops accepting connections, lets the calls in flight finish,
+// commits and exits 0; a second signal cuts them. When the store fails,
+// --on-store-error pass keeps proxying (reporting the calls not recorded
+// on standard error, exit 3 at the end) and block answers model calls 503.
 //
 // # Records
 //

@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"compress/zlib"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +16,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/lowlightlog/llog"
@@ -54,6 +56,10 @@ type proxy struct {
 
 	calls   chan *call // finished calls, to the recorders
 	workers sync.WaitGroup
+
+	// cut is set when a second signal stops the proxy without waiting for
+	// the calls in flight.
+	cut atomic.Bool
 }
 
 // newProxy returns a proxy to upstream that records into store, with
@@ -203,6 +209,9 @@ func (p *proxy) errorHandler(w http.ResponseWriter, r *http.Request, err error) 
 		if c != nil {
 			c.end = time.Now()
 			c.fail = "client disconnected before the answer"
+			if p.cut.Load() {
+				c.fail = "the proxy was stopped before the answer"
+			}
 			p.finish(c)
 		}
 		return
@@ -228,20 +237,26 @@ func (p *proxy) errorHandler(w http.ResponseWriter, r *http.Request, err error) 
 func writeError(w http.ResponseWriter, api genai.API, status int, msg string) {
 	h := w.Header()
 	h.Set("Date", time.Now().UTC().Format(http.TimeFormat))
-	var body []byte
+	var v any
 	switch {
 	case api == 0:
 		h.Set("Content-Type", "text/plain; charset=utf-8")
-		body = []byte(msg + "\n")
 	case api.Provider() == genai.ProviderOllama:
 		h.Set("Content-Type", "application/json; charset=utf-8")
-		body = appendString(appendKey([]byte("{"), "error", true), msg)
-		body = append(body, "}\n"...)
+		v = map[string]string{"error": msg}
 	default:
 		h.Set("Content-Type", "application/json")
-		body = appendString(appendKey([]byte(`{"error":{`), "message", true), msg)
-		body = append(body, `,"type":"llog_proxy_error"}}`+"\n"...)
+		v = map[string]map[string]string{"error": {"message": msg, "type": "llog_proxy_error"}}
 	}
+	var b bytes.Buffer
+	if v == nil {
+		b.WriteString(msg + "\n")
+	} else {
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		enc.Encode(v)
+	}
+	body := b.Bytes()
 	h.Set("Content-Length", fmt.Sprint(len(body)))
 	w.WriteHeader(status)
 	w.Write(body)
@@ -304,6 +319,7 @@ func (b *recordingBody) Read(q []byte) (int, error) {
 	switch {
 	case err == io.EOF:
 		b.c.eof = true
+		b.c.end = time.Now()
 	case err != nil:
 		b.c.readErr = err
 	}
@@ -328,7 +344,9 @@ func (b *recordingBody) Close() error {
 	err := b.rc.Close()
 	b.once.Do(func() {
 		b.decodePending()
-		b.c.end = time.Now()
+		if b.c.end.IsZero() {
+			b.c.end = time.Now()
+		}
 		if !b.c.eof && b.c.readErr == nil {
 			// Closed before the end without a read error: writing to the
 			// client failed.
@@ -337,6 +355,7 @@ func (b *recordingBody) Close() error {
 		if b.c.ctx.Err() != nil {
 			b.c.clientGone = true
 		}
+		b.c.cut = b.c.clientGone && b.p.cut.Load()
 		if b.c.readErr != nil && !b.c.clientGone {
 			b.p.report.warnf("%s: upstream: %v", b.c.api, b.c.readErr)
 		}

@@ -41,6 +41,7 @@ type call struct {
 	eof        bool  // the answer was read to its end
 	readErr    error // reading the answer failed
 	clientGone bool  // the client went away before the end
+	cut        bool  // the proxy cut the call short as it stopped
 	fail       string
 }
 
@@ -94,6 +95,7 @@ func (p *proxy) log(ctx context.Context, inf llog.Inference, sync bool) error {
 		}
 		return p.store.Log(ctx, inf)
 	}
+	p.report.calls.Add(1)
 	err := put()
 	if !errors.Is(err, llog.ErrTooLarge) {
 		return err
@@ -242,6 +244,8 @@ func (c *call) errorText(res *genai.Result) string {
 	}
 	if c.answer != nil {
 		switch {
+		case c.cut:
+			parts = append(parts, "the proxy was stopped before the end of the answer")
 		case c.clientGone:
 			parts = append(parts, "client disconnected before the end of the answer")
 		case c.readErr != nil:
@@ -288,8 +292,9 @@ type storeReport struct {
 	block bool
 	every time.Duration
 
-	notRecorded atomic.Uint64
-	refused     atomic.Uint64
+	calls       atomic.Uint64 // calls whose record was logged or tried
+	notRecorded atomic.Uint64 // records Log refused
+	refused     atomic.Uint64 // calls answered 503 in block mode
 
 	// failed is set once the store failed: in block mode model calls are
 	// then refused.
