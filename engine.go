@@ -49,6 +49,12 @@ type Engine struct {
 	sealed chan *pending
 	spare  chan *pending
 
+	// The sealer also owns the Merkle tree over the records (ck.tree) and
+	// decides when a batch carries a checkpoint; newest is the newest
+	// durable checkpoint, set by the syncer.
+	ck     checkpointer
+	newest atomic.Pointer[Checkpoint]
+
 	// ix maintains the index; nil when it is disabled or could not be
 	// opened.
 	ix    *indexer
@@ -127,12 +133,15 @@ func open(dir string, o Options, lock io.Closer) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("llog: open %s: %w", dir, err)
 	}
+	var tr treeRecovery
 	log, rec, err := wal.Open(dir, wal.Options{
-		FS:          o.fs,
-		SegmentSize: o.SegmentSize,
-		First:       1,
-		Link:        store.genesis,
-		Perm:        filePerm,
+		FS:                  o.fs,
+		SegmentSize:         o.SegmentSize,
+		First:               1,
+		Link:                store.genesis,
+		Perm:                filePerm,
+		OnRecover:           tr.entry,
+		OnRecoverCheckpoint: tr.checkpoint,
 	})
 	if err != nil {
 		err = wrapOpenErr(err)
@@ -172,6 +181,10 @@ func open(dir string, o Options, lock io.Closer) (*Engine, error) {
 	if t := rec.Torn; t != nil {
 		e.note.emit(Event{Kind: EventTornTail, Segment: t.Segment, Offset: t.Offset, Bytes: t.Size - t.Offset,
 			QueueCapacity: o.QueueCapacity})
+	}
+	if err := e.startCheckpoints(&tr); err != nil {
+		log.Close()
+		return nil, err
 	}
 	if err := e.startIndex(); err != nil {
 		log.Close()
@@ -447,6 +460,7 @@ type pending struct {
 	link  chain.Digest // digest of the batch's last record
 	end   uint64       // queue ticket after the batch's last record
 	depth int          // queue depth when the batch was taken
+	tree  batchTree    // the Merkle tree before and after the batch, its checkpoint
 }
 
 // seal is the sealer goroutine: it takes batches from the queue, gives each
@@ -458,15 +472,22 @@ func (e *Engine) seal() {
 	timer.Stop()
 	for {
 		p := <-e.spare
-		items, end, low, depth, ok := e.q.next(p.items[:0], e.opts.MaxBatchDelay, timer)
-		p.items, p.end, p.depth = items, end, depth
+		items, out, ok := e.q.next(p.items[:0], e.opts.MaxBatchDelay, timer, e.ck.idle())
+		p.items, p.end, p.depth = items, out.end, out.depth
+		p.batch.Reset()
 		if !ok {
+			// Close: a last checkpoint covers everything, unless one does.
+			if e.failure.Load() == nil && e.ck.uncovered() {
+				p.link = e.prev
+				e.sealCheckpoint(p, true)
+				e.sealed <- p
+			}
 			return
 		}
-		if low {
-			e.note.emit(Event{Kind: EventQueueLow, QueueDepth: depth, QueueCapacity: e.opts.QueueCapacity})
+		if out.low {
+			e.note.emit(Event{Kind: EventQueueLow, QueueDepth: out.depth, QueueCapacity: e.opts.QueueCapacity})
 		}
-		p.batch.Reset()
+		e.ck.begin(p)
 		for _, it := range p.items {
 			it.seq = e.next
 			it.hash = e.hasher.Next(e.prev, e.next, it.body())
@@ -474,10 +495,12 @@ func (e *Engine) seal() {
 			if err := p.batch.Add(it.buf); err != nil {
 				panic(err) // records are checked against MaxRecordSize, far below the frame limit
 			}
+			e.ck.add(it.hash)
 			e.prev = it.hash
 			e.next++
 		}
 		p.link = e.prev
+		e.sealCheckpoint(p, out.closing || len(p.items) == 0)
 		e.sealed <- p
 	}
 }
@@ -502,9 +525,17 @@ func (e *Engine) commit(p *pending) {
 		e.abandon(p.items, *f)
 		return
 	}
+	if len(p.items) == 0 && !p.batch.HasCheckpoint() {
+		return
+	}
+	e.prepareCommit(p)
 	info, err := e.log.Commit(&p.batch, p.link)
 	if err != nil {
 		e.failWith(err, p.items)
+		return
+	}
+	if len(p.items) == 0 {
+		e.published(p, info)
 		return
 	}
 	// The index first: a query that starts after anyone learns of these
@@ -542,6 +573,7 @@ func (e *Engine) commit(p *pending) {
 	for _, it := range p.items {
 		e.answer(it, result{receipt: Receipt{Seq: it.seq, Hash: it.hash}})
 	}
+	e.published(p, info)
 }
 
 // failWith makes err the engine's sticky error and fails the batch and

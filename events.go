@@ -41,6 +41,11 @@ const (
 	// EventRetentionHeld: MaxAge retention did not run because the clock
 	// is not trusted yet (Err says why). Size and count limits still apply.
 	EventRetentionHeld
+	// EventCheckpointFailed: a checkpoint could not be signed (the
+	// checkpoint was written unsigned) or the store's Merkle tree could not
+	// be rebuilt at Open (no checkpoints are written); Err says why. No
+	// record is affected.
+	EventCheckpointFailed
 )
 
 // String returns the kind's name, as in "queue-high".
@@ -68,18 +73,21 @@ func (k EventKind) String() string {
 		return "retention"
 	case EventRetentionHeld:
 		return "retention-held"
+	case EventCheckpointFailed:
+		return "checkpoint-failed"
 	}
 	return fmt.Sprintf("EventKind(%d)", int(k))
 }
 
 // IsWarning reports whether events of kind k call for an operator's
 // attention while the engine keeps working: records dropped, a torn tail
-// truncated at Open, a slow fsync, the index out of use, retention held.
+// truncated at Open, a slow fsync, the index out of use, retention held, a
+// checkpoint that could not be signed.
 // The llog command prints these on standard error. EventFailed is not a
 // warning: the failure reaches every caller as an error.
 func (k EventKind) IsWarning() bool {
 	switch k {
-	case EventDropped, EventTornTail, EventSlowSync, EventIndexFailed, EventRetentionHeld:
+	case EventDropped, EventTornTail, EventSlowSync, EventIndexFailed, EventRetentionHeld, EventCheckpointFailed:
 		return true
 	}
 	return false
@@ -145,6 +153,8 @@ func (e Event) String() string {
 		}
 	case EventRetentionHeld:
 		fmt.Fprintf(&b, "max-age retention held: %v", e.Err)
+	case EventCheckpointFailed:
+		fmt.Fprintf(&b, "%v; records are not affected", e.Err)
 	default:
 		if e.Err != nil {
 			fmt.Fprintf(&b, "%v", e.Err)

@@ -30,6 +30,8 @@ func TestEventString(t *testing.T) {
 		{Event{Kind: EventRetention, Removed: &Removal{First: 1, Last: 512, Segments: []string{"a", "b"}, Policy: "max-records"}},
 			"retention: removed seq 1-512 (2 segments, max-records)"},
 		{Event{Kind: EventRetentionHeld, Err: errors.New("clock before the newest record")}, "retention-held: max-age retention held: clock before the newest record"},
+		{Event{Kind: EventCheckpointFailed, Err: errors.New("sign checkpoint 12: hsm unreachable")},
+			"checkpoint-failed: sign checkpoint 12: hsm unreachable; records are not affected"},
 		{Event{Kind: EventRetention}, "retention"},
 		{Event{Kind: 99}, "EventKind(99)"},
 	} {
@@ -41,12 +43,12 @@ func TestEventString(t *testing.T) {
 
 func TestEventKindIsWarning(t *testing.T) {
 	var warnings []string
-	for k := EventQueueHigh; k <= EventRetentionHeld; k++ {
+	for k := EventQueueHigh; k <= EventCheckpointFailed; k++ {
 		if k.IsWarning() {
 			warnings = append(warnings, k.String())
 		}
 	}
-	if got := fmt.Sprint(warnings); got != "[dropped torn-tail slow-sync index-failed retention-held]" {
+	if got := fmt.Sprint(warnings); got != "[dropped torn-tail slow-sync index-failed retention-held checkpoint-failed]" {
 		t.Errorf("warning kinds %s", got)
 	}
 }

@@ -101,6 +101,11 @@ func TestIOFaults(t *testing.T) {
 							PartialWrite: op == vfs.OpWrite})
 						acked, runErr, closeErr, e := faultWorkload(dir, efs, n)
 						if runErr == nil {
+							// A fault in the checkpoint Close commits
+							// surfaces there.
+							runErr = closeErr
+						}
+						if runErr == nil {
 							t.Fatalf("no error surfaced")
 						}
 						if !errors.Is(runErr, errno) {

@@ -7,6 +7,7 @@ package llog_test
 // test checks the outcome the failure table promises.
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	"github.com/lowlightlog/llog"
 	"github.com/lowlightlog/llog/internal/vfs"
 	"github.com/lowlightlog/llog/segment"
+	"github.com/lowlightlog/llog/wal"
 )
 
 const foDir = "/store"
@@ -81,10 +83,19 @@ func foStates(t *testing.T) []foState {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The newest segment holds one batch (nine records, four to a
-	// segment). Append that batch again, cut inside its commit frame:
-	// entries without a commit, then a partial frame.
-	appendBytes(torn, name, b[segment.HeaderSize:len(b)-20])
+	// The newest segment holds one batch of records (nine records, four to
+	// a segment), and the checkpoint Close wrote. Append that batch again,
+	// cut inside its commit frame: entries without a commit, then a
+	// partial frame.
+	w, err := wal.NewWalker(filepath.Base(name), bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Next(); err != nil {
+		t.Fatal(err)
+	}
+	end, _, _ := w.End()
+	appendBytes(torn, name, b[segment.HeaderSize:end-20])
 	if rep, err := llog.VerifyFS(torn, foDir); err != nil || rep.TornTail == nil || !rep.OK {
 		t.Fatalf("torn state: %v %+v", err, rep)
 	}

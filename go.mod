@@ -9,4 +9,4 @@ require (
 	golang.org/x/sys v0.45.0
 )
 
-require golang.org/x/mod v0.40.0 // indirect
+require golang.org/x/mod v0.40.0

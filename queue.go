@@ -197,22 +197,46 @@ func (q *queue) push(ctx context.Context, it *item, policy OverflowPolicy, urgen
 	return out, nil
 }
 
+// batchOut describes the batch next took.
+type batchOut struct {
+	end     uint64 // the ticket after the last record taken, for markDurable
+	low     bool   // the queue fell to its low-water mark
+	depth   int    // records left in the queue
+	closing bool   // the queue is closed and this batch empties it: the last one
+}
+
 // next waits until a batch is due and takes it into dst: when the batch
 // limits are reached, when someone waits (Flush, LogSync, Close), or when
-// the oldest record has waited delay. It returns the ticket after the last
-// record taken (for markDurable), whether the queue fell to its low-water
-// mark, and ok == false once the queue is closed and empty.
-func (q *queue) next(dst []*item, delay time.Duration, timer *time.Timer) (batch []*item, end uint64, low bool, depth int, ok bool) {
+// the oldest record has waited delay. When idle is not zero and the queue
+// stays empty until then, next returns an empty batch at idle. It returns
+// ok == false once the queue is closed and empty.
+func (q *queue) next(dst []*item, delay time.Duration, timer *time.Timer, idle time.Time) (batch []*item, out batchOut, ok bool) {
 	q.mu.Lock()
 	for {
 		if q.n == 0 {
 			if q.closed || q.err != nil {
 				q.mu.Unlock()
-				return dst, 0, false, 0, false
+				return dst, out, false
 			}
 			q.urgent = false
 			q.mu.Unlock()
-			<-q.wake
+			if idle.IsZero() {
+				<-q.wake
+			} else {
+				timer.Reset(time.Until(idle))
+				select {
+				case <-q.wake:
+					timer.Stop()
+				case <-timer.C:
+					q.mu.Lock()
+					if q.n == 0 && !q.closed && q.err == nil {
+						out.end = q.taken
+						q.mu.Unlock()
+						return dst, out, true
+					}
+					continue
+				}
+			}
 			q.mu.Lock()
 			continue
 		}
@@ -252,11 +276,12 @@ func (q *queue) next(dst []*item, delay time.Duration, timer *time.Timer) (batch
 	}
 	if q.high && q.n <= q.lowMark {
 		q.high = false
-		low = true
+		out.low = true
 	}
-	end, depth = q.taken, q.n
+	out.end, out.depth = q.taken, q.n
+	out.closing = q.closed && q.n == 0
 	q.mu.Unlock()
-	return dst, end, low, depth, true
+	return dst, out, true
 }
 
 // markDurable records that every ticket below end is done and wakes the

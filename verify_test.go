@@ -66,6 +66,46 @@ func frames(t *testing.T, path string) []int64 {
 	}
 }
 
+// batches returns, for each committed batch of a segment file up to the
+// first frame that does not decode, the offset just after its commit frame
+// and its number of entries (0 for a checkpoint alone).
+func batches(t *testing.T, path string) (ends []int64, entries []int) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := segment.NewReader(bytes.NewReader(b), segment.HeaderSize, int64(len(b)))
+	n := 0
+	for {
+		f, err := r.Next()
+		if err != nil {
+			return ends, entries // the end, or a torn tail
+		}
+		switch f.Kind {
+		case wal.KindEntry:
+			n++
+		case wal.KindCommit:
+			ends, entries = append(ends, r.Offset()), append(entries, n)
+			n = 0
+		}
+	}
+}
+
+// lastRecordBatchEnd returns where the last batch holding records ends in
+// a segment file (a checkpoint alone may follow it).
+func lastRecordBatchEnd(t *testing.T, path string) int64 {
+	t.Helper()
+	ends, entries := batches(t, path)
+	for i := len(ends) - 1; i >= 0; i-- {
+		if entries[i] > 0 {
+			return ends[i]
+		}
+	}
+	t.Fatalf("%s holds no record", path)
+	return 0
+}
+
 func rewrite(t *testing.T, path string, fn func([]byte) []byte) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -158,8 +198,8 @@ func TestVerifyTamper(t *testing.T) {
 		}, "sealed segment ends inside a batch", false, true},
 		{"sealed segment cut at a batch boundary", func(t *testing.T, dir string, segs []string) (string, int64) {
 			p := filepath.Join(dir, segs[1])
-			offs := frames(t, p)
-			rewrite(t, p, func(b []byte) []byte { return b[:offs[6]] }) // after the first batch's commit
+			ends, _ := batches(t, p)
+			rewrite(t, p, func(b []byte) []byte { return b[:ends[0]] }) // after the first batch's commit
 			return segs[2], 0
 		}, "missing records", false, false},
 		{"torn tail only", func(t *testing.T, dir string, segs []string) (string, int64) {
@@ -267,7 +307,7 @@ func TestVerifyGoesOnAfterDamage(t *testing.T) {
 	offs := frames(t, p)
 	rewrite(t, p, func(b []byte) []byte {
 		b[offs[1]+segment.FrameHeaderSize+50] ^= 1 // first batch of the segment
-		b[offs[8]+segment.FrameHeaderSize+50] ^= 1 // second batch (frames 6..11)
+		b[offs[8]+segment.FrameHeaderSize+50] ^= 1 // second batch (frames 7..12: the first has a checkpoint frame)
 		return b
 	})
 	rep, err := llog.Verify(ctx, dir)
@@ -294,7 +334,8 @@ func TestTornTailTellsIndexedRecords(t *testing.T) {
 	if rep.TornTail == nil || rep.TornTail.IndexedRecords != 0 {
 		t.Fatalf("crash-torn tail: %+v", rep.TornTail)
 	}
-	rewrite(t, last, func(b []byte) []byte { return b[:len(b)-len("partial frame")-5] })
+	end := lastRecordBatchEnd(t, last)
+	rewrite(t, last, func(b []byte) []byte { return b[:end-5] })
 	rep = mustVerify(t, dir)
 	if rep.TornTail == nil || rep.TornTail.IndexedRecords != 5 || rep.LastSeq != 55 {
 		t.Fatalf("tail cut into committed records: %+v, last %d", rep.TornTail, rep.LastSeq)

@@ -167,6 +167,12 @@ func (c *indexCheck) finish() {
 		return
 	}
 	c.cur = nil
+	for _, r := range c.unread {
+		if r[0] <= b.Last() && b.First <= r[1] {
+			c.count = 0
+			return // the log is damaged there: that break is reported already
+		}
+	}
 	if c.count == 0 {
 		// Below the first record read: removed by retention after the
 		// index was copied, or missing from the log.
@@ -174,12 +180,6 @@ func (c *indexCheck) finish() {
 			c.problem(b.First, "block at seq %d describes records the log does not have", b.First)
 		}
 		return
-	}
-	for _, r := range c.unread {
-		if r[0] <= b.Last() && b.First <= r[1] {
-			c.count = 0
-			return // the log is damaged there: that break is reported already
-		}
 	}
 	slices.Sort(c.models)
 	if c.count != b.Count || c.minT != b.MinTime || c.maxT != b.MaxTime || !slices.Equal(c.models, b.Models) {

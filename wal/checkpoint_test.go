@@ -204,7 +204,7 @@ func TestReadsVersion1(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !l.Rotates() {
+	if !l.Rotates(new(Batch)) {
 		t.Fatal("a version 1 active segment does not rotate")
 	}
 	info := commitCheckpoint(t, l, 1, "c")

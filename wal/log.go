@@ -30,6 +30,14 @@ type Options struct {
 	Link [32]byte
 	// Perm is the permission of created files. Zero means 0600.
 	Perm uint32
+	// OnRecover and OnRecoverCheckpoint, when set, are called by Open with
+	// each committed entry and checkpoint frame of the newest segment as
+	// recovery reads them (as a Walker's Next and OnCheckpoint give them),
+	// so that the caller can rebuild state from the newest segment without
+	// reading it again. The entries and checkpoints of batches in a torn
+	// tail are not given. e.Data and c.Payload are valid during the call.
+	OnRecover           func(e Entry)
+	OnRecoverCheckpoint func(c Checkpoint)
 }
 
 // DefaultSegmentSize is the segment size used when Options.SegmentSize is 0.
@@ -145,10 +153,17 @@ func (l *Log) recover(rec *Recovery) error {
 	w, err := walkFile(last.Name, f)
 	if err == nil {
 		w.OnCheckpoint(func(c Checkpoint) {
+			if l.opts.OnRecoverCheckpoint != nil {
+				l.opts.OnRecoverCheckpoint(c)
+			}
 			c.Payload = append([]byte(nil), c.Payload...)
 			rec.Checkpoint = &c
 		})
-		err = w.ReadToEnd()
+		if l.opts.OnRecover != nil {
+			err = w.visitToEnd(l.opts.OnRecover)
+		} else {
+			err = w.ReadToEnd()
+		}
 	}
 	rec.Segment = last.Name
 	if w == nil {
@@ -261,17 +276,23 @@ func (l *Log) Segments() []SegmentInfo {
 	return append([]SegmentInfo(nil), l.segs...)
 }
 
-// Rotates reports whether the next Commit starts a new segment: the active
-// one has reached the size limit, or it is of a header version older than
-// segment.Version (a log written by an older version goes on in a new
-// segment, so that it can hold checkpoint frames).
-func (l *Log) Rotates() bool {
-	return (l.size >= l.opts.SegmentSize && l.size > segment.HeaderSize) || l.version < segment.Version
+// Rotates reports whether committing b starts a new segment: b has
+// entries and the active segment has reached the size limit (a batch of a
+// checkpoint alone goes in the active segment whatever its size), or the
+// active segment is of a header version older than segment.Version (a log
+// written by an older version goes on in a new segment, so that it can
+// hold checkpoint frames).
+func (l *Log) Rotates(b *Batch) bool {
+	return (b.Len() > 0 && l.size >= l.opts.SegmentSize && l.size > segment.HeaderSize) || l.version < segment.Version
 }
+
+// StartsSegment reports whether b, committed next, is the first batch of
+// its segment: Rotates(b) is true, or the active segment holds no batch.
+func (l *Log) StartsSegment(b *Batch) bool { return l.Rotates(b) || l.size == segment.HeaderSize }
 
 // Commit writes the batch's entries, its checkpoint frame if it has one and
 // a commit frame carrying link at the end of the active segment and syncs
-// it, starting a new segment first when Rotates says so. The entries take
+// it, starting a new segment first when Rotates(b) says so. The entries take
 // consecutive sequence numbers from NextSeq. On any error the log is failed
 // for good (see Log). A batch with neither entries nor a checkpoint commits
 // nothing.
@@ -286,7 +307,7 @@ func (l *Log) Commit(b *Batch, link [32]byte) (CommitInfo, error) {
 		return CommitInfo{}, nil
 	}
 	var info CommitInfo
-	if l.Rotates() {
+	if l.Rotates(b) {
 		if err := l.create(l.next, l.link); err != nil {
 			l.err = err
 			return CommitInfo{}, err

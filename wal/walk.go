@@ -259,6 +259,20 @@ func (w *Walker) ReadToEnd() error {
 	}
 }
 
+// visitToEnd is ReadToEnd calling fn with each entry.
+func (w *Walker) visitToEnd(fn func(Entry)) error {
+	for {
+		e, err := w.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		fn(e)
+	}
+}
+
 // End returns, once Next has returned an error, the state after the last
 // committed batch: the offset just past it, the sequence number the next
 // entry would take and the link of the last batch (the header's link when

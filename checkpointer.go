@@ -1,0 +1,272 @@
+package llog
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/lowlightlog/llog/chain"
+	"github.com/lowlightlog/llog/wal"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+// How checkpoints are written.
+//
+// The sealer keeps the Merkle tree's frontier (merkle.go) and adds each
+// record's leaf as it chains it. When a checkpoint is due (CheckpointEvery
+// records or CheckpointDelay since the last one, the last batch before
+// Close, the first batch after Open) it signs one for the batch's last
+// record, on its own goroutine, while the syncer waits for the previous
+// fsync, and adds it to the batch as a checkpoint frame: the batch's one
+// write and fsync make it durable, and a batch torn by a crash loses its
+// checkpoint with it. When no batch comes in time, the sealer commits a
+// checkpoint alone. The first batch of every segment carries a checkpoint
+// with the frontier before it; if the sealer did not make one, the syncer
+// signs one when it sees the log is about to start a segment (once per
+// segment). So every segment holds the tree's state at its start, and what
+// retention removes is never needed to continue the tree or to prove what
+// remains.
+
+// checkpointer is the sealer's checkpoint state.
+type checkpointer struct {
+	off    bool // no checkpoints: disabled, or the tree is unknown
+	origin string
+	tree   frontier
+	size   uint64    // tree size of the newest checkpoint made
+	at     time.Time // when the next one is due by time; zero: at once
+}
+
+// batchTree is the tree state a batch carries from the sealer to the
+// syncer.
+type batchTree struct {
+	before frontier // the tree before the batch
+	root   tlog.Hash
+	ckpt   *Checkpoint // the batch's checkpoint, nil when it has none
+	framed bool        // ckpt's frame holds the frontier
+}
+
+// begin records the tree before the batch p.
+func (c *checkpointer) begin(p *pending) {
+	p.tree.before.n = c.tree.n
+	p.tree.before.nodes = append(p.tree.before.nodes[:0], c.tree.nodes...)
+	p.tree.ckpt, p.tree.framed = nil, false
+}
+
+// add adds a record's leaf.
+func (c *checkpointer) add(d chain.Digest) {
+	if !c.off {
+		c.tree.add(leafHash(d), nil)
+	}
+}
+
+// uncovered reports whether records are not covered by a checkpoint yet.
+func (c *checkpointer) uncovered() bool { return !c.off && c.tree.n > c.size }
+
+// idle returns when the sealer must commit a checkpoint alone if no batch
+// comes first, or zero.
+func (c *checkpointer) idle() time.Time {
+	if !c.uncovered() {
+		return time.Time{}
+	}
+	if c.at.IsZero() {
+		return time.Now() // none since Open: at once
+	}
+	return c.at
+}
+
+// sealCheckpoint gives the batch p a checkpoint when one is due (always
+// when force is set and records are uncovered). REQUIRES: the sealer.
+func (e *Engine) sealCheckpoint(p *pending, force bool) {
+	c := &e.ck
+	if c.off {
+		return
+	}
+	if len(p.items) == 0 {
+		e.ck.begin(p)
+	}
+	now := e.opts.now()
+	due := c.tree.n-c.size >= uint64(e.opts.CheckpointEvery) || !now.Before(c.at) || force
+	if !due || !c.uncovered() {
+		return
+	}
+	ck, err := newCheckpoint(c.origin, c.tree.n, c.tree.root(), e.prev, now, e.opts.Signer)
+	if err != nil {
+		e.note.emit(Event{Kind: EventCheckpointFailed, Err: err, QueueCapacity: e.opts.QueueCapacity})
+	}
+	p.tree.root = ck.Root
+	p.tree.ckpt = ck
+	if err := p.batch.SetCheckpoint(appendCheckpointPayload(nil, nil, ck)); err != nil {
+		panic(err) // a checkpoint is a few hundred bytes
+	}
+	c.size = c.tree.n
+	c.at = now.Add(e.opts.CheckpointDelay)
+}
+
+// prepareCommit makes sure that a batch starting a segment carries a
+// checkpoint with the tree's frontier before it. REQUIRES: the syncer.
+func (e *Engine) prepareCommit(p *pending) {
+	if e.ck.off || !e.log.StartsSegment(&p.batch) || p.tree.framed {
+		return
+	}
+	ck := p.tree.ckpt
+	if ck == nil {
+		// The sealer did not make one: sign here, once per segment. The
+		// tree after the batch is the frontier before it plus its leaves.
+		after := p.tree.before.clone()
+		for _, it := range p.items {
+			after.add(leafHash(it.hash), nil)
+		}
+		var err error
+		ck, err = newCheckpoint(e.ck.origin, after.n, after.root(), p.link, e.opts.now(), e.opts.Signer)
+		if err != nil {
+			e.note.emit(Event{Kind: EventCheckpointFailed, Err: err, QueueCapacity: e.opts.QueueCapacity})
+		}
+		p.tree.ckpt = ck
+	}
+	if err := p.batch.SetCheckpoint(appendCheckpointPayload(nil, p.tree.before.nodes, ck)); err != nil {
+		panic(err) // at most 64 hashes and a checkpoint
+	}
+	p.tree.framed = true
+}
+
+// published hands the checkpoint of a committed batch to OnCheckpoint and
+// accounts for a batch that was a checkpoint alone. REQUIRES: the syncer.
+func (e *Engine) published(p *pending, info wal.CommitInfo) {
+	if len(p.items) == 0 {
+		e.stats.batches.Add(1)
+		e.stats.syncs.Add(1)
+		e.stats.bytes.Add(uint64(info.Bytes))
+		e.stats.storeBytes.Add(info.Added)
+		if info.Rotated {
+			e.stats.segments.Add(1)
+		}
+	}
+	ck := p.tree.ckpt
+	if ck == nil {
+		return
+	}
+	e.newest.Store(ck)
+	if fn := e.opts.OnCheckpoint; fn != nil {
+		fn(ck)
+	}
+}
+
+// Checkpoint returns the newest checkpoint the engine made durable, or
+// read from the store at Open; nil when there is none yet.
+func (e *Engine) Checkpoint() *Checkpoint { return e.newest.Load() }
+
+// treeRecovery rebuilds the tree from the newest segment while wal.Open
+// reads it: from the frontier in the checkpoint of its first batch, adding
+// every record after it.
+type treeRecovery struct {
+	tree   frontier
+	known  bool
+	newest *Checkpoint
+	err    error
+}
+
+func (r *treeRecovery) checkpoint(c wal.Checkpoint) {
+	f, framed, ck, err := parseCheckpointPayload(c.Payload, c.First)
+	if err != nil {
+		r.err = err
+		return
+	}
+	if framed && !r.known {
+		r.tree, r.known = f, true
+	}
+	r.newest = ck
+}
+
+func (r *treeRecovery) entry(e wal.Entry) {
+	if !r.known {
+		return
+	}
+	if len(e.Data) < hashSize || e.Seq != r.tree.n+1 {
+		r.known = false
+		return
+	}
+	var d chain.Digest
+	copy(d[:], e.Data[:hashSize])
+	r.tree.add(leafHash(d), nil)
+}
+
+// startCheckpoints sets up the sealer's tree after wal.Open. When the
+// newest segment did not give it (a store written before checkpoints, or
+// a newest segment with no batch yet), it reads the segments before.
+func (e *Engine) startCheckpoints(r *treeRecovery) error {
+	c := &e.ck
+	c.origin = checkpointOrigin(e.store.ID())
+	if e.opts.noCheckpoints {
+		c.off = true
+		return nil
+	}
+	last := e.next - 1
+	switch {
+	case last == 0:
+		r.tree, r.known = frontier{}, true
+	case !r.known || r.tree.n != last || r.err != nil:
+		t, newest, err := e.rebuildTree()
+		if err != nil {
+			var ce *CorruptionError
+			if errors.As(err, &ce) || errors.Is(err, ErrCorrupt) {
+				return fmt.Errorf("llog: open %s: rebuild the Merkle tree: %w", e.dir, err)
+			}
+			c.off = true
+			e.note.emit(Event{Kind: EventCheckpointFailed, Err: err, QueueCapacity: e.opts.QueueCapacity})
+			return nil
+		}
+		r.tree, r.known = t, true
+		if r.newest == nil {
+			r.newest = newest
+		}
+	}
+	c.tree = r.tree
+	if r.newest != nil {
+		e.newest.Store(r.newest)
+		c.size = r.newest.Size
+	}
+	// c.at is zero: the first batch gets a checkpoint, and if records are
+	// uncovered an idle sealer commits one at once.
+	return nil
+}
+
+// errNoTree is why an old store without checkpoints whose first records
+// retention removed cannot have checkpoints.
+var errNoTree = errors.New("the store predates checkpoints and retention removed its first records: its Merkle tree cannot be rebuilt, so no checkpoint is written")
+
+// rebuildTree reads every segment and returns the tree over all the
+// records, and the newest checkpoint found.
+func (e *Engine) rebuildTree() (frontier, *Checkpoint, error) {
+	segs := e.log.Segments()
+	var r treeRecovery
+	if len(segs) > 0 && segs[0].First == 1 {
+		r.known = true
+	}
+	for _, s := range segs {
+		w, err := wal.OpenWalker(e.fs, e.dir, s.Name)
+		if err != nil {
+			return frontier{}, nil, err
+		}
+		w.OnCheckpoint(r.checkpoint)
+		for {
+			ent, err := w.Next()
+			if err == io.EOF || errors.Is(err, wal.ErrTorn) {
+				break // the newest segment's torn tail is already cut
+			}
+			if err != nil {
+				w.Close()
+				return frontier{}, nil, err
+			}
+			r.entry(ent)
+		}
+		w.Close()
+		if r.err != nil {
+			return frontier{}, nil, r.err
+		}
+	}
+	if !r.known || r.tree.n != e.next-1 {
+		return frontier{}, nil, errNoTree
+	}
+	return r.tree, r.newest, nil
+}
