@@ -183,7 +183,11 @@ func TestCheckpointSignatures(t *testing.T) {
 	// A forged size or root under the original signature.
 	for _, forge := range []func(string) string{
 		func(s string) string { return strings.Replace(s, "\n1\n", "\n2\n", 1) },
-		func(s string) string { lines := strings.SplitN(s, "\n", 4); lines[2] = "AAAA" + lines[2][4:]; return strings.Join(lines, "\n") },
+		func(s string) string {
+			lines := strings.SplitN(s, "\n", 4)
+			lines[2] = "AAAA" + lines[2][4:]
+			return strings.Join(lines, "\n")
+		},
 	} {
 		forged := forge(string(ck.Note))
 		if forged == string(ck.Note) {
