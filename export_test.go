@@ -35,6 +35,13 @@ func VerifyFS(fsys vfs.FS, dir string) (*VerifyReport, error) {
 	return verifyFS(context.Background(), fsys, dir)
 }
 
+// WithIndexNoSync makes the engine's index skip bbolt's fsyncs, for tests
+// on a vfs.SplitFS, whose crash clones keep every write to index.db.
+func WithIndexNoSync(o *Options) *Options {
+	o.indexNoSync = true
+	return o
+}
+
 // WithClock sets the wall clock an Engine reads for retention.
 func WithClock(o *Options, now func() time.Time) *Options {
 	o.now = now

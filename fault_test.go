@@ -162,3 +162,71 @@ func TestFailedEngineAnswersEveryone(t *testing.T) {
 	}
 	_ = dir
 }
+
+// TestIndexFaults fails, in turn, every create, open, write, sync,
+// truncate, rename, remove and folder sync of a workload that runs the
+// index and retention (crashsim_test.go's retention runs: checkpoints every
+// three records, retention after rotations, at Open and at Close), once
+// with EIO and persistently with ENOSPC. index.db is on the operating
+// system (a vfs.SplitFS) and its open goes through ErrorFS; the snapshot,
+// the unlinks and the folder syncs are MemFS files and folders like the
+// segments. Each fault must surface as the failure table says: Open fails,
+// or the engine fails for good, with an error matching the cause, or (a
+// fault in the index or in retention while the engine runs) an
+// EventIndexFailed matching the cause while the engine keeps logging. Then
+// the store recovers on a healthy disk as after a crash: nothing
+// acknowledged lost but what a retention record covers, interrupted
+// removals finished, the index healthy.
+func TestIndexFaults(t *testing.T) {
+	plan := newSimPlan(1, false)
+	plan.batches = []int{2, 3, 1, 3, 2, 3}
+	c := &simChecker{t: t, plan: plan, stats: &simStats{}, seed: 1}
+	counter := vfs.NewErrorFS(newSplit(t, vfs.NewMem()))
+	if err := runRetentionPlan(counter, plan, &simAcks{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	ops := []vfs.Op{vfs.OpCreate, vfs.OpOpen, vfs.OpWrite, vfs.OpSync, vfs.OpTruncate, vfs.OpRename, vfs.OpRemove, vfs.OpSyncDir}
+	faults := []vfs.Fault{{Err: syscall.EIO}, {Err: syscall.ENOSPC, Persistent: true}}
+	if testing.Short() {
+		faults = faults[1:]
+	}
+	outcomes := map[string]int{}
+	for _, op := range ops {
+		count := counter.Count(op)
+		for _, fault := range faults {
+			for at := range count {
+				fault.Ops, fault.After = op, at
+				where := fmt.Sprintf("%v/%v/persistent=%v/at=%d", op, fault.Err, fault.Persistent, at)
+				split := newSplit(t, vfs.NewMem())
+				efs := vfs.NewErrorFS(split)
+				efs.Inject(fault)
+				var ev events
+				var acks simAcks
+				runErr := runRetentionPlan(efs, plan, &acks, ev.add)
+				indexFailed := false
+				for _, e := range ev.of(llog.EventIndexFailed) {
+					indexFailed = indexFailed || errors.Is(e.Err, fault.Err)
+				}
+				switch {
+				case runErr != nil && errors.Is(runErr, fault.Err):
+					if errors.Is(runErr, llog.ErrFailed) {
+						outcomes["engine failed"]++
+					} else {
+						outcomes["Open failed"]++
+					}
+				case runErr != nil:
+					c.violate(where, "error %v does not match the fault %v", runErr, fault.Err)
+				case indexFailed:
+					outcomes["index failed, engine went on"]++
+					if len(acks.receipts) != len(plan.batches) {
+						c.violate(where, "the engine stopped taking records after an index failure")
+					}
+				default:
+					c.violate(where, "the fault surfaced nowhere (events %v)", ev.of(llog.EventIndexFailed))
+				}
+				c.checkRetentionState(where+", recovered on a healthy disk", split, &acks)
+			}
+		}
+	}
+	t.Logf("outcomes %v, violations %d", outcomes, c.stats.violations)
+}

@@ -61,28 +61,40 @@ type indexer struct {
 }
 
 // openIndex opens (or rebuilds) the index and brings it up to date with
-// the log. It returns nil when the index is disabled.
+// the log. It returns nil when the index is disabled. An index file that
+// cannot serve (another store's, another version's, damaged, ahead of the
+// log) is removed and rebuilt from the segments, with the retention records
+// of index.snap; an I/O error leaves the file for the next Open and fails.
 func (e *Engine) openIndex() (*indexer, error) {
 	if e.opts.DisableIndex || !vfs.OnOS(e.fs) {
 		// bbolt opens and maps its file itself: it runs only where the
 		// filesystem hands out operating-system files.
 		return nil, nil
 	}
-	path := filepath.Join(e.dir, indexName)
-	xopts := &index.Options{FS: e.fs}
-	idx, err := index.Open(path, e.store.id[:], xopts)
-	if err != nil {
-		// Derived data: a file that is another store's, another version's,
-		// or damaged is rebuilt from the log.
-		if rerr := e.fs.Remove(path); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+	ix, err := e.tryOpenIndex()
+	if errors.Is(err, index.ErrUnusable) {
+		if rerr := e.removeIndex(); rerr != nil {
 			return nil, fmt.Errorf("llog: remove unusable index: %w (after %v)", rerr, err)
 		}
-		if err := e.fs.SyncDir(e.dir); err != nil {
-			return nil, fmt.Errorf("llog: sync dir after removing the index: %w", err)
-		}
-		if idx, err = index.Open(path, e.store.id[:], xopts); err != nil {
-			return nil, fmt.Errorf("llog: create index: %w", err)
-		}
+		ix, err = e.tryOpenIndex()
+	}
+	return ix, err
+}
+
+// removeIndex removes index.db durably.
+func (e *Engine) removeIndex() error {
+	if err := e.fs.Remove(filepath.Join(e.dir, indexName)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return e.fs.SyncDir(e.dir)
+}
+
+// tryOpenIndex is openIndex's one attempt. Its error matches
+// index.ErrUnusable when the file must be rebuilt.
+func (e *Engine) tryOpenIndex() (*indexer, error) {
+	idx, err := index.Open(filepath.Join(e.dir, indexName), e.store.id[:], &index.Options{FS: e.fs, NoSync: e.opts.indexNoSync})
+	if err != nil {
+		return nil, fmt.Errorf("llog: open index: %w", err)
 	}
 	ix := &indexer{
 		e:     e,
@@ -94,9 +106,20 @@ func (e *Engine) openIndex() (*indexer, error) {
 		dirty: map[uint64]bool{},
 		names: map[string]string{},
 	}
-	if ix.mark, err = idx.Mark(); err != nil {
+	if err := ix.start(); err != nil {
 		idx.Close()
 		return nil, err
+	}
+	return ix, nil
+}
+
+// start brings a newly opened index up to date: catch-up from its
+// watermark, or a rebuild with the retention records kept in index.snap.
+func (ix *indexer) start() error {
+	e, idx := ix.e, ix.idx
+	var err error
+	if ix.mark, err = idx.Mark(); err != nil {
+		return err
 	}
 	if c, err := idx.Counters(); err == nil && len(c) >= 4 {
 		ix.drops0 = Drops{Newest: c[0], Oldest: c[1], Canceled: c[2], Failed: c[3]}
@@ -104,33 +127,62 @@ func (e *Engine) openIndex() (*indexer, error) {
 	start := time.Now()
 	rebuilt := ix.mark.Seq == 0
 	n, err := ix.catchUp()
-	if errors.Is(err, errIndexAhead) {
-		// The index describes records the log does not have: rebuild.
-		idx.Close()
-		if err := e.fs.Remove(path); err != nil {
-			return nil, err
-		}
-		if err := e.fs.SyncDir(e.dir); err != nil {
-			return nil, err
-		}
-		return e.openIndex()
-	}
 	if err != nil {
-		idx.Close()
-		return nil, err
+		return err
 	}
 	if err := ix.checkpoint(); err != nil {
-		idx.Close()
-		return nil, err
+		return err
+	}
+	if rebuilt {
+		if err := ix.keepRemovals(); err != nil {
+			return err
+		}
 	}
 	if n > 0 {
 		e.note.emit(Event{Kind: EventIndexCaughtUp, Records: n, Duration: time.Since(start), Rebuilt: rebuilt,
 			QueueCapacity: e.opts.QueueCapacity})
 	}
-	return ix, nil
+	return nil
 }
 
-var errIndexAhead = errors.New("index is ahead of the log")
+// keepRemovals copies the retention records of index.snap into an index
+// that is being rebuilt. They cannot be derived from the segments, and
+// verification needs them to tell retention from tampering; retention
+// writes index.snap, with its record, before it deletes anything, so the
+// snapshot holds every removal that deleted a file.
+func (ix *indexer) keepRemovals() error {
+	if rs, err := ix.idx.Removals(); err != nil || len(rs) > 0 {
+		return err
+	}
+	e := ix.e
+	snap, err := index.Open(filepath.Join(e.dir, snapshotName), e.store.id[:],
+		&index.Options{ReadOnly: true, Timeout: time.Millisecond, FS: e.fs})
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, index.ErrUnusable) {
+		return nil // no retention yet, or a snapshot of no use
+	}
+	if err != nil {
+		return fmt.Errorf("llog: read retention records from %s: %w", snapshotName, err)
+	}
+	rs, err := snap.Removals()
+	snap.Close()
+	if err != nil {
+		return fmt.Errorf("llog: read retention records from %s: %w", snapshotName, err)
+	}
+	for _, r := range rs {
+		r, err := ix.idx.AddRemoval(r)
+		if err == nil && r.Done {
+			err = ix.idx.MarkRemoved(r.ID)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// errIndexAhead is the reason an index is unusable when its watermark is
+// past the end of the log.
+var errIndexAhead = fmt.Errorf("%w: ahead of the log", index.ErrUnusable)
 
 // catchUp feeds the builder with the records committed after the index's
 // watermark, reading the segments from there. It returns how many it read.
@@ -150,7 +202,9 @@ func (ix *indexer) catchUp() (uint64, error) {
 		s := stored[i]
 		ix.segs[s.First] = &s
 	}
-	ix.resume(m)
+	if err := ix.resume(m); err != nil {
+		return 0, err
+	}
 	if m.Seq == last {
 		return 0, nil
 	}
@@ -222,21 +276,36 @@ func (ix *indexer) intern(model []byte) string {
 	return s
 }
 
-// resume sets the builder's position to the watermark.
-func (ix *indexer) resume(m index.Mark) {
+// resume sets the builder's position to the watermark: the record after
+// it, and the digest of the record at it (the next block's Prev), read
+// from the block that holds it or, when the watermark is at the end of a
+// segment whose blocks retention removed, from the next segment's header.
+func (ix *indexer) resume(m index.Mark) error {
 	ix.last = m.Seq
 	ix.next = m.Next
-	if m.Seq > 0 {
-		// The digest of the watermark record is the prev of the next block;
-		// read it from the last indexed block.
-		if bs, err := ix.idx.Blocks(m.Seq, m.Seq, true, 1); err == nil && len(bs) == 1 {
-			if d, err := ix.e.readDigest(bs[0], m.Seq); err == nil {
-				ix.prev = d
-			}
-		}
-	} else {
+	if m.Seq == 0 {
 		ix.prev = ix.e.store.genesis
+		return nil
 	}
+	bs, err := ix.idx.Blocks(m.Seq, m.Seq, true, 1)
+	if err != nil {
+		return err
+	}
+	if len(bs) == 1 && bs[0].First <= m.Seq && m.Seq <= bs[0].Last() {
+		ix.prev, err = ix.e.readDigest(bs[0], m.Seq)
+		return err
+	}
+	w, err := wal.OpenWalker(ix.e.fs, ix.e.dir, wal.SegmentName(m.Next.Segment))
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	off, next, link := w.End() // where the segment's first entry starts
+	if off != m.Next.Offset || next != m.Seq+1 {
+		return fmt.Errorf("%w: no block holds the watermark %d", index.ErrUnusable, m.Seq)
+	}
+	ix.prev = link
+	return nil
 }
 
 // add records one committed record in the builder.

@@ -188,3 +188,58 @@ func TestRetentionNeedsTheIndex(t *testing.T) {
 		t.Fatalf("Open = %v", err)
 	}
 }
+
+// TestIndexRebuildKeepsRetentionRecords deletes index.db, or makes it
+// unusable, in a store retention has shrunk: the rebuilt index takes the
+// retention records from index.snap (they cannot be derived from the
+// segments), so the store still verifies from the recorded anchor.
+func TestIndexRebuildKeepsRetentionRecords(t *testing.T) {
+	for _, damage := range []struct {
+		name string
+		fn   func(path string) error
+	}{
+		{"deleted", os.Remove},
+		{"garbage", func(path string) error { return os.WriteFile(path, []byte(strings.Repeat("garbage ", 1000)), 0o600) }},
+	} {
+		t.Run(damage.name, func(t *testing.T) {
+			e, dir := open(t, retentionOptions())
+			now := time.Now()
+			for i := range 100 {
+				if _, err := e.LogSync(ctx, bigInf(i, now)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			e.Close()
+			before := mustVerify(t, dir)
+			if len(before.Removed) == 0 {
+				t.Fatal("retention removed nothing")
+			}
+			if err := damage.fn(filepath.Join(dir, "index.db")); err != nil {
+				t.Fatal(err)
+			}
+			var ev events
+			opts := retentionOptions()
+			opts.OnEvent = ev.add
+			e, err := llog.Open(dir, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c := ev.of(llog.EventIndexCaughtUp); len(c) != 1 || !c[0].Rebuilt {
+				t.Fatalf("no rebuild: %v", c)
+			}
+			if _, err := e.LogSync(ctx, bigInf(100, now)); err != nil {
+				t.Fatal(err)
+			}
+			e.Close()
+			after := mustVerify(t, dir)
+			if len(after.Removed) < len(before.Removed) {
+				t.Fatalf("retention records after the rebuild: %+v, before %+v", after.Removed, before.Removed)
+			}
+			for i, r := range before.Removed {
+				if a := after.Removed[i]; a.First != r.First || a.Last != r.Last || a.Anchor != r.Anchor || !a.Done {
+					t.Fatalf("removal %d after the rebuild %+v, before %+v", i, a, r)
+				}
+			}
+		})
+	}
+}

@@ -43,10 +43,12 @@ import (
 	"path/filepath"
 	"slices"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/lowlightlog/llog/internal/vfs"
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // Version is the index format version.
@@ -69,6 +71,13 @@ var (
 
 // Errors.
 var (
+	// ErrUnusable is matched by the error Open returns when the file
+	// exists but cannot serve as this store's index: it belongs to another
+	// store or format version (ErrMismatch too), it is damaged, or it is
+	// not a file. Rebuild it. The other errors of Open (EIO, ENOSPC, no
+	// memory, no permission, a lock held elsewhere) say nothing about the
+	// file, which should be kept.
+	ErrUnusable = errors.New("index: unusable file")
 	// ErrMismatch is returned by Open when the index belongs to another
 	// store or another format version: rebuild it.
 	ErrMismatch = errors.New("index: belongs to another store or version")
@@ -143,8 +152,9 @@ type Options struct {
 	// Timeout bounds the wait for bbolt's file lock. Zero means fail at
 	// once.
 	Timeout time.Duration
-	// NoSync skips fsync on commit (tests only: the index is rebuilt from
-	// the log anyway, but a torn index costs a rebuild).
+	// NoSync skips bbolt's fsyncs on commit (tests only: the index is
+	// rebuilt from the log anyway, but a torn index costs a rebuild). A new
+	// file's folder is still synced.
 	NoSync bool
 	// FS is the filesystem the index's files are on; nil means the
 	// operating system's. bbolt opens, maps and locks its file itself, so
@@ -195,14 +205,14 @@ func Open(path string, storeID []byte, opts *Options) (*Index, error) {
 		},
 	})
 	if err != nil {
-		return nil, fmt.Errorf("index: open %s: %w", path, err)
+		return nil, fmt.Errorf("index: open %s: %w", path, classify(err))
 	}
 	x := &Index{fs: fsys, db: db, readOnly: o.ReadOnly, models: map[string]uint32{}}
 	if err := x.init(storeID); err != nil {
 		db.Close()
-		return nil, err
+		return nil, classify(err)
 	}
-	if errors.Is(statErr, fs.ErrNotExist) && !o.ReadOnly && !o.NoSync {
+	if errors.Is(statErr, fs.ErrNotExist) && !o.ReadOnly {
 		// A new file: make its directory entry durable too.
 		if err := fsys.SyncDir(filepath.Dir(path)); err != nil {
 			db.Close()
@@ -210,6 +220,22 @@ func Open(path string, storeID []byte, opts *Options) (*Index, error) {
 		}
 	}
 	return x, nil
+}
+
+// classify makes an error of Open match ErrUnusable unless it says the
+// system could not do the work now (an I/O error, a full disk, no memory,
+// no permission, a lock held elsewhere), which says nothing about the file.
+func classify(err error) error {
+	if errors.Is(err, ErrUnusable) || errors.Is(err, bolterrors.ErrTimeout) {
+		return err
+	}
+	for _, errno := range []syscall.Errno{syscall.EIO, syscall.ENOSPC, syscall.EDQUOT, syscall.EAGAIN, syscall.EINTR,
+		syscall.ENOMEM, syscall.EMFILE, syscall.ENFILE, syscall.EACCES, syscall.EPERM, syscall.EROFS, syscall.EBUSY} {
+		if errors.Is(err, errno) {
+			return err
+		}
+	}
+	return fmt.Errorf("%w: %w", ErrUnusable, err)
 }
 
 func (x *Index) init(storeID []byte) error {
@@ -619,8 +645,12 @@ func (x *Index) Snapshot(path string) error {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.WriteTo(io.NewOffsetWriter(f, 0)); err != nil {
+		w := &stickyWriter{w: io.NewOffsetWriter(f, 0)}
+		if _, err := tx.WriteTo(w); err != nil {
 			f.Close()
+			if w.err != nil {
+				return w.err // bbolt reports it as text: keep what it matches
+			}
 			return err
 		}
 		if err := f.Sync(); err != nil {
@@ -640,6 +670,20 @@ func (x *Index) Snapshot(path string) error {
 		return fmt.Errorf("index: snapshot: %w", err)
 	}
 	return nil
+}
+
+// stickyWriter remembers the first error of the writer it wraps.
+type stickyWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (s *stickyWriter) Write(p []byte) (int, error) {
+	n, err := s.w.Write(p)
+	if err != nil && s.err == nil {
+		s.err = err
+	}
+	return n, err
 }
 
 // Stats reports the size of the file and the writes of this process.

@@ -1,12 +1,18 @@
 package index
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
+	"syscall"
 	"testing"
+	"time"
+
+	"github.com/lowlightlog/llog/internal/vfs"
 )
 
 var store = []byte("0123456789abcdef")
@@ -219,4 +225,38 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestOpenTellsUnusableFromIO(t *testing.T) {
+	dir := t.TempDir()
+	garbage := filepath.Join(dir, "garbage.db")
+	os.WriteFile(garbage, bytes.Repeat([]byte("not bbolt "), 2000), 0o600)
+	if _, err := Open(garbage, store, nil); !errors.Is(err, ErrUnusable) {
+		t.Fatalf("garbage: %v", err)
+	}
+	if _, err := Open(filepath.Join(dir), store, nil); !errors.Is(err, ErrUnusable) {
+		t.Fatalf("a folder: %v", err)
+	}
+	x, path := openTemp(t)
+	x.Close()
+	if _, err := Open(path, []byte("another store id"), nil); !errors.Is(err, ErrUnusable) || !errors.Is(err, ErrMismatch) {
+		t.Fatalf("another store's: %v", err)
+	}
+	efs := vfs.NewErrorFS(vfs.Default)
+	efs.Inject(vfs.Fault{Ops: vfs.OpOpen, Err: syscall.EIO})
+	if _, err := Open(path, store, &Options{FS: efs}); !errors.Is(err, syscall.EIO) || errors.Is(err, ErrUnusable) {
+		t.Fatalf("EIO opening it: %v", err)
+	}
+	if _, err := Open(path, store, &Options{FS: vfs.NewMem()}); !errors.Is(err, ErrNotOS) || errors.Is(err, ErrUnusable) {
+		t.Fatalf("on a MemFS: %v", err)
+	}
+	// A lock held elsewhere is not the file's fault either.
+	held, err := Open(path, store, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	if _, err := Open(path, store, &Options{Timeout: time.Millisecond}); err == nil || errors.Is(err, ErrUnusable) {
+		t.Fatalf("locked: %v", err)
+	}
 }
