@@ -194,7 +194,7 @@ type wordSet [256][]string
 func newWordSet(words ...string) *wordSet {
 	var ws wordSet
 	for _, w := range words {
-		w = strings.ToLower(w)
+		w = asciiLower(w)
 		ws[w[0]] = append(ws[w[0]], w)
 	}
 	return &ws

@@ -86,13 +86,19 @@
 //     tundra-piano-tiger-violet. The value must look like a secret (a
 //     digit, a symbol, mixed case, three or more joined words, quotes); a
 //     plain word only after "my password is" and the like; a PIN is 4 to
-//     12 digits.
+//     12 digits. And passwords given to command-line tools as options,
+//     continuation lines included: mysql -pX, sshpass -p X, redis-cli -a
+//     X, ldapsearch -w X, mongosh -p X, sqlcmd -P X, zip -P X, htpasswd -b
+//     file user X, net use ... /user:u X, ConvertTo-SecureString "X",
+//     smbclient -U user%X, sqlplus user/X@db.
 //   - SECRET: the value assigned to another credential key, in any casing
 //     and with any separator (secret, token, key, auth, credential(s),
 //     login, salt: client_secret, SONAR_LOGIN, X-Api-Key, apiKey,
 //     private_key, AccountKey, session cookies such as session= and
 //     PHPSESSID=, ...), with any assignment operator (=, :, :=, ::=, ?=,
-//     =>, a space after a --flag, a comma after a quoted key) in env files,
+//     =>, a space after a --flag, a comma after a quoted key) when it looks
+//     machine-made (letters and digits, mixed case, or a long run of
+//     letters with few vowels), in env files,
 //     YAML, TOML, JSON, HCL, XML attributes and Makefiles; and the
 //     credentials of an Authorization or Proxy-Authorization header with
 //     another scheme (Token, Api-Token, NTLM; Digest and other schemes of

@@ -63,6 +63,8 @@ var issue10Cases = []struct{ name, in, want string }{
 		"Authorization: Digest [REDACTED:SECRET]"},
 	{"long bearer", "Authorization: Bearer " + strings.Repeat("aB3.", 1500), "Authorization: Bearer [REDACTED:BEARER_TOKEN]"},
 	{"vendor token keeps its category", "Authorization: token ghp_16C7e42F292c6912E7710c838347Ae178B4a", "Authorization: token ghp_[REDACTED:GITHUB_TOKEN]"},
+	{"mysql glued", "mysql -h db -u root -pS3cretRoot app", "mysql -h db -u root -p[REDACTED:PASSWORD] app"},
+	{"ldap continuation", "ldapsearch -x -D \"cn=admin\" \\\n  -w Ld@pAdm1n -b \"dc=example\"", "ldapsearch -x -D \"cn=admin\" \\\n  -w [REDACTED:PASSWORD] -b \"dc=example\""},
 	// Placeholders stay, with or without a vendor prefix.
 	{"ghp placeholder", "GITHUB_TOKEN=ghp_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX", "GITHUB_TOKEN=ghp_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"},
 	{"aws documentation key", "aws_access_key_id = AKIAIOSFODNN7EXAMPLE", "aws_access_key_id = AKIAIOSFODNN7EXAMPLE"},

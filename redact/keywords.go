@@ -41,7 +41,7 @@ func newKWIndex(kws [][]string) *kwIndex {
 	x := &kwIndex{}
 	for i, list := range kws {
 		for _, k := range list {
-			x.add(strings.ToLower(k), i) // the scan folds ASCII case only
+			x.add(asciiLower(k), i) // the scan folds ASCII case only
 		}
 	}
 	for _, list := range x.byFirst {
@@ -56,6 +56,17 @@ func newKWIndex(kws [][]string) *kwIndex {
 		}
 	}
 	return x
+}
+
+// asciiLower lowers the ASCII letters of s and leaves the others: keywords
+// match ignoring ASCII case only, so "Пароль" and "пароль" are two
+// keywords.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		b[i] = lower(c)
+	}
+	return string(b)
 }
 
 // fold3 returns the three bytes of s at i (zero past the end) as a word

@@ -44,20 +44,66 @@ var proseWords = []proseWord{
 	{"كلمة المرور", 'p', false}, {"كلمة السر", 'p', false}, {"الرقم السري", 'n', false},
 	{"पासवर्ड", 'p', false}, {"पिन", 'n', false},
 	{"パスワード", 'p', false}, {"暗証番号", 'n', false}, {"パスコード", 'p', false},
-	{"비밀번호", 'p', false}, {"암호", 'p', false}, {"패스워드", 'p', false},
+	{"비밀번호", 'p', false}, {"비번", 'p', false}, {"암호", 'p', false}, {"패스워드", 'p', false},
+	{"pin 번호", 'n', false}, {"pin번호", 'n', false}, {"pin码", 'n', false}, {"pin 码", 'n', false},
+	{"pin kodu", 'n', false}, {"pin-kod", 'n', false}, {"pin-код", 'n', false}, {"pin numarası", 'n', false},
 	{"密码", 'p', false}, {"密碼", 'p', false}, {"口令", 'p', false},
 	{"mật khẩu", 'p', false}, {"mat khau", 'p', false}, {"kata sandi", 'p', false},
 	{"lösenord", 'p', false}, {"passord", 'p', false}, {"adgangskode", 'p', false}, {"heslo", 'p', false},
 	{"κωδικός", 'p', false}, {"סיסמה", 'p', false}, {"סיסמא", 'p', false}, {"رمز عبور", 'p', false},
 }
 
-// proseKeywords returns the keywords of the prose rule.
-func proseKeywords() []string {
-	out := make([]string, len(proseWords))
+// proseTitles[i] is proseWords[i] capitalized, if its first letter is
+// outside ASCII and has an upper case (Пароль, Şifre), else "".
+var proseTitles = func() []string {
+	t := make([]string, len(proseWords))
 	for i, w := range proseWords {
-		out[i] = w.w
+		t[i] = titleVariant(w.w)
+	}
+	return t
+}()
+
+// proseKeywords returns the keywords of the prose rule: each word, and its
+// capitalized form when it starts with a letter outside ASCII (Пароль,
+// Şifre, Κωδικός).
+func proseKeywords() []string {
+	out := make([]string, 0, len(proseWords)+8)
+	for i, w := range proseWords {
+		out = append(out, w.w)
+		if proseTitles[i] != "" {
+			out = append(out, proseTitles[i])
+		}
 	}
 	return out
+}
+
+// titleVariant returns w with its first letter in upper case if that
+// letter is outside ASCII and has an upper case, else "".
+func titleVariant(w string) string {
+	r, n := utf8.DecodeRuneInString(w)
+	if r < 0x80 || unicode.ToUpper(r) == r {
+		return ""
+	}
+	return string(unicode.ToUpper(r)) + w[n:]
+}
+
+// proseWordAt returns the longest word of proseWords at s[i] (in either of
+// its forms) and its length in s.
+func proseWordAt(s string, i int) (proseWord, int) {
+	var best proseWord
+	n := 0
+	for k, w := range proseWords {
+		m := 0
+		if hasPrefixFold(s[i:], w.w) {
+			m = len(w.w)
+		} else if t := proseTitles[k]; t != "" && strings.HasPrefix(s[i:], t) {
+			m = len(t)
+		}
+		if m > n {
+			best, n = w, m
+		}
+	}
+	return best, n
 }
 
 // connectors join a password word to its value. Longer ones come first
@@ -75,7 +121,7 @@ var connectors = []string{
 	// nl, pl, ru, uk
 	"luidt", "wordt", "jest", "brzmi", "to", "это", "будет", "є",
 	// ar, tr, vi, id, sv, da, no, cs, el, he
-	"هي", "هو", "là", "adalah", "yaitu", "ialah", "är", "er", "je", "είναι", "הוא", "היא",
+	"هي", "هو", "là", "adalah", "yaitu", "ialah", "är", "er", "είναι", "הוא", "היא",
 	// ja, ko, zh (particles written right after the word)
 	"は", "が", "：", "는", "은", "이", "가", "是", "为", "為",
 	// punctuation
@@ -140,19 +186,17 @@ var proseStop = newWordSet(
 
 func findProsePassword(dst []Span, s string, at int) []Span {
 	// Which word, and its boundaries.
-	var pw proseWord
-	for _, w := range proseWords {
-		if hasPrefixFold(s[at:], w.w) && len(w.w) > len(pw.w) {
-			pw = w
-		}
-	}
-	if pw.w == "" {
+	pw, wlen := proseWordAt(s, at)
+	if wlen == 0 {
 		return dst
 	}
-	if at > 0 && (isWord(s[at-1]) || s[at-1] == '-' || s[at-1] == '$' || s[at-1] == '.') {
-		return dst
+	if at > 0 && pw.w[0] < 0x80 && (isWord(s[at-1]) || s[at-1] == '$' || s[at-1] == '.' || s[at-1] == '=' || s[at-1] == '/') {
+		return dst // inside a word or a path, or the value of a key (-field=password)
 	}
-	p := at + len(pw.w)
+	if at > 1 && s[at-1] == '-' && s[at-2] == '-' {
+		return dst // a --password flag: an assignment, not prose
+	}
+	p := at + wlen
 	if pw.suffix {
 		p = turkishSuffix(s, p)
 	}
@@ -180,11 +224,17 @@ func findProsePassword(dst []Span, s string, at int) []Span {
 			q = skipBlanks(s, q+n) // "is:", "est :"
 		}
 	} else if r := skipPhrase(s, q); r > q {
-		if _, n := connectorAt(s, r); n > 0 {
+		phrase := strings.TrimSpace(s[q:r])
+		if c, n := connectorAt(s, r); n > 0 {
 			connected = true
 			q = skipBlanks(s, r+n)
-		} else if possessives.has(strings.TrimSpace(s[q:r])) {
-			q = r // "kata sandi saya X"
+			if c != ":" && c != "：" {
+				if _, n := connectorAt(s, q); n > 0 && (s[q] == ':' || strings.HasPrefix(s[q:], "：")) {
+					q = skipBlanks(s, q+n) // "provisoire :" after a phrase
+				}
+			}
+		} else if possessives.has(phrase) || targetPhrase(phrase) {
+			q = r // "kata sandi saya X", "пароль от роутера X"
 		} else {
 			return dst
 		}
@@ -288,24 +338,43 @@ func connectorAt(s string, i int) (string, int) {
 	return "", 0
 }
 
-// skipPhrase skips up to four short words that start with one from
-// phraseWords ("for the wifi network") and returns where they end, or i. It
-// stops before a word shaped like a secret.
+// skipPhrase skips up to four short words ("for the wifi network", "du
+// wifi", "provisoire", "الخاصة بي") and returns where they end, or i. It
+// stops before a connector and before a word shaped like a secret.
 func skipPhrase(s string, i int) int {
 	j := i
 	for n := 0; n < 4; n++ {
+		if _, c := connectorAt(s, j); c > 0 && n > 0 {
+			break
+		}
 		k := j
-		for k < len(s) && k-j < 24 && s[k] != ' ' && s[k] != '\t' && s[k] != ':' && s[k] != '\n' {
+		for k < len(s) && k-j < 32 && s[k] != ' ' && s[k] != '\t' && s[k] != ':' && s[k] != '\n' && !strings.HasPrefix(s[k:], "：") {
 			k++
 		}
 		w := s[j:k]
-		if k == j || n == 0 && !phraseWords.has(w) || strongShape(w) {
+		if k == j || strongShape(w) || !letters(w) && !phraseWords.has(w) {
 			break
 		}
 		j = skipBlanks(s, k)
 	}
 	return j
 }
+
+// targetPhrase reports a preposition and the thing a password opens, which
+// may come right before the password without a connector ("пароль от
+// роутера X", "password for the NAS X"); but not a user or an account, as
+// in "Failed password for invalid user admin".
+func targetPhrase(p string) bool {
+	prep, noun, ok := strings.Cut(p, " ")
+	if !ok || strings.Contains(noun, " ") || !targetPreps.has(prep) || notTargets.has(noun) {
+		return false
+	}
+	return plainWord(noun) || allFunc(noun, isUpperDigit)
+}
+
+var targetPreps = newWordSet("for", "of", "от", "для", "für", "pour", "de", "del", "du", "da", "do", "di", "van", "voor", "dla", "için")
+
+var notTargets = newWordSet("user", "users", "invalid", "account", "root", "admin", "login", "username", "the", "a", "an", "this", "that", "it", "all", "every", "each", "some", "which", "your", "my")
 
 // possessives may stand alone between a password word and its value
 // ("kata sandi saya X").
@@ -428,6 +497,16 @@ func passphraseEnd(s string, vs, ve int) int {
 	return e
 }
 
+// letters reports a word of letters (and apostrophes, hyphens).
+func letters(v string) bool {
+	for _, r := range v {
+		if !unicode.IsLetter(r) && !unicode.IsMark(r) && r != '\'' && r != '-' {
+			return false
+		}
+	}
+	return v != ""
+}
+
 // plainWord reports a word of four or more letters.
 func plainWord(v string) bool {
 	n := 0
@@ -448,7 +527,7 @@ func firstWord(v string) string {
 }
 
 // unitNumber reports a number that is a length or a count, not a
-// password: "8+ characters", "4-digit", "12 chars".
+// password: "8+ characters", "4-digit", "12 chars", "8文字".
 func unitNumber(s string, vs, ve int) bool {
 	v := s[vs:ve]
 	d := 0
@@ -460,7 +539,20 @@ func unitNumber(s string, vs, ve int) bool {
 	}
 	rest := strings.TrimLeft(v[d:], "+-")
 	if rest == "" {
-		rest = strings.TrimLeft(s[ve:min(len(s), ve+16)], " ")
+		rest = strings.TrimLeft(s[ve:min(len(s), ve+24)], " ")
 	}
-	return rest == "" || plainWord(firstWord(rest)) || allFunc(rest, isAlpha)
+	for _, u := range unitWords {
+		if hasPrefixFold(rest, u) {
+			return true
+		}
+	}
+	return rest == ""
+}
+
+// unitWords are what a count of a password's length is counted in.
+var unitWords = []string{
+	"char", "digit", "letter", "symbol", "byte", "zeichen", "stellen", "ziffer", "caract", "chiffre",
+	"cifra", "cifre", "dígito", "digito", "carácter", "teken", "cijfer", "znak", "cyfr", "символ",
+	"цифр", "знак", "karakter", "hane", "rakam", "文字", "桁", "位", "个字符", "자리", "글자", "अक्षर", "حرف", "أحرف",
+	"ký tự", "chữ số", "tecken", "siffr", "tegn",
 }

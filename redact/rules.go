@@ -122,6 +122,25 @@ func DefaultRules() []Rule {
 			Negatives:   []string{"docker run -u 1000:1000 alpine", "mysql -u root -p", "curl -u admin:$PASSWORD https://x.example", "curl -u user https://x.example"},
 		},
 		{
+			ID:          "cli-password",
+			Category:    Password,
+			Description: "password given to a command-line tool as an option (mysql -pX, sshpass -p X, redis-cli -a X, ldapsearch -w X, htpasswd -b file user X, net use /user:u X, ...), also on continuation lines",
+			Keywords:    cliKeywords(),
+			Find:        findCLIPassword,
+			Priority:    prioGeneric,
+			Examples: []string{
+				"mysql -h db.example.org -u root -pS3cretRoot app_prod", "sshpass -p 'Raspberry!9' ssh pi@host",
+				"redis-cli -h cache -a R3disP@ssw0rd ping", "htpasswd -b /etc/nginx/.htpasswd admin Sw0rdfish!42",
+				`net use Z: \\fileserver\share /user:CORP\bob P@ssw0rd-Q3`, `$s = ConvertTo-SecureString "Azur3!Deploy" -AsPlainText -Force`,
+				`ldapsearch -x -D "cn=admin,dc=example,dc=com" \` + "\n" + `  -w Ld@pAdm1n -b "dc=example,dc=com"`,
+				"smbclient //nas/share -U alice%Sh4re!pw", "sqlplus scott/T1ger#db@orcl",
+			},
+			Negatives: []string{
+				"mysql -u root -p app_prod", "sshpass -p $SSHPASS ssh host", "docker login -u me --password-stdin",
+				"redis-cli -a \"$REDIS_PASSWORD\" ping", "the mysql -p option prompts for the password", "unzip -P <password> file.zip",
+			},
+		},
+		{
 			ID:          "url-credentials",
 			Category:    URLCredentials,
 			Description: "userinfo of a URL with a password (scheme://user:password@host) or a token as user name; scheme and host stay",

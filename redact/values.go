@@ -50,8 +50,11 @@ func isPlaceholderValue(v string) bool {
 	if strings.HasPrefix(v, "***") || strings.HasPrefix(v, "•••") || hasPrefixFold(v, "xxx") || hasPrefixFold(v, "...") {
 		return true
 	}
-	if indexFold(v, "example") >= 0 || indexFold(v, "xxxx") >= 0 || strings.Contains(v, "****") {
+	if strings.Contains(v, "EXAMPLE") || indexFold(v, "xxxx") >= 0 || strings.Contains(v, "****") {
 		return true // AKIAIOSFODNN7EXAMPLE, ghp_XXXX..., sk_live_****...
+	}
+	if indexFold(v, "example") >= 0 && !strings.ContainsAny(v, ".@= ") {
+		return true // my-example-token; but not realm="edge@example.com", ...
 	}
 	if hasPrefixFold(v, "your") || hasSuffixFold(v, "here") || hasPrefixFold(v, "insert") || hasPrefixFold(v, "enter_") || hasPrefixFold(v, "replace") {
 		return true
@@ -112,6 +115,39 @@ func tokenLike(v string, min int) bool {
 		}
 	}
 	// Without digits, a random string switches case every few letters;
-	// words, Title-Case and camelCase names do not.
-	return dg && (lo || up) || lo && up && len(v) >= 16 && switches*3 >= letters
+	// words, Title-Case and camelCase names do not; a long one of one case
+	// has few vowels, which words do not.
+	return dg && (lo || up) || lo && up && len(v) >= 16 && switches*3 >= letters || randomLetters(v)
+}
+
+// randomLetters reports a string of 24 or more letters of one case (and
+// '-', '_') that looks random rather than like words: vowels (a, e, i, o,
+// u, y) are under a quarter of the letters, where words have about two
+// fifths, and no letter is repeated three times in a row.
+func randomLetters(v string) bool {
+	letters, vowels, run, steps := 0, 0, 0, 0
+	for i := 0; i < len(v); i++ {
+		c := lower(v[i])
+		switch {
+		case isLower(c):
+			letters++
+			if i > 0 && lower(v[i-1])+1 == c {
+				steps++ // abcdef... is a made-up value
+			}
+			if strings.IndexByte("aeiouy", c) >= 0 {
+				vowels++
+			}
+			if i > 0 && lower(v[i-1]) == c {
+				if run++; run >= 2 {
+					return false
+				}
+			} else {
+				run = 0
+			}
+		case c == '-' || c == '_':
+		default:
+			return false
+		}
+	}
+	return letters >= 24 && vowels*4 < letters && steps*4 < letters
 }

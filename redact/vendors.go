@@ -379,13 +379,13 @@ var vendors = []vendor{
 		negatives: []string{"gsk_ is Groq's prefix", "the xai-sdk package", "r8_short"},
 	},
 	{
-		id: "cloud-platform-token", desc: "tokens of cloud and developer platforms with a fixed prefix: DigitalOcean (dop_v1_, doo_v1_, dor_v1_), Databricks (dapi), Doppler (dp.pt., dp.st., dp.ct., dp.sa.), Dynatrace (dt0c01.), Fly.io (fo1_, fm1a_, fm1r_, fm2_), Heroku (HRKU-AA), Linear (lin_api_), New Relic (NRAK-, NRII-), Postman (PMAK-), Prefect (pnu_), Pulumi (pul-), PlanetScale (pscale_tkn_, pscale_oauth_, pscale_pw_), ReadMe (rdme_), RubyGems (rubygems_), Scalingo (tk-us-), Shopify (shpat_, shpca_, shppa_, shpss_), Shippo (shippo_live_, shippo_test_), Brevo (xkeysib-), Frame.io (fio-u-), EasyPost (EZAK, EZTK), Artifactory (AKCp), Figma (figd_), Duffel (duffel_live_, duffel_test_); prefix kept",
+		id: "cloud-platform-token", desc: "tokens of cloud and developer platforms with a fixed prefix: DigitalOcean (dop_v1_, doo_v1_, dor_v1_), Databricks (dapi), Doppler (dp.pt., dp.st., dp.ct., dp.sa.), Dynatrace (dt0c01.), Fly.io (fo1_, fm1a_, fm1r_, fm2_), Heroku (HRKU-AA), Linear (lin_api_), New Relic (NRAK-, NRII-), Postman (PMAK-), Prefect (pnu_), Pulumi (pul-), PlanetScale (pscale_tkn_, pscale_oauth_, pscale_pw_), ReadMe (rdme_), RubyGems (rubygems_), Scalingo (tk-us-), Shopify (shpat_, shpca_, shppa_, shpss_), Shippo (shippo_live_, shippo_test_), Brevo (xkeysib-), Frame.io (fio-u-), EasyPost (EZAK, EZTK), Artifactory (AKCp), Figma (figd_), Duffel (duffel_live_, duffel_test_), Docker (dckr_pat_, dckr_oat_); prefix kept",
 		spec: &tokenSpec{
 			prefixes: []string{
 				"dop_v1_", "doo_v1_", "dor_v1_", "dapi", "dp.pt.", "dp.st.", "dp.ct.", "dp.sa.", "dt0c01.", "fo1_", "fm1a_", "fm1r_", "fm2_",
 				"HRKU-AA", "lin_api_", "NRAK-", "NRII-", "PMAK-", "pnu_", "pul-", "pscale_tkn_", "pscale_oauth_", "pscale_pw_", "rdme_",
 				"rubygems_", "tk-us-", "shpat_", "shpca_", "shppa_", "shpss_", "shippo_live_", "shippo_test_", "xkeysib-", "fio-u-",
-				"EZAK", "EZTK", "AKCp", "figd_", "duffel_live_", "duffel_test_",
+				"EZAK", "EZTK", "AKCp", "figd_", "duffel_live_", "duffel_test_", "dckr_pat_", "dckr_oat_",
 			},
 			body: func(c byte) bool { return isTokenByte(c) || c == '.' || c == '+' || c == '/' || c == '=' }, min: 20,
 			validate: func(v string) bool { return tokenLike(v, 20) },
@@ -489,7 +489,7 @@ func vendorContextRules() []Rule {
 		{
 			ID:          "telegram-bot-token",
 			Category:    APIKey,
-			Description: "Telegram bot token (bot id, ':AA' and 33 more characters); the bot id stays",
+			Description: "Telegram bot token (bot id, ':AA' and 33 more characters), replaced whole",
 			Keywords:    []string{":aa"},
 			Find:        findTelegramToken,
 			Priority:    prioVendor,
@@ -603,7 +603,7 @@ func findTelegramToken(dst []Span, s string, at int) []Span {
 	if e-b != 35 || e < len(s) && isWord(s[e]) || placeholderToken(s[b:e]) {
 		return dst
 	}
-	return append(dst, Span{Start: d, End: e, Keep: b - d})
+	return append(dst, Span{Start: d, End: e})
 }
 
 // findVaultLegacy is called at "vault" and reports a legacy Vault token

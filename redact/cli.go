@@ -1,0 +1,190 @@
+package redact
+
+import "strings"
+
+// Passwords given to command-line tools as options: mysql -pSECRET,
+// sshpass -p SECRET, redis-cli -a SECRET, ldapsearch -w SECRET, htpasswd -b
+// file user SECRET, net use ... /user:DOMAIN\user SECRET,
+// ConvertTo-SecureString "SECRET", smbclient -U user%SECRET, sqlplus
+// user/SECRET@db. Each tool is a row of cliTools; the finder is called at
+// the tool's name and reads the options of that command, continuation
+// lines included.
+
+// cliTool describes how a command takes a password.
+type cliTool struct {
+	names []string // command names, lower case
+	flags []string // options followed by the password as the next argument
+	glued []string // options with the password glued to them (-pSECRET)
+	// skip is how many arguments come between a flag and the password
+	// (htpasswd -b file user password: 2).
+	skip int
+	// form is a special argument form: "user%" (smbclient -U user%pw),
+	// "user/" (sqlplus user/pw@db), "/user:" (net use ... /user:x pw),
+	// "first-string" (the first quoted argument).
+	form string
+}
+
+var cliTools = []cliTool{
+	{names: []string{"mysql", "mysqldump", "mysqladmin", "mysqlimport", "mysqlsh", "mariadb", "mariadb-dump"}, glued: []string{"-p"}},
+	{names: []string{"sshpass"}, flags: []string{"-p"}},
+	{names: []string{"docker login", "podman login", "helm registry login", "oras login", "buildah login", "skopeo login"}, flags: []string{"-p"}},
+	{names: []string{"redis-cli", "keydb-cli"}, flags: []string{"-a"}},
+	{names: []string{"ldapsearch", "ldapmodify", "ldapadd", "ldapdelete", "ldappasswd", "ldapwhoami", "ldapcompare", "ldapmodrdn"}, flags: []string{"-w"}},
+	{names: []string{"mongo", "mongosh", "mongodump", "mongorestore", "mongoexport", "mongoimport"}, flags: []string{"-p"}},
+	{names: []string{"sqlcmd", "bcp"}, flags: []string{"-P"}},
+	{names: []string{"psexec", "psexec64", "paexec"}, flags: []string{"-p"}},
+	{names: []string{"zip", "unzip"}, flags: []string{"-P"}},
+	{names: []string{"7z", "7za"}, glued: []string{"-p"}},
+	{names: []string{"rdesktop"}, flags: []string{"-p"}},
+	{names: []string{"xfreerdp"}, glued: []string{"/p:"}},
+	{names: []string{"htpasswd"}, flags: []string{"-b", "-bc", "-cb", "-bB", "-Bb", "-bm", "-bs", "-bd", "-bp", "-bD"}, skip: 2},
+	{names: []string{"net use"}, form: "/user:"},
+	{names: []string{"convertto-securestring"}, form: "first-string"},
+	{names: []string{"smbclient"}, form: "user%"},
+	{names: []string{"sqlplus"}, form: "user/"},
+}
+
+// cliKeywords returns the command names of cliTools.
+func cliKeywords() []string {
+	var out []string
+	for _, t := range cliTools {
+		out = append(out, t.names...)
+	}
+	return out
+}
+
+// cliArg is one argument of a command line.
+type cliArg struct {
+	start, end int // the argument, quotes included
+	vs, ve     int // its value, quotes excluded
+}
+
+// cliArgs splits the command that starts at s[i] into arguments, up to
+// the end of the command (a newline that does not follow a continuation
+// backslash, ';', '|', '&&') and at most 512 bytes on.
+func cliArgs(s string, i int, dst []cliArg) []cliArg {
+	lim := min(len(s), i+512)
+	for p := i; p < lim && len(dst) < 32; {
+		c := s[p]
+		switch {
+		case c == ' ' || c == '\t' || c == '\r':
+			p++
+			continue
+		case c == '\\' || c == '^' || c == '`':
+			if q := p + 1; q < len(s) && (s[q] == '\n' || s[q] == '\r') {
+				p = q + 1 // a continuation line
+				continue
+			}
+		case c == '\n' || c == ';' || c == '|' || c == '&' && p+1 < len(s) && s[p+1] == '&':
+			return dst
+		}
+		a := cliArg{start: p}
+		if c == '"' || c == '\'' {
+			e := strings.IndexByte(s[p+1:lim], c)
+			if e < 0 {
+				return dst
+			}
+			a.vs, a.ve, a.end = p+1, p+1+e, p+2+e
+		} else {
+			e := p
+			for e < lim && !isSpace(s[e]) && s[e] != ';' && s[e] != '|' {
+				if q := s[e]; q == '"' || q == '\'' {
+					if c := strings.IndexByte(s[e+1:lim], q); c >= 0 {
+						e += c + 1 // a quoted part: -p'two words'
+					}
+				}
+				e++
+			}
+			a.vs, a.ve, a.end = p, e, e
+		}
+		dst = append(dst, a)
+		p = a.end
+	}
+	return dst
+}
+
+func findCLIPassword(dst []Span, s string, at int) []Span {
+	var tool *cliTool
+	name := ""
+	for k := range cliTools {
+		for _, n := range cliTools[k].names {
+			if hasPrefixFold(s[at:], n) && len(n) > len(name) {
+				tool, name = &cliTools[k], n
+			}
+		}
+	}
+	if tool == nil {
+		return dst
+	}
+	e := at + len(name)
+	if at > 0 && (isWord(s[at-1]) || s[at-1] == '-' || s[at-1] == '.') || e < len(s) && (isWord(s[e]) || s[e] == '-' || s[e] == '.') {
+		return dst
+	}
+	var buf [32]cliArg
+	args := cliArgs(s, e, buf[:0])
+	emit := func(vs, ve int) []Span {
+		v := s[vs:ve]
+		if len(v) < 3 || v == "-" || v[0] == '-' || isPlaceholderValue(v) || isSensitiveWord(v) || v[0] == '%' && len(v) > 1 && v[len(v)-1] == '%' {
+			return dst
+		}
+		return append(dst, Span{Start: vs, End: ve})
+	}
+	for k, a := range args {
+		arg := s[a.vs:a.ve]
+		switch tool.form {
+		case "/user:":
+			if hasPrefixFold(arg, "/user:") && k+1 < len(args) && s[args[k+1].vs] != '/' {
+				return emit(args[k+1].vs, args[k+1].ve)
+			}
+			continue
+		case "first-string":
+			if a.vs > a.start {
+				return emit(a.vs, a.ve)
+			}
+			if arg[0] != '-' {
+				return dst
+			}
+			continue
+		case "user%":
+			if (arg == "-U" || arg == "--user") && k+1 < len(args) {
+				n := args[k+1]
+				if pct := strings.IndexByte(s[n.vs:n.ve], '%'); pct > 0 {
+					return emit(n.vs+pct+1, n.ve)
+				}
+			}
+			continue
+		case "user/":
+			if arg[0] != '-' && a.start == a.vs {
+				sl := strings.IndexByte(arg, '/')
+				if sl <= 0 {
+					return dst
+				}
+				end := a.ve
+				if at := strings.LastIndexByte(arg, '@'); at > sl {
+					end = a.vs + at
+				}
+				return emit(a.vs+sl+1, end)
+			}
+			continue
+		}
+		for _, f := range tool.glued {
+			if strings.HasPrefix(arg, f) && len(arg) > len(f) && a.start == a.vs {
+				v := a.vs + len(f)
+				ve := a.ve
+				if q := s[v]; q == '\'' || q == '"' {
+					if c := strings.IndexByte(s[v+1:a.ve], q); c >= 0 {
+						v, ve = v+1, v+1+c
+					}
+				}
+				return emit(v, ve)
+			}
+		}
+		for _, f := range tool.flags {
+			if arg == f && a.start == a.vs && k+1+tool.skip < len(args) {
+				n := args[k+1+tool.skip]
+				return emit(n.vs, n.ve)
+			}
+		}
+	}
+	return dst
+}
