@@ -33,7 +33,7 @@ type command struct {
 var commands []*command
 
 func init() {
-	commands = []*command{demoCmd, verifyCmd, exportCmd, statsCmd, queryCmd, redactCmd, repairCmd, proxyCmd, helpCmd}
+	commands = []*command{demoCmd, ingestCmd, verifyCmd, exportCmd, statsCmd, queryCmd, redactCmd, repairCmd, proxyCmd, helpCmd}
 }
 
 func lookup(name string) *command {
@@ -59,7 +59,7 @@ func newFlagSet(name string, stderr io.Writer) *pflag.FlagSet {
 const exitCodesText = `Exit codes (the same for every command):
 
   0  success
-  1  integrity failure found: tamper or corruption
+  1  integrity failure found: tamper or corruption (ingest: input lines skipped)
   2  usage error
   3  could not run: no such store, I/O error, store locked by a writer
 `

@@ -13,7 +13,8 @@
 // Every command uses the same exit codes:
 //
 //	0  success
-//	1  integrity failure found: tamper or corruption
+//	1  integrity failure found: tamper or corruption; for ingest, input
+//	   lines that were skipped
 //	2  usage error (unknown command or flag, bad flag value, missing --path)
 //	3  could not run: no such store, not a store, I/O error, the store is
 //	   locked by a writer (demo), input that cannot be read (redact)
@@ -43,6 +44,26 @@
 // line per 10 seconds, the others summed up), the index going out of use
 // and retention held. They do not change the exit code: the segments are
 // the truth and the index is derived data.
+//
+// ingest --path DIR [--listen unix:PATH] logs inferences from any language:
+// one JSON object per line, with the member names and units of a record
+// (below): model, prompt, response, latency_ms or latency_ns, tokens_in,
+// tokens_out, time, provider, operation, error, trace_id, span_id,
+// conversation_id, attributes; all optional, other members ignored. Each
+// goes through the redaction and limits of [llog.Engine.Log]. A line that
+// is not JSON, has a member of the wrong type or that Log refuses is
+// skipped and reported on standard error as "line N: ..."; ingest exits 1
+// when any was. A line with "ack":true is answered once durable with
+// {"ack":SEQ,"hash":HEX} (or {"line":N,"error":...} when skipped), an
+// answer that also vouches for every earlier line of the same input. From
+// stdin (answers on stdout) it runs to the end of the input and commits
+// everything before it exits; SIGINT or SIGTERM stop the reading and
+// commit what was read. With --listen it serves the same protocol to any
+// number of clients on a Unix socket of mode 0600 (made in a private
+// folder and renamed into place; a stale socket is replaced, a live one
+// refused) until SIGINT or SIGTERM, then commits, removes the socket and
+// exits 0. There is no TCP. examples/ingest_client.py in the repository is
+// a Python client.
 //
 // verify --path DIR [--json] checks the whole store without changing it and
 // without its lock (see [llog.Verify]): every frame's CRC, the segment

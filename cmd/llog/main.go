@@ -22,7 +22,7 @@ func main() {
 // Exit codes, the same for every command.
 const (
 	exitOK        = 0 // success
-	exitIntegrity = 1 // integrity failure found: tamper or corruption
+	exitIntegrity = 1 // integrity failure found: tamper or corruption; ingest: lines skipped
 	exitUsage     = 2 // usage error
 	exitCannotRun = 3 // could not run: no store, I/O error, store locked
 )
@@ -118,11 +118,12 @@ func (c *command) fail(e *env, err error) int {
 	msg := cleanMessage(err.Error())
 	var ue *usageError
 	var ie *integrityError
+	var be *badInputError
 	switch {
 	case errors.As(err, &ue):
 		fmt.Fprintf(e.stderr, "llog: %s: %s\nllog: run 'llog help %s' for usage\n", c.name, msg, c.name)
 		return exitUsage
-	case errors.As(err, &ie):
+	case errors.As(err, &ie), errors.As(err, &be):
 		fmt.Fprintf(e.stderr, "llog: %s: %s\n", c.name, msg)
 		return exitIntegrity
 	default:
