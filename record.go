@@ -103,10 +103,10 @@ type Receipt struct {
 // repository specifies the fields for other implementations, with how an
 // export's members map onto them; testdata/vectors pins example bodies.
 const (
-	recordVersion  = 1
-	hashSize       = chain.Size
-	flagInEstimate = 1 << 0
-	flagOutEstmate = 1 << 1
+	recordVersion   = 1
+	hashSize        = chain.Size
+	flagInEstimate  = 1 << 0
+	flagOutEstimate = 1 << 1
 )
 
 // errBadRecord is the reason given when a record body does not decode.
@@ -119,7 +119,7 @@ func appendRecord(dst []byte, r *Record) []byte {
 		flags |= flagInEstimate
 	}
 	if r.TokensOutEstimated {
-		flags |= flagOutEstmate
+		flags |= flagOutEstimate
 	}
 	dst = append(dst, recordVersion, flags)
 	dst = binary.AppendVarint(dst, r.Time.UnixNano())
@@ -239,22 +239,32 @@ func (d *decoder) string(what string) string {
 	return s
 }
 
-// decodeRecord decodes a record body into r (Seq and hashes are not part
-// of the body). The strings of r do not alias body.
-func decodeRecord(body []byte, r *Record) error {
-	d := decoder{b: body}
+// version reads the version byte of a record body. A newer version than
+// this build reads is ErrNewerVersion; any other but recordVersion is a bad
+// record.
+func (d *decoder) version() error {
 	if v := d.byte(); d.err == nil && v != recordVersion {
 		if v > recordVersion {
 			return fmt.Errorf("%w: record version %d", ErrNewerVersion, v)
 		}
 		d.fail("record version %d", v)
 	}
+	return d.err
+}
+
+// decodeRecord decodes a record body into r (Seq and hashes are not part
+// of the body). The strings of r do not alias body.
+func decodeRecord(body []byte, r *Record) error {
+	d := decoder{b: body}
+	if err := d.version(); err != nil {
+		return err
+	}
 	flags := d.byte()
-	if flags&^(flagInEstimate|flagOutEstmate) != 0 {
+	if flags&^(flagInEstimate|flagOutEstimate) != 0 {
 		d.fail("unknown flags %#x", flags)
 	}
 	r.TokensInEstimated = flags&flagInEstimate != 0
-	r.TokensOutEstimated = flags&flagOutEstmate != 0
+	r.TokensOutEstimated = flags&flagOutEstimate != 0
 	r.Time = time.Unix(0, d.varint()).UTC()
 	lat := d.uvarint()
 	if lat > uint64(1<<63-1) {
@@ -347,8 +357,8 @@ func sanitize(s string, invalid *int) string {
 // aliases body and is not checked for valid UTF-8.
 func peekRecord(body []byte) (t int64, model []byte, err error) {
 	d := decoder{b: body}
-	if v := d.byte(); d.err == nil && v != recordVersion {
-		return 0, nil, fmt.Errorf("%w: record version %d", errBadRecord, v)
+	if err := d.version(); err != nil {
+		return 0, nil, err
 	}
 	d.byte()
 	t = d.varint()

@@ -2,6 +2,7 @@ package llog
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -70,6 +71,36 @@ func TestDecodeRecordRejects(t *testing.T) {
 	var r Record
 	if err := decodeRecord(append([]byte{2}, good[1:]...), &r); err == nil || !isNewer(err) {
 		t.Errorf("newer version: %v", err)
+	}
+}
+
+// TestPeekAgreesWithDecode checks that the index's and the queries' quick
+// read of a record's time and model fails, and names the failure, as the
+// full decoder does on the version byte: a newer version is
+// ErrNewerVersion for both, any other wrong version a bad record.
+func TestPeekAgreesWithDecode(t *testing.T) {
+	good := appendRecord(nil, &goldenRecords[0])
+	for _, c := range []struct {
+		name  string
+		body  []byte
+		newer bool
+	}{
+		{"newer version", append([]byte{recordVersion + 1}, good[1:]...), true},
+		{"version 0", append([]byte{0}, good[1:]...), false},
+		{"empty", nil, false},
+	} {
+		var r Record
+		derr := decodeRecord(c.body, &r)
+		_, _, perr := peekRecord(c.body)
+		for name, err := range map[string]error{"decodeRecord": derr, "peekRecord": perr} {
+			if errors.Is(err, ErrNewerVersion) != c.newer || errors.Is(err, errBadRecord) == c.newer {
+				t.Errorf("%s: %s = %v", c.name, name, err)
+			}
+		}
+	}
+	tm, model, err := peekRecord(good)
+	if err != nil || tm != goldenRecords[0].Time.UnixNano() || string(model) != goldenRecords[0].Model {
+		t.Fatalf("peek of a good record: %d %q %v", tm, model, err)
 	}
 }
 

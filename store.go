@@ -17,11 +17,20 @@ import (
 
 // A store is a folder holding:
 //
-//	llog.store   the manifest: JSON naming the format, its version, the
-//	             store's identity and creation time; written once, atomically
-//	LOCK         flock(2)ed by the one Engine writing the store
-//	*.seg        segment files (package wal)
-//	index.db     the bbolt index, derived from the segments
+//	llog.store      the manifest: JSON naming the format, its version, the
+//	                store's identity and creation time; written once,
+//	                atomically (llog.store.tmp while being written)
+//	LOCK            flock(2)ed by the one Engine writing the store, and by
+//	                Repair
+//	*.seg           segment files (package wal); *.seg.tmp is a segment
+//	                being created, which Open removes
+//	*.seg.broken-*  the copy Repair keeps of a segment it cut: evidence,
+//	                read by nothing
+//	index.db        the bbolt index, derived from the segments, and the
+//	                retention records
+//	index.snap      a consistent copy of index.db that readers use while a
+//	                writer holds it, written before retention deletes
+//	                anything; a rebuilt index takes its retention records
 //
 // The manifest is what makes a folder a store: Open refuses a folder that
 // holds other files but no manifest. FORMAT.md in the repository

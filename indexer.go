@@ -461,27 +461,28 @@ func (ix *indexer) run() {
 	for {
 		select {
 		case <-ix.stop:
-			ix.step(true)
+			ix.step()
 			return
 		case <-ix.kick:
-			ix.step(true)
+			ix.step()
 		case <-tick.C:
-			ix.step(true)
+			ix.step()
 		case <-retain:
-			ix.step(true)
+			ix.step()
 		}
 	}
 }
 
-// step checkpoints and, when retain is set, applies retention. An index
+// step checkpoints and applies retention when it is configured. An index
 // failure takes the index out of use (queries fall back to reading the
-// segments; the next Open rebuilds it); it never fails the engine.
-func (ix *indexer) step(retain bool) {
+// segments; the next Open catches the index up or rebuilds it); it never
+// fails the engine.
+func (ix *indexer) step() {
 	if err := ix.checkpoint(); err != nil {
 		ix.reportFailure(err)
 		return
 	}
-	if retain && ix.e.opts.Retention.enabled() {
+	if ix.e.opts.Retention.enabled() {
 		if err := ix.e.retain(ix); err != nil {
 			ix.reportFailure(err)
 		}
