@@ -30,6 +30,23 @@ func piiDense(tb testing.TB) string {
 	return b.String()
 }
 
+// digitsDense joins the corpus lines with seven or more digits, matches and
+// hard negatives alike: phone numbers, cards, IBANs, SSNs, dates, versions,
+// order numbers.
+func digitsDense(tb testing.TB) string {
+	var b strings.Builder
+	for _, cl := range loadCorpus(tb) {
+		if strings.Count(cl.text, "0")+strings.Count(cl.text, "1")+strings.Count(cl.text, "2")+
+			strings.Count(cl.text, "3")+strings.Count(cl.text, "4")+strings.Count(cl.text, "5")+
+			strings.Count(cl.text, "6")+strings.Count(cl.text, "7")+strings.Count(cl.text, "8")+
+			strings.Count(cl.text, "9") >= 7 {
+			b.WriteString(cl.text)
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
 // benchInputs are the texts of BenchmarkRedact:
 //
 //   - clean_chat: a 10 KB chat transcript with no PII (the common case).
@@ -37,6 +54,8 @@ func piiDense(tb testing.TB) string {
 //   - pii_dense: the corpus lines that contain PII, one match every ~60 bytes.
 //   - code_64KiB: a 64 KiB mix of Go, Python, YAML and logs with a few
 //     secrets and many IP addresses.
+//   - digits_dense: the corpus lines with seven or more digits (numbers
+//     to redact and numbers to leave alone).
 func benchInputs(tb testing.TB) []struct{ name, text string } {
 	chat := readTestdata(tb, "chat.txt")
 	return []struct{ name, text string }{
@@ -44,6 +63,7 @@ func benchInputs(tb testing.TB) []struct{ name, text string } {
 		{"clean_short", chat[:200]},
 		{"pii_dense", piiDense(tb)},
 		{"code_64KiB", readTestdata(tb, "code_64k.txt")},
+		{"digits_dense", digitsDense(tb)},
 	}
 }
 

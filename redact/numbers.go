@@ -1,37 +1,75 @@
 package redact
 
+import "math/bits"
+
 // Numeric PII: phone numbers, payment cards, US social security numbers and
 // IBANs. The three digit-only kinds share one tokenizer: a token is a run of
 // digit groups joined by single separators (space, '-', '.', '/') or written
-// as "(ddd)", with an optional leading '+'. Each finder then tries the token
-// and the sub-tokens that split it at spaces against its own grammar, and
-// checks the context on either side so that parts of larger structures
-// (versions, dates, invoice numbers, decimals) are left alone.
+// as "(ddd)", with an optional leading '+'. Digits and punctuation of other
+// forms (full-width, Arabic-Indic, no-break spaces, en dashes; see
+// digits.go) count as their ASCII forms, and the token collects its digits
+// in ASCII, so every grammar reads the same digits however they were
+// written. Each finder then tries the token and the sub-tokens that split
+// it at spaces against its own grammar, and checks the context on either
+// side so that parts of larger structures (versions, dates, invoice
+// numbers, decimals, IBANs) are left alone.
 
-const maxGroups = 12
+const (
+	maxGroups = 12
+	maxDigits = 40 // digits a token collects; a longer token is not a number we look for
+)
 
 // numGroup is one group of digits in a token.
 type numGroup struct {
-	start, end int
-	sep        byte // separator before the group: 0 (first), ' ', '-', '.', '/' or ')' after "(ddd)"
-	paren      bool // written as "(ddd)"; start and end exclude the parentheses
+	start, end int   // s[start:end] is the group as written, parentheses included
+	d0, dn     uint8 // its digits are t.dig[d0 : d0+dn]
+	sep        byte  // separator before the group: 0 (first), ' ', '-', '.', '/' or ')' after "(ddd)"
+	paren      bool  // written as "(ddd)"
 }
 
-func (g numGroup) len() int { return g.end - g.start }
+func (g numGroup) len() int { return int(g.dn) }
 
 // numTok is a numeric token.
 type numTok struct {
-	start, end int // s[start:end], including a leading '+' or '('
+	start, end int // s[start:end], including a leading '+'
 	plus       bool
 	n          int
 	g          [maxGroups]numGroup
-	leftOK     bool // the byte before start does not glue the token to a larger one
-	rightOK    bool // likewise for the byte at end
+	nd         int
+	dig        [maxDigits]byte // the digits of all groups, in ASCII
+	leftOK     bool            // the text before start does not glue the token to a larger one
+	rightOK    bool            // likewise for the text at end
 }
 
-// worthParsing reports whether a digit run of length r, followed by the byte
-// next (0 unless a digit follows it) and preceded by '+' or '(' if pre, can
-// start a match of kind.
+// readDigits appends the digits at s[p:] to t.dig and returns the offset
+// after them and how many there were; ok is false if t.dig overflowed or
+// the run is longer than max.
+func (t *numTok) readDigits(s string, p, max int) (q, n int, ok bool) {
+	q = p
+	for q < len(s) {
+		c, w := s[q], 1
+		if !isDigit(c) {
+			if c < 0x80 {
+				break
+			}
+			if c, w = digitAt(s, q); w == 0 {
+				break
+			}
+		}
+		if n == max || t.nd == maxDigits {
+			return q, n, false
+		}
+		t.dig[t.nd] = c
+		t.nd++
+		n++
+		q += w
+	}
+	return q, n, true
+}
+
+// worthParsing reports whether a digit run of r digits, followed by the
+// separator next (0 unless a digit or '(' follows it) and preceded by '+'
+// or '(' if pre, can start a match of kind.
 func (k numKind) worthParsing(r int, next byte, pre bool) bool {
 	sep := next == ' ' || next == '-' || next == '.' || next == '/'
 	switch k {
@@ -45,64 +83,69 @@ func (k numKind) worthParsing(r int, next byte, pre bool) bool {
 	return true
 }
 
-// parseNum parses the token starting at s[i].
+// parseNum parses the token starting at s[i]: a '+', a '(' or a digit.
 func parseNum(s string, i int, t *numTok) {
-	t.start, t.plus, t.n = i, false, 0
+	t.start, t.plus, t.n, t.nd = i, false, 0, 0
 	p := i
-	if s[p] == '+' {
+	if c, w := punctAt(s, p); c == '+' {
 		t.plus = true
-		p++
+		p += w
 	}
 	end := p
 	overflow := false
 	var sep byte
-	for {
+	for p < len(s) {
 		if t.n == maxGroups {
 			overflow = true
 			break
 		}
-		g := numGroup{sep: sep}
-		if p < len(s) && s[p] == '(' {
-			q := p + 1
-			for q < len(s) && isDigit(s[q]) {
-				q++
+		g := numGroup{sep: sep, start: p, d0: uint8(t.nd)}
+		if c, w := punctAt(s, p); c == '(' {
+			nd0 := t.nd
+			q, n, ok := t.readDigits(s, p+w, 5)
+			cl, cw := byte(0), 0
+			if q < len(s) {
+				cl, cw = punctAt(s, q)
 			}
-			if q == p+1 || q-p-1 > 5 || q >= len(s) || s[q] != ')' {
+			if !ok || n == 0 || cl != ')' {
+				t.nd = nd0
 				break
 			}
-			g.start, g.end, g.paren = p+1, q, true
-			p = q + 1
+			g.paren, g.dn, g.end = true, uint8(n), q+cw
 		} else {
-			q := p
-			for q < len(s) && isDigit(s[q]) {
-				q++
-			}
-			if q == p {
+			q, n, ok := t.readDigits(s, p, 19)
+			if n == 0 {
 				break
 			}
-			if q-p > 19 {
+			if !ok {
 				overflow = true
+				for q < len(s) && isDigitAt(s, q) {
+					_, w := digitAt(s, q)
+					q += w
+				}
 				end = q
 				break
 			}
-			g.start, g.end = p, q
-			p = q
+			g.dn, g.end = uint8(n), q
 		}
+		p = g.end
 		t.g[t.n] = g
 		t.n++
 		end = p
 		if p >= len(s) {
 			break
 		}
-		c := s[p]
-		if g.paren && (isDigit(c) || c == '(') {
+		c, w := punctAt(s, p)
+		if g.paren && (isDigitAt(s, p) || c == '(') {
 			sep = ')'
 			continue
 		}
-		if (c == ' ' || c == '-' || c == '.' || c == '/') && p+1 < len(s) && (isDigit(s[p+1]) || s[p+1] == '(') {
-			sep = c
-			p++
-			continue
+		if (c == ' ' || c == '-' || c == '.' || c == '/') && p+w < len(s) {
+			if nc, _ := punctAt(s, p+w); isDigitAt(s, p+w) || nc == '(' {
+				sep = c
+				p += w
+				continue
+			}
 		}
 		break
 	}
@@ -121,7 +164,13 @@ func leftOK(s string, i int) bool {
 	if i == 0 {
 		return true
 	}
-	c := s[i-1]
+	c, w := s[i-1], 1
+	if c >= 0x80 {
+		if pc, pw := punctBefore(s, i); pw > 1 {
+			c, w = pc, pw
+		}
+	}
+	j := i - w // the character before the number starts at s[j]
 	switch {
 	case isWord(c), c == '#', c == '$', c == '@', c == '\\', c == '&':
 		return false
@@ -129,16 +178,20 @@ func leftOK(s string, i int) bool {
 		// A minus sign (-615126028225187231), a range (10-20) or a part
 		// of an identifier (INV-2024); "- 555..." (a list item) has a space.
 		return false
-	case c == '.' || c == '/' || c == ',' || c == '+' || c == '*' || c == '^':
-		return i < 2 || !isAlnum(s[i-2])
+	case c == ',':
+		// 1,234 continues a number; "Henry,+1305...", "…0139,4191…" (CSV
+		// fields) do not.
+		return j == 0 || !digitBefore(s, j) || !thousands(s, i)
+	case c == '.' || c == '/' || c == '+' || c == '*' || c == '^':
+		return j == 0 || !isAlnum(s[j-1])
 	case c == ':':
 		// "Tel:", "SSN:" introduce a number; "10:" (a time), "fc:01" (a
 		// device number) and "x86:" do not.
-		w := i - 1
-		for w > 0 && i-1-w < 16 && isAlnum(s[w-1]) {
-			w--
+		e := j
+		for e > 0 && j-e < 16 && isAlnum(s[e-1]) {
+			e--
 		}
-		word := s[w : i-1]
+		word := s[e:j]
 		if word == "" {
 			return true
 		}
@@ -163,18 +216,41 @@ func leftOK(s string, i int) bool {
 	return true
 }
 
+// thousands reports whether the digits at s[i:] are a group of exactly
+// three, as after the comma of 1,234.
+func thousands(s string, i int) bool {
+	n := 0
+	for i < len(s) {
+		_, w := digitAt(s, i)
+		if w == 0 {
+			break
+		}
+		n++
+		i += w
+	}
+	return n == 3
+}
+
 // rightOK reports whether a number may end at offset i.
 func rightOK(s string, i int) bool {
 	if i >= len(s) {
 		return true
 	}
-	c := s[i]
+	c, w := s[i], 1
+	if c >= 0x80 {
+		if pc, pw := punctAt(s, i); pw > 1 {
+			c, w = pc, pw
+		}
+	}
 	switch {
 	case isWord(c), c == '%', c == '@':
 		return false
-	case c == '.' || c == '-' || c == ',' || c == ':' || c == '/':
-		// 1,234 and 10:30 continue the number; "6467,k@..." does not.
-		return i+1 >= len(s) || !isDigit(s[i+1])
+	case c == ',':
+		// 1,234 continues the number; a field separator does not.
+		return !thousands(s, i+1)
+	case c == '.' || c == '-' || c == ':' || c == '/':
+		// 1.5, 10-20, 10:30 and 1/2 continue the number; "6467,k@..." does not.
+		return i+w >= len(s) || !isDigitAt(s, i+w)
 	}
 	return true
 }
@@ -189,34 +265,27 @@ func (u sub) n() int { return u.b - u.a + 1 }
 
 func (u sub) g(k int) numGroup { return u.t.g[u.a+k] }
 
-func (u sub) digits() int {
-	d := 0
-	for k := u.a; k <= u.b; k++ {
-		d += u.t.g[k].len()
-	}
-	return d
+// num returns the digits of the sub-token, in ASCII.
+func (u sub) num() []byte {
+	ga, gb := u.t.g[u.a], u.t.g[u.b]
+	return u.t.dig[ga.d0 : gb.d0+gb.dn]
 }
+
+func (u sub) digits() int { return len(u.num()) }
+
+// digit returns the k-th digit of group j.
+func (u sub) digit(j, k int) byte { g := u.g(j); return u.t.dig[int(g.d0)+k] }
 
 func (u sub) plus() bool { return u.a == 0 && u.t.plus }
 
 func (u sub) start() int {
-	g := u.t.g[u.a]
-	switch {
-	case u.plus():
+	if u.plus() {
 		return u.t.start
-	case g.paren:
-		return g.start - 1
 	}
-	return g.start
+	return u.t.g[u.a].start
 }
 
-func (u sub) end() int {
-	g := u.t.g[u.b]
-	if g.paren {
-		return g.end + 1
-	}
-	return g.end
-}
+func (u sub) end() int { return u.t.g[u.b].end }
 
 // seps reports whether every separator inside the sub-token is c.
 func (u sub) seps(c byte) bool {
@@ -248,8 +317,11 @@ const (
 	kindIBAN
 )
 
-// numKinds lists the kinds in the order scanNumbers reports them.
-var numKinds = [...]numKind{kindPhone, kindCard, kindSSN, kindIBAN}
+// numKindCount is the number of numKinds.
+const numKindCount = 4
+
+// index returns 0 for kindPhone, 1 for kindCard, and so on.
+func (k numKind) index() int { return bits.TrailingZeros8(uint8(k)) }
 
 // numSpan is a match of scanNumbers.
 type numSpan struct {
@@ -263,29 +335,77 @@ type numSpan struct {
 func scanNumbers(dst []numSpan, s string, mask numKind) []numSpan {
 	var t numTok
 	var spans [4]Span // reused per token; eachSub appends at most a few
+	wide := newWideDigits()
+	wnext := wide.from(s, 0) // the next non-ASCII digit
 	for i := 0; i < len(s); {
 		d := indexDigit(s, i)
 		if d < 0 {
+			d = len(s)
+		}
+		if wnext < i {
+			wnext = wide.from(s, i)
+		}
+		d = min(d, wnext)
+		if d >= len(s) {
 			break
 		}
-		e := d + 1
+		// The digit run s[d:e] of r digits.
+		e := d
 		for e < len(s) && isDigit(s[e]) {
 			e++
 		}
-		i = e
-		if mask&kindIBAN != 0 && e-d >= 2 && d >= 2 && isUpper(s[d-2]) && isUpper(s[d-1]) && (d == 2 || !isAlnum(s[d-3])) {
-			if end := ibanAt(s, d-2); end > 0 {
-				dst = append(dst, numSpan{Span{Start: d - 2, End: end}, kindIBAN})
+		r := e - d
+		for e < len(s) && s[e] >= 0x80 {
+			_, w := digitAt(s, e)
+			if w == 0 {
+				break
+			}
+			e += w
+			r++
+			for e < len(s) && isDigit(s[e]) {
+				e++
+				r++
 			}
 		}
-		var next byte
-		if e+1 < len(s) && (isDigit(s[e+1]) || s[e+1] == '(') {
-			next = s[e] // a possible separator
+		i = e
+		if r >= 2 && d >= 2 && isUpper(s[d-2]) && isUpper(s[d-1]) && (d == 2 || !isAlnum(s[d-3])) {
+			// Country code and check digits: an IBAN, or if it has the
+			// shape of one but a bad check, something that is no phone
+			// number, card or SSN either.
+			if end, ok := ibanAt(s, d-2); end > 0 {
+				if ok && mask&kindIBAN != 0 {
+					dst = append(dst, numSpan{Span{Start: d - 2, End: end}, kindIBAN})
+				}
+				i = end
+				continue
+			}
 		}
-		pre := d > 0 && (s[d-1] == '+' || s[d-1] == '(')
+		// The separator after the run, if a digit or '(' follows it.
+		var next byte
+		if e+1 < len(s) {
+			c, w := s[e], 1
+			if c >= 0x80 {
+				c, w = punctAt(s, e)
+			}
+			if (c == ' ' || c == '-' || c == '.' || c == '/' || c == ')') && e+w < len(s) {
+				if n := s[e+w]; isDigit(n) || n == '(' || n >= 0x80 && (isDigitAt(s, e+w) || punctIs(s, e+w, '(')) {
+					next = c
+				}
+			}
+		}
+		// A '+' or '(' before it.
+		pre, pw := false, 0
+		if d > 0 {
+			if c := s[d-1]; c == '+' || c == '(' {
+				pre, pw = true, 1
+			} else if c >= 0x80 {
+				c, pw = punctBefore(s, d)
+				pre = c == '+' || c == '('
+			}
+		}
 		var want numKind
-		for _, k := range numKinds[:3] {
-			if mask&k != 0 && k.worthParsing(e-d, next, pre) {
+		for _, k := range [...]numKind{kindPhone, kindCard, kindSSN} {
+			if mask&k != 0 && k.worthParsing(r, next, pre) {
 				want |= k
 			}
 		}
@@ -294,7 +414,7 @@ func scanNumbers(dst []numSpan, s string, mask numKind) []numSpan {
 		}
 		start := d
 		if pre {
-			start = d - 1
+			start = d - pw
 		}
 		parseNum(s, start, &t)
 		if t.n == 0 {
@@ -302,7 +422,7 @@ func scanNumbers(dst []numSpan, s string, mask numKind) []numSpan {
 			parseNum(s, d, &t)
 		}
 		i = max(t.end, e)
-		for _, k := range numKinds[:3] {
+		for _, k := range [...]numKind{kindPhone, kindCard, kindSSN} {
 			if want&k == 0 || !k.tokenOK(&t) {
 				continue
 			}
@@ -322,14 +442,13 @@ func (k numKind) tokenOK(t *numTok) bool {
 	if t.n > 1 || t.plus {
 		return true
 	}
-	n := t.g[0].len()
 	switch k {
 	case kindPhone:
-		return n >= 7
+		return t.nd >= 7
 	case kindCard:
-		return n >= 13
+		return t.nd >= 13
 	case kindSSN:
-		return n == 9
+		return t.nd == 9
 	}
 	return false
 }
@@ -343,7 +462,7 @@ func findNumbers(dst []Span, s string, kind numKind) []Span {
 	return dst
 }
 
-func (k numKind) match(s string, u sub, ctx *int8) bool {
+func (k numKind) match(s string, u sub, ctx *phoneCtx) bool {
 	switch k {
 	case kindPhone:
 		return isPhone(s, u, ctx)
@@ -355,12 +474,12 @@ func (k numKind) match(s string, u sub, ctx *int8) bool {
 	return false
 }
 
-// eachSub tries the grammar of kind on the sub-tokens of t that may stand alone, earliest
-// start first and longest first, and reports each accepted one by appending
-// it to dst; after an accepted sub-token the search continues behind it.
-// Sub-tokens split the token only at spaces. A token glued to a word on its
-// left is skipped whole (DE89 3704 0044 ..., X12 555 ...); one glued on its
-// right loses only its last group.
+// eachSub tries the grammar of kind on the sub-tokens of t that may stand
+// alone, earliest start first and longest first, and reports each accepted
+// one by appending it to dst; after an accepted sub-token the search
+// continues behind it. Sub-tokens split the token only at spaces. A token
+// glued to a word on its left is skipped whole (X12 555 ...); one glued on
+// its right loses only its last group.
 func eachSub(dst []Span, s string, t *numTok, kind numKind) []Span {
 	if !t.leftOK {
 		return dst // glued to a word: part of an identifier, not a number
@@ -368,11 +487,11 @@ func eachSub(dst []Span, s string, t *numTok, kind numKind) []Span {
 	if kind == kindPhone && cardShaped(t) {
 		return dst // 4-4-4-4 groups: a card or account number, valid or not
 	}
+	var ctx phoneCtx // what the text before the token says
 	for a := 0; a < t.n; a++ {
 		if a > 0 && t.g[a].sep != ' ' {
 			continue
 		}
-		var ctx int8 // phone word before group a: 0 unknown, 1 yes, -1 no
 		for b := t.n - 1; b >= a; b-- {
 			if b == t.n-1 && !t.rightOK || b < t.n-1 && t.g[b+1].sep != ' ' {
 				continue
@@ -388,8 +507,6 @@ func eachSub(dst []Span, s string, t *numTok, kind numKind) []Span {
 	return dst
 }
 
-func digitAt(s string, g numGroup, k int) byte { return s[g.start+k] }
-
 // dateLike reports groups shaped like a date (2024-01-15, 15/01/2024,
 // 01.02.03).
 func dateLike(u sub) bool {
@@ -400,225 +517,6 @@ func dateLike(u sub) bool {
 	return (a == 4 && b <= 2 && c <= 2) || (a <= 2 && b <= 2 && (c == 4 || c == 2))
 }
 
-// Phone numbers.
-
-var phoneWords = newWordSet(
-	"phone", "tel", "mobile", "mob", "cell", "fax", "call", "whatsapp", "sms", "contact",
-	"ph.", "ph:", "telefon", "telephone", "téléphone", "teléfono", "telefono", "handy", "portable",
-	"ruf", "anrufen", "appel", "llám", "móvil", "movil", "celular", "ligue", "ligar",
-	"telefone", "chiama", "cellulare", "звон",
-	"телефон", "тел", "电话", "電話", "手机", "手機", "拨打", "致电", "携帯", "番号", "전화",
-	"연락처", "फ़ोन", "फोन", "मोबाइल", "هاتف", "جوال",
-)
-
-func findPhone(dst []Span, s string, _ int) []Span { return findNumbers(dst, s, kindPhone) }
-
-// isPhone matches the phone grammars. ctx caches whether a phone word
-// precedes the sub-token (0 unknown, 1 yes, -1 no).
-func isPhone(s string, u sub, ctx *int8) bool {
-	d := u.digits()
-	if d < 7 || d > 15 || dateLike(u) {
-		return false
-	}
-	g0 := u.g(0)
-	first := digitAt(s, g0, 0)
-	// No '/' except one right after a leading trunk-prefixed area code
-	// (089/1234567).
-	for k := 1; k < u.n(); k++ {
-		if u.g(k).sep == '/' && (k != 1 || first != '0') {
-			return false
-		}
-	}
-	// IP-like: dots only and no group longer than three digits.
-	if u.n() == 4 && u.seps('.') && !u.hasParen() {
-		long := false
-		for k := 0; k < 4; k++ {
-			long = long || u.g(k).len() > 3
-		}
-		if !long {
-			return false
-		}
-	}
-	if onlyBinaryDigits(s, u) {
-		return false // 01110/11110 is a bit string
-	}
-	if u.t.n >= 8 && !u.t.plus {
-		return false // a list of numbers or a hex dump, not one phone number
-	}
-	switch {
-	case u.plus():
-		// International: +CC ..., with the number length of the country;
-		// +35236450.6 is a signed decimal.
-		return !(u.n() == 2 && u.g(1).sep == '.') && plusLengthOK(s, u)
-	case d >= 10 && d <= 11 && isNANP(s, u):
-		return true
-	case u.n() >= 2 && first == '0' && g0.len() >= 2 && g0.len() <= 5 && isTrunk(s, u, d):
-		return true
-	case u.n() >= 2 && g0.paren && (g0.len() == 2 || g0.len() == 3) && d >= 10 && d <= 11 && u.g(1).len() >= 3:
-		// An area code in parentheses: (11) 91234-5678, (212) 555-0100.
-		return true
-	case u.n() == 3 && d == 11 && first == '1' && digitAt(s, g0, 1) >= '3' && g0.len() == 3 &&
-		u.g(1).len() == 4 && u.g(2).len() == 4 && (u.seps(' ') || u.seps('-')):
-		// Chinese mobile, 138 0013 8000.
-		return true
-	case u.n() == 1 && d == 11 && first == '1' && digitAt(s, g0, 1) >= '3' && u.start() > 0 && s[u.start()-1] >= 0x80:
-		// Chinese mobile written inside CJK text: 请拨打13800138000.
-		return true
-	}
-	// Any other shape needs a phone word before it.
-	if *ctx == 0 {
-		*ctx = -1
-		if phoneWords.in(afterLastDigit(contextBefore(s, u.start(), 32))) {
-			*ctx = 1
-		}
-	}
-	return *ctx > 0
-}
-
-// hexNeighbour reports whether the word before start or after end is a
-// two-digit hex byte, as in a hex dump.
-func hexNeighbour(s string, start, end int) bool {
-	isByte := func(i int) bool { // s[i:i+2] is a hex byte standing alone
-		return i >= 0 && i+2 <= len(s) && isHex(s[i]) && isHex(s[i+1]) &&
-			(i == 0 || !isAlnum(s[i-1])) && (i+2 == len(s) || !isAlnum(s[i+2]))
-	}
-	return start >= 3 && s[start-1] == ' ' && isByte(start-3) ||
-		end+3 <= len(s) && s[end] == ' ' && isByte(end+1)
-}
-
-func onlyBinaryDigits(s string, u sub) bool {
-	for k := 0; k < u.n(); k++ {
-		g := u.g(k)
-		for i := g.start; i < g.end; i++ {
-			if s[i] != '0' && s[i] != '1' {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// plusLengthOK checks the number of digits of "+CC ..." (not counting a
-// trunk "(0)" after the country code) against the E.164 lengths of the
-// country: +1 and +7 numbers have 11 digits, the common two-digit codes the
-// lengths listed in ccLen, and everything else 8 to 15.
-func plusLengthOK(s string, u sub) bool {
-	var buf [15]byte
-	n := 0
-	for k := 0; k < u.n(); k++ {
-		g := u.g(k)
-		if g.paren && g.len() == 1 && s[g.start] == '0' && k > 0 {
-			continue // +44 (0)20 ...
-		}
-		if n+g.len() > len(buf) {
-			return false
-		}
-		n += copy(buf[n:], s[g.start:g.end])
-	}
-	if n < 8 || buf[0] == '0' {
-		return false
-	}
-	if buf[0] == '1' || buf[0] == '7' {
-		return n == 11
-	}
-	cc := int(buf[0]-'0')*10 + int(buf[1]-'0')
-	if r, ok := ccLen[cc]; ok {
-		return n >= int(r[0]) && n <= int(r[1])
-	}
-	return n >= 8 && n <= 15
-}
-
-// ccLen holds the total digit counts (country code included) of numbers of
-// the two-digit country codes, min and max.
-var ccLen = map[int][2]uint8{
-	20: {12, 12}, 27: {11, 11}, 30: {12, 12}, 31: {11, 11}, 32: {10, 11}, 33: {11, 11},
-	34: {11, 11}, 36: {10, 11}, 39: {11, 13}, 40: {11, 11}, 41: {11, 11}, 43: {10, 14},
-	44: {11, 12}, 45: {10, 10}, 46: {9, 12}, 47: {10, 10}, 48: {11, 11}, 49: {10, 14},
-	51: {10, 11}, 52: {12, 12}, 53: {10, 10}, 54: {12, 13}, 55: {12, 13}, 56: {11, 11},
-	57: {12, 12}, 58: {12, 12}, 60: {10, 12}, 61: {11, 11}, 62: {10, 14}, 63: {12, 12},
-	64: {10, 11}, 65: {10, 10}, 66: {10, 11}, 81: {11, 12}, 82: {11, 12}, 84: {11, 12},
-	86: {12, 13}, 90: {12, 12}, 91: {12, 12}, 92: {12, 12}, 93: {11, 11}, 94: {11, 11},
-	95: {9, 12}, 98: {12, 12},
-}
-
-// isNANP matches (555) 010-1234, 555-010-1234, 555.010.1234, 555 010 1234
-// and the same with a leading 1.
-func isNANP(s string, u sub) bool {
-	a := u.a
-	if u.n() == 4 {
-		if u.g(0).len() != 1 || digitAt(s, u.g(0), 0) != '1' {
-			return false
-		}
-		a++
-	}
-	if u.b-a != 2 {
-		return false
-	}
-	g1, g2, g3 := u.t.g[a], u.t.g[a+1], u.t.g[a+2]
-	if g1.len() != 3 || g2.len() != 3 || g3.len() != 4 || g2.paren || g3.paren {
-		return false
-	}
-	if g1.paren {
-		return g2.sep == ' ' || g2.sep == ')' || g2.sep == '-'
-	}
-	return g2.sep == g3.sep && g2.sep != '/'
-}
-
-// isTrunk matches national numbers written with a trunk prefix 0: 020 7946
-// 0958, 030 12345678, 06 12 34 56 78, 03-1234-5678, (030) 1234567, and
-// international ones with a 00 prefix.
-func isTrunk(s string, u sub, d int) bool {
-	g0 := u.g(0)
-	pairs, zeros := true, true
-	for k := 1; k < u.n(); k++ {
-		pairs = pairs && u.g(k).len() == 2
-		zeros = zeros && digitAt(s, u.g(k), 0) == '0'
-	}
-	if zeros {
-		return false // 013 014 015, 0069 0307 0300: zero-padded numbers
-	}
-	second := digitAt(s, g0, 1)
-	if second == '0' {
-		// 00 + country code.
-		return g0.len() >= 3 && digitAt(s, g0, 2) != '0' && d >= 10
-	}
-	if d < 9 || d > 12 || d == 9 && u.n() < 3 {
-		return false // 02110-1301 is a ZIP+4 code; 9-digit numbers come in 3+ groups
-	}
-	if pairs && g0.len() == 2 && (u.n() != 5 || hexNeighbour(s, u.start(), u.end())) {
-		return false // 01.02.03.04.05.06 is a MAC address, 4b 03 04 14 00 00 a hex
-		// dump; French numbers have five pairs
-	}
-	var sep byte
-	for k := 1; k < u.n(); k++ {
-		g := u.g(k)
-		if g.len() < 2 || g.paren {
-			return false
-		}
-		if k == 1 && (g.sep == '/' || g.sep == ')') {
-			continue
-		}
-		if sep == 0 {
-			sep = g.sep
-		} else if g.sep != sep {
-			return false
-		}
-	}
-	return true
-}
-
-// afterLastDigit returns the part of a context window after its last digit,
-// so that a context word applies only to the number right after it ("call
-// 555 0100", not "Call stack depth 1024, heap 536870912").
-func afterLastDigit(w string) string {
-	for i := len(w) - 1; i >= 0; i-- {
-		if isDigit(w[i]) {
-			return w[i+1:]
-		}
-	}
-	return w
-}
-
 // Payment cards.
 
 func findCard(dst []Span, s string, _ int) []Span { return findNumbers(dst, s, kindCard) }
@@ -627,8 +525,9 @@ func isCard(s string, u sub) bool {
 	if u.plus() || u.hasParen() {
 		return false
 	}
-	d := u.digits()
-	if d < 13 || d > 19 {
+	num := u.num()
+	k := len(num)
+	if k < 13 || k > 19 {
 		return false
 	}
 	if u.n() > 1 {
@@ -639,13 +538,6 @@ func isCard(s string, u sub) bool {
 			return false
 		}
 	}
-	var buf [19]byte
-	k := 0
-	for j := u.a; j <= u.b; j++ {
-		g := u.t.g[j]
-		k += copy(buf[k:], s[g.start:g.end])
-	}
-	num := buf[:k]
 	if u.n() == 1 && (k > 16 && k < 19 || k == 19 && !(num[0] == '6' && num[1] == '2')) {
 		return false // long contiguous numbers are IDs; only UnionPay writes 19 digits in one run
 	}
@@ -657,7 +549,7 @@ func isCard(s string, u sub) bool {
 func cardShaped(t *numTok) bool {
 	u := sub{t, 0, t.n - 1}
 	return t.n >= 4 && !t.plus && !u.hasParen() && (u.seps(' ') || u.seps('-')) &&
-		u.digits() >= 13 && u.digits() <= 19 && cardGroups(u)
+		t.nd >= 13 && t.nd <= 19 && cardGroups(u)
 }
 
 // cardGroups accepts 4-4-4-4 style groups (the last may be shorter),
@@ -736,30 +628,39 @@ func isSSN(s string, u sub) bool {
 	if u.plus() || u.hasParen() {
 		return false
 	}
-	var area, group, serial string
+	num := u.num()
 	switch u.n() {
 	case 3:
-		g0, g1, g2 := u.g(0), u.g(1), u.g(2)
-		if g0.len() != 3 || g1.len() != 2 || g2.len() != 4 || !(u.seps('-') || u.seps(' ')) {
+		if u.g(0).len() != 3 || u.g(1).len() != 2 || u.g(2).len() != 4 || !(u.seps('-') || u.seps(' ')) {
 			return false
 		}
-		area, group, serial = s[g0.start:g0.end], s[g1.start:g1.end], s[g2.start:g2.end]
 	case 1:
-		g := u.g(0)
-		if g.len() != 9 || !ssnWords.in(afterLastDigit(contextBefore(s, g.start, 24))) {
+		if len(num) != 9 || !ssnWords.in(afterLastDigit(contextBefore(s, u.start(), 24))) {
 			return false
 		}
-		area, group, serial = s[g.start:g.start+3], s[g.start+3:g.start+5], s[g.start+5:g.end]
 	default:
 		return false
 	}
-	return validSSN(area, group, serial)
+	return validSSN(num)
 }
 
-// validSSN rejects the numbers the Social Security Administration never
-// issues: area 000, 666 or 900-999, group 00, serial 0000.
-func validSSN(area, group, serial string) bool {
+// validSSN rejects the nine-digit numbers the Social Security Administration
+// never issues: area 000, 666 or 900-999, group 00, serial 0000.
+func validSSN(n []byte) bool {
+	area, group, serial := string(n[:3]), string(n[3:5]), string(n[5:])
 	return area != "000" && area != "666" && area[0] != '9' && group != "00" && serial != "0000"
+}
+
+// afterLastDigit returns the part of a context window after its last digit,
+// so that a context word applies only to the number right after it ("call
+// 555 0100", not "Call stack depth 1024, heap 536870912").
+func afterLastDigit(w string) string {
+	for i := len(w) - 1; i >= 0; i-- {
+		if isDigit(w[i]) {
+			return w[i+1:]
+		}
+	}
+	return w
 }
 
 // IBANs.
@@ -797,12 +698,14 @@ var ibanLen = func() (t [26 * 26]uint8) {
 
 func findIBAN(dst []Span, s string, _ int) []Span { return findNumbers(dst, s, kindIBAN) }
 
-// ibanAt returns the end of a valid IBAN starting at s[i], or 0. The IBAN is
-// either contiguous or written in groups of four separated by single spaces.
-func ibanAt(s string, i int) int {
+// ibanAt returns the end of the IBAN-shaped text starting at s[i] (a
+// country that issues IBANs, two digits, and then exactly the country's
+// length in letters and digits, contiguous or in groups of four separated
+// by single spaces), or 0; ok reports whether it passes the mod-97 check.
+func ibanAt(s string, i int) (end int, ok bool) {
 	want := int(ibanLen[int(s[i]-'A')*26+int(s[i+1]-'A')])
 	if want == 0 {
-		return 0
+		return 0, false
 	}
 	// Collect the characters, allowing a space only after every fourth one.
 	var buf [34]byte
@@ -814,19 +717,16 @@ func ibanAt(s string, i int) int {
 			continue
 		}
 		if !isUpper(c) && !isDigit(c) {
-			return 0
+			return 0, false
 		}
 		buf[n] = c
 		n++
 		p++
 	}
 	if n != want || p < len(s) && isAlnum(s[p]) {
-		return 0
+		return 0, false
 	}
-	if !mod97(buf[:n]) {
-		return 0
-	}
-	return p
+	return p, mod97(buf[:n])
 }
 
 // mod97 reports whether an IBAN (upper-case letters and digits) passes the

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -111,6 +110,13 @@ type Rule struct {
 	// Pattern and Find must be set.
 	Pattern string
 	// Find is a hand-written matcher, used instead of Pattern.
+	//
+	// The phone, credit-card, ssn and iban rules of DefaultRules are marked
+	// as built-in numeric rules: a Redactor runs them all in one sweep over
+	// the digits of a text, and their Find is that sweep for one kind (for
+	// callers that run a rule by hand). A copy of one of them keeps the
+	// mark, so to change what it finds, write a new Rule rather than
+	// replacing the copy's Find.
 	Find FindFunc
 	// MaxLen is the window, in bytes from a keyword occurrence, that a
 	// Pattern is matched in: the typical length of a match. A match that
@@ -133,6 +139,10 @@ type Rule struct {
 	// [Redactor.Check].
 	Examples  []string
 	Negatives []string
+
+	// numeric marks the built-in numeric rules (see Find): the kind the
+	// shared sweep finds for the rule. Only DefaultRules sets it.
+	numeric numKind
 }
 
 // ErrInvalidRule is returned (wrapped, with the rule ID) by New and With when
@@ -166,10 +176,10 @@ type Redactor struct {
 	kw    *kwIndex // keyword-driven rules; nil if there are none
 	whole []int    // indices of rules without keywords (except num's)
 
-	// Rules whose Find is one of the built-in numeric finders share one
-	// sweep over the digits of the text (scanNumbers).
+	// The built-in numeric rules share one sweep over the digits of the
+	// text (scanNumbers).
 	numMask numKind
-	num     [len(numKinds)][]int // rule indices by position in numKinds
+	num     [numKindCount][]int // rule indices by numKind.index
 }
 
 // New compiles rules into a Redactor. Rules are tried in the order given;
@@ -259,9 +269,9 @@ func build(cs []compiled) *Redactor {
 	for i, c := range cs {
 		kws = append(kws, c.rule.Keywords)
 		if len(c.rule.Keywords) == 0 {
-			if k, j := builtinNumKind(c.rule.Find); k != 0 {
+			if k := c.rule.numeric; k != 0 && c.re == nil {
 				r.numMask |= k
-				r.num[j] = append(r.num[j], i)
+				r.num[k.index()] = append(r.num[k.index()], i)
 				continue
 			}
 			r.whole = append(r.whole, i)
@@ -486,36 +496,10 @@ func (sc *scanner) numbers() {
 	r := sc.r
 	var buf [16]numSpan
 	for _, m := range scanNumbers(buf[:0], sc.s, r.numMask) {
-		for j, k := range numKinds {
-			if k == m.kind {
-				for _, i := range r.num[j] {
-					sc.add(i, m.Span)
-				}
-			}
+		for _, i := range r.num[m.kind.index()] {
+			sc.add(i, m.Span)
 		}
 	}
-}
-
-// builtinNumKind reports whether f is one of the built-in numeric finders,
-// which the Redactor runs together, and which.
-func builtinNumKind(f FindFunc) (numKind, int) {
-	if f == nil {
-		return 0, 0
-	}
-	p := reflect.ValueOf(f).Pointer()
-	for j, q := range builtinNumFinders {
-		if p == q {
-			return numKinds[j], j
-		}
-	}
-	return 0, 0
-}
-
-var builtinNumFinders = [len(numKinds)]uintptr{
-	reflect.ValueOf(FindFunc(findPhone)).Pointer(),
-	reflect.ValueOf(FindFunc(findCard)).Pointer(),
-	reflect.ValueOf(FindFunc(findSSN)).Pointer(),
-	reflect.ValueOf(FindFunc(findIBAN)).Pointer(),
 }
 
 func (sc *scanner) runWhole(i int) {

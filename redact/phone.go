@@ -1,0 +1,503 @@
+package redact
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Phone numbers, by number plan (see phoneplan.go): a number is a phone
+// number if the plan of some country assigns it, as it is written: with a
+// '+' or an international prefix and a country calling code, or as written
+// at home in one of the countries of the national table. How sure the
+// writing makes a reader decides what else it needs:
+//
+//   - +CC ... and 00CC ...: a valid number of that country, in any groups.
+//   - At home, with a trunk prefix (0171 1234567, 0917 123 4567, 8 (916)
+//     123-45-67, 1-555-010-1234): a valid number in groups of two or more
+//     digits with one kind of separator.
+//   - At home, without one (555-010-1234, 138 0013 8000, 612 34 56 78): a
+//     valid number in the very groups its plan writes it in.
+//   - One run of digits (13812345678, 09171234567): a mobile number with a
+//     trunk prefix, or of eleven or more digits without one; ten-digit runs
+//     are as often counts, timestamps and IDs.
+//   - After a phone word (tel, call, phone, Telefon, 电话, "my number is"):
+//     any of the above, or any seven to fifteen digits in one of the shapes
+//     checked below.
+//
+// Whatever the plan says, a number is not a phone number right after an
+// order, invoice, tracking, reference or similar word, nor when it is
+// shaped like a date, an IP address or version, a MAC address, a US ZIP+4
+// code, a list of numbers or a hex dump.
+
+var phoneWords = newWordSet(
+	"phone", "tel", "mobile", "mob", "cell", "fax", "call", "whatsapp", "sms", "contact",
+	"ph.", "ph:", "telefon", "telephone", "téléphone", "teléfono", "telefono", "handy", "portable",
+	"ruf", "anrufen", "appel", "llám", "móvil", "movil", "celular", "ligue", "ligar",
+	"telefone", "chiama", "cellulare", "звон",
+	"телефон", "тел", "电话", "電話", "手机", "手機", "拨打", "致电", "携帯", "番号", "전화",
+	"연락처", "फ़ोन", "फोन", "मोबाइल", "هاتف", "جوال",
+)
+
+// nearPhoneWords are words for "number" that make a phone number of what
+// follows them directly ("my number is", "numéro :", "номер"), unless a
+// word such as "order" comes before them.
+var nearPhoneWords = []string{
+	"number", "nummer", "numéro", "numero", "número", "numer", "numara", "номер", "номера",
+	"号码", "號碼", "번호", "رقم", "रकम", "नंबर", "नम्बर",
+}
+
+// fillerWords may stand between a context word and the number it is about
+// ("order number is", "Bestell-Nr.:").
+var fillerWords = []string{
+	"no", "nr", "num", "n°", "nº", "is", "was", "are", "ist", "est", "es", "é", "è", "は", "是", "이",
+	"number", "nummer", "numéro", "numero", "número", "numer", "numara", "номер", "id",
+}
+
+// notPhoneWords introduce numbers that are not phone numbers: orders,
+// invoices, shipments, references, accounts, serial and part numbers,
+// versions and builds, company and tax registrations. They must come right
+// before the number (fillers aside); as the last part of a word without
+// spaces (CJK) or a German compound ("Bestellnummer") they count too.
+var notPhoneWords = []string{
+	// English.
+	"order", "orders", "invoice", "inv", "tracking", "track", "shipment", "parcel", "consignment",
+	"waybill", "awb", "receipt", "ticket", "case", "ref", "reference", "confirmation", "booking",
+	"reservation", "po", "sku", "serial", "s/n", "sn", "part", "model", "item", "article",
+	"transaction", "txn", "trx", "batch", "lot", "abn", "acn", "tfn", "vat", "gst", "ein", "tin",
+	"isbn", "issn", "build", "version", "ver", "release", "firmware", "patch", "rev", "revision",
+	"policy", "claim", "account", "acct", "iban", "routing", "aba", "swift", "bic", "sort",
+	"voucher", "coupon", "customer", "client", "member", "membership", "loyalty", "id", "uid", "pid",
+	"bug", "issue", "pr", "job", "process", "request", "session",
+	// Other languages.
+	"bestellung", "bestell", "auftrag", "rechnung", "sendung", "kunden", "vorgang", "artikel",
+	"serien", "steuer", "referenz", "aktenzeichen", "konto", "kontonummer",
+	"commande", "facture", "suivi", "colis", "référence", "réf", "dossier", "compte",
+	"pedido", "factura", "seguimiento", "referencia", "envío", "expediente", "cuenta",
+	"fatura", "encomenda", "rastreio", "referência", "protocolo", "conta",
+	"ordine", "fattura", "spedizione", "riferimento", "pratica", "conto",
+	"bestelling", "factuur", "zending", "referentie", "rekening",
+	"zamówienie", "zamówienia", "faktura", "faktury", "przesyłka", "przesyłki", "konta",
+	"заказ", "заказа", "счёт", "счет", "счета", "накладная", "накладной", "отправление", "артикул", "трек",
+	"sipariş", "siparis", "kargo", "takip", "referans", "hesap",
+	"طلب", "الطلب", "فاتورة", "الفاتورة", "شحنة", "الشحنة", "مرجع", "حساب",
+	"ऑर्डर", "आदेश", "चालान", "खाता",
+	"注文", "請求書", "伝票", "追跡", "受付", "予約", "会員", "口座",
+	"订单", "訂單", "发票", "發票", "单号", "單號", "运单", "運單", "快递", "工单", "流水", "账号", "賬號", "账户",
+	"주문", "송장", "운송장", "계좌",
+}
+
+// Word classes of the context vocabulary.
+const (
+	wNear   uint8 = 1 << iota // a word for "number"
+	wFiller                   // may stand between a context word and the number
+	wNot                      // introduces a number that is not a phone number
+)
+
+// ctxVocab holds nearPhoneWords, fillerWords and notPhoneWords: ASCII words
+// by their lower-case form, other words by their last byte (they also count
+// at the end of a longer word, for text without spaces).
+var ctxVocab = func() (v struct {
+	ascii map[string]uint8
+	wide  [256][]vocabWord
+}) {
+	v.ascii = map[string]uint8{}
+	for _, l := range []struct {
+		class uint8
+		words []string
+	}{{wNear, nearPhoneWords}, {wFiller, fillerWords}, {wNot, notPhoneWords}} {
+		for _, w := range l.words {
+			w = strings.ToLower(w)
+			if isASCII(w) {
+				v.ascii[w] |= l.class
+				continue
+			}
+			last := w[len(w)-1]
+			v.wide[last] = append(v.wide[last], vocabWord{w, l.class})
+		}
+	}
+	return v
+}()
+
+type vocabWord struct {
+	w     string
+	class uint8
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// numberSuffixes end compounds such as Bestellnummer, Rechnungsnr,
+// 注文番号: the stem before them decides the class. The ASCII ones come
+// first.
+var numberSuffixes = [...]string{"nummer", "number", "nr", "no", "номер", "番号", "号码", "號碼", "号", "號", "번호"}
+
+const asciiNumberSuffixes = 4
+
+// wordClass returns the classes of a context word.
+func wordClass(word string) uint8 {
+	if len(word) == 0 || len(word) > 48 {
+		return 0
+	}
+	if isASCII(word) {
+		var buf [48]byte
+		for i := 0; i < len(word); i++ {
+			buf[i] = lower(word[i])
+		}
+		lw := buf[:len(word)]
+		if c := ctxVocab.ascii[string(lw)]; c != 0 {
+			return c
+		}
+		for _, suf := range numberSuffixes[:asciiNumberSuffixes] {
+			if len(lw) > len(suf) && string(lw[len(lw)-len(suf):]) == suf {
+				stem := lw[:len(lw)-len(suf)]
+				for len(stem) > 0 && (stem[len(stem)-1] == '-' || stem[len(stem)-1] == '.' || stem[len(stem)-1] == 's') {
+					stem = stem[:len(stem)-1]
+				}
+				return ctxVocab.ascii[string(stem)] & wNot
+			}
+		}
+		return 0
+	}
+	// A word with other letters: it, or its end after a stem, is a word
+	// of the vocabulary; or it ends with a word for "number" after one.
+	if c := wideClass(word); c != 0 {
+		return c
+	}
+	for _, suf := range numberSuffixes {
+		if len(word) > len(suf) && hasSuffixFoldUTF8(word, suf) {
+			return wideClass(word[:len(word)-len(suf)]) & wNot
+		}
+	}
+	return 0
+}
+
+// wideClass returns the classes of the vocabulary words that word (with
+// letters beyond ASCII) is or ends with.
+func wideClass(word string) uint8 {
+	var c uint8
+	for _, vw := range ctxVocab.wide[word[len(word)-1]] {
+		if len(vw.w) <= len(word) && hasSuffixFoldUTF8(word, vw.w) {
+			c |= vw.class
+		}
+	}
+	return c
+}
+
+// hasSuffixFoldUTF8 reports whether s ends with suffix, ignoring case, at a
+// character boundary.
+func hasSuffixFoldUTF8(s, suffix string) bool {
+	t := s[len(s)-len(suffix):]
+	return utf8.RuneStart(t[0]) && strings.EqualFold(t, suffix)
+}
+
+// phoneCtx caches what the text before a token says about it, computed
+// only as far as a decision needs it.
+type phoneCtx struct {
+	loaded  bool
+	w       string // the text before the token on its line, after its last digit
+	peeled  bool
+	refused bool // a word such as "order" precedes it
+	near    bool // a word for "number" precedes it ("my number is")
+}
+
+func (c *phoneCtx) load(s string, start int) {
+	if !c.loaded {
+		c.loaded = true
+		c.w = afterLastDigit(contextBefore(s, start, 40))
+	}
+}
+
+func (c *phoneCtx) peel() {
+	if !c.peeled {
+		c.peeled = true
+		c.refused, c.near = notPhoneContext(c.w)
+	}
+}
+
+// isRefused reports whether a word such as "order" precedes the token.
+func (c *phoneCtx) isRefused() bool {
+	c.peel()
+	return c.refused
+}
+
+// hasPhoneWord reports whether a phone word precedes the token, and no
+// word such as "order" right before it.
+func (c *phoneCtx) hasPhoneWord() bool {
+	broad := phoneWords.in(c.w[max(0, len(c.w)-32):])
+	if !broad && !nearWordSet.in(c.w) {
+		return false
+	}
+	c.peel()
+	return !c.refused && (broad || c.near)
+}
+
+var nearWordSet = newWordSet(nearPhoneWords...)
+
+// notPhoneContext reads the last words of w, the text before a number:
+// refused if one of them says the number is something else ("order",
+// "Rechnungsnr.", "订单号"), near if one of them is a word for "number" ("my
+// number is") and none says otherwise. Fillers may stand between them and
+// the number.
+func notPhoneContext(w string) (refused, near bool) {
+	for range 4 {
+		var wd string
+		wd, w = precedingWord(w)
+		if wd == "" {
+			break
+		}
+		c := wordClass(wd)
+		if c&wNot != 0 {
+			return true, false
+		}
+		if phoneWords.in(wd) {
+			break
+		}
+		if c&wNear != 0 {
+			near = true // "my number is", unless it is "order number"
+			continue
+		}
+		if c&wFiller == 0 {
+			break
+		}
+	}
+	return false, near
+}
+
+// precedingWord splits w after its last word, skipping the spaces and
+// punctuation that end it. A word is a run of letters, digits, '/', '-',
+// '°' and other characters beyond ASCII except spaces and punctuation.
+func precedingWord(w string) (word, rest string) {
+	end := len(w)
+	for end > 0 {
+		if c := w[end-1]; c < 0x80 {
+			if isAlnum(c) {
+				break
+			}
+			end--
+			continue
+		}
+		r, n := utf8.DecodeLastRuneInString(w[:end])
+		if wordRune(r) {
+			break
+		}
+		end -= n
+	}
+	start := end
+	for start > 0 {
+		if c := w[start-1]; c < 0x80 {
+			if !isAlnum(c) && c != '/' && c != '-' {
+				break
+			}
+			start--
+			continue
+		}
+		r, n := utf8.DecodeLastRuneInString(w[:start])
+		if !wordRune(r) {
+			break
+		}
+		start -= n
+	}
+	return strings.TrimLeft(w[start:end], "-/"), w[:start]
+}
+
+// wordRune reports whether r can be part of a context word: not a space,
+// a punctuation mark or a symbol of the Latin-1, general punctuation, CJK
+// punctuation or full-width blocks.
+func wordRune(r rune) bool {
+	switch {
+	case r < 0x80:
+		return isAlnum(byte(r)) || r == '/' || r == '-'
+	case r == '°' || r == 'º':
+		return true
+	case r < 0xC0, r >= 0x2000 && r < 0x2070, r >= 0x3000 && r < 0x3040, r >= 0xFE30 && r < 0xFE70:
+		return false
+	case r >= 0xFF00 && r < 0xFF66:
+		// Full-width forms: letters and digits are word characters.
+		return r >= 0xFF10 && r <= 0xFF19 || r >= 0xFF21 && r <= 0xFF3A || r >= 0xFF41 && r <= 0xFF5A
+	}
+	return true
+}
+
+func findPhone(dst []Span, s string, _ int) []Span { return findNumbers(dst, s, kindPhone) }
+
+// isPhone matches the phone grammars.
+func isPhone(s string, u sub, ctx *phoneCtx) bool {
+	d := u.num()
+	nd := len(d)
+	if nd < 7 || nd > 17 || dateLike(u) {
+		return false
+	}
+	// No '/' except one right after a leading trunk-prefixed area code
+	// (089/1234567).
+	for k := 1; k < u.n(); k++ {
+		if u.g(k).sep == '/' && (k != 1 || d[0] != '0') {
+			return false
+		}
+	}
+	if notPhoneShape(s, u) {
+		return false
+	}
+	if u.n() == 2 && u.g(1).sep == '.' {
+		return false // +35236450.6, 15631.549600: decimal numbers
+	}
+	if u.plus() {
+		return intlValid(d)
+	}
+	if u.t.n >= 8 {
+		return false // a list of numbers or a hex dump, not one phone number
+	}
+	ctx.load(s, u.t.start)
+	if nd >= 10 && d[0] == '0' && d[1] == '0' && d[2] != '0' && intlValid(d[2:]) || nationalValid(s, u, d) {
+		// A valid number: 00 + country code (the international prefix
+		// of most countries), or as written at home.
+		return !ctx.isRefused()
+	}
+	// Any other shape needs a phone word before it.
+	return nd <= 15 && ctx.hasPhoneWord()
+}
+
+// nationalValid reports whether the sub-token u with digits d is a valid
+// number as written at home in a country of the national table.
+func nationalValid(s string, u sub, d []byte) bool {
+	n := len(d)
+	if n > 15 {
+		return false
+	}
+	l := natLeaf(d)
+	bit := uint16(1) << n
+	if l.valid&bit == 0 {
+		return false
+	}
+	if u.n() == 1 {
+		// One run of digits: only a mobile number long enough not to be a
+		// count, a timestamp or an ID.
+		return l.mobile&bit != 0 && (l.trunk&bit != 0 && n >= 10 || n >= 11)
+	}
+	if n < 8 {
+		return false
+	}
+	if l.trunk&bit != 0 && trunkGroups(s, u) {
+		return true
+	}
+	return l.hasGrouping(u) && plainSeps(s, u)
+}
+
+// notPhoneShape reports shapes that are something else whatever the plan
+// says: IP addresses and versions, MAC addresses, bit strings, US ZIP+4
+// codes.
+func notPhoneShape(s string, u sub) bool {
+	n := u.n()
+	if n == 4 && u.seps('.') && !u.hasParen() {
+		// IP-like: dots only and no group longer than three digits.
+		long := false
+		for k := 0; k < 4; k++ {
+			long = long || u.g(k).len() > 3
+		}
+		if !long {
+			return true
+		}
+	}
+	if n == 3 && u.seps('.') && u.g(0).len() == 4 && u.g(1).len() == 4 && u.g(2).len() == 4 {
+		return true // 0012.3456.7890: a MAC address as network devices write it
+	}
+	if n == 2 && u.g(1).sep == '-' && u.g(0).len() == 5 && u.g(1).len() == 4 {
+		return true // 02110-1301: a ZIP+4 code
+	}
+	for _, c := range u.num() {
+		if c != '0' && c != '1' {
+			return false
+		}
+	}
+	return true // 01110/11110 is a bit string
+}
+
+// trunkGroups checks the groups of a number written with a trunk prefix:
+// 020 7946 0958, 030 12345678, 06 12 34 56 78, 03-1234-5678, (030) 1234567,
+// 8 (912) 345-67-89, 070-123 45 67. After the area code every group has two
+// or more digits and one kind of separator.
+func trunkGroups(s string, u sub) bool {
+	n := u.n()
+	pairs, zeros := true, true
+	for k := 1; k < n; k++ {
+		pairs = pairs && u.g(k).len() == 2
+		zeros = zeros && u.digit(k, 0) == '0'
+	}
+	if zeros && n >= 3 {
+		return false // 013 014 015, 0069 0307 0300: zero-padded numbers
+	}
+	// The area code: the first group, or the second after a trunk prefix
+	// written alone (8 (912) ..., 1 555 ...).
+	area := 0
+	if u.g(0).len() <= 2 && n >= 3 && (u.g(1).paren || u.g(0).len() == 1) {
+		area = 1
+	}
+	var sep byte
+	uniform := true
+	for k := 1; k < n; k++ {
+		g := u.g(k)
+		if g.len() < 2 || g.paren && k != area {
+			return false
+		}
+		if k <= area+1 {
+			continue // the separators around the area code may differ
+		}
+		if sep == 0 {
+			sep = g.sep
+		} else if g.sep != sep {
+			return false
+		}
+	}
+	if n >= 2 && u.g(1).sep != sep && area == 0 {
+		uniform = false
+	}
+	if pairs && u.g(0).len() == 2 && (uniform && n != 5 || hexNeighbour(s, u.start(), u.end())) {
+		return false // 01.02.03.04.05.06 is a MAC address, 4b 03 04 14 00 00 a hex
+		// dump; French numbers have five pairs
+	}
+	return true
+}
+
+// plainSeps checks the separators of a number written without a trunk
+// prefix, in its plan's groups: one kind, except after "(ddd)".
+func plainSeps(s string, u sub) bool {
+	pairs := true
+	for k := 0; k < u.n(); k++ {
+		pairs = pairs && u.g(k).len() == 2
+	}
+	if pairs && hexNeighbour(s, u.start(), u.end()) {
+		return false
+	}
+	var sep byte
+	for k := 1; k < u.n(); k++ {
+		g := u.g(k)
+		if g.paren {
+			return false
+		}
+		if k == 1 && g.sep == ')' || k == 2 && u.g(0).paren {
+			continue
+		}
+		if sep == 0 {
+			sep = g.sep
+		} else if g.sep != sep {
+			return false
+		}
+	}
+	return true
+}
+
+// hexNeighbour reports whether the word before start or after end is a
+// two-digit hex byte, as in a hex dump.
+func hexNeighbour(s string, start, end int) bool {
+	isByte := func(i int) bool { // s[i:i+2] is a hex byte standing alone
+		return i >= 0 && i+2 <= len(s) && isHex(s[i]) && isHex(s[i+1]) &&
+			(i == 0 || !isAlnum(s[i-1])) && (i+2 == len(s) || !isAlnum(s[i+2]))
+	}
+	return start >= 3 && s[start-1] == ' ' && isByte(start-3) ||
+		end+3 <= len(s) && s[end] == ' ' && isByte(end+1)
+}
