@@ -21,20 +21,37 @@
 //
 //   - EMAIL: addresses (local@domain.tld), also with the '@' escaped as %40
 //     in a URL query.
-//   - PHONE: international numbers (+44 20 7946 0958, +91 98765 43210,
-//     +7 (495) 123-45-67), North American ones ((555) 010-1234,
-//     555.010.1234, 1-555-010-1234), national ones with a trunk 0 (030
-//     1234567, 06 12 34 56 78, 03-1234-5678), Chinese mobiles (138 0013 8000),
-//     and any 7 to 15 digits right after a phone word (tel, call, phone,
-//     Telefon, телефон, 电话, फ़ोन, هاتف and others).
+//   - PHONE: numbers that a country's number plan assigns, checked against
+//     tables generated from libphonenumber's metadata (the country calling
+//     code, the number's length and its leading digits):
+//     international numbers in any groups (+44 20 7946 0958, +44 (0)20 7946
+//     0958, +7 (495) 123-45-67, +8613812345678, 0044 20 7946 0958); numbers
+//     as written at home in the twenty most populous countries, the EU and
+//     a dozen more (the list is in phoneplan_gen.go): with a trunk prefix in
+//     groups of two or more digits (030 1234567, 0917 123 4567, 0532 123 45
+//     67, 06 12 34 56 78, 8 (916) 123-45-67, 089 / 123 456-0), without one in
+//     the groups the plan writes them in ((555) 010-1234, 555.010.1234,
+//     138 0013 8000, 333 123 4567, 612 34 56 78), and as one run of digits
+//     when it is a mobile number with a trunk prefix or of eleven digits or
+//     more (09171234567, 13812345678); and any 7 to 15 digits right after a
+//     phone word (tel, call, phone, my number is, Telefon, телефон, 电话,
+//     फ़ोन, कॉल, هاتف and others) or in a table column headed by one
+//     (id,name,phone). North American 555 numbers count, as documentation
+//     and test data use them.
 //   - CREDIT_CARD: 13 to 19 digits, contiguous or grouped by spaces or
 //     dashes, with an issuer prefix of a major network matching the length,
-//     and a valid Luhn check digit.
+//     and a valid Luhn check digit; also between the commas of a CSV row.
 //   - SSN: US social security numbers ddd-dd-dddd or ddd dd dddd (or nine
 //     digits after "SSN"), except the never-issued area 000, 666 and 900-999,
 //     group 00 and serial 0000.
 //   - IBAN: any issuing country, contiguous or in groups of four, with the
 //     country's length and a valid ISO 7064 mod 97-10 check.
+//
+// Numbers count in any digits and number punctuation a text may use:
+// full-width (０９０－５０６８－７０５８, ＋８１), Arabic-Indic (٠٥٠١٢٣٤٥٦٧),
+// Extended Arabic-Indic, Devanagari and Bengali digits, no-break and thin
+// spaces, hyphens, en dashes and the minus sign are read as their ASCII
+// forms.
 //   - IPV4, IPV6: addresses, private and link-local ones included (internal
 //     addresses in stored logs map a network); IPv6 in full or compressed
 //     form, with an embedded IPv4 tail (::ffff:10.0.0.1).
@@ -141,10 +158,25 @@
 //     version than an address; 8.8.8.8 and 1.1.1.1 are public resolvers);
 //   - dates and times (2024-01-15, 15/01/2024, 15.01.2024,
 //     2024-01-15T10:30:00Z, 10:30:00), durations and ratios;
-//   - UUIDs, git SHAs, hashes, request and trace IDs, order and invoice
-//     numbers (Order #123456789, INV-2024-000123), prices ($1,234.56),
+//   - UUIDs, git SHAs, hashes, request and trace IDs, prices ($1,234.56),
 //     ISBNs, Unix timestamps, and Luhn-invalid or prefix-less 16-digit
 //     numbers;
+//   - numbers a number plan does not assign, and numbers that look like
+//     phone numbers after a word that says they are something else: order,
+//     invoice, tracking, reference, account, customer, serial, part, build
+//     and version numbers, carriers' parcel numbers, ABNs, VAT and tax
+//     numbers, IMEIs and postcodes, in the languages of the phone words
+//     (Order #123456789, INV-2024-000123, Order number 0171 1234567,
+//     Bestellnummer 0171 1234567, 订单号13812345678, 주문번호 01012345678,
+//     FedEx 7712 3456 7890, ABN 51 824 753 556);
+//   - the rest of an IBAN-shaped string whose check digits are wrong (DE89
+//     3704 0044 0532 0130 01 is neither an IBAN nor a phone number), MAC
+//     addresses in any notation (00-11-22-33-44-55, 0012.3456.7890), hex
+//     dumps, decimals (15631.549600), ZIP+4 and CEP postcodes (02110-1301,
+//     01310-100), bit strings and lists of numbers;
+//   - ten-digit runs without a trunk prefix, a phone word or a phone
+//     column (8045311447, 1705312200): as often counts, timestamps and IDs
+//     as phone numbers;
 //   - loopback ::1 and addresses with fewer than four hex digits, C++ and
 //     Rust paths (std::vector), MAC addresses, Python slices (a[1::2]);
 //   - public keys and certificates (BEGIN PUBLIC KEY, BEGIN CERTIFICATE,
@@ -171,9 +203,6 @@
 //     least 8 characters", "the password must have 8 characters", "the
 //     password is incorrect", "Das Passwort ist falsch", "Enter your PIN",
 //     "the token: a word piece".
-//
-// Digits are ASCII digits; numbers written with other digits (٠١٢, ０１２)
-// are not recognised.
 //
 // # Rules
 //
@@ -209,7 +238,10 @@
 //   - Numbers are found by hand-written scanners: one sweep, eight bytes at
 //     a time, finds the digit runs; phone numbers, payment cards, SSNs and
 //     IBANs share its tokenization, and check Luhn, mod-97 and ranges in
-//     plain code. Addresses are found from strings.IndexByte of '@', '.' and
+//     plain code. Phone numbers are checked against the number plans by a
+//     walk of a few steps down a digit trie (36 KB of generated tables), not
+//     by libphonenumber itself, whose Go port costs tens of microseconds per
+//     number and megabytes of binary. Addresses are found from strings.IndexByte of '@', '.' and
 //     ':'.
 //   - Matches are collected in a slice that is allocated only when the first
 //     one is found; when nothing matches, Redact returns its input without

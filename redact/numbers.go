@@ -1,11 +1,9 @@
 package redact
 
-import "math/bits"
-
 // Numeric PII: phone numbers, payment cards, US social security numbers and
 // IBANs. The three digit-only kinds share one tokenizer: a token is a run of
-// digit groups joined by single separators (space, '-', '.', '/') or written
-// as "(ddd)", with an optional leading '+'. Digits and punctuation of other
+// digit groups joined by single separators (space, '-', '.', '/', or " / ")
+// or written as "(ddd)", with an optional leading '+'. Digits and punctuation of other
 // forms (full-width, Arabic-Indic, no-break spaces, en dashes; see
 // digits.go) count as their ASCII forms, and the token collects its digits
 // in ASCII, so every grammar reads the same digits however they were
@@ -139,6 +137,9 @@ func parseNum(s string, i int, t *numTok) {
 		if g.paren && (isDigitAt(s, p) || c == '(') {
 			sep = ')'
 			continue
+		}
+		if c == ' ' && p+3 < len(s) && s[p+1] == '/' && s[p+2] == ' ' && isDigitAt(s, p+3) {
+			c, w = '/', 3 // 089 / 123 456
 		}
 		if (c == ' ' || c == '-' || c == '.' || c == '/') && p+w < len(s) {
 			if nc, _ := punctAt(s, p+w); isDigitAt(s, p+w) || nc == '(' {
@@ -321,7 +322,17 @@ const (
 const numKindCount = 4
 
 // index returns 0 for kindPhone, 1 for kindCard, and so on.
-func (k numKind) index() int { return bits.TrailingZeros8(uint8(k)) }
+func (k numKind) index() int {
+	switch k {
+	case kindPhone:
+		return 0
+	case kindCard:
+		return 1
+	case kindSSN:
+		return 2
+	}
+	return 3
+}
 
 // numSpan is a match of scanNumbers.
 type numSpan struct {
@@ -386,6 +397,8 @@ func scanNumbers(dst []numSpan, s string, mask numKind) []numSpan {
 			c, w := s[e], 1
 			if c >= 0x80 {
 				c, w = punctAt(s, e)
+			} else if c == ' ' && e+3 < len(s) && s[e+1] == '/' && s[e+2] == ' ' {
+				c, w = '/', 3
 			}
 			if (c == ' ' || c == '-' || c == '.' || c == '/' || c == ')') && e+w < len(s) {
 				if n := s[e+w]; isDigit(n) || n == '(' || n >= 0x80 && (isDigitAt(s, e+w) || punctIs(s, e+w, '(')) {

@@ -26,7 +26,7 @@ import (
 //
 // Whatever the plan says, a number is not a phone number right after an
 // order, invoice, tracking, reference or similar word, nor when it is
-// shaped like a date, an IP address or version, a MAC address, a US ZIP+4
+// shaped like a date, an IP address or version, a MAC address, a postal
 // code, a list of numbers or a hex dump.
 
 var phoneWords = newWordSet(
@@ -34,8 +34,8 @@ var phoneWords = newWordSet(
 	"ph.", "ph:", "telefon", "telephone", "téléphone", "teléfono", "telefono", "handy", "portable",
 	"ruf", "anrufen", "appel", "llám", "móvil", "movil", "celular", "ligue", "ligar",
 	"telefone", "chiama", "cellulare", "звон",
-	"телефон", "тел", "电话", "電話", "手机", "手機", "拨打", "致电", "携帯", "番号", "전화",
-	"연락처", "फ़ोन", "फोन", "मोबाइल", "هاتف", "جوال",
+	"телефон", "тел", "позвон", "电话", "電話", "手机", "手機", "拨打", "致电", "携帯", "番号", "전화",
+	"연락처", "फ़ोन", "फोन", "मोबाइल", "कॉल", "هاتف", "جوال", "اتصل", "điện thoại", "gọi", "zadzwoń", "dzwoń",
 )
 
 // nearPhoneWords are words for "number" that make a phone number of what
@@ -50,7 +50,8 @@ var nearPhoneWords = []string{
 // ("order number is", "Bestell-Nr.:").
 var fillerWords = []string{
 	"no", "nr", "num", "n°", "nº", "is", "was", "are", "ist", "est", "es", "é", "è", "は", "是", "이",
-	"number", "nummer", "numéro", "numero", "número", "numer", "numara", "номер", "id",
+	"number", "nummer", "numéro", "numero", "número", "numer", "numara", "numarası", "номер", "id",
+	"mã", "số", "code", "код", "コード",
 }
 
 // notPhoneWords introduce numbers that are not phone numbers: orders,
@@ -68,6 +69,8 @@ var notPhoneWords = []string{
 	"policy", "claim", "account", "acct", "iban", "routing", "aba", "swift", "bic", "sort",
 	"voucher", "coupon", "customer", "client", "member", "membership", "loyalty", "id", "uid", "pid",
 	"bug", "issue", "pr", "job", "process", "request", "session",
+	"fedex", "ups", "usps", "dhl", "tnt", "gls", "dpd", "hermes", "imei", "imsi", "iccid", "meid",
+	"zip", "postcode", "postal", "plz",
 	// Other languages.
 	"bestellung", "bestell", "auftrag", "rechnung", "sendung", "kunden", "vorgang", "artikel",
 	"serien", "steuer", "referenz", "aktenzeichen", "konto", "kontonummer",
@@ -75,7 +78,7 @@ var notPhoneWords = []string{
 	"pedido", "factura", "seguimiento", "referencia", "envío", "expediente", "cuenta",
 	"fatura", "encomenda", "rastreio", "referência", "protocolo", "conta",
 	"ordine", "fattura", "spedizione", "riferimento", "pratica", "conto",
-	"bestelling", "factuur", "zending", "referentie", "rekening",
+	"bestelling", "bestel", "factuur", "zending", "referentie", "rekening",
 	"zamówienie", "zamówienia", "faktura", "faktury", "przesyłka", "przesyłki", "konta",
 	"заказ", "заказа", "счёт", "счет", "счета", "накладная", "накладной", "отправление", "артикул", "трек",
 	"sipariş", "siparis", "kargo", "takip", "referans", "hesap",
@@ -83,7 +86,8 @@ var notPhoneWords = []string{
 	"ऑर्डर", "आदेश", "चालान", "खाता",
 	"注文", "請求書", "伝票", "追跡", "受付", "予約", "会員", "口座",
 	"订单", "訂單", "发票", "發票", "单号", "單號", "运单", "運單", "快递", "工单", "流水", "账号", "賬號", "账户",
-	"주문", "송장", "운송장", "계좌",
+	"주문", "송장", "운송장", "계좌", "우편",
+	"hàng", "đơn", "邮编", "郵便", "индекс",
 }
 
 // Word classes of the context vocabulary.
@@ -150,31 +154,30 @@ func wordClass(word string) uint8 {
 			buf[i] = lower(word[i])
 		}
 		lw := buf[:len(word)]
-		if c := ctxVocab.ascii[string(lw)]; c != 0 {
-			return c
-		}
+		c := ctxVocab.ascii[string(lw)]
 		for _, suf := range numberSuffixes[:asciiNumberSuffixes] {
 			if len(lw) > len(suf) && string(lw[len(lw)-len(suf):]) == suf {
 				stem := lw[:len(lw)-len(suf)]
 				for len(stem) > 0 && (stem[len(stem)-1] == '-' || stem[len(stem)-1] == '.' || stem[len(stem)-1] == 's') {
 					stem = stem[:len(stem)-1]
 				}
-				return ctxVocab.ascii[string(stem)] & wNot
+				c |= ctxVocab.ascii[string(stem)] & wNot
+				break
 			}
 		}
-		return 0
-	}
-	// A word with other letters: it, or its end after a stem, is a word
-	// of the vocabulary; or it ends with a word for "number" after one.
-	if c := wideClass(word); c != 0 {
 		return c
 	}
+	// A word with other letters: it, or its end after a stem, is a word
+	// of the vocabulary; a word for "number" after a stem that says
+	// "order" (주문번호, 注文番号) is one too.
+	c := wideClass(word)
 	for _, suf := range numberSuffixes {
 		if len(word) > len(suf) && hasSuffixFoldUTF8(word, suf) {
-			return wideClass(word[:len(word)-len(suf)]) & wNot
+			c |= wideClass(word[:len(word)-len(suf)]) & wNot
+			break
 		}
 	}
-	return 0
+	return c
 }
 
 // wideClass returns the classes of the vocabulary words that word (with
@@ -200,6 +203,8 @@ func hasSuffixFoldUTF8(s, suffix string) bool {
 // only as far as a decision needs it.
 type phoneCtx struct {
 	loaded  bool
+	s       string
+	start   int    // of the token in s
 	w       string // the text before the token on its line, after its last digit
 	peeled  bool
 	refused bool // a word such as "order" precedes it
@@ -208,7 +213,7 @@ type phoneCtx struct {
 
 func (c *phoneCtx) load(s string, start int) {
 	if !c.loaded {
-		c.loaded = true
+		c.loaded, c.s, c.start = true, s, start
 		c.w = afterLastDigit(contextBefore(s, start, 40))
 	}
 }
@@ -229,12 +234,55 @@ func (c *phoneCtx) isRefused() bool {
 // hasPhoneWord reports whether a phone word precedes the token, and no
 // word such as "order" right before it.
 func (c *phoneCtx) hasPhoneWord() bool {
-	broad := phoneWords.in(c.w[max(0, len(c.w)-32):])
+	broad := phoneWords.in(c.w[max(0, len(c.w)-32):]) || phoneColumn(c.s, c.start)
 	if !broad && !nearWordSet.in(c.w) {
 		return false
 	}
 	c.peel()
 	return !c.refused && (broad || c.near)
+}
+
+// phoneColumn reports whether the token at s[start] is a field of a table
+// (tab, comma, semicolon or '|' separated) whose column header, on the
+// nearest line above without digits, is a phone word ("phone",
+// "mobile_number", "Telefon").
+func phoneColumn(s string, start int) bool {
+	if start == 0 {
+		return false
+	}
+	delim := s[start-1]
+	if delim != '\t' && delim != ',' && delim != ';' && delim != '|' {
+		return false
+	}
+	ls := strings.LastIndexByte(s[:start], '\n') + 1
+	if ls == 0 {
+		return false
+	}
+	col := strings.Count(s[ls:start], string(delim))
+	// The header: the nearest line above with no digits, looked for
+	// within a few kilobytes.
+	for end := ls - 1; end > 0 && ls-end < 4096; {
+		hs := strings.LastIndexByte(s[:end], '\n') + 1
+		line := s[hs:end]
+		if indexDigit(line, 0) < 0 && strings.IndexByte(line, delim) >= 0 {
+			for i := 0; i < col; i++ {
+				k := strings.IndexByte(line, delim)
+				if k < 0 {
+					return false
+				}
+				line = line[k+1:]
+			}
+			if k := strings.IndexByte(line, delim); k >= 0 {
+				line = line[:k]
+			}
+			return len(line) < 40 && phoneWords.in(line)
+		}
+		if hs == 0 {
+			break
+		}
+		end = hs - 1
+	}
+	return false
 }
 
 var nearWordSet = newWordSet(nearPhoneWords...)
@@ -389,7 +437,7 @@ func nationalValid(s string, u sub, d []byte) bool {
 }
 
 // notPhoneShape reports shapes that are something else whatever the plan
-// says: IP addresses and versions, MAC addresses, bit strings, US ZIP+4
+// says: IP addresses and versions, MAC addresses, bit strings, postal
 // codes.
 func notPhoneShape(s string, u sub) bool {
 	n := u.n()
@@ -406,8 +454,8 @@ func notPhoneShape(s string, u sub) bool {
 	if n == 3 && u.seps('.') && u.g(0).len() == 4 && u.g(1).len() == 4 && u.g(2).len() == 4 {
 		return true // 0012.3456.7890: a MAC address as network devices write it
 	}
-	if n == 2 && u.g(1).sep == '-' && u.g(0).len() == 5 && u.g(1).len() == 4 {
-		return true // 02110-1301: a ZIP+4 code
+	if n == 2 && u.g(1).sep == '-' && u.g(0).len() == 5 && (u.g(1).len() == 4 || u.g(1).len() == 3) {
+		return true // 02110-1301, 01310-100: US ZIP+4 and Brazilian CEP postal codes
 	}
 	for _, c := range u.num() {
 		if c != '0' && c != '1' {
@@ -419,10 +467,14 @@ func notPhoneShape(s string, u sub) bool {
 
 // trunkGroups checks the groups of a number written with a trunk prefix:
 // 020 7946 0958, 030 12345678, 06 12 34 56 78, 03-1234-5678, (030) 1234567,
-// 8 (912) 345-67-89, 070-123 45 67. After the area code every group has two
-// or more digits and one kind of separator.
+// 8 (912) 345-67-89, 070-123 45 67, 089 / 123 456-0. After the area code
+// every group has two or more digits and one kind of separator, except an
+// extension after a '-' at the end.
 func trunkGroups(s string, u sub) bool {
 	n := u.n()
+	if n >= 3 && u.g(n-1).sep == '-' && u.g(n-1).len() <= 4 && u.g(n-2).sep != '-' {
+		n-- // an extension: 089 / 123 456-0, 030 1234-56
+	}
 	pairs, zeros := true, true
 	for k := 1; k < n; k++ {
 		pairs = pairs && u.g(k).len() == 2

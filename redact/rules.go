@@ -207,18 +207,22 @@ func DefaultRules() []Rule {
 		{
 			ID:          "phone",
 			Category:    Phone,
-			Description: "phone number: +international, North American (555) 010-1234, national with a trunk 0, or any 7-15 digit number after a phone word",
+			Description: "phone number that a country's number plan assigns: +international or 00, national as the plan writes it (trunk prefix, groups), a mobile number as one run of digits, or 7-15 digits after a phone word",
 			Find:        findPhone,
 			numeric:     kindPhone,
 			Priority:    prioContext - 5,
 			Examples: []string{
 				"call +44 20 7946 0958", "(555) 010-1234", "+91 98765 43210", "555.010.1234",
 				"Tel. 030 1234567", "+1-555-010-1234", "電話 090-1234-5678", "phone: 5550101234",
+				"My CN number is 13812345678", "reach me on 0917 123 4567", "０９０－５０６８－７０５８",
+				"1,Henry,+13055550139,x",
 			},
 			Negatives: []string{
 				"2024-01-15", "15/01/2024", "Order #123456789", "INV-2024-000123", "$1,234.56",
 				"ISBN 978-3-16-148410-0", "1.3.6.1.4.1.311", "ts=1705312200", "version 1.2.3.4",
 				"v10.0.0.1", "4111 1111 1111 1112", "DE89 3704 0044 0532 0130 01",
+				"Order number 0171 1234567", "switch 0012.3456.7890", "ABN 51 824 753 556",
+				"Population 8045311447",
 			},
 		},
 		{
