@@ -388,16 +388,21 @@ func simDescribe(o vfs.CrashOptions) string {
 }
 
 // simSeed returns the seed of a run: LLOG_CRASHSIM_SEED, or a new one.
-func simSeed(t *testing.T) uint64 {
+func simSeed(t *testing.T) uint64 { return envSeed(t, "LLOG_CRASHSIM_SEED") }
+
+// envSeed returns the seed of a randomized test: the environment variable
+// name, or a new one, logged so that a failure can be replayed.
+func envSeed(t *testing.T, name string) uint64 {
+	t.Helper()
 	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("LLOG_CRASHSIM_SEED"); s != "" {
+	if s := os.Getenv(name); s != "" {
 		v, err := strconv.ParseUint(s, 10, 64)
 		if err != nil {
-			t.Fatalf("LLOG_CRASHSIM_SEED=%q: %v", s, err)
+			t.Fatalf("%s=%q: %v", name, s, err)
 		}
 		seed = v
 	}
-	t.Logf("seed %d (replay with LLOG_CRASHSIM_SEED=%d)", seed, seed)
+	t.Logf("seed %d (replay with %s=%d)", seed, name, seed)
 	return seed
 }
 

@@ -3,9 +3,7 @@ package llog_test
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"slices"
-	"strconv"
 	"testing"
 	"time"
 
@@ -13,19 +11,8 @@ import (
 )
 
 // querySeed returns the seed of a randomized query test: LLOG_QUERY_SEED,
-// or a new one, printed so that a failure can be replayed.
-func querySeed(t *testing.T) uint64 {
-	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("LLOG_QUERY_SEED"); s != "" {
-		v, err := strconv.ParseUint(s, 10, 64)
-		if err != nil {
-			t.Fatalf("LLOG_QUERY_SEED=%q: %v", s, err)
-		}
-		seed = v
-	}
-	t.Logf("seed %d (replay with LLOG_QUERY_SEED=%d)", seed, seed)
-	return seed
-}
+// or a new one.
+func querySeed(t *testing.T) uint64 { return envSeed(t, "LLOG_QUERY_SEED") }
 
 // naiveMatch is the filter's documented meaning, written out plainly: the
 // oracle the property test holds the real predicates to.

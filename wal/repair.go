@@ -84,17 +84,8 @@ func PlanRepair(fsys vfs.FS, dir string) (*RepairPlan, error) {
 		return nil, err
 	}
 	last := segs[len(segs)-1]
-	f, err := fsys.Open(filepath.Join(dir, last.Name))
-	if err != nil {
-		return nil, fmt.Errorf("wal: open segment %s: %w", last.Name, err)
-	}
-	defer f.Close()
-	size, err := f.Size()
-	if err != nil {
-		return nil, fmt.Errorf("wal: size of segment %s: %w", last.Name, err)
-	}
-	p := &RepairPlan{Segment: last.Name, Size: size, fs: fsys, dir: dir}
-	w, err := NewWalker(last.Name, f, size)
+	p := &RepairPlan{Segment: last.Name, Size: last.Size, fs: fsys, dir: dir}
+	w, err := OpenWalker(fsys, dir, last.Name)
 	var ce *CorruptionError
 	switch {
 	case errors.Is(err, segment.ErrNewerVersion):
@@ -109,6 +100,8 @@ func PlanRepair(fsys vfs.FS, dir string) (*RepairPlan, error) {
 	case err != nil:
 		return nil, err
 	}
+	defer w.Close()
+	p.Size = w.Size()
 	err = w.ReadToEnd()
 	if err == nil || errors.Is(err, ErrTorn) {
 		return nil, nil // nothing Open cannot handle

@@ -248,15 +248,7 @@ func (w *Walker) Next() (Entry, error) {
 // last committed batch. Recovery and repair classify the newest segment's
 // tail with it.
 func (w *Walker) ReadToEnd() error {
-	for {
-		_, err := w.Next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-	}
+	return w.visitToEnd(func(Entry) {})
 }
 
 // visitToEnd is ReadToEnd calling fn with each entry.

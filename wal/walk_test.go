@@ -17,13 +17,7 @@ import (
 // its own frame, Next where the next entry's frame starts (past the commit
 // frame for the last entry of a batch), and every Offset is an entry frame.
 func TestWalkerOffsets(t *testing.T) {
-	dir := t.TempDir()
-	l, _, err := Open(dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	commitN(t, l, 3, 1, 2)
-	l.Close()
+	dir := logOf(t, 3, 1, 2)
 	w, err := OpenWalker(vfs.Default, dir, SegmentName(1))
 	if err != nil {
 		t.Fatal(err)
@@ -82,13 +76,7 @@ func TestWalkerOffsets(t *testing.T) {
 // that Resync goes on after it: the damaged batch is skipped, the batches
 // after it are read with their sequence numbers and links.
 func TestWalkerResync(t *testing.T) {
-	dir := t.TempDir()
-	l, _, err := Open(dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	commitN(t, l, 2, 3, 2, 4)
-	l.Close()
+	dir := logOf(t, 2, 3, 2, 4)
 	path := filepath.Join(dir, SegmentName(1))
 	data, _ := os.ReadFile(path)
 	offs := entryOffsets(t, data)
@@ -150,8 +138,8 @@ func TestWalkerResync(t *testing.T) {
 	b := append([]byte(nil), data...)
 	b[offs[7]+segment.FrameHeaderSize] ^= 1
 	b[len(b)-5] ^= 1
-	w, _ := NewWalker(SegmentName(1), bytes.NewReader(b), int64(len(b)))
-	for err = nil; err == nil; {
+	w, err := NewWalker(SegmentName(1), bytes.NewReader(b), int64(len(b)))
+	for err == nil {
 		_, err = w.Next()
 	}
 	if !errors.Is(err, ErrCorrupt) {
@@ -163,6 +151,20 @@ func TestWalkerResync(t *testing.T) {
 	if _, err2 := w.Next(); err2 != err {
 		t.Fatalf("Next after a failed Resync = %v, want %v", err2, err)
 	}
+}
+
+// logOf writes a log in a new folder, with batches of the given sizes,
+// and returns the folder.
+func logOf(t *testing.T, sizes ...int) string {
+	t.Helper()
+	dir := t.TempDir()
+	l, _, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	commitN(t, l, sizes...)
+	l.Close()
+	return dir
 }
 
 // entryOffsets returns the offsets of the entry frames of a segment.
@@ -188,13 +190,7 @@ func entryOffsets(t *testing.T, data []byte) []int64 {
 // committed, as the index does: from the middle of a batch, across commit
 // frames, reading on from where the last run stopped and jumping back.
 func TestReadEntries(t *testing.T) {
-	dir := t.TempDir()
-	l, _, err := Open(dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	commitN(t, l, 4, 1, 5)
-	l.Close()
+	dir := logOf(t, 4, 1, 5)
 	data, _ := os.ReadFile(filepath.Join(dir, SegmentName(1)))
 	offs := entryOffsets(t, data)
 	w, err := OpenWalker(nil, dir, SegmentName(1))
