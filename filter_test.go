@@ -63,7 +63,7 @@ func randomTime(r *rand.Rand, prev time.Time) time.Time {
 	case 4:
 		return time.Unix(0, 1<<63-1-int64(r.IntN(1000))) // the latest
 	}
-	return prev.Add(time.Duration(r.IntN(int(time.Hour))))
+	return prev.Add(time.Duration(r.Int64N(int64(time.Hour))))
 }
 
 // randomFilter draws a filter whose bounds often sit exactly on, or one
