@@ -34,7 +34,7 @@ var cliTools = []cliTool{
 	{names: []string{"sqlcmd", "bcp"}, flags: []string{"-P"}},
 	{names: []string{"psexec", "psexec64", "paexec"}, flags: []string{"-p"}},
 	{names: []string{"zip", "unzip"}, flags: []string{"-P"}},
-	{names: []string{"7z", "7za"}, glued: []string{"-p"}},
+	{names: []string{"7z ", "7za"}, glued: []string{"-p"}},
 	{names: []string{"rdesktop"}, flags: []string{"-p"}},
 	{names: []string{"xfreerdp"}, glued: []string{"/p:"}},
 	{names: []string{"htpasswd"}, flags: []string{"-b", "-bc", "-cb", "-bB", "-Bb", "-bm", "-bs", "-bd", "-bp", "-bD"}, skip: 2},
@@ -116,7 +116,7 @@ func findCLIPassword(dst []Span, s string, at int) []Span {
 	if tool == nil {
 		return dst
 	}
-	e := at + len(name)
+	e := at + len(strings.TrimRight(name, " ")) // "7z " is "7z" as a keyword of three bytes
 	if at > 0 && (isWord(s[at-1]) || s[at-1] == '-' || s[at-1] == '.') || e < len(s) && (isWord(s[e]) || s[e] == '-' || s[e] == '.') {
 		return dst
 	}

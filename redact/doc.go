@@ -122,6 +122,14 @@
 //     parameters up to the end of the header) or none.
 //   - URL_CREDENTIALS: the userinfo of scheme://user:password@host, and of
 //     https://<token>@host when the user name looks like a token.
+//   - CRYPTO_ADDRESS: Bitcoin P2PKH (1...) and P2SH (3...) addresses with a
+//     valid Base58Check checksum, segwit addresses (bc1...) with a valid
+//     Bech32 (version 0, BIP 173) or Bech32m (versions 1 to 16, BIP 350)
+//     checksum and program length, and Ethereum addresses (0x + 40 hex
+//     digits) that carry a valid EIP-55 checksum when they mix cases; an
+//     all-lower or all-upper one has no checksum and is taken as it is.
+//     The Keccak-256 that EIP-55 needs is a small implementation in this
+//     package (the standard library's SHA-3 pads differently).
 //
 // An assigned value is replaced whole however long it is (an 800-byte
 // token included), and every key of a line is considered, so "password:

@@ -69,6 +69,12 @@ var proseTitles = func() []string {
 func proseKeywords() []string {
 	out := make([]string, 0, len(proseWords)+8)
 	for i, w := range proseWords {
+		if len(w.w) < 3 {
+			// A two-byte keyword would cost a comparison at one offset in
+			// thirty of every text; "pw" is only followed by these.
+			out = append(out, w.w+":", w.w+" ", w.w+"=", w.w+"\t", w.w+"：")
+			continue
+		}
 		out = append(out, w.w)
 		if proseTitles[i] != "" {
 			out = append(out, proseTitles[i])

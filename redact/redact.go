@@ -36,6 +36,7 @@ const (
 	Password       Category = "PASSWORD"
 	Secret         Category = "SECRET"
 	URLCredentials Category = "URL_CREDENTIALS"
+	CryptoAddress  Category = "CRYPTO_ADDRESS"
 )
 
 // placeholderPrefix starts every placeholder. A placeholder is
