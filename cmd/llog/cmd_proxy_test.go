@@ -34,7 +34,7 @@ type proxyRun struct {
 	stopped  bool
 }
 
-func startProxy(t *testing.T, upstream string, args ...string) *proxyRun {
+func startProxy(t testing.TB, upstream string, args ...string) *proxyRun {
 	t.Helper()
 	p := &proxyRun{dir: filepath.Join(t.TempDir(), "store"), stderr: &syncBuffer{}, done: make(chan int, 1)}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -51,7 +51,7 @@ var listeningLine = regexp.MustCompile(`llog: proxy: listening on (http://[^,\s]
 
 // waitListening waits for the proxy's "listening on" line and returns its
 // URL.
-func waitListening(t *testing.T, stderr interface{ String() string }, done <-chan int) string {
+func waitListening(t testing.TB, stderr interface{ String() string }, done <-chan int) string {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
@@ -69,7 +69,7 @@ func waitListening(t *testing.T, stderr interface{ String() string }, done <-cha
 }
 
 // stop stops the proxy as SIGINT does and returns its exit code.
-func (p *proxyRun) stop(t *testing.T) int {
+func (p *proxyRun) stop(t testing.TB) int {
 	t.Helper()
 	if !p.stopped {
 		p.stopped = true
