@@ -154,6 +154,13 @@ func (p *proxy) modifyResponse(resp *http.Response) error {
 		return nil
 	}
 	c.status = resp.StatusCode
+	if resp.StatusCode == http.StatusSwitchingProtocols {
+		// The connection becomes something else: record the call, leave the
+		// body (the new protocol's connection) alone.
+		c.end = time.Now()
+		p.finish(c)
+		return nil
+	}
 	c.framing = genai.FramingOf(resp.Header.Get("Content-Type"))
 	c.encoding = strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding")))
 	c.answer = genai.NewAnswer(c.api, c.framing, captureLimit)

@@ -98,42 +98,32 @@ func reportAdded(b *testing.B, what string, direct, proxied []time.Duration) {
 	}
 }
 
-// BenchmarkProxyLatency: added latency of a non-streamed call, one client.
-func BenchmarkProxyLatency(b *testing.B) {
-	up := newFakeUpstream(b)
-	p := startProxy(b, up.URL)
-	for range 50 { // warm the connections
-		timeWhole(b, up.URL)
-		timeWhole(b, p.url)
-	}
-	var direct, proxied []time.Duration
-	b.ResetTimer()
-	for b.Loop() {
-		direct = append(direct, timeWhole(b, up.URL))
-		proxied = append(proxied, timeWhole(b, p.url))
-	}
-	b.StopTimer()
-	reportAdded(b, "latency", direct, proxied)
-}
-
-// BenchmarkProxyFirstToken: added time to first token of a streamed call,
-// one client.
-func BenchmarkProxyFirstToken(b *testing.B) {
+// benchPairs times calls to the upstream directly and through the proxy,
+// one of each per iteration, after warming the connections, and reports
+// what the proxy adds.
+func benchPairs(b *testing.B, what string, timeCall func(*testing.B, string) time.Duration) {
 	up := newFakeUpstream(b)
 	p := startProxy(b, up.URL)
 	for range 50 {
-		timeFirstToken(b, up.URL)
-		timeFirstToken(b, p.url)
+		timeCall(b, up.URL)
+		timeCall(b, p.url)
 	}
 	var direct, proxied []time.Duration
 	b.ResetTimer()
 	for b.Loop() {
-		direct = append(direct, timeFirstToken(b, up.URL))
-		proxied = append(proxied, timeFirstToken(b, p.url))
+		direct = append(direct, timeCall(b, up.URL))
+		proxied = append(proxied, timeCall(b, p.url))
 	}
 	b.StopTimer()
-	reportAdded(b, "ttft", direct, proxied)
+	reportAdded(b, what, direct, proxied)
 }
+
+// BenchmarkProxyLatency: added latency of a non-streamed call, one client.
+func BenchmarkProxyLatency(b *testing.B) { benchPairs(b, "latency", timeWhole) }
+
+// BenchmarkProxyFirstToken: added time to first token of a streamed call,
+// one client.
+func BenchmarkProxyFirstToken(b *testing.B) { benchPairs(b, "ttft", timeFirstToken) }
 
 // startBareProxy starts a plain httputil.ReverseProxy to upstream, as the
 // proxy configures it but recording nothing: the cost of the HTTP hop

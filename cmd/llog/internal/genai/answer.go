@@ -102,8 +102,8 @@ type tool struct {
 // and of answer text; what is past the limit is dropped and Result says so.
 func NewAnswer(api API, f Framing, max int) *Answer {
 	a := &Answer{api: api, framing: f, max: max}
-	a.sse = sseDecoder{max: max, onEvent: a.event}
-	a.nd = ndjsonDecoder{max: max, onLine: a.object}
+	a.sse = sseDecoder{lineBuffer: lineBuffer{max: max}, onEvent: a.event}
+	a.nd = ndjsonDecoder{lineBuffer: lineBuffer{max: max}, onLine: a.object}
 	return a
 }
 

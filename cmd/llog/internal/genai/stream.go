@@ -9,6 +9,35 @@ import "bytes"
 // (and, for SSE, the data of the unfinished event), so their memory is
 // bounded by the longest line, which is capped at the decoder's max.
 
+// lineBuffer holds the line being received, up to max bytes. A longer
+// line is dropped whole: its bytes are not kept, and take reports it.
+type lineBuffer struct {
+	max     int
+	line    []byte
+	tooLong bool // the current line went past max
+	dropped bool // some line went past max
+}
+
+func (b *lineBuffer) append(p []byte) {
+	if b.tooLong {
+		return
+	}
+	if len(b.line)+len(p) > b.max {
+		b.tooLong, b.dropped = true, true
+		b.line = b.line[:0]
+		return
+	}
+	b.line = append(b.line, p...)
+}
+
+// take returns the line and empties the buffer; ok is false when the line
+// was dropped. The line is valid until the next append.
+func (b *lineBuffer) take() (line []byte, ok bool) {
+	line, ok = b.line, !b.tooLong
+	b.line, b.tooLong = b.line[:0], false
+	return line, ok
+}
+
 // sseDecoder cuts a text/event-stream body into events, as the HTML
 // standard's event-stream interpretation does: lines end with CRLF, LF or
 // a lone CR; "data:" lines (one optional space after the colon removed) are
@@ -17,14 +46,11 @@ import "bytes"
 // the standard, an event whose data is complete when the stream ends
 // without a blank line is still dispatched.
 type sseDecoder struct {
-	max     int // longest line or event data kept; longer ones are dropped
-	line    []byte
-	data    []byte
-	hasData bool
-	skipLF  bool // the last byte seen was a CR: a following LF ends nothing
-	tooLong bool // the current line or event went past max
-	dropped bool // some line or event went past max and was dropped
-	onEvent func(data []byte)
+	lineBuffer // max is also the most event data kept
+	data       []byte
+	hasData    bool
+	skipLF     bool // the last byte seen was a CR: a following LF ends nothing
+	onEvent    func(data []byte)
 }
 
 // write feeds the next piece of the stream.
@@ -39,10 +65,10 @@ func (d *sseDecoder) write(p []byte) {
 		}
 		i := bytes.IndexAny(p, "\r\n")
 		if i < 0 {
-			d.appendLine(p)
+			d.append(p)
 			return
 		}
-		d.appendLine(p[:i])
+		d.append(p[:i])
 		d.skipLF = p[i] == '\r'
 		p = p[i+1:]
 		d.endLine()
@@ -58,24 +84,10 @@ func (d *sseDecoder) close() {
 	d.dispatch()
 }
 
-func (d *sseDecoder) appendLine(p []byte) {
-	if d.tooLong {
-		return
-	}
-	if len(d.line)+len(p) > d.max {
-		d.tooLong, d.dropped = true, true
-		d.line = d.line[:0]
-		return
-	}
-	d.line = append(d.line, p...)
-}
-
 func (d *sseDecoder) endLine() {
-	line := d.line
-	d.line = d.line[:0]
-	if d.tooLong {
+	line, ok := d.take()
+	if !ok {
 		// The line was dropped; so is the event it belonged to.
-		d.tooLong = false
 		d.data, d.hasData = d.data[:0], false
 		return
 	}
@@ -120,11 +132,8 @@ func (d *sseDecoder) dispatch() {
 // with LF (a CR before it is removed); blank lines are skipped; a last line
 // without its LF is taken as complete when the stream ends.
 type ndjsonDecoder struct {
-	max     int
-	line    []byte
-	tooLong bool
-	dropped bool
-	onLine  func(line []byte)
+	lineBuffer
+	onLine func(line []byte)
 }
 
 // write feeds the next piece of the stream.
@@ -132,10 +141,10 @@ func (d *ndjsonDecoder) write(p []byte) {
 	for len(p) > 0 {
 		i := bytes.IndexByte(p, '\n')
 		if i < 0 {
-			d.appendLine(p)
+			d.append(p)
 			return
 		}
-		d.appendLine(p[:i])
+		d.append(p[:i])
 		p = p[i+1:]
 		d.endLine()
 	}
@@ -144,25 +153,12 @@ func (d *ndjsonDecoder) write(p []byte) {
 // close ends the stream.
 func (d *ndjsonDecoder) close() { d.endLine() }
 
-func (d *ndjsonDecoder) appendLine(p []byte) {
-	if d.tooLong {
-		return
-	}
-	if len(d.line)+len(p) > d.max {
-		d.tooLong, d.dropped = true, true
-		d.line = d.line[:0]
-		return
-	}
-	d.line = append(d.line, p...)
-}
-
 func (d *ndjsonDecoder) endLine() {
-	line := bytes.TrimSuffix(d.line, []byte("\r"))
-	d.line = d.line[:0]
-	if d.tooLong {
-		d.tooLong = false
+	line, ok := d.take()
+	if !ok {
 		return
 	}
+	line = bytes.TrimSuffix(line, []byte("\r"))
 	if len(bytes.TrimSpace(line)) == 0 {
 		return
 	}
