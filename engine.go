@@ -580,8 +580,11 @@ func (e *Engine) commit(p *pending) {
 // everything still queued with it.
 func (e *Engine) failWith(err error, batch []*item) {
 	ferr := fmt.Errorf("%w: %w", ErrFailed, err)
-	e.failure.CompareAndSwap(nil, &ferr)
-	ferr = *e.failure.Load()
+	if !e.failure.CompareAndSwap(nil, &ferr) {
+		// Failed before: use that error. (Once &ferr is published, other
+		// goroutines read it: it must not be written again.)
+		ferr = *e.failure.Load()
+	}
 	rest := e.q.fail(ferr)
 	e.abandon(batch, ferr)
 	e.abandon(rest, ferr)

@@ -278,8 +278,8 @@ func (ix *indexer) intern(model []byte) string {
 
 // resume sets the builder's position to the watermark: the record after
 // it, and the digest of the record at it (the next block's Prev), read
-// from the block that holds it or, when the watermark is at the end of a
-// segment whose blocks retention removed, from the next segment's header.
+// from the block that holds it or, when the watermark ends a segment that
+// retention removed, from the header of the segment after it.
 func (ix *indexer) resume(m index.Mark) error {
 	ix.last = m.Seq
 	ix.next = m.Next
@@ -295,17 +295,16 @@ func (ix *indexer) resume(m index.Mark) error {
 		ix.prev, err = ix.e.readDigest(bs[0], m.Seq)
 		return err
 	}
-	w, err := wal.OpenWalker(ix.e.fs, ix.e.dir, wal.SegmentName(m.Next.Segment))
-	if err != nil {
-		return err
+	// Retention removed the segment the watermark ends: the digest is the
+	// link in the header of the segment that starts after it.
+	for _, s := range ix.e.log.Segments() {
+		if s.First == m.Seq+1 {
+			d, err := ix.e.segmentLink(s.Name)
+			ix.prev = d
+			return err
+		}
 	}
-	defer w.Close()
-	off, next, link := w.End() // where the segment's first entry starts
-	if off != m.Next.Offset || next != m.Seq+1 {
-		return fmt.Errorf("%w: no block holds the watermark %d", index.ErrUnusable, m.Seq)
-	}
-	ix.prev = link
-	return nil
+	return fmt.Errorf("%w: no block or segment holds the watermark %d", index.ErrUnusable, m.Seq)
 }
 
 // add records one committed record in the builder.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lowlightlog/llog"
+	"github.com/lowlightlog/llog/segment"
 	"github.com/lowlightlog/llog/wal"
 )
 
@@ -241,5 +242,67 @@ func TestIndexRebuildKeepsRetentionRecords(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestWatermarkEndsARemovedSegment puts the index's watermark on the last
+// record of a segment that retention then removes, with no record after it
+// (the writer died between creating the next segment and writing its first
+// batch, as a kill at rotate-after-dirsync leaves it). The next Open
+// resumes the index from the new segment's header link: the index stays in
+// use, agrees with the log, and gives the next record its previous digest.
+func TestWatermarkEndsARemovedSegment(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "store")
+	e, err := llog.Open(dir, &llog.Options{DisableRedaction: true, SegmentSize: 8 << 10, MaxBatchRecords: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last llog.Receipt
+	for i := range 40 {
+		if last, err = e.LogSync(ctx, bigInf(i, time.Now())); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.Close()
+	// The segment a rotation creates before its first batch: a header
+	// linking to the last record.
+	hdr := segment.AppendHeader(nil, segment.Header{First: last.Seq + 1, Link: last.Hash})
+	if err := os.WriteFile(filepath.Join(dir, wal.SegmentName(last.Seq+1)), hdr, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	opts := retentionOptions()
+	opts.Retention = llog.Retention{MaxRecords: 1}
+	var ev events
+	opts.OnEvent = ev.add
+	for range 2 {
+		// The first Open removes every sealed segment, the watermark's
+		// included; the second resumes after it.
+		e, err = llog.Open(dir, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Close()
+	}
+	if f := ev.of(llog.EventIndexFailed); len(f) > 0 || len(ev.of(llog.EventRetention)) == 0 {
+		t.Fatalf("index failures %v, retention %v", f, ev.of(llog.EventRetention))
+	}
+	if segs := segmentNames(t, dir); len(segs) != 1 || segs[0] != wal.SegmentName(last.Seq+1) {
+		t.Fatalf("segments left: %v", segs)
+	}
+	e, err = llog.Open(dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.LogSync(ctx, bigInf(99, time.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := collect(t, e.Query(ctx, llog.Filter{Reverse: true, Limit: 1}))
+	if st := e.Stats(); st.IndexErr != nil || len(got) != 1 || got[0].Seq != r.Seq || got[0].PrevHash != last.Hash {
+		t.Fatalf("after the resume: index %v, newest %+v", st.IndexErr, got)
+	}
+	e.Close()
+	if rep := mustVerify(t, dir); !rep.Index.Checked || rep.Index.Mark != r.Seq {
+		t.Fatalf("index report %+v", rep.Index)
 	}
 }
