@@ -54,7 +54,8 @@
 // forms.
 //   - IPV4, IPV6: addresses, private and link-local ones included (internal
 //     addresses in stored logs map a network); IPv6 in full or compressed
-//     form, with an embedded IPv4 tail (::ffff:10.0.0.1).
+//     form, with an embedded IPv4 tail (::ffff:10.0.0.1), also at the end
+//     of a sentence ("Server IP: 2001:db8::1.").
 //   - AWS_KEY: access key IDs (AKIA, ASIA, ABIA, ACCA + 16) and 40-character
 //     secret access keys within a line of a "secret" keyword.
 //   - GITHUB_TOKEN: ghp_, gho_, ghu_, ghs_, ghr_ and github_pat_ tokens.
@@ -159,8 +160,12 @@
 // Precision matters as much as recall: an audit log whose text is shredded
 // is useless. The default rules leave alone:
 //
-//   - versions (version 1.2.3.4, v10.0.0.1, pkg==10.2.0.1, lodash@4.17.21),
-//     section numbers (§ 4.2.1.3, RFC 5280 4.2.1.14) and OIDs
+//   - versions (version 1.2.3.4, v10.0.0.1, pkg==10.2.0.1, lodash@4.17.21,
+//     firmware 4.20.19.79, __version__ = "3.5.28.111", APP_VERSION=,
+//     <version>, "Firmware wurde von 3.1.22.114"), and a dotted quad linked
+//     to another version ("from version 1.10.48.204 to 8.29.14.172", "von
+//     X auf Y", "2.14.3 -> 10.2.30.41"), section numbers (§ 4.2.1.3, RFC
+//     5280 4.2.1.14) and OIDs
 //     (1.3.6.1.4.1.311), and dotted quads with a single-digit first octet
 //     and two more single-digit octets (1.2.3.4, 7.1.4.34: more often a
 //     version than an address; 8.8.8.8 and 1.1.1.1 are public resolvers);

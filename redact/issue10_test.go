@@ -65,6 +65,15 @@ var issue10Cases = []struct{ name, in, want string }{
 	{"vendor token keeps its category", "Authorization: token ghp_16C7e42F292c6912E7710c838347Ae178B4a", "Authorization: token ghp_[REDACTED:GITHUB_TOKEN]"},
 	{"mysql glued", "mysql -h db -u root -pS3cretRoot app", "mysql -h db -u root -p[REDACTED:PASSWORD] app"},
 	{"ldap continuation", "ldapsearch -x -D \"cn=admin\" \\\n  -w Ld@pAdm1n -b \"dc=example\"", "ldapsearch -x -D \"cn=admin\" \\\n  -w [REDACTED:PASSWORD] -b \"dc=example\""},
+	// IPv6 before a full stop; versions are not IPv4.
+	{"ipv6 full stop", "Server IP: 2400:c401::5054:ff:fe1b:b031.", "Server IP: [REDACTED:IPV6]."},
+	{"version to version", "upgraded from version 1.10.48.204 to 8.29.14.172", "upgraded from version 1.10.48.204 to 8.29.14.172"},
+	{"firmware", "firmware 4.20.19.79", "firmware 4.20.19.79"},
+	{"__version__", `__version__ = "3.5.28.111"`, `__version__ = "3.5.28.111"`},
+	// Crypto addresses.
+	{"bech32", "send to bc1qrp33g0q5c5txsp9arysrx4k6zdkfs4nce4xj0gdcccefvpysxf3qccfmv3 now", "send to [REDACTED:CRYPTO_ADDRESS] now"},
+	{"p2pkh", "BTC 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa", "BTC [REDACTED:CRYPTO_ADDRESS]"},
+	{"ethereum", "ETH 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed.", "ETH [REDACTED:CRYPTO_ADDRESS]."},
 	// Placeholders stay, with or without a vendor prefix.
 	{"ghp placeholder", "GITHUB_TOKEN=ghp_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX", "GITHUB_TOKEN=ghp_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"},
 	{"aws documentation key", "aws_access_key_id = AKIAIOSFODNN7EXAMPLE", "aws_access_key_id = AKIAIOSFODNN7EXAMPLE"},

@@ -201,6 +201,7 @@ var ipWords = newWordSet(
 // octets (1.2.3.4, 8.2.4.44: far more often a version or a section than an
 // address) unless an address word precedes it ("DNS 8.8.4.4").
 func findIPv4(dst []Span, s string, _ int) []Span {
+	lastVer := -1 // the end of the last dotted version seen
 	for i := 0; i < len(s); {
 		k := strings.IndexByte(s[i:], '.')
 		if k < 0 {
@@ -235,7 +236,17 @@ func findIPv4(dst []Span, s string, _ int) []Span {
 			break
 		}
 		i = max(p, k+1)
-		if n != 4 || !ipv4Context(s, st, p) {
+		if n != 4 {
+			if n == 3 || n > 4 {
+				lastVer = p // 1.10.48: a version, which versions may follow
+			}
+			continue
+		}
+		if !ipv4Context(s, st, p) {
+			continue
+		}
+		if versionContext(s, st) || lastVer >= 0 && versionLink(s[lastVer:st]) {
+			lastVer = p
 			continue
 		}
 		ok, small := true, 0
@@ -302,23 +313,74 @@ func ipv4Context(s string, st, end int) bool {
 			return false // 10.0.0.1-beta
 		}
 	}
-	// The word before, skipping spaces, quotes, ':' and '='.
-	j := st
-	for j > 0 && st-j < 8 && (s[j-1] == ' ' || s[j-1] == ':' || s[j-1] == '=' || s[j-1] == '"' || s[j-1] == '\'' || s[j-1] == '\t') {
-		j--
-	}
-	w := j
-	for w > 0 && j-w < 24 && (isAlpha(s[w-1]) || s[w-1] >= 0x80 || s[w-1] == '.') {
-		w--
-	}
-	word := strings.TrimRight(s[w:j], ".")
-	for _, v := range versionWords {
-		if equalFold(word, v) || (strings.HasSuffix(s[w:j], v) && v[0] >= 0x80) {
-			return false
-		}
-	}
 	return true
 }
+
+// versionContext reports whether the dotted quad at s[st] is named a
+// version by what precedes it: a version word ("version", "firmware",
+// "v", "Version:"), an identifier that ends in one (__version__,
+// app_version, firmwareVersion), a <version> element, or a version word
+// two or three words back with only linking words between ("Firmware wurde
+// von 3.1.22.114", "version is now 4.20.19.79").
+func versionContext(s string, st int) bool {
+	j := st
+	for hops := 0; hops < 3; hops++ {
+		// The word before, skipping spaces, quotes, ':', '=' and '>'.
+		for k := 0; j > 0 && k < 8 && strings.IndexByte(" :=\"'\t>(", s[j-1]) >= 0; k++ {
+			j--
+		}
+		w := j
+		for w > 0 && j-w < 32 && (isWord(s[w-1]) || s[w-1] >= 0x80 || s[w-1] == '.') {
+			w--
+		}
+		if w == j {
+			return false
+		}
+		word := strings.Trim(s[w:j], "._")
+		for _, v := range versionWords {
+			if equalFold(word, v) || v[0] >= 0x80 && strings.HasSuffix(word, v) {
+				return true
+			}
+		}
+		if l := lastWord(word); len(l) < len(word) && (equalFold(l, "version") || equalFold(l, "ver")) {
+			return true // __version__, app_version, firmwareVersion
+		}
+		if !linkWords.has(word) {
+			return false
+		}
+		j = w
+	}
+	return false
+}
+
+// linkWords may stand between a version word and its number.
+var linkWords = newWordSet(
+	"is", "was", "now", "from", "to", "updated", "upgraded", "set", "changed", "of", "the", "number",
+	"von", "ist", "war", "wurde", "auf", "de", "est", "es", "é", "è", "van", "is", "jest", "на", "с",
+)
+
+// versionLink reports whether the text between a version and a dotted quad
+// links the two as versions: "1.10.48.204 to 8.29.14.172", "von X auf Y",
+// "X -> Y", "X, Y".
+func versionLink(gap string) bool {
+	g := strings.TrimSpace(gap)
+	if len(gap) > 16 {
+		return false
+	}
+	if g == "" {
+		return false
+	}
+	switch g {
+	case ",", "/", "-", "–", "->", "→", "=>", "..":
+		return true
+	}
+	return versionLinks.has(g)
+}
+
+var versionLinks = newWordSet(
+	"to", "and", "or", "vs", "vs.", "then", "auf", "bis", "und", "oder", "à", "a", "et", "ou", "y", "o", "e",
+	"até", "naar", "tot", "en", "of", "до", "на", "и", "или", "ve", "veya", "から", "到", "至",
+)
 
 // IPv6.
 
@@ -358,8 +420,8 @@ func findIPv6(dst []Span, s string, _ int) []Span {
 		if en-st >= 2 && s[en-1] == ':' && s[en-2] != ':' {
 			en--
 		}
-		if en < len(s) && (isWord(s[en]) || s[en] == ':' || s[en] == '.') {
-			continue
+		if en < len(s) && (isWord(s[en]) || s[en] == ':' || s[en] == '.' && en+1 < len(s) && isAlnum(s[en+1])) {
+			continue // glued to a word; but a full stop may end the sentence
 		}
 		if st > 0 && s[st-1] == '[' && st > 1 && (isWord(s[st-2]) || s[st-2] == ']') {
 			continue // a[1000::] is a slice
