@@ -224,7 +224,7 @@ func (p *proxy) errorHandler(w http.ResponseWriter, r *http.Request, err error) 
 		return
 	}
 	msg := "upstream: " + err.Error()
-	p.report.warnf("%s %s: %s", r.Method, r.URL.Path, msg)
+	p.report.printf("%s %s: %s", r.Method, r.URL.Path, msg)
 	if c != nil && c.req != nil {
 		// The request never went out whole: read it, for the record.
 		io.Copy(io.Discard, io.LimitReader(c.req, captureLimit+1))
@@ -364,7 +364,7 @@ func (b *recordingBody) Close() error {
 		}
 		b.c.cut = b.c.clientGone && b.p.cut.Load()
 		if b.c.readErr != nil && !b.c.clientGone {
-			b.p.report.warnf("%s: upstream: %v", b.c.api, b.c.readErr)
+			b.p.report.printf("%s: upstream: %v", b.c.api, b.c.readErr)
 		}
 		b.p.finish(b.c)
 	})

@@ -299,9 +299,8 @@ type storeReport struct {
 	// failed is set once the store failed: in block mode model calls are
 	// then refused.
 	failed atomic.Bool
-	said   bool // the failure was reported
-	last   time.Time
-	held   uint64
+	said   bool      // the failure was reported
+	last   time.Time // when the last call not recorded was reported
 }
 
 const reportEvery = 10 * time.Second
@@ -321,9 +320,6 @@ func (r *storeReport) printf(format string, args ...any) {
 func (r *storeReport) printLocked(msg string) {
 	io.WriteString(r.w, "llog: proxy: "+cleanMessage(msg)+"\n")
 }
-
-// warnf reports a problem with the upstream.
-func (r *storeReport) warnf(format string, args ...any) { r.printf(format, args...) }
 
 // Write makes r the http.Server's error log.
 func (r *storeReport) Write(p []byte) (int, error) {
@@ -346,11 +342,9 @@ func (r *storeReport) notStored(err error) {
 	defer r.mu.Unlock()
 	now := time.Now()
 	if !r.last.IsZero() && now.Sub(r.last) < r.every {
-		r.held++
-		return
+		return // counted; the next report gives the count
 	}
 	r.last = now
-	r.held = 0
 	r.printLocked(fmt.Sprintf("a call was not recorded: %v (%s not recorded so far; %s)", err, plural(n, "call"), r.consequence()))
 }
 
