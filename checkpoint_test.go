@@ -3,7 +3,10 @@ package llog_test
 import (
 	"bytes"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +14,7 @@ import (
 
 	"github.com/lowlightlog/llog"
 	"github.com/lowlightlog/llog/chain"
+	"github.com/lowlightlog/llog/wal"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -243,5 +247,310 @@ func TestCheckpointDelay(t *testing.T) {
 	time.Sleep(50 * time.Millisecond)
 	if len(got.all()) != n {
 		t.Fatal("checkpoints written with nothing new to cover")
+	}
+}
+
+// copyStore copies the store folder src to a new folder and returns it.
+func copyStore(t *testing.T, src string) string {
+	t.Helper()
+	dst := filepath.Join(t.TempDir(), "copy")
+	if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(dst, "LOCK"))
+	return dst
+}
+
+// verifyCheckpoints runs Reader.VerifyCheckpoints and returns each
+// checkpoint's error.
+func verifyCheckpoints(t *testing.T, dir string, v note.Verifier, cks ...*llog.Checkpoint) []error {
+	t.Helper()
+	r, err := llog.OpenReader(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	_, res, err := r.VerifyCheckpoints(ctx, cks, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errs []error
+	for _, x := range res {
+		errs = append(errs, x.Err)
+	}
+	return errs
+}
+
+func TestStoreExtendsItsCheckpoints(t *testing.T) {
+	signer, verifier := testKey(t, "edge-7")
+	_, wrong := testKey(t, "edge-7")
+	var got checkpointLog
+	opts := &llog.Options{DisableRedaction: true, SegmentSize: 4096, Signer: signer, CheckpointEvery: 8, OnCheckpoint: got.add}
+	e, dir := open(t, opts)
+	var infs []llog.Inference
+	logN := func(e *llog.Engine, n int) {
+		for range n {
+			in := inf(len(infs))
+			in.Time = time.Unix(1767000000+int64(len(infs)), 0)
+			infs = append(infs, in)
+			if _, err := e.LogSync(ctx, in); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	logN(e, 40)
+	e.Close()
+	old := copyStore(t, dir) // last week's copy
+	e, err := llog.Open(dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logN(e, 40)
+	e.Close()
+	cks := got.all()
+	newest := cks[len(cks)-1]
+	if newest.Size != 80 {
+		t.Fatalf("newest checkpoint of size %d", newest.Size)
+	}
+
+	// The intact store extends every checkpoint it made.
+	for i, err := range verifyCheckpoints(t, dir, verifier, cks...) {
+		if err != nil {
+			t.Fatalf("checkpoint %d: %v", cks[i].Size, err)
+		}
+	}
+	// The wrong key, and a forged size or root under the real signature.
+	if err := verifyCheckpoints(t, dir, wrong, newest)[0]; !errors.Is(err, llog.ErrCheckpointSignature) {
+		t.Fatalf("wrong key: %v", err)
+	}
+	forged, err := llog.ParseCheckpoint([]byte(strings.Replace(string(newest.Note), "\n80\n", "\n79\n", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := verifyCheckpoints(t, dir, verifier, forged)[0]; !errors.Is(err, llog.ErrCheckpointSignature) {
+		t.Fatalf("forged size: %v", err)
+	}
+	// The store replaced by an older copy of itself: it verifies on its
+	// own, but not against the newer checkpoint.
+	if rep := mustVerify(t, old); rep.LastSeq != 40 {
+		t.Fatalf("old copy holds %d records", rep.LastSeq)
+	}
+	if err := verifyCheckpoints(t, old, verifier, newest)[0]; !errors.Is(err, llog.ErrNotExtended) {
+		t.Fatalf("older copy against a newer checkpoint: %v", err)
+	}
+	// The newest segments removed: the same.
+	segs, _ := wal.ListSegments(nil, dir)
+	cut := copyStore(t, dir)
+	os.Remove(filepath.Join(cut, segs[len(segs)-1].Name))
+	os.Remove(filepath.Join(cut, "index.db"))
+	if err := verifyCheckpoints(t, cut, verifier, newest)[0]; !errors.Is(err, llog.ErrNotExtended) {
+		t.Fatalf("newest segment removed: %v", err)
+	}
+
+	// The whole store rewritten with one record changed and the chain
+	// recomputed (the same store id, so the same genesis and origin): it
+	// verifies on its own, and fails against the checkpoint.
+	rewritten := filepath.Join(t.TempDir(), "rewritten")
+	if err := os.MkdirAll(rewritten, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	manifest, _ := os.ReadFile(filepath.Join(dir, "llog.store"))
+	os.WriteFile(filepath.Join(rewritten, "llog.store"), manifest, 0o600)
+	e, err = llog.Open(rewritten, &llog.Options{DisableRedaction: true, SegmentSize: 4096})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, in := range infs {
+		if i == 17 {
+			in.Response = "answer 17: Lyon."
+		}
+		if _, err := e.LogSync(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.Close()
+	if rep := mustVerify(t, rewritten); rep.LastSeq != 80 || rep.StoreID != newest.StoreID() {
+		t.Fatalf("rewritten store: %+v", rep)
+	}
+	errs := verifyCheckpoints(t, rewritten, verifier, cks...)
+	for i, err := range errs {
+		if ck := cks[i]; ck.Size >= 18 && !errors.Is(err, llog.ErrNotExtended) {
+			t.Fatalf("rewritten store against checkpoint %d: %v", ck.Size, err)
+		} else if ck.Size < 18 && err != nil {
+			t.Fatalf("rewritten store against checkpoint %d, before the change: %v", ck.Size, err)
+		}
+	}
+}
+
+func TestCheckpointsAcrossRetention(t *testing.T) {
+	signer, verifier := testKey(t, "edge-7")
+	var got checkpointLog
+	opts := &llog.Options{DisableRedaction: true, SegmentSize: 4096, Signer: signer, CheckpointEvery: 5, OnCheckpoint: got.add,
+		Retention: llog.Retention{MaxRecords: 60}}
+	e, dir := open(t, opts)
+	for i := range 150 {
+		if _, err := e.LogSync(ctx, inf(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.Close()
+	// Reopening runs retention, continues the tree from what is left, and
+	// later checkpoints still cover every record since genesis.
+	e, err := llog.Open(dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 10 {
+		if _, err := e.LogSync(ctx, inf(150+i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.Close()
+	rep := mustVerify(t, dir)
+	if rep.FirstSeq <= 1 || rep.Merkle == nil || !rep.Merkle.Known || rep.Merkle.Base != rep.FirstSeq-1 || rep.Merkle.TreeSize != 160 {
+		t.Fatalf("after retention: first %d, merkle %+v", rep.FirstSeq, rep.Merkle)
+	}
+	cks := got.all()
+	errs := verifyCheckpoints(t, dir, verifier, cks...)
+	checked := 0
+	for i, err := range errs {
+		switch ck := cks[i]; {
+		case ck.Size >= rep.Merkle.Base && err != nil:
+			t.Fatalf("checkpoint %d beyond the retention base %d: %v", ck.Size, rep.Merkle.Base, err)
+		case ck.Size < rep.Merkle.Base && !errors.Is(err, llog.ErrNotExtended):
+			t.Fatalf("checkpoint %d before the retention base %d: %v", ck.Size, rep.Merkle.Base, err)
+		case err == nil:
+			checked++
+		}
+	}
+	if checked < 10 {
+		t.Fatalf("only %d checkpoints checked", checked)
+	}
+
+	// Every record still held is provable against the newest checkpoint,
+	// and the proof checks with nothing but the key.
+	r, err := llog.OpenReader(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for _, seq := range []uint64{rep.FirstSeq, rep.FirstSeq + 1, rep.FirstSeq + 10, 159, 160} {
+		p, err := r.Prove(ctx, seq, nil)
+		if err != nil {
+			t.Fatalf("prove %d: %v", seq, err)
+		}
+		doc, err := json.Marshal(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := llog.VerifyProof(doc, verifier); err != nil {
+			t.Fatalf("proof of %d: %v\n%s", seq, err, doc)
+		}
+	}
+	if _, err := r.Prove(ctx, rep.FirstSeq-1, nil); !errors.Is(err, llog.ErrNoRecord) {
+		t.Fatalf("prove a removed record: %v", err)
+	}
+}
+
+func TestProofFailsWhenTheRecordChanges(t *testing.T) {
+	signer, verifier := testKey(t, "edge-7")
+	_, wrong := testKey(t, "edge-7")
+	e, dir := open(t, &llog.Options{Signer: signer, SegmentSize: 4096})
+	for i := range 70 {
+		if _, err := e.LogSync(ctx, inf(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.Close()
+	r, err := llog.OpenReader(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for seq := uint64(1); seq <= 70; seq += 23 {
+		p, err := r.Prove(ctx, seq, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, _ := json.Marshal(p)
+		if _, err := llog.VerifyProof(doc, verifier); err != nil {
+			t.Fatalf("seq %d: %v", seq, err)
+		}
+		if _, err := llog.VerifyProof(doc, wrong); !errors.Is(err, llog.ErrCheckpointSignature) {
+			t.Fatalf("seq %d, wrong key: %v", seq, err)
+		}
+		// One byte of the record changed.
+		i := bytes.Index(doc, []byte("Paris"))
+		bad := append([]byte(nil), doc...)
+		bad[i] = 'p'
+		if _, err := llog.VerifyProof(bad, verifier); !errors.Is(err, llog.ErrProof) {
+			t.Fatalf("seq %d, record changed: %v", seq, err)
+		}
+	}
+}
+
+func TestCheckpointsOfAStoreWrittenBefore(t *testing.T) {
+	// The vector store has version 1 segments, written before checkpoints:
+	// the first Open rebuilds the tree from genesis, goes on in a version
+	// 2 segment, and checkpoints cover the old records too.
+	dir := copyStore(t, filepath.Join("testdata", "vectors", "store"))
+	var got checkpointLog
+	e, err := llog.Open(dir, &llog.Options{OnCheckpoint: got.add})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := mustVerify(t, dir)
+	r, err := e.LogSync(ctx, inf(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Close()
+	cks := got.all()
+	if len(cks) == 0 || cks[len(cks)-1].Size != old.LastSeq+1 || r.Seq != old.LastSeq+1 {
+		t.Fatalf("checkpoints %+v after %d old records", cks, old.LastSeq)
+	}
+	rep := mustVerify(t, dir)
+	if !rep.Merkle.Known || rep.Merkle.Checkpoints == 0 || rep.Merkle.TreeSize != r.Seq {
+		t.Fatalf("merkle %+v", rep.Merkle)
+	}
+	for _, err := range verifyCheckpoints(t, dir, nil, cks...) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// Without its first segment and without checkpoints, the tree cannot
+	// be rebuilt: the store still takes records, without checkpoints, and
+	// says why.
+	dir = copyStore(t, filepath.Join("testdata", "vectors", "store"))
+	segs, _ := wal.ListSegments(nil, dir)
+	os.Remove(filepath.Join(dir, segs[0].Name))
+	var mu sync.Mutex
+	var events []llog.Event
+	got = checkpointLog{}
+	e, err = llog.Open(dir, &llog.Options{OnCheckpoint: got.add, OnEvent: func(ev llog.Event) {
+		mu.Lock()
+		events = append(events, ev)
+		mu.Unlock()
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.LogSync(ctx, inf(1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	failed := 0
+	for _, ev := range events {
+		if ev.Kind == llog.EventCheckpointFailed {
+			failed++
+		}
+	}
+	if failed != 1 || len(got.all()) != 0 {
+		t.Fatalf("%d EventCheckpointFailed, %d checkpoints", failed, len(got.all()))
 	}
 }

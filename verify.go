@@ -47,6 +47,9 @@ type VerifyReport struct {
 	Removed []Removal `json:"removed"`
 	// Index says how the index compared with the segments.
 	Index *IndexReport `json:"index"`
+	// Merkle describes the Merkle tree rebuilt from the records and the
+	// comparison of the checkpoints stored in the segments with it.
+	Merkle *MerkleReport `json:"merkle"`
 }
 
 // MaxBreaks is the most breaks a VerifyReport lists.
@@ -106,19 +109,34 @@ func verifyFS(ctx context.Context, fsys vfs.FS, dir string) (*VerifyReport, erro
 // record that verifies and decodes. An error from fn stops the scan and is
 // returned.
 func scanStore(ctx context.Context, fsys vfs.FS, dir string, fn func(*Record) error) (*VerifyReport, error) {
+	rep, _, err := scanStoreTree(ctx, fsys, dir, fn, nil)
+	return rep, err
+}
+
+// scanStoreTree is scanStore that also rebuilds the Merkle tree; prep,
+// when not nil, sets what the tree check keeps before the scan starts. It
+// returns the tree check.
+func scanStoreTree(ctx context.Context, fsys vfs.FS, dir string, fn func(*Record) error, prep func(*treeCheck)) (*VerifyReport, *treeCheck, error) {
 	store, err := openStore(fsys, dir, false)
 	if err != nil {
-		return nil, fmt.Errorf("llog: open %s: %w", dir, err)
+		return nil, nil, fmt.Errorf("llog: open %s: %w", dir, err)
 	}
 	segs, err := wal.ListSegments(fsys, dir)
 	if err != nil {
-		return nil, fmt.Errorf("llog: open %s: %w", dir, err)
+		return nil, nil, fmt.Errorf("llog: open %s: %w", dir, err)
 	}
 	rep := &VerifyReport{StoreID: store.ID(), HeadHash: store.genesis, Anchor: store.genesis, Segments: len(segs), Removed: []Removal{}}
 	for _, s := range segs {
 		rep.Bytes += s.Size
 	}
 	v := &verifier{rep: rep, fn: fn, cv: chain.NewVerifier(store.genesis, 1)}
+	v.tree = newTreeCheck(v)
+	if len(segs) == 0 || segs[0].First == 1 {
+		v.tree.startAtGenesis()
+	}
+	if prep != nil {
+		prep(v.tree)
+	}
 	// The index, read once: retention records, and what it says of the log.
 	x, source, _ := openIndexReadOnly(fsys, dir, store)
 	var removals []index.Removal
@@ -153,7 +171,7 @@ func scanStore(ctx context.Context, fsys vfs.FS, dir string, fn func(*Record) er
 	v.ix = newIndexCheck(x, source, mark, v, removals)
 	for i, s := range segs {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		err := v.segment(fsys, dir, s, i == len(segs)-1)
 		if errors.Is(err, fs.ErrNotExist) {
@@ -165,14 +183,16 @@ func scanStore(ctx context.Context, fsys vfs.FS, dir string, fn func(*Record) er
 			}
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if v.ix != nil {
 		v.ix.close()
 	}
+	v.tree.finish()
+	rep.Merkle = v.tree.rep
 	rep.OK = rep.BreakCount == 0
-	return rep, nil
+	return rep, v.tree, nil
 }
 
 // startAfter makes verification continue after removal r: from its anchor,
@@ -226,6 +246,8 @@ type verifier struct {
 	cv  *chain.Verifier
 	rec Record
 	ix  *indexCheck // nil when there is no index to compare
+	// tree rebuilds the Merkle tree and checks the stored checkpoints.
+	tree *treeCheck
 	// fromHeader makes the next segment's header the anchor: its
 	// predecessors were removed by a recorded, unfinished removal.
 	fromHeader bool
@@ -253,6 +275,7 @@ func (v *verifier) segment(fsys vfs.FS, dir string, s wal.SegmentInfo, newest bo
 		return err
 	}
 	defer w.Close()
+	w.OnCheckpoint(func(c wal.Checkpoint) { v.tree.checkpoint(s.Name, c) })
 	hdr := w.Header()
 	if v.fromHeader {
 		v.fromHeader = false
@@ -353,6 +376,7 @@ func (v *verifier) entry(seg string, e wal.Entry) error {
 		v.addBreak(Break{Segment: seg, Offset: e.Offset, Seq: e.Seq, Reason: err.Error()})
 		ok = false
 	}
+	v.tree.leaf(e.Seq, stored)
 	rep := v.rep
 	if rep.Records == 0 {
 		rep.FirstSeq = e.Seq

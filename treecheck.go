@@ -1,0 +1,192 @@
+package llog
+
+import (
+	"fmt"
+
+	"github.com/lowlightlog/llog/chain"
+	"github.com/lowlightlog/llog/wal"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+// MerkleReport describes a store's Merkle tree as verification rebuilt it
+// from the records, and the checkpoints the store holds.
+type MerkleReport struct {
+	// Known is false when the tree could not be rebuilt: a store written
+	// before checkpoints whose first records retention removed, or damage
+	// that hides records.
+	Known bool `json:"known"`
+	// TreeSize is the number of records the tree covers (the last
+	// sequence number) and Root its root.
+	TreeSize uint64    `json:"tree_size"`
+	Root     tlog.Hash `json:"root"`
+	// Base is the number of leading records retention removed: the tree
+	// continues from the frontier stored for them, and only checkpoints of
+	// at least Base records can be checked against the store.
+	Base uint64 `json:"base"`
+	// Checkpoints counts the checkpoints stored in the segments that were
+	// compared with the records (each one that does not match is a break);
+	// Newest is the size of the newest, 0 when none.
+	Checkpoints int    `json:"checkpoints"`
+	Newest      uint64 `json:"newest"`
+}
+
+// nodeID names a node of the tree: (level, index), covering leaves
+// [index<<level, (index+1)<<level).
+type nodeID [2]uint64
+
+// treeCheck rebuilds a store's Merkle tree during verification: it
+// compares the checkpoints stored in the segments with the records,
+// records the root at sizes asked for, and keeps the nodes a proof needs.
+type treeCheck struct {
+	v     *verifier
+	rep   *MerkleReport
+	tree    frontier
+	known   bool
+	started bool                 // the tree had a starting point (genesis or a frontier)
+	base    map[nodeID]tlog.Hash // the frontier retention left: nodes below Base
+	// want and nodes: nodes to keep, and those kept.
+	want  map[nodeID]bool
+	nodes map[nodeID]tlog.Hash
+	// rootAt: sizes whose root is wanted, and the roots found.
+	rootAt map[uint64]*tlog.Hash
+	// pending: stored checkpoints whose batch is being read.
+	pending []storedCheckpoint
+	newest  *Checkpoint
+	// record: when not 0, the digest of that record is kept in digest.
+	record uint64
+	digest chain.Digest
+}
+
+// storedCheckpoint is a checkpoint found in a segment, and where.
+type storedCheckpoint struct {
+	ck  *Checkpoint
+	seg string
+	off int64
+}
+
+func newTreeCheck(v *verifier) *treeCheck {
+	return &treeCheck{v: v, rep: &MerkleReport{}, nodes: map[nodeID]tlog.Hash{}, rootAt: map[uint64]*tlog.Hash{}}
+}
+
+// startAtGenesis makes the tree start empty, at genesis.
+func (t *treeCheck) startAtGenesis() {
+	t.tree, t.known, t.started = frontier{}, true, true
+}
+
+// checkpoint handles a checkpoint frame of segment seg.
+func (t *treeCheck) checkpoint(seg string, c wal.Checkpoint) {
+	f, framed, ck, err := parseCheckpointPayload(c.Payload, c.First)
+	if err != nil {
+		t.v.addBreak(Break{Segment: seg, Offset: c.Offset, Seq: c.First, Reason: "checkpoint frame: " + err.Error()})
+		return
+	}
+	if framed {
+		switch {
+		case !t.started:
+			// The oldest segment after retention: the tree continues
+			// from the frontier it stores.
+			t.tree, t.known, t.started = f, true, true
+			t.rep.Base = f.n
+			t.base = map[nodeID]tlog.Hash{}
+			for i, id := range frontierNodes(f.n) {
+				t.base[id] = f.nodes[i]
+			}
+		case t.known && t.tree.n == f.n && !sameNodes(t.tree.nodes, f.nodes):
+			t.v.addBreak(Break{Segment: seg, Offset: c.Offset, Seq: c.First,
+				Reason: "checkpoint frame: the Merkle frontier it stores does not match the records before it"})
+		}
+	}
+	if ck.StoreID() != t.v.rep.StoreID {
+		t.v.addBreak(Break{Segment: seg, Offset: c.Offset, Seq: c.First,
+			Reason: fmt.Sprintf("checkpoint of another store: origin %q", ck.Origin)})
+		return
+	}
+	if want := c.First + uint64(c.Count) - 1; ck.Size != want {
+		t.v.addBreak(Break{Segment: seg, Offset: c.Offset, Seq: c.First,
+			Reason: fmt.Sprintf("checkpoint of %d records in the batch ending at seq %d", ck.Size, want)})
+		return
+	}
+	t.pending = append(t.pending, storedCheckpoint{ck: ck, seg: seg, off: c.Offset})
+	t.newest = ck
+	t.rep.Newest = ck.Size
+	t.settle()
+}
+
+func sameNodes(a, b []tlog.Hash) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// leaf adds the record seq with digest d.
+func (t *treeCheck) leaf(seq uint64, d chain.Digest) {
+	if seq == t.record {
+		t.digest = d
+	}
+	if !t.known {
+		return
+	}
+	if seq != t.tree.n+1 {
+		t.known = false // records are missing: damage, reported already
+		return
+	}
+	var emit func(int, uint64, tlog.Hash)
+	if len(t.want) > 0 {
+		emit = t.keep
+	}
+	t.tree.add(leafHash(d), emit)
+	if r, ok := t.rootAt[t.tree.n]; ok && r == nil {
+		root := t.tree.root()
+		t.rootAt[t.tree.n] = &root
+	}
+	t.settle()
+}
+
+func (t *treeCheck) keep(level int, index uint64, h tlog.Hash) {
+	if id := (nodeID{uint64(level), index}); t.want[id] {
+		t.nodes[id] = h
+	}
+}
+
+// settle compares the pending checkpoints the tree has reached.
+func (t *treeCheck) settle() {
+	for len(t.pending) > 0 && t.known && t.pending[0].ck.Size <= t.tree.n {
+		p := t.pending[0]
+		t.pending = t.pending[1:]
+		if p.ck.Size != t.tree.n {
+			continue // an empty batch's checkpoint read after records it does not cover: cannot happen
+		}
+		t.rep.Checkpoints++
+		if root := t.tree.root(); root != p.ck.Root {
+			t.v.addBreak(Break{Segment: p.seg, Offset: p.off, Seq: p.ck.Size,
+				Reason: fmt.Sprintf("checkpoint of %d records: its root %v is not the root of the records %v", p.ck.Size, p.ck.Root, root)})
+		} else if head, _ := t.v.cv.Head(); head != p.ck.Head {
+			t.v.addBreak(Break{Segment: p.seg, Offset: p.off, Seq: p.ck.Size,
+				Reason: fmt.Sprintf("checkpoint of %d records: its head %v is not the last record's digest %v", p.ck.Size, p.ck.Head, head)})
+		}
+	}
+}
+
+// finish fills the report.
+func (t *treeCheck) finish() {
+	t.rep.Known = t.known
+	if t.known {
+		t.rep.TreeSize = t.tree.n
+		t.rep.Root = t.tree.root()
+	}
+}
+
+// hash returns a node kept by the scan or left by retention.
+func (t *treeCheck) hash(id nodeID) (tlog.Hash, bool) {
+	if h, ok := t.nodes[id]; ok {
+		return h, true
+	}
+	h, ok := t.base[id]
+	return h, ok
+}
