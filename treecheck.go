@@ -38,8 +38,8 @@ type nodeID [2]uint64
 // compares the checkpoints stored in the segments with the records,
 // records the root at sizes asked for, and keeps the nodes a proof needs.
 type treeCheck struct {
-	v     *verifier
-	rep   *MerkleReport
+	v       *verifier
+	rep     *MerkleReport
 	tree    frontier
 	known   bool
 	started bool                 // the tree had a starting point (genesis or a frontier)
