@@ -20,14 +20,18 @@ type MerkleReport struct {
 	TreeSize uint64    `json:"tree_size"`
 	Root     tlog.Hash `json:"root"`
 	// Base is the number of leading records retention removed: the tree
-	// continues from the frontier stored for them, and only checkpoints of
-	// at least Base records can be checked against the store.
-	Base uint64 `json:"base"`
+	// continues from BaseFrontier, the roots of the perfect subtrees of
+	// those Base leaves (largest first, as the oldest segment stores
+	// them), and only checkpoints of at least Base records can be checked
+	// against the store.
+	Base         uint64      `json:"base"`
+	BaseFrontier []tlog.Hash `json:"base_frontier"`
 	// Checkpoints counts the checkpoints stored in the segments that were
-	// compared with the records (each one that does not match is a break);
-	// Newest is the size of the newest, 0 when none.
-	Checkpoints int    `json:"checkpoints"`
-	Newest      uint64 `json:"newest"`
+	// compared with the records (each one that does not match is a break).
+	Checkpoints int `json:"checkpoints"`
+	// Checkpoint is the newest checkpoint stored in the segments read, nil
+	// when none. Exports carry it as their checkpoint member.
+	Checkpoint *Checkpoint `json:"-"`
 }
 
 // nodeID names a node of the tree: (level, index), covering leaves
@@ -51,7 +55,6 @@ type treeCheck struct {
 	rootAt map[uint64]*tlog.Hash
 	// pending: stored checkpoints whose batch is being read.
 	pending []storedCheckpoint
-	newest  *Checkpoint
 	// record: when not 0, the digest of that record is kept in digest.
 	record uint64
 	digest chain.Digest
@@ -65,7 +68,7 @@ type storedCheckpoint struct {
 }
 
 func newTreeCheck(v *verifier) *treeCheck {
-	return &treeCheck{v: v, rep: &MerkleReport{}, nodes: map[nodeID]tlog.Hash{}, rootAt: map[uint64]*tlog.Hash{}}
+	return &treeCheck{v: v, rep: &MerkleReport{BaseFrontier: []tlog.Hash{}}, nodes: map[nodeID]tlog.Hash{}, rootAt: map[uint64]*tlog.Hash{}}
 }
 
 // startAtGenesis makes the tree start empty, at genesis.
@@ -87,6 +90,7 @@ func (t *treeCheck) checkpoint(seg string, c wal.Checkpoint) {
 			// from the frontier it stores.
 			t.tree, t.known, t.started = f, true, true
 			t.rep.Base = f.n
+			t.rep.BaseFrontier = append([]tlog.Hash{}, f.nodes...)
 			t.base = map[nodeID]tlog.Hash{}
 			for i, id := range frontierNodes(f.n) {
 				t.base[id] = f.nodes[i]
@@ -107,8 +111,7 @@ func (t *treeCheck) checkpoint(seg string, c wal.Checkpoint) {
 		return
 	}
 	t.pending = append(t.pending, storedCheckpoint{ck: ck, seg: seg, off: c.Offset})
-	t.newest = ck
-	t.rep.Newest = ck.Size
+	t.rep.Checkpoint = ck
 	t.settle()
 }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Verify an llog export with nothing but Python 3's standard library.
 
-    python3 tools/llog_verify.py [--store-id ID] [--receipt SEQ:HASH]... [-q] EXPORT
+    python3 tools/llog_verify.py [--store-id ID] [--receipt SEQ:HASH]... [--key PUB] [-q] EXPORT
     python3 tools/llog_verify.py --vectors DIR
+    python3 tools/llog_verify.py --proof FILE [--key PUB]
 
 EXPORT is the output of `llog export` in any layout: --format json, --format
 jsonl, either one compressed with --compress gzip (recognised by its magic
@@ -15,6 +16,13 @@ the retention records; the last record against the report's head; that an
 unfiltered export holds every record of the store; and the store's own
 verdict (chain.ok). This file is written from FORMAT.md, not from llog's Go
 code: it is the second implementation that keeps the specification honest.
+
+The export's checkpoint (FORMAT.md section 17) is checked too: with --key,
+it must be signed by that verifier key; of an unfiltered export, the Merkle
+root of the records must be the checkpoint's and the chain report's.
+--proof checks a document of 'llog prove': the record re-hashed from its
+members, its inclusion proof, and (with --key) the checkpoint's signature.
+llog_checkpoint.py, beside this file, holds that part (Ed25519 included).
 
 --vectors DIR checks the known-answer vectors of FORMAT.md section 15
 (genesis.json, records.json and the vector exports).
@@ -36,6 +44,11 @@ import re
 import struct
 import sys
 import zlib
+
+# llog_checkpoint.py lies beside this file; python3 -I does not put the
+# script's folder on the path.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import llog_checkpoint  # noqa: E402
 
 # FORMAT.md section 7.
 CHAIN_PREFIX = b"llog/chain/v1\x00"
@@ -373,8 +386,9 @@ class ExportChecker:
 
     MAX_GAPS = 100
 
-    def __init__(self, rep, store_id=None, receipts=()):
+    def __init__(self, rep, store_id=None, receipts=(), key=None):
         self.rep = rep
+        self.cp = llog_checkpoint.ExportCheckpoint(key)  # the checkpoint member (FORMAT.md 17)
         self.store_id = store_id
         self.receipts = dict(receipts)
         self.hashes = {}    # seq -> hash of the records named by receipts
@@ -395,11 +409,13 @@ class ExportChecker:
             if rec is not None:
                 rep.fail("records", "%s is not an object" % where)
             self.last = None
+            self.cp.broken = True
             return
         seq = rec.get("seq")
         if not is_int(seq) or not 1 <= seq <= U64:
             rep.fail("seq", "%s: %r is not a sequence number" % (where, seq))
             self.last = None
+            self.cp.broken = True
             return
         ph = h = None
         try:
@@ -436,6 +452,7 @@ class ExportChecker:
         if self.first is None:
             self.first = (seq, ph)
         self.last = (seq, h)
+        self.cp.record(seq, h)
         if seq in self.receipts:
             self.hashes[seq] = h
 
@@ -443,6 +460,8 @@ class ExportChecker:
         """Check the members after the records (the jsonl trailer, or the
         json object without its records) and tie the records to them."""
         known = [k for k in TOP_MEMBERS if layout == "json" or k != "records"]
+        note = head.pop("checkpoint", None)
+        merkle = head["chain"].pop("merkle", None) if isinstance(head.get("chain"), dict) else None
         check_members(self.rep, head, known, "export")
         if head["format"] != EXPORT_FORMAT:
             raise Mismatch("format", "is %r: this verifier reads %s" % (head["format"], EXPORT_FORMAT))
@@ -458,8 +477,11 @@ class ExportChecker:
         self.check_anchor(ch, sid)
         self.check_records(ch, head)
         self.check_receipts(ch)
+        cps = self.cp.finish(self.rep, note, merkle, head)
         self.rep.summary = "%s export of store %s: %d of the store's %d records (seq %d to %d), head %s" % (
             layout, sid, self.n, ch.records, ch.first_seq, ch.last_seq, ch.head.hex())
+        if cps:
+            self.rep.summary += "; " + cps
 
     def check_store(self, head):
         """The store member (FORMAT.md 11.1); returns the store id."""
@@ -603,11 +625,11 @@ class ExportChecker:
                 rep.notes.add("seq %d: receipt not checked: the record is not in this (filtered) export" % seq)
 
 
-def check_export(stream, store_id=None, receipts=()):
+def check_export(stream, store_id=None, receipts=(), key=None):
     """Verify the export whose uncompressed bytes stream yields; return the
-    Report."""
+    Report. key, a verifier key, makes the export's checkpoint a must."""
     rep = Report()
-    ck = ExportChecker(rep, store_id, receipts)
+    ck = ExportChecker(rep, store_id, receipts, key)
     h = hashlib.sha256()
     pending = None
     i = 0
@@ -713,6 +735,29 @@ def parse_store_id(s):
     return s.lower()
 
 
+def check_proof_file(path, key, quiet):
+    """Checks a proof document; returns the exit status."""
+    try:
+        doc = llog_checkpoint.load_proof(path, sys.stdin)
+    except ValueError as e:
+        print("llog_verify: --proof %s: not JSON: %s" % (path, e), file=sys.stderr)
+        return 1
+    notes = set()
+
+    def record_hash(rec):
+        return chain_digest(bytes.fromhex(rec["prev_hash"]), rec["seq"], record_body(rec, notes))
+
+    try:
+        what = llog_checkpoint.check_proof(doc, key, record_hash)
+    except (llog_checkpoint.NoteError, Mismatch, KeyError, TypeError, ValueError) as e:
+        msg = "%s: %s" % (e.field, e.message) if isinstance(e, Mismatch) else str(e)
+        print("llog_verify: FAILED: proof %s: %s" % (path, msg), file=sys.stderr)
+        return 1
+    if not quiet:
+        print("ok: " + what)
+    return 0
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(
         prog="llog_verify.py",
@@ -737,15 +782,28 @@ def main(argv=None):
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing when the export verifies")
     p.add_argument("--vectors", metavar="DIR",
                    help="check the known-answer vectors in DIR (testdata/vectors) instead of an export")
+    p.add_argument("--key", metavar="PUB",
+                   help="a verifier key file (from 'llog keygen'): the export's checkpoint, or the proof's, "
+                        "must be signed by it (FORMAT.md section 17)")
+    p.add_argument("--proof", metavar="FILE",
+                   help="check a proof document of 'llog prove' (or - for standard input) instead of an "
+                        "export: the record's hash, its inclusion proof and the checkpoint's signature")
     a = p.parse_args(argv)
-    if (a.export is None) == (a.vectors is None):
-        p.error("give one EXPORT, or --vectors DIR")
+    if [a.export, a.vectors, a.proof].count(None) != 2:
+        p.error("give one EXPORT, or --vectors DIR, or --proof FILE")
     try:
+        key = llog_checkpoint.load_key(a.key) if a.key is not None else None
+    except (OSError, llog_checkpoint.NoteError) as e:
+        print("llog_verify: --key: %s" % e, file=sys.stderr)
+        return 2
+    try:
+        if a.proof is not None:
+            return check_proof_file(a.proof, key, a.quiet)
         if a.vectors is not None:
             rep = check_vectors(a.vectors)
         else:
             with open_export(a.export) as f:
-                rep = check_export(f, a.store_id, a.receipt)
+                rep = check_export(f, a.store_id, a.receipt, key)
     except OSError as e:
         print("llog_verify: %s" % e, file=sys.stderr)
         return 2

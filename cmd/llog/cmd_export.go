@@ -194,6 +194,14 @@ func (x *exporter) run(ctx context.Context) (*llog.VerifyReport, error) {
 	if tail, err = appendReport(tail, rep); err != nil {
 		return nil, err
 	}
+	// The newest checkpoint among the records read: signed, it ties the
+	// export to a tree head kept off the device.
+	tail = append(tail, `,"checkpoint":`...)
+	if ck := rep.Merkle.Checkpoint; ck != nil {
+		tail = canon.AppendString(tail, string(ck.Note))
+	} else {
+		tail = append(tail, "null"...)
+	}
 	if err := x.w.write(tail); err != nil {
 		return nil, err
 	}

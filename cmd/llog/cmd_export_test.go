@@ -40,6 +40,7 @@ type export struct {
 	Records     []exportRecord     `json:"records"`
 	Exported    int                `json:"exported"`
 	Chain       *llog.VerifyReport `json:"chain"`
+	Checkpoint  *string            `json:"checkpoint"`
 	ExportHash  string             `json:"export_hash"`
 }
 

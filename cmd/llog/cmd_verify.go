@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -10,12 +11,13 @@ import (
 	"github.com/lowlightlog/llog"
 	"github.com/lowlightlog/llog/internal/canon"
 	"github.com/spf13/pflag"
+	"golang.org/x/mod/sumdb/note"
 )
 
 var verifyCmd = &command{
 	name:    "verify",
 	summary: "check a store: frame checksums, segments and the whole hash chain",
-	usage: `usage: llog verify --path DIR [--json]
+	usage: `usage: llog verify --path DIR [--json] [--checkpoint FILE... --key PUB]
 
 Verify reads the whole store without changing it and without taking its lock,
 so it can run while a writer appends. It checks every frame's CRC, every
@@ -38,17 +40,39 @@ indexed_records: the records in the torn part that the index had seen
 committed, left out when 0), anchor (the digest the chain starts from: the
 genesis, or the anchor retention recorded), removed (a list, [] when none, of
 what retention removed: first_seq, last_seq, segments, anchor, policy, time
-and done) and index (checked, source, blocks, mark and problems: how the
-index compared with the segments). FORMAT.md in the repository defines each.
+and done), index (checked, source, blocks, mark and problems: how the
+index compared with the segments) and merkle (known, tree_size, root, base,
+base_frontier, checkpoints and newest: the Merkle tree rebuilt from the
+records and the checkpoints stored in the segments that were compared with
+it); with --checkpoint, then checkpoints: one {"file","size","ok","error"}
+each. FORMAT.md in the repository defines each.
 
-Exit codes: 0 the store verifies (a torn tail alone is fine), 1 it does not,
-2 usage error, 3 could not run (no store, I/O error).
+Verify also rebuilds the Merkle tree of the records' chain digests and
+checks every checkpoint stored in the segments against it.
+
+--checkpoint checks checkpoints kept off the device (from 'llog checkpoint'
+or an application's OnCheckpoint), given as files; repeat it for several. Each
+must be signed by the key in --key (a verifier key from 'llog keygen') and
+the store must extend it: its first N records, N the checkpoint's size, must
+have the checkpoint's Merkle root, which is what a consistency proof from N
+to the store's size shows. A store replaced by an older copy, cut short, or
+rewritten with a recomputed chain fails; so does a checkpoint whose size or
+root was changed, or signed by another key. A store that retention trimmed
+can be checked against checkpoints of at least as many records as retention
+removed (merkle.base).
+
+Exit codes: 0 the store verifies (a torn tail alone is fine) and extends
+every checkpoint given, 1 it does not, 2 usage error, 3 could not run (no
+store, I/O error).
 `,
 	define: func(fs *pflag.FlagSet) func(context.Context, *env, []string) error {
-		var path string
+		var path, key string
 		var asJSON bool
+		var ckFiles []string
 		fs.StringVar(&path, "path", "", "the store's folder `DIR` (required)")
 		fs.BoolVar(&asJSON, "json", false, "print the report as one JSON object")
+		fs.StringArrayVar(&ckFiles, "checkpoint", nil, "check the store extends the checkpoint in `FILE`; repeat for several")
+		fs.StringVar(&key, "key", "", "the verifier key file `PUB` that must have signed each --checkpoint")
 		return func(ctx context.Context, e *env, args []string) error {
 			if err := noArgs(args); err != nil {
 				return err
@@ -56,36 +80,99 @@ Exit codes: 0 the store verifies (a torn tail alone is fine), 1 it does not,
 			if err := requirePath(path); err != nil {
 				return err
 			}
+			if (len(ckFiles) > 0) != (key != "") {
+				return usagef("--checkpoint and --key go together")
+			}
+			var cks []*llog.Checkpoint
+			for _, f := range ckFiles {
+				ck, err := readCheckpoint(f)
+				if err != nil {
+					return err
+				}
+				cks = append(cks, ck)
+			}
+			var v note.Verifier
+			if key != "" {
+				var err error
+				if v, err = loadKey(key, llog.LoadVerifier); err != nil {
+					return err
+				}
+			}
 			r, err := openReader(path)
 			if err != nil {
 				return err
 			}
 			defer r.Close()
-			rep, err := r.Verify(ctx)
+			rep, res, err := r.VerifyCheckpoints(ctx, cks, v)
 			if err != nil {
 				return fmt.Errorf("verify %s: %w", path, err)
 			}
+			checks := make([]checkpointCheck, len(res))
+			failed := 0
+			for i, x := range res {
+				checks[i] = checkpointCheck{File: ckFiles[i], Size: x.Checkpoint.Size, OK: x.Err == nil}
+				if x.Err != nil {
+					checks[i].Error = cleanMessage(x.Err.Error())
+					failed++
+				}
+			}
 			if asJSON {
 				b, err := appendReport(nil, rep)
+				if err == nil && len(ckFiles) > 0 {
+					b, err = appendChecks(b, checks)
+				}
 				if err != nil {
 					return err
 				}
 				if _, err := e.stdout.Write(append(b, '\n')); err != nil {
 					return fmt.Errorf("write report: %w", err)
 				}
-			} else if err := writeVerifyText(e, path, r, rep); err != nil {
+			} else if err := writeVerifyText(e, path, r, rep, checks, v); err != nil {
 				return err
 			}
-			if !rep.OK {
+			switch {
+			case !rep.OK:
 				return &integrityError{msg: breakSummary(rep)}
+			case failed > 0:
+				return &integrityError{msg: fmt.Sprintf("the store does not pass %d of %d checkpoints: %s", failed, len(checks), checks[firstFailed(checks)].Error)}
 			}
 			return nil
 		}
 	},
 }
 
+// checkpointCheck is the outcome of one --checkpoint.
+type checkpointCheck struct {
+	File  string `json:"file"`
+	Size  uint64 `json:"size"`
+	OK    bool   `json:"ok"`
+	Error string `json:"error,omitempty"`
+}
+
+func firstFailed(cs []checkpointCheck) int {
+	for i, c := range cs {
+		if !c.OK {
+			return i
+		}
+	}
+	return 0
+}
+
+// appendChecks adds the checkpoints member to the JSON report in b.
+func appendChecks(b []byte, cs []checkpointCheck) ([]byte, error) {
+	j, err := json.Marshal(cs)
+	if err == nil {
+		j, err = canon.Append(nil, j)
+	}
+	if err != nil {
+		return b, err
+	}
+	b = append(b[:len(b)-1], `,"checkpoints":`...)
+	return append(append(b, j...), '}'), nil
+}
+
 // writeVerifyText writes the report of verify in text form.
-func writeVerifyText(e *env, path string, r *llog.Reader, rep *llog.VerifyReport) error {
+func writeVerifyText(e *env, path string, r *llog.Reader, rep *llog.VerifyReport, checks []checkpointCheck, v note.Verifier) error {
 	var b strings.Builder
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "store\t%s\n", absPath(path))
@@ -103,12 +190,25 @@ func writeVerifyText(e *env, path string, r *llog.Reader, rep *llog.VerifyReport
 	} else {
 		fmt.Fprintf(tw, "torn tail\tnone\n")
 	}
+	if m := rep.Merkle; m != nil && m.Known {
+		fmt.Fprintf(tw, "merkle\troot %s of %s; %s in the store match the records\n", m.Root,
+			plural(m.TreeSize, "record"), plural(uint64(m.Checkpoints), "checkpoint"))
+	} else if m != nil {
+		fmt.Fprintf(tw, "merkle\tunknown: the tree could not be rebuilt\n")
+	}
 	if rep.OK {
 		fmt.Fprintf(tw, "result\tok: every checksum, segment and chain link verifies\n")
 	} else {
 		fmt.Fprintf(tw, "result\tBROKEN: %d %s\n", rep.BreakCount, map[bool]string{true: "break", false: "breaks"}[rep.BreakCount == 1])
 	}
 	tw.Flush()
+	for _, c := range checks {
+		if c.OK {
+			fmt.Fprintf(&b, "checkpoint %s: %s: ok: signed by %s, and the store extends it\n", c.File, plural(c.Size, "record"), v.Name())
+		} else {
+			fmt.Fprintf(&b, "checkpoint %s: %s: FAILED: %s\n", c.File, plural(c.Size, "record"), c.Error)
+		}
+	}
 	if !rep.OK {
 		b.WriteString("breaks:\n")
 		for _, br := range rep.Breaks {

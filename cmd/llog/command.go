@@ -33,7 +33,8 @@ type command struct {
 var commands []*command
 
 func init() {
-	commands = []*command{demoCmd, ingestCmd, verifyCmd, exportCmd, statsCmd, queryCmd, redactCmd, repairCmd, proxyCmd, helpCmd}
+	commands = []*command{demoCmd, ingestCmd, verifyCmd, exportCmd, statsCmd, queryCmd, redactCmd, repairCmd, proxyCmd,
+		keygenCmd, checkpointCmd, proveCmd, verifyProofCmd, helpCmd}
 }
 
 func lookup(name string) *command {

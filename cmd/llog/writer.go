@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"sync"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 // writerFlags are the flags of every command that writes a store.
 type writerFlags struct {
 	path string
+	key  string // signer key file for checkpoints
 }
 
 // define registers the flags on fs; defaultPath is --path's default (""
@@ -27,6 +29,7 @@ func (w *writerFlags) define(fs *pflag.FlagSet, defaultPath string) {
 		usage += " (required)"
 	}
 	fs.StringVar(&w.path, "path", defaultPath, usage)
+	fs.StringVar(&w.key, "key", "", "sign checkpoints with the signer key in `FILE` (from 'llog keygen'; keep it off the store's filesystem)")
 }
 
 // check returns a usage error for flags that cannot be used.
@@ -54,6 +57,13 @@ func (w *writerFlags) open(e *env, opts *llog.Options) (*writer, error) {
 	if opts != nil {
 		o = *opts
 	}
+	if w.key != "" {
+		s, err := loadKey(w.key, llog.LoadSigner)
+		if err != nil {
+			return nil, err
+		}
+		o.Signer = s
+	}
 	if e.writerOptions != nil {
 		e.writerOptions(&o)
 	}
@@ -79,6 +89,18 @@ func (w *writerFlags) open(e *env, opts *llog.Options) (*writer, error) {
 	default:
 		return nil, err
 	}
+}
+
+// loadKey loads a key file with load: a file that cannot be read is an
+// error running the command (exit 3), one that is not a key of that kind a
+// usage error (exit 2).
+func loadKey[K any](path string, load func(string) (K, error)) (K, error) {
+	k, err := load(path)
+	var pe *fs.PathError
+	if err != nil && !errors.As(err, &pe) {
+		return k, &usageError{msg: cleanMessage(err.Error())}
+	}
+	return k, err
 }
 
 // Close closes the engine (committing everything queued) and then reports
