@@ -20,7 +20,11 @@
 // The default rules find:
 //
 //   - EMAIL: addresses (local@domain.tld), also with the '@' escaped as %40
-//     in a URL query.
+//     in a URL query; local parts and domains in any script (RFC 6531:
+//     jürgen.müller@beispiel.de, иван@пример.рф, 用户@例子.广告, IDN
+//     top-level domains such as .рф, .中国, .भारत) and in full-width forms
+//     (ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ). In CJK text without spaces an address
+//     ends where the script changes (请联系zhang.wei@example.cn获取).
 //   - PHONE: numbers that a country's number plan assigns, checked against
 //     tables generated from libphonenumber's metadata (the country calling
 //     code, the number's length and its leading digits):

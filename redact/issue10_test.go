@@ -74,6 +74,11 @@ var issue10Cases = []struct{ name, in, want string }{
 	{"bech32", "send to bc1qrp33g0q5c5txsp9arysrx4k6zdkfs4nce4xj0gdcccefvpysxf3qccfmv3 now", "send to [REDACTED:CRYPTO_ADDRESS] now"},
 	{"p2pkh", "BTC 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa", "BTC [REDACTED:CRYPTO_ADDRESS]"},
 	{"ethereum", "ETH 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed.", "ETH [REDACTED:CRYPTO_ADDRESS]."},
+	// International e-mail addresses.
+	{"idn email", "Schreib an jürgen.müller@beispiel.de bitte", "Schreib an [REDACTED:EMAIL] bitte"},
+	{"cyrillic email", "почта: иван.петров@пример.рф", "почта: [REDACTED:EMAIL]"},
+	{"cjk email", "邮箱：用户@例子.广告", "邮箱：[REDACTED:EMAIL]"},
+	{"cjk around ascii", "请联系zhang.wei@example.cn获取更多信息", "请联系[REDACTED:EMAIL]获取更多信息"},
 	// Placeholders stay, with or without a vendor prefix.
 	{"ghp placeholder", "GITHUB_TOKEN=ghp_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX", "GITHUB_TOKEN=ghp_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"},
 	{"aws documentation key", "aws_access_key_id = AKIAIOSFODNN7EXAMPLE", "aws_access_key_id = AKIAIOSFODNN7EXAMPLE"},

@@ -1,6 +1,10 @@
 package redact
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
 // Email addresses, credentials in URLs, IPv4 and IPv6 addresses.
 
@@ -24,28 +28,48 @@ var fileExts = []string{
 	"tsx", "jsx", "lock", "toml", "tmp", "bak", "md", "csv", "wasm", "map",
 }
 
-// findEmail is called at each '@' and each "%40" (an '@' escaped in a URL
-// query: ?email=john%40example.com).
+// findEmail is called at each '@', each full-width '＠' and each "%40" (an
+// '@' escaped in a URL query: ?email=john%40example.com). Local parts and
+// domains may hold letters, digits and marks of any script (RFC 6531:
+// jürgen.müller@beispiel.de, иван@пример.рф, 用户@例子.广告) and full-width
+// forms of ASCII (ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ). Where CJK text runs into an
+// ASCII address without a space (请联系zhang.wei@example.cn获取), the address
+// ends where the script changes.
 func findEmail(dst []Span, s string, at int) []Span {
-	atLen := 1
-	if s[at] == '%' {
+	atLen, escaped := 1, false
+	switch {
+	case s[at] == '%':
 		if !strings.HasPrefix(s[at:], "%40") {
 			return dst
 		}
-		atLen = 3
+		atLen, escaped = 3, true
+	case s[at] != '@':
+		if !strings.HasPrefix(s[at:], "＠") {
+			return dst
+		}
+		atLen = len("＠")
 	}
 	// Local part.
 	ls := at
-	for ls > 0 && isLocalByte(s[ls-1]) {
-		if at-ls >= 64 {
-			return dst
+	script := scriptNone
+	for ls > 0 && at-ls < 128 {
+		r, n := lastRune(s, ls)
+		sc, ok := localRune(r)
+		if !ok || script != scriptNone && sc != script && sc != scriptNone {
+			break
 		}
-		ls--
+		if sc != scriptNone {
+			script = sc
+		}
+		ls -= n
 	}
-	if ls > 0 && s[ls-1] == '@' {
+	if at-ls >= 128 {
 		return dst
 	}
-	if atLen == 3 && ls > 0 && s[ls-1] != '=' && s[ls-1] != '&' && s[ls-1] != '?' && s[ls-1] != '/' {
+	if ls > 0 && (s[ls-1] == '@' || strings.HasSuffix(s[:ls], "＠")) {
+		return dst
+	}
+	if escaped && ls > 0 && s[ls-1] != '=' && s[ls-1] != '&' && s[ls-1] != '?' && s[ls-1] != '/' {
 		return dst // an escaped '@' only in query strings and paths
 	}
 	for ls < at && (s[ls] == '.' || s[ls] == '\'') {
@@ -62,7 +86,7 @@ func findEmail(dst []Span, s string, at int) []Span {
 	if k >= 2 && s[k-1] == '/' && s[k-2] == '/' {
 		return dst
 	}
-	// Domain: at least two labels, the last one (the TLD) alphabetic or an
+	// Domain: at least two labels, the last one (the TLD) letters or an
 	// IDNA "xn--" label.
 	end, tld, labels := emailDomain(s, at+atLen)
 	if labels < 2 {
@@ -84,23 +108,112 @@ func findEmail(dst []Span, s string, at int) []Span {
 	return append(dst, Span{Start: ls, End: end})
 }
 
+// Scripts, as far as address boundaries need them: CJK text has no spaces
+// around an address, every other script does.
+const (
+	scriptNone  = iota // punctuation of the local part: . _ % + - '
+	scriptOther        // ASCII and every script written with spaces
+	scriptCJK          // Han, Hiragana, Katakana, Hangul
+)
+
+func runeScript(r rune) int {
+	if r >= 0x1100 && (unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Hangul, r)) {
+		return scriptCJK
+	}
+	return scriptOther
+}
+
+// foldWidth maps the full-width forms of ASCII (U+FF01..U+FF5E) to ASCII.
+func foldWidth(r rune) rune {
+	if r >= 0xFF01 && r <= 0xFF5E {
+		return r - 0xFEE0
+	}
+	return r
+}
+
+// lastRune decodes the rune that ends at s[i] (ASCII without decoding).
+func lastRune(s string, i int) (rune, int) {
+	if c := s[i-1]; c < 0x80 {
+		return rune(c), 1
+	}
+	return utf8.DecodeLastRuneInString(s[:i])
+}
+
+// localRune reports whether r may be in the local part of an address, and
+// its script.
+func localRune(r rune) (int, bool) {
+	r = foldWidth(r)
+	if r < 0x80 {
+		c := byte(r)
+		if !isLocalByte(c) {
+			return 0, false
+		}
+		if isAlnum(c) {
+			return scriptOther, true
+		}
+		return scriptNone, true
+	}
+	if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) {
+		return runeScript(r), true
+	}
+	return 0, false
+}
+
+// labelRune reports whether r may be in a domain label, and its script.
+func labelRune(r rune) (int, bool) {
+	r = foldWidth(r)
+	if r < 0x80 {
+		if isAlnum(byte(r)) {
+			return scriptOther, true
+		}
+		return scriptNone, r == '-'
+	}
+	if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) {
+		return runeScript(r), true
+	}
+	return 0, false
+}
+
 // emailDomain parses a domain at s[i:] and returns its end, its last label
-// and its number of labels (0 if it is not a valid domain).
+// and its number of labels (0 if it is not a valid domain). Labels are
+// separated by '.' or its full-width form; a label ends where CJK and
+// other scripts meet.
 func emailDomain(s string, i int) (end int, tld string, labels int) {
 	p := i
 	for {
 		q := p
-		for q < len(s) && (isAlnum(s[q]) || s[q] == '-') && q-p < 63 {
-			q++
+		script := scriptNone
+		for q < len(s) && q-p < 252 {
+			r, n := rune(s[q]), 1
+			if r >= 0x80 {
+				r, n = utf8.DecodeRuneInString(s[q:])
+			}
+			sc, ok := labelRune(r)
+			if !ok || script != scriptNone && sc != scriptNone && sc != script {
+				break
+			}
+			if sc != scriptNone {
+				script = sc
+			}
+			q += n
 		}
 		if q == p || s[p] == '-' || s[q-1] == '-' {
 			break
 		}
 		labels++
 		end, tld = q, s[p:q]
-		if q+1 < len(s) && s[q] == '.' && isAlnum(s[q+1]) {
-			p = q + 1
-			continue
+		sep := 0
+		switch {
+		case q < len(s) && s[q] == '.':
+			sep = 1
+		case strings.HasPrefix(s[q:], "．"):
+			sep = len("．")
+		}
+		if sep > 0 && q+sep < len(s) {
+			if r, _ := utf8.DecodeRuneInString(s[q+sep:]); r < 0x80 && isAlnum(byte(r)) || r >= 0x80 && labelStart(r) {
+				p = q + sep
+				continue
+			}
 		}
 		break
 	}
@@ -110,19 +223,26 @@ func emailDomain(s string, i int) (end int, tld string, labels int) {
 	return end, tld, labels
 }
 
+func labelStart(r rune) bool {
+	sc, ok := labelRune(r)
+	return ok && sc != scriptNone
+}
+
+// validTLD accepts a top-level domain of 2 to 24 letters of one script
+// (com, рф, 中国, δοκιμή, テスト) or an IDNA "xn--" label.
 func validTLD(t string) bool {
 	if len(t) > 4 && hasPrefixFold(t, "xn--") {
 		return true
 	}
-	if len(t) < 2 || len(t) > 24 {
-		return false
-	}
-	for i := 0; i < len(t); i++ {
-		if !isAlpha(t[i]) {
+	n := 0
+	for _, r := range t {
+		r = foldWidth(r)
+		if r < 0x80 && !isAlpha(byte(r)) || r >= 0x80 && !unicode.IsLetter(r) && !unicode.IsMark(r) {
 			return false
 		}
+		n++
 	}
-	return true
+	return n >= 2 && n <= 24
 }
 
 // findURLCredentials is called at each "://". It redacts the userinfo of

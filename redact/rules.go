@@ -164,7 +164,7 @@ func DefaultRules() []Rule {
 			ID:          "email",
 			Category:    Email,
 			Description: "email address",
-			Keywords:    []string{"@", "%40"},
+			Keywords:    []string{"@", "%40", "＠"},
 			Find:        findEmail,
 			Priority:    prioContext,
 			Examples:    []string{"Contact john.doe+tag@example.co.uk today", "mailto:info@mueller-example.de", "<jane_o'neil@sub.example.org>", "GET /users?email=john%40example.com&x=1"},
