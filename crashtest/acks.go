@@ -2,11 +2,13 @@ package main
 
 import (
 	"bufio"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 
+	"github.com/lowlightlog/llog"
 	"github.com/lowlightlog/llog/chain"
 )
 
@@ -16,6 +18,8 @@ import (
 //	open <run> <last-seq> <head-hex>   the store is open; records 1..last-seq
 //	                                   were there (recovery made them durable)
 //	ack <seq> <hash-hex>               record seq is durable with this digest
+//	checkpoint <base64>                a checkpoint (its note, base64) is
+//	                                   durable and was handed to OnCheckpoint
 //	kill <point> <k>                   the writer kills itself at the k-th
 //	                                   firing of hook point
 //	cut <point> <k>                    the writer shut its filesystem down
@@ -47,6 +51,8 @@ type ackLog struct {
 	opens []openLine              // in the order the writers opened the store
 	kills map[string]int          // hook point → kills announced there
 	cuts  map[string]int          // hook point → cuts announced there
+	// checkpoints are the checkpoints the writers were handed, in order.
+	checkpoints []*llog.Checkpoint
 	lines int
 }
 
@@ -113,6 +119,19 @@ func (a *ackLog) line(s string) error {
 		if err := a.ack(seq, d); err != nil {
 			return bad(err)
 		}
+	case "checkpoint":
+		if len(f) != 2 {
+			return bad(fmt.Errorf("want checkpoint <base64>"))
+		}
+		b, err := base64.StdEncoding.DecodeString(f[1])
+		if err != nil {
+			return bad(err)
+		}
+		ck, err := llog.ParseCheckpoint(b)
+		if err != nil {
+			return bad(err)
+		}
+		a.checkpoints = append(a.checkpoints, ck)
 	case "hook":
 		if len(f) != 2 {
 			return bad(fmt.Errorf("want hook <point>"))

@@ -66,6 +66,12 @@ type recInfo struct {
 //     reordered;
 //   - every record of a run lies after the records that run found when it
 //     opened the store and before those the next run found;
+//   - the Merkle tree rebuilds and every checkpoint stored in the segments
+//     matches the records (Verify); every checkpoint a writer was handed
+//     (OnCheckpoint) is still extended by the store, unless retention
+//     removed records it covers; the newest stored covers at least as many
+//     records as the newest handed out: a checkpoint is durable before
+//     anyone sees it;
 //   - with opts.write, the store opens (recovery keeps every record it
 //     verified), takes one more record, answers indexed queries (all
 //     records, per model, newest first, after a seq) exactly as the
@@ -79,6 +85,9 @@ func checkStore(ctx context.Context, dir string, acks *ackLog, opts checkOptions
 	}
 	res.records = rep.Records
 	res.torn = rep.TornTail != nil
+	if err := checkCheckpoints(ctx, dir, acks, rep, res); err != nil {
+		return nil, err
+	}
 	if !opts.write || len(res.violations) > 0 {
 		return res, nil
 	}
@@ -145,6 +154,51 @@ func checkStore(ctx context.Context, dir string, acks *ackLog, opts checkOptions
 		res.violate("after recovery and one write: the store ends at seq %d, want %d", rep2.LastSeq, rep.LastSeq+1)
 	}
 	return res, nil
+}
+
+// checkCheckpoints checks the store's Merkle tree against the checkpoints
+// the writers were handed (see checkStore).
+func checkCheckpoints(ctx context.Context, dir string, acks *ackLog, rep *llog.VerifyReport, res *checkResult) error {
+	m := rep.Merkle
+	if rep.Records == 0 && len(acks.checkpoints) == 0 {
+		return nil
+	}
+	if m == nil || !m.Known {
+		res.violate("the Merkle tree of the records cannot be rebuilt: %+v", m)
+		return nil
+	}
+	var cks []*llog.Checkpoint
+	var newest uint64
+	for _, ck := range acks.checkpoints {
+		newest = max(newest, ck.Size)
+		if ck.Size >= m.Base {
+			cks = append(cks, ck)
+		}
+	}
+	if stored := m.Checkpoint; newest > 0 && (stored == nil || stored.Size < newest) {
+		res.violate("a checkpoint of %d records was handed out, the newest in the store covers %v", newest, stored)
+	}
+	if len(cks) == 0 {
+		return nil
+	}
+	r, err := llog.OpenReader(dir)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	_, results, err := r.VerifyCheckpoints(ctx, cks, nil)
+	if err != nil {
+		return err
+	}
+	listed := 0
+	for _, x := range results {
+		if x.Err != nil {
+			if listed++; listed <= maxListed {
+				res.violate("the store does not extend the checkpoint of %d records handed out before the crash: %v", x.Checkpoint.Size, x.Err)
+			}
+		}
+	}
+	return nil
 }
 
 // scanCheck reads the whole store once and applies every read-only check.

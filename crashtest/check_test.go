@@ -240,6 +240,22 @@ func TestWriterModes(t *testing.T) {
 			if err != nil || len(res.violations) > 0 {
 				t.Fatalf("check: %v %v", err, res.violations)
 			}
+			// The writer printed the checkpoints it was handed (one at
+			// Close at least); one the store does not extend is a
+			// violation.
+			if len(a.checkpoints) == 0 || a.checkpoints[len(a.checkpoints)-1].Size != rep.LastSeq {
+				t.Fatalf("checkpoints handed out: %d, the last %+v", len(a.checkpoints), a.checkpoints)
+			}
+			last := a.checkpoints[len(a.checkpoints)-1]
+			forged, err := llog.ParseCheckpoint([]byte(strings.Replace(string(last.Note), fmt.Sprintf("\n%d\n", last.Size), fmt.Sprintf("\n%d\n", last.Size-1), 1)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			a.checkpoints = append(a.checkpoints, forged)
+			res, err = checkStore(ctx, dir, a, checkOptions{})
+			if all := strings.Join(res.violations, "\n"); err != nil || !strings.Contains(all, "does not extend the checkpoint") {
+				t.Fatalf("a checkpoint the store does not extend: %v %q", err, all)
+			}
 		})
 	}
 }
@@ -265,6 +281,9 @@ func TestCheckAcceptsRetention(t *testing.T) {
 	}
 	if res.retired == 0 {
 		t.Fatalf("retention removed no acknowledged record (%d records, %d acks)", res.records, res.acked)
+	}
+	if len(a.checkpoints) < 5 {
+		t.Fatalf("%d checkpoints handed out", len(a.checkpoints))
 	}
 	if err := os.Remove(segments(t, dir)[0]); err != nil {
 		t.Fatal(err)

@@ -3,6 +3,8 @@ package main
 import (
 	"bufio"
 	"context"
+	crand "crypto/rand"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -14,6 +16,7 @@ import (
 	"github.com/lowlightlog/llog"
 	"github.com/lowlightlog/llog/internal/gen"
 	"github.com/lowlightlog/llog/internal/hooks"
+	"golang.org/x/mod/sumdb/note"
 )
 
 var cmdWriter = &command{
@@ -62,6 +65,10 @@ type writerConfig struct {
 	reportHooks bool
 	retain      uint64
 	checkpoint  int
+	// checkpointEvery is Options.CheckpointEvery; signer signs the
+	// checkpoints with a key made for the run.
+	checkpointEvery int
+	signer          note.Signer
 }
 
 func init() {
@@ -79,6 +86,7 @@ func init() {
 		fs.IntVar(&c.count, "count", 0, "stop and close after this many records are acknowledged (0: never)")
 		fs.Uint64Var(&c.retain, "retain-records", 0, "retention: keep at most this many records (0: keep everything)")
 		fs.IntVar(&c.checkpoint, "checkpoint-records", 100, "commit the index every this many records")
+		fs.IntVar(&c.checkpointEvery, "checkpoint-every", 50, "write a signed checkpoint every this many records")
 		fs.StringVar(&c.killAt, "kill-at", "", "hook point to kill the writer at")
 		fs.IntVar(&c.killAfter, "kill-after", 1, "kill at this firing of --kill-at")
 		fs.BoolVar(&c.cut, "cut", false, "with --kill-at: shut the filesystem down first")
@@ -89,8 +97,8 @@ func init() {
 		switch {
 		case c.dir == "":
 			return usageErr(stderr, "writer: --dir is required")
-		case c.writers < 1 || c.flushEvery < 1 || c.recordSize < 16 || c.checkpoint < 1:
-			return usageErr(stderr, "writer: --writers, --flush-every and --checkpoint-records must be at least 1, --record-size at least 16")
+		case c.writers < 1 || c.flushEvery < 1 || c.recordSize < 16 || c.checkpoint < 1 || c.checkpointEvery < 1:
+			return usageErr(stderr, "writer: --writers, --flush-every, --checkpoint-records and --checkpoint-every must be at least 1, --record-size at least 16")
 		case c.killAfter < 1:
 			return usageErr(stderr, "writer: --kill-after must be at least 1")
 		case c.cut && c.killAt == "":
@@ -138,6 +146,15 @@ func killSelf() {
 // truncated at open, index failures, slow fsyncs) go to stderr, one
 // "crashtest: writer: warning:" line each, as llog's commands print them.
 func runWriter(ctx context.Context, c writerConfig, stdout, stderr io.Writer) error {
+	if c.signer == nil {
+		skey, _, err := note.GenerateKey(crand.Reader, "crashtest")
+		if err != nil {
+			return err
+		}
+		if c.signer, err = note.NewSigner(skey); err != nil {
+			return err
+		}
+	}
 	out := &lines{w: bufio.NewWriter(stdout)}
 	warn := &lines{w: bufio.NewWriter(stderr)}
 	if c.killAt != "" || c.reportHooks {
@@ -173,6 +190,13 @@ func runWriter(ctx context.Context, c writerConfig, stdout, stderr io.Writer) er
 				warn.printf("crashtest: writer: warning: %v", ev)
 			}
 		},
+		// Every checkpoint handed out is durable: after any crash the
+		// store must still extend it.
+		OnCheckpoint: func(ck *llog.Checkpoint) {
+			out.printf("checkpoint %s", base64.StdEncoding.EncodeToString(ck.Note))
+		},
+		CheckpointEvery: c.checkpointEvery,
+		Signer:          c.signer,
 	})
 	if err != nil {
 		return err
