@@ -53,7 +53,7 @@ type ackLog struct {
 	cuts  map[string]int          // hook point → cuts announced there
 	// checkpoints are the checkpoints the writers were handed, in order.
 	checkpoints []*llog.Checkpoint
-	lines int
+	lines       int
 }
 
 func newAckLog() *ackLog {
