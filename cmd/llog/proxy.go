@@ -65,7 +65,7 @@ type proxy struct {
 // newProxy returns a proxy to upstream that records into store, with
 // recorders goroutines logging the records.
 func newProxy(upstream *url.URL, store storeLogger, block bool, report *storeReport, recorders int) *proxy {
-	p := &proxy{upstream: upstream, block: block, store: store, report: report, calls: make(chan *call, 64)}
+	p := &proxy{upstream: upstream, block: block, store: store, report: report, calls: make(chan *call, 16)}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	// The client's own Accept-Encoding goes upstream and the answer comes
 	// back as the upstream encoded it.

@@ -83,39 +83,42 @@ func quantile(d []time.Duration, q float64) time.Duration {
 	return s[min(len(s)-1, int(q*float64(len(s))))]
 }
 
-// reportAdded reports the p50 and p99 of both series and what the proxy
-// adds to each.
-func reportAdded(b *testing.B, what string, direct, proxied []time.Duration) {
+// reportAdded reports the p50 and p99 of the three series and what the
+// bare reverse proxy and llog proxy add to the direct calls.
+func reportAdded(b *testing.B, what string, direct, bare, proxied []time.Duration) {
 	us := func(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }
 	for _, q := range []struct {
 		name string
 		q    float64
 	}{{"p50", 0.50}, {"p99", 0.99}} {
-		d, p := quantile(direct, q.q), quantile(proxied, q.q)
+		d, r, p := quantile(direct, q.q), quantile(bare, q.q), quantile(proxied, q.q)
 		b.ReportMetric(us(d), what+"-direct-"+q.name+"-µs")
-		b.ReportMetric(us(p), what+"-proxy-"+q.name+"-µs")
+		b.ReportMetric(us(r-d), what+"-bare-added-"+q.name+"-µs")
 		b.ReportMetric(us(p-d), what+"-added-"+q.name+"-µs")
 	}
 }
 
-// benchPairs times calls to the upstream directly and through the proxy,
-// one of each per iteration, after warming the connections, and reports
-// what the proxy adds.
+// benchPairs times calls to the upstream directly, through a bare reverse
+// proxy and through llog proxy, one of each per iteration, after warming
+// the connections, and reports what the proxies add.
 func benchPairs(b *testing.B, what string, timeCall func(*testing.B, string) time.Duration) {
 	up := newFakeUpstream(b)
 	p := startProxy(b, up.URL)
+	bare := startBareProxy(b, up.URL)
 	for range 50 {
 		timeCall(b, up.URL)
+		timeCall(b, bare)
 		timeCall(b, p.url)
 	}
-	var direct, proxied []time.Duration
+	var direct, bared, proxied []time.Duration
 	b.ResetTimer()
 	for b.Loop() {
 		direct = append(direct, timeCall(b, up.URL))
+		bared = append(bared, timeCall(b, bare))
 		proxied = append(proxied, timeCall(b, p.url))
 	}
 	b.StopTimer()
-	reportAdded(b, what, direct, proxied)
+	reportAdded(b, what, direct, bared, proxied)
 }
 
 // BenchmarkProxyLatency: added latency of a non-streamed call, one client.
@@ -135,7 +138,7 @@ func startBareProxy(b *testing.B, upstream string) string {
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.DisableCompression, tr.MaxIdleConnsPerHost = true, 64
-	srv := httptest.NewServer(&httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) { pr.SetURL(u) }, Transport: tr, FlushInterval: -1})
+	srv := httptest.NewServer(&httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) { pr.SetURL(u) }, Transport: tr, FlushInterval: -1, ErrorLog: discardLog})
 	b.Cleanup(srv.Close)
 	return srv.URL
 }
