@@ -43,7 +43,19 @@ type numTok struct {
 // after them and how many there were; ok is false if t.dig overflowed or
 // the run is longer than max.
 func (t *numTok) readDigits(s string, p, max int) (q, n int, ok bool) {
+	// ASCII digits in one copy.
 	q = p
+	for q < len(s) && isDigit(s[q]) {
+		q++
+	}
+	if q-p > max || t.nd+q-p > maxDigits {
+		return q, q - p, false
+	}
+	t.nd += copy(t.dig[t.nd:], s[p:q])
+	n = q - p
+	if q >= len(s) || s[q] < 0x80 {
+		return q, n, true
+	}
 	for q < len(s) {
 		c, w := s[q], 1
 		if !isDigit(c) {
@@ -98,7 +110,8 @@ func parseNum(s string, i int, t *numTok) {
 			break
 		}
 		g := numGroup{sep: sep, start: p, d0: uint8(t.nd)}
-		if c, w := punctAt(s, p); c == '(' {
+		if c := s[p]; c == '(' || c >= 0x80 && punctIs(s, p, '(') {
+			_, w := punctAt(s, p)
 			nd0 := t.nd
 			q, n, ok := t.readDigits(s, p+w, 5)
 			cl, cw := byte(0), 0
@@ -117,8 +130,11 @@ func parseNum(s string, i int, t *numTok) {
 			}
 			if !ok {
 				overflow = true
-				for q < len(s) && isDigitAt(s, q) {
+				for q < len(s) {
 					_, w := digitAt(s, q)
+					if w == 0 {
+						break
+					}
 					q += w
 				}
 				end = q
@@ -133,8 +149,12 @@ func parseNum(s string, i int, t *numTok) {
 		if p >= len(s) {
 			break
 		}
-		c, w := punctAt(s, p)
-		if g.paren && (isDigitAt(s, p) || c == '(') {
+		// The separator: ASCII, or a wide form.
+		c, w := s[p], 1
+		if c >= 0x80 {
+			c, w = punctAt(s, p)
+		}
+		if g.paren && (c == '(' || isDigitAt(s, p)) {
 			sep = ')'
 			continue
 		}
@@ -142,7 +162,7 @@ func parseNum(s string, i int, t *numTok) {
 			c, w = '/', 3 // 089 / 123 456
 		}
 		if (c == ' ' || c == '-' || c == '.' || c == '/') && p+w < len(s) {
-			if nc, _ := punctAt(s, p+w); isDigitAt(s, p+w) || nc == '(' {
+			if n := s[p+w]; isDigit(n) || n == '(' || n >= 0x80 && (isDigitAt(s, p+w) || punctIs(s, p+w, '(')) {
 				sep = c
 				p += w
 				continue
@@ -447,13 +467,11 @@ func scanNumbers(dst []numSpan, s string, mask numKind) []numSpan {
 	return dst
 }
 
-// tokenOK is a cheap test that a token has enough digits for kind.
+// tokenOK is a cheap test that a token has enough digits for kind: every
+// sub-token has at most as many.
 func (k numKind) tokenOK(t *numTok) bool {
-	if t.n == 0 {
+	if t.n == 0 || !t.leftOK {
 		return false
-	}
-	if t.n > 1 || t.plus {
-		return true
 	}
 	switch k {
 	case kindPhone:
@@ -461,7 +479,7 @@ func (k numKind) tokenOK(t *numTok) bool {
 	case kindCard:
 		return t.nd >= 13
 	case kindSSN:
-		return t.nd == 9
+		return t.nd >= 9
 	}
 	return false
 }

@@ -29,14 +29,16 @@ import (
 // shaped like a date, an IP address or version, a MAC address, a postal
 // code, a list of numbers or a hex dump.
 
-var phoneWords = newWordSet(
+var phoneWords = newWordSet(phoneWordList...)
+
+var phoneWordList = []string{
 	"phone", "tel", "mobile", "mob", "cell", "fax", "call", "whatsapp", "sms", "contact",
 	"ph.", "ph:", "telefon", "telephone", "téléphone", "teléfono", "telefono", "handy", "portable",
 	"ruf", "anrufen", "appel", "llám", "móvil", "movil", "celular", "ligue", "ligar",
 	"telefone", "chiama", "cellulare", "звон",
 	"телефон", "тел", "позвон", "电话", "電話", "手机", "手機", "拨打", "致电", "携帯", "番号", "전화",
 	"연락처", "फ़ोन", "फोन", "मोबाइल", "कॉल", "هاتف", "جوال", "اتصل", "điện thoại", "gọi", "zadzwoń", "dzwoń",
-)
+}
 
 // nearPhoneWords are words for "number" that make a phone number of what
 // follows them directly ("my number is", "numéro :", "номер"), unless a
@@ -211,17 +213,26 @@ type phoneCtx struct {
 	near    bool // a word for "number" precedes it ("my number is")
 }
 
+// load records where the token is; the context is read when a decision
+// needs it.
 func (c *phoneCtx) load(s string, start int) {
+	c.s, c.start = s, start
+}
+
+// words returns the text before the token on its line, after its last
+// digit.
+func (c *phoneCtx) words() string {
 	if !c.loaded {
-		c.loaded, c.s, c.start = true, s, start
-		c.w = afterLastDigit(contextBefore(s, start, 40))
+		c.loaded = true
+		c.w = afterLastDigit(contextBefore(c.s, c.start, 40))
 	}
+	return c.w
 }
 
 func (c *phoneCtx) peel() {
 	if !c.peeled {
 		c.peeled = true
-		c.refused, c.near = notPhoneContext(c.w)
+		c.refused, c.near = notPhoneContext(c.words())
 	}
 }
 
@@ -234,9 +245,13 @@ func (c *phoneCtx) isRefused() bool {
 // hasPhoneWord reports whether a phone word precedes the token, and no
 // word such as "order" right before it.
 func (c *phoneCtx) hasPhoneWord() bool {
-	broad := phoneWords.in(c.w[max(0, len(c.w)-32):]) || phoneColumn(c.s, c.start)
-	if !broad && !nearWordSet.in(c.w) {
+	var broad bool
+	if w := c.words(); phoneOrNearWords.in(w) {
+		broad = phoneWords.in(w[max(0, len(w)-32):])
+	} else if !phoneColumn(c.s, c.start) {
 		return false
+	} else {
+		broad = true
 	}
 	c.peel()
 	return !c.refused && (broad || c.near)
@@ -285,7 +300,8 @@ func phoneColumn(s string, start int) bool {
 	return false
 }
 
-var nearWordSet = newWordSet(nearPhoneWords...)
+// phoneOrNearWords finds both kinds of words in one pass.
+var phoneOrNearWords = newWordSet(append(append([]string{}, phoneWordList...), nearPhoneWords...)...)
 
 // notPhoneContext reads the last words of w, the text before a number:
 // refused if one of them says the number is something else ("order",
@@ -378,24 +394,27 @@ func findPhone(dst []Span, s string, _ int) []Span { return findNumbers(dst, s, 
 func isPhone(s string, u sub, ctx *phoneCtx) bool {
 	d := u.num()
 	nd := len(d)
-	if nd < 7 || nd > 17 || dateLike(u) {
+	if nd < 7 || nd > 17 {
 		return false
 	}
-	// No '/' except one right after a leading trunk-prefixed area code
-	// (089/1234567).
-	for k := 1; k < u.n(); k++ {
-		if u.g(k).sep == '/' && (k != 1 || d[0] != '0') {
+	n := u.n()
+	if n > 1 {
+		if n == 2 && u.g(1).sep == '.' {
+			return false // +35236450.6, 15631.549600: decimal numbers
+		}
+		if dateLike(u) {
 			return false
 		}
-	}
-	if notPhoneShape(s, u) {
-		return false
-	}
-	if u.n() == 2 && u.g(1).sep == '.' {
-		return false // +35236450.6, 15631.549600: decimal numbers
+		// No '/' except one right after a leading trunk-prefixed area code
+		// (089/1234567).
+		for k := 1; k < n; k++ {
+			if u.g(k).sep == '/' && (k != 1 || d[0] != '0') {
+				return false
+			}
+		}
 	}
 	if u.plus() {
-		return intlValid(d)
+		return intlValid(d) && !notPhoneShape(s, u)
 	}
 	if u.t.n >= 8 {
 		return false // a list of numbers or a hex dump, not one phone number
@@ -404,10 +423,10 @@ func isPhone(s string, u sub, ctx *phoneCtx) bool {
 	if nd >= 10 && d[0] == '0' && d[1] == '0' && d[2] != '0' && intlValid(d[2:]) || nationalValid(s, u, d) {
 		// A valid number: 00 + country code (the international prefix
 		// of most countries), or as written at home.
-		return !ctx.isRefused()
+		return !notPhoneShape(s, u) && !ctx.isRefused()
 	}
 	// Any other shape needs a phone word before it.
-	return nd <= 15 && ctx.hasPhoneWord()
+	return nd <= 15 && !notPhoneShape(s, u) && ctx.hasPhoneWord()
 }
 
 // nationalValid reports whether the sub-token u with digits d is a valid
