@@ -53,23 +53,18 @@ func newTables() *tables {
 	return t
 }
 
-func (t *tables) intlLeaf(m uint32) uint16 {
-	if i, ok := t.intlIdx[m]; ok {
-		return i
-	}
-	i := uint16(len(t.intlLeaves))
-	t.intlIdx[m] = i
-	t.intlLeaves = append(t.intlLeaves, m)
-	return i
-}
+func (t *tables) intlLeaf(m uint32) uint16 { return intern(&t.intlLeaves, t.intlIdx, m) }
 
-func (t *tables) natLeaf(r natRow) uint16 {
-	if i, ok := t.natIdx[r]; ok {
+func (t *tables) natLeaf(r natRow) uint16 { return intern(&t.natLeaves, t.natIdx, r) }
+
+// intern returns the index of v in *list, appending it if it is new.
+func intern[V comparable](list *[]V, idx map[V]uint16, v V) uint16 {
+	if i, ok := idx[v]; ok {
 		return i
 	}
-	i := uint16(len(t.natLeaves))
-	t.natIdx[r] = i
-	t.natLeaves = append(t.natLeaves, r)
+	i := uint16(len(*list))
+	idx[v] = i
+	*list = append(*list, v)
 	return i
 }
 

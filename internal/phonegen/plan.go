@@ -3,9 +3,11 @@ package main
 import (
 	"fmt"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/nyaruka/phonenumbers"
 )
@@ -169,6 +171,7 @@ type region struct {
 }
 
 type numFormat struct {
+	lengths uint32         // bit n: the pattern can match n digits
 	leading *regexp.Regexp // the most specific leading-digits pattern, anchored at the start; nil if none
 	pattern *regexp.Regexp // the whole-number pattern, anchored at both ends
 	rule    string         // national prefix formatting rule ("0$1", "($1)", ...), "" if none
@@ -244,6 +247,11 @@ func newRegion(m, fm *phonenumbers.PhoneMetadata) (*region, error) {
 			rule:    f.GetNationalPrefixFormattingRule(),
 			opt:     f.GetNationalPrefixOptionalWhenFormatting(),
 		}
+		p, err := compileDigits(f.GetPattern())
+		if err != nil {
+			return nil, err
+		}
+		nf.lengths = p.mask(p.start)
 		if ld := f.GetLeadingDigitsPattern(); len(ld) > 0 {
 			nf.leading = regexp.MustCompile(`^(?:` + ld[len(ld)-1] + `)`)
 		}
@@ -268,7 +276,7 @@ func alt(ps []string) string {
 func (r *region) chooseFormat(nsn string) *numFormat {
 	for i := range r.formats {
 		f := &r.formats[i]
-		if f.leading != nil && !f.leading.MatchString(nsn) {
+		if f.lengths&(1<<len(nsn)) == 0 || f.leading != nil && !f.leading.MatchString(nsn) {
 			continue
 		}
 		if f.pattern.MatchString(nsn) {
@@ -358,49 +366,76 @@ func buildNational(regions []*region) (*tnode[natLeaf], error) {
 	for _, r := range regions {
 		byID[r.id] = r
 	}
-	root := &tnode[natLeaf]{}
-	merge := func(dst, src *natLeaf) { dst.merge(src) }
-	for _, id := range nationalRegions {
+	// Each region is walked on its own goroutine (its automata are its
+	// own); the leaves are inserted in nationalRegions order.
+	type entry struct {
+		written string
+		leaf    *natLeaf
+	}
+	found := make([][]entry, len(nationalRegions))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, id := range nationalRegions {
 		r := byID[id]
 		if r == nil {
 			return nil, fmt.Errorf("no metadata for region %s", id)
 		}
-		leads := []string{""}
-		if r.np != "" {
-			leads = append(leads, r.np)
-		}
-		for _, lead := range leads {
-			r.walk(lead, natDepth, func(written string, vs []int, lengths uint32) {
-				l := &natLeaf{}
-				nsn := written[len(lead):]
-				for n := minLen; n <= maxNatLen; n++ {
-					if lengths&(1<<n) == 0 {
-						continue
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			leads := []string{""}
+			if r.np != "" {
+				leads = append(leads, r.np)
+			}
+			for _, lead := range leads {
+				r.walk(lead, natDepth, func(written string, vs []int, lengths uint32) {
+					if l := r.nationalLeaf(lead, written, vs, lengths); l.valid != 0 {
+						found[i] = append(found[i], entry{written, l})
 					}
-					for _, ex := range examples(r.valid, []byte(nsn), vs, n-len(written)) {
-						plain, trunk := r.writtenForms(ex)
-						if lead == "" && plain == nil || lead != "" && !trunk {
-							continue // the plan does not write ex this way
-						}
-						l.valid |= 1 << n
-						if lead != "" {
-							l.trunk |= 1 << n
-						} else {
-							l.addSig(sigString(plain))
-						}
-						if r.mobile.matches(ex) {
-							l.mobile |= 1 << n
-						}
-					}
-				}
-				if l.valid != 0 {
-					root.insert(written, l, merge)
-				}
-			})
+				})
+			}
+		}()
+	}
+	wg.Wait()
+	root := &tnode[natLeaf]{}
+	merge := func(dst, src *natLeaf) { dst.merge(src) }
+	for _, es := range found {
+		for _, e := range es {
+			root.insert(e.written, e.leaf, merge)
 		}
 	}
 	root.pushDown(merge)
 	return root, nil
+}
+
+// nationalLeaf returns what the national trie keeps for the written prefix
+// of region r's numbers written as lead + national significant number (vs
+// is the NFA state after it; lengths the written lengths reachable).
+func (r *region) nationalLeaf(lead, written string, vs []int, lengths uint32) *natLeaf {
+	l := &natLeaf{}
+	nsn := written[len(lead):]
+	for n := minLen; n <= maxNatLen; n++ {
+		if lengths&(1<<n) == 0 {
+			continue
+		}
+		for _, ex := range examples(r.valid, []byte(nsn), vs, n-len(written)) {
+			plain, trunk := r.writtenForms(ex)
+			if lead == "" && plain == nil || lead != "" && !trunk {
+				continue // the plan does not write ex this way
+			}
+			l.valid |= 1 << n
+			if lead != "" {
+				l.trunk |= 1 << n
+			} else {
+				l.addSig(sigString(plain))
+			}
+			if r.mobile.matches(ex) {
+				l.mobile |= 1 << n
+			}
+		}
+	}
+	return l
 }
 
 // examples returns valid numbers that start with prefix (whose NFA state is
