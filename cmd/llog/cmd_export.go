@@ -25,7 +25,8 @@ const exportFormat = "llog-export/1"
 var exportCmd = &command{
 	name:    "export",
 	summary: "export records with the chain report and a SHA-256 export hash",
-	usage: `usage: llog export --path DIR [--since T] [--until T] [--model M]... [--format json|jsonl]
+	usage: `usage: llog export --path DIR [--since T] [--until T] [--model M,...] [--after-seq N]
+                   [--format json|jsonl|otlp-traces|otlp-logs] [--batch N] [--include-content]
                    [--out FILE] [--compress gzip] [--fail-on-tamper]
 
 Export streams the records that match the filter, verifying the whole hash
@@ -46,13 +47,27 @@ latency), so each hash can be recomputed from the export alone: FORMAT.md in
 the repository says how, and tools/llog_verify.py does it with nothing but
 Python 3 (python3 tools/llog_verify.py export.json).
 
-T is RFC 3339 (2026-01-02T15:04:05Z) or a date (2026-01-02, midnight UTC).
---since is inclusive and --until exclusive: --since 2026-01-01 --until
-2026-01-02 selects all of January 1st (UTC).
+--format otlp-traces and otlp-logs write OpenTelemetry's OTLP/JSON for a
+collector (its otlpjsonfile receiver, or an OTLP/HTTP endpoint): one
+ExportTraceServiceRequest or ExportLogsServiceRequest per line, of up to
+--batch records (default 512), one span or log record per inference named
+and attributed by the GenAI semantic conventions, and no trailer; the chain
+is still verified and breaks are reported on stderr. Prompts and responses
+are left out unless --include-content is given. Ship only what is new with
+--after-seq N, N being the llog.seq of the last record shipped. The package
+documentation lists every field.
+
+T is RFC 3339 (2026-01-02T15:04:05Z), a date (2026-01-02, midnight UTC),
+today or yesterday (midnight UTC), or a time ago: 90m, 1h, 2d, 1w. --since
+is inclusive and --until exclusive: --since 2026-01-01 --until 2026-01-02
+selects all of January 1st (UTC). --model takes a comma-separated list and
+may be repeated.
 
 --out writes to a temporary file in the same folder, fsyncs it and renames it
 into place, so FILE is either complete or absent. --compress gzip compresses
-the output (stdout or FILE); export_hash covers the uncompressed bytes.
+the output (stdout or FILE; not a terminal); export_hash covers the
+uncompressed bytes. When stderr is a terminal, export shows how many records
+and bytes it has written.
 
 Without --fail-on-tamper a broken chain is reported in the export (and on
 stderr) and export exits 0; with it, export exits 1. Either way the export is
@@ -60,13 +75,16 @@ complete: records that do not verify are left out and listed in the report.
 `,
 	define: func(fs *pflag.FlagSet) func(context.Context, *env, []string) error {
 		var (
-			path, format, out, compress string
-			failOnTamper                bool
-			ff                          filterFlags
+			path, format, out, compress  string
+			failOnTamper, includeContent bool
+			batch                        int
+			ff                           filterFlags
 		)
 		fs.StringVar(&path, "path", "", "the store's folder `DIR` (required)")
 		ff.define(fs)
-		fs.StringVar(&format, "format", "json", "output `FORMAT`: json (one object) or jsonl (a record per line, then a trailer)")
+		fs.StringVar(&format, "format", "json", "output `FORMAT`: json (one object), jsonl (a record per line, then a trailer), otlp-traces or otlp-logs (OTLP/JSON requests, one per line)")
+		fs.IntVar(&batch, "batch", 512, "otlp formats: at most `N` records per request line")
+		fs.BoolVar(&includeContent, "include-content", false, "otlp formats: add prompts and responses (gen_ai.input.messages, gen_ai.output.messages)")
 		fs.StringVar(&out, "out", "", "write to `FILE` (atomically) instead of stdout")
 		fs.StringVar(&compress, "compress", "", "compress the output with `ALGO`: gzip")
 		fs.BoolVar(&failOnTamper, "fail-on-tamper", false, "exit 1 when the chain does not verify")
@@ -77,13 +95,20 @@ complete: records that do not verify are left out and listed in the report.
 			if err := requirePath(path); err != nil {
 				return err
 			}
-			if format != "json" && format != "jsonl" {
-				return usagef("--format %q: want json or jsonl", format)
-			}
-			if compress != "" && compress != "gzip" {
+			otlp := format == "otlp-traces" || format == "otlp-logs"
+			switch {
+			case format != "json" && format != "jsonl" && !otlp:
+				return usagef("--format %q: want json, jsonl, otlp-traces or otlp-logs", format)
+			case compress != "" && compress != "gzip":
 				return usagef("--compress %q: want gzip", compress)
+			case compress != "" && out == "" && e.stdoutTerminal:
+				return usagef("--compress gzip: standard output is a terminal: give --out FILE or redirect the output")
+			case batch < 1:
+				return usagef("--batch %d: want at least 1", batch)
+			case !otlp && fs.Changed("batch"), !otlp && includeContent:
+				return usagef("--batch and --include-content go with --format otlp-traces or otlp-logs")
 			}
-			f, err := ff.filter()
+			f, err := ff.filter(e.now())
 			if err != nil {
 				return err
 			}
@@ -102,6 +127,8 @@ complete: records that do not verify are left out and listed in the report.
 				defer af.abort()
 				dst = af.f
 			}
+			written := &countingWriter{w: dst}
+			dst = written
 			var gz *gzip.Writer
 			if compress == "gzip" {
 				gz = gzip.NewWriter(dst)
@@ -113,7 +140,11 @@ complete: records that do not verify are left out and listed in the report.
 				filter: f,
 				jsonl:  format == "jsonl",
 				w:      newHashWriter(dst),
+				out:    written,
 				now:    e.now,
+			}
+			if otlp {
+				x.otlp = &otlpEncoder{logs: format == "otlp-logs", content: includeContent, storeID: r.StoreID(), batch: batch}
 			}
 			if e.progress {
 				x.progress = &progress{w: e.stderr, every: 500 * time.Millisecond}
@@ -126,6 +157,10 @@ complete: records that do not verify are left out and listed in the report.
 				if err := gz.Close(); err != nil {
 					return fmt.Errorf("compress: %w", err)
 				}
+			}
+			if x.progress != nil {
+				x.progress.clear()
+				fmt.Fprintf(e.stderr, "llog: export: %d records exported, %s\n", x.n, x.writtenText())
 			}
 			if af != nil {
 				if err := af.commit(); err != nil {
@@ -150,8 +185,10 @@ type exporter struct {
 	filter   llog.Filter
 	jsonl    bool
 	w        *hashWriter
+	out      *countingWriter // the bytes that reach the output (compressed or not)
 	now      func() time.Time
 	progress *progress
+	otlp     *otlpEncoder // otlp formats, else nil
 
 	buf []byte
 	n   uint64 // records exported
@@ -159,6 +196,9 @@ type exporter struct {
 
 // run writes the export and returns the verification report.
 func (x *exporter) run(ctx context.Context) (*llog.VerifyReport, error) {
+	if x.otlp != nil {
+		return x.runOTLP(ctx)
+	}
 	if !x.jsonl { // jsonl has the head members in its trailer
 		if err := x.w.write(append(x.appendHead(nil), `,"records":[`...)); err != nil {
 			return nil, err
@@ -176,7 +216,7 @@ func (x *exporter) run(ctx context.Context) (*llog.VerifyReport, error) {
 		x.buf = b
 		x.n++
 		if x.progress != nil && x.progress.due() {
-			x.progress.show(fmt.Sprintf("export: at seq %d, %d records exported, %s written", rec.Seq, x.n, formatBytes(x.w.n)))
+			x.showProgress(rec.Seq)
 		}
 		return x.w.write(b)
 	})
@@ -217,11 +257,62 @@ func (x *exporter) run(ctx context.Context) (*llog.VerifyReport, error) {
 	if err := x.w.w.Flush(); err != nil {
 		return nil, fmt.Errorf("write export: %w", err)
 	}
-	if x.progress != nil {
-		x.progress.clear()
-		fmt.Fprintf(x.progress.w, "llog: export: %d records exported, %s written\n", x.n, formatBytes(x.w.n+int64(len(end))))
+	x.w.n += int64(len(end))
+	return rep, nil
+}
+
+// runOTLP writes the records as OTLP/JSON requests, one per line, and
+// returns the verification report. There is no trailer: every line is a
+// request a collector can take as it is.
+func (x *exporter) runOTLP(ctx context.Context) (*llog.VerifyReport, error) {
+	rep, err := x.r.Scan(ctx, x.filter, func(rec *llog.Record) error {
+		x.n++
+		if x.progress != nil && x.progress.due() {
+			x.showProgress(rec.Seq)
+		}
+		if line := x.otlp.add(rec); line != nil {
+			return x.w.write(line)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("export %s: %w", x.path, err)
+	}
+	if line := x.otlp.finish(); line != nil {
+		if err := x.w.write(line); err != nil {
+			return nil, err
+		}
+	}
+	if err := x.w.w.Flush(); err != nil {
+		return nil, fmt.Errorf("write export: %w", err)
 	}
 	return rep, nil
+}
+
+// showProgress shows how far the export got.
+func (x *exporter) showProgress(seq uint64) {
+	x.progress.show(fmt.Sprintf("export: at seq %d, %d records exported, %s", seq, x.n, x.writtenText()))
+}
+
+// writtenText says how many bytes reached the output: "12.3 MiB written",
+// with the uncompressed size when the output is compressed.
+func (x *exporter) writtenText() string {
+	if x.out.n == x.w.n {
+		return formatBytes(x.out.n) + " written"
+	}
+	return fmt.Sprintf("%s written (%s uncompressed)", formatBytes(x.out.n), formatBytes(x.w.n))
+}
+
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // appendHead appends the opening members of the export object: format,
@@ -243,7 +334,11 @@ func (x *exporter) appendHead(b []byte) []byte {
 		}
 		b = canon.AppendString(b, m)
 	}
-	b = append(b, `]},"generated_at":`...)
+	b = append(b, ']')
+	if x.filter.AfterSeq > 0 {
+		b = strconv.AppendUint(append(b, `,"after_seq":`...), x.filter.AfterSeq, 10)
+	}
+	b = append(b, `},"generated_at":`...)
 	return canon.AppendTime(b, x.now())
 }
 

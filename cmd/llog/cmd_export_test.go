@@ -538,3 +538,44 @@ func TestExportWhileWriting(t *testing.T) {
 		last = len(recs)
 	}
 }
+
+// TestExportTerminalAndProgress checks that compressed output is refused
+// on a terminal, and that the progress on a terminal counts the bytes that
+// reached the output.
+func TestExportTerminalAndProgress(t *testing.T) {
+	dir := newStore(t, storeOpts{n: 50})
+	r := runWith(t, func(e *env) { e.stdoutTerminal = true }, "export", "--path", dir, "--compress", "gzip")
+	if r.code != exitUsage || r.stdout != "" || !strings.HasPrefix(r.stderr, "llog: export: --compress gzip: standard output is a terminal: give --out FILE or redirect the output\n") {
+		t.Errorf("%v", r)
+	}
+	// To a file it is fine, and so is plain JSON to a terminal.
+	out := filepath.Join(t.TempDir(), "x.json.gz")
+	r = runWith(t, func(e *env) { e.stdoutTerminal, e.progress = true, true }, "export", "--path", dir, "--compress", "gzip", "--out", out)
+	fi, err := os.Stat(out)
+	if r.code != exitOK || err != nil {
+		t.Fatalf("%v %v", r, err)
+	}
+	m := regexp.MustCompile(`llog: export: 50 records exported, ([\d.]+ K?i?B) written \((\d+\.\d) KiB uncompressed\)\n$`).FindStringSubmatch(r.stderr)
+	if m == nil || m[1] != formatBytes(fi.Size()) {
+		t.Errorf("progress %q, file %d bytes", r.stderr, fi.Size())
+	}
+	r = runWith(t, func(e *env) { e.stdoutTerminal, e.progress = true, true }, "export", "--path", dir)
+	if r.code != exitOK || !strings.HasSuffix(r.stderr, fmt.Sprintf("llog: export: 50 records exported, %s written\n", formatBytes(int64(len(r.stdout))))) {
+		t.Errorf("%q", r.stderr)
+	}
+}
+
+// TestExportAfterSeq checks --after-seq and that the export says it used
+// it.
+func TestExportAfterSeq(t *testing.T) {
+	dir := newStore(t, storeOpts{n: 20})
+	r := mustRun(t, exitOK, "export", "--path", dir, "--format", "jsonl", "--after-seq", "15")
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	if len(lines) != 6 || !strings.HasPrefix(lines[0], `{"seq":16,`) || !strings.Contains(lines[5], `"models":[],"after_seq":15},"generated_at":`) {
+		t.Errorf("%s", r.stdout)
+	}
+	r = mustRun(t, exitOK, "export", "--path", dir, "--format", "otlp-logs", "--after-seq", "15", "--batch", "2")
+	if n := strings.Count(r.stdout, "\n"); n != 3 || strings.Count(r.stdout, `"key":"llog.seq"`) != 5 || strings.Contains(r.stdout, `"gen_ai.input.messages"`) {
+		t.Errorf("otlp-logs: %d lines:\n%s", n, r.stdout)
+	}
+}

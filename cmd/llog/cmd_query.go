@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,30 +18,40 @@ import (
 var queryCmd = &command{
 	name:    "query",
 	summary: "print matching records as JSON lines, optionally following new ones",
-	usage: `usage: llog query --path DIR [--since T] [--until T] [--model M]... [--limit N] [--follow]
+	usage: `usage: llog query --path DIR [--since T] [--until T] [--model M,...] [--after-seq N]
+                  [--limit N] [--tail N | -n N] [--reverse] [--follow]
 
 Query prints the records that match, oldest first, one JSON object per line,
 in the same form as export's records. It is read-only and takes no lock.
 Records that do not verify are skipped: use 'llog verify' to find them.
 
-T is RFC 3339 (2026-01-02T15:04:05Z) or a date (2026-01-02, midnight UTC);
---since is inclusive and --until exclusive.
+T is RFC 3339 (2026-01-02T15:04:05Z), a date (2026-01-02, midnight UTC),
+today or yesterday (midnight UTC), or a time ago: 90m, 1h, 2d, 1w. --since
+is inclusive and --until exclusive. --model takes a comma-separated list
+and may be repeated.
+
+--tail N (or -n N) prints the newest N matching records, oldest first, as
+journalctl -n does; --reverse prints newest first (with --limit N: the
+newest N). --after-seq N prints only records after sequence number N.
 
 With --follow, query keeps running after the records already committed and
 prints new ones as writers commit them until it is interrupted (Ctrl-C) or,
 with --limit, has printed N records. It checks the store's files every 200ms
-and reads the store again when they changed.
+and reads the store again when they changed. --tail N --follow starts with
+the newest N, as tail -f does.
 `,
 	define: func(fs *pflag.FlagSet) func(context.Context, *env, []string) error {
 		var (
-			path   string
-			limit  int
-			follow bool
-			ff     filterFlags
+			path            string
+			limit, tail     int
+			follow, reverse bool
+			ff              filterFlags
 		)
 		fs.StringVar(&path, "path", "", "the store's folder `DIR` (required)")
 		ff.define(fs)
 		fs.IntVar(&limit, "limit", 0, "print at most `N` records (0: no limit)")
+		fs.IntVarP(&tail, "tail", "n", 0, "print the newest `N` matching records, oldest first")
+		fs.BoolVar(&reverse, "reverse", false, "print newest first")
 		fs.BoolVar(&follow, "follow", false, "keep printing new records as they are committed")
 		return func(ctx context.Context, e *env, args []string) error {
 			if err := noArgs(args); err != nil {
@@ -49,10 +60,15 @@ and reads the store again when they changed.
 			if err := requirePath(path); err != nil {
 				return err
 			}
-			if limit < 0 {
+			switch {
+			case limit < 0:
 				return usagef("--limit %d: want 0 or more", limit)
+			case tail < 0:
+				return usagef("--tail %d: want 0 or more", tail)
+			case reverse && follow:
+				return usagef("--reverse and --follow do not go together: new records come last")
 			}
-			f, err := ff.filter()
+			f, err := ff.filter(e.now())
 			if err != nil {
 				return err
 			}
@@ -61,9 +77,48 @@ and reads the store again when they changed.
 				return err
 			}
 			defer r.Close()
+			if tail > 0 {
+				if f, err = printTail(ctx, e, r, f, tail, reverse); err != nil || !follow {
+					return err
+				}
+			} else if reverse {
+				f.Reverse = true
+			}
 			return runQuery(ctx, e, r, f, limit, follow)
 		}
 	},
+}
+
+// printTail prints the newest n records that match f, oldest first (newest
+// first with reverse), and returns f moved past them, to follow from there.
+func printTail(ctx context.Context, e *env, r *llog.Reader, f llog.Filter, n int, reverse bool) (llog.Filter, error) {
+	tf := f
+	tf.Reverse, tf.Limit = true, n
+	var recs []llog.Record
+	for rec, err := range r.Query(ctx, tf) {
+		if err != nil {
+			if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+				return f, nil
+			}
+			return f, fmt.Errorf("query %s: %w", r.Dir(), err)
+		}
+		recs = append(recs, rec)
+	}
+	if len(recs) > 0 {
+		f.AfterSeq = recs[0].Seq
+	}
+	if !reverse {
+		slices.Reverse(recs)
+	}
+	w := bufio.NewWriterSize(e.stdout, 64<<10)
+	var buf []byte
+	for i := range recs {
+		buf = append(recs[i].AppendJSON(buf[:0]), '\n')
+		if _, err := w.Write(buf); err != nil {
+			return f, fmt.Errorf("write: %w", err)
+		}
+	}
+	return f, flush(w)
 }
 
 // runQuery prints the records of r that match f, at most limit of them

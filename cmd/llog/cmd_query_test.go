@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -55,6 +56,44 @@ func TestQuery(t *testing.T) {
 		}
 		compareRecords(t, queryLines(t, r.stdout), tc.want)
 	}
+	// Newest first, the newest N, after a sequence number, lists of
+	// models, times relative to now.
+	rev := func(recs []llog.Record) []llog.Record {
+		out := slices.Clone(recs)
+		slices.Reverse(out)
+		return out
+	}
+	n := len(all)
+	var twoModels []llog.Record
+	for _, rec := range all {
+		if rec.Model == "qwen2.5-1.5b" || rec.Model == "phi-3-mini" {
+			twoModels = append(twoModels, rec)
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		want []llog.Record
+	}{
+		{[]string{"--tail", "3"}, all[n-3:]},
+		{[]string{"-n", "3", "--reverse"}, rev(all[n-3:])},
+		{[]string{"--reverse", "--limit", "2"}, rev(all[n-2:])},
+		{[]string{"--tail", "2", "--model", "qwen2.5-1.5b,phi-3-mini"}, twoModels[len(twoModels)-2:]},
+		{[]string{"--after-seq", "117"}, all[117:]},
+		{[]string{"--after-seq", "3", "--limit", "2", "--model", "phi-3-mini"}, []llog.Record{all[3], all[6]}},
+		{[]string{"--model", "phi-3-mini,gemma-2-2b-it", "--limit", "2"}, []llog.Record{all[0], all[2]}},
+		{[]string{"--since", "1h"}, all[60:]}, // now is baseTime + 2h
+		{[]string{"--since", "90m", "--until", "1h"}, all[30:60]},
+		{[]string{"--until", "today"}, nil},
+		{[]string{"--since", "yesterday", "--limit", "1"}, all[:1]},
+	} {
+		r := runWith(t, func(e *env) { e.now = func() time.Time { return baseTime.Add(2 * time.Hour) } },
+			append([]string{"query", "--path", dir}, tc.args...)...)
+		if r.code != exitOK || r.stderr != "" {
+			t.Errorf("%v: %v", tc.args, r)
+		}
+		compareRecords(t, queryLines(t, r.stdout), tc.want)
+	}
+
 	// The lines are the records of an export, byte for byte.
 	r := mustRun(t, exitOK, "query", "--path", dir, "--limit", "3")
 	x := mustRun(t, exitOK, "export", "--path", dir, "--format", "jsonl")

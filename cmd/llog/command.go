@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -109,7 +110,11 @@ func writeFlags(w io.Writer, fs *pflag.FlagSet) {
 		default:
 			usage += " (default " + f.DefValue + ")"
 		}
-		fmt.Fprintf(tw, "  --%s%s\t%s\n", f.Name, name, usage)
+		short := ""
+		if f.Shorthand != "" {
+			short = "-" + f.Shorthand + ", "
+		}
+		fmt.Fprintf(tw, "  %s--%s%s\t%s\n", short, f.Name, name, usage)
 	})
 	tw.Flush()
 }
@@ -131,8 +136,10 @@ func requirePath(path string) error {
 }
 
 // parseTime parses the value of a time flag: RFC 3339 (with or without
-// fractional seconds) or a date YYYY-MM-DD, which means midnight UTC.
-func parseTime(flag, s string) (time.Time, error) {
+// fractional seconds), a date YYYY-MM-DD (midnight UTC), "today" or
+// "yesterday" (midnight UTC), "now", or a duration before now: a Go
+// duration ("90m", "1h30m") or a whole number of days or weeks ("2d", "1w").
+func parseTime(flag, s string, now time.Time) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
@@ -142,35 +149,68 @@ func parseTime(flag, s string) (time.Time, error) {
 	if t, err := time.Parse(time.DateOnly, s); err == nil {
 		return t, nil
 	}
-	return time.Time{}, usagef("--%s %q: want RFC 3339 (2026-01-02T15:04:05Z) or a date (2026-01-02)", flag, s)
+	midnight := now.UTC().Truncate(24 * time.Hour)
+	switch s {
+	case "now":
+		return now.UTC(), nil
+	case "today":
+		return midnight, nil
+	case "yesterday":
+		return midnight.AddDate(0, 0, -1), nil
+	}
+	if d, ok := parseAgo(s); ok {
+		return now.UTC().Add(-d), nil
+	}
+	return time.Time{}, usagef("--%s %q: want RFC 3339 (2026-01-02T15:04:05Z), a date (2026-01-02), today, yesterday, or a time ago (90m, 1h, 2d, 1w)", flag, s)
+}
+
+// parseAgo parses a positive duration: Go's form, or N days ("2d") or N
+// weeks ("1w").
+func parseAgo(s string) (time.Duration, bool) {
+	unit := time.Duration(0)
+	switch {
+	case strings.HasSuffix(s, "d"):
+		unit = 24 * time.Hour
+	case strings.HasSuffix(s, "w"):
+		unit = 7 * 24 * time.Hour
+	}
+	if unit != 0 {
+		n, err := strconv.ParseUint(s[:len(s)-1], 10, 16)
+		return time.Duration(n) * unit, err == nil && n > 0
+	}
+	d, err := time.ParseDuration(s)
+	return d, err == nil && d > 0
 }
 
 // filterFlags are the record selection flags shared by export and query.
 type filterFlags struct {
 	since, until string
 	models       []string
+	afterSeq     uint64
 }
 
 func (f *filterFlags) define(fs *pflag.FlagSet) {
-	fs.StringVar(&f.since, "since", "", "only records at or after `T`: RFC 3339, or YYYY-MM-DD (midnight UTC)")
+	fs.StringVar(&f.since, "since", "", "only records at or after `T`: RFC 3339, YYYY-MM-DD (midnight UTC), today, yesterday, or a time ago (1h, 2d)")
 	fs.StringVar(&f.until, "until", "", "only records before `T` (exclusive), same forms as --since")
-	fs.StringArrayVar(&f.models, "model", nil, "only records of model `M`; repeat for several models")
+	fs.StringSliceVar(&f.models, "model", nil, "only records of the models `M`: a comma-separated list, or repeat the flag")
+	fs.Uint64Var(&f.afterSeq, "after-seq", 0, "only records after sequence number `N` (what is new since an earlier run)")
 }
 
-// filter returns the llog.Filter the flags describe.
-func (f *filterFlags) filter() (llog.Filter, error) {
-	since, err := parseTime("since", f.since)
+// filter returns the llog.Filter the flags describe; relative times count
+// back from now.
+func (f *filterFlags) filter(now time.Time) (llog.Filter, error) {
+	since, err := parseTime("since", f.since, now)
 	if err != nil {
 		return llog.Filter{}, err
 	}
-	until, err := parseTime("until", f.until)
+	until, err := parseTime("until", f.until, now)
 	if err != nil {
 		return llog.Filter{}, err
 	}
 	if !since.IsZero() && !until.IsZero() && !until.After(since) {
 		return llog.Filter{}, usagef("--until %s is not after --since %s", f.until, f.since)
 	}
-	return llog.Filter{Since: since, Until: until, Models: f.models}, nil
+	return llog.Filter{Since: since, Until: until, Models: f.models, AfterSeq: f.afterSeq}, nil
 }
 
 // openReader opens the store in dir for reading, with errors that say

@@ -76,22 +76,30 @@
 // is not a failure. With --json the report is one JSON object, the
 // "chain" object described under Export below.
 //
-// export --path DIR [--since T] [--until T] [--model M]... [--format json|jsonl]
+// export --path DIR [--since T] [--until T] [--model M,...] [--after-seq N]
+// [--format json|jsonl|otlp-traces|otlp-logs] [--batch N] [--include-content]
 // [--out FILE] [--compress gzip] [--fail-on-tamper] streams the matching
 // records, verifying the whole chain as it reads (every record, exported or
 // not, with [llog.Reader.Scan]), and ends with the verification report and
 // an export hash. It takes no lock and exports a consistent committed prefix
 // of a store that is being written. Memory use does not depend on the
 // store's size. T is RFC 3339 (2026-01-02T15:04:05Z, fractional seconds
-// allowed) or a date YYYY-MM-DD, which means midnight UTC; --since is
-// inclusive and --until exclusive. --model may be repeated. --out writes a
+// allowed), a date YYYY-MM-DD, which means midnight UTC, today or yesterday
+// (midnight UTC), now, or a time ago (a Go duration such as 90m or 1h30m,
+// or whole days or weeks: 2d, 1w); --since is inclusive and --until
+// exclusive. --model takes a comma-separated list and may be repeated.
+// --after-seq N keeps the records after sequence number N (the filter
+// object of a json or jsonl export then has "after_seq":N after
+// "models"). The otlp formats are described under OTLP below. --out writes a
 // temporary file in FILE's folder (mode 0600), fsyncs it, renames it to FILE
 // and fsyncs the folder. --compress gzip compresses the output (stdout or
-// FILE). Without --fail-on-tamper a store that does not verify still exports
+// FILE); it refuses to write to a terminal. Without --fail-on-tamper a store that does not verify still exports
 // with exit 0 (the report inside lists the breaks, and a warning goes to
 // standard error); with it, export exits 1. Either way the output is
 // complete, and records that do not verify are left out. When standard error
-// is a terminal, export shows its progress there.
+// is a terminal, export shows its progress there: records exported and the
+// bytes that reached the output (and the uncompressed size when
+// compressing).
 //
 // stats --path DIR [--json] reads the whole store, verifying it, and prints
 // the records, bytes, segments, time range, counts per model, latency
@@ -102,12 +110,15 @@
 // runs, as of its last one). It exits 1 when the store does not verify,
 // after printing the summary of the records that do.
 //
-// query --path DIR [--since T] [--until T] [--model M]... [--limit N]
-// [--follow] prints the matching records as JSON lines, in the record form
-// below, oldest first. Records that do not verify are skipped. With --follow
-// it keeps running and prints records as they are committed, checking every
-// 200ms, until interrupted (SIGINT or SIGTERM end it cleanly, exit 0) or
-// until it has printed --limit records.
+// query --path DIR [--since T] [--until T] [--model M,...] [--after-seq N]
+// [--limit N] [--tail N | -n N] [--reverse] [--follow] prints the matching
+// records as JSON lines, in the record form below, oldest first (filters as
+// for export). --tail N prints the newest N, oldest first, as journalctl -n
+// does; --reverse prints newest first. Records that do not verify are
+// skipped. With --follow it keeps running and prints records as they are
+// committed (after the newest N with --tail N), checking every 200ms, until
+// interrupted (SIGINT or SIGTERM end it cleanly, exit 0) or until it has
+// printed --limit records.
 //
 // redact [--jsonl] [--summary] reads text on standard input and writes it
 // redacted with the default rules of package
@@ -217,6 +228,64 @@
 // library adds to the report. Records come before the
 // report because the report is only known once the whole store has been
 // read.
+//
+// # OTLP
+//
+// With --format otlp-traces or otlp-logs, export writes OpenTelemetry's
+// OTLP/JSON for a collector: one ExportTraceServiceRequest or
+// ExportLogsServiceRequest per line (as the Collector's file exporter
+// writes and its otlpjsonfile receiver reads, and as OTLP/HTTP takes with
+// Content-Type application/json), each holding up to --batch records (default
+// 512), in sequence order, without a trailer or an export hash. The chain is
+// verified all the same: breaks go to standard error, and --fail-on-tamper
+// makes them exit 1. The encoding is OTLP/JSON's: lowerCamelCase names,
+// trace and span ids in lower-case hex, times and 64-bit integers as
+// decimal strings, enums as numbers.
+//
+// Each request has one resource (attributes service.name "llog" and
+// llog.store_id) with one scope (name "github.com/lowlightlog/llog"). Each
+// inference becomes one span (otlp-traces) following the OpenTelemetry
+// GenAI semantic conventions:
+//
+//	name                 "{operation} {model}" (either alone when the other
+//	                     is empty; "inference" when both are)
+//	kind                 3, SPAN_KIND_CLIENT
+//	traceId, spanId      the record's trace_id and span_id when they are
+//	                     OTLP ids (32 and 16 hex digits, not all zero); else
+//	                     derived: the first 16 and the next 8 bytes of
+//	                     SHA-256("llog otlp ids" 0x00 STORE_ID 0x00 SEQ),
+//	                     STORE_ID in hex and SEQ in decimal, so a record
+//	                     exported twice is the same span
+//	startTimeUnixNano    the record's time minus its latency
+//	endTimeUnixNano      the record's time: llog stamps a record when the
+//	                     inference ended, so the span lasts the latency
+//	status               code 2 (ERROR) and the error as message, when the
+//	                     record has an error; absent otherwise
+//	attributes           gen_ai.operation.name, gen_ai.provider.name,
+//	                     gen_ai.request.model (each when not empty),
+//	                     gen_ai.usage.input_tokens, gen_ai.usage.output_tokens
+//	                     (int), error.type (the error, when there is one),
+//	                     gen_ai.conversation.id (when not empty); with
+//	                     --include-content only (opt-in, as the conventions
+//	                     ask), gen_ai.input.messages and
+//	                     gen_ai.output.messages, the conventions' JSON form:
+//	                     [{"role":"user","parts":[{"type":"text","content":PROMPT}]}]
+//	                     and the same with "assistant" and the response;
+//	                     llog.seq (int), llog.hash (hex) and llog.store_id,
+//	                     which lead from a backend's row back to the chain;
+//	                     llog.tokens_in_estimated, llog.tokens_out_estimated
+//	                     (bool, when true); llog.trace_id, llog.span_id (the
+//	                     record's value, when it is not an OTLP id); then the
+//	                     record's own attributes, as strings, except those
+//	                     whose key is already used
+//
+// With otlp-logs each inference becomes one log record, the conventions'
+// event gen_ai.client.inference.operation.details: timeUnixNano and
+// observedTimeUnixNano the record's time, severityNumber 9 (INFO) or 17
+// (ERROR, when the record has an error) with severityText, body the span's
+// name as a string, the span's attributes, traceId and spanId as above,
+// and eventName. A fleet ships only what is new by remembering the highest
+// llog.seq it shipped and exporting with --after-seq next time.
 //
 // # Canonical JSON
 //

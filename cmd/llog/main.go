@@ -43,6 +43,9 @@ type env struct {
 	// progress is set when stderr is a terminal: long commands then show
 	// their progress there.
 	progress bool
+	// stdoutTerminal is set when stdout is a terminal, where binary output
+	// is refused.
+	stdoutTerminal bool
 	// now returns the current time.
 	now func() time.Time
 	// pollInterval is how often query --follow looks for new records.
@@ -56,12 +59,13 @@ type env struct {
 
 func newEnv(stdin io.Reader, stdout, stderr io.Writer) *env {
 	return &env{
-		stdin:        stdin,
-		stdout:       stdout,
-		stderr:       stderr,
-		progress:     isTerminal(stderr),
-		now:          time.Now,
-		pollInterval: 200 * time.Millisecond,
+		stdin:          stdin,
+		stdout:         stdout,
+		stderr:         stderr,
+		progress:       isTerminal(stderr),
+		stdoutTerminal: isTerminal(stdout),
+		now:            time.Now,
+		pollInterval:   200 * time.Millisecond,
 	}
 }
 
