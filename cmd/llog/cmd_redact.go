@@ -3,7 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -24,15 +24,18 @@ passwords, ...) replaced by placeholders such as [REDACTED:EMAIL], using the
 same rules llog applies before a record is stored. The whole input is
 redacted as one text, so secrets that span lines (PEM keys) are caught.
 
-With --jsonl, each input line is a JSON string and each output line is the
-redacted string, as JSON; empty lines are passed through.
+With --jsonl, each input line is a JSON value: a string, written back
+redacted, or an object or array (such as the lines of 'llog query'), written
+back with every string value redacted and its members in their order (the
+member names are kept). Output lines are canonical JSON; empty lines are
+passed through.
 
 Exit codes: 0 success, 2 usage error, 3 could not run (unreadable input, a
-line that is not a JSON string).
+line that is not JSON).
 `,
 	define: func(fs *pflag.FlagSet) func(context.Context, *env, []string) error {
 		var jsonl, summary bool
-		fs.BoolVar(&jsonl, "jsonl", false, "read and write one JSON string per line")
+		fs.BoolVar(&jsonl, "jsonl", false, "read and write one JSON value per line: strings, or objects whose string values are redacted")
 		fs.BoolVar(&summary, "summary", false, "print the number of redactions by category on stderr")
 		return func(ctx context.Context, e *env, args []string) error {
 			if err := noArgs(args); err != nil {
@@ -80,8 +83,8 @@ line that is not a JSON string).
 	},
 }
 
-// redactLines reads JSON strings, one per line, and writes each one
-// redacted by fn, as a JSON string on its own line.
+// redactLines reads JSON values, one per line, and writes each one with
+// its strings redacted by fn, on its own line.
 func redactLines(in io.Reader, w io.Writer, fn func(string) string) error {
 	br := bufio.NewReaderSize(in, 64<<10)
 	var buf []byte
@@ -98,11 +101,14 @@ func redactLines(in io.Reader, w io.Writer, fn func(string) string) error {
 			if len(text) == 0 {
 				buf = append(buf[:0], '\n')
 			} else {
-				var s string
-				if jerr := json.Unmarshal(text, &s); jerr != nil {
-					return fmt.Errorf("stdin line %d: not a JSON string: %w", line, jerr)
+				// A string, or an object or array whose string values
+				// are redacted (the lines of llog query), members in
+				// their order.
+				out, jerr := canon.AppendMapped(buf[:0], text, fn)
+				if jerr != nil {
+					return fmt.Errorf("stdin line %d: not JSON: %w", line, errors.Unwrap(jerr))
 				}
-				buf = append(canon.AppendString(buf[:0], fn(s)), '\n')
+				buf = append(out, '\n')
 			}
 			if _, werr := w.Write(buf); werr != nil {
 				return fmt.Errorf("write: %w", werr)

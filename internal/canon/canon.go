@@ -137,9 +137,15 @@ func AppendStringField(dst []byte, key, value string) []byte {
 // Append re-encodes the JSON value in src in canonical form,
 // keeping the order of object members.
 func Append(dst, src []byte) ([]byte, error) {
+	return AppendMapped(dst, src, nil)
+}
+
+// AppendMapped is Append with every string value (not the member names)
+// replaced by fn's result; a nil fn keeps them.
+func AppendMapped(dst, src []byte, fn func(string) string) ([]byte, error) {
 	dec := json.NewDecoder(bytes.NewReader(src))
 	dec.UseNumber()
-	dst, err := appendValue(dst, dec)
+	dst, err := appendValue(dst, dec, fn)
 	if err != nil {
 		return dst, fmt.Errorf("canonical json: %w", err)
 	}
@@ -149,7 +155,7 @@ func Append(dst, src []byte) ([]byte, error) {
 	return dst, nil
 }
 
-func appendValue(dst []byte, dec *json.Decoder) ([]byte, error) {
+func appendValue(dst []byte, dec *json.Decoder, fn func(string) string) ([]byte, error) {
 	tok, err := dec.Token()
 	if err != nil {
 		return dst, err
@@ -172,7 +178,7 @@ func appendValue(dst []byte, dec *json.Decoder) ([]byte, error) {
 				}
 				dst = append(AppendString(dst, k.(string)), ':')
 			}
-			if dst, err = appendValue(dst, dec); err != nil {
+			if dst, err = appendValue(dst, dec, fn); err != nil {
 				return dst, err
 			}
 		}
@@ -181,6 +187,9 @@ func appendValue(dst []byte, dec *json.Decoder) ([]byte, error) {
 		}
 		return append(dst, end), nil
 	case string:
+		if fn != nil {
+			t = fn(t)
+		}
 		return AppendString(dst, t), nil
 	case json.Number:
 		if !strings.ContainsAny(string(t), ".eE") {
