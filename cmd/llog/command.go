@@ -35,7 +35,7 @@ var commands []*command
 
 func init() {
 	commands = []*command{demoCmd, ingestCmd, verifyCmd, exportCmd, statsCmd, queryCmd, redactCmd, repairCmd, proxyCmd,
-		keygenCmd, checkpointCmd, proveCmd, verifyProofCmd, helpCmd}
+		keygenCmd, checkpointCmd, proveCmd, verifyProofCmd, versionCmd, helpCmd}
 }
 
 func lookup(name string) *command {

@@ -123,7 +123,9 @@
 // redact [--jsonl] [--summary] reads text on standard input and writes it
 // redacted with the default rules of package
 // [github.com/lowlightlog/llog/redact]; with --jsonl every input line is a
-// JSON string and every output line the redacted string as JSON.
+// JSON value, written back as canonical JSON with every string value
+// redacted (member names are kept): a string, or an object such as a line
+// of query, so 'llog query ... | llog redact --jsonl' works.
 //
 // repair --path DIR makes a store that opening refuses (damage in its
 // newest segment other than a torn tail) openable again: under the store's
@@ -131,6 +133,10 @@
 // end of the last intact batch before the damage, and removes the index,
 // which the next open rebuilds (see [llog.Repair]). It exits 3 while a
 // writer has the store open.
+//
+// version prints the module version ("(devel)" for a build from a
+// checkout), the commit and its time when the build recorded them, the Go
+// version and the platform, on one line.
 //
 // proxy --path DIR --upstream URL [--listen ADDR] [--on-store-error
 // pass|block] serves HTTP on ADDR (default 127.0.0.1:11435) and forwards
