@@ -118,8 +118,10 @@ const (
 )
 
 // indexDigit returns the index of the first ASCII digit in s at or after i,
-// or -1. It tests eight bytes per step.
-func indexDigit(s string, i int) int {
+// or -1, and whether a byte beyond ASCII comes before it (at or after i).
+// It tests eight bytes per step.
+func indexDigit(s string, i int) (int, bool) {
+	var hi uint64
 	for ; i+8 <= len(s); i += 8 {
 		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
 			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
@@ -129,13 +131,15 @@ func indexDigit(s string, i int) int {
 		if (ones*(127+'9'+1)-t)&^x&(t+ones*(127-('0'-1)))&highs != 0 {
 			break
 		}
+		hi |= x
 	}
 	for ; i < len(s); i++ {
 		if isDigit(s[i]) {
-			return i
+			return i, hi&highs != 0
 		}
+		hi |= uint64(s[i])
 	}
-	return -1
+	return -1, hi&highs != 0
 }
 
 // inPlaceholder reports whether offset i of s lies inside a placeholder
@@ -176,6 +180,9 @@ func lineStartWithin(s string, i, n int) int {
 func contextBefore(s string, i, n int) string {
 	lo := lineStartWithin(s, i, n)
 	w := s[lo:i]
+	if strings.IndexByte(w, ']') < 0 && strings.IndexByte(w, '[') < 0 {
+		return w // no part of a placeholder
+	}
 	// Cut after the last ']' that closes a placeholder, even one that
 	// starts before the window.
 	if k := strings.LastIndexByte(w, ']'); k > 0 && inPlaceholder(s, lo+k-1) {

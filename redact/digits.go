@@ -148,45 +148,24 @@ func punctBefore(s string, i int) (byte, int) {
 // wideLeads are the first bytes of the non-ASCII digits digitAt knows.
 const wideLeads = "\xef\xd9\xdb\xe0"
 
-// wideDigits finds the non-ASCII digits of a text in order, searching for
-// each lead byte at most once over the text.
-type wideDigits struct {
-	next [len(wideLeads)]int // next digit with that lead at or after the last query; -1: not searched
-}
-
-func newWideDigits() wideDigits {
-	return wideDigits{next: [len(wideLeads)]int{-1, -1, -1, -1}}
-}
-
-// from returns the offset of the first non-ASCII digit at or after i, or
-// len(s). Successive calls must not decrease i.
-func (w *wideDigits) from(s string, i int) int {
-	if len(s)-i < 128 {
-		// A short text: one pass over its bytes beats four searches.
-		for j := i; j < len(s); j++ {
-			if c := s[j]; c >= 0xD9 && (c == 0xEF || c == 0xD9 || c == 0xDB || c == 0xE0) && isDigitAt(s, j) {
-				return j
+// indexWideDigit returns the index of the first non-ASCII digit in s[i:j],
+// or -1.
+func indexWideDigit(s string, i, j int) int {
+	best := -1
+	for k := 0; k < len(wideLeads); k++ {
+		for p := i; p < j; p++ {
+			o := strings.IndexByte(s[p:j], wideLeads[k])
+			if o < 0 {
+				break
+			}
+			p += o
+			if isDigitAt(s, p) {
+				if best < 0 || p < best {
+					best = p
+				}
+				break
 			}
 		}
-		return len(s)
-	}
-	best := len(s)
-	for k := range w.next {
-		if w.next[k] < i {
-			w.next[k] = len(s)
-			for j := i; j < len(s); j++ {
-				o := strings.IndexByte(s[j:], wideLeads[k])
-				if o < 0 {
-					break
-				}
-				j += o
-				if isDigitAt(s, j) {
-					w.next[k] = j
-					break
-				}
-			}
-		}
-		best = min(best, w.next[k])
 	}
 	return best
 }

@@ -366,17 +366,18 @@ type numSpan struct {
 func scanNumbers(dst []numSpan, s string, mask numKind) []numSpan {
 	var t numTok
 	var spans [4]Span // reused per token; eachSub appends at most a few
-	wide := newWideDigits()
-	wnext := wide.from(s, 0) // the next non-ASCII digit
 	for i := 0; i < len(s); {
-		d := indexDigit(s, i)
+		d, high := indexDigit(s, i)
 		if d < 0 {
 			d = len(s)
 		}
-		if wnext < i {
-			wnext = wide.from(s, i)
+		if high {
+			// Text beyond ASCII before the next ASCII digit: look there
+			// for other digits.
+			if w := indexWideDigit(s, i, d); w >= 0 {
+				d = w
+			}
 		}
-		d = min(d, wnext)
 		if d >= len(s) {
 			break
 		}

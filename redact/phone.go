@@ -2,6 +2,7 @@ package redact
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -198,7 +199,14 @@ func wideClass(word string) uint8 {
 // character boundary.
 func hasSuffixFoldUTF8(s, suffix string) bool {
 	t := s[len(s)-len(suffix):]
-	return utf8.RuneStart(t[0]) && strings.EqualFold(t, suffix)
+	if t == suffix {
+		return true
+	}
+	// A capital first letter (Заказ, Número): fold the first rune, compare
+	// the rest as bytes.
+	r1, n1 := utf8.DecodeRuneInString(t)
+	r2, n2 := utf8.DecodeRuneInString(suffix)
+	return r1 != r2 && unicode.ToLower(r1) == r2 && t[n1:] == suffix[n2:]
 }
 
 // phoneCtx caches what the text before a token says about it, computed
@@ -279,7 +287,7 @@ func phoneColumn(s string, start int) bool {
 	for end := ls - 1; end > 0 && ls-end < 4096; {
 		hs := strings.LastIndexByte(s[:end], '\n') + 1
 		line := s[hs:end]
-		if indexDigit(line, 0) < 0 && strings.IndexByte(line, delim) >= 0 {
+		if d, _ := indexDigit(line, 0); d < 0 && strings.IndexByte(line, delim) >= 0 {
 			for i := 0; i < col; i++ {
 				k := strings.IndexByte(line, delim)
 				if k < 0 {
