@@ -34,8 +34,9 @@
 //     a dozen more (the list is in phoneplan_gen.go): with a trunk prefix in
 //     groups of two or more digits (030 1234567, 0917 123 4567, 0532 123 45
 //     67, 06 12 34 56 78, 8 (916) 123-45-67, 089 / 123 456-0), without one in
-//     the groups the plan writes them in ((555) 010-1234, 555.010.1234,
-//     138 0013 8000, 333 123 4567, 612 34 56 78), and as one run of digits
+//     the groups the plan writes them in and with nine digits or more
+//     ((555) 010-1234, 555.010.1234, 138 0013 8000, 333 123 4567, 612 34 56
+//     78), and as one run of digits
 //     when it is a mobile number with a trunk prefix or of eleven digits or
 //     more (09171234567, 13812345678); and any 7 to 15 digits right after a
 //     phone word (tel, call, phone, my number is, Telefon, телефон, 电话,
@@ -191,9 +192,12 @@
 //     addresses in any notation (00-11-22-33-44-55, 0012.3456.7890), hex
 //     dumps, decimals (15631.549600), ZIP+4 and CEP postcodes (02110-1301,
 //     01310-100), bit strings and lists of numbers;
-//   - ten-digit runs without a trunk prefix, a phone word or a phone
-//     column (8045311447, 1705312200): as often counts, timestamps and IDs
-//     as phone numbers;
+//   - without a phone word, what is as often something else: ten-digit
+//     runs without a trunk prefix (8045311447, 1705312200: counts,
+//     timestamps, IDs), and numbers without a trunk prefix of fewer than
+//     nine digits, in pairs, with a group of zeros, written with thousands
+//     separators or followed by a unit or a currency (2019-2020, 20 21 22
+//     23, 500 000 000, 1 234 567 890, 612 345 678 units);
 //   - loopback ::1 and addresses with fewer than four hex digits, C++ and
 //     Rust paths (std::vector), MAC addresses, Python slices (a[1::2]);
 //   - public keys and certificates (BEGIN PUBLIC KEY, BEGIN CERTIFICATE,

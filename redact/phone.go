@@ -33,7 +33,7 @@ import (
 var phoneWords = newWordSet(phoneWordList...)
 
 var phoneWordList = []string{
-	"phone", "tel", "mobile", "mob", "cell", "fax", "call", "whatsapp", "sms", "contact",
+	"phone", "tel", "tlf", "mobile", "mob", "cell", "fax", "call", "whatsapp", "sms", "contact",
 	"ph.", "ph:", "telefon", "telephone", "téléphone", "teléfono", "telefono", "handy", "portable",
 	"ruf", "anrufen", "appel", "llám", "móvil", "movil", "celular", "ligue", "ligar",
 	"telefone", "chiama", "cellulare", "звон",
@@ -460,7 +460,80 @@ func nationalValid(s string, u sub, d []byte) bool {
 	if l.trunk&bit != 0 && trunkGroups(s, u) {
 		return true
 	}
-	return l.hasGrouping(u) && plainSeps(s, u)
+	return plainNumber(s, u) && l.hasGrouping(u) && plainSeps(s, u)
+}
+
+// plainNumber checks what a number written without a trunk prefix needs
+// beyond its plan's groups to be read as a phone number without a phone
+// word: it is not as easily an amount, a year range or a list. It has nine
+// digits or more (ten in two groups; 2019-2020, 5000 6000 are ranges), is
+// not all pairs (20 21 22 23), has no group of zeros after the first (500
+// 000 000), is not the tail of a number with thousands separators (1 234
+// 567 890), and no unit or currency follows it (612 345 678 units).
+func plainNumber(s string, u sub) bool {
+	n, nd := u.n(), u.digits()
+	if nd < 9 || n == 2 && nd < 10 {
+		return false
+	}
+	pairs := true
+	for k := 0; k < n; k++ {
+		g := u.g(k)
+		pairs = pairs && g.len() == 2
+		if k > 0 {
+			zero := true
+			for j := 0; j < g.len(); j++ {
+				zero = zero && u.digit(k, j) == '0'
+			}
+			if zero {
+				return false
+			}
+		}
+	}
+	return !pairs && !thousandsToken(u.t) && !amountAfter(s, u.end())
+}
+
+// thousandsToken reports a token written like a large number with
+// thousands separators: a first group of one or two digits, or four groups
+// or more, and then groups of exactly three digits.
+func thousandsToken(t *numTok) bool {
+	if t.n < 3 || t.plus || t.g[0].len() > 3 || t.g[0].paren {
+		return false
+	}
+	for k := 1; k < t.n; k++ {
+		if t.g[k].len() != 3 || t.g[k].sep != t.g[1].sep {
+			return false
+		}
+	}
+	return t.g[0].len() < 3 || t.n >= 4
+}
+
+// amountWords are units, currencies and counted things that follow
+// amounts, not phone numbers.
+var amountWords = newWordSet(
+	"units", "items", "pieces", "people", "persons", "users", "customers", "visitors", "views",
+	"downloads", "copies", "times", "records", "rows", "tokens", "bytes", "kb", "mb", "gb", "tb",
+	"km", "kg", "tons", "tonnes", "liters", "litres", "euro", "eur", "dollar", "usd", "pln", "zł",
+	"czk", "kč", "rub", "руб", "try", "tl", "yen", "yuan", "rmb", "won", "inhabitants", "habitants",
+	"einwohner", "personas", "pessoas", "persone", "osób", "человек", "жителей", "€", "$", "£", "¥",
+	"₹", "₽", "元", "円", "원", "人",
+)
+
+// amountAfter reports whether a unit, a currency or a counted thing
+// follows the number ending at s[end].
+func amountAfter(s string, end int) bool {
+	i := end
+	for i < len(s) && s[i] == ' ' {
+		i++
+	}
+	if i == len(s) {
+		return false
+	}
+	for _, k := range amountWords[lower(s[i])] {
+		if hasPrefixFold(s[i:], k) && (i+len(k) == len(s) || !isAlpha(s[i+len(k)]) || !isAlpha(k[len(k)-1])) {
+			return true
+		}
+	}
+	return false
 }
 
 // notPhoneShape reports shapes that are something else whatever the plan

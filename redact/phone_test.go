@@ -85,6 +85,13 @@ var numberCases = []struct {
 	{"DHL 1234 5678 9012 and FedEx 7712 3456 7891", nil},
 	{"CEP 04567-000, São Paulo", nil},
 	{"IMEI 356938035643809", nil},
+	// Amounts, ranges and lists are not phone numbers without a phone word.
+	{"The seasons 2019-2020 and 2020-2021; between 1990 2000 and 2010 2020", nil},
+	{"population 20 000 000 and a budget of 500 000 000 €", nil},
+	{"Revenue: 1 234 567 890 USD; we sold 612 345 678 units", nil},
+	{"the sequence 20 21 22 23 then 24 25 26 27", nil},
+	{"Dzwoń: 612 345 678; tlf. 34 41 23 45", []string{"PHONE:612 345 678", "PHONE:34 41 23 45"}},
+	{"Kasia: 601 987 654", []string{"PHONE:601 987 654"}},
 	{"build 2024.01.15.1234 and version 1.10.48.204", nil},
 	{"released 2024-01-15, due 15/01/2024", nil},
 	{"[15631.549600] brcmfmac: power save enabled", nil},

@@ -52,28 +52,38 @@ func TestExampleNumbersInternational(t *testing.T) {
 	t.Logf("%d numbers", n)
 }
 
-// nationalExceptions are national formats the rule does not take without a
-// phone word: parentheses around a trunk prefix and an area code together,
-// and fixed-line numbers of seven digits.
+// nationalExceptions are national formats the rule does not take even
+// after a phone word: parentheses around a trunk prefix and an area code
+// together.
 var nationalExceptions = map[string]bool{
 	"HU (06 1) 234 5678": true,
 	"LT (0-612) 34567":   true,
 	"LT (0-312) 34567":   true,
-	"EE 321 2345":        true,
 }
 
 // TestExampleNumbersNational: the example fixed-line and mobile numbers of
 // every region of the national table, written as libphonenumber formats
-// them at home, are redacted whole.
+// them at home, are redacted whole; those the rule leaves to a phone word
+// (numbers of fewer than nine digits without a trunk prefix: 34 41 23 45,
+// 5123 4567) are redacted whole after one.
 func TestExampleNumbersNational(t *testing.T) {
 	for _, region := range nationalRegions {
+		np := phonenumbers.GetNddPrefixForRegion(region, true)
 		for _, ty := range []phonenumbers.PhoneNumberType{phonenumbers.FIXED_LINE, phonenumbers.MOBILE} {
 			ex := phonenumbers.GetExampleNumberForType(region, ty)
 			if ex == nil {
 				continue
 			}
 			num := phonenumbers.Format(ex, phonenumbers.NATIONAL)
-			if out, ok := redactsWhole(num); !ok && !nationalExceptions[region+" "+num] {
+			if nationalExceptions[region+" "+num] {
+				continue
+			}
+			digits := strings.Map(keepDigit, num)
+			out, ok := redactsWhole(num)
+			if !ok && (np == "" || !strings.HasPrefix(digits, np)) && len(digits) < 9 {
+				out, ok = redactsWhole("tel. " + num)
+			}
+			if !ok {
 				t.Errorf("%s %v: %q -> %q", region, ty, num, out)
 			}
 		}
