@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 	"time"
-	"unicode/utf8"
 
 	"github.com/lowlightlog/llog"
 	"github.com/spf13/pflag"
@@ -29,6 +27,12 @@ Stats reads the whole store, verifying the hash chain as it goes, and
 summarizes the records that verify: how many, the bytes and segments they
 take, their time range, counts per model, latency percentiles (p50, p95,
 p99), tokens in and out, errors and redactions by category.
+
+Counts are grouped by thousands (1,234,567), sizes in binary units (1.2
+GiB), latencies in the unit that fits (412.3ms, 4.5s, 1m40s); a record
+without a model is counted under (none). Below the table per model come two
+pictures in plain text: a latency histogram (bins 1-2-5 per decade) and the
+records per hour (per day when they span more than two days: the last 60).
 
 Percentiles come from a fixed-size log-linear histogram, so memory does not
 grow with the store: each is within 1.6% of the exact nearest-rank value.
@@ -95,6 +99,8 @@ type summary struct {
 	estIn, estOut, errors uint64
 	redactions            map[string]uint64
 	models                map[string]*modelSummary
+	latencyBins           [latencyBins]uint64
+	times                 timeCounts
 }
 
 type modelSummary struct {
@@ -117,6 +123,8 @@ func (s *summary) add(r *llog.Record) {
 	s.records++
 	lat := uint64(max(r.Latency, 0))
 	s.latency.add(lat)
+	s.latencyBins[latencyBin(lat)]++
+	s.times.add(r.Time)
 	s.tokensIn += uint64(r.TokensIn)
 	s.tokensOut += uint64(r.TokensOut)
 	if r.TokensInEstimated {
@@ -162,73 +170,82 @@ func (s *summary) modelOrder() []string {
 	return names
 }
 
-// formatLatency formats nanoseconds for people: "412.3ms", "12.41s".
-func formatLatency(ns uint64) string {
-	switch {
-	case ns < uint64(time.Millisecond):
-		return fmt.Sprintf("%.1fµs", float64(ns)/1e3)
-	case ns < uint64(10*time.Second):
-		return fmt.Sprintf("%.1fms", float64(ns)/1e6)
-	default:
-		return fmt.Sprintf("%.2fs", float64(ns)/1e9)
-	}
-}
-
 func writeStatsText(e *env, path string, s *summary, rep *llog.VerifyReport) error {
 	var b strings.Builder
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "store\t%s\n", absPath(path))
-	fmt.Fprintf(tw, "records\t%s\n", seqRange(rep))
-	fmt.Fprintf(tw, "segments\t%d (%s)\n", rep.Segments, formatBytes(rep.Bytes))
+	var rows [][]string
+	row := func(k, format string, args ...any) { rows = append(rows, []string{k, fmt.Sprintf(format, args...)}) }
+	row("store", "%s", absPath(path))
+	if rep.Records == 0 {
+		row("records", "0")
+	} else {
+		row("records", "%s (seq %s-%s)", groupDigits(rep.Records), groupDigits(rep.FirstSeq), groupDigits(rep.LastSeq))
+	}
+	row("segments", "%s (%s)", groupDigits(uint64(rep.Segments)), formatBytes(rep.Bytes))
 	if s.records > 0 {
-		fmt.Fprintf(tw, "time range\t%s to %s\n", s.minTime.UTC().Format(time.RFC3339Nano), s.maxTime.UTC().Format(time.RFC3339Nano))
+		row("time range", "%s to %s", s.minTime.UTC().Format(time.RFC3339Nano), s.maxTime.UTC().Format(time.RFC3339Nano))
 		h := &s.latency
-		fmt.Fprintf(tw, "latency\tp50 %s, p95 %s, p99 %s (mean %s, max %s)\n",
+		row("latency", "p50 %s, p95 %s, p99 %s (mean %s, max %s)",
 			formatLatency(h.quantile(0.50)), formatLatency(h.quantile(0.95)), formatLatency(h.quantile(0.99)),
 			formatLatency(uint64(h.mean())), formatLatency(h.max))
-		fmt.Fprintf(tw, "tokens\tin %d, out %d%s\n", s.tokensIn, s.tokensOut, estimatedNote(s))
-		fmt.Fprintf(tw, "errors\t%s ended with an error\n", plural(s.errors, "record"))
+		row("tokens", "in %s, out %s%s", groupDigits(s.tokensIn), groupDigits(s.tokensOut), estimatedNote(s))
+		row("errors", "%s ended with an error", pluralGrouped(s.errors, "record"))
 	}
 	if len(s.redactions) > 0 {
-		fmt.Fprintf(tw, "redactions\t%s\n", formatCounts(s.redactions))
+		row("redactions", "%s", formatCounts(s.redactions))
 	} else {
-		fmt.Fprintf(tw, "redactions\tnone\n")
+		row("redactions", "none")
 	}
 	switch d := s.drops; {
 	case d == nil:
-		fmt.Fprintf(tw, "drops\tunknown: the store has no index to keep them\n")
+		row("drops", "unknown: the store has no index to keep them")
 	case d.Total() == 0:
-		fmt.Fprintf(tw, "drops\tnone\n")
+		row("drops", "none")
 	default:
-		fmt.Fprintf(tw, "drops\t%d (queue full %d, evicted %d, caller gave up %d, writer failed %d)\n",
-			d.Total(), d.Newest, d.Oldest, d.Canceled, d.Failed)
+		row("drops", "%s (queue full %s, evicted %s, caller gave up %s, writer failed %s)",
+			groupDigits(d.Total()), groupDigits(d.Newest), groupDigits(d.Oldest), groupDigits(d.Canceled), groupDigits(d.Failed))
 	}
 	switch {
 	case !rep.OK:
-		fmt.Fprintf(tw, "chain\tBROKEN: %s\n", breakSummary(rep))
+		row("chain", "BROKEN: %s", breakSummary(rep))
 	case rep.TornTail != nil:
-		fmt.Fprintf(tw, "chain\tok, with a torn tail at %s offset %d (not a failure)\n", rep.TornTail.Segment, rep.TornTail.Offset)
+		row("chain", "ok, with a torn tail at %s offset %d (not a failure)", rep.TornTail.Segment, rep.TornTail.Offset)
 	default:
-		fmt.Fprintf(tw, "chain\tok, head %s\n", rep.HeadHash)
+		row("chain", "ok, head %s", rep.HeadHash)
 	}
-	tw.Flush()
+	table(&b, rows, []bool{true, true})
 	if s.records > 0 {
 		b.WriteString("\n")
-		names := s.modelOrder()
-		width := len("model")
-		for _, name := range names {
-			width = max(width, utf8.RuneCountInString(name))
-		}
-		tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintf(tw, "%-*s\trecords\tshare\tp50\tp95\tp99\ttokens in\ttokens out\t\n", width, "model")
-		for _, name := range names {
+		rows = [][]string{{"model", "records", "share", "p50", "p95", "p99", "tokens in", "tokens out"}}
+		for _, name := range s.modelOrder() {
 			m := s.models[name]
-			fmt.Fprintf(tw, "%-*s\t%d\t%.1f%%\t%s\t%s\t%s\t%d\t%d\t\n", width, name, m.records,
-				100*float64(m.records)/float64(s.records),
+			label := name
+			if label == "" {
+				label = "(none)"
+			}
+			rows = append(rows, []string{label, groupDigits(m.records),
+				fmt.Sprintf("%.1f%%", 100*float64(m.records)/float64(s.records)),
 				formatLatency(m.latency.quantile(0.50)), formatLatency(m.latency.quantile(0.95)),
-				formatLatency(m.latency.quantile(0.99)), m.tokensIn, m.tokensOut)
+				formatLatency(m.latency.quantile(0.99)), groupDigits(m.tokensIn), groupDigits(m.tokensOut)})
 		}
-		tw.Flush()
+		table(&b, rows, []bool{true})
+
+		b.WriteString("\nlatency\n")
+		first, last := -1, 0
+		for i, n := range s.latencyBins {
+			if n > 0 {
+				if first < 0 {
+					first = i
+				}
+				last = i
+			}
+		}
+		var labels []string
+		for i := first; i <= last; i++ {
+			labels = append(labels, latencyBinLabel(i))
+		}
+		bars(&b, labels, s.latencyBins[first:last+1])
+		b.WriteString("\n")
+		s.times.write(&b)
 	}
 	if _, err := fmt.Fprint(e.stdout, b.String()); err != nil {
 		return fmt.Errorf("write summary: %w", err)
@@ -236,11 +253,19 @@ func writeStatsText(e *env, path string, s *summary, rep *llog.VerifyReport) err
 	return nil
 }
 
+// pluralGrouped is plural with digit grouping: "1,234 records".
+func pluralGrouped(n uint64, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return groupDigits(n) + " " + word + "s"
+}
+
 func estimatedNote(s *summary) string {
 	if s.estIn == 0 && s.estOut == 0 {
 		return ""
 	}
-	return fmt.Sprintf(" (estimated as len/4 in %d and %d records)", s.estIn, s.estOut)
+	return fmt.Sprintf(" (estimated as len/4 in %s and %s records)", groupDigits(s.estIn), groupDigits(s.estOut))
 }
 
 type latencyJSON struct {

@@ -4,8 +4,9 @@ import (
 	"encoding/json"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
+	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -81,7 +82,7 @@ func TestStats(t *testing.T) {
 		"records     120 (seq 1-120)\n",
 		"time range  2026-01-01T00:00:00Z to 2026-01-01T01:59:00Z\n",
 		"latency     p50 60.",
-		"tokens      in " + strconv.Itoa(in) + ", out " + strconv.Itoa(out) + "\n",
+		"tokens      in " + groupDigits(uint64(in)) + ", out " + groupDigits(uint64(out)) + "\n",
 		"drops       none",
 		"chain       ok, head ",
 	} {
@@ -93,8 +94,26 @@ func TestStats(t *testing.T) {
 		t.Errorf("redactions: want %v:\n%s", red, r.stdout)
 	}
 	for _, m := range testModels {
-		if !strings.Contains(r.stdout, "\n  "+m) || !strings.Contains(r.stdout, "  40  33.3%") {
+		if !regexp.MustCompile(`\n` + m + ` +40  33\.3%  `).MatchString(r.stdout) {
 			t.Errorf("no line for model %s:\n%s", m, r.stdout)
+		}
+	}
+	// Latencies are 1..120 ms, one record a minute from midnight.
+	for _, want := range []string{
+		"\nlatency\n" +
+			"  1ms-2ms      #                                          1\n" +
+			"  2ms-5ms      ###                                        3\n" +
+			"  5ms-10ms     ####                                       5\n" +
+			"  10ms-20ms    ########                                  10\n" +
+			"  20ms-50ms    ########################                  30\n" +
+			"  50ms-100ms   ########################################  50\n" +
+			"  100ms-200ms  #################                         21\n",
+		"\nrecords per hour (UTC)\n" +
+			"  2026-01-01 00:00  ########################################  60\n" +
+			"  2026-01-01 01:00  ########################################  60\n",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("stdout lacks\n%s\n%s", want, r.stdout)
 		}
 	}
 	if r.stderr != "" {
@@ -136,5 +155,68 @@ func TestStatsBroken(t *testing.T) {
 	if !strings.Contains(r.stdout, "chain       BROKEN: the store does not verify") ||
 		!strings.HasPrefix(r.stderr, "llog: stats: the store does not verify: ") || !strings.Contains(r.stderr, seg) {
 		t.Errorf("%v", r)
+	}
+}
+
+// TestStatsForPeople checks the text for people: digit grouping, an empty
+// model shown as (none), columns aligned by display width for CJK names,
+// latencies in seconds and minutes, and records per day past two days.
+func TestStatsForPeople(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "store")
+	e, err := llog.Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 1500 {
+		model := []string{"", "通义千问-7b", "phi-3-mini"}[i%3]
+		lat := time.Duration(i%7+1) * 900 * time.Millisecond
+		if i == 0 {
+			lat = 100 * time.Second
+		}
+		if err := e.Log(t.Context(), llog.Inference{Model: model, Time: baseTime.Add(time.Duration(i) * 5 * time.Minute),
+			Latency: lat, TokensIn: 1000, TokensOut: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r := mustRun(t, exitOK, "stats", "--path", dir)
+	for _, want := range []string{
+		"records     1,500 (seq 1-1,500)\n",
+		"tokens      in 1,500,000, out 1,500\n",
+		"max 1m40s)",
+		"\nmodel        records  share   p50   p95   p99  tokens in  tokens out\n" +
+			"(none)           500  33.3%  3.6s  6.2s  6.2s    500,000         500\n" +
+			"phi-3-mini       500  33.3%  3.6s  6.2s  6.2s    500,000         500\n" +
+			"通义千问-7b      500  33.3%  3.6s  6.2s  6.2s    500,000         500\n",
+		"  50s-100s   " + strings.Repeat(" ", 40) + "    0\n  100s-200s  #" + strings.Repeat(" ", 39) + "    1\n",
+		"\nrecords per day (UTC)\n  2026-01-01  ########################################  288\n",
+		"  2026-01-06  #########                                  60\n",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("stdout lacks\n%s\n%s", want, r.stdout)
+		}
+	}
+}
+
+func TestFormatForPeople(t *testing.T) {
+	for _, tc := range []struct {
+		ns   uint64
+		want string
+	}{
+		{850, "850ns"}, {12500, "12.5µs"}, {412300000, "412.3ms"}, {4500000000, "4.5s"}, {100e9, "1m40s"}, {7500e9, "2h05m"},
+	} {
+		if got := formatLatency(tc.ns); got != tc.want {
+			t.Errorf("formatLatency(%d) = %q, want %q", tc.ns, got, tc.want)
+		}
+	}
+	for n, want := range map[uint64]string{0: "0", 999: "999", 1000: "1,000", 1234567: "1,234,567"} {
+		if got := groupDigits(n); got != want {
+			t.Errorf("groupDigits(%d) = %q", n, got)
+		}
+	}
+	if w := displayWidth("通义千问-7b"); w != 11 {
+		t.Errorf("display width %d", w)
 	}
 }

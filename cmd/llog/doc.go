@@ -107,7 +107,8 @@
 // the exact nearest-rank value, in constant memory), tokens in and out,
 // errors, redactions by category and the records dropped by writers'
 // overflow policies (kept in the index at every checkpoint; while a writer
-// runs, as of its last one). It exits 1 when the store does not verify,
+// runs, as of its last one), then a latency histogram and the records per
+// hour or day as bars of '#'. It exits 1 when the store does not verify,
 // after printing the summary of the records that do.
 //
 // query --path DIR [--since T] [--until T] [--model M,...] [--after-seq N]
