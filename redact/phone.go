@@ -32,8 +32,29 @@ import (
 
 var phoneWords = newWordSet(phoneWordList...)
 
+// phoneWordIn reports whether w holds a phone word at the start of one of
+// its words. The short ASCII ones (tel, call, cell, fax) must end there
+// too: "tel.", "call me", not "telemetry", "calls" or "cells".
+func phoneWordIn(w string) bool {
+	for i := 0; i < len(w); i++ {
+		c := lower(w[i])
+		list := phoneWords[c]
+		if len(list) == 0 || isAlpha(c) && i > 0 && isAlpha(w[i-1]) {
+			continue
+		}
+		for _, k := range list {
+			if hasPrefixFold(w[i:], k) &&
+				(len(k) > 4 || !isAlpha(k[len(k)-1]) || i+len(k) == len(w) || !isAlpha(w[i+len(k)])) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 var phoneWordList = []string{
-	"phone", "tel", "tlf", "mobile", "mob", "cell", "fax", "call", "whatsapp", "sms", "contact",
+	"phone", "tel", "tlf", "telnr", "telf", "tfno", "mobile", "mob", "cell", "cellphone", "fax", "call",
+	"calling", "whatsapp", "sms", "contact",
 	"ph.", "ph:", "telefon", "telephone", "téléphone", "teléfono", "telefono", "handy", "portable",
 	"ruf", "anrufen", "appel", "llám", "móvil", "movil", "celular", "ligue", "ligar",
 	"telefone", "chiama", "cellulare", "звон",
@@ -255,7 +276,7 @@ func (c *phoneCtx) isRefused() bool {
 func (c *phoneCtx) hasPhoneWord() bool {
 	var broad bool
 	if w := c.words(); phoneOrNearWords.in(w) {
-		broad = phoneWords.in(w[max(0, len(w)-32):])
+		broad = phoneWordIn(w[max(0, len(w)-32):])
 	} else if !phoneColumn(c.s, c.start) {
 		return false
 	} else {
@@ -298,7 +319,7 @@ func phoneColumn(s string, start int) bool {
 			if k := strings.IndexByte(line, delim); k >= 0 {
 				line = line[:k]
 			}
-			return len(line) < 40 && phoneWords.in(line)
+			return len(line) < 40 && phoneWordIn(line)
 		}
 		if hs == 0 {
 			break
@@ -327,7 +348,7 @@ func notPhoneContext(w string) (refused, near bool) {
 		if c&wNot != 0 {
 			return true, false
 		}
-		if phoneWords.in(wd) {
+		if phoneWordIn(wd) {
 			break
 		}
 		if c&wNear != 0 {

@@ -92,6 +92,9 @@ var numberCases = []struct {
 	{"the sequence 20 21 22 23 then 24 25 26 27", nil},
 	{"Dzwoń: 612 345 678; tlf. 34 41 23 45", []string{"PHONE:612 345 678", "PHONE:34 41 23 45"}},
 	{"Kasia: 601 987 654", []string{"PHONE:601 987 654"}},
+	// Short phone words count only as whole words.
+	{"Tel.: 12345678, Telnr 87654321", []string{"PHONE:12345678", "PHONE:87654321"}},
+	{"telemetry: 12345678 events; calls: 23456789; cells 34567890", nil},
 	{"build 2024.01.15.1234 and version 1.10.48.204", nil},
 	{"released 2024-01-15, due 15/01/2024", nil},
 	{"[15631.549600] brcmfmac: power save enabled", nil},
