@@ -58,8 +58,10 @@ unrecorded. Each call's record has:
   error        empty on success; else the status of a non-2xx answer with
                the message its body gives ("404 Not Found: model ..."), an
                error reported inside a stream, "client disconnected before
-               the end of the answer" (the record keeps what was received)
-               or the upstream failure ("502 Bad Gateway: upstream: ...")
+               the end of the answer" (the record keeps what was received),
+               "upstream closed the connection before the end of the
+               answer", or an upstream that could not be reached ("502 Bad
+               Gateway: upstream: ...")
   trace_id     from the request's W3C traceparent header, when present
   attributes   gen_ai.request.temperature, top_p, top_k, max_tokens, seed,
                frequency_penalty, presence_penalty, choice.count (as the

@@ -390,7 +390,7 @@ var callCases = []callCase{
 		name: "upstream closes mid-stream", path: "/api/generate", status: 200,
 		body: `{"model":"broken","prompt":"hello"}`,
 		want: llog.Record{Inference: llog.Inference{Model: "broken", Provider: "ollama", Operation: "text_completion",
-			Prompt: "hello", Response: "echo: he", TokensIn: est("hello"), TokensOut: est("echo: he"), Error: "upstream: unexpected EOF before the end of the answer"},
+			Prompt: "hello", Response: "echo: he", TokensIn: est("hello"), TokensOut: est("echo: he"), Error: "upstream closed the connection before the end of the answer"},
 			TokensInEstimated: true, TokensOutEstimated: true},
 		wantAttrs: baseAttrs("/api/generate", 200, map[string]string{"gen_ai.response.model": "broken", "llog.proxy.stream": "true"}),
 		ttft:      true,

@@ -364,7 +364,7 @@ func (b *recordingBody) Close() error {
 		}
 		b.c.cut = b.c.clientGone && b.p.cut.Load()
 		if b.c.readErr != nil && !b.c.clientGone {
-			b.p.report.printf("%s: upstream: %v", b.c.api, b.c.readErr)
+			b.p.report.printf("%s: %s (%v)", b.c.api, upstreamReadError(b.c.readErr), b.c.readErr)
 		}
 		b.p.finish(b.c)
 	})

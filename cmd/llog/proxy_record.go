@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/lowlightlog/llog"
@@ -249,10 +251,20 @@ func (c *call) errorText(res *genai.Result) string {
 		case c.clientGone:
 			parts = append(parts, "client disconnected before the end of the answer")
 		case c.readErr != nil:
-			parts = append(parts, "upstream: "+c.readErr.Error()+" before the end of the answer")
+			parts = append(parts, upstreamReadError(c.readErr))
 		}
 	}
 	return strings.Join(parts, "; ")
+}
+
+// upstreamReadError says how reading an answer from the upstream failed.
+// The connection ending early shows as one of several errors, depending on
+// which side of the transport saw it first; they all read the same.
+func upstreamReadError(err error) string {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) || errors.Is(err, syscall.ECONNRESET) {
+		return "upstream closed the connection before the end of the answer"
+	}
+	return "upstream: " + err.Error() + " before the end of the answer"
 }
 
 // traceID returns the trace id of a W3C traceparent header
