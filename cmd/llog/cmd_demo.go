@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -70,6 +71,8 @@ func runDemo(ctx context.Context, e *env, wf *writerFlags, n int, seed uint64) e
 	if r, err := llog.OpenReader(path); err == nil {
 		existed = true
 		r.Close()
+	} else if errors.Is(err, syscall.ENOTDIR) {
+		return notAFolder(path)
 	} else if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, llog.ErrNotStore) {
 		return err
 	}

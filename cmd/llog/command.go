@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"strconv"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -213,6 +214,11 @@ func (f *filterFlags) filter(now time.Time) (llog.Filter, error) {
 	return llog.Filter{Since: since, Until: until, Models: f.models, AfterSeq: f.afterSeq}, nil
 }
 
+// notAFolder is the error for a --path that names a file.
+func notAFolder(dir string) error {
+	return fmt.Errorf("%s is a file, not a store's folder", dir)
+}
+
 // openReader opens the store in dir for reading, with errors that say
 // what is wrong in the user's terms.
 func openReader(dir string) (*llog.Reader, error) {
@@ -222,6 +228,8 @@ func openReader(dir string) (*llog.Reader, error) {
 		return r, nil
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("no store at %s: %w", dir, fs.ErrNotExist)
+	case errors.Is(err, syscall.ENOTDIR):
+		return nil, notAFolder(dir)
 	default:
 		return nil, err
 	}

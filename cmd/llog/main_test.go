@@ -259,6 +259,14 @@ func TestCannotRun(t *testing.T) {
 			t.Errorf("%s on a folder that is not a store: %v", cmd, r)
 		}
 	}
+	// A file where the folder should be: one message, the path once.
+	file := filepath.Join(notStore, "notes.txt")
+	for _, cmd := range []string{"verify", "export", "stats", "query", "demo", "ingest"} {
+		r := mustRun(t, exitCannotRun, cmd, "--path", file)
+		if r.stdout != "" || r.stderr != "llog: "+cmd+": "+file+" is a file, not a store's folder\n" {
+			t.Errorf("%s on a file: %v", cmd, r)
+		}
+	}
 }
 
 // TestMessages checks the form of every diagnostic: "llog: " prefix, lower

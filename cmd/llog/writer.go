@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/lowlightlog/llog"
@@ -81,6 +82,8 @@ func (w *writerFlags) open(e *env, opts *llog.Options) (*writer, error) {
 	switch {
 	case err == nil:
 		return &writer{Engine: eng, warn: warn}, nil
+	case errors.Is(err, syscall.ENOTDIR):
+		return nil, notAFolder(w.path)
 	case errors.Is(err, llog.ErrLocked):
 		return nil, fmt.Errorf("%s is open for writing by another process: %w", w.path, err)
 	case errors.Is(err, llog.ErrCorrupt):
