@@ -29,51 +29,73 @@ func (g numGroup) len() int { return int(g.dn) }
 
 // numTok is a numeric token.
 type numTok struct {
+	s          string
 	start, end int // s[start:end], including a leading '+'
 	plus       bool
 	n          int
 	g          [maxGroups]numGroup
-	nd         int
-	dig        [maxDigits]byte // the digits of all groups, in ASCII
+	nd         int             // digits in all groups
+	wide       bool            // some digits are beyond ASCII
+	filled     bool            // dig holds the digits
+	dig        [maxDigits]byte // the digits of all groups, in ASCII, once filled
 	leftOK     bool            // the text before start does not glue the token to a larger one
 	rightOK    bool            // likewise for the text at end
 }
 
-// readDigits appends the digits at s[p:] to t.dig and returns the offset
-// after them and how many there were; ok is false if t.dig overflowed or
-// the run is longer than max.
+// fill writes the digits of the groups to t.dig, the first time a grammar
+// needs them (most tokens are turned down by their shape alone).
+func (t *numTok) fill() {
+	if t.filled {
+		return
+	}
+	t.filled = true
+	k := 0
+	for j := 0; j < t.n; j++ {
+		g := &t.g[j]
+		p := g.start
+		if g.paren {
+			_, w := punctAt(t.s, p)
+			p += w
+		}
+		if !t.wide {
+			k += copy(t.dig[k:], t.s[p:p+int(g.dn)])
+			continue
+		}
+		for m := 0; m < int(g.dn); m++ {
+			c, w := digitAt(t.s, p)
+			t.dig[k] = c
+			k++
+			p += w
+		}
+	}
+}
+
+// readDigits counts the digits at s[p:] into t.nd and returns the offset
+// after them and how many there were; ok is false if t.nd would pass
+// maxDigits or the run is longer than max.
 func (t *numTok) readDigits(s string, p, max int) (q, n int, ok bool) {
-	// ASCII digits in one copy.
 	q = p
-	for q < len(s) && isDigit(s[q]) {
-		q++
-	}
-	if q-p > max || t.nd+q-p > maxDigits {
-		return q, q - p, false
-	}
-	t.nd += copy(t.dig[t.nd:], s[p:q])
-	n = q - p
-	if q >= len(s) || s[q] < 0x80 {
-		return q, n, true
-	}
 	for q < len(s) {
-		c, w := s[q], 1
-		if !isDigit(c) {
-			if c < 0x80 {
-				break
-			}
-			if c, w = digitAt(s, q); w == 0 {
-				break
-			}
+		if isDigit(s[q]) {
+			q++
+			n++
+			continue
 		}
-		if n == max || t.nd == maxDigits {
-			return q, n, false
+		if s[q] < 0x80 {
+			break
 		}
-		t.dig[t.nd] = c
-		t.nd++
-		n++
+		_, w := digitAt(s, q)
+		if w == 0 {
+			break
+		}
+		t.wide = true
 		q += w
+		n++
 	}
+	if n > max || t.nd+n > maxDigits {
+		return q, n, false
+	}
+	t.nd += n
 	return q, n, true
 }
 
@@ -95,7 +117,7 @@ func (k numKind) worthParsing(r int, next byte, pre bool) bool {
 
 // parseNum parses the token starting at s[i]: a '+', a '(' or a digit.
 func parseNum(s string, i int, t *numTok) {
-	t.start, t.plus, t.n, t.nd = i, false, 0, 0
+	t.s, t.start, t.plus, t.n, t.nd, t.wide, t.filled = s, i, false, 0, 0, false, false
 	p := i
 	if c, w := punctAt(s, p); c == '+' {
 		t.plus = true
@@ -112,14 +134,15 @@ func parseNum(s string, i int, t *numTok) {
 		g := numGroup{sep: sep, start: p, d0: uint8(t.nd)}
 		if c := s[p]; c == '(' || c >= 0x80 && punctIs(s, p, '(') {
 			_, w := punctAt(s, p)
-			nd0 := t.nd
 			q, n, ok := t.readDigits(s, p+w, 5)
 			cl, cw := byte(0), 0
 			if q < len(s) {
 				cl, cw = punctAt(s, q)
 			}
 			if !ok || n == 0 || cl != ')' {
-				t.nd = nd0
+				if ok {
+					t.nd -= n
+				}
 				break
 			}
 			g.paren, g.dn, g.end = true, uint8(n), q+cw
@@ -130,13 +153,6 @@ func parseNum(s string, i int, t *numTok) {
 			}
 			if !ok {
 				overflow = true
-				for q < len(s) {
-					_, w := digitAt(s, q)
-					if w == 0 {
-						break
-					}
-					q += w
-				}
 				end = q
 				break
 			}
@@ -289,13 +305,20 @@ func (u sub) g(k int) numGroup { return u.t.g[u.a+k] }
 // num returns the digits of the sub-token, in ASCII.
 func (u sub) num() []byte {
 	ga, gb := u.t.g[u.a], u.t.g[u.b]
+	u.t.fill()
 	return u.t.dig[ga.d0 : gb.d0+gb.dn]
 }
 
-func (u sub) digits() int { return len(u.num()) }
+func (u sub) digits() int {
+	ga, gb := u.t.g[u.a], u.t.g[u.b]
+	return int(gb.d0) + int(gb.dn) - int(ga.d0)
+}
 
 // digit returns the k-th digit of group j.
-func (u sub) digit(j, k int) byte { g := u.g(j); return u.t.dig[int(g.d0)+k] }
+func (u sub) digit(j, k int) byte {
+	u.t.fill()
+	return u.t.dig[int(u.g(j).d0)+k]
+}
 
 func (u sub) plus() bool { return u.a == 0 && u.t.plus }
 
