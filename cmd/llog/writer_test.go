@@ -138,15 +138,8 @@ func TestDemoInterrupt(t *testing.T) {
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("demo ended with %v: %s", err, stderr.String())
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("demo did not stop on SIGINT")
+	if err := waitExit(t, cmd); err != nil {
+		t.Fatalf("demo ended with %v: %s", err, stderr.String())
 	}
 	t.Logf("stopped %v after SIGINT", time.Since(sent).Round(time.Millisecond))
 	m := regexp.MustCompile(`^llog: demo: interrupted after (\d+) of 100000000 samples; every record logged before the interrupt was committed\n$`).FindStringSubmatch(stderr.String())
