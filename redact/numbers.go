@@ -460,11 +460,15 @@ func scanNumbers(dst []numSpan, s string, mask numKind) []numSpan {
 				pre = c == '+' || c == '('
 			}
 		}
-		var want numKind
-		for _, k := range [...]numKind{kindPhone, kindCard, kindSSN} {
-			if mask&k != 0 && k.worthParsing(r, next, pre) {
-				want |= k
-			}
+		want := mask & (kindPhone | kindCard | kindSSN)
+		if !kindPhone.worthParsing(r, next, pre) {
+			want &^= kindPhone
+		}
+		if !kindCard.worthParsing(r, next, pre) {
+			want &^= kindCard
+		}
+		if !kindSSN.worthParsing(r, next, pre) {
+			want &^= kindSSN
 		}
 		if want == 0 {
 			continue
@@ -479,7 +483,7 @@ func scanNumbers(dst []numSpan, s string, mask numKind) []numSpan {
 			parseNum(s, d, &t)
 		}
 		i = max(t.end, e)
-		for _, k := range [...]numKind{kindPhone, kindCard, kindSSN} {
+		for k := kindPhone; k <= kindSSN; k <<= 1 {
 			if want&k == 0 || !k.tokenOK(&t) {
 				continue
 			}
