@@ -67,7 +67,7 @@ var phoneWordList = []string{
 // word such as "order" comes before them.
 var nearPhoneWords = []string{
 	"number", "nummer", "numéro", "numero", "número", "numer", "numara", "номер", "номера",
-	"号码", "號碼", "번호", "رقم", "रकम", "नंबर", "नम्बर",
+	"号码", "號碼", "번호", "رقم", "नंबर", "नम्बर",
 }
 
 // fillerWords may stand between a context word and the number it is about
