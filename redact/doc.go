@@ -29,7 +29,8 @@
 //     tables generated from libphonenumber's metadata (the country calling
 //     code, the number's length and its leading digits):
 //     international numbers in any groups (+44 20 7946 0958, +44 (0)20 7946
-//     0958, +7 (495) 123-45-67, +8613812345678, 0044 20 7946 0958); numbers
+//     0958, +7 (495) 123-45-67, +8613812345678, 0044 20 7946 0958, the
+//     path of wa.me/447700900123); numbers
 //     as written at home in the twenty most populous countries, the EU and
 //     a dozen more (the list is in phoneplan_gen.go): with a trunk prefix in
 //     groups of two or more digits (030 1234567, 0917 123 4567, 0532 123 45

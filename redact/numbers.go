@@ -220,7 +220,7 @@ func leftOK(s string, i int) bool {
 		// fields) do not.
 		return j == 0 || !digitBefore(s, j) || !thousands(s, i)
 	case c == '.' || c == '/' || c == '+' || c == '*' || c == '^':
-		return j == 0 || !isAlnum(s[j-1])
+		return j == 0 || !isAlnum(s[j-1]) || waMe(s, i)
 	case c == ':':
 		// "Tel:", "SSN:" introduce a number; "10:" (a time), "fc:01" (a
 		// device number) and "x86:" do not.

@@ -12,7 +12,8 @@ import (
 // at home in one of the countries of the national table. How sure the
 // writing makes a reader decides what else it needs:
 //
-//   - +CC ... and 00CC ...: a valid number of that country, in any groups.
+//   - +CC ..., 00CC ... and wa.me/CC...: a valid number of that country,
+//     in any groups.
 //   - At home, with a trunk prefix (0171 1234567, 0917 123 4567, 8 (916)
 //     123-45-67, 1-555-010-1234): a valid number in groups of two or more
 //     digits with one kind of separator.
@@ -442,7 +443,7 @@ func isPhone(s string, u sub, ctx *phoneCtx) bool {
 			}
 		}
 	}
-	if u.plus() {
+	if u.plus() || u.a == 0 && waMe(s, u.t.start) {
 		return intlValid(d) && !notPhoneShape(s, u)
 	}
 	if u.t.n >= 8 {
@@ -456,6 +457,13 @@ func isPhone(s string, u sub, ctx *phoneCtx) bool {
 	}
 	// Any other shape needs a phone word before it.
 	return nd <= 15 && !notPhoneShape(s, u) && ctx.hasPhoneWord()
+}
+
+// waMe reports whether the number at s[i] is the path of a WhatsApp link
+// (wa.me/447700900123), which holds an international number without its
+// '+'.
+func waMe(s string, i int) bool {
+	return i >= 6 && hasSuffixFold(s[:i], "wa.me/")
 }
 
 // nationalValid reports whether the sub-token u with digits d is a valid

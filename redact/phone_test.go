@@ -56,6 +56,8 @@ var numberCases = []struct {
 	{"+44 (0)20 7946 0958 / +49 030 1234567", []string{"PHONE:+44 (0)20 7946 0958", "PHONE:+49 030 1234567"}},
 	{"call 0044 20 7946 0958", []string{"PHONE:0044 20 7946 0958"}},
 	{"+8613812345678", []string{"PHONE:+8613812345678"}},
+	{"chat on https://wa.me/447700900123 or wa.me/15550101234?text=hi", []string{"PHONE:447700900123", "PHONE:15550101234"}},
+	{"see https://example.com/docs/447700900123", nil},
 	// CSV rows: a phone number and a card number between commas.
 	{"1,Henry,+13055550139,4191187981435403", []string{"PHONE:+13055550139", "CREDIT_CARD:4191187981435403"}},
 	{"2,Ana,0917 123 4567,5555555555554444,x", []string{"PHONE:0917 123 4567", "CREDIT_CARD:5555555555554444"}},
