@@ -152,7 +152,7 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 			return dst
 		}
 		quoted = true
-		closer = string(c)
+		closer = quoteCloser[c]
 	case inStr == 0 && c == '\\' && v+1 < len(s) && s[v+1] == '"':
 		vs = v + 2
 		ve, capped = indexWithin(s, vs, `\"`)
@@ -184,6 +184,10 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 	}
 	return append(dst, Span{Start: vs, End: ve})
 }
+
+// quoteCloser maps a quote byte to itself as a string, without
+// allocating.
+var quoteCloser = map[byte]string{'"': `"`, '\'': "'", '`': "`"}
 
 // indexWithin returns the offset of the first sub in s at or after i,
 // looking decideLen bytes ahead; if sub is not there it returns
@@ -423,20 +427,15 @@ func classifyKey(key string) Category {
 	// A qualifier after the name still names the same kind of value:
 	// password_confirm, passwordConfirmation, new_password_repeat,
 	// api_key_value.
-	for _, q := range keyQualifiers {
-		if len(k) > len(q)+3 && hasSuffixBytes(k, q) {
-			k = k[:len(k)-len(q)]
-			n = len(k)
-			break
-		}
+	if q := keyQualifierSet.match(k); q != "" && len(k) > len(q)+3 {
+		k = k[:len(k)-len(q)]
+		n = len(k)
 	}
-	for _, suf := range passwordKeySuffixes {
-		if hasSuffixBytes(k, suf) {
-			if n <= len(suf)+2 && k[0] == 'n' && k[1] == 'o' {
-				return "" // sudoers NOPASSWD
-			}
-			return Password
+	if suf := passwordKeySet.match(k); suf != "" {
+		if n <= len(suf)+2 && k[0] == 'n' && k[1] == 'o' {
+			return "" // sudoers NOPASSWD
 		}
+		return Password
 	}
 	last := lastWord(key)
 	if equalFold(last, "pass") || equalFold(last, "pwd") || equalFold(last, "pw") && len(key) > 2 {
@@ -451,18 +450,51 @@ func classifyKey(key string) Category {
 	if k[n-1] == 's' || k[n-1] == 'e' && !hasSuffixBytes(k, "keybase") {
 		return ""
 	}
-	for _, suf := range notSecretKeys {
-		if hasSuffixBytes(k, suf) {
-			return ""
-		}
+	if notSecretKeySet.match(k) != "" {
+		return ""
 	}
-	for _, suf := range secretKeySuffixes {
-		if hasSuffixBytes(k, suf) {
-			return Secret
-		}
+	if secretKeySet.match(k) != "" {
+		return Secret
 	}
 	return ""
 }
+
+// suffixSet holds key suffixes (lower case, no separators) by their last
+// byte, so that a key is compared only with the suffixes it could end in.
+type suffixSet [256][]string
+
+func newSuffixSet(lists ...[]string) *suffixSet {
+	var t suffixSet
+	for _, l := range lists {
+		for _, w := range l {
+			t[w[len(w)-1]] = append(t[w[len(w)-1]], w)
+		}
+	}
+	return &t
+}
+
+// match returns the longest suffix of the set that k ends in, or "".
+func (t *suffixSet) match(k []byte) string {
+	if len(k) == 0 {
+		return ""
+	}
+	best := ""
+	for _, w := range t[k[len(k)-1]] {
+		if len(w) > len(best) && hasSuffixBytes(k, w) {
+			best = w
+		}
+	}
+	return best
+}
+
+var (
+	keyQualifierSet = newSuffixSet(keyQualifiers)
+	passwordKeySet  = newSuffixSet(passwordKeySuffixes)
+	secretKeySet    = newSuffixSet(secretKeySuffixes)
+	notSecretKeySet = newSuffixSet(notSecretKeys)
+	stopWordSet     = newWordSet(passwordStopWords...)
+	typeNameSet     = newWordSet(typeNames...)
+)
 
 // keyQualifiers are what may follow a secret's name in a key that still
 // holds the secret (lower case, separators removed).
@@ -534,15 +566,13 @@ var passwordStopWords = []string{
 // isStopWord reports whether the first word of v is a prose word from
 // passwordStopWords.
 func isStopWord(v string) bool {
-	if i := strings.IndexAny(v, " \t,.;:"); i >= 0 {
-		v = v[:i]
-	}
-	for _, w := range passwordStopWords {
-		if equalFold(v, w) {
-			return true
+	for i := 0; i < len(v); i++ {
+		switch v[i] {
+		case ' ', '\t', ',', '.', ';', ':':
+			v = v[:i]
 		}
 	}
-	return false
+	return stopWordSet.has(v)
 }
 
 // typeNames are what follows "password:" in type annotations.
@@ -578,10 +608,8 @@ func acceptValue(val, key string, cat Category, quoted bool) bool {
 		word = word[:i]
 	}
 	word = strings.TrimLeft(word, "?*")
-	for _, t := range typeNames {
-		if equalFold(word, t) {
-			return false
-		}
+	if typeNameSet.has(word) {
+		return false
 	}
 	if cat == Secret {
 		if strings.HasPrefix(val, "S-1-") && equalFold(lastWord(key), "sid") {
@@ -590,7 +618,7 @@ func acceptValue(val, key string, cat Category, quoted bool) bool {
 		if allDigits(val) {
 			return len(val) >= 6
 		}
-		return tokenLike(val, 8)
+		return len(val) >= 8 && tokenShape(val) // placeholders are out already
 	}
 	// Password.
 	if utf8.RuneCountInString(val) < 3 {

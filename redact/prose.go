@@ -98,7 +98,8 @@ func titleVariant(w string) string {
 func proseWordAt(s string, i int) (proseWord, int) {
 	var best proseWord
 	n := 0
-	for k, w := range proseWords {
+	for _, k := range proseByFirst[lower(s[i])] {
+		w := proseWords[k]
 		m := 0
 		if hasPrefixFold(s[i:], w.w) {
 			m = len(w.w)
@@ -133,6 +134,27 @@ var connectors = []string{
 	// punctuation
 	"=>", "->", "→", ":", "=", "-", "—", "–",
 }
+
+// connectorsByFirst holds the connectors by their first byte, in the
+// order of connectors.
+var connectorsByFirst = func() (t [256][]string) {
+	for _, c := range connectors {
+		t[c[0]] = append(t[c[0]], c)
+	}
+	return t
+}()
+
+// proseByFirst holds the indices of proseWords by the first byte of the
+// word and of its capitalized form.
+var proseByFirst = func() (t [256][]int) {
+	for i, w := range proseWords {
+		t[w.w[0]] = append(t[w.w[0]], i)
+		if tt := proseTitles[i]; tt != "" && tt[0] != w.w[0] {
+			t[tt[0]] = append(t[tt[0]], i)
+		}
+	}
+	return t
+}()
 
 // phraseWords may stand between a password word and its connector ("the
 // password for the wifi is", "kata sandi saya").
@@ -199,8 +221,8 @@ func findProsePassword(dst []Span, s string, at int) []Span {
 	if at > 0 && pw.w[0] < 0x80 && (isWord(s[at-1]) || s[at-1] == '$' || s[at-1] == '.' || s[at-1] == '=' || s[at-1] == '/') {
 		return dst // inside a word or a path, or the value of a key (-field=password)
 	}
-	if at > 1 && s[at-1] == '-' && s[at-2] == '-' {
-		return dst // a --password flag: an assignment, not prose
+	if at > 0 && s[at-1] == '-' && (wlen <= 3 || at > 1 && s[at-2] == '-') {
+		return dst // a --password flag, or r3d1s-pw: not prose
 	}
 	p := at + wlen
 	if pw.suffix {
@@ -216,7 +238,9 @@ func findProsePassword(dst []Span, s string, at int) []Span {
 			}
 		}
 	}
-	cue := cues.in(contextBefore(s, at, 24))
+	if p < len(s) && (s[p] == '=' || s[p] == ':' && assignedWords.has(s[at:p])) {
+		return dst // password=x, Passwort: x: the assignment rule's
+	}
 
 	// Connector, possibly after a short phrase.
 	connected := false
@@ -255,6 +279,9 @@ func findProsePassword(dst []Span, s string, at int) []Span {
 		return dst
 	}
 	v := s[vs:ve]
+	if v[0] == '-' && !quoted {
+		return dst // the next option of a command line
+	}
 	switch {
 	case pw.kind == 'n':
 		if !allDigits(v) || len(v) < 4 || len(v) > 12 || isPlaceholderValue(v) {
@@ -262,7 +289,7 @@ func findProsePassword(dst []Span, s string, at int) []Span {
 		}
 		return append(dst, Span{Start: vs, End: ve})
 	case quoted:
-		if utf8.RuneCountInString(v) < 3 || isPlaceholderValue(v) || isSensitiveWord(v) || !connected && !cue {
+		if utf8.RuneCountInString(v) < 3 || isPlaceholderValue(v) || isSensitiveWord(v) || !connected && !cues.in(contextBefore(s, at, 24)) {
 			return dst
 		}
 		return append(dst, Span{Start: vs, End: ve})
@@ -279,7 +306,7 @@ func findProsePassword(dst []Span, s string, at int) []Span {
 	switch {
 	case strongShape(v):
 	case passphraseShape(v):
-	case connected && cue && plainWord(v):
+	case connected && plainWord(v) && cues.in(contextBefore(s, at, 24)):
 	default:
 		return dst
 	}
@@ -319,7 +346,10 @@ func skipBlanks(s string, i int) int {
 // connectorAt returns the connector at s[i] and its length, or 0. A
 // connector made of letters must end at a word boundary.
 func connectorAt(s string, i int) (string, int) {
-	for _, c := range connectors {
+	if i >= len(s) {
+		return "", 0
+	}
+	for _, c := range connectorsByFirst[lower(s[i])] {
 		if !hasPrefixFold(s[i:], c) {
 			continue
 		}
@@ -381,6 +411,11 @@ func targetPhrase(p string) bool {
 var targetPreps = newWordSet("for", "of", "от", "для", "für", "pour", "de", "del", "du", "da", "do", "di", "van", "voor", "dla", "için")
 
 var notTargets = newWordSet("user", "users", "invalid", "account", "root", "admin", "login", "username", "the", "a", "an", "this", "that", "it", "all", "every", "each", "some", "which", "your", "my")
+
+// assignedWords are the password words the assignment rule reads after
+// ':' itself ("password: x", "Passwort: x").
+var assignedWords = newWordSet("password", "passwd", "passwort", "kennwort", "mot de passe", "contraseña",
+	"contrasena", "senha", "wachtwoord", "lösenord", "hasło", "пароль", "Пароль", "密码", "密碼", "パスワード", "비밀번호", "पासवर्ड", "كلمة المرور", "كلمة السر")
 
 // possessives may stand alone between a password word and its value
 // ("kata sandi saya X").

@@ -32,29 +32,60 @@ func isPlaceholderValue(v string) bool {
 	case '%':
 		return len(v) <= 3 || v[1] == '(' || v[1] == '{'
 	}
-	if strings.Contains(v, "{{") || strings.Contains(v, "${") {
+	// One pass for the marks of a placeholder anywhere in the value:
+	// {{...}}, ${...}, XXXX, ****, EXAMPLE (AKIAIOSFODNN7EXAMPLE,
+	// ghp_XXXX..., sk_live_****...), and "example" in a value that is not a
+	// domain or a list (my-example-token; but not realm="edge@example.com").
+	example, separators, same := false, false, true
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch c {
+		case '{':
+			if i+1 < len(v) && v[i+1] == '{' || i > 0 && v[i-1] == '$' {
+				return true
+			}
+		case 'x', 'X':
+			if hasPrefixFold(v[i:], "xxxx") {
+				return true
+			}
+		case '*':
+			if strings.HasPrefix(v[i:], "****") {
+				return true
+			}
+		case 'E':
+			if strings.HasPrefix(v[i:], "EXAMPLE") {
+				return true
+			}
+			example = example || hasPrefixFold(v[i:], "example")
+		case 'e':
+			example = example || hasPrefixFold(v[i:], "example")
+		case '.', '@', '=', ' ':
+			separators = true
+		}
+		same = same && c == v[0]
+	}
+	if example && !separators {
 		return true
 	}
 	// One repeated character (********, xxxx, ....) or a masked value.
-	r0, _ := utf8.DecodeRuneInString(v)
-	same := true
-	for _, r := range v {
-		if r != r0 {
-			same = false
-			break
-		}
-	}
-	if same && utf8.RuneCountInString(v) >= 2 {
+	if same && len(v) >= 2 {
 		return true
+	}
+	if v[0] >= 0x80 {
+		r0, _ := utf8.DecodeRuneInString(v)
+		same := true
+		for _, r := range v {
+			if r != r0 {
+				same = false
+				break
+			}
+		}
+		if same && utf8.RuneCountInString(v) >= 2 {
+			return true // ••••••
+		}
 	}
 	if strings.HasPrefix(v, "***") || strings.HasPrefix(v, "•••") || hasPrefixFold(v, "xxx") || hasPrefixFold(v, "...") {
 		return true
-	}
-	if strings.Contains(v, "EXAMPLE") || indexFold(v, "xxxx") >= 0 || strings.Contains(v, "****") {
-		return true // AKIAIOSFODNN7EXAMPLE, ghp_XXXX..., sk_live_****...
-	}
-	if indexFold(v, "example") >= 0 && !strings.ContainsAny(v, ".@= ") {
-		return true // my-example-token; but not realm="edge@example.com", ...
 	}
 	if hasPrefixFold(v, "your") || hasSuffixFold(v, "here") || hasPrefixFold(v, "insert") || hasPrefixFold(v, "enter_") || hasPrefixFold(v, "replace") {
 		return true
@@ -87,9 +118,11 @@ func isSensitiveWord(v string) bool {
 // least min bytes of printable ASCII without spaces, with digits and
 // letters, or with upper and lower case letters if it is long.
 func tokenLike(v string, min int) bool {
-	if len(v) < min || isPlaceholderValue(v) {
-		return false
-	}
+	return len(v) >= min && !isPlaceholderValue(v) && tokenShape(v)
+}
+
+// tokenShape is tokenLike without the length and placeholder checks.
+func tokenShape(v string) bool {
 	var lo, up, dg bool
 	letters, switches := 0, 0
 	var prev byte // case of the previous letter: 'l' or 'u'

@@ -88,17 +88,23 @@ func placeholderToken(b string) bool {
 		strings.Contains(b, "•••") || strings.Contains(b, "...") || indexFold(b, "your") >= 0 {
 		return true
 	}
-	// Mostly one character (0000000000000000, aaaaaaaa...).
+	// Mostly one character (0000000000000000, aaaaaaaa...): find the
+	// majority candidate (Boyer-Moore vote), then count it.
 	if len(b) >= 8 {
-		var n [256]uint16
-		top := 0
-		for i := 0; i < len(b) && i < decideLen; i++ {
-			n[b[i]]++
-			top = max(top, int(n[b[i]]))
+		b = b[:min(len(b), decideLen)]
+		var cand byte
+		votes := 0
+		for i := 0; i < len(b); i++ {
+			switch {
+			case votes == 0:
+				cand, votes = b[i], 1
+			case b[i] == cand:
+				votes++
+			default:
+				votes--
+			}
 		}
-		if top*10 >= min(len(b), decideLen)*7 {
-			return true
-		}
+		return strings.Count(b, string(rune(cand)))*10 >= len(b)*7 && cand < 0x80
 	}
 	return false
 }
