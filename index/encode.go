@@ -1,6 +1,7 @@
 package index
 
 import (
+	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
 
@@ -10,6 +11,8 @@ import (
 // Value encodings. Part of the index format (Version): change them only
 // with a new Version, which makes Open rebuild.
 //
+//	models   key nameKey(name) (the name itself, or 0xFF ‖ SHA-256(name)
+//	         for the empty name and long ones), value be32(id)
 //	block    uvarint count, uvarint segment, uvarint offset, varint min time,
 //	         varint max time, 32-byte previous digest, uvarint n,
 //	         n × uvarint model id
@@ -19,6 +22,23 @@ import (
 //	removal  uvarint first, uvarint last, 32-byte anchor, varint time,
 //	         byte done, uvarint policy length, policy, uvarint n,
 //	         n × uvarint segment
+
+// maxNameKey is the longest model name that is its own key in the models
+// bucket. Longer names, the empty name (bbolt refuses empty keys) and names
+// starting with the byte 0xFF are keyed by 0xFF and their SHA-256: model
+// names are UTF-8, which never holds 0xFF, so the two kinds of key cannot
+// meet, and every name a record can hold (up to the record size limit, far
+// above bbolt's 32 KiB key limit) has a key.
+const maxNameKey = 512
+
+// nameKey returns the key of a model name in the models bucket.
+func nameKey(name string) []byte {
+	if len(name) > 0 && len(name) <= maxNameKey && name[0] != 0xff {
+		return []byte(name)
+	}
+	h := sha256.Sum256([]byte(name))
+	return append([]byte{0xff}, h[:]...)
+}
 
 func be64(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
 func be32(v uint32) []byte { return binary.BigEndian.AppendUint32(nil, v) }

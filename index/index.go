@@ -20,7 +20,7 @@
 //	             "drops" → the engine's drop counters (uvarints)
 //	blocks       be64(first seq) → block: count, position, min and max time,
 //	             model ids present, digest of the record before it
-//	models       model name → id;  modelnames: be32(id) → name
+//	models       nameKey(model name) → id;  modelnames: be32(id) → name
 //	modelblocks  be32(model id) ‖ be64(block first seq) → number of records
 //	segments     be64(segment first seq) → segment summary: last seq,
 //	             records, bytes, min and max time, model ids
@@ -169,7 +169,7 @@ type Index struct {
 	fs       vfs.FS
 	db       *bolt.DB
 	readOnly bool
-	models   map[string]uint32 // name → id (writer only)
+	models   map[string]uint32 // nameKey(name) → id (writer only)
 	commits  atomic.Int64
 }
 
@@ -277,7 +277,7 @@ func (x *Index) init(storeID []byte) error {
 			if len(v) != 4 {
 				return fmt.Errorf("%w: model id of %q", ErrCorrupt, k)
 			}
-			x.models[string(k)] = binary.BigEndian.Uint32(v)
+			x.models[string(k)] = binary.BigEndian.Uint32(v) // keyed by nameKey
 			return nil
 		})
 	})
@@ -374,16 +374,17 @@ func (x *Index) Counters() ([]uint64, error) {
 func (x *Index) modelIDs(tx *bolt.Tx, names []string) ([]uint32, error) {
 	ids := make([]uint32, len(names))
 	for i, n := range names {
-		id, ok := x.models[n]
+		key := nameKey(n)
+		id, ok := x.models[string(key)]
 		if !ok {
 			id = uint32(len(x.models) + 1)
-			if err := tx.Bucket(bktModels).Put([]byte(n), be32(id)); err != nil {
+			if err := tx.Bucket(bktModels).Put(key, be32(id)); err != nil {
 				return nil, err
 			}
 			if err := tx.Bucket(bktModelNames).Put(be32(id), []byte(n)); err != nil {
 				return nil, err
 			}
-			x.models[n] = id
+			x.models[string(key)] = id
 		}
 		ids[i] = id
 	}
@@ -528,11 +529,12 @@ func (x *Index) ModelBlocks(models []string, from, upTo uint64, reverse bool, li
 }
 
 func (x *Index) lookupModel(tx *bolt.Tx, name string) (uint32, bool) {
+	key := nameKey(name)
 	if !x.readOnly {
-		id, ok := x.models[name]
+		id, ok := x.models[string(key)]
 		return id, ok
 	}
-	v := tx.Bucket(bktModels).Get([]byte(name))
+	v := tx.Bucket(bktModels).Get(key)
 	if len(v) != 4 {
 		return 0, false
 	}

@@ -260,3 +260,61 @@ func TestOpenTellsUnusableFromIO(t *testing.T) {
 		t.Fatalf("locked: %v", err)
 	}
 }
+
+// TestAnyModelName stores blocks of every kind of model name a record can
+// hold: empty (bbolt refuses an empty key), NUL bytes, a name starting
+// with 0xFF, names longer than bbolt's 32 KiB key limit, and names whose
+// hashed key could be mistaken for another's. Each is found again by
+// ModelBlocks, from the writer and from a read-only snapshot, and the
+// names round-trip.
+func TestAnyModelName(t *testing.T) {
+	long := string(bytes.Repeat([]byte("m"), 1<<20))
+	names := []string{"", "\x00", "a\x00b", "\xff", "\xffmodel", long, long + "x",
+		string(bytes.Repeat([]byte("n"), maxNameKey)), string(bytes.Repeat([]byte("n"), maxNameKey+1)), "phi-3"}
+	x, path := openTemp(t)
+	var bs []Block
+	for i, n := range names {
+		bs = append(bs, Block{First: uint64(i + 1), Count: 1, Pos: Pos{1, int64(64 + 100*i)}, Models: []string{n}})
+	}
+	if err := x.Apply(&Checkpoint{Blocks: bs, Segments: []Segment{{First: 1, Last: uint64(len(names)), Records: uint64(len(names)), Models: names}},
+		Mark: Mark{Seq: uint64(len(names)), Next: Pos{1, 9999}}}); err != nil {
+		t.Fatal(err)
+	}
+	check := func(x *Index, from string, more ...uint64) {
+		for i, n := range names {
+			got, err := x.ModelBlocks([]string{n}, 0, 100, false, 100)
+			if err != nil || !slices.Equal(firsts(got), append([]uint64{uint64(i + 1)}, more...)) {
+				t.Errorf("%s: model %d (%d bytes): blocks %v, %v", from, i, len(n), firsts(got), err)
+			}
+			if len(got) > 0 && !slices.Equal(got[0].Models, []string{n}) {
+				t.Errorf("%s: model %d does not round-trip", from, i)
+			}
+		}
+	}
+	check(x, "writer")
+	snap := filepath.Join(t.TempDir(), "index.snap")
+	if err := x.Snapshot(snap); err != nil {
+		t.Fatal(err)
+	}
+	x.Close()
+	ro, err := Open(snap, store, &Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(ro, "snapshot")
+	ro.Close()
+	// Reopened for writing: the ids are found again by key, so a second
+	// checkpoint naming the same models registers nothing new.
+	x2, err := Open(path, store, &Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x2.Close()
+	if err := x2.Apply(&Checkpoint{Blocks: []Block{{First: 100, Count: 1, Pos: Pos{1, 99999}, Models: names}}, Mark: Mark{Seq: 100}}); err != nil {
+		t.Fatal(err)
+	}
+	if len(x2.models) != len(names) {
+		t.Fatalf("%d model ids for %d names", len(x2.models), len(names))
+	}
+	check(x2, "reopened", 100)
+}
