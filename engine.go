@@ -334,6 +334,11 @@ func (e *Engine) prepare(inf *Inference) (*item, map[string]int, error) {
 		return nil, nil, fmt.Errorf("%w: negative tokens or latency (tokens in %d, out %d, latency %v)",
 			ErrInvalidRecord, inf.TokensIn, inf.TokensOut, inf.Latency)
 	}
+	if int64(inf.TokensIn) > MaxTokens || int64(inf.TokensOut) > MaxTokens {
+		e.stats.rejected.Add(1)
+		return nil, nil, fmt.Errorf("%w: tokens in %d, out %d: at most %d, so that 32-bit readers can hold them",
+			ErrInvalidRecord, inf.TokensIn, inf.TokensOut, MaxTokens)
+	}
 	r := Record{Inference: *inf}
 	now := time.Now()
 	if r.Time.IsZero() {

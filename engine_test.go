@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -325,10 +326,19 @@ func TestTooLargeWritesNothing(t *testing.T) {
 
 func TestInvalidRecord(t *testing.T) {
 	e, _ := open(t, nil)
-	for _, bad := range []llog.Inference{{TokensIn: -1}, {TokensOut: -5}, {Latency: -time.Second}} {
-		if err := e.Log(ctx, bad); !errors.Is(err, llog.ErrInvalidRecord) {
-			t.Errorf("Log(%+v) = %v", bad, err)
+	bad := []llog.Inference{{TokensIn: -1}, {TokensOut: -5}, {Latency: -time.Second}}
+	if strconv.IntSize == 64 {
+		// Beyond what a 32-bit reader can hold.
+		above := int64(llog.MaxTokens) + 1
+		bad = append(bad, llog.Inference{TokensIn: int(above)}, llog.Inference{TokensOut: int(above)})
+	}
+	for _, in := range bad {
+		if err := e.Log(ctx, in); !errors.Is(err, llog.ErrInvalidRecord) {
+			t.Errorf("Log(%+v) = %v", in, err)
 		}
+	}
+	if _, err := e.LogSync(ctx, llog.Inference{TokensIn: llog.MaxTokens, TokensOut: llog.MaxTokens}); err != nil {
+		t.Errorf("MaxTokens: %v", err)
 	}
 }
 

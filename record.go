@@ -4,7 +4,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -36,9 +38,11 @@ type Inference struct {
 	Latency time.Duration
 	// TokensIn is gen_ai.usage.input_tokens. Zero means unknown: Log stores
 	// the estimate len(Prompt)/4 (in characters) and marks it estimated.
+	// At most MaxTokens.
 	TokensIn int
 	// TokensOut is gen_ai.usage.output_tokens. Zero means unknown: Log
-	// stores the estimate len(Response)/4 and marks it estimated.
+	// stores the estimate len(Response)/4 and marks it estimated. At most
+	// MaxTokens.
 	TokensOut int
 	// Error is the class of error that ended the operation, empty on
 	// success: error.type.
@@ -210,11 +214,24 @@ func (d *decoder) varint() int64 {
 	return v
 }
 
-// int reads a uvarint that must fit a non-negative int.
+// MaxTokens is the largest token count Log stores (2^31 − 1), so that every
+// record reads back on a 32-bit board, where an int has 32 bits. Log
+// refuses a larger count with ErrInvalidRecord.
+const MaxTokens = 1<<31 - 1
+
+// int reads a uvarint that must fit a non-negative int. Counts are at most
+// 2^63 − 1 on disk; writers store at most MaxTokens tokens, and redaction
+// counts are bounded by the record's size, so only a record written by a
+// 64-bit writer before the cap can hold a count a 32-bit int cannot.
 func (d *decoder) int(what string) int {
 	v := d.uvarint()
-	if v > uint64(maxInt) {
+	switch {
+	case v > math.MaxInt64:
 		d.fail("%s %d out of range", what, v)
+		return 0
+	case v > uint64(maxInt):
+		d.fail("%s %d does not fit this platform's %d-bit int (written before counts were capped at %d)",
+			what, v, strconv.IntSize, MaxTokens)
 		return 0
 	}
 	return int(v)

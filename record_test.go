@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -146,5 +148,34 @@ func TestSanitize(t *testing.T) {
 		if got := sanitize(tt.in, &n); got != tt.out || n != tt.n {
 			t.Errorf("sanitize(%q) = %q, %d; want %q, %d", tt.in, got, n, tt.out, tt.n)
 		}
+	}
+}
+
+// TestCountsOnEveryPlatform pins how token and redaction counts read back
+// on 64-bit and 32-bit platforms (.ci/cross runs it under qemu for 32-bit
+// arm): MaxTokens and the largest redaction count a record can hold read
+// back everywhere; a count above MaxTokens, which a 64-bit writer stored
+// before the cap, reads back on 64-bit platforms and is refused, naming
+// the platform, on 32-bit ones.
+func TestCountsOnEveryPlatform(t *testing.T) {
+	r := Record{Inference: Inference{Time: time.Unix(0, 0).UTC(), TokensIn: MaxTokens, TokensOut: MaxTokens},
+		Redactions: map[string]int{"EMAIL": 16 << 20}}
+	var back Record
+	if err := decodeRecord(appendRecord(nil, &r), &back); err != nil || !reflect.DeepEqual(back, r) {
+		t.Fatalf("counts at the cap: %v\n got %+v\nwant %+v", err, back, r)
+	}
+	// tokens in 2^31: 0x80 0x80 0x80 0x80 0x08.
+	body := appendRecord(nil, &Record{Inference: Inference{Time: time.Unix(0, 0).UTC()}})
+	// version, flags, time 0, latency 0, then tokens in.
+	big := append([]byte{1, 0, 0, 0, 0x80, 0x80, 0x80, 0x80, 0x08}, body[5:]...)
+	err := decodeRecord(big, &back)
+	if strconv.IntSize == 64 {
+		if err != nil || int64(back.TokensIn) != 1<<31 {
+			t.Fatalf("64-bit: tokens in 2^31 read as %d, %v", back.TokensIn, err)
+		}
+		return
+	}
+	if err == nil || !strings.Contains(err.Error(), "does not fit this platform's 32-bit int") {
+		t.Fatalf("32-bit: tokens in 2^31: %v", err)
 	}
 }
