@@ -330,13 +330,21 @@ func TestIndexFailureFallsBack(t *testing.T) {
 	if err := e.Close(); err != nil {
 		t.Fatalf("Close after an index failure: %v", err)
 	}
+	// Verify says the index is behind the log, and by how much.
+	rep := mustVerify(t, dir)
+	if x := rep.Index; !x.Checked || x.Mark >= 600 || x.Behind != 600-x.Mark {
+		t.Fatalf("verify after an index failure: %+v", x)
+	}
 	// The next Open catches the index up.
 	e, err := llog.Open(dir, &llog.Options{DisableRedaction: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer e.Close()
 	checkQueriesMatchScan(t, e, dir)
+	e.Close()
+	if x := mustVerify(t, dir).Index; x.Behind != 0 || x.Mark != 600 {
+		t.Fatalf("verify after the catch-up: %+v", x)
+	}
 }
 
 // TestIndexedQueryTinySegments reads blocks of consecutive small segments,

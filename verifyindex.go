@@ -30,6 +30,12 @@ type IndexReport struct {
 	// reason starts with "index:". The index is derived data: deleting
 	// index.db makes the next Open rebuild it from the segments.
 	Problems int `json:"problems"`
+	// Behind counts the records the log holds after the index's
+	// watermark: 0 when the index is current. A writer checkpoints its
+	// index now and then and at Close, so a running writer's snapshot is
+	// usually behind; a closed store's index is behind only when its
+	// writer crashed or its index failed (the next Open catches it up).
+	Behind uint64 `json:"behind"`
 }
 
 // indexCheck compares the blocks of an index with the records a scan
@@ -119,6 +125,7 @@ func (c *indexCheck) next() *index.Block {
 // segment, frame offset, time, model and the digest before it.
 func (c *indexCheck) record(seq uint64, seg string, off int64, t time.Time, model string, prev chain.Digest) {
 	if seq > c.rep.Mark {
+		c.rep.Behind++
 		return
 	}
 	if _, ok := covering(c.gone, seq); ok {

@@ -40,8 +40,9 @@ indexed_records: the records in the torn part that the index had seen
 committed, left out when 0), anchor (the digest the chain starts from: the
 genesis, or the anchor retention recorded), removed (a list, [] when none, of
 what retention removed: first_seq, last_seq, segments, anchor, policy, time
-and done), index (checked, source, blocks, mark and problems: how the
-index compared with the segments) and merkle (known, tree_size, root, base,
+and done), index (checked, source, blocks, mark, problems and behind: how
+the index compared with the segments, and how many records the log holds
+after the index's watermark) and merkle (known, tree_size, root, base,
 base_frontier, checkpoints and newest: the Merkle tree rebuilt from the
 records and the checkpoints stored in the segments that were compared with
 it); with --checkpoint, then checkpoints: one {"file","size","ok","error"}
@@ -190,6 +191,7 @@ func writeVerifyText(e *env, path string, r *llog.Reader, rep *llog.VerifyReport
 	} else {
 		fmt.Fprintf(tw, "torn tail\tnone\n")
 	}
+	fmt.Fprintf(tw, "index\t%s\n", formatIndex(rep.Index))
 	if m := rep.Merkle; m != nil && m.Known {
 		fmt.Fprintf(tw, "merkle\troot %s of %s; %s in the store match the records\n", m.Root,
 			plural(m.TreeSize, "record"), plural(uint64(m.Checkpoints), "checkpoint"))

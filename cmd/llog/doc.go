@@ -230,8 +230,9 @@
 // it removed older records), removed (a list, [] when none, of what
 // retention removed: objects with first_seq, last_seq, segments, anchor,
 // policy, time and done) and index (an object with checked, source (left
-// out when no index was compared), blocks, mark and problems: how the index
-// compared with the segments), then any member a later version of the
+// out when no index was compared), blocks, mark, problems and behind: how
+// the index compared with the segments, and how many records the log holds
+// after its watermark), then any member a later version of the
 // library adds to the report. Records come before the
 // report because the report is only known once the whole store has been
 // read.

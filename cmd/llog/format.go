@@ -129,3 +129,19 @@ func formatTorn(t *llog.TornTail) string {
 	return fmt.Sprintf("%s offset %d: %s after the last committed batch (%s); never acknowledged, the next open truncates them, not a failure",
 		t.Segment, t.Offset, plural(uint64(t.Bytes), "byte"), cleanMessage(t.Reason))
 }
+
+// formatIndex describes how the index compared with the log.
+func formatIndex(x *llog.IndexReport) string {
+	if x == nil || !x.Checked {
+		return "none to compare (the next open for writing builds it)"
+	}
+	s := fmt.Sprintf("%s: %s compared, watermark seq %d", x.Source, plural(uint64(x.Blocks), "block"), x.Mark)
+	if x.Problems > 0 {
+		s += fmt.Sprintf(", %s (listed with the breaks; delete index.db to rebuild it)", plural(uint64(x.Problems), "disagreement"))
+	}
+	if x.Behind > 0 {
+		return s + fmt.Sprintf("; %s behind the log: a writer is running, or the last one stopped before checkpointing it or its index failed (the next open catches it up)",
+			plural(x.Behind, "record"))
+	}
+	return s + "; current"
+}
