@@ -446,6 +446,13 @@ func TestCheckpointsAcrossRetention(t *testing.T) {
 		if _, err := llog.VerifyProof(doc, verifier); err != nil {
 			t.Fatalf("proof of %d: %v\n%s", seq, err, doc)
 		}
+		// The index gives the same proof: retention deleted the nodes
+		// under the removed records, and the oldest segment's frontier
+		// stands in for them.
+		fast, ok := llog.ProveIndexed(r, seq, p.Checkpoint)
+		if b, _ := json.Marshal(fast); !ok || !bytes.Equal(b, doc) {
+			t.Fatalf("seq %d from the index after retention: %v", seq, ok)
+		}
 	}
 	if _, err := r.Prove(ctx, rep.FirstSeq-1, nil); !errors.Is(err, llog.ErrNoRecord) {
 		t.Fatalf("prove a removed record: %v", err)
@@ -552,5 +559,81 @@ func TestCheckpointsOfAStoreWrittenBefore(t *testing.T) {
 	}
 	if failed != 1 || len(got.all()) != 0 {
 		t.Fatalf("%d EventCheckpointFailed, %d checkpoints", failed, len(got.all()))
+	}
+}
+
+func TestProofsFromTheIndex(t *testing.T) {
+	var got checkpointLog
+	opts := &llog.Options{DisableRedaction: true, SegmentSize: 64 << 10, CheckpointEvery: 500, OnCheckpoint: got.add,
+		CheckpointRecords: 700}
+	e, dir := open(t, opts)
+	for i := range 5000 {
+		if err := e.Log(ctx, inf(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.Close()
+	cks := got.all()
+	newest := cks[len(cks)-1]
+	r, err := llog.OpenReader(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	seqs := []uint64{1, 2, 63, 64, 65, 128, 2047, 2048, 2049, 4095, 4096, 4097, 4999, 5000}
+	fast := map[uint64][]byte{}
+	for _, seq := range seqs {
+		p, ok := llog.ProveIndexed(r, seq, newest)
+		if !ok {
+			t.Fatalf("seq %d: no proof from the index", seq)
+		}
+		fast[seq], _ = json.Marshal(p)
+	}
+	// Consistency proofs between every pair of checkpoints, from the
+	// index, checked against both roots.
+	for i, old := range cks {
+		for _, ck := range cks[i:] {
+			proof, err := r.ProveConsistency(ctx, old, ck)
+			if err != nil {
+				t.Fatalf("consistency %d -> %d: %v", old.Size, ck.Size, err)
+			}
+			if err := tlog.CheckTree(proof, int64(ck.Size), ck.Root, int64(old.Size), old.Root); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	forged := *cks[2]
+	forged.Root[0] ^= 1
+	if _, err := r.ProveConsistency(ctx, &forged, newest); !errors.Is(err, llog.ErrNotExtended) {
+		t.Fatalf("consistency from a forged root: %v", err)
+	}
+
+	// Without the index, proofs come from the segments alone, the same.
+	os.Remove(filepath.Join(dir, "index.db"))
+	os.Remove(filepath.Join(dir, "index.snap"))
+	for _, seq := range seqs {
+		if _, ok := llog.ProveIndexed(r, seq, newest); ok {
+			t.Fatal("a proof from an index that is gone")
+		}
+		p, err := r.Prove(ctx, seq, newest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slow, _ := json.Marshal(p)
+		if !bytes.Equal(slow, fast[seq]) {
+			t.Fatalf("seq %d: the proofs from the index and from the segments differ:\n%s\n%s", seq, fast[seq], slow)
+		}
+	}
+	// A rebuilt index gives them again.
+	e, err = llog.Open(dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Close()
+	for _, seq := range seqs {
+		p, ok := llog.ProveIndexed(r, seq, newest)
+		if b, _ := json.Marshal(p); !ok || !bytes.Equal(b, fast[seq]) {
+			t.Fatalf("seq %d after the index was rebuilt: %v", seq, ok)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/lowlightlog/llog/chain"
+	"github.com/lowlightlog/llog/index"
 	"github.com/lowlightlog/llog/wal"
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -41,6 +42,9 @@ type checkpointer struct {
 // syncer.
 type batchTree struct {
 	before frontier // the tree before the batch
+	after  frontier // and after it, for the index
+	known  bool     // the sealer keeps the tree (checkpoints are on)
+	nodes  []index.Node
 	root   tlog.Hash
 	ckpt   *Checkpoint // the batch's checkpoint, nil when it has none
 	framed bool        // ckpt's frame holds the frontier
@@ -50,14 +54,34 @@ type batchTree struct {
 func (c *checkpointer) begin(p *pending) {
 	p.tree.before.n = c.tree.n
 	p.tree.before.nodes = append(p.tree.before.nodes[:0], c.tree.nodes...)
-	p.tree.ckpt, p.tree.framed = nil, false
+	p.tree.ckpt, p.tree.framed, p.tree.known = nil, false, !c.off
+	p.tree.nodes = p.tree.nodes[:0]
 }
 
-// add adds a record's leaf.
-func (c *checkpointer) add(d chain.Digest) {
-	if !c.off {
-		c.tree.add(leafHash(d), nil)
+// add adds a record's leaf to the tree, and the nodes it completes that
+// the index keeps to the batch p.
+func (c *checkpointer) add(p *pending, d chain.Digest) {
+	if c.off {
+		return
 	}
+	c.tree.add(leafHash(d), func(level int, index uint64, h tlog.Hash) {
+		if level >= indexNodeLevel {
+			p.tree.nodes = append(p.tree.nodes, indexNode(level, index, h))
+		}
+	})
+}
+
+// end records the tree after the batch p.
+func (c *checkpointer) end(p *pending) {
+	p.tree.after.n = c.tree.n
+	p.tree.after.nodes = append(p.tree.after.nodes[:0], c.tree.nodes...)
+}
+
+// indexNodeLevel is the lowest level of the Merkle nodes the index keeps.
+const indexNodeLevel = index.MinNodeLevel
+
+func indexNode(level int, i uint64, h tlog.Hash) index.Node {
+	return index.Node{NodeID: index.NodeID{Level: uint8(level), Index: i}, Hash: h}
 }
 
 // uncovered reports whether records are not covered by a checkpoint yet.
@@ -269,4 +293,72 @@ func (e *Engine) rebuildTree() (frontier, *Checkpoint, error) {
 		return frontier{}, nil, errNoTree
 	}
 	return r.tree, r.newest, nil
+}
+
+// The index keeps the Merkle nodes of levels indexNodeLevel and up and the
+// frontier at its watermark (package index, merkle.go), for proofs. The
+// sealer hands each batch's completed nodes and the frontier after it to
+// the index's builder; the catch-up at Open computes them itself.
+
+// takeTree takes the Merkle nodes and frontier a committed batch carries.
+// REQUIRES: ix.mu held.
+func (ix *indexer) takeTree(t *batchTree) {
+	if !t.known {
+		ix.treeKnown = false
+		return
+	}
+	ix.nodes = append(ix.nodes, t.nodes...)
+	ix.tree.n = t.after.n
+	ix.tree.nodes = append(ix.tree.nodes[:0], t.after.nodes...)
+	ix.treeKnown = true
+}
+
+// resumeTree sets the catch-up's tree from the frontier the index stored
+// with its watermark m, or to the empty tree of a store read from genesis.
+func (ix *indexer) resumeTree(m index.Mark) {
+	ix.treeKnown = false
+	if m.Seq == 0 {
+		if segs := ix.e.log.Segments(); len(segs) > 0 && segs[0].First == 1 {
+			ix.tree, ix.treeKnown = frontier{}, true
+		}
+		return
+	}
+	f, err := ix.idx.Frontier()
+	if err != nil || f == nil || f.Size != m.Seq || len(f.Nodes) != frontierLen(f.Size) {
+		return // the next frontier the log stores at a segment's start will do
+	}
+	ix.tree = frontier{n: f.Size}
+	for _, h := range f.Nodes {
+		ix.tree.nodes = append(ix.tree.nodes, h)
+	}
+	ix.treeKnown = true
+}
+
+// treeFromFrame takes the frontier a checkpoint frame stores when the
+// catch-up's tree is unknown and the frame's batch starts right after the
+// last record indexed.
+func (ix *indexer) treeFromFrame(c wal.Checkpoint) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.treeKnown || c.First != ix.last+1 {
+		return
+	}
+	if f, framed, _, err := parseCheckpointPayload(c.Payload, c.First); err == nil && framed {
+		ix.tree, ix.treeKnown = f, true
+	}
+}
+
+// addLeaf adds record seq's leaf to the catch-up's tree.
+func (ix *indexer) addLeaf(seq uint64, d chain.Digest) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if !ix.treeKnown || seq != ix.tree.n+1 {
+		ix.treeKnown = false
+		return
+	}
+	ix.tree.add(leafHash(d), func(level int, i uint64, h tlog.Hash) {
+		if level >= indexNodeLevel {
+			ix.nodes = append(ix.nodes, indexNode(level, i, h))
+		}
+	})
 }

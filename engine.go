@@ -500,10 +500,11 @@ func (e *Engine) seal() {
 			if err := p.batch.Add(it.buf); err != nil {
 				panic(err) // records are checked against MaxRecordSize, far below the frame limit
 			}
-			e.ck.add(it.hash)
+			e.ck.add(p, it.hash)
 			e.prev = it.hash
 			e.next++
 		}
+		e.ck.end(p)
 		p.link = e.prev
 		e.sealCheckpoint(p, out.closing || len(p.items) == 0)
 		e.sealed <- p

@@ -55,3 +55,9 @@ func BreakIndex(e *Engine) {
 	e.ix.failApply = errors.New("injected index write failure")
 	e.ix.mu.Unlock()
 }
+
+// ProveIndexed is Prove's fast path alone: ok is false when the index could
+// not give the proof.
+func ProveIndexed(r *Reader, seq uint64, ck *Checkpoint) (*Proof, bool) {
+	return r.proveIndexed(context.Background(), seq, ck)
+}

@@ -53,6 +53,11 @@ type indexer struct {
 	next    index.Pos       // where the record after it starts
 	failed  error           // the index is out of use after this error
 	stats   index.Stats     // as of the last checkpoint
+	// tree is the Merkle frontier after record last, when treeKnown;
+	// nodes are the Merkle nodes completed since the last checkpoint.
+	tree      frontier
+	treeKnown bool
+	nodes     []index.Node
 	drops0  Drops           // drop totals of earlier runs, from the index
 	// failApply, set only by tests, makes checkpoints fail as a bbolt
 	// write error would.
@@ -237,6 +242,7 @@ func (ix *indexer) catchUpSegment(s wal.SegmentInfo, m index.Mark) (uint64, erro
 	} else {
 		ix.prev = w.Header().Link // the digest of the record before the segment
 	}
+	w.OnCheckpoint(ix.treeFromFrame)
 	var n uint64
 	for {
 		ent, err := w.Next()
@@ -257,6 +263,7 @@ func (ix *indexer) catchUpSegment(s wal.SegmentInfo, m index.Mark) (uint64, erro
 		copy(h[:], ent.Data[:hashSize])
 		ix.add(ent.Seq, t, ix.intern(model), h, index.Pos{Segment: s.First, Offset: ent.Offset}, ent.End-ent.Offset,
 			index.Pos{Segment: s.First, Offset: ent.Next})
+		ix.addLeaf(ent.Seq, h)
 		n++
 		if ix.pending >= ix.e.opts.CheckpointRecords {
 			if err := ix.checkpoint(); err != nil {
@@ -283,6 +290,7 @@ func (ix *indexer) intern(model []byte) string {
 func (ix *indexer) resume(m index.Mark) error {
 	ix.last = m.Seq
 	ix.next = m.Next
+	ix.resumeTree(m)
 	if m.Seq == 0 {
 		ix.prev = ix.e.store.genesis
 		return nil
@@ -372,6 +380,7 @@ func (ix *indexer) addLocked(seq uint64, t int64, model string, h chain.Digest, 
 func (ix *indexer) addBatch(p *pending, info wal.CommitInfo) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	ix.takeTree(&p.tree)
 	s := ix.segment(info.SegmentFirst, p.items[0].t)
 	for i, it := range p.items {
 		off := info.Offset + p.batch.EntryOffset(i)
@@ -404,6 +413,14 @@ func (ix *indexer) checkpoint() error {
 	for first := range ix.dirty {
 		cp.Segments = append(cp.Segments, *ix.segs[first])
 	}
+	nodes := len(ix.nodes)
+	cp.Nodes = slices.Clone(ix.nodes)
+	if ix.treeKnown && ix.tree.n == ix.last {
+		cp.Frontier = &index.Frontier{Size: ix.tree.n}
+		for _, h := range ix.tree.nodes {
+			cp.Frontier.Nodes = append(cp.Frontier.Nodes, h)
+		}
+	}
 	for i := range cp.Blocks {
 		cp.Blocks[i].Models = slices.Clone(cp.Blocks[i].Models)
 	}
@@ -432,6 +449,7 @@ func (ix *indexer) checkpoint() error {
 		return ix.failed
 	}
 	ix.blocks = slices.Delete(ix.blocks, 0, taken)
+	ix.nodes = slices.Delete(ix.nodes, 0, nodes)
 	ix.mark = cp.Mark
 	ix.stats = ix.idx.Stats()
 	return nil

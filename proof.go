@@ -9,6 +9,8 @@ import (
 	"io"
 
 	"github.com/lowlightlog/llog/chain"
+	"github.com/lowlightlog/llog/index"
+	"github.com/lowlightlog/llog/internal/vfs"
 	"github.com/lowlightlog/llog/wal"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
@@ -186,8 +188,10 @@ func (p *Proof) MarshalJSON() ([]byte, error) {
 }
 
 // Prove returns the proof that record seq is in the store, against ck, or
-// against the newest checkpoint stored in the segments when ck is nil. It
-// reads the whole store (verifying it) once. It returns an error matching
+// against the newest checkpoint stored in the segments when ck is nil.
+// With an index it reads a few dozen hashes and a block or two of records;
+// without one (or when what the index says does not lead to ck's root) it
+// reads the whole store, verifying it, once. It returns an error matching
 // ErrNoCheckpoint when no checkpoint covers seq, ErrNoRecord when the store
 // does not hold seq, and ErrNotExtended when the store does not extend ck.
 func (r *Reader) Prove(ctx context.Context, seq uint64, ck *Checkpoint) (*Proof, error) {
@@ -200,6 +204,9 @@ func (r *Reader) Prove(ctx context.Context, seq uint64, ck *Checkpoint) (*Proof,
 	}
 	if seq == 0 || seq > ck.Size {
 		return nil, fmt.Errorf("%w covers seq %d: the checkpoint covers records 1 to %d", ErrNoCheckpoint, seq, ck.Size)
+	}
+	if p, ok := r.proveIndexed(ctx, seq, ck); ok {
+		return p, nil
 	}
 	need, err := proofNodes(ck.Size, seq-1)
 	if err != nil {
@@ -316,4 +323,276 @@ func VerifyProof(doc []byte, v note.Verifier) (*Proof, error) {
 		return nil, fmt.Errorf("%w: seq %d is not in the tree of the checkpoint: %v", ErrProof, rec.Seq, err)
 	}
 	return &Proof{Record: &rec, Index: j.LeafIndex, Inclusion: j.Inclusion, Checkpoint: ck}, nil
+}
+
+// The fast path of proofs: the index holds the Merkle nodes of levels
+// index.MinNodeLevel and up for the records it covers, and the positions
+// of the records, whose digests give the lower levels. A proof then reads
+// a few dozen hashes and one or two blocks of records. Whatever the index
+// says is checked: the inclusion proof must lead to the checkpoint's root,
+// else the proof is made the slow way, from the segments alone.
+
+// indexTree reads the Merkle tree of a store from its index.
+type indexTree struct {
+	x     *index.Index
+	mark  uint64 // the index covers records 1..mark
+	br    blockReader
+	base  map[nodeID]tlog.Hash // the frontier at the oldest segment's start,
+	baseN uint64               // of baseN records
+	// memo holds hashes computed or read.
+	memo map[nodeID]tlog.Hash
+}
+
+func (r *Reader) openIndexTree(ctx context.Context) (*indexTree, error) {
+	x, _, err := openIndexReadOnly(r.fs, r.dir, r.store)
+	if x == nil || err != nil {
+		return nil, err
+	}
+	m, err := x.Mark()
+	if err != nil {
+		x.Close()
+		return nil, err
+	}
+	t := &indexTree{x: x, mark: m.Seq, br: blockReader{fs: r.fs, dir: r.dir}, memo: map[nodeID]tlog.Hash{}}
+	// What retention left: the frontier the oldest segment stores.
+	segs, err := wal.ListSegments(r.fs, r.dir)
+	if err != nil {
+		t.close()
+		return nil, err
+	}
+	if len(segs) > 0 && segs[0].First > 1 {
+		f, err := firstFrontier(r.fs, r.dir, segs[0])
+		if err != nil {
+			t.close()
+			return nil, err
+		}
+		t.base, t.baseN = map[nodeID]tlog.Hash{}, f.n
+		for i, id := range frontierNodes(f.n) {
+			t.base[id] = f.nodes[i]
+		}
+	}
+	return t, ctx.Err()
+}
+
+func (t *indexTree) close() {
+	t.br.close()
+	t.x.Close()
+}
+
+// firstFrontier returns the frontier stored in the checkpoint of the
+// first batch of segment s.
+func firstFrontier(fsys vfs.FS, dir string, s wal.SegmentInfo) (frontier, error) {
+	w, err := wal.OpenWalker(fsys, dir, s.Name)
+	if err != nil {
+		return frontier{}, err
+	}
+	defer w.Close()
+	var f frontier
+	found := false
+	var perr error
+	w.OnCheckpoint(func(c wal.Checkpoint) {
+		if !found && c.First == s.First {
+			var framed bool
+			f, framed, _, perr = parseCheckpointPayload(c.Payload, c.First)
+			found = framed && perr == nil
+		}
+	})
+	if _, err := w.Next(); err != nil && err != io.EOF && !errors.Is(err, wal.ErrTorn) {
+		return frontier{}, err
+	}
+	if !found {
+		return frontier{}, fmt.Errorf("segment %s stores no Merkle frontier at its start (%v)", s.Name, perr)
+	}
+	return f, nil
+}
+
+// hashes answers tlog's requests for nodes.
+func (t *indexTree) hashes(idx []int64) ([]tlog.Hash, error) {
+	ids := make([]nodeID, len(idx))
+	var stored []index.NodeID
+	for i, x := range idx {
+		l, k := tlog.SplitStoredHashIndex(x)
+		ids[i] = nodeID{uint64(l), uint64(k)}
+		if l >= index.MinNodeLevel && uint64(k+1)<<uint(l) <= t.mark {
+			stored = append(stored, index.NodeID{Level: uint8(l), Index: uint64(k)})
+		}
+	}
+	if len(stored) > 0 {
+		hs, ok, err := t.x.Nodes(stored)
+		if err != nil {
+			return nil, err
+		}
+		for i, id := range stored {
+			if ok[i] {
+				t.memo[nodeID{uint64(id.Level), id.Index}] = hs[i]
+			}
+		}
+	}
+	out := make([]tlog.Hash, len(ids))
+	for i, id := range ids {
+		h, err := t.hash(id)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = h
+	}
+	return out, nil
+}
+
+// hash returns a node: read before, left by retention, or computed from
+// the leaves under it (at most 2^MinNodeLevel records read, unless the
+// index lacks nodes).
+func (t *indexTree) hash(id nodeID) (tlog.Hash, error) {
+	if h, ok := t.memo[id]; ok {
+		return h, nil
+	}
+	if h, ok := t.base[id]; ok {
+		return h, nil
+	}
+	lo, hi := id[1]<<id[0], (id[1]+1)<<id[0]
+	if hi <= t.baseN {
+		return tlog.Hash{}, fmt.Errorf("node (level %d, %d): retention removed the records under it", id[0], id[1])
+	}
+	stored := id[0] >= index.MinNodeLevel
+	if stored {
+		hs, ok, err := t.x.Nodes([]index.NodeID{{Level: uint8(id[0]), Index: id[1]}})
+		if err != nil {
+			return tlog.Hash{}, err
+		}
+		if ok[0] {
+			t.memo[id] = hs[0]
+			return hs[0], nil
+		}
+	}
+	if stored || lo < t.baseN {
+		// Not stored, or partly under what retention removed: from the
+		// two halves.
+		left, err := t.hash(nodeID{id[0] - 1, 2 * id[1]})
+		if err != nil {
+			return tlog.Hash{}, err
+		}
+		right, err := t.hash(nodeID{id[0] - 1, 2*id[1] + 1})
+		if err != nil {
+			return tlog.Hash{}, err
+		}
+		h := tlog.NodeHash(left, right)
+		t.memo[id] = h
+		return h, nil
+	}
+	// Below the stored levels: the leaves, from the records.
+	var f frontier
+	err := t.digests(lo+1, hi, func(seq uint64, d chain.Digest) {
+		f.add(leafHash(d), func(level int, i uint64, h tlog.Hash) { t.memo[nodeID{uint64(level), lo>>uint(level) + i}] = h })
+	})
+	if err != nil {
+		return tlog.Hash{}, err
+	}
+	if f.n != hi-lo {
+		return tlog.Hash{}, fmt.Errorf("records %d to %d: the index locates %d of them", lo+1, hi, f.n)
+	}
+	return t.memo[id], nil
+}
+
+// digests calls fn with the chain digest of records from..to, in order,
+// reading them at the positions the index gives.
+func (t *indexTree) digests(from, to uint64, fn func(uint64, chain.Digest)) error {
+	bs, err := t.x.Blocks(from, to, false, int(to-from)+1)
+	if err != nil {
+		return err
+	}
+	for _, b := range bs {
+		err := t.br.read(b, func(seq uint64, entry []byte) error {
+			if seq >= from && seq <= to {
+				var d chain.Digest
+				copy(d[:], entry[:hashSize])
+				fn(seq, d)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// record reads record seq at the position the index gives and checks its
+// digest.
+func (t *indexTree) record(seq uint64) (*Record, error) {
+	bs, err := t.x.Blocks(seq, seq, false, 1)
+	if err != nil {
+		return nil, err
+	}
+	if len(bs) != 1 || seq < bs[0].First || seq > bs[0].Last() {
+		return nil, fmt.Errorf("%w: seq %d is not indexed", ErrNoRecord, seq)
+	}
+	var rec *Record
+	prev := chain.Digest(bs[0].Prev)
+	err = t.br.read(bs[0], func(s uint64, entry []byte) error {
+		var d chain.Digest
+		copy(d[:], entry[:hashSize])
+		if s == seq {
+			rec = &Record{}
+			if err := decodeRecord(entry[hashSize:], rec); err != nil {
+				return err
+			}
+			if chain.Next(prev, s, entry[hashSize:]) != d {
+				return fmt.Errorf("%w: seq %d does not verify", ErrNoRecord, s)
+			}
+			rec.Seq, rec.PrevHash, rec.Hash = s, prev, d
+		}
+		prev = d
+		return nil
+	})
+	if err == nil && rec == nil {
+		err = fmt.Errorf("%w: seq %d", ErrNoRecord, seq)
+	}
+	return rec, err
+}
+
+// proveIndexed is Prove's fast path; ok is false when it could not prove
+// (no index, or what it says does not lead to the checkpoint's root).
+func (r *Reader) proveIndexed(ctx context.Context, seq uint64, ck *Checkpoint) (*Proof, bool) {
+	t, err := r.openIndexTree(ctx)
+	if t == nil || err != nil {
+		return nil, false
+	}
+	defer t.close()
+	rec, err := t.record(seq)
+	if err != nil {
+		return nil, false
+	}
+	proof, err := tlog.ProveRecord(int64(ck.Size), int64(seq-1), tlog.HashReaderFunc(t.hashes))
+	if err != nil || tlog.CheckRecord(proof, int64(ck.Size), ck.Root, int64(seq-1), leafHash(rec.Hash)) != nil {
+		return nil, false
+	}
+	return &Proof{Record: rec, Index: seq - 1, Inclusion: proof, Checkpoint: ck}, true
+}
+
+// ProveConsistency returns the RFC 6962 consistency proof from the tree of
+// old.Size records to that of ck.Size (ck.Size ≥ old.Size), read from the
+// index, and checks it against both checkpoints' roots: it shows that ck
+// extends old without the records. It returns an error matching
+// ErrNotExtended when the proof does not hold, and another error when the
+// index cannot give it (no index, or one that is not current).
+func (r *Reader) ProveConsistency(ctx context.Context, old, ck *Checkpoint) (tlog.TreeProof, error) {
+	if old.Size > ck.Size {
+		return nil, fmt.Errorf("%w: the checkpoint of %d records cannot extend one of %d", ErrNotExtended, ck.Size, old.Size)
+	}
+	t, err := r.openIndexTree(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if t == nil {
+		return nil, fmt.Errorf("llog: %s has no readable index", r.dir)
+	}
+	defer t.close()
+	proof, err := tlog.ProveTree(int64(ck.Size), int64(old.Size), tlog.HashReaderFunc(t.hashes))
+	if err != nil {
+		return nil, fmt.Errorf("llog: consistency proof: %w", err)
+	}
+	if err := tlog.CheckTree(proof, int64(ck.Size), ck.Root, int64(old.Size), old.Root); err != nil {
+		return nil, fmt.Errorf("%w: the consistency proof from %d to %d records: %v", ErrNotExtended, old.Size, ck.Size, err)
+	}
+	return proof, nil
 }

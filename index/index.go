@@ -26,6 +26,7 @@
 //	             records, bytes, min and max time, model ids
 //	removals     be64(id) → retention record: removed range, segment
 //	             files, chain anchor, policy, time, done
+//	merkle       u8 level ‖ be64 index → Merkle node hash (merkle.go)
 //
 // Times are Unix nanoseconds from the device clock; they can go backwards,
 // so blocks keep their minimum and maximum and queries by time check every
@@ -51,8 +52,9 @@ import (
 	bolterrors "go.etcd.io/bbolt/errors"
 )
 
-// Version is the index format version.
-const Version = 1
+// Version is the index format version. Version 2 added the Merkle nodes
+// (merkle.go); a file of another version is rebuilt.
+const Version = 2
 
 var (
 	bktMeta        = []byte("meta")
@@ -257,7 +259,7 @@ func (x *Index) init(storeID []byte) error {
 	}
 	return x.db.Update(func(tx *bolt.Tx) error {
 		if tx.Bucket(bktMeta) == nil {
-			for _, b := range [][]byte{bktMeta, bktBlocks, bktModels, bktModelNames, bktModelBlocks, bktSegments, bktRemovals} {
+			for _, b := range [][]byte{bktMeta, bktBlocks, bktModels, bktModelNames, bktModelBlocks, bktSegments, bktRemovals, bktMerkle} {
 				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 					return err
 				}
@@ -308,6 +310,11 @@ type Checkpoint struct {
 	// Counters, when not nil, replaces the stored counters (the engine's
 	// drop totals over the store's life).
 	Counters []uint64
+	// Nodes are Merkle nodes completed since the last checkpoint (levels
+	// MinNodeLevel and up), and Frontier, when not nil, the Merkle
+	// frontier at Mark.Seq (merkle.go).
+	Nodes    []Node
+	Frontier *Frontier
 }
 
 // Apply writes a checkpoint in one transaction (one bbolt commit, one
@@ -351,6 +358,9 @@ func (x *Index) Apply(c *Checkpoint) error {
 			if err := tx.Bucket(bktMeta).Put(keyDrops, v); err != nil {
 				return err
 			}
+		}
+		if err := putMerkle(tx, c); err != nil {
+			return err
 		}
 		return tx.Bucket(bktMeta).Put(keyMark, encodeMark(c.Mark))
 	})
@@ -596,7 +606,7 @@ func (x *Index) AddRemoval(r Removal) (Removal, error) {
 				return err
 			}
 		}
-		return nil
+		return deleteNodesBelow(tx, r.Last)
 	})
 	return r, err
 }
