@@ -58,7 +58,7 @@ type indexer struct {
 	tree      frontier
 	treeKnown bool
 	nodes     []index.Node
-	drops0  Drops           // drop totals of earlier runs, from the index
+	drops0    Drops // drop totals of earlier runs, from the index
 	// failApply, set only by tests, makes checkpoints fail as a bbolt
 	// write error would.
 	failApply error
