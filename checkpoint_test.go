@@ -14,6 +14,7 @@ import (
 
 	"github.com/lowlightlog/llog"
 	"github.com/lowlightlog/llog/chain"
+	"github.com/lowlightlog/llog/segment"
 	"github.com/lowlightlog/llog/wal"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
@@ -635,5 +636,88 @@ func TestProofsFromTheIndex(t *testing.T) {
 		if b, _ := json.Marshal(p); !ok || !bytes.Equal(b, fast[seq]) {
 			t.Fatalf("seq %d after the index was rebuilt: %v", seq, ok)
 		}
+	}
+}
+
+// failingSigner is a note.Signer whose key is unreachable.
+type failingSigner struct{ note.Signer }
+
+func (failingSigner) Sign([]byte) ([]byte, error) { return nil, errors.New("hsm unreachable") }
+
+func TestSignerFailureWritesUnsigned(t *testing.T) {
+	signer, _ := testKey(t, "edge-7")
+	var got checkpointLog
+	var mu sync.Mutex
+	var failed []llog.Event
+	e, _ := open(t, &llog.Options{Signer: failingSigner{signer}, OnCheckpoint: got.add, OnEvent: func(ev llog.Event) {
+		if ev.Kind == llog.EventCheckpointFailed {
+			mu.Lock()
+			failed = append(failed, ev)
+			mu.Unlock()
+		}
+	}})
+	if _, err := e.LogSync(ctx, inf(1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Close(); err != nil {
+		t.Fatalf("a signer failure failed the engine: %v", err)
+	}
+	cks := got.all()
+	mu.Lock()
+	defer mu.Unlock()
+	if len(cks) == 0 || cks[0].Signed() || len(failed) == 0 || !strings.Contains(failed[0].Err.Error(), "hsm unreachable") {
+		t.Fatalf("checkpoints %+v, events %+v", cks, failed)
+	}
+}
+
+func TestVerifyChecksStoredCheckpoints(t *testing.T) {
+	// A checkpoint frame whose root was changed (its frame checksums
+	// recomputed) is a break: stored checkpoints must match the records.
+	dir := filepath.Join(t.TempDir(), "store")
+	e, err := llog.Open(dir, &llog.Options{DisableRedaction: true, CheckpointEvery: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 40 {
+		if _, err := e.LogSync(ctx, inf(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.Close()
+	segs, _ := wal.ListSegments(nil, dir)
+	path := filepath.Join(dir, segs[len(segs)-1].Name)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := segment.NewReader(bytes.NewReader(b), segment.HeaderSize, int64(len(b)))
+	changed := false
+	for !changed {
+		f, err := r.Next()
+		if err != nil {
+			t.Fatalf("no checkpoint frame: %v", err)
+		}
+		if f.Kind != wal.KindCheckpoint || f.Payload[0] != 0 {
+			continue
+		}
+		p := append([]byte(nil), f.Payload...)
+		lines := bytes.SplitN(p[1:], []byte("\n"), 4)
+		lines[2][0] ^= 1 // a base64 digit of the root: still base64
+		frame, err := segment.AppendFrame(nil, wal.KindCheckpoint, append([]byte{0}, bytes.Join(lines, []byte("\n"))...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		copy(b[f.Offset:], frame)
+		changed = true
+	}
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := llog.Verify(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.OK || rep.BreakCount != 1 || !strings.Contains(rep.Breaks[0].Reason, "is not the root of the records") {
+		t.Fatalf("a stored checkpoint with another root: %+v", rep.Breaks)
 	}
 }

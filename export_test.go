@@ -61,3 +61,9 @@ func BreakIndex(e *Engine) {
 func ProveIndexed(r *Reader, seq uint64, ck *Checkpoint) (*Proof, bool) {
 	return r.proveIndexed(context.Background(), seq, ck)
 }
+
+// WithoutCheckpoints turns checkpoints off, for benchmarks of their cost.
+func WithoutCheckpoints(o *Options) *Options {
+	o.noCheckpoints = true
+	return o
+}
