@@ -51,6 +51,28 @@
 // the llog command's exports: "latency_ms" and "latency_ns", not Go's field
 // names and nanoseconds ([Record.AppendJSON] lists the members).
 //
+// # Checkpoints and proofs
+//
+// The chain proves a store consistent with itself; a [Checkpoint] proves
+// more to whoever keeps it off the device. The engine writes one every
+// [Options].CheckpointEvery records or CheckpointDelay and at Close: a
+// C2SP tlog-checkpoint (origin "llog/" + the store id, the number of
+// records since genesis, the RFC 6962 Merkle root over their chain
+// digests, the chain head and the time), signed by [Options].Signer (a
+// note.Signer of golang.org/x/mod/sumdb/note; [LoadSigner] reads a key
+// file of 'llog keygen') or unsigned without one. It is committed in the
+// same write and fsync as the batch it covers, then handed to
+// [Options].OnCheckpoint to ship. [Reader.VerifyCheckpoints] checks that a
+// store still extends checkpoints kept elsewhere (a store cut short,
+// replaced by an older copy or rewritten fails with [ErrNotExtended]; a
+// forged or foreign checkpoint with [ErrCheckpointSignature]);
+// [Reader.Prove] proves one record against a checkpoint and [VerifyProof]
+// checks such a proof with nothing but the verifier key;
+// [Reader.ProveConsistency] proves that one checkpoint extends another.
+// Verification rebuilds the tree and compares every checkpoint stored in
+// the segments. Signing keys must stay off the store's filesystem: whoever
+// holds one can sign checkpoints of a rewritten store.
+//
 // # On disk
 //
 // A store folder holds llog.store (the manifest: format version and store

@@ -39,6 +39,19 @@
 // sequence number of their own. Entries before a commit frame that does not
 // follow them are not part of the log: a batch is all or nothing.
 //
+// # Checkpoint frames
+//
+// In segments of header version 2 a batch may carry one frame of kind
+// [KindCheckpoint] between its last entry and its commit frame
+// ([Batch.SetCheckpoint]), or be that frame alone, committed by a commit
+// frame of count 0. Its payload is opaque here (llog stores its signed
+// checkpoint and Merkle frontier); the commit frame commits it with the
+// batch, so a torn batch loses it too. The [Walker] hands checkpoints to
+// the function given to [Walker.OnCheckpoint] as their batch is committed;
+// Next yields entries only. A version 1 segment, written before
+// checkpoints, is read as before; a log whose active segment is of version
+// 1 starts a new segment at its next commit ([Log.Rotates]).
+//
 // # Recovery
 //
 // [Open] reads only the newest segment, from its header to its end:
