@@ -240,27 +240,24 @@ func parseCheckpointPayload(p []byte, first uint64) (f frontier, ok bool, c *Che
 // Keep that file off the store's filesystem: anyone who can read it can
 // sign checkpoints for a rewritten store.
 func LoadSigner(path string) (note.Signer, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("llog: read signer key: %w", err)
-	}
-	s, err := note.NewSigner(strings.TrimSpace(string(b)))
-	if err != nil {
-		return nil, fmt.Errorf("llog: signer key %s: %w", path, err)
-	}
-	return s, nil
+	return loadKey(path, "signer", note.NewSigner)
 }
 
 // LoadVerifier reads a verifier key file, as 'llog keygen' writes it
 // ("NAME+HASH+KEY").
 func LoadVerifier(path string) (note.Verifier, error) {
+	return loadKey(path, "verifier", note.NewVerifier)
+}
+
+// loadKey reads a key file and decodes it with parse.
+func loadKey[K any](path, what string, parse func(string) (K, error)) (K, error) {
+	var k K
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("llog: read verifier key: %w", err)
+		return k, fmt.Errorf("llog: read %s key: %w", what, err)
 	}
-	v, err := note.NewVerifier(strings.TrimSpace(string(b)))
-	if err != nil {
-		return nil, fmt.Errorf("llog: verifier key %s: %w", path, err)
+	if k, err = parse(strings.TrimSpace(string(b))); err != nil {
+		return k, fmt.Errorf("llog: %s key %s: %w", what, path, err)
 	}
-	return v, nil
+	return k, nil
 }

@@ -2,6 +2,7 @@ package llog
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/lowlightlog/llog/chain"
 	"github.com/lowlightlog/llog/wal"
@@ -95,7 +96,7 @@ func (t *treeCheck) checkpoint(seg string, c wal.Checkpoint) {
 			for i, id := range frontierNodes(f.n) {
 				t.base[id] = f.nodes[i]
 			}
-		case t.known && t.tree.n == f.n && !sameNodes(t.tree.nodes, f.nodes):
+		case t.known && t.tree.n == f.n && !slices.Equal(t.tree.nodes, f.nodes):
 			t.v.addBreak(Break{Segment: seg, Offset: c.Offset, Seq: c.First,
 				Reason: "checkpoint frame: the Merkle frontier it stores does not match the records before it"})
 		}
@@ -113,18 +114,6 @@ func (t *treeCheck) checkpoint(seg string, c wal.Checkpoint) {
 	t.pending = append(t.pending, storedCheckpoint{ck: ck, seg: seg, off: c.Offset})
 	t.rep.Checkpoint = ck
 	t.settle()
-}
-
-func sameNodes(a, b []tlog.Hash) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // leaf adds the record seq with digest d.
