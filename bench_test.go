@@ -175,3 +175,65 @@ func BenchmarkLogLatency(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCheckpointCost measures what checkpoints cost at the default
+// cadence: rounds of 50,000 1 KiB records ingested (Log, then Flush) with
+// signed checkpoints, then without, back to back in one process so that
+// both see the same machine, and reports the median over rounds of the
+// ratio of throughputs (with/without; 1 is free) and of the process CPU
+// time per record (with/without), and the checkpoint bytes per record.
+func BenchmarkCheckpointCost(b *testing.B) {
+	const n, size = 50000, 1024
+	infs := samples(4096, size)
+	signer, _ := testKey(b, "bench")
+	run := func(checkpoints bool) (rate, cpu float64, bytes uint64) {
+		o := &llog.Options{DisableRedaction: true, MaxBatchRecords: 512}
+		if checkpoints {
+			o.Signer = signer
+		} else {
+			o = llog.WithoutCheckpoints(o)
+		}
+		e, err := llog.Open(b.TempDir(), o)
+		if err != nil {
+			b.Fatal(err)
+		}
+		cpu0 := cpuTime()
+		t0 := time.Now()
+		for i := range n {
+			if err := e.Log(ctx, infs[i%len(infs)]); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := e.Flush(ctx); err != nil {
+			b.Fatal(err)
+		}
+		el := time.Since(t0)
+		cpu = float64(cpuTime()-cpu0) / n
+		bytes = e.Stats().BytesWritten
+		e.Close()
+		return n / el.Seconds(), cpu, bytes
+	}
+	var rates, cpus []float64
+	var extra float64
+	for b.Loop() {
+		r1, c1, b1 := run(true)
+		r0, c0, b0 := run(false)
+		rates = append(rates, r1/r0)
+		cpus = append(cpus, c1/c0)
+		extra = float64(b1-b0) / n
+	}
+	slices.Sort(rates)
+	slices.Sort(cpus)
+	b.ReportMetric(rates[len(rates)/2], "throughput-with/without")
+	b.ReportMetric(rates[0], "throughput-min")
+	b.ReportMetric(rates[len(rates)-1], "throughput-max")
+	b.ReportMetric(cpus[len(cpus)/2], "cpu-with/without")
+	b.ReportMetric(extra, "checkpoint-bytes/record")
+}
+
+// cpuTime returns the process's user and system CPU time in nanoseconds.
+func cpuTime() int64 {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return syscall.TimevalToNsec(ru.Utime) + syscall.TimevalToNsec(ru.Stime)
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync/atomic"
 	"time"
 
 	"github.com/lowlightlog/llog/chain"
@@ -14,28 +15,32 @@ import (
 
 // How checkpoints are written.
 //
-// The sealer keeps the Merkle tree's frontier (merkle.go) and adds each
-// record's leaf as it chains it. When a checkpoint is due (CheckpointEvery
-// records or CheckpointDelay since the last one, the last batch before
-// Close, the first batch after Open) it signs one for the batch's last
-// record, on its own goroutine, while the syncer waits for the previous
-// fsync, and adds it to the batch as a checkpoint frame: the batch's one
-// write and fsync make it durable, and a batch torn by a crash loses its
-// checkpoint with it. When no batch comes in time, the sealer commits a
-// checkpoint alone. The first batch of every segment carries a checkpoint
-// with the frontier before it; if the sealer did not make one, the syncer
+// The merkler goroutine, between the sealer and the syncer, keeps the
+// Merkle tree's frontier (merkle.go) and adds each sealed record's leaf.
+// When a checkpoint is due (CheckpointEvery records or CheckpointDelay
+// since the last one, the last batch before Close, the first batch after
+// Open) it signs one for the batch's last record, beside the sealer and
+// while the syncer waits for the previous fsync, and adds it to the batch
+// as a checkpoint frame: the batch's one write and fsync make it durable,
+// and a batch torn by a crash loses its checkpoint with it. When no batch
+// comes in time, the sealer hands it an empty batch and the checkpoint is
+// committed alone. The first batch of every segment carries a checkpoint
+// with the frontier before it; if the merkler did not make one, the syncer
 // signs one when it sees the log is about to start a segment (once per
 // segment). So every segment holds the tree's state at its start, and what
 // retention removes is never needed to continue the tree or to prove what
 // remains.
 
-// checkpointer is the sealer's checkpoint state.
+// checkpointer is the merkler's checkpoint state.
 type checkpointer struct {
 	off    bool // no checkpoints: disabled, or the tree is unknown
 	origin string
 	tree   frontier
 	size   uint64    // tree size of the newest checkpoint made
 	at     time.Time // when the next one is due by time; zero: at once
+	// idleAt is when the sealer must hand the merkler an empty batch if no
+	// batch comes first (Unix nanoseconds, 0: never), for the sealer.
+	idleAt atomic.Int64
 }
 
 // batchTree is the tree state a batch carries from the sealer to the
@@ -87,34 +92,44 @@ func indexNode(level int, i uint64, h tlog.Hash) index.Node {
 // uncovered reports whether records are not covered by a checkpoint yet.
 func (c *checkpointer) uncovered() bool { return !c.off && c.tree.n > c.size }
 
-// idle returns when the sealer must commit a checkpoint alone if no batch
-// comes first, or zero.
+// publishIdle tells the sealer when a checkpoint alone will be due if no
+// batch comes first. REQUIRES: the merkler (or Open).
+func (c *checkpointer) publishIdle() {
+	switch {
+	case !c.uncovered():
+		c.idleAt.Store(0)
+	case c.at.IsZero():
+		c.idleAt.Store(time.Now().UnixNano()) // none since Open: at once
+	default:
+		c.idleAt.Store(c.at.UnixNano())
+	}
+}
+
+// idle returns when the sealer must hand the merkler an empty batch if no
+// batch comes first, or zero. The merkler may have moved on meanwhile:
+// it checks again.
 func (c *checkpointer) idle() time.Time {
-	if !c.uncovered() {
-		return time.Time{}
+	if n := c.idleAt.Load(); n != 0 {
+		return time.Unix(0, n)
 	}
-	if c.at.IsZero() {
-		return time.Now() // none since Open: at once
-	}
-	return c.at
+	return time.Time{}
 }
 
 // sealCheckpoint gives the batch p a checkpoint when one is due (always
-// when force is set and records are uncovered). REQUIRES: the sealer.
+// when force is set and records are uncovered), and tells the sealer when
+// the next is due. REQUIRES: the merkler.
 func (e *Engine) sealCheckpoint(p *pending, force bool) {
 	c := &e.ck
 	if c.off {
 		return
 	}
-	if len(p.items) == 0 {
-		e.ck.begin(p)
-	}
+	defer c.publishIdle()
 	now := e.opts.now()
 	due := c.tree.n-c.size >= uint64(e.opts.CheckpointEvery) || !now.Before(c.at) || force
 	if !due || !c.uncovered() {
 		return
 	}
-	ck, err := newCheckpoint(c.origin, c.tree.n, c.tree.root(), e.prev, now, e.opts.Signer)
+	ck, err := newCheckpoint(c.origin, c.tree.n, c.tree.root(), p.link, now, e.opts.Signer)
 	if err != nil {
 		e.note.emit(Event{Kind: EventCheckpointFailed, Err: err, QueueCapacity: e.opts.QueueCapacity})
 	}
@@ -250,6 +265,7 @@ func (e *Engine) startCheckpoints(r *treeRecovery) error {
 		e.newest.Store(r.newest)
 		c.size = r.newest.Size
 	}
+	c.publishIdle()
 	// c.at is zero: the first batch gets a checkpoint, and if records are
 	// uncovered an idle sealer commits one at once.
 	return nil

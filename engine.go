@@ -22,10 +22,12 @@ import (
 //
 // Log, LogSync and Flush hand records to a bounded queue. A sealer
 // goroutine takes the queued records in batches and gives each its
-// sequence number and chain digest; a syncer goroutine, the only one that
-// touches the segment files, writes each batch with one write and one
-// fsync and then answers everyone waiting on it. The sealer works on the
-// next batch while the syncer waits for the disk.
+// sequence number and chain digest; a merkler goroutine adds them to the
+// Merkle tree and gives a batch its checkpoint when one is due; a syncer
+// goroutine, the only one that touches the segment files, writes each
+// batch with one write and one fsync and then answers everyone waiting on
+// it. The sealer and the merkler work on the next batches while the syncer
+// waits for the disk.
 type Engine struct {
 	opts  Options
 	dir   string
@@ -38,22 +40,22 @@ type Engine struct {
 	done  chan struct{} // closed when the committer has exited
 
 	// The sealer goroutine owns next, prev and hasher: it numbers and
-	// chains batches taken from the queue. The syncer goroutine owns log:
-	// it writes and fsyncs sealed batches in order. Batches circulate
-	// between them through sealed and spare, two at a time, so the sealer
-	// prepares one batch while the syncer waits for the fsync of the last.
-	next   uint64
-	prev   chain.Digest
-	hasher chain.Hasher
-	log    *wal.Log
-	sealed chan *pending
-	spare  chan *pending
-
-	// The sealer also owns the Merkle tree over the records (ck.tree) and
-	// decides when a batch carries a checkpoint; newest is the newest
-	// durable checkpoint, set by the syncer.
-	ck     checkpointer
-	newest atomic.Pointer[Checkpoint]
+	// chains batches taken from the queue. The merkler goroutine owns ck:
+	// it adds the sealed batches' records to the Merkle tree and gives a
+	// batch a checkpoint when one is due. The syncer goroutine owns log:
+	// it writes and fsyncs the batches in order. Batches circulate through
+	// sealed, merkled and spare, three at a time, so the sealer and the
+	// merkler prepare batches while the syncer waits for the fsync of the
+	// last. newest is the newest durable checkpoint, set by the syncer.
+	next    uint64
+	prev    chain.Digest
+	hasher  chain.Hasher
+	log     *wal.Log
+	sealed  chan *pending
+	merkled chan *pending
+	spare   chan *pending
+	ck      checkpointer
+	newest  atomic.Pointer[Checkpoint]
 
 	// ix maintains the index; nil when it is disabled or could not be
 	// opened.
@@ -162,12 +164,14 @@ func open(dir string, o Options, lock io.Closer) (*Engine, error) {
 		log:    log,
 		next:   log.NextSeq(),
 		prev:   log.Link(),
-		sealed: make(chan *pending, 1),
-		spare:  make(chan *pending, 2),
+		sealed:  make(chan *pending, 1),
+		merkled: make(chan *pending, 1),
+		spare:   make(chan *pending, 3),
 	}
 	e.free.maxBytes = o.QueueBytes
-	e.spare <- new(pending)
-	e.spare <- new(pending)
+	for range cap(e.spare) {
+		e.spare <- new(pending)
+	}
 	segs := log.Segments()
 	var size int64
 	for _, s := range segs {
@@ -191,6 +195,7 @@ func open(dir string, o Options, lock io.Closer) (*Engine, error) {
 		return nil, err
 	}
 	go e.seal()
+	go e.merkle()
 	go e.sync()
 	return e, nil
 }
@@ -458,7 +463,8 @@ func (e *Engine) answer(it *item, r result) {
 	e.free.put(it)
 }
 
-// pending is a batch on its way from the sealer to the syncer.
+// pending is a batch on its way from the sealer through the merkler to
+// the syncer.
 type pending struct {
 	items []*item
 	batch wal.Batch
@@ -466,6 +472,9 @@ type pending struct {
 	end   uint64       // queue ticket after the batch's last record
 	depth int          // queue depth when the batch was taken
 	tree  batchTree    // the Merkle tree before and after the batch, its checkpoint
+	// closing is set on the last batch before Close: it gets a checkpoint
+	// covering everything.
+	closing bool
 }
 
 // seal is the sealer goroutine: it takes batches from the queue, gives each
@@ -478,13 +487,14 @@ func (e *Engine) seal() {
 	for {
 		p := <-e.spare
 		items, out, ok := e.q.next(p.items[:0], e.opts.MaxBatchDelay, timer, e.ck.idle())
-		p.items, p.end, p.depth = items, out.end, out.depth
+		p.items, p.end, p.depth, p.closing = items, out.end, out.depth, out.closing
 		p.batch.Reset()
+		p.link = e.prev
 		if !ok {
-			// Close: a last checkpoint covers everything, unless one does.
-			if e.failure.Load() == nil && e.ck.uncovered() {
-				p.link = e.prev
-				e.sealCheckpoint(p, true)
+			// Close: the merkler adds a last checkpoint, unless one covers
+			// everything already.
+			if e.failure.Load() == nil {
+				p.closing = true
 				e.sealed <- p
 			}
 			return
@@ -492,7 +502,6 @@ func (e *Engine) seal() {
 		if out.low {
 			e.note.emit(Event{Kind: EventQueueLow, QueueDepth: out.depth, QueueCapacity: e.opts.QueueCapacity})
 		}
-		e.ck.begin(p)
 		for _, it := range p.items {
 			it.seq = e.next
 			it.hash = e.hasher.Next(e.prev, e.next, it.body())
@@ -500,14 +509,28 @@ func (e *Engine) seal() {
 			if err := p.batch.Add(it.buf); err != nil {
 				panic(err) // records are checked against MaxRecordSize, far below the frame limit
 			}
-			e.ck.add(p, it.hash)
 			e.prev = it.hash
 			e.next++
 		}
-		e.ck.end(p)
 		p.link = e.prev
-		e.sealCheckpoint(p, out.closing || len(p.items) == 0)
 		e.sealed <- p
+	}
+}
+
+// merkle is the merkler goroutine: it adds each sealed batch's records to
+// the Merkle tree and gives the batch a checkpoint when one is due, then
+// hands it to the syncer. It runs beside the sealer, so the tree costs the
+// sealer (the slowest stage when the disk keeps up) nothing.
+func (e *Engine) merkle() {
+	defer close(e.merkled)
+	for p := range e.sealed {
+		e.ck.begin(p)
+		for _, it := range p.items {
+			e.ck.add(p, it.hash)
+		}
+		e.ck.end(p)
+		e.sealCheckpoint(p, p.closing)
+		e.merkled <- p
 	}
 }
 
@@ -515,7 +538,7 @@ func (e *Engine) seal() {
 // write and one fsync each, then answers everyone waiting on them.
 func (e *Engine) sync() {
 	defer close(e.done)
-	for p := range e.sealed {
+	for p := range e.merkled {
 		e.commit(p)
 		e.q.markDurable(p.end)
 		clear(p.items)

@@ -71,7 +71,7 @@ type Options struct {
 	QueueCapacity int
 	// QueueBytes bounds the encoded bytes of queued records. Default 32 MiB.
 	// It must be at least MaxRecordSize. The engine's memory is bounded by
-	// it: the queue, plus at most two batches in flight (each up to
+	// it: the queue, plus at most three batches in flight (each up to
 	// MaxBatchBytes), plus recycled buffers (at most QueueBytes). Measured
 	// under sustained overload the live heap stays near QueueBytes + 25 MiB
 	// and RSS near twice that, Go's garbage collector letting the heap grow

@@ -38,7 +38,8 @@ func (ev *events) of(kind llog.EventKind) []llog.Event {
 
 // stalled opens a store whose fsyncs are held, and fills the pipeline so
 // that every further record stays in the queue: the first record waits in
-// its fsync, the second is sealed behind it. It returns the engine, the
+// its fsync, the second in the merkler, the third sealed behind them. It
+// returns the engine, the
 // gate (release it to let the disk go on) and the folder.
 func stalled(t *testing.T, opts llog.Options, ev *events) (*llog.Engine, *testutil.GateFS, string) {
 	t.Helper()
@@ -56,10 +57,14 @@ func stalled(t *testing.T, opts llog.Options, ev *events) (*llog.Engine, *testut
 		t.Fatal(err)
 	}
 	<-gate.Waiting()
-	if err := e.Log(ctx, inf(2)); err != nil {
-		t.Fatal(err)
+	// Records 2 and 3 fill the sealer and the merkler: three batches in
+	// flight, the queue empty.
+	for i := 2; i <= 3; i++ {
+		if err := e.Log(ctx, inf(i)); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, func() bool { return e.Stats().QueueDepth == 0 })
 	}
-	waitFor(t, func() bool { return e.Stats().QueueDepth == 0 })
 	return e, gate, dir
 }
 
@@ -77,17 +82,17 @@ func waitFor(t *testing.T, cond func() bool) {
 func TestOverflowDropNewest(t *testing.T) {
 	var ev events
 	e, gate, dir := stalled(t, llog.Options{QueueCapacity: 8, Overflow: llog.DropNewest, DropAlertEvery: time.Hour}, &ev)
-	for i := 3; i <= 10; i++ {
+	for i := 4; i <= 11; i++ {
 		if err := e.Log(ctx, inf(i)); err != nil {
 			t.Fatalf("record %d: %v", i, err)
 		}
 	}
-	for i := 11; i <= 15; i++ {
+	for i := 12; i <= 16; i++ {
 		if err := e.Log(ctx, inf(i)); !errors.Is(err, llog.ErrDropped) {
 			t.Fatalf("record %d on a full queue: %v", i, err)
 		}
 	}
-	if _, err := e.LogSync(ctx, inf(16)); !errors.Is(err, llog.ErrDropped) {
+	if _, err := e.LogSync(ctx, inf(17)); !errors.Is(err, llog.ErrDropped) {
 		t.Fatalf("LogSync on a full queue: %v", err)
 	}
 	st := e.Stats()
@@ -99,7 +104,7 @@ func TestOverflowDropNewest(t *testing.T) {
 		t.Fatal(err)
 	}
 	recs, _, _ := llog.ReadAll(dir)
-	if len(recs) != 10 || recs[9].Prompt != inf(10).Prompt {
+	if len(recs) != 11 || recs[10].Prompt != inf(11).Prompt {
 		t.Fatalf("%d records kept, last %q", len(recs), recs[len(recs)-1].Prompt)
 	}
 	// The first drop is reported at once, the rest (rate-limited) at Close.
@@ -115,14 +120,14 @@ func TestOverflowDropNewest(t *testing.T) {
 func TestOverflowDropOldest(t *testing.T) {
 	var ev events
 	e, gate, dir := stalled(t, llog.Options{QueueCapacity: 4, Overflow: llog.DropOldest}, &ev)
-	// Record 3 is the oldest queued record; its LogSync waits.
+	// Record 4 is the oldest queued record; its LogSync waits.
 	synced := make(chan error, 1)
 	go func() {
-		_, err := e.LogSync(ctx, inf(3))
+		_, err := e.LogSync(ctx, inf(4))
 		synced <- err
 	}()
 	waitFor(t, func() bool { return e.Stats().QueueDepth == 1 })
-	for i := 4; i <= 10; i++ {
+	for i := 5; i <= 11; i++ {
 		if err := e.Log(ctx, inf(i)); err != nil {
 			t.Fatalf("record %d: %v", i, err)
 		}
@@ -136,8 +141,8 @@ func TestOverflowDropOldest(t *testing.T) {
 	gate.Release()
 	e.Close()
 	recs, _, _ := llog.ReadAll(dir)
-	// Records 1, 2 and the four newest, with gap-free sequence numbers.
-	want := []string{inf(1).Prompt, inf(2).Prompt, inf(7).Prompt, inf(8).Prompt, inf(9).Prompt, inf(10).Prompt}
+	// Records 1, 2, 3 and the four newest, with gap-free sequence numbers.
+	want := []string{inf(1).Prompt, inf(2).Prompt, inf(3).Prompt, inf(8).Prompt, inf(9).Prompt, inf(10).Prompt, inf(11).Prompt}
 	if len(recs) != len(want) {
 		t.Fatalf("%d records", len(recs))
 	}
@@ -153,7 +158,7 @@ func TestOverflowDropOldest(t *testing.T) {
 
 func TestOverflowBlock(t *testing.T) {
 	e, gate, dir := stalled(t, llog.Options{QueueCapacity: 4}, nil)
-	for i := 3; i <= 6; i++ {
+	for i := 4; i <= 7; i++ {
 		if err := e.Log(ctx, inf(i)); err != nil {
 			t.Fatal(err)
 		}
@@ -164,7 +169,7 @@ func TestOverflowBlock(t *testing.T) {
 		t.Fatalf("Log on a full queue with a short context: %v", err)
 	}
 	blocked := make(chan error, 1)
-	go func() { blocked <- e.Log(ctx, inf(7)) }()
+	go func() { blocked <- e.Log(ctx, inf(8)) }()
 	select {
 	case err := <-blocked:
 		t.Fatalf("Log did not block on a full queue: %v", err)
@@ -179,17 +184,17 @@ func TestOverflowBlock(t *testing.T) {
 	}
 	e.Close()
 	recs, _, _ := llog.ReadAll(dir)
-	if len(recs) != 7 {
-		t.Fatalf("%d records, want 7", len(recs))
+	if len(recs) != 8 {
+		t.Fatalf("%d records, want 8", len(recs))
 	}
 }
 
 func TestCloseWakesBlockedLog(t *testing.T) {
 	e, gate, _ := stalled(t, llog.Options{QueueCapacity: 2}, nil)
-	e.Log(ctx, inf(3))
 	e.Log(ctx, inf(4))
+	e.Log(ctx, inf(5))
 	blocked := make(chan error, 1)
-	go func() { blocked <- e.Log(ctx, inf(5)) }()
+	go func() { blocked <- e.Log(ctx, inf(6)) }()
 	time.Sleep(20 * time.Millisecond)
 	closed := make(chan error, 1)
 	go func() { closed <- e.Close() }()
@@ -200,21 +205,21 @@ func TestCloseWakesBlockedLog(t *testing.T) {
 	if err := <-closed; err != nil {
 		t.Fatal(err)
 	}
-	if st := e.Stats(); st.Committed != 4 {
-		t.Fatalf("Close committed %d of the 4 queued records", st.Committed)
+	if st := e.Stats(); st.Committed != 5 {
+		t.Fatalf("Close committed %d of the 5 queued records", st.Committed)
 	}
 }
 
 func TestWaterMarkEvents(t *testing.T) {
 	var ev events
 	e, gate, _ := stalled(t, llog.Options{QueueCapacity: 10, HighWater: 0.8, LowWater: 0.3}, &ev)
-	for i := 3; i <= 9; i++ {
+	for i := 4; i <= 10; i++ {
 		e.Log(ctx, inf(i))
 	}
 	if n := len(ev.of(llog.EventQueueHigh)); n != 0 {
 		t.Fatalf("high-water event at depth 7 of 10")
 	}
-	e.Log(ctx, inf(10))
+	e.Log(ctx, inf(11))
 	high := ev.of(llog.EventQueueHigh)
 	if len(high) != 1 || high[0].QueueDepth != 8 || high[0].QueueCapacity != 10 {
 		t.Fatalf("high-water events: %+v", high)
