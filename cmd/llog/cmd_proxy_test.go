@@ -558,7 +558,7 @@ func TestProxyStreamsWithoutBuffering(t *testing.T) {
 			close(gate)
 			rest, err := io.ReadAll(resp.Body)
 			if err != nil || string(rest) != tc.rest {
-				t.Fatalf("rest %q, %v", rest, err)
+				t.Fatalf("rest %q, %v; proxy stderr: %s", rest, err, p.stderr.String())
 			}
 			r := p.records(t)[id]
 			ttft, _ := strconv.ParseFloat(r.Attributes["gen_ai.response.time_to_first_chunk"], 64)
@@ -796,5 +796,33 @@ func TestProxyLargeBodies(t *testing.T) {
 	}
 	if r := p2.records(t)[id2]; r.Attributes["llog.proxy.truncated"] != "record" || len(r.Prompt) != recordTextBudget || len(r.Response) != recordTextBudget {
 		t.Errorf("past the record limit: truncated %q, prompt %d and response %d bytes", r.Attributes["llog.proxy.truncated"], len(r.Prompt), len(r.Response))
+	}
+}
+
+// TestProxyAnswerOutlivesRequestBody makes many streamed calls whose
+// answer begins as soon as the upstream has read the request: none may be
+// cut. net/http closes the request body when the answer's headers are
+// written, and the transport reads it once more after the declared length
+// (golang/go#40747); without the proxy's guard a few percent of such calls
+// lose their upstream connection mid-answer.
+func TestProxyAnswerOutlivesRequestBody(t *testing.T) {
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/x-ndjson")
+		for i := range 3 {
+			fmt.Fprintf(w, `{"model":"m","response":"%d","done":%v}`+"\n", i, i == 2)
+			http.NewResponseController(w).Flush()
+			time.Sleep(time.Millisecond)
+		}
+	}))
+	t.Cleanup(up.Close)
+	p := startProxy(t, up.URL)
+	for _, path := range []string{"/api/generate", "/api/pull"} { // recorded or not
+		for i := range 150 {
+			x := send(t, "POST", p.url+path, `{"model":"m","prompt":"`+strings.Repeat("x", i)+`"}`, nil)
+			if x.err != nil || x.status != 200 || !bytes.HasSuffix(x.body, []byte(`"done":true}`+"\n")) {
+				t.Fatalf("%s call %d: %d %q %v", path, i, x.status, x.body, x.err)
+			}
+		}
 	}
 }

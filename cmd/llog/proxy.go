@@ -123,6 +123,9 @@ func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h["Content-Type"] = nil
 	api, ok := genai.Lookup(r.Method, r.URL.Path)
 	if !ok {
+		if r.Body != nil && r.Body != http.NoBody {
+			r.Body = &capture{rc: r.Body}
+		}
 		p.rp.ServeHTTP(w, r)
 		return
 	}
@@ -269,11 +272,21 @@ func writeError(w http.ResponseWriter, api genai.API, status int, msg string) {
 	w.Write(body)
 }
 
-// capture copies what is read of a request body, up to max bytes. The
-// transport reads it on its own goroutine, so the copy is guarded.
+// capture passes a request body to the transport, copying what is read
+// of it, up to max bytes. The transport reads it on its own goroutine, so
+// the copy is guarded.
+//
+// Once the body has ended, capture keeps answering io.EOF itself: after
+// reading the length the request declared, the transport reads once more
+// to check that nothing follows, and by then the server may have closed
+// the body, as it does when the answer's headers are written (net/http
+// drains and closes an HTTP/1 request body before the response). Without
+// this, that late read fails and the transport drops the connection to the
+// upstream, cutting an answer that had begun (golang/go#40747).
 type capture struct {
 	rc  io.ReadCloser
-	max int
+	max int // 0: copy nothing
+	eof bool
 
 	mu        sync.Mutex
 	buf       []byte
@@ -281,8 +294,11 @@ type capture struct {
 }
 
 func (c *capture) Read(p []byte) (int, error) {
+	if c.eof {
+		return 0, io.EOF
+	}
 	n, err := c.rc.Read(p)
-	if n > 0 {
+	if n > 0 && c.max > 0 {
 		c.mu.Lock()
 		if len(c.buf)+n > c.max {
 			c.truncated = true
@@ -291,6 +307,7 @@ func (c *capture) Read(p []byte) (int, error) {
 		}
 		c.mu.Unlock()
 	}
+	c.eof = err == io.EOF
 	return n, err
 }
 
