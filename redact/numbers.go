@@ -40,6 +40,8 @@ type numTok struct {
 	dig        [maxDigits]byte // the digits of all groups, in ASCII, once filled
 	leftOK     bool            // the text before start does not glue the token to a larger one
 	rightOK    bool            // likewise for the text at end
+
+	headers tableHeaders // kept from token to token over one scan
 }
 
 // fill writes the digits of the groups to t.dig, the first time a grammar

@@ -274,11 +274,11 @@ func (c *phoneCtx) isRefused() bool {
 
 // hasPhoneWord reports whether a phone word precedes the token, and no
 // word such as "order" right before it.
-func (c *phoneCtx) hasPhoneWord() bool {
+func (c *phoneCtx) hasPhoneWord(h *tableHeaders) bool {
 	var broad bool
 	if w := c.words(); phoneOrNearWords.in(w) {
 		broad = phoneWordIn(w[max(0, len(w)-32):])
-	} else if !phoneColumn(c.s, c.start) {
+	} else if !phoneColumn(c.s, c.start, h) {
 		return false
 	} else {
 		broad = true
@@ -288,46 +288,81 @@ func (c *phoneCtx) hasPhoneWord() bool {
 }
 
 // phoneColumn reports whether the token at s[start] is a field of a table
-// (tab, comma, semicolon or '|' separated) whose column header, on the
-// nearest line above without digits, is a phone word ("phone",
-// "mobile_number", "Telefon").
-func phoneColumn(s string, start int) bool {
-	if start == 0 {
+// (tab, comma, semicolon or '|' separated, rows of at most 4 KiB) whose
+// column header, on the nearest line above without digits, is a phone word
+// ("phone", "mobile_number", "Telefon").
+func phoneColumn(s string, start int, h *tableHeaders) bool {
+	if start == 0 || h == nil {
 		return false
 	}
 	delim := s[start-1]
 	if delim != '\t' && delim != ',' && delim != ';' && delim != '|' {
 		return false
 	}
-	ls := strings.LastIndexByte(s[:start], '\n') + 1
-	if ls == 0 {
-		return false
+	ls := h.lineStart(s, start)
+	if ls == 0 || start-ls > 4096 {
+		return false // the first line, or a row too long to be one
 	}
 	col := strings.Count(s[ls:start], string(delim))
-	// The header: the nearest line above with no digits, looked for
-	// within a few kilobytes.
-	for end := ls - 1; end > 0 && ls-end < 4096; {
-		hs := strings.LastIndexByte(s[:end], '\n') + 1
-		line := s[hs:end]
-		if d, _ := indexDigit(line, 0); d < 0 && strings.IndexByte(line, delim) >= 0 {
-			for i := 0; i < col; i++ {
-				k := strings.IndexByte(line, delim)
-				if k < 0 {
-					return false
-				}
-				line = line[k+1:]
-			}
-			if k := strings.IndexByte(line, delim); k >= 0 {
-				line = line[:k]
-			}
-			return len(line) < 40 && phoneWordIn(line)
+	line := h.above(s, ls)
+	if strings.IndexByte(line, delim) < 0 {
+		return false
+	}
+	for range col {
+		k := strings.IndexByte(line, delim)
+		if k < 0 {
+			return false
 		}
-		if hs == 0 {
+		line = line[k+1:]
+	}
+	if k := strings.IndexByte(line, delim); k >= 0 {
+		line = line[:k]
+	}
+	return len(line) < 40 && phoneWordIn(line)
+}
+
+// tableHeaders finds header lines for phoneColumn during one scan: it
+// reads each line once, remembering the last one without digits that has
+// a field separator, so that the rows of a long table do not each read
+// the rows above them.
+type tableHeaders struct {
+	pos    int // s[:pos] has been searched for line breaks
+	ls     int // the start of the line that holds pos
+	upTo   int // the lines starting before upTo have been read
+	hs, he int // the last line without digits and with a separator among them
+}
+
+// lineStart returns the start of the line that holds offset i. Successive
+// calls must not decrease i.
+func (h *tableHeaders) lineStart(s string, i int) int {
+	for h.pos < i {
+		k := strings.IndexByte(s[h.pos:i], '\n')
+		if k < 0 {
+			h.pos = i
 			break
 		}
-		end = hs - 1
+		h.ls = h.pos + k + 1
+		h.pos = h.ls
 	}
-	return false
+	return h.ls
+}
+
+// above returns the nearest line without digits and with a field
+// separator that ends before offset ls (the start of a line). Successive
+// calls must not decrease ls.
+func (h *tableHeaders) above(s string, ls int) string {
+	for p := h.upTo; p < ls; {
+		q := p + strings.IndexByte(s[p:ls], '\n')
+		if q < p {
+			q = ls
+		}
+		if d, _ := indexDigit(s[p:q], 0); d < 0 && strings.IndexAny(s[p:q], "\t,;|") >= 0 {
+			h.hs, h.he = p, q
+		}
+		p = q + 1
+	}
+	h.upTo = max(h.upTo, ls)
+	return s[h.hs:h.he]
 }
 
 // phoneOrNearWords finds both kinds of words in one pass.
@@ -456,7 +491,7 @@ func isPhone(s string, u sub, ctx *phoneCtx) bool {
 		return !notPhoneShape(s, u) && !ctx.isRefused()
 	}
 	// Any other shape needs a phone word before it.
-	return nd <= 15 && !notPhoneShape(s, u) && ctx.hasPhoneWord()
+	return nd <= 15 && !notPhoneShape(s, u) && ctx.hasPhoneWord(&u.t.headers)
 }
 
 // waMe reports whether the number at s[i] is the path of a WhatsApp link

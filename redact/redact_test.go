@@ -330,6 +330,8 @@ func TestLinearTime(t *testing.T) {
 		"plus":          "+1 ",
 		"parens":        "(1)",
 		"iban_like":     "DE89 ",
+		"csv_rows":      "x,1234567\n",
+		"csv_line":      "1234567,",
 	}
 	r := redact.Default()
 	measure := func(s string) time.Duration {
