@@ -126,7 +126,9 @@
 //     YAML, TOML, JSON, HCL, XML attributes and Makefiles; and the
 //     credentials of an Authorization or Proxy-Authorization header with
 //     another scheme (Token, Api-Token, NTLM; Digest and other schemes of
-//     parameters up to the end of the header) or none.
+//     parameters up to the end of the header) or none; and API keys and
+//     tokens stated in prose ("my API key is X", "der API-Schlüssel lautet
+//     X", "トークンは X") when X is 12 or more letters and digits.
 //   - URL_CREDENTIALS: the userinfo of scheme://user:password@host, and of
 //     https://<token>@host when the user name looks like a token.
 //   - CRYPTO_ADDRESS: Bitcoin P2PKH (1...) and P2SH (3...) addresses with a

@@ -51,6 +51,19 @@ var proseWords = []proseWord{
 	{"mật khẩu", 'p', false}, {"mat khau", 'p', false}, {"kata sandi", 'p', false},
 	{"lösenord", 'p', false}, {"passord", 'p', false}, {"adgangskode", 'p', false}, {"heslo", 'p', false},
 	{"κωδικός", 'p', false}, {"סיסמה", 'p', false}, {"סיסמא", 'p', false}, {"رمز عبور", 'p', false},
+	// API keys and tokens.
+	{"api key", 's', false}, {"api-key", 's', false}, {"apikey", 's', false}, {"api token", 's', false},
+	{"access token", 's', false}, {"access key", 's', false}, {"secret key", 's', false}, {"auth token", 's', false},
+	{"client secret", 's', false}, {"license key", 's', false}, {"secret token", 's', false}, {"bot token", 's', false},
+	{"licence key", 's', false}, {"api-schlüssel", 's', false}, {"schlüssel", 's', false}, {"zugangstoken", 's', false},
+	{"clé api", 's', false}, {"clé d'api", 's', false}, {"clé secrète", 's', false}, {"jeton", 's', false},
+	{"clave de api", 's', false}, {"clave api", 's', false}, {"chave de api", 's', false}, {"chave api", 's', false},
+	{"chiave api", 's', false}, {"api-sleutel", 's', false}, {"sleutel", 's', false}, {"klucz api", 's', false},
+	{"ключ api", 's', false}, {"api-ключ", 's', false}, {"токен", 's', false}, {"api anahtarı", 's', false},
+	{"anahtar", 's', false}, {"apiキー", 's', false}, {"api キー", 's', false}, {"アクセストークン", 's', false},
+	{"トークン", 's', false}, {"api 키", 's', false}, {"토큰", 's', false}, {"api密钥", 's', false},
+	{"api 密钥", 's', false}, {"密钥", 's', false}, {"令牌", 's', false}, {"访问令牌", 's', false},
+	{"kunci api", 's', false}, {"token api", 's', false}, {"mã api", 's', false}, {"مفتاح api", 's', false},
 }
 
 // proseTitles[i] is proseWords[i] capitalized, if its first letter is
@@ -63,12 +76,16 @@ var proseTitles = func() []string {
 	return t
 }()
 
-// proseKeywords returns the keywords of the prose rule: each word, and its
+// proseKeywords returns the keywords of a prose rule (of the API key and
+// token words if secret, else of the others): each word, and its
 // capitalized form when it starts with a letter outside ASCII (Пароль,
 // Şifre, Κωδικός).
-func proseKeywords() []string {
+func proseKeywords(secret bool) []string {
 	out := make([]string, 0, len(proseWords)+8)
 	for i, w := range proseWords {
+		if (w.kind == 's') != secret {
+			continue
+		}
 		if len(w.w) < 3 {
 			// A two-byte keyword would cost a comparison at one offset in
 			// thirty of every text; "pw" is only followed by these.
@@ -212,10 +229,20 @@ var proseStop = newWordSet(
 	"uzun", "çok", "yeni",
 )
 
-func findProsePassword(dst []Span, s string, at int) []Span {
+func findProsePassword(dst []Span, s string, at int) []Span { return findProse(dst, s, at, false) }
+
+// findProseSecret reports API keys and tokens stated in prose ("my API key
+// is 9f8e...", "der API-Schlüssel lautet ...", "トークンは ..."): the value
+// must look machine-made (letters and digits, 12 or more).
+func findProseSecret(dst []Span, s string, at int) []Span { return findProse(dst, s, at, true) }
+
+func findProse(dst []Span, s string, at int, secret bool) []Span {
 	// Which word, and its boundaries.
+	if secret && !tokenAhead(s, at) {
+		return dst // no token on the rest of the line: prose about tokens
+	}
 	pw, wlen := proseWordAt(s, at)
-	if wlen == 0 {
+	if wlen == 0 || (pw.kind == 's') != secret {
 		return dst
 	}
 	if at > 0 && pw.w[0] < 0x80 && (isWord(s[at-1]) || s[at-1] == '$' || s[at-1] == '.' || s[at-1] == '=' || s[at-1] == '/') {
@@ -288,6 +315,11 @@ func findProsePassword(dst []Span, s string, at int) []Span {
 			return dst
 		}
 		return append(dst, Span{Start: vs, End: ve})
+	case pw.kind == 's':
+		if !tokenLike(v, 12) || !quoted && codeRef(v) {
+			return dst
+		}
+		return append(dst, Span{Start: vs, End: ve})
 	case quoted:
 		if utf8.RuneCountInString(v) < 3 || isPlaceholderValue(v) || isSensitiveWord(v) || !connected && !cues.in(contextBefore(s, at, 24)) {
 			return dst
@@ -311,6 +343,30 @@ func findProsePassword(dst []Span, s string, at int) []Span {
 		return dst
 	}
 	return append(dst, Span{Start: vs, End: ve})
+}
+
+// tokenAhead reports whether the rest of the line from offset i, up to
+// 96 bytes, holds a run of 12 or more token bytes with a letter and a
+// digit: a cheap test before reading an API key or token in prose.
+func tokenAhead(s string, i int) bool {
+	run, letter, digit := 0, false, false
+	for j := i; j < len(s) && j-i < 96 && s[j] != '\n'; j++ {
+		c := s[j]
+		switch {
+		case isAlpha(c):
+			letter = true
+		case isDigit(c):
+			digit = true
+		case c == '_' || c == '-' || c == '+' || c == '/' || c == '=' || c == '.':
+		default:
+			run, letter, digit = 0, false, false
+			continue
+		}
+		if run++; run >= 12 && letter && digit {
+			return true
+		}
+	}
+	return false
 }
 
 // turkishSuffix skips a possessive or case suffix of at most four letters

@@ -310,7 +310,7 @@ func DefaultRules() []Rule {
 			ID:          "password-prose",
 			Category:    Password,
 			Description: `password, PIN or passphrase stated in prose in one of many languages ("my password is X", "the PIN is 4821", "das Passwort lautet X", "パスワードは X"), the words kept`,
-			Keywords:    proseKeywords(),
+			Keywords:    proseKeywords(false),
 			Find:        findProsePassword,
 			Priority:    prioGeneric,
 			Examples: []string{
@@ -327,6 +327,22 @@ func DefaultRules() []Rule {
 				"Use a password manager and enable 2FA.", "Failed password for root from host db1 port 22",
 				"the password is at least 8 characters long", "password authentication failed for user \"app\"",
 				"spinning and pinned", "password: string", "pin the dependency to 4.2.0",
+			},
+		},
+		{
+			ID:          "secret-prose",
+			Category:    Secret,
+			Description: `API key or token stated in prose ("my API key is X", "der API-Schlüssel lautet X", "トークンは X"), when X looks machine-made`,
+			Keywords:    proseKeywords(true),
+			Find:        findProseSecret,
+			Priority:    prioGeneric,
+			Examples: []string{
+				"my API key is 9f8e7d6c5b4a3f2e1d0c, use it for the demo", "der API-Schlüssel lautet Xk29Lm7Qr4Tz8Vb3",
+				"la clé API est a8f5f167f44f4964e6c9", "APIキーは q7Rt5Yu8Io2Pa4Sd6Fg です", "访问令牌是tK9mN3pQ7rS2vX5z",
+			},
+			Negatives: []string{
+				"each token attends to every other token", "the API key is missing", "Your access token expired at 10:30.",
+				"token limit is 128000 tokens", "the secret to good bread is patience",
 			},
 		},
 		{
