@@ -148,24 +148,50 @@ func punctBefore(s string, i int) (byte, int) {
 // wideLeads are the first bytes of the non-ASCII digits digitAt knows.
 const wideLeads = "\xef\xd9\xdb\xe0"
 
-// indexWideDigit returns the index of the first non-ASCII digit in s[i:j],
-// or -1.
-func indexWideDigit(s string, i, j int) int {
-	best := -1
-	for k := 0; k < len(wideLeads); k++ {
-		for p := i; p < j; p++ {
-			o := strings.IndexByte(s[p:j], wideLeads[k])
-			if o < 0 {
-				break
-			}
-			p += o
-			if isDigitAt(s, p) {
-				if best < 0 || p < best {
-					best = p
+// digitFinder finds where the digit runs of a text start, ASCII digits and
+// the others, for successive offsets that do not decrease. Each search
+// goes forward from where the last one for the same byte stopped, so a
+// text is read a bounded number of times however many runs it has.
+type digitFinder struct {
+	ascii int                 // the next ASCII digit (len(s) if none); stale when below the offset asked for
+	high  bool                // a byte beyond ASCII may come before it
+	wide  [len(wideLeads)]int // the next digit with each lead byte; stale when below the offset asked for
+}
+
+func newDigitFinder() digitFinder {
+	return digitFinder{ascii: -1, wide: [len(wideLeads)]int{-1, -1, -1, -1}}
+}
+
+// next returns the offset of the first digit of any script at or after i,
+// or len(s).
+func (f *digitFinder) next(s string, i int) int {
+	if f.ascii < i {
+		d, high := indexDigit(s, i)
+		if d < 0 {
+			d = len(s)
+		}
+		f.ascii, f.high = d, high
+	}
+	if !f.high {
+		return f.ascii
+	}
+	best := f.ascii
+	for k := range f.wide {
+		if f.wide[k] < i {
+			f.wide[k] = len(s)
+			for p := i; p < len(s); p++ {
+				o := strings.IndexByte(s[p:], wideLeads[k])
+				if o < 0 {
+					break
 				}
-				break
+				p += o
+				if isDigitAt(s, p) {
+					f.wide[k] = p
+					break
+				}
 			}
 		}
+		best = min(best, f.wide[k])
 	}
 	return best
 }

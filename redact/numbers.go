@@ -259,13 +259,15 @@ func leftOK(s string, i int) bool {
 // three, as after the comma of 1,234.
 func thousands(s string, i int) bool {
 	n := 0
-	for i < len(s) {
-		_, w := digitAt(s, i)
-		if w == 0 {
+	for i < len(s) && n <= 3 {
+		if isDigit(s[i]) {
+			i++
+		} else if _, w := digitAt(s, i); w > 0 {
+			i += w
+		} else {
 			break
 		}
 		n++
-		i += w
 	}
 	return n == 3
 }
@@ -391,18 +393,9 @@ type numSpan struct {
 func scanNumbers(dst []numSpan, s string, mask numKind) []numSpan {
 	var t numTok
 	var spans [4]Span // reused per token; eachSub appends at most a few
+	digits := newDigitFinder()
 	for i := 0; i < len(s); {
-		d, high := indexDigit(s, i)
-		if d < 0 {
-			d = len(s)
-		}
-		if high {
-			// Text beyond ASCII before the next ASCII digit: look there
-			// for other digits.
-			if w := indexWideDigit(s, i, d); w >= 0 {
-				d = w
-			}
-		}
+		d := digits.next(s, i)
 		if d >= len(s) {
 			break
 		}

@@ -254,7 +254,15 @@ func (c *phoneCtx) load(s string, start int) {
 func (c *phoneCtx) words() string {
 	if !c.loaded {
 		c.loaded = true
-		c.w = afterLastDigit(contextBefore(c.s, c.start, 40))
+		// The short way: the text after the last digit and line break
+		// before the token; the long way when a placeholder may be in it.
+		w := c.s[max(0, c.start-40):c.start]
+		w = w[strings.LastIndexByte(w, '\n')+1:]
+		w = afterLastDigit(w)
+		if strings.IndexByte(w, ']') >= 0 || strings.IndexByte(w, '[') >= 0 {
+			w = afterLastDigit(contextBefore(c.s, c.start, 40))
+		}
+		c.w = w
 	}
 	return c.w
 }
@@ -481,8 +489,8 @@ func isPhone(s string, u sub, ctx *phoneCtx) bool {
 	if u.plus() || u.a == 0 && waMe(s, u.t.start) {
 		return intlValid(d) && !notPhoneShape(s, u)
 	}
-	if u.t.n >= 8 {
-		return false // a list of numbers or a hex dump, not one phone number
+	if u.t.n >= 8 && smallGroups(u.t) {
+		return false // a list of small numbers or a hex dump
 	}
 	ctx.load(s, u.t.start)
 	if nd >= 10 && d[0] == '0' && d[1] == '0' && d[2] != '0' && intlValid(d[2:]) || nationalValid(s, u, d) {
@@ -492,6 +500,16 @@ func isPhone(s string, u sub, ctx *phoneCtx) bool {
 	}
 	// Any other shape needs a phone word before it.
 	return nd <= 15 && !notPhoneShape(s, u) && ctx.hasPhoneWord(&u.t.headers)
+}
+
+// smallGroups reports whether no group of t has more than two digits.
+func smallGroups(t *numTok) bool {
+	for k := 0; k < t.n; k++ {
+		if t.g[k].len() > 2 {
+			return false
+		}
+	}
+	return true
 }
 
 // waMe reports whether the number at s[i] is the path of a WhatsApp link

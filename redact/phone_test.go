@@ -92,6 +92,11 @@ var numberCases = []struct {
 	{"population 20 000 000 and a budget of 500 000 000 €", nil},
 	{"Revenue: 1 234 567 890 USD; we sold 612 345 678 units", nil},
 	{"the sequence 20 21 22 23 then 24 25 26 27", nil},
+	{"hexdump: 00000010  4b 03 04 14 00 00 00 08 00 21 00 b4 5c 0a 7e 12", nil},
+	{"call 1 2 3 4 5 6 7 8 9 10 11 12", nil},
+	// A list of phone numbers is a list of phone numbers.
+	{"0171 1234567, 0172 2345678, 0173 3456789, 0175 5678901", []string{
+		"PHONE:0171 1234567", "PHONE:0172 2345678", "PHONE:0173 3456789", "PHONE:0175 5678901"}},
 	{"Dzwoń: 612 345 678; tlf. 34 41 23 45", []string{"PHONE:612 345 678", "PHONE:34 41 23 45"}},
 	{"Kasia: 601 987 654", []string{"PHONE:601 987 654"}},
 	// Short phone words count only as whole words.
