@@ -332,6 +332,9 @@ func TestLinearTime(t *testing.T) {
 		"iban_like":     "DE89 ",
 		"csv_rows":      "x,1234567\n",
 		"csv_line":      "1234567,",
+		"fullwidth":     "１２３４５６７ ",
+		"arabic_digits": "٠١٢٣٤٥٦٧ ",
+		"small_list":    "1 2 3 4 5 6 7 8 9 ",
 	}
 	r := redact.Default()
 	measure := func(s string) time.Duration {
