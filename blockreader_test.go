@@ -59,7 +59,7 @@ func TestBlockReaderSwitchesSegments(t *testing.T) {
 	br := blockReader{fs: vfs.Default, dir: dir}
 	defer br.close()
 	var got []uint64
-	collect := func(seq uint64, entry []byte) error { got = append(got, seq); return nil }
+	collect := func(seq uint64, _ int64, entry []byte) error { got = append(got, seq); return nil }
 	// Block 1: the first record of segment a. The reader stops right after
 	// it, 60 bytes (a commit frame) before where the second record starts.
 	if err := br.read(index.Block{First: a.First, Count: 1, Pos: index.Pos{Segment: a.First, Offset: frameAt(a, 0)}}, collect); err != nil {
@@ -77,8 +77,8 @@ func TestBlockReaderSwitchesSegments(t *testing.T) {
 	var body []byte
 	br2 := blockReader{fs: vfs.Default, dir: dir}
 	defer br2.close()
-	br2.read(index.Block{First: a.First, Count: 1, Pos: index.Pos{Segment: a.First, Offset: frameAt(a, 0)}}, func(uint64, []byte) error { return nil })
-	br2.read(index.Block{First: b.First + 1, Count: 1, Pos: index.Pos{Segment: b.First, Offset: frameAt(b, 1)}}, func(_ uint64, entry []byte) error {
+	br2.read(index.Block{First: a.First, Count: 1, Pos: index.Pos{Segment: a.First, Offset: frameAt(a, 0)}}, func(uint64, int64, []byte) error { return nil })
+	br2.read(index.Block{First: b.First + 1, Count: 1, Pos: index.Pos{Segment: b.First, Offset: frameAt(b, 1)}}, func(_ uint64, _ int64, entry []byte) error {
 		body = append([]byte(nil), entry[hashSize:]...)
 		return nil
 	})

@@ -2,6 +2,7 @@ package llog
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/lowlightlog/llog/wal"
 )
@@ -52,3 +53,43 @@ var (
 	// also matches the underlying cause (for example syscall.EIO).
 	ErrFailed = errors.New("llog: store failed")
 )
+
+// ErrSkipped is matched by every *SkipError.
+var ErrSkipped = errors.New("llog: records skipped")
+
+// SkipError is what a query yields for records it skipped because they do
+// not verify: a damaged part of a segment (Err is then the
+// *CorruptionError, so errors.Is(err, ErrCorrupt) holds too), or a record
+// whose body does not decode or does not match its stored digest. The
+// iteration goes on after it. Verify and Scan check the whole chain and
+// list every break.
+type SkipError struct {
+	// Segment is the segment file and Offset where the damage starts.
+	Segment string
+	Offset  int64
+	// First and Last are the sequence numbers skipped; Last is 0 when the
+	// rest of the segment could not be read.
+	First, Last uint64
+	// Err says why.
+	Err error
+}
+
+// Error describes what was skipped and why.
+func (e *SkipError) Error() string {
+	what := fmt.Sprintf("record %d", e.First)
+	switch {
+	case e.Last == 0:
+		what = fmt.Sprintf("records from %d to the end of the segment", e.First)
+	case e.Last < e.First:
+		what = "no record"
+	case e.Last != e.First:
+		what = fmt.Sprintf("records %d to %d", e.First, e.Last)
+	}
+	return fmt.Sprintf("llog: skipped %s (%s offset %d): %v", what, e.Segment, e.Offset, e.Err)
+}
+
+// Is reports whether target is ErrSkipped.
+func (e *SkipError) Is(target error) bool { return target == ErrSkipped }
+
+// Unwrap returns the reason.
+func (e *SkipError) Unwrap() error { return e.Err }

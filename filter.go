@@ -44,6 +44,7 @@ type selection struct {
 	min, max int64 // inclusive bounds of the time, Unix nanoseconds
 	none     bool  // the bounds exclude every time a record can hold
 	models   []string
+	hasher   chain.Hasher // checks each matching record against its digest
 }
 
 // selection compiles the filter.
@@ -108,7 +109,10 @@ func matches[M ~string | ~[]byte](s *selection, seq uint64, t int64, model M) bo
 // entry decodes the wal entry (digest, then record body) of record seq into
 // r when it matches, reading the time and model first so that a record
 // that does not match is not decoded. prev is the digest of the record
-// before it.
+// before it. A matching record whose body does not decode, or does not
+// hash with prev to its stored digest, yields a *SkipError (without its
+// segment and offset, which the caller fills in); a record of a newer
+// version is an error that stops the query.
 func (s *selection) entry(seq uint64, data []byte, prev chain.Digest, r *Record) (bool, error) {
 	if s.none || seq <= s.after {
 		return false, nil
@@ -116,18 +120,34 @@ func (s *selection) entry(seq uint64, data []byte, prev chain.Digest, r *Record)
 	body := data[hashSize:]
 	t, model, err := peekRecord(body)
 	if err != nil {
-		return false, err
+		return false, skipRecord(seq, err)
 	}
 	if !matches(s, seq, t, model) {
 		return false, nil
 	}
 	if err := decodeRecord(body, r); err != nil {
-		return false, err
+		return false, skipRecord(seq, err)
 	}
 	r.Seq = seq
 	r.PrevHash = prev
 	copy(r.Hash[:], data[:hashSize])
+	if s.hasher.Next(prev, seq, body) != r.Hash {
+		return false, &SkipError{First: seq, Last: seq, Err: errDigestMismatch}
+	}
 	return true, nil
+}
+
+// errDigestMismatch is why a query skips a record whose body and previous
+// digest do not hash to its stored digest.
+var errDigestMismatch = errors.New("the record does not match its stored digest")
+
+// skipRecord turns the error decoding record seq into a *SkipError, unless
+// the record is of a newer version, which is not damage.
+func skipRecord(seq uint64, err error) error {
+	if errors.Is(err, ErrNewerVersion) {
+		return err
+	}
+	return &SkipError{First: seq, Last: seq, Err: err}
 }
 
 // emitter hands a query's records to its caller and stops the query at the
@@ -136,6 +156,15 @@ type emitter struct {
 	yield func(Record, error) bool
 	limit int
 	n     int
+}
+
+// skip yields what the query skipped. It returns errStop when the query
+// must stop.
+func (e *emitter) skip(s *SkipError) error {
+	if !e.yield(Record{}, s) {
+		return errStop
+	}
+	return nil
 }
 
 // emit yields r. It returns errStop when the query must stop.

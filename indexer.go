@@ -545,7 +545,7 @@ func (e *Engine) readDigest(b index.Block, seq uint64) (chain.Digest, error) {
 	var d chain.Digest
 	br := blockReader{fs: e.fs, dir: e.dir}
 	defer br.close()
-	err := br.read(b, func(s uint64, entry []byte) error {
+	err := br.read(b, func(s uint64, _ int64, entry []byte) error {
 		if s == seq {
 			copy(d[:], entry[:hashSize])
 		}
@@ -565,7 +565,7 @@ type blockReader struct {
 
 // read calls fn with the sequence number and wal entry (digest then body)
 // of each record of b, in order.
-func (br *blockReader) read(b index.Block, fn func(seq uint64, entry []byte) error) error {
+func (br *blockReader) read(b index.Block, fn func(seq uint64, off int64, entry []byte) error) error {
 	name := wal.SegmentName(b.Pos.Segment)
 	if br.w == nil || br.seg != b.Pos.Segment {
 		br.close()
@@ -579,7 +579,7 @@ func (br *blockReader) read(b index.Block, fn func(seq uint64, entry []byte) err
 		if len(entry) < hashSize {
 			return &CorruptionError{Segment: name, Offset: off, Seq: seq, Reason: errBadRecord}
 		}
-		return fn(seq, entry)
+		return fn(seq, off, entry)
 	})
 }
 

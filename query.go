@@ -8,13 +8,16 @@ import (
 
 	"github.com/lowlightlog/llog/chain"
 	"github.com/lowlightlog/llog/index"
+	"github.com/lowlightlog/llog/wal"
 )
 
 // Query returns the committed records that match f, in sequence order (or
 // newest first with f.Reverse), at most f.Limit of them. It sees every
 // record committed before the call. With the index it reads only the
 // blocks whose time range and models can match; without it, the segments.
-// The iteration stops at the first error, which it yields.
+// What does not verify is skipped, each part with a *SkipError, as
+// Reader.Query does; the iteration stops at any other error, which it
+// yields.
 func (e *Engine) Query(ctx context.Context, f Filter) iter.Seq2[Record, error] {
 	if e.ix == nil {
 		return query(ctx, e.fs, e.dir, f)
@@ -152,11 +155,16 @@ func (q *blockQuery) block(ctx context.Context, b *index.Block, reverse bool) er
 	}
 	q.buf = q.buf[:0]
 	prev := chain.Digest(b.Prev)
-	err := q.br.read(*b, func(seq uint64, entry []byte) error {
-		p := prev
-		copy(prev[:], entry[:hashSize])
-		ok, err := q.sel.entry(seq, entry, p, &q.rec)
+	name := wal.SegmentName(b.Pos.Segment)
+	next := b.First // the first record of b not read yet
+	take := func(seq uint64, off int64, entry []byte, prev chain.Digest) error {
+		next = seq + 1
+		ok, err := q.sel.entry(seq, entry, prev, &q.rec)
+		var se *SkipError
 		switch {
+		case errors.As(err, &se):
+			se.Segment, se.Offset = name, off
+			return q.em.skip(se)
 		case err != nil || !ok:
 			return err
 		case reverse:
@@ -164,9 +172,21 @@ func (q *blockQuery) block(ctx context.Context, b *index.Block, reverse bool) er
 			return nil
 		}
 		return q.em.emit(q.rec)
+	}
+	err := q.br.read(*b, func(seq uint64, off int64, entry []byte) error {
+		p := prev
+		copy(prev[:], entry[:hashSize])
+		return take(seq, off, entry, p)
 	})
-	if errors.Is(err, fs.ErrNotExist) {
+	var ce *CorruptionError
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return nil // the segment was removed by retention after the index was read
+	case errors.As(err, &ce):
+		// Damaged since it was indexed: read the rest of the block as a
+		// scan does, which goes on after the damage and says what it
+		// skipped.
+		err = q.rescan(name, next, b.Last(), take)
 	}
 	if err != nil {
 		return err
@@ -177,4 +197,44 @@ func (q *blockQuery) block(ctx context.Context, b *index.Block, reverse bool) er
 		}
 	}
 	return nil
+}
+
+// errRescanned ends a rescan once it has read its last record.
+var errRescanned = errors.New("rescanned")
+
+// rescan hands the records from..last of segment name to take, reading
+// the segment with a walker, which resyncs after damage, and hands what it
+// skips in that range to the emitter.
+func (q *blockQuery) rescan(name string, from, last uint64, take func(uint64, int64, []byte, chain.Digest) error) error {
+	w, err := wal.OpenWalker(q.e.fs, q.e.dir, name)
+	var ce *CorruptionError
+	if errors.As(err, &ce) {
+		return q.em.skip(&SkipError{Segment: name, Offset: ce.Offset, First: from, Last: last, Err: ce})
+	}
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	err = eachEntry(w, func(e wal.Entry, prev chain.Digest) error {
+		switch {
+		case e.Seq > last:
+			return errRescanned
+		case e.Seq < from || len(e.Data) < hashSize:
+			return nil
+		}
+		return take(e.Seq, e.Offset, e.Data, prev)
+	}, func(se *SkipError) error {
+		if se.First > last || (se.Last != 0 && se.Last < from) {
+			return nil
+		}
+		se.First = max(se.First, from)
+		if se.Last == 0 || se.Last > last {
+			se.Last = last
+		}
+		return q.em.skip(se)
+	})
+	if errors.Is(err, errRescanned) {
+		return nil
+	}
+	return err
 }

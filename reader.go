@@ -11,6 +11,7 @@ import (
 
 	"github.com/lowlightlog/llog/chain"
 	"github.com/lowlightlog/llog/internal/vfs"
+	"github.com/lowlightlog/llog/segment"
 	"github.com/lowlightlog/llog/wal"
 )
 
@@ -89,9 +90,12 @@ func (r *Reader) Scan(ctx context.Context, f Filter, fn func(*Record) error) (*V
 }
 
 // Query returns the committed records that match f, in sequence order (or
-// newest first with f.Reverse), at most f.Limit of them. Records that do
-// not verify are skipped; use Verify or Scan to find them. The iteration
-// stops at the first error, which it yields.
+// newest first with f.Reverse), at most f.Limit of them. Each record it
+// yields matches its stored digest. What does not verify (a damaged part
+// of a segment, a record that does not decode or does not match its
+// digest) is skipped: the iteration yields a *SkipError saying what and
+// goes on if the caller does. It stops at any other error, which it
+// yields. Verify and Scan check the whole chain.
 func (r *Reader) Query(ctx context.Context, f Filter) iter.Seq2[Record, error] {
 	return query(ctx, r.fs, r.dir, f)
 }
@@ -127,16 +131,24 @@ type scanQuery struct {
 
 // match decodes an entry into q.rec when it matches the filter. An entry
 // too short to hold a digest is not a record: it is skipped (Verify
-// reports it).
-func (q *scanQuery) match(seq uint64, data []byte, prev chain.Digest) (bool, error) {
+// reports it). A record that does not verify is handed to skip (with seg
+// and off filled in).
+func (q *scanQuery) match(seg string, e wal.Entry, data []byte, prev chain.Digest) (bool, error) {
 	if len(data) < hashSize {
 		return false, nil
 	}
-	return q.sel.entry(seq, data, prev, &q.rec)
+	ok, err := q.sel.entry(e.Seq, data, prev, &q.rec)
+	var se *SkipError
+	if errors.As(err, &se) {
+		se.Segment, se.Offset = seg, e.Offset
+		return false, q.em.skip(se)
+	}
+	return ok, err
 }
 
 // open opens segment s for the query, or returns nil when it was deleted
-// meanwhile (by retention).
+// meanwhile (by retention). A segment whose header is damaged is skipped
+// whole.
 func (q *scanQuery) open(ctx context.Context, s wal.SegmentInfo) (*wal.Walker, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -145,17 +157,40 @@ func (q *scanQuery) open(ctx context.Context, s wal.SegmentInfo) (*wal.Walker, e
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
+	var ce *CorruptionError
+	if errors.As(err, &ce) && !errors.Is(err, segment.ErrNewerVersion) {
+		return nil, q.em.skip(&SkipError{Segment: s.Name, Offset: ce.Offset, First: s.First, Err: ce})
+	}
 	return w, err
 }
 
 // eachEntry calls fn with every committed entry of w and the digest of the
-// record before it. A torn tail ends the committed entries.
-func eachEntry(w *wal.Walker, fn func(e wal.Entry, prev chain.Digest) error) error {
+// record before it. A torn tail ends the committed entries. Damage is
+// handed to skip as a *SkipError, and reading goes on after it where the
+// walker can resync.
+func eachEntry(w *wal.Walker, fn func(e wal.Entry, prev chain.Digest) error, skip func(*SkipError) error) error {
 	prev := chain.Digest(w.Header().Link)
 	for {
 		e, err := w.Next()
 		if err == io.EOF || errors.Is(err, wal.ErrTorn) {
 			return nil // the end of what is committed
+		}
+		var ce *CorruptionError
+		if errors.As(err, &ce) {
+			_, from, _ := w.End()
+			ok, rerr := w.Resync()
+			if rerr != nil {
+				return rerr
+			}
+			se := &SkipError{Segment: w.Name(), Offset: ce.Offset, First: from, Err: ce}
+			if ok {
+				_, next, link := w.End()
+				se.Last, prev = next-1, link
+			}
+			if err := skip(se); err != nil || !ok {
+				return err
+			}
+			continue
 		}
 		if err != nil {
 			return err
@@ -185,12 +220,12 @@ func (q *scanQuery) forward(ctx context.Context, segs []wal.SegmentInfo) error {
 			continue
 		}
 		err = eachEntry(w, func(e wal.Entry, prev chain.Digest) error {
-			ok, err := q.match(e.Seq, e.Data, prev)
+			ok, err := q.match(s.Name, e, e.Data, prev)
 			if err != nil || !ok {
 				return err
 			}
 			return q.em.emit(q.rec)
-		})
+		}, q.em.skip)
 		w.Close()
 		if err != nil {
 			return err
@@ -230,12 +265,12 @@ func (q *scanQuery) reverseSegment(w *wal.Walker) error {
 	}
 	var hits []hit
 	err := eachEntry(w, func(e wal.Entry, prev chain.Digest) error {
-		ok, err := q.match(e.Seq, e.Data, prev)
+		ok, err := q.match(w.Name(), e, e.Data, prev)
 		if ok {
 			hits = append(hits, hit{e.Seq, e.Offset, prev})
 		}
 		return err
-	})
+	}, q.em.skip)
 	if err != nil {
 		return err
 	}
@@ -247,7 +282,7 @@ func (q *scanQuery) reverseSegment(w *wal.Walker) error {
 			return err
 		}
 		buf = data[:0]
-		if _, err := q.match(h.seq, data, h.prev); err != nil {
+		if _, err := q.match(w.Name(), wal.Entry{Seq: h.seq, Offset: h.off}, data, h.prev); err != nil {
 			return err
 		}
 		if err := q.em.emit(q.rec); err != nil {

@@ -23,7 +23,10 @@ var queryCmd = &command{
 
 Query prints the records that match, oldest first, one JSON object per line,
 in the same form as export's records. It is read-only and takes no lock.
-Records that do not verify are skipped: use 'llog verify' to find them.
+Each record printed matches its stored digest. What does not verify (a
+damaged part of a segment, a record that does not decode or does not match
+its digest) is skipped, each part named on standard error, and query goes on
+and exits 1 at the end; 'llog verify' checks the whole chain.
 
 T is RFC 3339 (2026-01-02T15:04:05Z), a date (2026-01-02, midnight UTC),
 today or yesterday (midnight UTC), or a time ago: 90m, 1h, 2d, 1w. --since
@@ -77,25 +80,58 @@ the newest N, as tail -f does.
 				return err
 			}
 			defer r.Close()
+			sk := &skips{e: e, seen: map[llog.SkipError]bool{}}
 			if tail > 0 {
-				if f, err = printTail(ctx, e, r, f, tail, reverse); err != nil || !follow {
-					return err
-				}
+				f, err = printTail(ctx, e, r, f, tail, reverse, sk)
 			} else if reverse {
 				f.Reverse = true
 			}
-			return runQuery(ctx, e, r, f, limit, follow)
+			if err == nil && (tail == 0 || follow) {
+				err = runQuery(ctx, e, r, f, limit, follow, sk)
+			}
+			if err == nil && sk.n > 0 {
+				return &integrityError{msg: fmt.Sprintf("skipped what does not verify: %s of the store, named above; run 'llog verify --path %s'",
+					plural(uint64(sk.n), "part"), shellQuote(path))}
+			}
+			return err
 		}
 	},
 }
 
+// skips reports on standard error, once each, the parts of the store a
+// query skipped because they do not verify.
+type skips struct {
+	e    *env
+	seen map[llog.SkipError]bool
+	n    int
+}
+
+// note reports err when it is a *llog.SkipError and says whether it was.
+func (s *skips) note(err error) bool {
+	var se *llog.SkipError
+	if !errors.As(err, &se) {
+		return false
+	}
+	key := *se
+	key.Err = nil
+	if !s.seen[key] {
+		s.seen[key] = true
+		s.n++
+		fmt.Fprintf(s.e.stderr, "llog: query: %s\n", cleanMessage(strings.TrimPrefix(se.Error(), "llog: ")))
+	}
+	return true
+}
+
 // printTail prints the newest n records that match f, oldest first (newest
 // first with reverse), and returns f moved past them, to follow from there.
-func printTail(ctx context.Context, e *env, r *llog.Reader, f llog.Filter, n int, reverse bool) (llog.Filter, error) {
+func printTail(ctx context.Context, e *env, r *llog.Reader, f llog.Filter, n int, reverse bool, sk *skips) (llog.Filter, error) {
 	tf := f
 	tf.Reverse, tf.Limit = true, n
 	var recs []llog.Record
 	for rec, err := range r.Query(ctx, tf) {
+		if sk.note(err) {
+			continue
+		}
 		if err != nil {
 			if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 				return f, nil
@@ -123,7 +159,7 @@ func printTail(ctx context.Context, e *env, r *llog.Reader, f llog.Filter, n int
 
 // runQuery prints the records of r that match f, at most limit of them
 // (0: no limit); with follow it polls for new records until ctx ends.
-func runQuery(ctx context.Context, e *env, r *llog.Reader, f llog.Filter, limit int, follow bool) error {
+func runQuery(ctx context.Context, e *env, r *llog.Reader, f llog.Filter, limit int, follow bool, sk *skips) error {
 	w := bufio.NewWriterSize(e.stdout, 64<<10)
 	var buf []byte
 	n := 0
@@ -148,6 +184,12 @@ func runQuery(ctx context.Context, e *env, r *llog.Reader, f llog.Filter, limit 
 			f.Limit = limit - n
 		}
 		for rec, err := range r.Query(ctx, f) {
+			if err != nil && sk.note(err) {
+				if err := flush(w); err != nil { // keep stdout and stderr in order
+					return err
+				}
+				continue
+			}
 			if err != nil {
 				if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 					return flush(w)

@@ -115,11 +115,14 @@
 // [--limit N] [--tail N | -n N] [--reverse] [--follow] prints the matching
 // records as JSON lines, in the record form below, oldest first (filters as
 // for export). --tail N prints the newest N, oldest first, as journalctl -n
-// does; --reverse prints newest first. Records that do not verify are
-// skipped. With --follow it keeps running and prints records as they are
-// committed (after the newest N with --tail N), checking every 200ms, until
-// interrupted (SIGINT or SIGTERM end it cleanly, exit 0) or until it has
-// printed --limit records.
+// does; --reverse prints newest first. Each record printed matches its
+// stored digest; what does not verify (a damaged part of a segment, a record
+// that does not decode or match its digest) is skipped and named on
+// standard error, and query goes on and exits 1 at the end. With --follow it
+// keeps running and prints records as they are committed (after the newest
+// N with --tail N), checking every 200ms, until interrupted (SIGINT or
+// SIGTERM end it cleanly, exit 0, or 1 when it skipped something) or until
+// it has printed --limit records.
 //
 // redact [--jsonl] [--summary] reads text on standard input and writes it
 // redacted with the default rules of package
