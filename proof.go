@@ -501,7 +501,7 @@ func (t *indexTree) digests(from, to uint64, fn func(uint64, chain.Digest)) erro
 		return err
 	}
 	for _, b := range bs {
-		err := t.br.read(b, func(seq uint64, entry []byte) error {
+		err := t.br.read(b, func(seq uint64, _ int64, entry []byte) error {
 			if seq >= from && seq <= to {
 				var d chain.Digest
 				copy(d[:], entry[:hashSize])
@@ -528,7 +528,7 @@ func (t *indexTree) record(seq uint64) (*Record, error) {
 	}
 	var rec *Record
 	prev := chain.Digest(bs[0].Prev)
-	err = t.br.read(bs[0], func(s uint64, entry []byte) error {
+	err = t.br.read(bs[0], func(s uint64, _ int64, entry []byte) error {
 		var d chain.Digest
 		copy(d[:], entry[:hashSize])
 		if s == seq {
