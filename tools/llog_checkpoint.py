@@ -351,7 +351,8 @@ class ExportCheckpoint:
 
     def _finish(self, rep, note, merkle, head):
         filt = head.get("filter") or {}
-        unfiltered = filt.get("since") is None and filt.get("until") is None and filt.get("models") == []
+        unfiltered = filt.get("since") is None and filt.get("until") is None and filt.get("models") == [] \
+            and not filt.get("after_seq")
         sid = (head.get("store") or {}).get("id")
         ck = None
         if note is None:

@@ -468,7 +468,10 @@ class ExportChecker:
         for what, names in (("store", STORE_MEMBERS), ("filter", FILTER_MEMBERS), ("chain", CHAIN_MEMBERS)):
             if not isinstance(head[what], dict):
                 raise Mismatch(what, "is not an object")
-            check_members(self.rep, head[what], names, what)
+            obj = head[what]
+            if what == "filter":  # after_seq is there only when not 0
+                obj = {k: v for k, v in obj.items() if k != "after_seq"}
+            check_members(self.rep, obj, names, what)
         if not is_int(head["exported"]):
             raise Mismatch("exported", "is not an integer")
         sid = self.check_store(head)
@@ -558,7 +561,10 @@ class ExportChecker:
         models = flt["models"]
         if not isinstance(models, list) or not all(isinstance(m, str) for m in models):
             raise Mismatch("filter.models", "is not a list of strings")
-        whole = since is None and until is None and not models and ch.ok  # must hold every record
+        after = flt.get("after_seq", 0)
+        if not is_int(after) or after < 0:
+            raise Mismatch("filter.after_seq", "is not a non-negative integer")
+        whole = since is None and until is None and not models and after == 0 and ch.ok  # must hold every record
 
         if head["exported"] != self.n:
             rep.fail("exported", "is %d, the export holds %d records" % (head["exported"], self.n))
@@ -566,6 +572,8 @@ class ExportChecker:
             rep.fail("records", "the export holds %d records, the store had %d" % (self.n, ch.records))
         if self.first is not None:
             seq, ph = self.first
+            if seq <= after:
+                rep.fail("seq", "is not after the filter's after_seq %d" % after, seq)
             if seq < ch.first_seq:
                 rep.fail("seq", "is before the store's first record, seq %d" % ch.first_seq, seq)
             if seq == ch.first_seq and ph is not None and ph != ch.anchor:

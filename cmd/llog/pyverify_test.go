@@ -95,6 +95,8 @@ func TestPyVerifyExports(t *testing.T) {
 		{"--format", "jsonl", "--model", "qwen2.5-1.5b", "--model", "phi-3-mini"},
 		{"--format", "jsonl", "--since", "2000-01-01", "--until", "2100-01-01"},
 		{"--format", "json", "--until", "2000-01-01"},
+		{"--format", "json", "--after-seq", "140"},
+		{"--format", "jsonl", "--after-seq", "20", "--model", "phi-3-mini,qwen2.5-1.5b"},
 	} {
 		r := mustRun(t, exitOK, append([]string{"export", "--path", dir}, args...)...)
 		mustVerify(t, []byte(r.stdout), "export", "--store-id", id)
@@ -384,6 +386,13 @@ func TestPyVerifyTamper(t *testing.T) {
 		{"change latency_ms only", func(t *testing.T, p *exportParts) result {
 			p.set(t, 5, `"latency_ms":[^,]*`, `"latency_ms":1`)
 			return result{want: `seq 6: latency_ms: is 1, but latency_ns`}
+		}},
+		{"claim an after_seq the records do not keep", func(t *testing.T, p *exportParts) result {
+			if !bytes.Contains(p.head, []byte(`"models":[]}`)) {
+				t.Fatalf("head %s", p.head)
+			}
+			p.head = bytes.Replace(p.head, []byte(`"models":[]}`), []byte(`"models":[],"after_seq":5}`), 1)
+			return result{want: `seq 1: seq: is not after the filter's after_seq 5`}
 		}},
 		{"latency_ns as a float", func(t *testing.T, p *exportParts) result {
 			p.set(t, 5, `"latency_ns":([0-9]+)`, `"latency_ns":${1}.5`)
