@@ -499,8 +499,13 @@ func proseValue(s string, i int) (vs, ve int, quoted bool) {
 	}
 	vs = i
 	ascii := s[i] < 0x80
+	if !ascii {
+		if r, _ := utf8.DecodeRuneInString(s[i:]); runeScript(r) == scriptCJK {
+			return 0, 0, false // CJK text, not a password
+		}
+	}
 	e := i
-	for e < len(s) && e-vs < 256 {
+	for e < len(s) && e-vs <= 64 {
 		c := s[e]
 		if isSpace(c) || c == '"' || c == '`' || c == '<' {
 			break
@@ -514,6 +519,9 @@ func proseValue(s string, i int) (vs, ve int, quoted bool) {
 			continue
 		}
 		e++
+	}
+	if e-vs > 64 {
+		return 0, 0, false // longer than any password stated in a sentence
 	}
 	for e > vs && strings.IndexByte(".,;:?)]}'", s[e-1]) >= 0 {
 		e--
