@@ -224,11 +224,15 @@ func hasSuffixFoldUTF8(s, suffix string) bool {
 	if t == suffix {
 		return true
 	}
-	// A capital first letter (Заказ, Número): fold the first rune, compare
-	// the rest as bytes.
-	r1, n1 := utf8.DecodeRuneInString(t)
+	// A capital first letter (Заказ, Número): the rest equal as bytes, the
+	// first rune folded.
 	r2, n2 := utf8.DecodeRuneInString(suffix)
-	return r1 != r2 && unicode.ToLower(r1) == r2 && t[n1:] == suffix[n2:]
+	_, n1 := utf8.DecodeRuneInString(t)
+	if t[n1:] != suffix[n2:] {
+		return false
+	}
+	r1, _ := utf8.DecodeRuneInString(t)
+	return r1 != r2 && unicode.ToLower(r1) == r2
 }
 
 // phoneCtx caches what the text before a token says about it, computed
@@ -340,6 +344,16 @@ type tableHeaders struct {
 	hs, he int // the last line without digits and with a separator among them
 }
 
+// hasFieldSeparator reports whether line holds a tab, ',', ';' or '|'.
+func hasFieldSeparator(line string) bool {
+	for i := 0; i < len(line); i++ {
+		if c := line[i]; c == '\t' || c == ',' || c == ';' || c == '|' {
+			return true
+		}
+	}
+	return false
+}
+
 // lineStart returns the start of the line that holds offset i. Successive
 // calls must not decrease i.
 func (h *tableHeaders) lineStart(s string, i int) int {
@@ -364,7 +378,7 @@ func (h *tableHeaders) above(s string, ls int) string {
 		if q < p {
 			q = ls
 		}
-		if d, _ := indexDigit(s[p:q], 0); d < 0 && strings.IndexAny(s[p:q], "\t,;|") >= 0 {
+		if d, _ := indexDigit(s[p:q], 0); d < 0 && hasFieldSeparator(s[p:q]) {
 			h.hs, h.he = p, q
 		}
 		p = q + 1
@@ -440,7 +454,10 @@ func precedingWord(w string) (word, rest string) {
 		}
 		start -= n
 	}
-	return strings.TrimLeft(w[start:end], "-/"), w[:start]
+	for start < end && (w[start] == '-' || w[start] == '/') {
+		start++
+	}
+	return w[start:end], w[:start]
 }
 
 // wordRune reports whether r can be part of a context word: not a space,
