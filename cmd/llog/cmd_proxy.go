@@ -23,7 +23,7 @@ import (
 var proxyCmd = &command{
 	name:    "proxy",
 	summary: "record the model calls that pass through to Ollama or an OpenAI-compatible server",
-	usage: `usage: llog proxy --path DIR --upstream URL [--listen ADDR] [--on-store-error pass|block]
+	usage: `usage: llog proxy --path DIR --upstream URL [--listen ADDR] [--key FILE] [--on-store-error pass|block]
 
 Proxy serves HTTP on ADDR (default 127.0.0.1:11435) and forwards every
 request to the model server at URL (http or https): Ollama, llama.cpp's
@@ -99,6 +99,9 @@ then on, and holds each answer that is not streamed until its record is
 durable (answering 503 instead when it cannot be stored), so that no such
 answer reaches a client unrecorded. A streamed answer is passed on as it
 arrives in both modes, so a failure during a stream cannot withhold it.
+
+With --key, the store's checkpoints are signed with that signer key, as
+with every command that writes (see 'llog help keygen').
 
 The listen address is loopback by default; any other address is allowed
 and said on standard error at start: anyone who can reach it can use the

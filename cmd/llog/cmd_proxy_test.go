@@ -826,3 +826,24 @@ func TestProxyAnswerOutlivesRequestBody(t *testing.T) {
 		}
 	}
 }
+
+// TestProxySignsWithKey checks --key: the checkpoints the proxy's store
+// ends with are signed, and verify accepts them with the verifier key.
+func TestProxySignsWithKey(t *testing.T) {
+	dir := t.TempDir()
+	skey, vkey := keygen(t, dir, "gateway-1")
+	up := newFakeUpstream(t)
+	p := startProxy(t, up.URL, "--key", skey)
+	if x := send(t, "POST", p.url+"/api/generate", `{"model":"m","prompt":"signed","stream":false}`, nil); x.status != 200 {
+		t.Fatalf("%d %s", x.status, x.body)
+	}
+	if code := p.stop(t); code != exitOK {
+		t.Fatalf("exit %d: %s", code, p.stderr.String())
+	}
+	ck := filepath.Join(dir, "ck")
+	writeFile(t, ck, []byte(mustRun(t, exitOK, "checkpoint", "--path", p.dir).stdout))
+	r := mustRun(t, exitOK, "verify", "--path", p.dir, "--checkpoint", ck, "--key", vkey)
+	if !strings.Contains(r.stdout, "checkpoint "+ck+": ") || !strings.Contains(r.stdout, "ok: signed by gateway-1") {
+		t.Fatalf("verify: %v", r)
+	}
+}

@@ -142,8 +142,8 @@
 // checkout), the commit and its time when the build recorded them, the Go
 // version and the platform, on one line.
 //
-// proxy --path DIR --upstream URL [--listen ADDR] [--on-store-error
-// pass|block] serves HTTP on ADDR (default 127.0.0.1:11435) and forwards
+// proxy --path DIR --upstream URL [--listen ADDR] [--key FILE]
+// [--on-store-error pass|block] serves HTTP on ADDR (default 127.0.0.1:11435) and forwards
 // every request to the model server at URL, unchanged, passing its answers
 // back byte for byte and streams as they arrive. It records one inference
 // per model call it recognises (OpenAI-compatible POST /v1/chat/completions,
