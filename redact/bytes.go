@@ -223,7 +223,12 @@ func (ws *wordSet) has(w string) bool {
 // in reports whether w contains one of the words, ignoring ASCII case. A
 // word that starts with an ASCII letter must start a word of w (not follow
 // another letter); other words match anywhere.
-func (ws *wordSet) in(w string) bool {
+func (ws *wordSet) in(w string) bool { return ws.inBounded(w, 0) }
+
+// inBounded is in, except that a word of at most short bytes that ends
+// with an ASCII letter must also end a word of w ("tel" in "tel." but not
+// in "telemetry").
+func (ws *wordSet) inBounded(w string, short int) bool {
 	for i := 0; i < len(w); i++ {
 		c := lower(w[i])
 		list := ws[c]
@@ -231,7 +236,8 @@ func (ws *wordSet) in(w string) bool {
 			continue
 		}
 		for _, k := range list {
-			if hasPrefixFold(w[i:], k) {
+			if hasPrefixFold(w[i:], k) &&
+				(len(k) > short || !isAlpha(k[len(k)-1]) || i+len(k) == len(w) || !isAlpha(w[i+len(k)])) {
 				return true
 			}
 		}

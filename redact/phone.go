@@ -36,22 +36,7 @@ var phoneWords = newWordSet(phoneWordList...)
 // phoneWordIn reports whether w holds a phone word at the start of one of
 // its words. The short ASCII ones (tel, call, cell, fax) must end there
 // too: "tel.", "call me", not "telemetry", "calls" or "cells".
-func phoneWordIn(w string) bool {
-	for i := 0; i < len(w); i++ {
-		c := lower(w[i])
-		list := phoneWords[c]
-		if len(list) == 0 || isAlpha(c) && i > 0 && isAlpha(w[i-1]) {
-			continue
-		}
-		for _, k := range list {
-			if hasPrefixFold(w[i:], k) &&
-				(len(k) > 4 || !isAlpha(k[len(k)-1]) || i+len(k) == len(w) || !isAlpha(w[i+len(k)])) {
-				return true
-			}
-		}
-	}
-	return false
-}
+func phoneWordIn(w string) bool { return phoneWords.inBounded(w, 4) }
 
 var phoneWordList = []string{
 	"phone", "tel", "tlf", "telnr", "telf", "tfno", "mobile", "mob", "cell", "cellphone", "fax", "call",
