@@ -16,15 +16,22 @@ import (
 const base58Alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
 // base58Value maps a byte to its base58 digit, or -1.
-var base58Value = func() (t [256]int8) {
+var base58Value = digitTable(base58Alphabet, false)
+
+// digitTable maps each byte of alphabet to its index and every other byte
+// to -1; with anyCase, the upper-case forms of letters map like them.
+func digitTable(alphabet string, anyCase bool) (t [256]int8) {
 	for i := range t {
 		t[i] = -1
 	}
-	for i := 0; i < len(base58Alphabet); i++ {
-		t[base58Alphabet[i]] = int8(i)
+	for i := 0; i < len(alphabet); i++ {
+		t[alphabet[i]] = int8(i)
+		if anyCase {
+			t[upper(alphabet[i])] = int8(i)
+		}
 	}
 	return t
-}()
+}
 
 func isBase58(c byte) bool { return base58Value[c] >= 0 }
 
@@ -105,16 +112,8 @@ func validBase58Check(a string, lead byte) bool {
 
 const bech32Charset = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
 
-var bech32Value = func() (t [256]int8) {
-	for i := range t {
-		t[i] = -1
-	}
-	for i := 0; i < len(bech32Charset); i++ {
-		t[bech32Charset[i]] = int8(i)
-		t[upper(bech32Charset[i])] = int8(i)
-	}
-	return t
-}()
+// bech32Value maps a byte to its Bech32 value (either case), or -1.
+var bech32Value = digitTable(bech32Charset, true)
 
 // findBech32Address is called at "bc1" and reports a valid segwit address:
 // one case, a valid checksum (Bech32 for witness version 0, Bech32m for

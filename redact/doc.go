@@ -235,14 +235,21 @@
 // (Luhn, mod-97, SSN ranges, entropy), a priority for ties, and example and
 // negative texts. [New] compiles them once; the package tests run every
 // rule's examples and negatives, and [Redactor.Check] does the same for a
-// Redactor built with custom rules.
+// Redactor built with custom rules: each example must come out with the
+// rule's own placeholder, from the rule alone and from the whole Redactor.
+// Vendor tokens are a table of prefix, alphabet and length specifications
+// (vendors.go); passwords given to command-line tools are a table of tools
+// and options (cli.go); the words for password, PIN and API key in prose
+// and their connectors are word lists (prose.go).
 //
 // When matches overlap, the one that starts first wins, then the longest,
 // then the one of higher priority, then the earlier rule. So a PEM block
 // wins over everything inside it, the userinfo of a URL over the e-mail
 // address its password@host resembles, and a specific token rule over the
 // generic assignment that claims the same value ("token=ghp_..." is a
-// GITHUB_TOKEN).
+// GITHUB_TOKEN, and so is "Authorization: token ghp_..."), and the
+// credential of an Authorization header over a JWT ("Authorization: Token
+// eyJ..." is a SECRET).
 //
 // # Performance
 //
@@ -265,8 +272,17 @@
 //     plain code. Phone numbers are checked against the number plans by a
 //     walk of a few steps down a digit trie (36 KB of generated tables), not
 //     by libphonenumber itself, whose Go port costs tens of microseconds per
-//     number and megabytes of binary. Addresses are found from strings.IndexByte of '@', '.' and
-//     ':'.
+//     number and megabytes of binary. Addresses are found from
+//     strings.IndexByte of '@', '.' and ':', and Bitcoin Base58 addresses
+//     from that of '1' and '3' (a run once read is skipped whole).
+//   - Hand-written finders decide on at most 512 bytes of a candidate and
+//     then claim an accepted one up to its real end, however long: a
+//     rejected candidate costs a bounded amount, an accepted one is not
+//     read again (a keyword occurrence inside a rule's previous candidate
+//     is not reported to that rule, for every rule).
+//   - No default keyword is shorter than three bytes (a two-byte one would
+//     pass the first filter at one offset in thirty): "pw" is keyed as
+//     "pw:", "pw " and so on, Ethereum's "0x" as "0x0" to "0xf".
 //   - Matches are collected in a slice that is allocated only when the first
 //     one is found; when nothing matches, Redact returns its input without
 //     allocating (invalid UTF-8 aside).
