@@ -251,6 +251,10 @@ type verifier struct {
 	// fromHeader makes the next segment's header the anchor: its
 	// predecessors were removed by a recorded, unfinished removal.
 	fromHeader bool
+	// lastSeg and lastEnd: the newest segment and where its committed
+	// batches end.
+	lastSeg string
+	lastEnd int64
 }
 
 func (v *verifier) addBreak(b Break) {
@@ -294,6 +298,10 @@ func (v *verifier) segment(fsys vfs.FS, dir string, s wal.SegmentInfo, newest bo
 			Reason: "segment header does not link to the record before it"})
 	}
 	v.restart(hdr.Link, hdr.First)
+	if newest {
+		v.lastSeg = s.Name
+		defer func() { v.lastEnd, _, _ = w.End() }()
+	}
 	for {
 		e, err := w.Next()
 		if err == io.EOF {

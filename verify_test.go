@@ -2,6 +2,7 @@ package llog_test
 
 import (
 	"bytes"
+	"fmt"
 	"encoding/hex"
 	"io"
 	"os"
@@ -323,22 +324,106 @@ func TestVerifyGoesOnAfterDamage(t *testing.T) {
 	}
 }
 
-// TestTornTailTellsIndexedRecords: a tail torn by a crash holds nothing the
-// index saw; a tail cut into committed records is still structurally torn
-// (not a failure), but the report says the index had seen them.
-func TestTornTailTellsIndexedRecords(t *testing.T) {
-	dir, segs := buildStore(t)
-	last := filepath.Join(dir, segs[len(segs)-1])
-	rewrite(t, last, func(b []byte) []byte { return append(b, []byte("partial frame")...) })
-	rep := mustVerify(t, dir)
-	if rep.TornTail == nil || rep.TornTail.IndexedRecords != 0 {
-		t.Fatalf("crash-torn tail: %+v", rep.TornTail)
+// TestLostAcknowledgedRecords holds verification to one rule for lost
+// acknowledged records, over the ways the end of a log can be cut: when the
+// store holds evidence that records were committed (here the index, which
+// saw all 60) and they are gone, verification fails with one break saying
+// how many and where, whether the cut fell on a batch boundary or inside a
+// batch (a torn tail by structure); bytes beyond everything ever
+// acknowledged are a torn tail and verify. Without the evidence (index.db
+// deleted) a cut is indistinguishable from a crash: it verifies.
+func TestLostAcknowledgedRecords(t *testing.T) {
+	lastRecords := func(ends []int64, entries []int) (i int) {
+		for i = len(ends) - 1; entries[i] == 0; i-- {
+		}
+		return i
 	}
-	end := lastRecordBatchEnd(t, last)
-	rewrite(t, last, func(b []byte) []byte { return b[:end-5] })
-	rep = mustVerify(t, dir)
-	if rep.TornTail == nil || rep.TornTail.IndexedRecords != 5 || rep.LastSeq != 55 {
-		t.Fatalf("tail cut into committed records: %+v, last %d", rep.TornTail, rep.LastSeq)
+	keep := func(n int64) func([]byte) []byte { return func(b []byte) []byte { return b[:n] } }
+	tests := []struct {
+		name string
+		cut  func(t *testing.T, path string) func([]byte) []byte
+		lost uint64 // records lost; 0: the store verifies
+		torn bool
+	}{
+		{"nothing cut", func(*testing.T, string) func([]byte) []byte { return func(b []byte) []byte { return b } }, 0, false},
+		{"a partial frame appended", func(*testing.T, string) func([]byte) []byte {
+			return func(b []byte) []byte { return append(b, b[segment.HeaderSize:segment.HeaderSize+40]...) }
+		}, 0, true},
+		{"zeros appended", func(*testing.T, string) func([]byte) []byte {
+			return func(b []byte) []byte { return append(b, make([]byte, 4096)...) }
+		}, 0, true},
+		{"at the batch boundary before the last batch", func(t *testing.T, path string) func([]byte) []byte {
+			ends, entries := batches(t, path)
+			return keep(ends[lastRecords(ends, entries)-1])
+		}, 5, false},
+		{"the newest segment deleted", func(t *testing.T, path string) func([]byte) []byte { return nil }, 10, false},
+		{"inside a record of the last batch", func(t *testing.T, path string) func([]byte) []byte {
+			ends, entries := batches(t, path)
+			return keep(ends[lastRecords(ends, entries)] - 200)
+		}, 5, true},
+		{"inside the last batch's commit frame", func(t *testing.T, path string) func([]byte) []byte {
+			ends, entries := batches(t, path)
+			return keep(ends[lastRecords(ends, entries)] - 10)
+		}, 5, true},
+		{"just before the last batch's commit frame", func(t *testing.T, path string) func([]byte) []byte {
+			ends, entries := batches(t, path)
+			return keep(ends[lastRecords(ends, entries)] - int64(segment.FrameHeaderSize) - 44)
+		}, 5, true},
+		{"to the segment header", func(t *testing.T, path string) func([]byte) []byte {
+			return keep(segment.HeaderSize)
+		}, 10, false},
+		{"to the segment header and a partial frame", func(t *testing.T, path string) func([]byte) []byte {
+			return keep(segment.HeaderSize + 30)
+		}, 10, true},
+	}
+	for _, tt := range tests {
+		for _, withIndex := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s/index %v", tt.name, withIndex), func(t *testing.T) {
+				dir, segs := buildStore(t)
+				last := filepath.Join(dir, segs[len(segs)-1])
+				first, _ := wal.ParseSegmentName(segs[len(segs)-1])
+				wantSeg := segs[len(segs)-1]
+				if strings.Contains(tt.name, "segment header") || strings.Contains(tt.name, "deleted") {
+					if n := 60 - first + 1; n != tt.lost {
+						t.Fatalf("the newest segment holds %d records, the table says %d", n, tt.lost)
+					}
+				}
+				if fn := tt.cut(t, last); fn != nil {
+					rewrite(t, last, fn)
+				} else {
+					os.Remove(last)
+					wantSeg = segs[len(segs)-2]
+				}
+				if !withIndex {
+					os.Remove(filepath.Join(dir, "index.db"))
+				}
+				rep, err := llog.Verify(ctx, dir)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if (rep.TornTail != nil) != tt.torn {
+					t.Errorf("torn tail %+v, want %v", rep.TornTail, tt.torn)
+				}
+				if tt.lost == 0 || !withIndex {
+					if !rep.OK {
+						t.Fatalf("does not verify: %v", rep.Breaks)
+					}
+					return
+				}
+				if rep.OK || rep.BreakCount != 1 {
+					t.Fatalf("want one break, got %v", rep.Breaks)
+				}
+				b := rep.Breaks[0]
+				want := fmt.Sprintf("acknowledged records lost: index.db had seen records %d to 60 committed (%d), and the log ends at seq %d",
+					61-tt.lost, tt.lost, 60-tt.lost)
+				if b.Segment != wantSeg || b.Seq != 61-tt.lost || !strings.HasPrefix(b.Reason, want) {
+					t.Fatalf("break %v\nwant in %s at seq %d: %s", b, wantSeg, 61-tt.lost, want)
+				}
+				if tt.torn && (rep.TornTail.IndexedRecords != tt.lost || b.Offset != rep.TornTail.Offset) {
+					t.Fatalf("torn tail %+v, break at offset %d", rep.TornTail, b.Offset)
+				}
+			})
+		}
 	}
 }
 

@@ -196,22 +196,30 @@ func (c *indexCheck) finish() {
 	c.count = 0
 }
 
-// close finishes the comparison (the caller closes the index): blocks
-// beyond the last record read mean the index describes records the log does
-// not have. When the log ends in a torn tail, that is reported on the torn
-// tail instead (TornTail.IndexedRecords): the structure of the bytes says
-// torn, which is not a failure, but the index saw those records committed.
+// close finishes the comparison (the caller closes the index). An index
+// whose watermark is beyond the last record read saw records committed
+// that the log no longer holds: acknowledged records were lost, however
+// the log was cut (at a batch boundary, or inside a batch, which leaves a
+// torn tail). That is a break naming how many and where, and not an index
+// problem: the index is the evidence, and deleting it would not bring the
+// records back.
 func (c *indexCheck) close() {
 	rep := c.v.rep
-	if rep.TornTail != nil && c.cur != nil && c.cur.Last() > rep.LastSeq {
-		c.cur = nil // the block reaching into the torn part
+	if c.cur != nil && c.cur.Last() > rep.LastSeq {
+		c.cur = nil // the block reaching into the records lost: the break below says so
 	}
 	c.finish()
 	if rep.LastSeq < c.rep.Mark && c.rep.Mark > 0 {
-		if rep.TornTail != nil {
-			rep.TornTail.IndexedRecords = c.rep.Mark - rep.LastSeq
-			return
+		n := c.rep.Mark - rep.LastSeq
+		b := Break{Seq: rep.LastSeq + 1, Reason: fmt.Sprintf("acknowledged records lost: %s had seen records %d to %d committed (%d), and the log ends at seq %d",
+			c.rep.Source, rep.LastSeq+1, c.rep.Mark, n, rep.LastSeq)}
+		if t := rep.TornTail; t != nil {
+			t.IndexedRecords = n
+			b.Segment, b.Offset = t.Segment, t.Offset
+			b.Reason += fmt.Sprintf(", cut inside a batch: %d bytes after offset %d do not form a committed batch", t.Bytes, t.Offset)
+		} else if c.v.lastSeg != "" {
+			b.Segment, b.Offset = c.v.lastSeg, c.v.lastEnd
 		}
-		c.problem(rep.LastSeq+1, "the index covers records up to %d; the log ends at %d", c.rep.Mark, rep.LastSeq)
+		c.v.addBreak(b)
 	}
 }

@@ -29,7 +29,9 @@ by an interrupted write or by a batch being written right now) is reported but
 is not a failure: those bytes were never acknowledged and the next open
 truncates them. Any other damage is a failure: verify lists each break with
 its segment file, offset, sequence number and, for a digest mismatch, the
-expected and actual hashes, and exits 1.
+expected and actual hashes, and exits 1. So are records the store shows were
+committed and no longer holds (its index saw them): verify says how many and
+where the log ends, whether it was cut at a batch boundary or inside a batch.
 
 With --json the report is one JSON object on stdout with these members, in
 this order: ok, store_id, records, first_seq, last_seq, head_hash, segments,
@@ -191,7 +193,7 @@ func writeVerifyText(e *env, path string, r *llog.Reader, rep *llog.VerifyReport
 	} else {
 		fmt.Fprintf(tw, "torn tail\tnone\n")
 	}
-	fmt.Fprintf(tw, "index\t%s\n", formatIndex(rep.Index))
+	fmt.Fprintf(tw, "index\t%s\n", formatIndex(rep))
 	if m := rep.Merkle; m != nil && m.Known {
 		fmt.Fprintf(tw, "merkle\troot %s of %s; %s in the store match the records\n", m.Root,
 			plural(m.TreeSize, "record"), plural(uint64(m.Checkpoints), "checkpoint"))

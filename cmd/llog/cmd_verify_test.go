@@ -288,22 +288,99 @@ func TestVerifyJSON(t *testing.T) {
 	}
 }
 
-// tearTail cuts the last few bytes off the newest segment of the store in
-// dir, tearing its last batch as a crash during a write would, and returns
-// the segment's name.
+// tearTail leaves a torn tail in the newest segment of the store in dir,
+// as a crash during a write does: the start of a batch that was never
+// acknowledged (a copy of the segment's first entry frame, cut short). It
+// returns the segment's name.
 func tearTail(t *testing.T, dir string) string {
 	t.Helper()
 	segs := segments(t, dir)
 	name := segs[len(segs)-1]
 	path := filepath.Join(dir, name)
-	fi, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
+	b := readFile(t, path)
+	for _, f := range readFrames(t, path) {
+		if f.kind == kindEntry {
+			writeFile(t, path, append(b, b[f.off:f.off+f.size-5]...))
+			return name
+		}
 	}
-	if err := os.Truncate(path, fi.Size()-5); err != nil {
+	t.Fatalf("%s holds no entry", name)
+	return ""
+}
+
+// cutTail cuts the newest segment of the store in dir inside the frame of
+// its last record, which the index had seen committed, and returns the
+// segment's name.
+func cutTail(t *testing.T, dir string) string {
+	t.Helper()
+	segs := segments(t, dir)
+	name := segs[len(segs)-1]
+	path := filepath.Join(dir, name)
+	var last frame
+	for _, f := range readFrames(t, path) {
+		if f.kind == kindEntry {
+			last = f
+		}
+	}
+	if err := os.Truncate(path, last.off+last.size-5); err != nil {
 		t.Fatal(err)
 	}
 	return name
+}
+
+// TestVerifyLostTail: acknowledged records cut off the end of the log fail
+// verify and export --fail-on-tamper (exit 1), which say how many and
+// where, whether the cut left a torn tail or fell on a batch boundary.
+func TestVerifyLostTail(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cut  func(t *testing.T, dir string) string
+		torn bool
+	}{
+		{"inside the last batch", cutTail, true},
+		{"at a batch boundary", func(t *testing.T, dir string) string {
+			segs := segments(t, dir)
+			name := segs[len(segs)-1]
+			path := filepath.Join(dir, name)
+			fs := readFrames(t, path)
+			last := -1
+			for i, f := range fs {
+				if f.kind == kindEntry {
+					last = i
+				}
+			}
+			// Up to the commit frame before the last batch holding records.
+			for i := last; i >= 0; i-- {
+				if fs[i].kind == kindCommit {
+					writeFile(t, path, readFile(t, path)[:fs[i].off+fs[i].size])
+					return name
+				}
+			}
+			t.Fatalf("%s has one batch", name)
+			return ""
+		}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := tamperStore(t)
+			seg := tc.cut(t, dir)
+			want := regexp.MustCompile(regexp.QuoteMeta(seg) + ` offset \d+ seq \d+: acknowledged records lost: index.db had seen records \d+ to 120 committed \(\d+\), and the log ends at seq \d+`)
+			r := mustRun(t, exitIntegrity, "verify", "--path", dir)
+			if !want.MatchString(r.stdout) || !want.MatchString(r.stderr) {
+				t.Errorf("verify does not say how many and where:\n%v", r)
+			}
+			if strings.Contains(r.stdout, "torn tail  none") == tc.torn {
+				t.Errorf("torn tail reported %v, want %v:\n%s", !tc.torn, tc.torn, r.stdout)
+			}
+			r = mustRun(t, exitIntegrity, "export", "--path", dir, "--fail-on-tamper")
+			if !want.MatchString(r.stderr) {
+				t.Errorf("export --fail-on-tamper does not say how many and where:\n%s", r.stderr)
+			}
+			if x := decodeExport(t, []byte(r.stdout)); x.Chain.OK || !want.MatchString(formatBreak(x.Chain.Breaks[0])) {
+				t.Errorf("export's chain report: %+v", x.Chain)
+			}
+			mustRun(t, exitOK, "export", "--path", dir)
+		})
+	}
 }
 
 func TestVerifyTornTail(t *testing.T) {

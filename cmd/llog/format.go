@@ -131,13 +131,17 @@ func formatTorn(t *llog.TornTail) string {
 }
 
 // formatIndex describes how the index compared with the log.
-func formatIndex(x *llog.IndexReport) string {
+func formatIndex(rep *llog.VerifyReport) string {
+	x := rep.Index
 	if x == nil || !x.Checked {
 		return "none to compare (the next open for writing builds it)"
 	}
 	s := fmt.Sprintf("%s: %s compared, watermark seq %d", x.Source, plural(uint64(x.Blocks), "block"), x.Mark)
 	if x.Problems > 0 {
 		s += fmt.Sprintf(", %s (listed with the breaks; delete index.db to rebuild it)", plural(uint64(x.Problems), "disagreement"))
+	}
+	if x.Mark > rep.LastSeq {
+		return s + "; ahead of the log: it saw records committed that the log no longer holds (see the breaks)"
 	}
 	if x.Behind > 0 {
 		return s + fmt.Sprintf("; %s behind the log: a writer is running, or the last one stopped before checkpointing it or its index failed (the next open catches it up)",
