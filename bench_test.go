@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -177,13 +178,17 @@ func BenchmarkLogLatency(b *testing.B) {
 }
 
 // BenchmarkCheckpointCost measures what checkpoints cost at the default
-// cadence: rounds of 50,000 1 KiB records ingested (Log, then Flush) with
+// cadence: rounds of 50,000 (LLOG_BENCH_RECORDS) 1 KiB records ingested (Log, then Flush) with
 // signed checkpoints, then without, back to back in one process so that
 // both see the same machine, and reports the median over rounds of the
 // ratio of throughputs (with/without; 1 is free) and of the process CPU
 // time per record (with/without), and the checkpoint bytes per record.
 func BenchmarkCheckpointCost(b *testing.B) {
-	const n, size = 50000, 1024
+	const size = 1024
+	n := 50000
+	if s := os.Getenv("LLOG_BENCH_RECORDS"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
 	infs := samples(4096, size)
 	signer, _ := testKey(b, "bench")
 	run := func(checkpoints bool) (rate, cpu float64, bytes uint64) {
@@ -208,10 +213,10 @@ func BenchmarkCheckpointCost(b *testing.B) {
 			b.Fatal(err)
 		}
 		el := time.Since(t0)
-		cpu = float64(cpuTime()-cpu0) / n
+		cpu = float64(cpuTime()-cpu0) / float64(n)
 		bytes = e.Stats().BytesWritten
 		e.Close()
-		return n / el.Seconds(), cpu, bytes
+		return float64(n) / el.Seconds(), cpu, bytes
 	}
 	var rates, cpus []float64
 	var extra float64
@@ -220,7 +225,7 @@ func BenchmarkCheckpointCost(b *testing.B) {
 		r0, c0, b0 := run(false)
 		rates = append(rates, r1/r0)
 		cpus = append(cpus, c1/c0)
-		extra = float64(b1-b0) / n
+		extra = float64(b1-b0) / float64(n)
 	}
 	slices.Sort(rates)
 	slices.Sort(cpus)
