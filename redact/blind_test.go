@@ -17,7 +17,7 @@ import (
 // TestBlind requires. Each starts at the file's first measured score rounded
 // down to two decimals; raise them as the rules improve, never lower them.
 var blindFloors = map[string]struct{ recall, precision float64 }{
-	"blind1.txt": {recall: 0.86, precision: 0.98},
+	"blind1.txt": {recall: 0.99, precision: 0.99},
 }
 
 // blindSlack is how many bytes of an expected span may stay visible, in

@@ -365,7 +365,7 @@ func findIPv4(dst []Span, s string, _ int) []Span {
 		if !ipv4Context(s, st, p) {
 			continue
 		}
-		if versionContext(s, st) || lastVer >= 0 && versionLink(s[lastVer:st]) {
+		if versionContext(s, st) || lastVer >= 0 && versionLink(s[lastVer:st]) || versionFollows(s, p) {
 			lastVer = p
 			continue
 		}
@@ -495,6 +495,40 @@ func versionLink(gap string) bool {
 		return true
 	}
 	return versionLinks.has(g)
+}
+
+// versionFollows reports whether a dotted quad ending at p is linked to a
+// version that follows it ("from 2.18.4.11 to 2.19.0.3"): a version link,
+// then a dotted number of three or five and more parts, or a quad of
+// small numbers.
+func versionFollows(s string, p int) bool {
+	q := p
+	for q < len(s) && q-p <= 16 && !isDigit(s[q]) && s[q] != '\n' {
+		q++
+	}
+	// A word or an arrow, not punctuation: 10.0.0.1-10.0.0.254 and
+	// 10.0.0.1, 10.0.0.2 are lists of addresses.
+	if q >= len(s) || !isDigit(s[q]) || !versionLink(s[p:q]) || !versionLinks.has(strings.TrimSpace(s[p:q])) && !strings.ContainsAny(s[p:q], ">→") {
+		return false
+	}
+	parts, small, firstSmall := 0, 0, false
+	for {
+		d := q
+		for q < len(s) && isDigit(s[q]) {
+			q++
+		}
+		if q-d == 1 {
+			small++
+			firstSmall = firstSmall || parts == 0
+		}
+		parts++
+		if q+1 < len(s) && s[q] == '.' && isDigit(s[q+1]) {
+			q++
+			continue
+		}
+		break
+	}
+	return parts == 3 || parts > 4 || parts == 4 && (small == 4 || small == 3 && firstSmall)
 }
 
 var versionLinks = newWordSet(

@@ -67,13 +67,20 @@ var proseWords = []proseWord{
 }
 
 // proseTitles[i] is proseWords[i] capitalized, if its first letter is
-// outside ASCII and has an upper case (Пароль, Şifre), else "".
-var proseTitles = func() []string {
-	t := make([]string, len(proseWords))
+// outside ASCII and has an upper case (Пароль, Şifre), else "";
+// proseUppers[i] is it in capitals if that differs again (ПИН).
+var proseTitles, proseUppers = func() (t, u []string) {
+	t = make([]string, len(proseWords))
+	u = make([]string, len(proseWords))
 	for i, w := range proseWords {
 		t[i] = titleVariant(w.w)
+		if t[i] != "" {
+			if up := strings.ToUpper(w.w); up != t[i] {
+				u[i] = up
+			}
+		}
 	}
-	return t
+	return t, u
 }()
 
 // proseKeywords returns the keywords of a prose rule (of the API key and
@@ -95,6 +102,9 @@ func proseKeywords(secret bool) []string {
 		out = append(out, w.w)
 		if proseTitles[i] != "" {
 			out = append(out, proseTitles[i])
+		}
+		if proseUppers[i] != "" {
+			out = append(out, proseUppers[i])
 		}
 	}
 	return out
@@ -122,6 +132,8 @@ func proseWordAt(s string, i int) (proseWord, int) {
 			m = len(w.w)
 		} else if t := proseTitles[k]; t != "" && strings.HasPrefix(s[i:], t) {
 			m = len(t)
+		} else if u := proseUppers[k]; u != "" && strings.HasPrefix(s[i:], u) {
+			m = len(u)
 		}
 		if m > n {
 			best, n = w, m
@@ -145,7 +157,7 @@ var connectors = []string{
 	// nl, pl, ru, uk
 	"luidt", "wordt", "jest", "brzmi", "to", "это", "будет", "є",
 	// ar, tr, vi, id, sv, da, no, cs, el, he
-	"هي", "هو", "là", "adalah", "yaitu", "ialah", "är", "er", "είναι", "הוא", "היא",
+	"هي", "هو", "है", "là", "adalah", "yaitu", "ialah", "är", "er", "είναι", "הוא", "היא",
 	// ja, ko, zh (particles written right after the word)
 	"は", "が", "：", "는", "은", "이", "가", "是", "为", "為",
 	// punctuation
@@ -168,6 +180,9 @@ var proseByFirst = func() (t [256][]int) {
 		t[w.w[0]] = append(t[w.w[0]], i)
 		if tt := proseTitles[i]; tt != "" && tt[0] != w.w[0] {
 			t[tt[0]] = append(t[tt[0]], i)
+		}
+		if u := proseUppers[i]; u != "" && u[0] != w.w[0] && u[0] != proseTitles[i][0] {
+			t[u[0]] = append(t[u[0]], i)
 		}
 	}
 	return t
@@ -444,7 +459,7 @@ func skipPhrase(s string, i int) int {
 			k++
 		}
 		w := s[j:k]
-		if k == j || strongShape(w) || !letters(w) && !phraseWords.has(w) {
+		if k == j || strongShape(w) || passphraseShape(w) || !letters(w) && !phraseWords.has(w) {
 			break
 		}
 		j = skipBlanks(s, k)
