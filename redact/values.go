@@ -11,6 +11,14 @@ import (
 var refWords = []string{"pass", "pwd", "secret", "token", "key", "cred", "auth"}
 
 // placeholderWords are values that stand for a secret without being one.
+// placeholderMark marks the bytes isPlaceholderValue looks at more closely.
+var placeholderMark = func() (t [256]bool) {
+	for _, c := range []byte("{xX*Ee.@= ") {
+		t[c] = true
+	}
+	return t
+}()
+
 var placeholderWords = []string{
 	"changeme", "change_me", "change-me", "changeit", "redacted", "filtered", "hidden", "masked",
 	"removed", "none", "null", "nil", "undefined", "true", "false", "yes", "no", "on", "off",
@@ -39,6 +47,10 @@ func isPlaceholderValue(v string) bool {
 	example, separators, same := false, false, true
 	for i := 0; i < len(v); i++ {
 		c := v[i]
+		same = same && c == v[0]
+		if !placeholderMark[c] {
+			continue
+		}
 		switch c {
 		case '{':
 			if i+1 < len(v) && v[i+1] == '{' || i > 0 && v[i-1] == '$' {
@@ -62,7 +74,6 @@ func isPlaceholderValue(v string) bool {
 		case '.', '@', '=', ' ':
 			separators = true
 		}
-		same = same && c == v[0]
 	}
 	if example && !separators {
 		return true
