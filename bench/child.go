@@ -32,6 +32,9 @@ type job struct {
 	Batch   int    `json:"batch"`
 	Records int    `json:"records"`
 	Round   int    `json:"round"`
+	// Mix names the generator's text mix (gen.Mixes); empty means the
+	// default mix.
+	Mix string `json:"mix,omitempty"`
 	// Overload settings.
 	Overload *overloadJob `json:"overload,omitempty"`
 
@@ -163,7 +166,10 @@ func child(j *job) (*result, error) {
 	if j.Mode == modeOverload {
 		return childOverload(j)
 	}
-	recs := pool(j.Records, j.Size)
+	recs, err := pool(j.Records, j.Size, j.Mix)
+	if err != nil {
+		return nil, err
+	}
 	r := &result{job: *j}
 	for i := range j.Records {
 		r.Payload += int64(payload(&recs[i%len(recs)]))

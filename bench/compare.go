@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/lowlightlog/llog/internal/gen"
 )
 
 // recordsFor returns the records per run for record size size: c.records,
@@ -32,13 +34,44 @@ func syncSize(c *config) int {
 	return c.sizes[0]
 }
 
+// mixSize and mixBatch are the configuration the text mixes run in: 1 KiB
+// records (or the first size) in batches of 512 (or the largest batch),
+// that of the targets.
+func mixSize(c *config) int {
+	if slices.Contains(c.sizes, 1024) {
+		return 1024
+	}
+	return c.sizes[0]
+}
+
+func mixBatch(c *config) int {
+	if slices.Contains(c.batches, 512) {
+		return 512
+	}
+	return slices.Max(c.batches)
+}
+
+// mixSystems are the systems the text mixes run: llog and the plain loop,
+// whichever of them are selected.
+func mixSystems(c *config) []string {
+	var out []string
+	for _, s := range c.systems {
+		if s == sysLLog || s == sysPlain {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // plan lists the runs in the order they happen: round by round, and within
 // a round configuration by configuration, all systems one after another
 // (starting with a different one each round), so that every system meets
-// the same disk weather.
+// the same disk weather. The text mixes follow the configurations in each
+// round.
 func plan(c *config) []*job {
 	var jobs []*job
 	k := len(c.systems)
+	ms := mixSystems(c)
 	for r := range c.rounds {
 		for _, size := range c.sizes {
 			for _, batch := range c.batches {
@@ -46,6 +79,12 @@ func plan(c *config) []*job {
 					jobs = append(jobs, &job{Mode: modeIngest, System: c.systems[(i+r)%k], Size: size,
 						Batch: batch, Records: recordsFor(c, size), Round: r + 1})
 				}
+			}
+		}
+		for _, mix := range c.mixes {
+			for i := range ms {
+				jobs = append(jobs, &job{Mode: modeIngest, System: ms[(i+r)%len(ms)], Size: mixSize(c),
+					Batch: mixBatch(c), Records: recordsFor(c, mixSize(c)), Round: r + 1, Mix: mix})
 			}
 		}
 		if c.syncRecords > 0 {
@@ -83,8 +122,8 @@ func runCompare(ctx context.Context, c *config, base string, m machine, stdout, 
 			return err
 		}
 		results = append(results, r)
-		fmt.Fprintf(stderr, "[%*d/%d] round %d %-6s %-6s %-14s %s\n", len(fmt.Sprint(len(jobs))), i+1, len(jobs),
-			r.Round, fmtSize(r.Size), batchName(r), r.System, runLine(r))
+		fmt.Fprintf(stderr, "[%*d/%d] round %d %-6s %-6s %-14s %-5s %s\n", len(fmt.Sprint(len(jobs))), i+1, len(jobs),
+			r.Round, fmtSize(r.Size), batchName(r), r.System, r.Mix, runLine(r))
 	}
 	m.LoadEnd = loadAvg()
 	rep := buildReport(c, m, results)
@@ -114,6 +153,7 @@ func runLine(r *result) string {
 // row summarizes one system in one configuration over the rounds.
 type row struct {
 	Mode        string `json:"mode"`
+	Mix         string `json:"mix,omitempty"`
 	System      string `json:"system"`
 	Size        int    `json:"size"`
 	Batch       int    `json:"batch"`
@@ -143,6 +183,14 @@ type ratioRow struct {
 	Ratio spread `json:"ratio"`
 }
 
+// mixRatio is llog ÷ plain records/s in one text mix: the median and
+// range of the per-round ratios.
+type mixRatio struct {
+	Mix         string `json:"mix"`
+	Description string `json:"description"`
+	Ratio       spread `json:"ratio"`
+}
+
 // target is one of the goals the benchmark checks.
 type target struct {
 	What  string  `json:"what"`
@@ -159,16 +207,19 @@ type report struct {
 	Rows    []row      `json:"rows"`
 	Sync    []row      `json:"sync"`
 	Ratios  []ratioRow `json:"ratios"`
-	Targets []target   `json:"targets"`
-	Runs    []*result  `json:"runs"`
+	// MixRows and MixRatios are the runs of the text mixes.
+	MixRows   []row      `json:"mix_rows,omitempty"`
+	MixRatios []mixRatio `json:"mix_ratios,omitempty"`
+	Targets   []target   `json:"targets"`
+	Runs      []*result  `json:"runs"`
 }
 
 type key struct {
-	mode, system string
-	size, batch  int
+	mode, system, mix string
+	size, batch       int
 }
 
-func keyOf(r *result) key { return key{r.Mode, r.System, r.Size, r.Batch} }
+func keyOf(r *result) key { return key{r.Mode, r.System, r.Mix, r.Size, r.Batch} }
 
 // modeRank orders the modes in the report: batched ingest first.
 func modeRank(mode string) int {
@@ -190,7 +241,8 @@ func buildReport(c *config, m machine, results []*result) *report {
 		groups[k] = append(groups[k], r)
 	}
 	slices.SortStableFunc(order, func(a, b key) int {
-		return cmp.Or(cmp.Compare(modeRank(a.mode), modeRank(b.mode)), cmp.Compare(a.size, b.size),
+		return cmp.Or(cmp.Compare(modeRank(a.mode), modeRank(b.mode)),
+			cmp.Compare(slices.Index(c.mixes, a.mix), slices.Index(c.mixes, b.mix)), cmp.Compare(a.size, b.size),
 			cmp.Compare(a.batch, b.batch), cmp.Compare(slices.Index(c.systems, a.system), slices.Index(c.systems, b.system)))
 	})
 	for _, k := range order {
@@ -202,7 +254,7 @@ func buildReport(c *config, m machine, results []*result) *report {
 			}
 			return summarize(v)
 		}
-		w := row{Mode: k.mode, System: k.system, Size: k.size, Batch: k.batch, Records: rs[0].Records, Rounds: len(rs),
+		w := row{Mode: k.mode, Mix: k.mix, System: k.system, Size: k.size, Batch: k.batch, Records: rs[0].Records, Rounds: len(rs),
 			RecPerSec:   pick(func(r *result) float64 { return r.RecPerSec }),
 			MBPerSec:    pick(func(r *result) float64 { return r.MBPerSec }),
 			P50:         pick(func(r *result) float64 { return float64(r.P50) }),
@@ -215,9 +267,12 @@ func buildReport(c *config, m machine, results []*result) *report {
 			CPUPerRec:   pick(func(r *result) float64 { return r.CPUPerRecord() }),
 			Busy:        pick(func(r *result) float64 { return r.Busy }),
 		}
-		if k.mode == modeSync {
+		switch {
+		case k.mode == modeSync:
 			rep.Sync = append(rep.Sync, w)
-		} else {
+		case k.mix != "":
+			rep.MixRows = append(rep.MixRows, w)
+		default:
 			rep.Rows = append(rep.Rows, w)
 		}
 	}
@@ -233,17 +288,20 @@ func buildReport(c *config, m machine, results []*result) *report {
 		}
 		perRound[k][r.Round] = r.RecPerSec
 	}
+	roundRatios := func(a, b map[int]float64) []float64 {
+		var v []float64
+		for round, x := range a {
+			if y, ok := b[round]; ok && y > 0 {
+				v = append(v, x/y)
+			}
+		}
+		return v
+	}
 	for _, size := range c.sizes {
 		for _, batch := range c.batches {
 			for _, of := range []string{sysLLog, sysLLogPlain} {
 				for _, over := range []string{sysSQLite, sysPlain} {
-					a, b := perRound[key{modeIngest, of, size, batch}], perRound[key{modeIngest, over, size, batch}]
-					var v []float64
-					for round, x := range a {
-						if y, ok := b[round]; ok && y > 0 {
-							v = append(v, x/y)
-						}
-					}
+					v := roundRatios(perRound[key{modeIngest, of, "", size, batch}], perRound[key{modeIngest, over, "", size, batch}])
 					if len(v) > 0 {
 						rep.Ratios = append(rep.Ratios, ratioRow{Size: size, Batch: batch, Of: of, Over: over, Ratio: summarize(v)})
 					}
@@ -251,9 +309,20 @@ func buildReport(c *config, m machine, results []*result) *report {
 			}
 		}
 	}
+	for _, mix := range c.mixes {
+		size, batch := mixSize(c), mixBatch(c)
+		v := roundRatios(perRound[key{modeIngest, sysLLog, mix, size, batch}], perRound[key{modeIngest, sysPlain, mix, size, batch}])
+		if len(v) > 0 {
+			m, _ := gen.MixNamed(mix)
+			rep.MixRatios = append(rep.MixRatios, mixRatio{Mix: mix, Description: m.Description, Ratio: summarize(v)})
+		}
+	}
 	rep.Targets = targets(rep)
 	return rep
 }
+
+// mixTargets are the goals for llog ÷ plain records/s per text mix.
+var mixTargets = map[string]float64{"none": 0.6, "email": 0.6, "dense": 0.45}
 
 // targets checks the goals at 1 KiB records in batches of 512, for the
 // systems that ran.
@@ -284,6 +353,14 @@ func targets(rep *report) []target {
 			ts = append(ts, target{What: fmt.Sprintf("%s ÷ %s, records/s", g.of, g.over),
 				Want: fmt.Sprintf("≥ %g×", g.want), Got: got, Met: got >= g.want})
 		}
+	}
+	for _, m := range rep.MixRatios {
+		want, ok := mixTargets[m.Mix]
+		if !ok {
+			continue
+		}
+		ts = append(ts, target{What: fmt.Sprintf("llog ÷ plain, records/s, %s", m.Description),
+			Want: fmt.Sprintf("≥ %g×", want), Got: m.Ratio.Median, Met: m.Ratio.Median >= want})
 	}
 	for _, sys := range []string{sysLLog, sysLLogPlain} {
 		if r, ok := rowOf(sys); ok {
@@ -344,6 +421,29 @@ func printReport(w io.Writer, c *config, rep *report) {
 		tw.Flush()
 	}
 
+	if len(rep.MixRows) > 0 {
+		r0 := rep.MixRows[0]
+		fmt.Fprintf(w, "\ntext mixes at %s records, batch %d: llog (redaction on) against the plain loop; records/s ratio: median of the per-round ratios (min–max)\n\n",
+			fmtSize(r0.Size), r0.Batch)
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "mix\tsystem\trecords/s\t(min–max)\tenq p50\tenq p99\tCPU/rec\tllog ÷ plain\t(min–max)\t")
+		for _, r := range rep.MixRows {
+			cell := "\t"
+			for _, m := range rep.MixRatios {
+				if m.Mix == r.Mix && r.System == sysLLog {
+					cell = fmt.Sprintf("%.2f×\t(%.2f–%.2f)", m.Ratio.Median, m.Ratio.Min, m.Ratio.Max)
+				}
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t(%s–%s)\t%s\t%s\t%s\t%s\t\n", r.Mix, r.System, fmtInt(r.RecPerSec.Median),
+				fmtInt(r.RecPerSec.Min), fmtInt(r.RecPerSec.Max), fmtNs(r.P50.Median), fmtNs(r.P99.Median),
+				fmtNs(r.CPUPerRec.Median), cell)
+		}
+		tw.Flush()
+		for _, m := range rep.MixRatios {
+			fmt.Fprintf(w, "  %s: %s\n", m.Mix, m.Description)
+		}
+	}
+
 	if len(rep.Sync) > 0 {
 		fmt.Fprintf(w, "\none record per fsync (%s records, %d per run): latency of LogSync, autocommit INSERT, frame+write+fdatasync\n\n",
 			fmtSize(rep.Sync[0].Size), rep.Sync[0].Records)
@@ -376,9 +476,9 @@ func printReport(w io.Writer, c *config, rep *report) {
 	if c.verbose {
 		fmt.Fprintf(w, "\nevery run, in the order run\n\n")
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "round\tsize\tbatch\tsystem\trecords/s\tMB/s\tenq p50\tenq p99\tbusy\tbase RSS\tpeak RSS\twritten/B\tstored/B\tCPU/rec\tseconds\tload\t")
+		fmt.Fprintln(tw, "round\tsize\tbatch\tsystem\tmix\trecords/s\tMB/s\tenq p50\tenq p99\tbusy\tbase RSS\tpeak RSS\twritten/B\tstored/B\tCPU/rec\tseconds\tload\t")
 		for _, r := range rep.Runs {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%.1f\t%s\t%s\t%.0f%%\t%s\t%s\t%s\t%s\t%s\t%.3f\t%.2f\t\n", r.Round, fmtSize(r.Size), batchName(r), r.System,
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%.1f\t%s\t%s\t%.0f%%\t%s\t%s\t%s\t%s\t%s\t%.3f\t%.2f\t\n", r.Round, fmtSize(r.Size), batchName(r), r.System, cmp.Or(r.Mix, "default"),
 				fmtInt(r.RecPerSec), r.MBPerSec, fmtNs(float64(r.P50)), fmtNs(float64(r.P99)), 100*r.Busy,
 				fmtBytes(r.BaseRSS), fmtBytes(r.PeakRSS), fmtRatio(r.WrittenPerByte()), fmtRatio(r.StoredPerByte()),
 				fmtNs(r.CPUPerRecord()), r.Seconds, r.Load)

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/lowlightlog/llog/internal/gen"
 )
 
 func main() {
@@ -42,6 +44,7 @@ type config struct {
 	sizes       []int
 	batches     []int
 	systems     []string
+	mixes       []string // text mixes run at mixSize, mixBatch (gen.Mixes names)
 	dir         string
 	quick       bool
 	json        bool
@@ -77,12 +80,13 @@ func parseArgs(args []string, stderr io.Writer) (*config, error) {
 		fmt.Fprint(stderr, usage)
 		fs.PrintDefaults()
 	}
-	var sizes, batches, systems, queueBytes, policies string
+	var sizes, batches, systems, mixes, queueBytes, policies string
 	fs.IntVar(&c.rounds, "rounds", 5, "interleaved rounds; the table shows medians over them")
 	fs.IntVar(&c.records, "records", 0, "records per run (0: about 64 MiB of payload, at most 131072 records, at least 32 of the largest batches)")
 	fs.StringVar(&sizes, "sizes", "256,1k,8k", "record sizes (prompt + response bytes)")
 	fs.StringVar(&batches, "batches", "64,512", "batch sizes (records per fsync)")
 	fs.StringVar(&systems, "systems", strings.Join(allSystems, ","), "systems to run")
+	fs.StringVar(&mixes, "mixes", "none,email,dense", "text mixes to also run llog and plain on, at 1 KiB records (or the first size) and batches of 512 (or the largest batch): none (no personal data), email (one e-mail address per 2.5 records), dense (five matches per record); empty for none")
 	fs.StringVar(&c.dir, "dir", "", "folder for the stores (default: a temporary folder under the current one, on the repository's filesystem)")
 	fs.BoolVar(&c.quick, "quick", false, "a small run for a smoke test (fewer rounds, records, sizes; flags given still apply)")
 	fs.BoolVar(&c.json, "json", false, "print the results as JSON instead of tables")
@@ -146,6 +150,15 @@ func parseArgs(args []string, stderr io.Writer) (*config, error) {
 			return nil, fmt.Errorf("--systems: unknown system %q (have %s)", s, strings.Join(allSystems, ", "))
 		}
 		c.systems = append(c.systems, s)
+	}
+	for _, m := range strings.Split(mixes, ",") {
+		if m = strings.TrimSpace(m); m == "" {
+			continue
+		}
+		if _, ok := gen.MixNamed(m); !ok || m == "default" {
+			return nil, fmt.Errorf("--mixes: unknown mix %q (have none, email, dense)", m)
+		}
+		c.mixes = append(c.mixes, m)
 	}
 	for _, p := range strings.Split(policies, ",") {
 		if p = strings.TrimSpace(p); p == "" {

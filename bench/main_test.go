@@ -29,8 +29,27 @@ func TestQuickCompare(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
 		t.Fatalf("decode report: %v\n%s", err, out.String())
 	}
-	if got, want := len(rep.Runs), 2*(2+1)*len(allSystems); got != want {
+	// Two rounds of two sizes and the sync test for every system, and of
+	// the three text mixes for llog and plain.
+	if got, want := len(rep.Runs), 2*(2+1)*len(allSystems)+2*3*2; got != want {
 		t.Errorf("%d runs, want %d", got, want)
+	}
+	if len(rep.MixRows) != 3*2 || len(rep.MixRatios) != 3 {
+		t.Errorf("%d mix rows and %d mix ratios, want 6 and 3", len(rep.MixRows), len(rep.MixRatios))
+	}
+	for _, m := range rep.MixRatios {
+		if m.Ratio.Median <= 0 || m.Description == "" {
+			t.Errorf("mix %s: implausible %+v", m.Mix, m)
+		}
+	}
+	mixTargets := 0
+	for _, tg := range rep.Targets {
+		if strings.HasPrefix(tg.What, "llog ÷ plain, records/s, ") {
+			mixTargets++
+		}
+	}
+	if mixTargets != 3 {
+		t.Errorf("%d targets for the text mixes, want 3: %+v", mixTargets, rep.Targets)
 	}
 	if got, want := len(rep.Rows), 2*len(allSystems); got != want {
 		t.Errorf("%d rows, want %d", got, want)
@@ -58,7 +77,7 @@ func TestQuickCompare(t *testing.T) {
 	if err := run(context.Background(), []string{"--quick", "--rounds", "1", "--verbose", "--systems", "llog,plain", "--dir", t.TempDir()}, &out, &errs); err != nil {
 		t.Fatalf("run: %v\n%s", err, errs.String())
 	}
-	for _, want := range []string{"records/s", "llog ÷ plain", "one record per fsync", "every run"} {
+	for _, want := range []string{"records/s", "llog ÷ plain", "one record per fsync", "every run", "text mixes at 1KiB", "dense: five"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, out.String())
 		}

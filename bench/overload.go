@@ -74,7 +74,10 @@ func childOverload(j *job) (*result, error) {
 	if err != nil {
 		return nil, err
 	}
-	recs := pool(256, j.Size)
+	recs, err := pool(256, j.Size, "")
+	if err != nil {
+		return nil, err
+	}
 	infs := make([]llog.Inference, len(recs))
 	for i := range recs {
 		infs[i] = inference(&recs[i])

@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"fmt"
 	"hash"
 	"time"
 
@@ -20,14 +21,22 @@ const seed = 1
 const maxPool = 1024
 
 // pool generates the records of a run: min(n, maxPool) samples of about
-// size bytes of prompt plus response each.
-func pool(n, size int) []gen.Sample {
+// size bytes of prompt plus response each, in text mix mix (a name from
+// gen.Mixes; empty means the default).
+func pool(n, size int, mix string) ([]gen.Sample, error) {
 	g := gen.New(seed)
+	if mix != "" {
+		m, ok := gen.MixNamed(mix)
+		if !ok {
+			return nil, fmt.Errorf("unknown text mix %q", mix)
+		}
+		g.Use(m)
+	}
 	out := make([]gen.Sample, min(n, maxPool))
 	for i := range out {
 		out[i] = g.Next(size)
 	}
-	return out
+	return out, nil
 }
 
 // payload is what a record is counted as in MB/s and in the bytes written

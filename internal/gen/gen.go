@@ -7,6 +7,7 @@ package gen
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 )
@@ -31,7 +32,68 @@ type Generator struct {
 	// PIIRate is the fraction of samples that carry planted personal data
 	// (default 0.2 from New).
 	PIIRate float64
-	conv    int
+	// PIIPerSample is how many pieces of personal data a sample that
+	// carries any gets, each one match for redaction; zero means one. The
+	// first goes in the prompt, the next in the response, and so on
+	// alternately.
+	PIIPerSample int
+	// PIIKinds limits the planted data to these kinds; nil means every
+	// kind.
+	PIIKinds []Kind
+	conv     int
+}
+
+// Kind is a kind of planted personal data or secret.
+type Kind string
+
+// The kinds of planted data. Each planted piece holds exactly one thing
+// for redaction to find.
+const (
+	Email   Kind = "email"   // an e-mail address
+	Phone   Kind = "phone"   // an international phone number
+	Card    Kind = "card"    // a payment card number
+	IPv4    Kind = "ipv4"    // a private IPv4 address
+	AWSKey  Kind = "aws-key" // an AWS access key ID
+	URLCred Kind = "url-credentials"
+	SSN     Kind = "ssn" // a US social security number
+)
+
+// Kinds lists every kind, in the order the generator draws them from.
+func Kinds() []Kind { return []Kind{Email, Phone, Card, IPv4, AWSKey, URLCred, SSN} }
+
+// Mix is a named setting of a Generator's planted data: which share of
+// the samples carry any, how many pieces each, of which kinds.
+type Mix struct {
+	Name        string
+	Description string
+	Rate        float64
+	PerSample   int
+	Kinds       []Kind
+}
+
+// Mixes are the text mixes the benchmarks compare: the generator's
+// default, text without personal data, one e-mail address per 2.5 samples,
+// and five pieces of personal data of any kind in every sample.
+var Mixes = []Mix{
+	{Name: "default", Description: "one sample in five carries personal data or a secret", Rate: 0.2},
+	{Name: "none", Description: "no personal data", Rate: 0},
+	{Name: "email", Description: "one e-mail address per 2.5 samples", Rate: 0.4, Kinds: []Kind{Email}},
+	{Name: "dense", Description: "five pieces of personal data in every sample", Rate: 1, PerSample: 5},
+}
+
+// MixNamed returns the mix of Mixes called name.
+func MixNamed(name string) (Mix, bool) {
+	for _, m := range Mixes {
+		if m.Name == name {
+			return m, true
+		}
+	}
+	return Mix{}, false
+}
+
+// Use sets g's planted data to mix m.
+func (g *Generator) Use(m Mix) {
+	g.PIIRate, g.PIIPerSample, g.PIIKinds = m.Rate, m.PerSample, m.Kinds
 }
 
 // New returns a Generator seeded with seed.
@@ -60,6 +122,7 @@ var questions = []string{
 
 var countries = []string{"France", "Japan", "Kenya", "Brazil", "Canada", "India", "Norway", "Chile"}
 
+// piiSnippets are the planted pieces, in the order of Kinds.
 var piiSnippets = []func(r *rand.Rand) string{
 	func(r *rand.Rand) string {
 		names := []string{"maria.garcia", "j.smith", "wei.zhang", "a.kowalski", "priya.n"}
@@ -99,14 +162,21 @@ func (g *Generator) Next(size int) Sample {
 	} else {
 		q = fmt.Sprintf(q, 1+r.IntN(999))
 	}
-	prompt := q
+	prompt, response := q, "Here is what I found."
 	if r.Float64() < g.PIIRate {
-		prompt += " " + piiSnippets[r.IntN(len(piiSnippets))](r)
+		for i := range max(1, g.PIIPerSample) {
+			p := " " + g.snippet()
+			if i%2 == 0 {
+				prompt += p
+			} else {
+				response += p
+			}
+		}
 		s.PII = true
 	}
 	promptSize := size / 3
 	s.Prompt = pad(r, prompt, promptSize)
-	s.Response = pad(r, "Here is what I found.", size-len(s.Prompt))
+	s.Response = pad(r, response, size-len(s.Prompt))
 	s.Latency = time.Duration(40+r.IntN(900)) * time.Millisecond
 	s.TokensIn = len(s.Prompt) / 4
 	s.TokensOut = len(s.Response) / 4
@@ -118,6 +188,19 @@ func (g *Generator) Next(size int) Sample {
 	}
 	s.ConversationID = fmt.Sprintf("conv-%06d", g.conv)
 	return s
+}
+
+// snippet returns one planted piece of a kind g allows.
+func (g *Generator) snippet() string {
+	if len(g.PIIKinds) == 0 {
+		return piiSnippets[g.rng.IntN(len(piiSnippets))](g.rng)
+	}
+	k := g.PIIKinds[g.rng.IntN(len(g.PIIKinds))]
+	i := slices.Index(Kinds(), k)
+	if i < 0 {
+		panic("gen: unknown kind " + string(k))
+	}
+	return piiSnippets[i](g.rng)
 }
 
 // pad extends text with filler words to about n bytes.
