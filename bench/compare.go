@@ -104,6 +104,9 @@ func runCompare(ctx context.Context, c *config, base string, m machine, stdout, 
 	for i, j := range jobs {
 		if c.cpuprofile != "" {
 			j.CPUProfile = fmt.Sprintf("%s.%s-%d-b%d-r%d.pprof", c.cpuprofile, j.System, j.Size, j.Batch, j.Round)
+			if j.Mix != "" {
+				j.CPUProfile = fmt.Sprintf("%s.%s-%s-%d-b%d-r%d.pprof", c.cpuprofile, j.System, j.Mix, j.Size, j.Batch, j.Round)
+			}
 			if j.Mode == modeSync {
 				j.CPUProfile = fmt.Sprintf("%s.sync-%s-%d-r%d.pprof", c.cpuprofile, j.System, j.Size, j.Round)
 			}

@@ -91,7 +91,7 @@ func parseArgs(args []string, stderr io.Writer) (*config, error) {
 	fs.BoolVar(&c.quick, "quick", false, "a small run for a smoke test (fewer rounds, records, sizes; flags given still apply)")
 	fs.BoolVar(&c.json, "json", false, "print the results as JSON instead of tables")
 	fs.BoolVar(&c.verbose, "verbose", false, "also print every run of every round")
-	fs.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile of each run to `prefix`.<system>-<size>-b<batch>-r<round>.pprof")
+	fs.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile of each run to `prefix`.<system>-<size>-b<batch>-r<round>.pprof (<system>-<mix>-<size>-... for the text mixes)")
 	fs.StringVar(&c.memprofile, "memprofile", "", "overload: write a heap profile of each run, just before its producers stop, to `prefix`.overload-<policy>-<queue bytes>.pprof")
 	fs.IntVar(&c.syncRecords, "sync-records", 200, "records per run of the one-record-per-fsync latency test (0: skip it)")
 	fs.DurationVar(&c.duration, "duration", 20*time.Second, "overload: how long each run lasts")

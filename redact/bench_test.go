@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lowlightlog/llog/internal/gen"
 	"github.com/lowlightlog/llog/redact"
 )
 
@@ -112,5 +113,42 @@ func BenchmarkRule(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// BenchmarkRedactRecords redacts the prompts and responses of 1 KiB chat
+// records, one text per call as the engine does, in the generator's text
+// mixes: none (no personal data), email (one e-mail address per 2.5
+// records), dense (five matches per record) and default (one record in
+// five with one match). It reports cpu-MB/s like BenchmarkRedact.
+func BenchmarkRedactRecords(b *testing.B) {
+	r := redact.Default()
+	for _, mix := range gen.Mixes {
+		g := gen.New(1)
+		g.Use(mix)
+		var texts []string
+		size := 0
+		for range 512 {
+			s := g.Next(1024)
+			texts = append(texts, s.Prompt, s.Response)
+			size += len(s.Prompt) + len(s.Response)
+		}
+		b.Run(mix.Name, func(b *testing.B) {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			b.SetBytes(int64(size))
+			b.ReportAllocs()
+			cpu0, ok := threadCPUTime()
+			n := 0
+			for b.Loop() {
+				for _, t := range texts {
+					r.Redact(t)
+				}
+				n++
+			}
+			if cpu1, _ := threadCPUTime(); ok && cpu1 > cpu0 {
+				b.ReportMetric(float64(n*size)/(cpu1-cpu0).Seconds()/1e6, "cpu-MB/s")
+			}
+		})
 	}
 }
