@@ -67,7 +67,7 @@ func cliArgs(s string, i int, dst []cliArg) []cliArg {
 	for p := i; p < lim && len(dst) < 32; {
 		c := s[p]
 		switch {
-		case c == ' ' || c == '\t' || c == '\r':
+		case c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f':
 			p++
 			continue
 		case c == '\\' || c == '^' || c == '`':
@@ -96,6 +96,9 @@ func cliArgs(s string, i int, dst []cliArg) []cliArg {
 				e++
 			}
 			a.vs, a.ve, a.end = p, e, e
+		}
+		if a.end == p {
+			return dst // no progress: a byte that is neither blank nor part of an argument
 		}
 		dst = append(dst, a)
 		p = a.end
@@ -131,6 +134,9 @@ func findCLIPassword(dst []Span, s string, at int) []Span {
 	}
 	for k, a := range args {
 		arg := s[a.vs:a.ve]
+		if arg == "" {
+			continue // "" or ''
+		}
 		switch tool.form {
 		case "/user:":
 			if hasPrefixFold(arg, "/user:") && k+1 < len(args) && s[args[k+1].vs] != '/' {
