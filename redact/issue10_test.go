@@ -9,7 +9,9 @@ import (
 
 // issue10Cases are the leaks and false positives reported against the
 // first release, each with the exact output the default rules must give.
-// (The numeric ones, phones and cards, are in the numbers tests.)
+// (The numeric ones, phone numbers, cards in CSV rows, MACs, IBAN tails and
+// order numbers, are in corpus.txt's section on phone numbers by number
+// plan and in phone_test.go.)
 var issue10Cases = []struct{ name, in, want string }{
 	// Several keys on one line.
 	{"two keys", "password: hunter2, password_confirm: hunter2",
