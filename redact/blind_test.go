@@ -18,6 +18,8 @@ import (
 // down to two decimals; raise them as the rules improve, never lower them.
 var blindFloors = map[string]struct{ recall, precision float64 }{
 	"blind1.txt": {recall: 0.99, precision: 0.99},
+	// blind2.txt: held out until its first scoring, at main 50155c0.
+	"blind2.txt": {recall: 0.96, precision: 0.96},
 }
 
 // blindSlack is how many bytes of an expected span may stay visible, in
