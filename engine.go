@@ -9,7 +9,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
 	"github.com/lowlightlog/llog/chain"
 	"github.com/lowlightlog/llog/internal/vfs"
@@ -350,28 +349,49 @@ func (e *Engine) prepare(inf *Inference) (*item, map[string]int, error) {
 		r.Time = now
 	}
 	invalid := 0
-	for _, s := range [...]*string{&r.Model, &r.Provider, &r.Operation, &r.Prompt, &r.Response,
-		&r.Error, &r.TraceID, &r.SpanID, &r.ConversationID} {
+	for _, s := range [...]*string{&r.Model, &r.Provider, &r.Operation,
+		&r.TraceID, &r.SpanID, &r.ConversationID} {
 		*s = sanitize(*s, &invalid)
 	}
+	// The free text is repaired, measured and redacted in one pass each.
+	red := e.opts.Redactor
+	if red == nil {
+		red = noRules()
+	}
+	var counts redact.Counts
+	text := func(s *string) int {
+		res := red.RedactText(*s)
+		*s = res.Text
+		invalid += res.Invalid
+		addCounts(&counts, res.Counts)
+		return res.Runes
+	}
+	promptRunes, responseRunes := text(&r.Prompt), text(&r.Response)
+	text(&r.Error)
 	if len(inf.Attributes) > 0 {
 		r.Attributes = make(map[string]string, len(inf.Attributes))
 		for k, v := range inf.Attributes {
-			r.Attributes[sanitize(k, &invalid)] = sanitize(v, &invalid)
+			text(&v)
+			r.Attributes[sanitize(k, &invalid)] = v
 		}
 	}
 	if r.TokensIn == 0 {
-		r.TokensIn = utf8.RuneCountInString(r.Prompt) / 4
+		r.TokensIn = promptRunes / 4
 		r.TokensInEstimated = true
 	}
 	if r.TokensOut == 0 {
-		r.TokensOut = utf8.RuneCountInString(r.Response) / 4
+		r.TokensOut = responseRunes / 4
 		r.TokensOutEstimated = true
 	}
-	if invalid > 0 {
-		r.Redactions = map[string]int{"INVALID_UTF8": invalid}
+	if invalid > 0 || len(counts) > 0 {
+		r.Redactions = make(map[string]int, len(counts)+1)
+		if invalid > 0 {
+			r.Redactions["INVALID_UTF8"] = invalid
+		}
+		for k, v := range counts {
+			r.Redactions[string(k)] += v
+		}
 	}
-	e.redact(&r)
 
 	it := e.free.get()
 	it.buf = append(it.buf[:0], make([]byte, hashSize)...)
@@ -387,36 +407,27 @@ func (e *Engine) prepare(inf *Inference) (*item, map[string]int, error) {
 	return it, r.Redactions, nil
 }
 
-// redact applies the configured redaction to the free-text fields of r and
-// adds what it removed to r.Redactions.
-func (e *Engine) redact(r *Record) {
-	red := e.opts.Redactor
-	if red == nil {
+// noRules is a Redactor without rules: with redaction off, its pass over
+// a text still repairs invalid UTF-8 and counts the characters.
+var noRules = sync.OnceValue(func() *redact.Redactor {
+	r, err := redact.New()
+	if err != nil {
+		panic(err) // no rules cannot be malformed
+	}
+	return r
+})
+
+// addCounts adds c to *dst, allocating *dst on the first count.
+func addCounts(dst *redact.Counts, c redact.Counts) {
+	if len(c) == 0 {
 		return
 	}
-	add := func(c redact.Counts) {
-		if len(c) == 0 {
-			return
-		}
-		if r.Redactions == nil {
-			r.Redactions = make(map[string]int, len(c))
-		}
-		for k, v := range c {
-			r.Redactions[string(k)] += v
-		}
+	if *dst == nil {
+		*dst = c
+		return
 	}
-	var c redact.Counts
-	r.Prompt, c = red.Redact(r.Prompt)
-	add(c)
-	r.Response, c = red.Redact(r.Response)
-	add(c)
-	r.Error, c = red.Redact(r.Error)
-	add(c)
-	for k, v := range r.Attributes {
-		if nv, c := red.Redact(v); c != nil {
-			r.Attributes[k] = nv
-			add(c)
-		}
+	for k, v := range c {
+		(*dst)[k] += v
 	}
 }
 

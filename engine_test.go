@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -387,6 +388,36 @@ func TestDefaultsStampTimeAndEstimateTokens(t *testing.T) {
 	r = recs[1]
 	if !r.Time.Equal(when) || r.TokensIn != 7 || r.TokensInEstimated || r.TokensOut != 9 || r.TokensOutEstimated {
 		t.Fatalf("given values not kept: %+v", r)
+	}
+}
+
+// TestEstimatesAndRepairsWithRedaction: with redaction on, the token
+// estimates count the characters of the text as given (invalid runs
+// counted as the U+FFFD that replaces them), before placeholders replace
+// anything, and the repairs are counted with the redactions.
+func TestEstimatesAndRepairsWithRedaction(t *testing.T) {
+	e, dir := open(t, nil)
+	in := llog.Inference{Model: "m",
+		Prompt:     "mail jürgen@example.com \xff\xfe please", // 32 characters repaired
+		Response:   "sent to 10.1.2.3, done ✓",                // 24 characters
+		Error:      "bad \xc3",
+		Attributes: map[string]string{"note": "call +44 20 7946 0958", "k\xff": "v"}}
+	if _, err := e.LogSync(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	e.Close()
+	recs, _, _ := llog.ReadAll(dir)
+	r := recs[0]
+	if r.TokensIn != 32/4 || !r.TokensInEstimated || r.TokensOut != 24/4 || !r.TokensOutEstimated {
+		t.Errorf("estimates: in %d, out %d", r.TokensIn, r.TokensOut)
+	}
+	if r.Prompt != "mail [REDACTED:EMAIL] \uFFFD please" || r.Response != "sent to [REDACTED:IPV4], done ✓" ||
+		r.Error != "bad \uFFFD" || r.Attributes["note"] != "call [REDACTED:PHONE]" || r.Attributes["k\uFFFD"] != "v" {
+		t.Errorf("stored %q, %q, %q, %q", r.Prompt, r.Response, r.Error, r.Attributes)
+	}
+	want := map[string]int{"EMAIL": 1, "IPV4": 1, "PHONE": 1, "INVALID_UTF8": 3}
+	if !maps.Equal(r.Redactions, want) {
+		t.Errorf("redactions %v, want %v", r.Redactions, want)
 	}
 }
 

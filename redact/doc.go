@@ -256,13 +256,20 @@
 // Most text holds nothing to redact, so the design makes the clean path
 // cheap and allocation-free:
 //
-//   - One pass over the text finds every rule's keywords at once: a rolling
-//     hash of three bytes indexes a 64 Ki-bit table of how keywords start
-//     (in all ASCII cases), which rejects almost every offset with one load,
-//     one multiply and one bit test; the few offsets that pass are checked
-//     against a table of the keywords' first four bytes, and then compared
-//     only with the keywords whose first three bytes hash alike; one-byte
-//     keywords ('@') are found with strings.IndexByte.
+//   - One pass over the text finds every rule's keywords at once, and in
+//     the same pass counts the characters and checks that the text is
+//     valid UTF-8 ([Redactor.RedactText] reports both, so a caller that
+//     estimates tokens need not read the text again). It reads eight bytes
+//     at a time: a hash of the three bytes at each offset indexes a 64
+//     Ki-bit table of how keywords start (in all ASCII cases), which
+//     rejects almost every offset with one shift, one multiply and one bit
+//     test; the few offsets that pass are checked against a table of the
+//     keywords' first four bytes, and then compared only with the keywords
+//     whose first three bytes hash alike; one-byte keywords ('@') are found
+//     with strings.IndexByte. A block of ASCII costs the validity check one
+//     test; a block with other bytes is decoded byte by byte, and its
+//     characters counted with one population count. Invalid UTF-8 stops
+//     the pass: the text is repaired and read again.
 //   - Pattern rules run only where a keyword occurs, anchored there and on
 //     a window of at most MaxLen bytes, never over the whole text. The
 //     default rules use patterns only for tokens with a distinctive prefix.

@@ -37,7 +37,26 @@ func FuzzRedact(f *testing.F) {
 		f.Add(s)
 	}
 	r := redact.Default()
+	none, err := redact.New()
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, in string) {
+		// RedactText learns the text's length and validity in its pass,
+		// with rules and without.
+		repaired := strings.ToValidUTF8(in, "\uFFFD")
+		for _, rr := range []*redact.Redactor{r, none} {
+			res := rr.RedactText(in)
+			if want := utf8.RuneCountInString(repaired); res.Runes != want {
+				t.Fatalf("Runes = %d, want %d for %q", res.Runes, want, in)
+			}
+			if want := invalidRuns(in); res.Invalid != want {
+				t.Fatalf("Invalid = %d, want %d for %q", res.Invalid, want, in)
+			}
+		}
+		if res := none.RedactText(in); res.Text != repaired || res.Counts != nil {
+			t.Fatalf("no rules: %q, %v for %q", res.Text, res.Counts, in)
+		}
 		out, counts := r.Redact(in)
 		if !utf8.ValidString(out) {
 			t.Fatalf("output is not valid UTF-8: %q", out)
@@ -109,4 +128,23 @@ func TestRandomMix(t *testing.T) {
 			t.Fatalf("not idempotent:\n in:    %q\nonce:  %q\ntwice: %q", in, out, again)
 		}
 	}
+}
+
+// invalidRuns counts the maximal runs of invalid UTF-8 in s, decoding it
+// rune by rune.
+func invalidRuns(s string) int {
+	n, bad := 0, false
+	for i := 0; i < len(s); {
+		c, size := utf8.DecodeRuneInString(s[i:])
+		if c == utf8.RuneError && size == 1 {
+			if !bad {
+				n++
+			}
+			bad = true
+		} else {
+			bad = false
+		}
+		i += size
+	}
+	return n
 }

@@ -1,14 +1,18 @@
 package redact
 
-import "strings"
+import (
+	mbits "math/bits"
+	"strings"
+)
 
 // kwIndex finds the occurrences of every rule keyword in one pass.
 //
 // A 64 Ki-bit table has a bit for the hash of the first three bytes of every
 // keyword, in every ASCII case combination (a two-byte keyword sets the bits
 // of all its three-byte extensions; one-byte keywords are found with
-// strings.IndexByte instead). The scan hashes a rolling window of three
-// bytes at each offset, which costs a load, a multiply and a bit test. An
+// strings.IndexByte instead). The sweep reads the text eight bytes at a
+// time and hashes the three bytes at each offset, which costs a shift, a
+// multiply and a bit test, and a branch the processor predicts. An
 // offset whose bit is set is checked against a second table, of the first
 // four bytes of the keywords of four bytes or more (folded to lower case),
 // or against a third one of the first three bytes of the shorter keywords;
@@ -139,14 +143,13 @@ func fold4(s string) uint32 {
 // quadHash hashes a folded four-byte word to 16 bits.
 func quadHash(w uint32) uint32 { return w * 0x9E3779B1 >> 16 }
 
-// tri hashes three bytes to 16 bits.
+// tri hashes three bytes to 16 bits, as probe does (the bytes in
+// little-endian order).
 func tri(a, b, c byte) uint32 {
-	return (uint32(a)<<16 | uint32(b)<<8 | uint32(c)) * 0x9E3779B1 >> 16
+	return (uint32(a) | uint32(b)<<8 | uint32(c)<<16) * 0x9E3779B1 >> 16
 }
 
 func (x *kwIndex) set(h uint32) { x.tri.set(h) }
-
-func (x *kwIndex) has(h uint32) bool { return x.tri.has(h) }
 
 func caseVariants(c byte) []byte {
 	if u := upper(c); u != c {
@@ -155,46 +158,168 @@ func caseVariants(c byte) []byte {
 	return []byte{c}
 }
 
-// scan reports every keyword occurrence in s to sc, skipping occurrences
-// inside placeholders (so that "[REDACTED:SECRET]" cannot look like a
-// "secret" keyword to a later pass). Occurrences of longer keywords come in
-// order; those of one-byte keywords come first, from strings.IndexByte.
-func (x *kwIndex) scan(s string, sc *scanner) {
-	for _, c := range x.ones {
-		for i := 0; ; i++ {
-			k := strings.IndexByte(s[i:], c)
-			if k < 0 {
-				break
+// sweep reads s once: it reports every keyword occurrence in s to sc
+// (when x is not nil), and in the same pass counts the characters of s and
+// checks that s is valid UTF-8. It returns the character count and true,
+// or 0 and false as soon as it meets invalid UTF-8 (the occurrences
+// reported until then are of no use: the caller repairs the text and
+// sweeps again).
+//
+// Occurrences inside placeholders are skipped (so that
+// "[REDACTED:SECRET]" cannot look like a "secret" keyword). Occurrences of
+// keywords of three bytes or more come in order; those of one-byte
+// keywords come first, from strings.IndexByte.
+//
+// The text is read eight bytes at a time. A block of ASCII letters costs
+// eight probes of the trigram table, combined into one mask before any
+// branch; a block with bytes beyond ASCII is also decoded byte by byte
+// for the validity check, and its continuation bytes are counted with one
+// population count.
+func (x *kwIndex) sweep(s string, sc *scanner) (runes int, ok bool) {
+	if x != nil {
+		for _, c := range x.ones {
+			for i := 0; ; i++ {
+				k := strings.IndexByte(s[i:], c)
+				if k < 0 {
+					break
+				}
+				i += k
+				x.verify(s, i, sc)
 			}
-			i += k
-			x.verify(s, i, sc)
 		}
 	}
 	n := len(s)
-	if n < 2 {
-		return
-	}
-	// A rolling window of three bytes: one load per offset.
-	w := uint32(s[0])<<8 | uint32(s[1])
+	var v utf8Check
+	cont := 0 // continuation bytes: n - cont is the character count
 	i := 0
-	for ; i+2 < n; i++ {
-		w = w<<8 | uint32(s[i+2])
-		h := (w & 0xFFFFFF) * 0x9E3779B1 >> 16
-		if x.tri[h>>6]&(1<<(h&63)) != 0 && (i+3 >= n || x.short.has(h) || x.quad.has(quadHash(fold4(s[i:])))) {
+	for ; i+11 <= n; i += 8 {
+		t := s[i : i+11]
+		a := uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
+			uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
+		if a&highs != 0 || v.need != 0 {
+			if !v.block(a) {
+				return 0, false
+			}
+			cont += mbits.OnesCount64(a &^ (a << 1) & highs)
+		}
+		if x == nil {
+			continue
+		}
+		// The offsets i..i+7 (bytes i..i+10), little-endian: most fail
+		// the trigram table, a branch the processor predicts.
+		b := uint64(t[8]) | uint64(t[9])<<8 | uint64(t[10])<<16
+		if x.cand(uint32(a)) {
 			x.verifyLong(s, i, sc)
 		}
+		if x.cand(uint32(a >> 8)) {
+			x.verifyLong(s, i+1, sc)
+		}
+		if x.cand(uint32(a >> 16)) {
+			x.verifyLong(s, i+2, sc)
+		}
+		if x.cand(uint32(a >> 24)) {
+			x.verifyLong(s, i+3, sc)
+		}
+		if x.cand(uint32(a>>32 | b<<32)) {
+			x.verifyLong(s, i+4, sc)
+		}
+		if x.cand(uint32(a>>40 | b<<24)) {
+			x.verifyLong(s, i+5, sc)
+		}
+		if x.cand(uint32(a>>48 | b<<16)) {
+			x.verifyLong(s, i+6, sc)
+		}
+		if x.cand(uint32(a>>56 | b<<8)) {
+			x.verifyLong(s, i+7, sc)
+		}
 	}
-	// The last two offsets: pad with zero bytes, which two-byte keywords
-	// accept and longer ones cannot match anyway.
 	for ; i < n; i++ {
-		var b byte
-		if i+1 < n {
-			b = s[i+1]
+		c := s[i]
+		if c >= 0x80 || v.need != 0 {
+			if !v.step(c) {
+				return 0, false
+			}
+			if c&0xC0 == 0x80 {
+				cont++
+			}
 		}
-		if x.has(tri(s[i], b, 0)) {
+		if x == nil {
+			continue
+		}
+		// The last offsets: pad with zero bytes, which two-byte keywords
+		// accept and longer ones cannot match anyway.
+		w := uint32(c)
+		for k := 1; k < 4 && i+k < n; k++ {
+			w |= uint32(s[i+k]) << (8 * k)
+		}
+		if x.cand(w) {
 			x.verifyLong(s, i, sc)
 		}
 	}
+	if v.need != 0 {
+		return 0, false // the text ends inside a character
+	}
+	return n - cont, true
+}
+
+// cand reports whether a keyword may start with the four bytes of w
+// (little-endian): its trigram is in the table, and then its folded four
+// bytes are the prefix of a longer keyword or its trigram that of a
+// three-byte one.
+func (x *kwIndex) cand(w uint32) bool {
+	h := (w & 0xFFFFFF) * 0x9E3779B1 >> 16
+	return x.tri[h>>6]&(1<<(h&63)) != 0 && (x.quad.has(quadHash(w|0x20202020)) || x.short.has(h))
+}
+
+// utf8Check validates UTF-8 a byte or a block at a time: need is the
+// number of continuation bytes still expected, lo and hi the range of the
+// next one (narrower after E0, ED, F0 and F4, which exclude overlong forms,
+// surrogates and code points beyond U+10FFFF).
+type utf8Check struct {
+	need   int
+	lo, hi byte
+}
+
+// step checks one byte.
+func (v *utf8Check) step(c byte) bool {
+	if v.need > 0 {
+		if c < v.lo || c > v.hi {
+			return false
+		}
+		v.need--
+		v.lo, v.hi = 0x80, 0xBF
+		return true
+	}
+	switch {
+	case c < 0x80:
+	case c >= 0xC2 && c <= 0xDF:
+		v.need, v.lo, v.hi = 1, 0x80, 0xBF
+	case c == 0xE0:
+		v.need, v.lo, v.hi = 2, 0xA0, 0xBF
+	case c == 0xED:
+		v.need, v.lo, v.hi = 2, 0x80, 0x9F
+	case c >= 0xE1 && c <= 0xEF:
+		v.need, v.lo, v.hi = 2, 0x80, 0xBF
+	case c == 0xF0:
+		v.need, v.lo, v.hi = 3, 0x90, 0xBF
+	case c >= 0xF1 && c <= 0xF3:
+		v.need, v.lo, v.hi = 3, 0x80, 0xBF
+	case c == 0xF4:
+		v.need, v.lo, v.hi = 3, 0x80, 0x8F
+	default:
+		return false
+	}
+	return true
+}
+
+// block checks eight bytes, a little-endian word.
+func (v *utf8Check) block(a uint64) bool {
+	for k := 0; k < 64; k += 8 {
+		if c := byte(a >> k); (c >= 0x80 || v.need != 0) && !v.step(c) {
+			return false
+		}
+	}
+	return true
 }
 
 // verify reports the keywords that occur at s[i].

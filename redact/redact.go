@@ -353,10 +353,11 @@ type Finding struct {
 // without overlaps. Offsets are into s; if s is not valid UTF-8 they are into
 // strings.ToValidUTF8(s, "\uFFFD"), which is what Redact scans.
 func (r *Redactor) Find(s string) []Finding {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
+	ms, _, ok := r.scan(s)
+	if !ok {
+		s, _ = toValidUTF8(s)
+		ms, _, _ = r.scan(s)
 	}
-	ms := r.scan(s)
 	if len(ms) == 0 {
 		return nil
 	}
@@ -378,21 +379,72 @@ func (r *Redactor) Find(s string) []Finding {
 // is found (a replacement can remove the context that kept a neighbour from
 // matching, as in "version" before a dotted quad).
 func (r *Redactor) Redact(s string) (string, Counts) {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
+	res := r.RedactText(s)
+	return res.Text, res.Counts
+}
+
+// Result is what [Redactor.RedactText] makes of one text.
+type Result struct {
+	// Text is the redacted text (the input itself when nothing changed).
+	Text string
+	// Counts holds the replacements per category; nil when there were
+	// none.
+	Counts Counts
+	// Runes is the number of characters (Unicode code points) of the
+	// input, each maximal run of invalid UTF-8 counted as the one U+FFFD
+	// that replaces it: utf8.RuneCountInString of the repaired input.
+	Runes int
+	// Invalid is the number of maximal runs of invalid UTF-8 bytes that
+	// were replaced by U+FFFD.
+	Invalid int
+}
+
+// RedactText is [Redactor.Redact] that also reports what the same pass
+// over the text learned about it: its length in characters and how much
+// invalid UTF-8 it held. A caller that needs those (to estimate tokens, to
+// count repairs) need not read the text again. Invalid UTF-8 costs a second
+// pass: the sweep stops at the first invalid byte, and the repaired text is
+// read again.
+func (r *Redactor) RedactText(s string) Result {
+	ms, runes, ok := r.scan(s)
+	invalid := 0
+	if !ok {
+		s, invalid = toValidUTF8(s)
+		ms, runes, _ = r.scan(s)
 	}
-	var counts Counts
-	for range maxPasses {
-		ms := r.scan(s)
-		if len(ms) == 0 {
-			break
+	res := Result{Text: s, Runes: runes, Invalid: invalid}
+	for pass := 0; len(ms) > 0 && pass < maxPasses; pass++ {
+		if res.Counts == nil {
+			res.Counts = make(Counts)
 		}
-		if counts == nil {
-			counts = make(Counts)
-		}
-		s = r.apply(s, ms, counts)
+		res.Text = r.apply(res.Text, ms, res.Counts)
+		ms, _, _ = r.scan(res.Text)
 	}
-	return s, counts
+	return res
+}
+
+// toValidUTF8 returns s with each maximal run of invalid UTF-8 replaced by
+// U+FFFD, as strings.ToValidUTF8 does, and the number of runs replaced.
+func toValidUTF8(s string) (string, int) {
+	var b strings.Builder
+	b.Grow(len(s))
+	runs, bad := 0, false
+	for i := 0; i < len(s); {
+		c, size := utf8.DecodeRuneInString(s[i:])
+		if c == utf8.RuneError && size == 1 {
+			if !bad {
+				b.WriteRune(utf8.RuneError)
+				runs++
+			}
+			bad = true
+			i++
+			continue
+		}
+		bad = false
+		b.WriteString(s[i : i+size])
+		i += size
+	}
+	return b.String(), runs
 }
 
 // match is a candidate or accepted match of rule r.rules[rule].
@@ -402,15 +454,18 @@ type match struct {
 	rule             int
 }
 
-// scan finds the matches of all rules in s and resolves overlaps.
-func (r *Redactor) scan(s string) []match {
+// scan finds the matches of all rules in s and resolves overlaps. The
+// same pass counts the characters of s and checks that it is valid UTF-8:
+// if it is not, scan returns ok false and nothing else, and s must be
+// repaired and scanned again.
+func (r *Redactor) scan(s string) (ms []match, runes int, ok bool) {
 	if len(s) == 0 {
-		return nil
+		return nil, 0, true
 	}
 	var sc scanner
 	sc.init(r, s)
-	if r.kw != nil {
-		r.kw.scan(s, &sc)
+	if runes, ok = r.kw.sweep(s, &sc); !ok {
+		return nil, 0, false
 	}
 	if r.numMask != 0 {
 		sc.numbers()
@@ -419,9 +474,9 @@ func (r *Redactor) scan(s string) []match {
 		sc.runWhole(i)
 	}
 	if len(sc.ms) == 0 {
-		return nil
+		return nil, runes, true
 	}
-	return resolve(sc.ms, s)
+	return resolve(sc.ms, s), runes, true
 }
 
 // scanner collects candidate matches during one scan.

@@ -3,6 +3,7 @@ package redact_test
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"runtime"
 	"slices"
 	"strings"
@@ -111,6 +112,41 @@ func TestInvalidUTF8(t *testing.T) {
 	// Counts stay nil when only the encoding was repaired.
 	if _, counts := redact.Default().Redact("\xff"); counts != nil {
 		t.Errorf("counts = %v, want nil", counts)
+	}
+}
+
+// TestRedactText checks what the pass over a text reports besides the
+// redaction: the characters of the repaired input (counted on the input,
+// before placeholders replace anything) and the runs of invalid UTF-8 it
+// repaired, at every offset around the eight-byte blocks the sweep reads
+// (a character or an invalid sequence cut by a block boundary).
+func TestRedactText(t *testing.T) {
+	r := redact.Default()
+	for _, c := range []struct {
+		in, repaired, text string
+		invalid            int
+		counts             redact.Counts
+	}{
+		{"", "", "", 0, nil},
+		{"hello", "hello", "hello", 0, nil},
+		{"héllo wörld, 你好 🙂", "héllo wörld, 你好 🙂", "héllo wörld, 你好 🙂", 0, nil},
+		{"mail john@example.com", "mail john@example.com", "mail [REDACTED:EMAIL]", 0, redact.Counts{redact.Email: 1}},
+		{"caf\xe9 au lait \xff\xfe ok", "caf\uFFFD au lait \uFFFD ok", "caf\uFFFD au lait \uFFFD ok", 2, nil},
+		{"\xed\xa0\x80 surrogate, \xc0\xaf overlong, \xf4\x90\x80\x80 too big, \xf8 no",
+			"\uFFFD surrogate, \uFFFD overlong, \uFFFD too big, \uFFFD no",
+			"\uFFFD surrogate, \uFFFD overlong, \uFFFD too big, \uFFFD no", 4, nil},
+		{"cut \xe4\xb8", "cut \uFFFD", "cut \uFFFD", 1, nil},
+		{"\xe4\xb8 john@example.com", "\uFFFD john@example.com", "\uFFFD [REDACTED:EMAIL]", 1, redact.Counts{redact.Email: 1}},
+	} {
+		for pad := range 12 {
+			a := strings.Repeat("a", pad)
+			res := r.RedactText(a + c.in)
+			runes := utf8.RuneCountInString(a + c.repaired)
+			if res.Text != a+c.text || res.Runes != runes || res.Invalid != c.invalid || !maps.Equal(res.Counts, c.counts) {
+				t.Errorf("RedactText(%q) = %q, %v, %d runes, %d invalid; want %q, %v, %d, %d",
+					a+c.in, res.Text, res.Counts, res.Runes, res.Invalid, a+c.text, c.counts, runes, c.invalid)
+			}
+		}
 	}
 }
 
