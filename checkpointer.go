@@ -169,6 +169,54 @@ func (e *Engine) prepareCommit(p *pending) {
 	p.tree.framed = true
 }
 
+// sealRemoval makes p a batch holding the removal frame of c alone.
+// REQUIRES: the sealer, or the one goroutine that commits before the
+// sealer starts and after it stops.
+func (e *Engine) sealRemoval(p *pending, c *control) {
+	p.items = p.items[:0]
+	p.batch.Reset()
+	if err := p.batch.SetRemoval(c.payload, 0); err != nil {
+		panic(err) // a removal payload is a few hundred bytes
+	}
+	p.link = e.prev
+	p.ctl = c
+}
+
+// answerControl answers the sender of p's removal frame, if it has one.
+func (p *pending) answerControl(err error) {
+	if p.ctl != nil {
+		p.ctl.done <- err
+		p.ctl = nil
+	}
+}
+
+// commitRemoval commits a removal frame holding payload in a batch of its
+// own and returns once it is durable, or with the error that failed the
+// engine. While the engine runs, the frame goes through the sealer, the
+// merkler and the syncer ahead of the queued records; at Open and at Close,
+// when they do not run, the caller commits it. When Close stops them
+// meanwhile, the caller waits until they have and commits it: Close waits
+// for the indexer, the only other caller, before it closes the log.
+func (e *Engine) commitRemoval(payload []byte) error {
+	c := &control{payload: payload, done: make(chan error, 1)}
+	if e.running.Load() {
+		err := e.q.pushControl(c)
+		if err == nil {
+			return <-c.done
+		}
+		if !errors.Is(err, ErrClosed) {
+			return err
+		}
+		<-e.done // the syncer has committed everything queued and stopped
+	}
+	p := new(pending)
+	e.sealRemoval(p, c)
+	e.ck.begin(p)
+	e.ck.end(p)
+	e.commit(p)
+	return <-c.done
+}
+
 // published hands the checkpoint of a committed batch to OnCheckpoint and
 // accounts for a batch that was a checkpoint alone. REQUIRES: the syncer.
 func (e *Engine) published(p *pending, info wal.CommitInfo) {

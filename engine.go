@@ -74,6 +74,11 @@ type Engine struct {
 		redactions map[string]uint64
 	}
 
+	// running is set while the sealer, merkler and syncer run: removal
+	// frames then go through them (commitRemoval); before (Open) and after
+	// (Close) their caller commits them.
+	running atomic.Bool
+
 	closeMu  sync.Mutex // serializes Close
 	closed   atomic.Bool
 	failure  atomic.Pointer[error] // sticky error, once set
@@ -193,6 +198,7 @@ func open(dir string, o Options, lock io.Closer) (*Engine, error) {
 		log.Close()
 		return nil, err
 	}
+	e.running.Store(true)
 	go e.seal()
 	go e.merkle()
 	go e.sync()
@@ -212,6 +218,10 @@ func (e *Engine) startIndex() error {
 	}
 	if ix == nil {
 		return nil
+	}
+	if err := e.logRemovals(ix); err != nil {
+		ix.idx.Close()
+		return err
 	}
 	if err := e.finishPendingRemovals(ix); err != nil {
 		ix.idx.Close()
@@ -306,6 +316,7 @@ func (e *Engine) Close() error {
 	e.closed.Store(true)
 	e.q.close()
 	<-e.done
+	e.running.Store(false) // the index's last retention run commits its own frames
 	var err error
 	if e.ix != nil {
 		err = e.ix.close()
@@ -486,6 +497,9 @@ type pending struct {
 	// closing is set on the last batch before Close: it gets a checkpoint
 	// covering everything.
 	closing bool
+	// ctl is the removal frame the batch holds alone, whose sender is
+	// answered once it is committed.
+	ctl *control
 }
 
 // seal is the sealer goroutine: it takes batches from the queue, gives each
@@ -501,6 +515,11 @@ func (e *Engine) seal() {
 		p.items, p.end, p.depth, p.closing = items, out.end, out.depth, out.closing
 		p.batch.Reset()
 		p.link = e.prev
+		if out.ctl != nil {
+			e.sealRemoval(p, out.ctl)
+			e.sealed <- p
+			continue
+		}
 		if !ok {
 			// Close: the merkler adds a last checkpoint, unless one covers
 			// everything already.
@@ -559,23 +578,27 @@ func (e *Engine) sync() {
 	}
 }
 
-// commit writes one sealed batch and answers its records.
+// commit writes one sealed batch and answers its records (or the sender of
+// its removal frame).
 func (e *Engine) commit(p *pending) {
 	if f := e.failure.Load(); f != nil {
 		e.abandon(p.items, *f)
+		p.answerControl(*f)
 		return
 	}
-	if len(p.items) == 0 && !p.batch.HasCheckpoint() {
+	if len(p.items) == 0 && !p.batch.HasCheckpoint() && !p.batch.HasRemoval() {
 		return
 	}
 	e.prepareCommit(p)
 	info, err := e.log.Commit(&p.batch, p.link)
 	if err != nil {
 		e.failWith(err, p.items)
+		p.answerControl(*e.failure.Load())
 		return
 	}
 	if len(p.items) == 0 {
 		e.published(p, info)
+		p.answerControl(nil)
 		return
 	}
 	// The index first: a query that starts after anyone learns of these

@@ -63,6 +63,9 @@ type indexer struct {
 	// write error would.
 	failApply error
 	names     map[string]string // interned model names (Open's catch-up only)
+	// found holds the removals by retention whose frames Open's catch-up
+	// read, to add to the index (Open's catch-up only).
+	found []Removal
 }
 
 // openIndex opens (or rebuilds) the index and brings it up to date with
@@ -143,6 +146,9 @@ func (ix *indexer) start() error {
 			return err
 		}
 	}
+	if err := ix.addFound(); err != nil {
+		return err
+	}
 	if n > 0 {
 		e.note.emit(Event{Kind: EventIndexCaughtUp, Records: n, Duration: time.Since(start), Rebuilt: rebuilt,
 			QueueCapacity: e.opts.QueueCapacity})
@@ -183,6 +189,53 @@ func (ix *indexer) keepRemovals() error {
 		}
 	}
 	return nil
+}
+
+// addFound adds to the index the removals by retention whose frames the
+// catch-up read and that it does not hold yet (a crash came between the
+// frame and the index's record, or the index is being rebuilt). Their
+// files, if any are left, are deleted by finishPendingRemovals.
+func (ix *indexer) addFound() error {
+	if len(ix.found) == 0 {
+		return nil
+	}
+	have, err := ix.idx.Removals()
+	if err != nil {
+		return err
+	}
+	for i := range ix.found {
+		r := &ix.found[i]
+		known := false
+		for _, h := range have {
+			if x := removalFrom(h); sameRemoval(&x, r) {
+				known = true
+				if !h.Logged {
+					if err := ix.idx.MarkLogged(h.ID); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		if known {
+			continue
+		}
+		rm := indexRemoval(r)
+		rm.Done, rm.Logged = false, true
+		if _, err := ix.idx.AddRemoval(rm); err != nil {
+			return err
+		}
+	}
+	ix.found = nil
+	return nil
+}
+
+// foundRemoval notes a removal frame the catch-up read in segment seg. A
+// frame that does not decode is left to Verify, which reports it.
+func (ix *indexer) foundRemoval(r wal.Removal) {
+	rm, err := parseRemovalPayload(r.Payload)
+	if err == nil && rm.retention() {
+		ix.found = append(ix.found, rm)
+	}
 }
 
 // errIndexAhead is the reason an index is unusable when its watermark is
@@ -235,6 +288,7 @@ func (ix *indexer) catchUpSegment(s wal.SegmentInfo, m index.Mark) (uint64, erro
 		return 0, err
 	}
 	defer w.Close()
+	w.OnRemoval(ix.foundRemoval)
 	if m.Seq > 0 && s.First == m.Next.Segment {
 		if err := w.StartAt(m.Next.Offset, m.Seq+1); err != nil {
 			return 0, err

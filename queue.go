@@ -24,6 +24,13 @@ type result struct {
 	err     error
 }
 
+// control is a frame to commit in a batch of its own (a removal), handed to
+// the sealer ahead of the queued records, and the answer to its sender.
+type control struct {
+	payload []byte
+	done    chan error // buffered (1): answered once
+}
+
 // body returns the encoded record.
 func (it *item) body() []byte { return it.buf[hashSize:] }
 
@@ -94,8 +101,9 @@ type queue struct {
 	progress chan struct{} // closed when durable advances or the queue stops; nil while no one waits
 	urgent   bool          // someone waits for the queued records: commit without delay
 	closed   bool
-	err      error // sticky failure: every push and wait returns it
-	high     bool  // above the high-water mark since it was last crossed
+	err      error    // sticky failure: every push and wait returns it
+	high     bool     // above the high-water mark since it was last crossed
+	ctl      *control // a frame to commit before the next batch, or nil
 }
 
 func newQueue(o *Options) *queue {
@@ -197,12 +205,36 @@ func (q *queue) push(ctx context.Context, it *item, policy OverflowPolicy, urgen
 	return out, nil
 }
 
+// pushControl hands c to the sealer, which commits it before the next
+// batch of records. It returns ErrClosed once the queue is closed (the
+// sealer may have stopped) and the sticky failure after one.
+func (q *queue) pushControl(c *control) error {
+	q.mu.Lock()
+	switch {
+	case q.closed:
+		q.mu.Unlock()
+		return ErrClosed
+	case q.err != nil:
+		err := q.err
+		q.mu.Unlock()
+		return err
+	case q.ctl != nil:
+		q.mu.Unlock()
+		panic("llog: two control frames at once")
+	}
+	q.ctl = c
+	q.mu.Unlock()
+	q.signal()
+	return nil
+}
+
 // batchOut describes the batch next took.
 type batchOut struct {
-	end     uint64 // the ticket after the last record taken, for markDurable
-	low     bool   // the queue fell to its low-water mark
-	depth   int    // records left in the queue
-	closing bool   // the queue is closed and this batch empties it: the last one
+	end     uint64   // the ticket after the last record taken, for markDurable
+	low     bool     // the queue fell to its low-water mark
+	depth   int      // records left in the queue
+	closing bool     // the queue is closed and this batch empties it: the last one
+	ctl     *control // a frame to commit alone; the batch has no record then
 }
 
 // next waits until a batch is due and takes it into dst: when the batch
@@ -213,6 +245,13 @@ type batchOut struct {
 func (q *queue) next(dst []*item, delay time.Duration, timer *time.Timer, idle time.Time) (batch []*item, out batchOut, ok bool) {
 	q.mu.Lock()
 	for {
+		if q.ctl != nil {
+			// A control frame goes first, alone.
+			out.ctl, q.ctl = q.ctl, nil
+			out.end, out.depth = q.taken, q.n
+			q.mu.Unlock()
+			return dst, out, true
+		}
 		if q.n == 0 {
 			if q.closed || q.err != nil {
 				q.mu.Unlock()
@@ -350,6 +389,10 @@ func (q *queue) fail(err error) []*item {
 	defer q.mu.Unlock()
 	if q.err == nil {
 		q.err = err
+	}
+	if q.ctl != nil {
+		q.ctl.done <- q.err
+		q.ctl = nil
 	}
 	var rest []*item
 	for q.n > 0 {

@@ -21,11 +21,13 @@ import (
 //
 // Before deleting, retention records the removal (the range of sequence
 // numbers, the segment files, the chain digest of the last removed record,
-// the policy and the time) in the index, so that verification starts the
-// chain from that anchor and reports what retention removed. A segment
-// missing without such a record is tampering, not retention. Retention
-// needs the index. FORMAT.md in the repository says how removal records
-// and the anchor appear to a verifier, on disk and in exports.
+// the policy and the time) in the log itself, as a removal frame committed
+// in the active segment, and then in the index, so that verification
+// starts the chain from that anchor and reports what retention removed,
+// with or without the index. A segment missing without such a record is
+// tampering, not retention. Retention needs the index (to know what each
+// segment holds). FORMAT.md in the repository says how removal records and
+// the anchor appear to a verifier, on disk and in exports.
 //
 // # The clock
 //
@@ -88,26 +90,6 @@ func (r *Retention) fill() []error {
 		errs = append(errs, fmt.Errorf("Retention.ClockConfirm %v is negative", r.ClockConfirm))
 	}
 	return errs
-}
-
-// Removal describes what retention deleted.
-type Removal struct {
-	First    uint64       `json:"first_seq"` // first removed sequence number
-	Last     uint64       `json:"last_seq"`  // last removed sequence number
-	Segments []string     `json:"segments"`  // segment files removed
-	Anchor   chain.Digest `json:"anchor"`    // digest of record Last: the chain continues from it
-	Policy   string       `json:"policy"`    // "max-age", "max-bytes" or "max-records"
-	Time     time.Time    `json:"time"`      // when it was decided
-	Done     bool         `json:"done"`      // files deleted and the deletion synced
-}
-
-func removalFrom(r index.Removal) Removal {
-	out := Removal{First: r.First, Last: r.Last, Anchor: r.Anchor, Policy: r.Policy,
-		Time: time.Unix(0, r.Time).UTC(), Done: r.Done}
-	for _, s := range r.Segments {
-		out.Segments = append(out.Segments, wal.SegmentName(s))
-	}
-	return out
 }
 
 // clockGuard decides whether the wall clock can be trusted for MaxAge.
@@ -180,7 +162,21 @@ func (e *Engine) retain(ix *indexer) error {
 	ix.mu.Lock()
 	lastSeq, lastT := ix.last, ix.lastT
 	ix.mu.Unlock()
-	records := lastSeq + 1 - segs[0].First
+	// Records per segment: its summary's count (a repair may have left a
+	// gap in a segment's sequence numbers), else the span its name gives.
+	held := func(i int) uint64 {
+		if sum, ok := byFirst[segs[i].First]; ok {
+			return sum.Records
+		}
+		if i+1 < len(segs) {
+			return segs[i+1].First - segs[i].First
+		}
+		return lastSeq + 1 - segs[i].First
+	}
+	var records uint64
+	for i := range segs {
+		records += held(i)
+	}
 
 	var cutoff time.Time
 	ageOK := false
@@ -201,7 +197,7 @@ func (e *Engine) retain(ix *indexer) error {
 	var policies []string
 	for i := 0; i < len(segs)-1; i++ {
 		s, next := segs[i], segs[i+1]
-		n := next.First - s.First
+		n := held(i)
 		sum, ok := byFirst[s.First]
 		if !ok || sum.Last != next.First-1 {
 			break // not fully indexed: decide next time
@@ -233,17 +229,24 @@ func (e *Engine) retain(ix *indexer) error {
 	if err != nil {
 		return err
 	}
-	rm := index.Removal{
+	out := Removal{
 		First:  drop[0].First,
 		Last:   keep.First - 1,
 		Anchor: anchor,
 		Policy: strings.Join(policies, ","),
-		Time:   e.opts.now().UnixNano(),
+		Time:   e.opts.now().UTC(),
 	}
 	for _, s := range drop {
-		rm.Segments = append(rm.Segments, s.First)
+		out.Segments = append(out.Segments, s.Name)
 	}
-	// Record first, then make the record visible to readers, then delete.
+	// Record first, in the log and then in the index; then make the record
+	// visible to readers; then delete.
+	if err := e.commitRemoval(appendRemovalPayload(nil, &out)); err != nil {
+		return err
+	}
+	hooks.Fire(hooks.RetentionAfterFrame)
+	rm := indexRemoval(&out)
+	rm.Logged = true
 	rm, err = ix.idx.AddRemoval(rm)
 	if err != nil {
 		return err
@@ -252,7 +255,6 @@ func (e *Engine) retain(ix *indexer) error {
 	if err := e.finishRemoval(ix, rm); err != nil {
 		return err
 	}
-	out := removalFrom(rm)
 	out.Done = true
 	e.note.emit(Event{Kind: EventRetention, Removed: &out, QueueCapacity: e.opts.QueueCapacity})
 	return nil
@@ -297,6 +299,45 @@ func (e *Engine) finishPendingRemovals(ix *indexer) error {
 		}
 		if err := e.finishRemoval(ix, rm); err != nil {
 			return fmt.Errorf("llog: finish retention %d: %w", rm.ID, err)
+		}
+	}
+	return nil
+}
+
+// logRemovals copies into the log the retention records that only the
+// index holds, which a store written before removal frames existed has:
+// the latest, which verification needs to start the chain after what
+// retention removed, is committed as a removal frame, and every one is
+// marked logged. The index is derived data; the log must not depend on it.
+func (e *Engine) logRemovals(ix *indexer) error {
+	rs, err := ix.idx.Removals()
+	if err != nil {
+		return err
+	}
+	var latest *index.Removal
+	var covered uint64 // the furthest a logged removal reaches
+	for i := range rs {
+		switch r := &rs[i]; {
+		case r.Logged:
+			covered = max(covered, r.Last)
+		case latest == nil || r.Last > latest.Last:
+			latest = r
+		}
+	}
+	if latest == nil {
+		return nil
+	}
+	if latest.Last > covered {
+		out := removalFrom(*latest)
+		if err := e.commitRemoval(appendRemovalPayload(nil, &out)); err != nil {
+			return fmt.Errorf("llog: copy retention record %d into the log: %w", latest.ID, err)
+		}
+	}
+	for _, r := range rs {
+		if !r.Logged {
+			if err := ix.idx.MarkLogged(r.ID); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -51,14 +51,15 @@ func retentionKiller(spec string) {
 }
 
 // TestKillDuringRetention kills a writer between each step of retention
-// (recorded in the index, file unlinked, directory synced) and checks that
-// the next Open finishes the removal and the store verifies from the
-// recorded anchor, with no segment missing without a record.
+// (recorded in the log, recorded in the index, file unlinked, directory
+// synced) and checks that the next Open finishes the removal and the store
+// verifies from the recorded anchor, with no segment missing without a
+// record, with the index and without it.
 func TestKillDuringRetention(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns processes")
 	}
-	for _, point := range []string{hooks.RetentionAfterRecord, hooks.RetentionAfterUnlink, hooks.RetentionAfterDirSync,
+	for _, point := range []string{hooks.RetentionAfterFrame, hooks.RetentionAfterRecord, hooks.RetentionAfterUnlink, hooks.RetentionAfterDirSync,
 		hooks.IndexBeforeCheckpoint, hooks.IndexAfterCheckpoint} {
 		for _, n := range []int{1, 3} {
 			t.Run(fmt.Sprintf("%s/%d", point, n), func(t *testing.T) {
@@ -83,6 +84,13 @@ func TestKillDuringRetention(t *testing.T) {
 					t.Fatal(err)
 				}
 				rep := mustVerify(t, dir)
+				// The log alone tells retention from tampering.
+				noIndex := copyStore(t, dir)
+				os.Remove(filepath.Join(noIndex, "index.db"))
+				os.Remove(filepath.Join(noIndex, "index.snap"))
+				if alone := mustVerify(t, noIndex); alone.Anchor != rep.Anchor || alone.FirstSeq != rep.FirstSeq {
+					t.Fatalf("without the index: anchor %v first %d; with it %v %d", alone.Anchor, alone.FirstSeq, rep.Anchor, rep.FirstSeq)
+				}
 				for _, r := range rep.Removed {
 					if !r.Done {
 						t.Fatalf("removal %+v not finished by Open", r)

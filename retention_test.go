@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lowlightlog/llog"
+	"github.com/lowlightlog/llog/index"
 	"github.com/lowlightlog/llog/segment"
 	"github.com/lowlightlog/llog/wal"
 )
@@ -304,5 +305,108 @@ func TestWatermarkEndsARemovedSegment(t *testing.T) {
 	e.Close()
 	if rep := mustVerify(t, dir); !rep.Index.Checked || rep.Index.Mark != r.Seq {
 		t.Fatalf("index report %+v", rep.Index)
+	}
+}
+
+// TestRetentionRecordsLiveInTheLog: retention records its removals in the
+// log itself, so a store it trimmed verifies from the recorded anchor with
+// index.db and index.snap both deleted, lists what was removed, and a
+// rebuilt index holds the records again.
+func TestRetentionRecordsLiveInTheLog(t *testing.T) {
+	e, dir := open(t, retentionOptions())
+	now := time.Now()
+	for i := range 100 {
+		if _, err := e.LogSync(ctx, bigInf(i, now)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.Close()
+	before := mustVerify(t, dir)
+	if len(before.Removed) < 2 || before.FirstSeq == 1 {
+		t.Fatalf("retention removed %+v, first seq %d", before.Removed, before.FirstSeq)
+	}
+	for _, name := range []string{"index.db", "index.snap"} {
+		if err := os.Remove(filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	without := mustVerify(t, dir)
+	if without.Anchor != before.Anchor || without.FirstSeq != before.FirstSeq || without.Index.Checked {
+		t.Fatalf("without the index: anchor %v first %d index %+v; with it: anchor %v first %d",
+			without.Anchor, without.FirstSeq, without.Index, before.Anchor, before.FirstSeq)
+	}
+	latest := before.Removed[len(before.Removed)-1]
+	if n := len(without.Removed); n == 0 || without.Removed[n-1].Last != latest.Last || without.Removed[n-1].Anchor != latest.Anchor ||
+		!without.Removed[n-1].Done || without.Removed[n-1].Policy != latest.Policy {
+		t.Fatalf("removals read from the log %+v; the index had %+v", without.Removed, before.Removed)
+	}
+	// The rebuilt index takes the records from the log.
+	e, err := llog.Open(dir, retentionOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Close()
+	rebuilt := mustVerify(t, dir)
+	if !rebuilt.Index.Checked || rebuilt.Index.Problems != 0 || rebuilt.Anchor != before.Anchor {
+		t.Fatalf("after the rebuild: %+v, anchor %v", rebuilt.Index, rebuilt.Anchor)
+	}
+}
+
+// TestLegacyRetentionRecordIsCopiedIntoTheLog: a store trimmed before
+// removal frames existed has its retention record in the index only. It
+// verifies as it did, and the next Open copies the record into the log, so
+// the store verifies without the index from then on.
+func TestLegacyRetentionRecordIsCopiedIntoTheLog(t *testing.T) {
+	dir, segs := buildStore(t)
+	// What the old retention left: the oldest segment gone and its record
+	// in the index (index.db, and the snapshot readers use).
+	second, _ := wal.ParseSegmentName(segs[1])
+	w, err := wal.OpenWalker(nil, dir, segs[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	anchor := w.Header().Link
+	w.Close()
+	x, err := index.Open(filepath.Join(dir, "index.db"), storeID(t, dir), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := x.AddRemoval(index.Removal{First: 1, Last: second - 1, Segments: []uint64{1}, Anchor: anchor, Policy: "max-bytes", Time: 7})
+	if err == nil {
+		err = x.MarkRemoved(r.ID)
+	}
+	if err == nil {
+		err = x.Snapshot(filepath.Join(dir, "index.snap"))
+	}
+	x.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, segs[0])); err != nil {
+		t.Fatal(err)
+	}
+	if rep := mustVerify(t, dir); rep.Anchor != anchor || len(rep.Removed) != 1 {
+		t.Fatalf("legacy store: anchor %v removed %+v", rep.Anchor, rep.Removed)
+	}
+	e, err := llog.Open(dir, &llog.Options{DisableRedaction: true, SegmentSize: 4096})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Close()
+	for _, name := range []string{"index.db", "index.snap"} {
+		os.Remove(filepath.Join(dir, name))
+	}
+	rep := mustVerify(t, dir)
+	if rep.Anchor != anchor || len(rep.Removed) != 1 || rep.Removed[0].Last != second-1 || rep.Removed[0].Policy != "max-bytes" {
+		t.Fatalf("after the copy, without the index: anchor %v removed %+v", rep.Anchor, rep.Removed)
+	}
+	// Copied once: another Open does not copy it again.
+	e, err = llog.Open(dir, &llog.Options{DisableRedaction: true, SegmentSize: 4096})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Close()
+	if rep := mustVerify(t, dir); len(rep.Removed) != 1 {
+		t.Fatalf("after a second Open: removed %+v", rep.Removed)
 	}
 }

@@ -26,11 +26,12 @@ import (
 //	                being created, which Open removes
 //	*.seg.broken-*  the copy Repair keeps of a segment it cut: evidence,
 //	                read by nothing
-//	index.db        the bbolt index, derived from the segments, and the
-//	                retention records
+//	index.db        the bbolt index, derived from the segments (its
+//	                retention records copy the log's removal frames)
 //	index.snap      a consistent copy of index.db that readers use while a
 //	                writer holds it, written before retention deletes
-//	                anything; a rebuilt index takes its retention records
+//	                anything; a store written before removal frames keeps
+//	                its retention records in these two files only
 //
 // The manifest is what makes a folder a store: Open refuses a folder that
 // holds other files but no manifest. FORMAT.md in the repository

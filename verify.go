@@ -1,11 +1,13 @@
 package llog
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"slices"
 
 	"github.com/lowlightlog/llog/chain"
 	"github.com/lowlightlog/llog/index"
@@ -129,7 +131,7 @@ func scanStoreTree(ctx context.Context, fsys vfs.FS, dir string, fn func(*Record
 	for _, s := range segs {
 		rep.Bytes += s.Size
 	}
-	v := &verifier{rep: rep, fn: fn, cv: chain.NewVerifier(store.genesis, 1)}
+	v := &verifier{rep: rep, fn: fn, cv: chain.NewVerifier(store.genesis, 1), links: map[uint64]chain.Digest{}}
 	v.tree = newTreeCheck(v)
 	if len(segs) == 0 || segs[0].First == 1 {
 		v.tree.startAtGenesis()
@@ -137,16 +139,16 @@ func scanStoreTree(ctx context.Context, fsys vfs.FS, dir string, fn func(*Record
 	if prep != nil {
 		prep(v.tree)
 	}
-	// The index, read once: retention records, and what it says of the log.
+	// The index, read once: retention records (a store written before
+	// removal frames has them only there), and what it says of the log.
 	x, source, _ := openIndexReadOnly(fsys, dir, store)
-	var removals []index.Removal
 	var mark index.Mark
 	if x != nil {
 		defer x.Close()
-		removals, _ = x.Removals()
+		v.indexed, _ = x.Removals()
 		mark, _ = x.Mark()
 	}
-	if len(segs) == 0 && (len(removals) > 0 || mark.Seq > 0) {
+	if len(segs) == 0 && (len(v.indexed) > 0 || mark.Seq > 0) {
 		// Retention never removes the active segment, and a store whose
 		// index saw records had segments: they were deleted. Without either,
 		// the first Open stopped between the manifest and the first segment:
@@ -154,33 +156,25 @@ func scanStoreTree(ctx context.Context, fsys vfs.FS, dir string, fn func(*Record
 		v.addBreak(Break{Reason: "store has no segment files"})
 	}
 	if len(segs) > 0 && segs[0].First > 1 {
-		// Older records are gone: retention must have recorded it.
-		if r, ok := covering(removals, segs[0].First-1); ok {
-			v.startAfter(r, removals)
-			if r.Last >= segs[0].First {
-				// A removal that a crash interrupted between two unlinks:
-				// its later segments are still here. Verify them from the
-				// first one's header; the chain must reach the anchor.
-				v.fromHeader = true
-			}
-		} else {
-			v.addBreak(Break{Segment: segs[0].Name, Seq: segs[0].First,
-				Reason: fmt.Sprintf("records 1 to %d are missing and no retention record covers them", segs[0].First-1)})
-		}
+		// Older records are gone: a removal record must say so. Verify from
+		// the first segment's header; the removal records read on the way
+		// must cover the records before it, and their anchor be that link.
+		v.fromHeader = true
+		v.jump(segs[0].Name, 1, segs[0].First)
 	}
-	v.ix = newIndexCheck(x, source, mark, v, removals)
+	v.ix = newIndexCheck(x, source, mark, v, v.indexed)
 	for i, s := range segs {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
 		}
 		err := v.segment(fsys, dir, s, i == len(segs)-1)
 		if errors.Is(err, fs.ErrNotExist) {
-			// Deleted while we read: by retention, if it recorded so.
-			removals = loadRemovals(fsys, dir, store)
-			if r, ok := covering(removals, s.First); ok && (i+1 == len(segs) || segs[i+1].First == r.Last+1) {
-				v.startAfter(r, removals)
-				continue
-			}
+			// Deleted while we read: by retention, if it recorded so (its
+			// frame may be in a segment created after the listing: the
+			// index, which records it before any deletion, says so too).
+			v.indexed = append(v.indexed, loadRemovals(fsys, dir, store)...)
+			v.vanished = append(v.vanished, s)
+			continue
 		}
 		if err != nil {
 			return nil, nil, err
@@ -189,34 +183,147 @@ func scanStoreTree(ctx context.Context, fsys vfs.FS, dir string, fn func(*Record
 	if v.ix != nil {
 		v.ix.close()
 	}
+	v.settleRemovals(segs)
 	v.tree.finish()
 	rep.Merkle = v.tree.rep
 	rep.OK = rep.BreakCount == 0
 	return rep, v.tree, nil
 }
 
-// startAfter makes verification continue after removal r: from its anchor,
-// at the record after its range.
-func (v *verifier) startAfter(r index.Removal, all []index.Removal) {
-	v.restart(r.Anchor, r.Last+1)
-	v.rep.Anchor = r.Anchor
-	v.rep.HeadHash = r.Anchor
-	v.rep.Removed = v.rep.Removed[:0]
-	for _, x := range all {
-		if x.Last <= r.Last {
-			v.rep.Removed = append(v.rep.Removed, removalFrom(x))
+// jump notes that the records from..to-1 are in no segment, before segment
+// seg: settleRemovals requires a removal record to cover them, and reports a
+// break where the jump was found when none does.
+func (v *verifier) jump(seg string, from, to uint64) {
+	v.jumps = append(v.jumps, jump{seg: seg, from: from, to: to, at: len(v.rep.Breaks)})
+}
+
+// jump is a run of sequence numbers that no segment holds.
+type jump struct {
+	seg      string
+	from, to uint64 // from..to-1 are missing
+	at       int    // where its break goes in the report's list
+}
+
+// removal checks a removal frame read in segment seg.
+func (v *verifier) removal(seg string, r wal.Removal) {
+	rm, err := parseRemovalPayload(r.Payload)
+	switch {
+	case err != nil:
+		v.addBreak(Break{Segment: seg, Offset: r.Offset, Seq: r.From, Reason: "removal frame: " + err.Error()})
+		return
+	case rm.retention() && r.Next != r.From:
+		v.addBreak(Break{Segment: seg, Offset: r.Offset, Seq: r.From,
+			Reason: fmt.Sprintf("removal frame: a retention record that moves the sequence numbers from %d to %d", r.From, r.Next)})
+		return
+	case rm.retention() && rm.Last >= r.From:
+		v.addBreak(Break{Segment: seg, Offset: r.Offset, Seq: r.From,
+			Reason: fmt.Sprintf("removal frame: retention of records %d to %d recorded before record %d", rm.First, rm.Last, r.From)})
+		return
+	case !rm.retention():
+		v.addBreak(Break{Segment: seg, Offset: r.Offset, Seq: r.From,
+			Reason: fmt.Sprintf("removal frame: policy %q is not known to this version", rm.Policy)})
+		return
+	}
+	v.frames = append(v.frames, rm)
+}
+
+// settleRemovals reports what the removal records found in the log (and,
+// for a store written before removal frames, in the index) say: each run
+// of missing records must lie inside one by retention, whose anchor must be
+// the header link of the segment after it when that segment is here. It
+// fills the report's anchor and removed list.
+func (v *verifier) settleRemovals(segs []wal.SegmentInfo) {
+	present := map[string]bool{}
+	for _, s := range segs {
+		present[s.Name] = true
+	}
+	for _, s := range v.vanished {
+		delete(present, s.Name)
+	}
+	all := append([]Removal{}, v.frames...)
+	for i := range all {
+		all[i].Done = !slices.ContainsFunc(all[i].Segments, func(n string) bool { return present[n] })
+	}
+	for _, r := range v.indexed {
+		x := removalFrom(r)
+		if !slices.ContainsFunc(all, func(y Removal) bool { return sameRemoval(&x, &y) }) {
+			all = append(all, x)
 		}
+	}
+	slices.SortStableFunc(all, func(a, b Removal) int { return cmp.Compare(a.First, b.First) })
+	// covering returns the latest removal by retention that holds seq.
+	covering := func(seq uint64) *Removal {
+		for i := len(all) - 1; i >= 0; i-- {
+			if r := &all[i]; r.retention() && r.First <= seq && seq <= r.Last {
+				return r
+			}
+		}
+		return nil
+	}
+	// covers reports whether removals by retention cover from..to, one
+	// after the other.
+	covers := func(from, to uint64) bool {
+		for x := to; x >= from; {
+			r := covering(x)
+			if r == nil {
+				return false
+			}
+			if r.First <= from {
+				return true
+			}
+			x = r.First - 1
+		}
+		return true
+	}
+	// Missing records, in reverse so that each break goes where it was
+	// found. Before the first segment, the removal of the record just
+	// before it is required (and gives the anchor): the records of older
+	// removals whose frames retention has removed since are beyond proof.
+	for i := len(v.jumps) - 1; i >= 0; i-- {
+		j := v.jumps[i]
+		if j.from == 1 {
+			if r := covering(j.to - 1); r != nil {
+				v.rep.Anchor = r.Anchor
+				continue
+			}
+		} else if covers(j.from, j.to-1) {
+			continue
+		}
+		b := Break{Segment: j.seg, Seq: j.to,
+			Reason: fmt.Sprintf("missing records: seq %d to %d are in no segment and no removal record covers them", j.from, j.to-1)}
+		if j.from == 1 {
+			b.Reason = fmt.Sprintf("records 1 to %d are missing and no retention record covers them", j.to-1)
+		}
+		v.insertBreak(j.at, b)
+	}
+	for _, s := range v.vanished {
+		if covering(s.First) == nil {
+			v.addBreak(Break{Segment: s.Name, Seq: s.First, Reason: "the segment vanished while it was read, and no removal record covers it"})
+		}
+	}
+	for i := range all {
+		r := &all[i]
+		if link, ok := v.links[r.Last+1]; ok && r.retention() && link != r.Anchor {
+			v.addBreak(Break{Segment: wal.SegmentName(r.Last + 1), Seq: r.Last + 1, Expected: r.Anchor.String(), Actual: link.String(),
+				Reason: fmt.Sprintf("the removal record of seq %d to %d anchors the chain elsewhere than the segment after it links to", r.First, r.Last)})
+		}
+	}
+	v.rep.Removed = all
+	if v.rep.Records == 0 {
+		v.rep.HeadHash = v.rep.Anchor
 	}
 }
 
-// covering returns the latest removal whose range holds seq.
-func covering(removals []index.Removal, seq uint64) (index.Removal, bool) {
-	for i := len(removals) - 1; i >= 0; i-- {
-		if r := removals[i]; r.First <= seq && seq <= r.Last {
-			return r, true
+// insertBreak adds b as if addBreak had been called when the report held
+// at breaks listed.
+func (v *verifier) insertBreak(at int, b Break) {
+	v.rep.BreakCount++
+	if at < MaxBreaks {
+		v.rep.Breaks = slices.Insert(v.rep.Breaks, at, b)
+		if len(v.rep.Breaks) > MaxBreaks {
+			v.rep.Breaks = v.rep.Breaks[:MaxBreaks]
 		}
 	}
-	return index.Removal{}, false
 }
 
 // loadRemovals reads retention records afresh (a segment vanished while
@@ -248,9 +355,17 @@ type verifier struct {
 	ix  *indexCheck // nil when there is no index to compare
 	// tree rebuilds the Merkle tree and checks the stored checkpoints.
 	tree *treeCheck
-	// fromHeader makes the next segment's header the anchor: its
-	// predecessors were removed by a recorded, unfinished removal.
+	// fromHeader makes the next segment's header the anchor: the records
+	// before it were removed (jumps says which; settleRemovals checks).
 	fromHeader bool
+	jumps      []jump
+	// links holds each segment's header link by its first seq; frames the
+	// removal records read in the log, indexed those of the index, and
+	// vanished the segments deleted while they were read.
+	links    map[uint64]chain.Digest
+	frames   []Removal
+	indexed  []index.Removal
+	vanished []wal.SegmentInfo
 	// lastSeg and lastEnd: the newest segment and where its committed
 	// batches end.
 	lastSeg string
@@ -280,7 +395,9 @@ func (v *verifier) segment(fsys vfs.FS, dir string, s wal.SegmentInfo, newest bo
 	}
 	defer w.Close()
 	w.OnCheckpoint(func(c wal.Checkpoint) { v.tree.checkpoint(s.Name, c) })
+	w.OnRemoval(func(r wal.Removal) { v.removal(s.Name, r) })
 	hdr := w.Header()
+	v.links[hdr.First] = hdr.Link
 	if v.fromHeader {
 		v.fromHeader = false
 		v.restart(hdr.Link, hdr.First)
@@ -288,8 +405,7 @@ func (v *verifier) segment(fsys vfs.FS, dir string, s wal.SegmentInfo, newest bo
 	prev, next := v.cv.Head()
 	switch {
 	case hdr.First > next:
-		v.addBreak(Break{Segment: s.Name, Seq: hdr.First,
-			Reason: fmt.Sprintf("missing records: seq %d to %d are in no segment", next, hdr.First-1)})
+		v.jump(s.Name, next, hdr.First)
 	case hdr.First < next:
 		v.addBreak(Break{Segment: s.Name, Seq: hdr.First,
 			Reason: fmt.Sprintf("segment overlaps the one before it: starts at seq %d, expected %d", hdr.First, next)})

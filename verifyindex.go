@@ -128,7 +128,7 @@ func (c *indexCheck) record(seq uint64, seg string, off int64, t time.Time, mode
 		c.rep.Behind++
 		return
 	}
-	if _, ok := covering(c.gone, seq); ok {
+	if slices.ContainsFunc(c.gone, func(r index.Removal) bool { return r.First <= seq && seq <= r.Last }) {
 		return // retention recorded its removal; its file may still be there
 	}
 	for c.cur == nil || seq > c.cur.Last() {

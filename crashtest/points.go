@@ -41,6 +41,7 @@ var killPoints = []killPoint{
 	{name: hooks.RotateAfterRename, maxAfter: 3},
 	{name: hooks.RotateAfterDirSync, maxAfter: 3},
 	{name: hooks.RecoverAfterTruncate, maxAfter: 1, tear: true},
+	{name: hooks.RetentionAfterFrame, maxAfter: 2},
 	{name: hooks.RetentionAfterRecord, maxAfter: 2},
 	{name: hooks.RetentionAfterUnlink, maxAfter: 2},
 	{name: hooks.RetentionAfterDirSync, maxAfter: 2},

@@ -20,8 +20,8 @@ import (
 //	         varint max time, uvarint n, n × uvarint model id
 //	mark     uvarint seq, uvarint next segment, uvarint next offset, varint time
 //	removal  uvarint first, uvarint last, 32-byte anchor, varint time,
-//	         byte done, uvarint policy length, policy, uvarint n,
-//	         n × uvarint segment
+//	         byte flags (1 done, 2 logged), uvarint policy length, policy,
+//	         uvarint n, n × uvarint segment
 
 // maxNameKey is the longest model name that is its own key in the models
 // bucket. Longer names, the empty name (bbolt refuses empty keys) and names
@@ -243,11 +243,14 @@ func encodeRemoval(x *Removal) []byte {
 	v = binary.AppendUvarint(v, x.Last)
 	v = append(v, x.Anchor[:]...)
 	v = binary.AppendVarint(v, x.Time)
-	done := byte(0)
+	flags := byte(0)
 	if x.Done {
-		done = 1
+		flags |= removalDone
 	}
-	v = append(v, done)
+	if x.Logged {
+		flags |= removalLogged
+	}
+	v = append(v, flags)
 	v = binary.AppendUvarint(v, uint64(len(x.Policy)))
 	v = append(v, x.Policy...)
 	v = binary.AppendUvarint(v, uint64(len(x.Segments)))
@@ -276,9 +279,16 @@ func decodeRemoval(v []byte) (Removal, error) {
 	if err := r.end(); err != nil {
 		return Removal{}, err
 	}
-	if done[0] > 1 || x.First > x.Last {
+	if done[0]&^(removalDone|removalLogged) != 0 || x.First > x.Last {
 		return Removal{}, fmt.Errorf("%w: removal fields out of range", ErrCorrupt)
 	}
-	x.Done = done[0] == 1
+	x.Done = done[0]&removalDone != 0
+	x.Logged = done[0]&removalLogged != 0
 	return x, nil
 }
+
+// The bits of a removal's flags byte.
+const (
+	removalDone   = 1 << 0
+	removalLogged = 1 << 1
+)

@@ -25,7 +25,8 @@
 //	segments     be64(segment first seq) → segment summary: last seq,
 //	             records, bytes, min and max time, model ids
 //	removals     be64(id) → retention record: removed range, segment
-//	             files, chain anchor, policy, time, done
+//	             files, chain anchor, policy, time, done, logged (the
+//	             log holds it as a removal frame, the index a copy)
 //	merkle       u8 level ‖ be64 index → Merkle node hash (merkle.go)
 //
 // Times are Unix nanoseconds from the device clock; they can go backwards,
@@ -136,6 +137,10 @@ type Removal struct {
 	Policy   string   // which limit caused it: "max-age", "max-bytes", "max-records"
 	Time     int64    // Unix nanoseconds when it was decided
 	Done     bool     // the files are unlinked and the directory synced
+	// Logged is set when the removal is recorded in the log itself (a
+	// removal frame), from which the index can be rebuilt; a record of an
+	// older version is not, until the writer copies it there.
+	Logged bool
 }
 
 // Mark is the index's watermark: everything up to Seq is indexed, and the
@@ -613,6 +618,16 @@ func (x *Index) AddRemoval(r Removal) (Removal, error) {
 
 // MarkRemoved records that the files of a removal are gone.
 func (x *Index) MarkRemoved(id uint64) error {
+	return x.updateRemoval(id, func(r *Removal) { r.Done = true })
+}
+
+// MarkLogged records that a removal is recorded in the log.
+func (x *Index) MarkLogged(id uint64) error {
+	return x.updateRemoval(id, func(r *Removal) { r.Logged = true })
+}
+
+// updateRemoval rewrites removal id as fn changes it.
+func (x *Index) updateRemoval(id uint64, fn func(*Removal)) error {
 	return x.db.Update(func(tx *bolt.Tx) error {
 		rb := tx.Bucket(bktRemovals)
 		v := rb.Get(be64(id))
@@ -624,7 +639,7 @@ func (x *Index) MarkRemoved(id uint64) error {
 			return err
 		}
 		r.ID = id
-		r.Done = true
+		fn(&r)
 		return rb.Put(be64(id), encodeRemoval(&r))
 	})
 }

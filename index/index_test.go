@@ -182,6 +182,13 @@ func TestRemovals(t *testing.T) {
 	if err != nil || len(rs) != 1 || !reflect.DeepEqual(rs[0], want) {
 		t.Fatalf("removals %+v %v", rs, err)
 	}
+	if err := x.MarkLogged(r.ID); err != nil {
+		t.Fatal(err)
+	}
+	want.Logged = true
+	if rs, err := x.Removals(); err != nil || len(rs) != 1 || !reflect.DeepEqual(rs[0], want) {
+		t.Fatalf("removals after MarkLogged %+v %v", rs, err)
+	}
 }
 
 func TestDecodersRejectGarbage(t *testing.T) {

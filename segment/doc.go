@@ -15,11 +15,12 @@
 //	| 8 bytes | u16 LE  | u16 LE  | 4 bytes | u64 LE  | 32 bytes              | 4 bytes | u32 LE|
 //	+---------+---------+---------+---------+---------+-----------------------+---------+-------+
 //
-// magic is "\x89LLOGSG\n". version is [Version] (2) for files written now;
-// [ParseHeader] also reads version 1. The two versions frame bytes the same
-// way: version 2 only lets the log above use a frame kind that version 1 did
-// not have, so a reader of version 1 says "newer version" instead of
-// reporting that kind as damage. flags and the zero fields are zero in both. first and link are opaque to this package: the
+// magic is "\x89LLOGSG\n". version is [Version] (3) for files written now;
+// [ParseHeader] also reads versions 1 and 2. The versions frame bytes the
+// same way: each newer one only lets the log above use a frame kind the
+// one before did not have (checkpoints in 2, removals in 3), so an older
+// reader says "newer version" instead of reporting that kind as damage.
+// flags and the zero fields are zero in all of them. first and link are opaque to this package: the
 // log above stores the sequence number of the segment's first entry and the
 // 32-byte value that links the segment to the one before it. CRC is the
 // masked CRC32-C (see below) of bytes 0 to 60.

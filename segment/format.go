@@ -11,9 +11,11 @@ import (
 // Part of the on-disk format: never change these.
 const (
 	// Version is the format version this package writes, and the newest
-	// it reads. Version 2 (checkpoint frames, see package wal) added no
-	// field: the frame layout is that of version 1, which is still read.
-	Version = 2
+	// it reads. Versions 2 (checkpoint frames) and 3 (removal frames, see
+	// package wal) added no field: the frame layout is that of version 1,
+	// which is still read. A reader of an older version refuses a newer
+	// file rather than meet frame kinds it does not know.
+	Version = 3
 	// MinVersion is the oldest version this package reads.
 	MinVersion = 1
 	// HeaderSize is the size of the file header in bytes.

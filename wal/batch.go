@@ -12,6 +12,11 @@ type Batch struct {
 	// hasCkpt is set.
 	ckpt    int
 	hasCkpt bool
+	// A removal frame, at the start of buf, when hasRemoval is set; next is
+	// the sequence number its commit frame gives the next entry (0: the
+	// log's next).
+	hasRemoval bool
+	next       uint64
 }
 
 // Add appends an entry to the batch. It returns ErrEntryTooLarge, leaving
@@ -19,6 +24,9 @@ type Batch struct {
 func (b *Batch) Add(entry []byte) error {
 	if b.hasCkpt {
 		panic("wal: Batch.Add after SetCheckpoint")
+	}
+	if b.hasRemoval {
+		panic("wal: Batch.Add after SetRemoval")
 	}
 	off := len(b.buf)
 	buf, err := segment.AppendFrame(b.buf, KindEntry, entry)
@@ -56,6 +64,28 @@ func (b *Batch) SetCheckpoint(payload []byte) error {
 	return nil
 }
 
+// SetRemoval makes the batch a removal: a frame holding payload, committed
+// alone (SetCheckpoint may add a checkpoint frame after it). next is the
+// sequence number the next entry takes after the batch: 0 means the log's
+// next, as for any batch; a larger one moves the log past entries that are
+// removed (a repair), which the payload should record. A batch with
+// entries cannot hold a removal: SetRemoval panics. It returns
+// ErrEntryTooLarge for a payload larger than MaxEntrySize.
+func (b *Batch) SetRemoval(payload []byte, next uint64) error {
+	if len(b.offs) > 0 || b.hasCkpt || b.hasRemoval {
+		panic("wal: SetRemoval on a batch that holds entries, a checkpoint or a removal")
+	}
+	buf, err := segment.AppendFrame(b.buf[:0], KindRemoval, payload)
+	if err != nil {
+		return ErrEntryTooLarge
+	}
+	b.buf, b.hasRemoval, b.next = buf, true, next
+	return nil
+}
+
+// HasRemoval reports whether SetRemoval was called since Reset.
+func (b *Batch) HasRemoval() bool { return b.hasRemoval }
+
 // HasCheckpoint reports whether SetCheckpoint was called since Reset.
 func (b *Batch) HasCheckpoint() bool { return b.hasCkpt }
 
@@ -84,4 +114,5 @@ func (b *Batch) Reset() {
 	b.buf = b.buf[:0]
 	b.offs = b.offs[:0]
 	b.ckpt, b.hasCkpt = 0, false
+	b.hasRemoval, b.next = false, 0
 }

@@ -49,8 +49,21 @@
 // batch, so a torn batch loses it too. The [Walker] hands checkpoints to
 // the function given to [Walker.OnCheckpoint] as their batch is committed;
 // Next yields entries only. A version 1 segment, written before
-// checkpoints, is read as before; a log whose active segment is of version
-// 1 starts a new segment at its next commit ([Log.Rotates]).
+// checkpoints, is read as before; a log whose active segment is of an
+// older version starts a new segment at its next commit ([Log.Rotates]).
+//
+// # Removal frames
+//
+// In segments of header version 3 a batch may be a frame of kind
+// [KindRemoval] alone (a checkpoint frame may follow it), committed by a
+// commit frame of count 0 ([Batch.SetRemoval]). Its payload is opaque here
+// (llog records what retention, a repair or a loss removed from the log).
+// Its commit frame's first is the sequence number the next entry takes and
+// its link what the next batch continues from: usually the walker's next
+// and the last link, but a removal may move the sequence numbers forward,
+// past entries that were removed at that place (a repair keeps the intact
+// batches after damage this way), never back. The [Walker] hands removals
+// to the function given to [Walker.OnRemoval], with the numbers skipped.
 //
 // # Recovery
 //

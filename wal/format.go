@@ -20,11 +20,20 @@ const (
 	// payload committed with the batch, between its last entry and its
 	// commit frame. Segments of header version 2 and later only.
 	KindCheckpoint segment.Kind = 3
+	// KindRemoval is the frame kind of a removal: an opaque payload that
+	// records entries removed from the log, committed alone in a batch of
+	// no entries (a checkpoint frame may follow it), whose commit frame may
+	// move the sequence numbers forward past entries removed there.
+	// Segments of header version 3 and later only.
+	KindRemoval segment.Kind = 4
 )
 
-// checkpointVersion is the first segment header version whose segments may
-// hold checkpoint frames.
-const checkpointVersion = 2
+// checkpointVersion and removalVersion are the first segment header
+// versions whose segments may hold checkpoint and removal frames.
+const (
+	checkpointVersion = 2
+	removalVersion    = 3
+)
 
 const (
 	commitSize = 8 + 4 + 32 // first, count, link
@@ -107,6 +116,10 @@ var (
 	// checkpoint frame is not directly before a commit frame, or is in a
 	// segment whose version has no checkpoint frames.
 	ErrMisplacedCheckpoint = errors.New("misplaced checkpoint frame")
+	// ErrMisplacedRemoval is the reason of a corruption where a removal
+	// frame is not alone in its batch (but for a checkpoint frame after
+	// it), or is in a segment whose version has no removal frames.
+	ErrMisplacedRemoval = errors.New("misplaced removal frame")
 	// ErrNameMismatch is the reason of a corruption where a segment header's
 	// first sequence number does not match the file name.
 	ErrNameMismatch = errors.New("header does not match file name")

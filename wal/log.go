@@ -30,14 +30,16 @@ type Options struct {
 	Link [32]byte
 	// Perm is the permission of created files. Zero means 0600.
 	Perm uint32
-	// OnRecover and OnRecoverCheckpoint, when set, are called by Open with
-	// each committed entry and checkpoint frame of the newest segment as
-	// recovery reads them (as a Walker's Next and OnCheckpoint give them),
-	// so that the caller can rebuild state from the newest segment without
-	// reading it again. The entries and checkpoints of batches in a torn
-	// tail are not given. e.Data and c.Payload are valid during the call.
+	// OnRecover, OnRecoverCheckpoint and OnRecoverRemoval, when set, are
+	// called by Open with each committed entry, checkpoint frame and removal
+	// frame of the newest segment as recovery reads them (as a Walker's
+	// Next, OnCheckpoint and OnRemoval give them), so that the caller can
+	// rebuild state from the newest segment without reading it again. The
+	// frames of batches in a torn tail are not given. Data and Payload are
+	// valid during the call.
 	OnRecover           func(e Entry)
 	OnRecoverCheckpoint func(c Checkpoint)
+	OnRecoverRemoval    func(r Removal)
 }
 
 // DefaultSegmentSize is the segment size used when Options.SegmentSize is 0.
@@ -159,6 +161,9 @@ func (l *Log) recover(rec *Recovery) error {
 			c.Payload = append([]byte(nil), c.Payload...)
 			rec.Checkpoint = &c
 		})
+		if l.opts.OnRecoverRemoval != nil {
+			w.OnRemoval(l.opts.OnRecoverRemoval)
+		}
 		if l.opts.OnRecover != nil {
 			err = w.visitToEnd(l.opts.OnRecover)
 		} else {
@@ -290,12 +295,13 @@ func (l *Log) Rotates(b *Batch) bool {
 // its segment: Rotates(b) is true, or the active segment holds no batch.
 func (l *Log) StartsSegment(b *Batch) bool { return l.Rotates(b) || l.size == segment.HeaderSize }
 
-// Commit writes the batch's entries, its checkpoint frame if it has one and
-// a commit frame carrying link at the end of the active segment and syncs
-// it, starting a new segment first when Rotates(b) says so. The entries take
-// consecutive sequence numbers from NextSeq. On any error the log is failed
-// for good (see Log). A batch with neither entries nor a checkpoint commits
-// nothing.
+// Commit writes the batch's entries (or its removal frame), its checkpoint
+// frame if it has one and a commit frame carrying link at the end of the
+// active segment and syncs it, starting a new segment first when Rotates(b)
+// says so. The entries take consecutive sequence numbers from NextSeq; a
+// removal that moves the sequence numbers forward (Batch.SetRemoval) sets
+// NextSeq. On any error writing the log is failed for good (see Log). A
+// batch with no entry, checkpoint or removal commits nothing.
 func (l *Log) Commit(b *Batch, link [32]byte) (CommitInfo, error) {
 	if l.close {
 		return CommitInfo{}, ErrClosed
@@ -303,8 +309,15 @@ func (l *Log) Commit(b *Batch, link [32]byte) (CommitInfo, error) {
 	if l.err != nil {
 		return CommitInfo{}, l.err
 	}
-	if b.Len() == 0 && !b.HasCheckpoint() {
+	if b.Len() == 0 && !b.HasCheckpoint() && !b.HasRemoval() {
 		return CommitInfo{}, nil
+	}
+	first := l.next
+	if b.HasRemoval() && b.next != 0 {
+		if b.next < l.next {
+			return CommitInfo{}, fmt.Errorf("wal: a removal cannot move the log back from seq %d to %d", l.next, b.next)
+		}
+		first = b.next
 	}
 	var info CommitInfo
 	if l.Rotates(b) {
@@ -315,7 +328,7 @@ func (l *Log) Commit(b *Batch, link [32]byte) (CommitInfo, error) {
 		info.Rotated = true
 	}
 	n := len(b.buf)
-	buf, err := appendCommit(b.buf, commit{first: l.next, count: uint32(b.Len()), link: link})
+	buf, err := appendCommit(b.buf, commit{first: first, count: uint32(b.Len()), link: link})
 	if err != nil {
 		panic(err) // a 44-byte payload always fits
 	}
@@ -350,7 +363,7 @@ func (l *Log) Commit(b *Batch, link [32]byte) (CommitInfo, error) {
 	info.Segment = active.Name
 	info.SegmentFirst = active.First
 	info.Offset = l.size
-	info.First = l.next
+	info.First = first
 	info.Bytes = len(buf)
 	info.Added = int64(len(buf))
 	if info.Rotated {
@@ -360,7 +373,7 @@ func (l *Log) Commit(b *Batch, link [32]byte) (CommitInfo, error) {
 	l.mu.Lock()
 	l.segs[len(l.segs)-1].Size = l.size
 	l.mu.Unlock()
-	l.next += uint64(b.Len())
+	l.next = first + uint64(b.Len())
 	l.link = link
 	return info, nil
 }

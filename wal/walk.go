@@ -66,6 +66,11 @@ type Walker struct {
 	ckpt    []byte
 	onCkpt  func(Checkpoint)
 
+	// The removal frame of the batch being assembled, when it has one.
+	rmOff int64 // -1 when none
+	rm    []byte
+	onRm  func(Removal)
+
 	err    error // sticky error of Next
 	damage int64 // offset of the corruption Next returned, for Resync
 
@@ -137,6 +142,7 @@ func NewWalker(name string, r io.ReaderAt, size int64) (*Walker, error) {
 		link:         hdr.Link,
 		runOff:       -1,
 		ckptOff:      -1,
+		rmOff:        -1,
 	}, nil
 }
 
@@ -161,6 +167,28 @@ type Checkpoint struct {
 // read: before Next hands out the batch's first entry, and also for a
 // batch with no entries, which Next skips.
 func (w *Walker) OnCheckpoint(fn func(Checkpoint)) { w.onCkpt = fn }
+
+// Removal is the removal frame of a committed batch (see
+// [Batch.SetRemoval]).
+type Removal struct {
+	// Offset is where the removal frame starts: where its batch starts.
+	Offset int64
+	// From is the sequence number the next entry had before the batch, and
+	// Next the one its commit frame gives: the entries From to Next-1 were
+	// removed here (none when they are equal).
+	From, Next uint64
+	// Link is the link of the batch's commit frame: what the next batch
+	// continues from.
+	Link [32]byte
+	// Payload aliases the walker's buffer: it is valid until fn returns.
+	Payload []byte
+}
+
+// OnRemoval makes the walker call fn with the removal frame of each
+// committed batch that has one, as soon as the batch's commit frame is
+// read (before the OnCheckpoint function, when the batch also holds a
+// checkpoint). Next skips such batches: they hold no entry.
+func (w *Walker) OnRemoval(fn func(Removal)) { w.onRm = fn }
 
 // Close closes the file when OpenWalker opened it.
 func (w *Walker) Close() error {
@@ -201,7 +229,7 @@ func (w *Walker) reset(off int64, next uint64, link [32]byte) {
 	w.link = link
 	w.arena, w.offs, w.ends = w.arena[:0], w.offs[:0], w.ends[:0]
 	w.pending, w.ready, w.err = 0, false, nil
-	w.ckptOff = -1
+	w.ckptOff, w.rmOff = -1, -1
 }
 
 // Next returns the next committed entry. At the end of the committed
@@ -293,11 +321,11 @@ func (w *Walker) readOneBatch() (bool, error) {
 	w.ends = w.ends[:0]
 	w.pending = 0
 	w.ready = false
-	w.ckptOff = -1
+	w.ckptOff, w.rmOff = -1, -1
 	for {
 		f, err := w.fr.Next()
 		if err == io.EOF {
-			if len(w.ends) > 0 || w.ckptOff >= 0 {
+			if len(w.ends) > 0 || w.ckptOff >= 0 || w.rmOff >= 0 {
 				return false, &TornError{Segment: w.name, Offset: w.committedEnd, Size: w.size}
 			}
 			return false, io.EOF
@@ -315,6 +343,10 @@ func (w *Walker) readOneBatch() (bool, error) {
 				return false, w.corrupt(f.Offset, w.next+uint64(len(w.ends)),
 					fmt.Errorf("%w: an entry follows the checkpoint of its batch", ErrMisplacedCheckpoint))
 			}
+			if w.rmOff >= 0 {
+				return false, w.corrupt(f.Offset, w.next,
+					fmt.Errorf("%w: an entry follows the removal of its batch", ErrMisplacedRemoval))
+			}
 			w.arena = append(w.arena, f.Payload...)
 			w.offs = append(w.offs, f.Offset)
 			w.ends = append(w.ends, len(w.arena))
@@ -328,9 +360,26 @@ func (w *Walker) readOneBatch() (bool, error) {
 			}
 			w.ckptOff = f.Offset
 			w.ckpt = append(w.ckpt[:0], f.Payload...)
+		case KindRemoval:
+			if w.hdr.Version < removalVersion {
+				return false, w.corrupt(f.Offset, w.next,
+					fmt.Errorf("%w: kind %d in a version %d segment", ErrMisplacedRemoval, KindRemoval, w.hdr.Version))
+			}
+			if len(w.ends) > 0 || w.ckptOff >= 0 || w.rmOff >= 0 {
+				return false, w.corrupt(f.Offset, w.next+uint64(len(w.ends)),
+					fmt.Errorf("%w: not the first frame of its batch", ErrMisplacedRemoval))
+			}
+			w.rmOff = f.Offset
+			w.rm = append(w.rm[:0], f.Payload...)
 		case KindCommit:
 			c, err := parseCommit(f.Payload)
-			if err == nil && (c.first != w.next || int(c.count) != len(w.ends) || (c.count == 0 && w.ckptOff < 0)) {
+			switch {
+			case err != nil:
+			case w.rmOff >= 0 && (c.count != 0 || c.first < w.next):
+				// A removal may move the sequence numbers forward, never back.
+				err = fmt.Errorf("%w: commit of seq %d..+%d after a removal, expected no entry from seq %d on",
+					ErrCommitMismatch, c.first, c.count, w.next)
+			case w.rmOff < 0 && (c.first != w.next || int(c.count) != len(w.ends) || (c.count == 0 && w.ckptOff < 0)):
 				err = fmt.Errorf("%w: commit of seq %d..+%d after %d entries, expected first seq %d",
 					ErrCommitMismatch, c.first, c.count, len(w.ends), w.next)
 			}
@@ -338,11 +387,15 @@ func (w *Walker) readOneBatch() (bool, error) {
 				return false, w.corrupt(f.Offset, w.next, err)
 			}
 			batchStart := w.committedEnd
+			from := w.next
 			w.first = c.first
 			w.batchLk = c.link
-			w.next += uint64(c.count)
+			w.next = c.first + uint64(c.count)
 			w.committedEnd = w.fr.Offset()
 			w.link = c.link
+			if w.rmOff >= 0 && w.onRm != nil {
+				w.onRm(Removal{Offset: w.rmOff, From: from, Next: w.next, Link: c.link, Payload: w.rm})
+			}
 			if w.ckptOff >= 0 && w.onCkpt != nil {
 				w.onCkpt(Checkpoint{Offset: w.ckptOff, BatchOffset: batchStart, First: c.first, Count: int(c.count), Payload: w.ckpt})
 			}
@@ -511,6 +564,8 @@ func (w *Walker) ReadEntries(off int64, seq uint64, n int, fn func(seq uint64, o
 				return &CorruptionError{Segment: w.name, Offset: f.Offset, Seq: seq, Reason: err}
 			}
 			continue
+		case f.Kind == KindRemoval && w.hdr.Version >= removalVersion:
+			continue // its commit frame must not move the run's sequence numbers
 		case f.Offset < off:
 			// The commit frame between the last run and this one.
 			if err := checkRunCommit(f, seq); err != nil {

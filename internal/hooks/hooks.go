@@ -31,8 +31,11 @@ const (
 	RotateAfterDirSync = "rotate-after-dirsync"
 	// RecoverAfterTruncate: Open truncated a torn tail and has not synced.
 	RecoverAfterTruncate = "recover-after-truncate"
-	// RetentionAfterRecord: a retention decision is recorded in the index;
-	// no file is deleted yet.
+	// RetentionAfterFrame: a retention decision is recorded in the log (a
+	// removal frame, committed); not yet in the index, no file deleted.
+	RetentionAfterFrame = "retention-after-frame"
+	// RetentionAfterRecord: a retention decision is recorded in the log and
+	// the index; no file is deleted yet.
 	RetentionAfterRecord = "retention-after-record"
 	// RetentionAfterUnlink: a segment file is unlinked; the directory is
 	// not yet synced.
