@@ -591,7 +591,7 @@ func acceptValue(val, key string, cat Category, quoted bool) bool {
 	if strings.Contains(val, "://") {
 		return false // a URL; its credentials, if any, are URL_CREDENTIALS
 	}
-	if !quoted && (codeRef(val) || isStopWord(val) || val[0] == '!') {
+	if !quoted && (codeRef(val) || cmdlet(val) || isStopWord(val) || val[0] == '!') {
 		return false // code, prose, or a YAML tag (!vault)
 	}
 	if !quoted && isIdent(val) && strings.EqualFold(lastWord(val), lastWord(key)) {
@@ -710,6 +710,21 @@ func allDigits(v string) bool {
 		}
 	}
 	return v != ""
+}
+
+// cmdletVerbs are the verbs of PowerShell cmdlet names.
+var cmdletVerbs = newWordSet("get", "set", "new", "read", "convertto", "convertfrom", "import", "export",
+	"invoke", "add", "remove", "out", "write", "select", "test", "start", "find", "format", "join",
+	"resolve", "protect", "unprotect", "decrypt", "encrypt", "request", "receive", "use", "copy")
+
+// cmdlet reports a PowerShell cmdlet name (ConvertTo-SecureString,
+// Read-Host, Get-Secret): an unquoted value that calls one is code.
+func cmdlet(v string) bool {
+	verb, noun, ok := strings.Cut(v, "-")
+	if !ok || verb == "" || noun == "" || !isUpper(noun[0]) || !isUpper(verb[0]) || !cmdletVerbs.has(verb) {
+		return false
+	}
+	return allFunc(noun, isAlnum)
 }
 
 // codeRef reports an unquoted value that is code rather than a literal: a

@@ -298,13 +298,38 @@ func findURLCredentials(dst []Span, s string, at int) []Span {
 
 // IPv4.
 
-// versionWords before a dotted quad make it a version or section number.
+// versionWords before a dotted quad make it a version or section number:
+// the words for version, release, build and revision in the languages of
+// the phone words, the things that carry versions (firmware, drivers, BIOS,
+// databases, kernels, browsers) and the parts of documents. Words beyond
+// ASCII count as the end of the word before the number (펌웨어, bản).
 var versionWords = []string{
 	"version", "ver", "v", "release", "rel", "build", "firmware", "fw", "kernel", "revision",
 	"rev", "update", "patch", "chrome", "firefox", "safari", "android", "ios", "section", "sec",
 	"sect", "chapter", "clause", "article", "paragraph", "para", "oid", "isbn", "§",
+	"driver", "drivers", "bios", "uefi", "microcode", "database", "sdk", "jdk", "jre", "runtime",
+	"hotfix", "edition", "appendix", "annex", "figure", "fig",
 	"versión", "versão", "versione", "verze", "версия", "版本", "バージョン", "संस्करण", "الإصدار",
+	"versie", "versi", "wersja", "wersji", "wersję", "wersje", "sürüm", "sürümü", "versiyon", "versiyonu",
+	"treiber", "pilote", "révision", "revisión", "revisão", "revisione", "revisie",
+	"controlador", "sterownik", "sürücü", "firmware-version", "версии", "версию", "драйвер",
+	"прошивка", "прошивки", "сборка", "релиз", "إصدار", "النسخة", "نسخة", "वर्ज़न", "वर्जन",
+	"版", "ドライバ", "ドライバー", "ファームウェア", "ビルド", "버전", "펌웨어", "드라이버", "빌드",
+	"固件", "驱动", "驅動", "版本号", "bản", "phiên", "abschnitt", "kapitel", "paragraphe", "apartado",
+	"sección", "seção", "sezione", "artikel", "rozdział", "раздел", "пункт", "bölüm", "madde",
 }
+
+// versionAfterWords after a dotted quad, past a few linking words, make it
+// a version: "10.2.3.4 as the next revision", "5.1.3.2 is the latest
+// release".
+var versionAfterWords = newWordSet("revision", "release", "version", "build", "update", "patch", "hotfix",
+	"versie", "version", "versión", "versão", "versione", "wersja", "sürüm", "sürümü", "версия", "версии")
+
+// afterLinkWords may stand between a dotted quad and a version word that
+// follows it.
+var afterLinkWords = newWordSet("as", "is", "was", "the", "a", "an", "next", "new", "latest", "current",
+	"previous", "last", "first", "stable", "final", "our", "its", "their", "this", "that", "will", "be",
+	"van", "de", "het", "der", "die", "das", "la", "le", "el", "o", "a", "il", "като", "как", "olarak")
 
 // ipWords before a version-like dotted quad make it an address again
 // ("DNS 8.8.4.4", "ping 1.2.3.4").
@@ -365,7 +390,7 @@ func findIPv4(dst []Span, s string, _ int) []Span {
 		if !ipv4Context(s, st, p) {
 			continue
 		}
-		if versionContext(s, st) || lastVer >= 0 && versionLink(s[lastVer:st]) || versionFollows(s, p) {
+		if versionContext(s, st) || lastVer >= 0 && versionLink(s[lastVer:st]) || versionFollows(s, p) || versionAfter(s, p) {
 			lastVer = p
 			continue
 		}
@@ -458,14 +483,21 @@ func versionContext(s string, st int) bool {
 		}
 		word := strings.Trim(s[w:j], "._")
 		for _, v := range versionWords {
-			if equalFold(word, v) || v[0] >= 0x80 && strings.HasSuffix(word, v) {
+			// A word beyond ASCII, or a long one, counts at the end of a
+			// compound too: Gerätetreiber, Softwareversion, 펌웨어.
+			if equalFold(word, v) || (v[0] >= 0x80 || len(v) >= 5) && len(word) > len(v) && hasSuffixFold(word, v) {
 				return true
 			}
 		}
 		if l := lastWord(word); len(l) < len(word) && (equalFold(l, "version") || equalFold(l, "ver")) {
 			return true // __version__, app_version, firmwareVersion
 		}
-		if !linkWords.has(word) {
+		if equalFold(word, "at") && hops < 2 {
+			// "firmware stays at 5.10.160.31", not "firmware server at X".
+			if p, _ := precedingWord(strings.TrimRight(s[max(0, w-24):w], " ")); !stayWords.has(p) {
+				return false
+			}
+		} else if !linkWords.has(word) {
 			return false
 		}
 		j = w
@@ -476,8 +508,12 @@ func versionContext(s string, st int) bool {
 // linkWords may stand between a version word and its number.
 var linkWords = newWordSet(
 	"is", "was", "now", "from", "to", "updated", "upgraded", "set", "changed", "of", "the", "number",
+	"stays", "remains", "still", "currently", "pinned", "stuck", "held", "running", "runs", "sits",
 	"von", "ist", "war", "wurde", "auf", "de", "est", "es", "é", "è", "van", "is", "jest", "на", "с",
 )
+
+// stayWords may come before "at" between a version word and its number.
+var stayWords = newWordSet("stays", "remains", "is", "was", "sits", "stuck", "pinned", "held", "still")
 
 // versionLink reports whether the text between a version and a dotted quad
 // links the two as versions: "1.10.48.204 to 8.29.14.172", "von X auf Y",
@@ -495,6 +531,33 @@ func versionLink(gap string) bool {
 		return true
 	}
 	return versionLinks.has(g)
+}
+
+// versionAfter reports whether a version word follows the dotted quad that
+// ends at p, past at most three linking words on its line: "10.2.3.4 as
+// the next revision", "5.1.3.2 is the latest release".
+func versionAfter(s string, p int) bool {
+	for range 4 {
+		for p < len(s) && (s[p] == ' ' || s[p] == '\t' || s[p] == ',') {
+			p++
+		}
+		e := p
+		for e < len(s) && e-p < 24 && (isAlpha(s[e]) || s[e] >= 0x80) {
+			e++
+		}
+		if e == p {
+			return false
+		}
+		w := s[p:e]
+		if versionAfterWords.has(w) {
+			return true
+		}
+		if !afterLinkWords.has(w) {
+			return false
+		}
+		p = e
+	}
+	return false
 }
 
 // versionFollows reports whether a dotted quad ending at p is linked to a
@@ -595,7 +658,7 @@ func validIPv6(a string) bool {
 	if dbl >= 0 && strings.Contains(a[dbl+1:], "::") {
 		return false
 	}
-	groups, hexDigits := 0, 0
+	groups, hexDigits, longest := 0, 0, 0
 	hasDec := false
 	// Walk the fields between colons; the "::" contributes an empty field
 	// that is skipped.
@@ -632,11 +695,15 @@ func validIPv6(a string) bool {
 			}
 			groups++
 			hexDigits += len(f)
+			longest = max(longest, len(f))
 		}
 		i = j + 1
 	}
 	if dbl < 0 && groups != 8 || dbl >= 0 && groups > 7 {
 		return false
+	}
+	if dbl < 0 && longest <= 2 {
+		return false // 4F:21:9A:7C:11:03:DE:AA: bytes in hex (a serial number, a fingerprint, an EUI-64)
 	}
 	return hexDigits >= 4 && (hasDec || groups == 8)
 }

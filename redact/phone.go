@@ -31,7 +31,7 @@ import (
 // shaped like a date, an IP address or version, a MAC address, a postal
 // code, a list of numbers or a hex dump.
 
-var phoneWords = newWordSet(phoneWordList...)
+var phoneWords = newWordSet(append(append([]string{}, phoneWordList...), serviceWords...)...)
 
 // phoneWordIn reports whether w holds a phone word at the start of one of
 // its words. The short ASCII ones (tel, call, cell, fax) must end there
@@ -105,6 +105,7 @@ const (
 	wNear   uint8 = 1 << iota // a word for "number"
 	wFiller                   // may stand between a context word and the number
 	wNot                      // introduces a number that is not a phone number
+	wStem                     // does so before a word for "number" (refStems)
 )
 
 // ctxVocab holds nearPhoneWords, fillerWords and notPhoneWords: ASCII words
@@ -118,7 +119,7 @@ var ctxVocab = func() (v struct {
 	for _, l := range []struct {
 		class uint8
 		words []string
-	}{{wNear, nearPhoneWords}, {wFiller, fillerWords}, {wNot, notPhoneWords}} {
+	}{{wNear, nearPhoneWords}, {wFiller, fillerWords}, {wNot, notPhoneWords}, {wNot, idWords}, {wStem, refStems}} {
 		for _, w := range l.words {
 			w = strings.ToLower(w)
 			if isASCII(w) {
@@ -127,6 +128,10 @@ var ctxVocab = func() (v struct {
 			}
 			last := w[len(w)-1]
 			v.wide[last] = append(v.wide[last], vocabWord{w, l.class})
+			if up := strings.ToUpper(w); len(up) == len(w) && up[len(up)-1] != last {
+				// Written in capitals (ИНН, СНИЛС): found by their last byte too.
+				v.wide[up[len(up)-1]] = append(v.wide[up[len(up)-1]], vocabWord{w, l.class})
+			}
 		}
 	}
 	return v
@@ -153,7 +158,10 @@ var numberSuffixes = [...]string{"nummer", "number", "nr", "no", "номер", "
 
 const asciiNumberSuffixes = 4
 
-// wordClass returns the classes of a context word.
+// wordClass returns the classes of a context word. A compound whose last
+// part says "not a phone number" (Steuer-ID, Kunden-ID) says so too, and so
+// does a word for "number" after a stem that says it (Bestellnummer,
+// Sozialversicherungsnummer, 注文番号, 사업자등록번호).
 func wordClass(word string) uint8 {
 	if len(word) == 0 || len(word) > 48 {
 		return 0
@@ -165,13 +173,18 @@ func wordClass(word string) uint8 {
 		}
 		lw := buf[:len(word)]
 		c := ctxVocab.ascii[string(lw)]
+		if k := lastIndexAny2(lw, '-', '/'); k > 0 && k < len(lw)-1 {
+			c |= ctxVocab.ascii[string(lw[k+1:])] & wNot
+		}
 		for _, suf := range numberSuffixes[:asciiNumberSuffixes] {
 			if len(lw) > len(suf) && string(lw[len(lw)-len(suf):]) == suf {
 				stem := lw[:len(lw)-len(suf)]
 				for len(stem) > 0 && (stem[len(stem)-1] == '-' || stem[len(stem)-1] == '.' || stem[len(stem)-1] == 's') {
 					stem = stem[:len(stem)-1]
 				}
-				c |= ctxVocab.ascii[string(stem)] & wNot
+				if stemRefuses(stem) {
+					c |= wNot
+				}
 				break
 			}
 		}
@@ -183,11 +196,35 @@ func wordClass(word string) uint8 {
 	c := wideClass(word)
 	for _, suf := range numberSuffixes {
 		if len(word) > len(suf) && hasSuffixFoldUTF8(word, suf) {
-			c |= wideClass(word[:len(word)-len(suf)]) & wNot
+			if wideClass(word[:len(word)-len(suf)])&(wNot|wStem) != 0 {
+				c |= wNot
+			}
 			break
 		}
 	}
 	return c
+}
+
+// stemRefuses reports whether the ASCII stem before a word for "number"
+// (lower case) is, or ends in, a word that says the number is not a phone
+// number: "bestell" in Bestellnummer, "sozialversicherung" in
+// Sozialversicherungsnummer.
+func stemRefuses(stem []byte) bool {
+	for k := 0; k+4 <= len(stem); k++ {
+		if ctxVocab.ascii[string(stem[k:])]&(wNot|wStem) != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func lastIndexAny2(b []byte, x, y byte) int {
+	for i := len(b) - 1; i >= 0; i-- {
+		if b[i] == x || b[i] == y {
+			return i
+		}
+	}
+	return -1
 }
 
 // wideClass returns the classes of the vocabulary words that word (with
@@ -202,22 +239,25 @@ func wideClass(word string) uint8 {
 	return c
 }
 
-// hasSuffixFoldUTF8 reports whether s ends with suffix, ignoring case, at a
-// character boundary.
+// hasSuffixFoldUTF8 reports whether s ends with suffix (lower case),
+// ignoring case, at a character boundary: Заказ, ИНН, Número.
 func hasSuffixFoldUTF8(s, suffix string) bool {
 	t := s[len(s)-len(suffix):]
 	if t == suffix {
 		return true
 	}
-	// A capital first letter (Заказ, Número): the rest equal as bytes, the
-	// first rune folded.
-	r2, n2 := utf8.DecodeRuneInString(suffix)
-	_, n1 := utf8.DecodeRuneInString(t)
-	if t[n1:] != suffix[n2:] {
+	if !utf8.RuneStart(t[0]) {
 		return false
 	}
-	r1, _ := utf8.DecodeRuneInString(t)
-	return r1 != r2 && unicode.ToLower(r1) == r2
+	for i, j := 0, 0; i < len(t); {
+		r1, n1 := utf8.DecodeRuneInString(t[i:])
+		r2, n2 := utf8.DecodeRuneInString(suffix[j:])
+		if r1 != r2 && unicode.ToLower(r1) != r2 || n1 != n2 {
+			return false
+		}
+		i, j = i+n1, j+n2
+	}
+	return true
 }
 
 // phoneCtx caches what the text before a token says about it, computed
@@ -230,6 +270,7 @@ type phoneCtx struct {
 	peeled  bool
 	refused bool // a word such as "order" precedes it
 	near    bool // a word for "number" precedes it ("my number is")
+	nearCue bool // ... after a possessive ("my number", "mój numer")
 }
 
 // load records where the token is; the context is read when a decision
@@ -259,7 +300,7 @@ func (c *phoneCtx) words() string {
 func (c *phoneCtx) peel() {
 	if !c.peeled {
 		c.peeled = true
-		c.refused, c.near = notPhoneContext(c.words())
+		c.refused, c.near, c.nearCue = notPhoneContext(c.words())
 	}
 }
 
@@ -269,19 +310,46 @@ func (c *phoneCtx) isRefused() bool {
 	return c.refused
 }
 
-// hasPhoneWord reports whether a phone word precedes the token, and no
-// word such as "order" right before it.
-func (c *phoneCtx) hasPhoneWord(h *tableHeaders) bool {
+// hasPhoneWord reports whether a phone word precedes the token u, and no
+// word such as "order" right before it and no word for a one-time code
+// near it ("SMS code 4471 8820"). A word for "number" alone ("numer
+// 771-2024", "رقم 2024-0312") makes a phone number only of eight digits or
+// more that do not start with a year (references are numbered by year), or
+// of seven after a possessive ("my number is 555-0123").
+func (c *phoneCtx) hasPhoneWord(h *tableHeaders, u sub) bool {
 	var broad bool
 	if w := c.words(); phoneOrNearWords.in(w) {
-		broad = phoneWordIn(w[max(0, len(w)-32):])
+		w32 := w[max(0, len(w)-32):]
+		if codeWordSet.inBounded(w32, 4) {
+			return false
+		}
+		broad = phoneWordIn(w32)
 	} else if !phoneColumn(c.s, c.start, h) {
 		return false
 	} else {
 		broad = true
 	}
 	c.peel()
-	return !c.refused && (broad || c.near)
+	if c.refused {
+		return false
+	}
+	if broad {
+		return true
+	}
+	if !c.near || yearLed(u) {
+		return false
+	}
+	return u.digits() >= 8 || c.nearCue
+}
+
+// yearLed reports a number whose first group is a year (1900 to 2099)
+// followed by a '-', '/' or '.' and more digits: 2024-0312, 2024/0117.
+func yearLed(u sub) bool {
+	if u.n() < 2 || u.g(0).len() != 4 || u.g(1).sep != '-' && u.g(1).sep != '/' && u.g(1).sep != '.' {
+		return false
+	}
+	y := int(u.digit(0, 0)-'0')*10 + int(u.digit(0, 1)-'0')
+	return y == 19 || y == 20
 }
 
 // phoneColumn reports whether the token at s[start] is a field of a table
@@ -373,14 +441,17 @@ func (h *tableHeaders) above(s string, ls int) string {
 }
 
 // phoneOrNearWords finds both kinds of words in one pass.
-var phoneOrNearWords = newWordSet(append(append([]string{}, phoneWordList...), nearPhoneWords...)...)
+var phoneOrNearWords = newWordSet(append(append(append([]string{}, phoneWordList...), serviceWords...), nearPhoneWords...)...)
+
+var codeWordSet = newWordSet(codeWords...)
 
 // notPhoneContext reads the last words of w, the text before a number:
 // refused if one of them says the number is something else ("order",
-// "Rechnungsnr.", "订单号"), near if one of them is a word for "number" ("my
-// number is") and none says otherwise. Fillers may stand between them and
-// the number.
-func notPhoneContext(w string) (refused, near bool) {
+// "Rechnungsnr.", "订单号", "insurance number"), near if one of them is a
+// word for "number" ("my number is") and none says otherwise, and cue if a
+// possessive precedes that word. Fillers may stand between them and the
+// number.
+func notPhoneContext(w string) (refused, near, cue bool) {
 	for range 4 {
 		var wd string
 		wd, w = precedingWord(w)
@@ -388,21 +459,24 @@ func notPhoneContext(w string) (refused, near bool) {
 			break
 		}
 		c := wordClass(wd)
-		if c&wNot != 0 {
-			return true, false
+		if c&wNot != 0 || near && c&wStem != 0 {
+			return true, false, false
 		}
 		if phoneWordIn(wd) {
 			break
 		}
 		if c&wNear != 0 {
 			near = true // "my number is", unless it is "order number"
+			if p, _ := precedingWord(w); cues.has(p) {
+				cue = true
+			}
 			continue
 		}
 		if c&wFiller == 0 {
 			break
 		}
 	}
-	return false, near
+	return false, near, cue
 }
 
 // precedingWord splits w after its last word, skipping the spaces and
@@ -501,7 +575,7 @@ func isPhone(s string, u sub, ctx *phoneCtx) bool {
 		return !notPhoneShape(s, u) && !ctx.isRefused()
 	}
 	// Any other shape needs a phone word before it.
-	return nd <= 15 && !notPhoneShape(s, u) && ctx.hasPhoneWord(&u.t.headers)
+	return nd <= 15 && !notPhoneShape(s, u) && ctx.hasPhoneWord(&u.t.headers, u)
 }
 
 // smallGroups reports whether no group of t has more than two digits.

@@ -324,6 +324,9 @@ func findProse(dst []Span, s string, at int, secret bool) []Span {
 	if v[0] == '-' && !quoted {
 		return dst // the next option of a command line
 	}
+	if strings.HasPrefix(v, "//") || strings.Contains(v, "://") || hasPrefixFold(v, "www.") {
+		return dst // where to change it, not what it is
+	}
 	switch {
 	case pw.kind == 'n':
 		if !allDigits(v) || len(v) < 4 || len(v) > 12 || isPlaceholderValue(v) {
@@ -459,8 +462,8 @@ func skipPhrase(s string, i int) int {
 			k++
 		}
 		w := s[j:k]
-		if k == j || strongShape(w) || passphraseShape(w) || !letters(w) && !phraseWords.has(w) {
-			break
+		if k == j || strongShape(w) || passphraseShape(w) || !letters(w) && !phraseWords.has(w) || strings.HasPrefix(s[k:], "://") {
+			break // a URL's scheme ends the phrase too: "reset your password at https://..."
 		}
 		j = skipBlanks(s, k)
 	}

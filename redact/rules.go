@@ -38,6 +38,8 @@ func DefaultRules() []Rule {
 				"-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----",
 				"-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBa\n-----END CERTIFICATE-----",
 				"load the key with -----BEGIN PRIVATE KEY (a header without dashes)",
+				"the file starts with -----BEGIN EC PRIVATE KEY----- and ends with -----END EC PRIVATE KEY-----.",
+				"-----BEGIN OPENSSH PRIVATE KEY-----\n<paste your key here>\n-----END OPENSSH PRIVATE KEY-----",
 			},
 		},
 		{
@@ -241,7 +243,7 @@ func DefaultRules() []Rule {
 			Find:        findIPv6,
 			Priority:    prioContext,
 			Examples:    []string{"fe80::1 on eth0", "2001:db8::8a2e:370:7334", "::ffff:10.0.0.1", "2001:0db8:85a3:0000:0000:8a2e:0370:7334", "http://[2001:db8::1]:8080/"},
-			Negatives:   []string{"10:30:00", "std::vector", "00:1A:2B:3C:4D:5E", "a[1::2]", "::1", "Foo::Bar::baz", "dead::beef"},
+			Negatives:   []string{"10:30:00", "std::vector", "00:1A:2B:3C:4D:5E", "a[1::2]", "::1", "Foo::Bar::baz", "dead::beef", "fingerprint 3A:7F:09:C2:5D:E1:48:B6"},
 		},
 		{
 			ID:          "bitcoin-base58-address",
@@ -304,6 +306,7 @@ func DefaultRules() []Rule {
 				"forgot your password?", "PWD=/home/user", "NOPASSWD: ALL", "password_hint: blue",
 				"if password == stored {", "password: {{ .Values.db.password }}", "password: !vault |",
 				"Password: at least 8 characters, one digit.", "the password field", "password 'reset' link",
+				"$pass = Read-Host -AsSecureString", "$dbPassword = Get-Secret -Name db -AsPlainText",
 			},
 		},
 		{

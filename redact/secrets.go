@@ -41,11 +41,44 @@ func findPrivateKey(dst []Span, s string, at int) []Span {
 			break
 		}
 		if strings.HasPrefix(s[p:], "-----END ") && strings.HasPrefix(s[p+9:], label) && strings.HasPrefix(s[p+9+len(label):], "-----") {
+			if !pemKeyBody(s[body:p]) {
+				return dst // "starts with -----BEGIN ... and ends with -----END ...": no key
+			}
 			return append(dst, Span{Start: at, End: p + 9 + len(label) + 5})
 		}
 		p += 5
 	}
-	return append(dst, Span{Start: at, End: pemBodyEnd(s, body)})
+	end := pemBodyEnd(s, body)
+	if !pemKeyBody(s[body:end]) {
+		return dst
+	}
+	return append(dst, Span{Start: at, End: end})
+}
+
+// pemKeyBody reports whether the text between a PEM header and its END
+// line holds key material: it spans lines (a newline or a literal \n), has
+// a run of four or more base64 characters and is not a placeholder. Prose
+// that names the header and the END line on one line, and bodies left as
+// "..." or "<your key>", hold none.
+func pemKeyBody(b string) bool {
+	if strings.IndexByte(b, '\n') < 0 && strings.IndexByte(b, '\r') < 0 && !strings.Contains(b, `\n`) {
+		return false
+	}
+	t := strings.Trim(strings.ReplaceAll(b, `\n`, "\n"), " \t\r\n\"'")
+	if isPlaceholderValue(t) || isPlaceholderValue(strings.Trim(t, "()[]")) {
+		return false
+	}
+	run := 0
+	for i := 0; i < len(t); i++ {
+		if isB64(t[i]) {
+			if run++; run >= 4 {
+				return true
+			}
+		} else {
+			run = 0
+		}
+	}
+	return false
 }
 
 // pemBodyEnd returns the end of the PEM body lines (base64, or a header such
