@@ -165,6 +165,9 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		vs = v
 		ve = unquotedEnd(s, vs, inStr, vs+decideLen)
 		capped = ve == vs+decideLen
+		if e := appPasswordAt(s, vs); e > 0 && want == Password {
+			ve = e // "App password: vbnq rxtl pwoe kdzs"
+		}
 		if !capped && want == Password && s[op] == ':' && inStr == 0 && atLineStart(s, ks) && !isStopWord(s[vs:ve]) {
 			ve = restOfLine(s, vs, ve)
 		}

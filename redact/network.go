@@ -120,6 +120,12 @@ func runeScript(r rune) int {
 	if r >= 0x1100 && (unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Hangul, r)) {
 		return scriptCJK
 	}
+	switch r {
+	case 'ー', 'ｰ', '々', '〆', '〇', 'ヽ', 'ヾ', 'ゝ', 'ゞ':
+		// Marks of the Common script written only inside Japanese words
+		// (ユーザー, 佐々木).
+		return scriptCJK
+	}
 	return scriptOther
 }
 

@@ -51,6 +51,21 @@ var proseWords = []proseWord{
 	{"mật khẩu", 'p', false}, {"mat khau", 'p', false}, {"kata sandi", 'p', false},
 	{"lösenord", 'p', false}, {"passord", 'p', false}, {"adgangskode", 'p', false}, {"heslo", 'p', false},
 	{"κωδικός", 'p', false}, {"סיסמה", 'p', false}, {"סיסמא", 'p', false}, {"رمز عبور", 'p', false},
+	// Passphrases, recovery phrases and Wi-Fi keys.
+	{"phrase secrète", 'f', false}, {"phrase de passe", 'f', false}, {"kennsatz", 'f', false}, {"passsatz", 'f', false},
+	{"frase de contraseña", 'f', false}, {"frase secreta", 'f', false}, {"frase de paso", 'f', false},
+	{"frase-senha", 'f', false}, {"frase segreta", 'f', false}, {"wachtzin", 'f', false}, {"fraza hasła", 'f', false},
+	{"кодовая фраза", 'f', false}, {"парольная фраза", 'f', false}, {"секретная фраза", 'f', false},
+	{"gizli cümle", 'f', false}, {"parola cümlesi", 'f', false}, {"عبارة المرور", 'f', false}, {"العبارة السرية", 'f', false},
+	{"पासफ़्रेज़", 'f', false}, {"パスフレーズ", 'f', false}, {"合言葉", 'f', false}, {"암호 문구", 'f', false},
+	{"비밀 문구", 'f', false}, {"密码短语", 'f', false}, {"口令短语", 'f', false}, {"cụm mật khẩu", 'f', false},
+	{"frasa sandi", 'f', false}, {"secret phrase", 'f', false}, {"security phrase", 'f', false},
+	{"wifi key", 'p', false}, {"wi-fi key", 'p', false}, {"wlan key", 'p', false}, {"network key", 'p', false},
+	{"wpa key", 'p', false}, {"wpa2 key", 'p', false}, {"netzwerkschlüssel", 'p', false}, {"wlan-schlüssel", 'p', false},
+	{"clé wifi", 'p', false}, {"clé wi-fi", 'p', false}, {"clé de sécurité réseau", 'p', false}, {"clave wifi", 'p', false},
+	{"clave de red", 'p', false}, {"chave de rede", 'p', false}, {"chiave di rete", 'p', false}, {"netwerksleutel", 'p', false},
+	{"klucz sieci", 'p', false}, {"ключ сети", 'p', false}, {"ağ anahtarı", 'p', false}, {"ネットワークキー", 'p', false},
+	{"네트워크 키", 'p', false}, {"网络密钥", 'p', false}, {"khóa mạng", 'p', false},
 	// API keys and tokens.
 	{"api key", 's', false}, {"api-key", 's', false}, {"apikey", 's', false}, {"api token", 's', false},
 	{"access token", 's', false}, {"access key", 's', false}, {"secret key", 's', false}, {"auth token", 's', false},
@@ -195,7 +210,8 @@ var phraseWords = newWordSet(
 	"admin", "root", "user", "router", "vpn", "server", "database", "db", "laptop", "phone", "email",
 	"für", "das", "den", "dem", "die", "mein", "meine", "pour", "de", "du", "la", "le", "mon", "ma",
 	"del", "da", "do", "di", "per", "mi", "voor", "dla", "mojego", "для", "от", "моего", "saya", "anda",
-	"kamu", "ku", "của", "tôi", "wlan",
+	"kamu", "ku", "của", "tôi", "wlan", "der", "des", "het", "van", "el", "los", "las", "il", "lo", "della",
+	"dello", "dos", "ứng", "dụng",
 )
 
 // cues before a password word make a plain word after it a password ("my
@@ -305,14 +321,28 @@ func findProse(dst []Span, s string, at int, secret bool) []Span {
 					q = skipBlanks(s, q+n) // "provisoire :" after a phrase
 				}
 			}
-		} else if possessives.has(phrase) || targetPhrase(phrase) {
-			q = r // "kata sandi saya X", "пароль от роутера X"
+		} else if possessives.has(phrase) || targetPhrase(phrase) || thingPhrase(phrase) || appPasswordAt(s, r) > 0 {
+			q = r // "kata sandi saya X", "пароль от роутера X", "الرقم السري للبطاقة X"
 		} else {
 			return dst
 		}
 	}
 	if q >= len(s) || s[q] == '\n' || s[q] == '\r' || !connected && q == p {
 		return dst
+	}
+	if connected {
+		q = skipAdverb(s, q) // "the password is literally hunter2"
+	}
+
+	// An app password (Google's four groups of four letters), after any
+	// phrase or none: "mật khẩu ứng dụng qmzt wxrp lbkd hvye".
+	if e := appPasswordAt(s, q); e > 0 {
+		return append(dst, Span{Start: q, End: e})
+	}
+	if q < len(s) && (s[q] == '"' || s[q] == '\'') {
+		if e := appPasswordAt(s, q+1); e > 0 && e < len(s) && s[e] == s[q] {
+			return append(dst, Span{Start: q + 1, End: e})
+		}
 	}
 
 	// Value.
@@ -339,7 +369,10 @@ func findProse(dst []Span, s string, at int, secret bool) []Span {
 		}
 		return append(dst, Span{Start: vs, End: ve})
 	case quoted:
-		if utf8.RuneCountInString(v) < 3 || isPlaceholderValue(v) || isSensitiveWord(v) || !connected && !cues.in(contextBefore(s, at, 24)) {
+		// Without a connector or a cue, only a quoted value right after the
+		// word that looks like a password: with password "Tr0ub4dor&3".
+		direct := q == skipBlanks(s, p) && strongShape(v) && strings.IndexByte(v, ' ') < 0
+		if utf8.RuneCountInString(v) < 3 || isPlaceholderValue(v) || isSensitiveWord(v) || !connected && !direct && !cues.in(contextBefore(s, at, 24)) {
 			return dst
 		}
 		return append(dst, Span{Start: vs, End: ve})
@@ -454,7 +487,7 @@ func connectorAt(s string, i int) (string, int) {
 func skipPhrase(s string, i int) int {
 	j := i
 	for n := 0; n < 4; n++ {
-		if _, c := connectorAt(s, j); c > 0 && n > 0 {
+		if _, c := connectorAt(s, j); c > 0 && n > 0 || appPasswordAt(s, j) > 0 {
 			break
 		}
 		k := j
@@ -462,7 +495,7 @@ func skipPhrase(s string, i int) int {
 			k++
 		}
 		w := s[j:k]
-		if k == j || strongShape(w) || passphraseShape(w) || !letters(w) && !phraseWords.has(w) || strings.HasPrefix(s[k:], "://") {
+		if k == j || !thingWord(w) && (strongShape(w) || passphraseShape(w)) || !letters(w) && !phraseWords.has(w) || strings.HasPrefix(s[k:], "://") {
 			break // a URL's scheme ends the phrase too: "reset your password at https://..."
 		}
 		j = skipBlanks(s, k)
@@ -570,14 +603,19 @@ func strongShape(v string) bool {
 }
 
 // passphraseShape reports three or more words of letters joined by '-',
-// '.' or '_' (tundra-piano-tiger-violet).
+// '.' or '_' (tundra-piano-tiger-violet, pelmeni-s-uksusom): at least two
+// of them of four letters or more, short words such as "s" or "of" between
+// them allowed.
 func passphraseShape(v string) bool {
-	parts, n := 0, 0
+	parts, long, n := 0, 0, 0
 	for _, r := range v {
 		switch {
 		case r == '-' || r == '.' || r == '_':
-			if n < 3 {
+			if n == 0 {
 				return false
+			}
+			if n >= 4 {
+				long++
 			}
 			parts++
 			n = 0
@@ -587,7 +625,135 @@ func passphraseShape(v string) bool {
 			return false
 		}
 	}
-	return n >= 3 && parts >= 2
+	if n >= 4 {
+		long++
+	}
+	return n > 0 && parts >= 2 && long >= 2
+}
+
+// appPasswordAt returns the end of an app password at s[i] (Google's four
+// groups of four lower-case letters, separated by spaces or hyphens as
+// Apple writes its own: "xqzv kwpm tlrb yhae", "abcd-efgh-ijkl-mnop"), or
+// 0.
+func appPasswordAt(s string, i int) int {
+	if i+19 > len(s) || i > 0 && isAlnum(s[i-1]) {
+		return 0
+	}
+	sep := s[i+4]
+	if sep != ' ' && sep != '-' {
+		return 0
+	}
+	for g := 0; g < 4; g++ {
+		for k := i + 5*g; k < i+5*g+4; k++ {
+			if !isLower(s[k]) {
+				return 0
+			}
+		}
+		if g < 3 && s[i+5*g+4] != sep {
+			return 0
+		}
+	}
+	e := i + 19
+	if e < len(s) && (isAlnum(s[e]) || sep == '-' && s[e] == '-') {
+		return 0
+	}
+	// The letters are random: some group has no vowel, or there are few
+	// ("will need some work" is prose).
+	vowels, bare := 0, false
+	for g := 0; g < 4; g++ {
+		n := 0
+		for k := i + 5*g; k < i+5*g+4; k++ {
+			if strings.IndexByte("aeiou", s[k]) >= 0 {
+				n++
+			}
+		}
+		vowels += n
+		bare = bare || n == 0
+	}
+	if !bare && vowels > 2 {
+		return 0
+	}
+	return e
+}
+
+// proseAdverbs may stand between a connector and the value ("is literally
+// x", "ist einfach x", "est toujours x").
+var proseAdverbs = newWordSet(
+	"literally", "just", "simply", "actually", "basically", "currently", "always", "again", "also", "exactly",
+	"wirklich", "einfach", "immer", "aktuell", "derzeit", "toujours", "simplement", "juste", "actuellement",
+	"simplemente", "solo", "sólo", "ahora", "todavía", "aún", "literalmente", "simplesmente", "só", "agora",
+	"ainda", "semplicemente", "ora", "ancora", "letteralmente", "gewoon", "letterlijk", "nog", "teraz",
+	"wciąż", "nadal", "dosłownie", "просто", "сейчас", "теперь", "буквально", "sadece", "hâlâ", "şimdi",
+	"chỉ", "vẫn", "masih", "hanya", "sekarang",
+)
+
+// skipAdverb skips one word of proseAdverbs at s[i] and the blanks after
+// it.
+func skipAdverb(s string, i int) int {
+	e := i
+	for e < len(s) && e-i < 16 && s[e] != ' ' && s[e] != '\t' {
+		e++
+	}
+	if e < len(s) && e > i && proseAdverbs.has(s[i:e]) {
+		return skipBlanks(s, e)
+	}
+	return i
+}
+
+// thingNouns are what a PIN or password opens, for a phrase between the
+// word and the value without a connector ("PIN der Karte 4821", "PIN
+// карты 4821", "الرقم السري للبطاقة 8841"). Words beyond ASCII count at
+// the end of a word (للبطاقة: لل + بطاقة).
+var thingNouns = []string{
+	"card", "karte", "carte", "tarjeta", "cartão", "carta", "kaart", "karty", "karta", "карты", "карта",
+	"kart", "kartı", "kartın", "بطاقة", "कार्ड", "カード", "카드", "卡", "thẻ", "sim", "phone", "telefon",
+	"account", "konto", "kontos", "compte", "cuenta", "conta", "conto", "rekening", "счёта", "счета",
+	"hesap", "hesabı", "حساب", "खाता", "口座", "계좌", "账户", "賬戶", "bank", "banka", "банка", "بنك",
+	"atm", "bancomat", "safe", "tresor", "tresors", "coffre", "cofre", "cassaforte", "kluis", "sejf",
+	"sejfu", "сейфа", "kasa", "kasası", "خزنة", "तिजोरी", "金庫", "금고", "保险箱", "két", "door",
+	"garage", "alarm", "lock", "voicemail", "router", "routers", "роутера", "wifi", "wi-fi", "wlan",
+	"вайфая", "вайфай", "wifiの", "와이파이", "مصرف", "المصرف",
+}
+
+var thingNounSet = newWordSet(thingNouns...)
+
+// thingPhrase reports a phrase of at most three words, each a linking
+// word ("der", "de la", "for my") or a thing a PIN or password opens, at
+// least one of them the latter.
+func thingPhrase(p string) bool {
+	n, things := 0, 0
+	for rest := p; ; {
+		rest = strings.TrimLeft(rest, " \t")
+		if rest == "" {
+			break
+		}
+		w, tail, _ := strings.Cut(rest, " ")
+		rest = tail
+		if n++; n > 3 {
+			return false
+		}
+		switch {
+		case thingWord(w):
+			things++
+		case phraseWords.has(w) || targetPreps.has(w):
+		default:
+			return false
+		}
+	}
+	return things > 0
+}
+
+func thingWord(w string) bool {
+	if thingNounSet.has(w) {
+		return true
+	}
+	// The end of a compound: EC-Karte, Kreditkarte, للبطاقة.
+	for _, t := range thingNouns {
+		if len(w) > len(t) && (t[0] >= 0x80 && strings.HasSuffix(w, t) || len(t) >= 4 && hasSuffixFold(w, t)) {
+			return true
+		}
+	}
+	return false
 }
 
 // passphraseEnd extends a passphrase written as words with spaces
