@@ -52,7 +52,7 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		for ks < ke && (s[ks] == '-' || s[ks] == '.') {
 			ks++
 		}
-		if ks >= ke || !flag && !mayAssign(s, ke) || classifyKey(s[ks:ke]) != want {
+		if ks >= ke || !flag && !mayAssign(s, ke) || keyCategory(s, ks, ke) != want {
 			return dst
 		}
 	}
@@ -125,6 +125,9 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		}
 	case sql && op > p && s[op] == '\'':
 		// SQL: CREATE USER x WITH PASSWORD 'secret', IDENTIFIED BY 'secret'.
+	case op > p && directive(s, ks, op, key):
+		// A configuration directive: "requirepass x" (redis.conf),
+		// "ENV API_TOKEN x" (Dockerfile).
 	default:
 		return dst
 	}
@@ -150,6 +153,9 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		ve, capped = closingQuote(s, vs, c)
 		if ve < 0 {
 			return dst
+		}
+		if tuple && s[op] == ',' && !capped && strings.HasPrefix(strings.TrimLeft(s[ve+1:min(len(s), ve+8)], " \t"), ":") {
+			return dst // {"name": "DB_PASSWORD", "value": ...}: the next key, not a value
 		}
 		quoted = true
 		closer = quoteCloser[c]
@@ -186,6 +192,53 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		ve = valueEnd(s, ve, closer, inStr)
 	}
 	return append(dst, Span{Start: vs, End: ve})
+}
+
+// keyCategory classifies the key s[ks:ke] (see classifyKey); in a URL's
+// query string the signature and key parameters of signed URLs and API
+// calls count as secrets too (?sig=, &X-Amz-Signature=, ?key=).
+func keyCategory(s string, ks, ke int) Category {
+	c := classifyKey(s[ks:ke])
+	if c == "" && ks > 0 && (s[ks-1] == '?' || s[ks-1] == '&') && querySecrets.has(s[ks:ke]) {
+		return Secret
+	}
+	return c
+}
+
+// querySecrets are query parameters that carry a credential without
+// saying "secret" or "token".
+var querySecrets = newWordSet("sig", "signature", "x-amz-signature", "x-goog-signature", "key", "api-key",
+	"apikey", "access-key", "appkey", "app_key", "client-key", "skey", "sk", "hmac", "x-amz-security-token",
+	"x-goog-credential", "code_verifier", "sharedaccesssignature")
+
+// directive reports a configuration line "key value" (redis.conf
+// requirepass x, Dockerfile ENV KEY x): the key starts its line (after
+// indentation or ENV/ARG), is not a bare word for a secret (prose says
+// "password incorrect"), and the value at s[v] is the last word on its
+// line.
+func directive(s string, ks, v int, key string) bool {
+	if isSensitiveWord(key) || !atLineStart(s, ks) && !afterDockerfileVerb(s, ks) {
+		return false
+	}
+	e := v
+	for e < len(s) && !isSpace(s[e]) {
+		e++
+	}
+	if !strongShape(s[v:e]) {
+		return false // "db_password rotated": prose, not a value
+	}
+	for e < len(s) && (s[e] == ' ' || s[e] == '\t') {
+		e++
+	}
+	return e >= len(s) || s[e] == '\n' || s[e] == '\r' || s[e] == '#'
+}
+
+// afterDockerfileVerb reports whether ENV or ARG and a blank precede s[ks]
+// at the start of its line.
+func afterDockerfileVerb(s string, ks int) bool {
+	ls := lineStartWithin(s, ks, 64)
+	pre := strings.TrimSpace(s[ls:ks])
+	return (pre == "ENV" || pre == "ARG") && ks > ls+3
 }
 
 // quoteCloser maps a quote byte to itself as a string, without
@@ -279,6 +332,7 @@ func mayAssign(s string, ke int) bool {
 	if p < len(s) && s[p] == ']' {
 		p++
 	}
+	blank := p
 	for p < len(s) && (s[p] == ' ' || s[p] == '\t') && p-ke < 32 {
 		p++
 	}
@@ -289,7 +343,10 @@ func mayAssign(s string, ke int) bool {
 	case '=', ':', '?', ',', '>', '\'', 0xEF, ' ', '\t':
 		return true
 	}
-	return s[p] == 'v' || s[p] == 'V' // key="ApiKey" value="..."
+	if s[p] == 'v' || s[p] == 'V' {
+		return true // key="ApiKey" value="..."
+	}
+	return p > blank && p < len(s) && s[p] != '\n' // a directive: "requirepass x"
 }
 
 // localPasswords are words for "password" in other languages; ASCII ones
@@ -444,6 +501,9 @@ func classifyKey(key string) Category {
 	if equalFold(last, "pass") || equalFold(last, "pwd") || equalFold(last, "pw") && len(key) > 2 {
 		return Password
 	}
+	if gluedPassword(k) {
+		return Password // requirepass, storepass, bindpw, rootpw
+	}
 	if equalFold(last, "session") || equalFold(last, "sid") {
 		return Secret // session cookies: session=..., connect.sid=...
 	}
@@ -460,6 +520,37 @@ func classifyKey(key string) Category {
 		return Secret
 	}
 	return ""
+}
+
+// passOwners are what may stand glued before "pass" or "pw" in a key that
+// names a password (requirepass, storepass, keypass, rootpw, bindpw); other
+// keys end in "pass" without naming one (bypass, highpass, compass).
+var passOwners = []string{
+	"require", "master", "root", "db", "admin", "user", "mysql", "pg", "postgres", "bind", "ldap", "smtp",
+	"mail", "ftp", "sftp", "ssh", "vnc", "wifi", "app", "key", "store", "keystore", "truststore", "srcstore",
+	"deststore", "cert", "redis", "rabbit", "mongo", "sa", "sys", "api", "auth", "login", "account", "proxy",
+	"sudo", "web", "ui", "svc", "service", "backup", "repl", "replication", "bot", "client", "server",
+	"vault", "jks", "pfx", "p12", "pkcs12", "zip", "archive", "wpa", "psk",
+}
+
+// gluedPassword reports a normalized key that is an owner of passOwners
+// followed by "pass" or "pw".
+func gluedPassword(k []byte) bool {
+	var stem []byte
+	switch {
+	case hasSuffixBytes(k, "pass"):
+		stem = k[:len(k)-4]
+	case hasSuffixBytes(k, "pw"):
+		stem = k[:len(k)-2]
+	default:
+		return false
+	}
+	for _, o := range passOwners {
+		if hasSuffixBytes(stem, o) {
+			return true
+		}
+	}
+	return false
 }
 
 // suffixSet holds key suffixes (lower case, no separators) by their last
@@ -526,11 +617,12 @@ var secretKeySuffixes = []string{
 	"secret", "token", "apikey", "secretkey", "privatekey", "accesskey", "authkey", "signingkey",
 	"masterkey", "encryptionkey", "subscriptionkey", "accountkey", "sharedkey", "licensekey",
 	"clientkey", "appkey", "sessionkey", "sessionid", "sessid", "credential", "cred", "auth",
-	"login", "hmackey", "consumerkey", "deploykey", "secretkeybase", "salt",
+	"login", "hmackey", "consumerkey", "deploykey", "secretkeybase", "salt", "keydata", "privatekeydata",
+	"clientkeydata", "basicauth", "webhooksecret", "signingsecret",
 }
 
 var notSecretKeys = []string{
-	"oauth", "basicauth", "useauth", "enableauth", "requireauth", "noauth", "withauth", "skipauth",
+	"oauth", "useauth", "enableauth", "requireauth", "noauth", "withauth", "skipauth",
 	"userlogin", "lastlogin", "loginurl",
 	"eostoken", "bostoken", "padtoken", "unktoken", "septoken", "clstoken", "masktoken",
 	"starttoken", "endtoken", "stoptoken", "nexttoken", "pagetoken", "continuationtoken",

@@ -18,6 +18,9 @@ type cliTool struct {
 	// skip is how many arguments come between a flag and the password
 	// (htpasswd -b file user password: 2).
 	skip int
+	// prefix starts the password argument (openssl -passin pass:SECRET);
+	// an argument without it names a file or a variable instead.
+	prefix string
 	// form is a special argument form: "user%" (smbclient -U user%pw),
 	// "user/" (sqlplus user/pw@db), "/user:" (net use ... /user:x pw),
 	// "first-string" (the first quoted argument).
@@ -41,8 +44,15 @@ var cliTools = []cliTool{
 	{names: []string{"net use"}, form: "/user:"},
 	{names: []string{"convertto-securestring"}, form: "first-string"},
 	{names: []string{"smbclient"}, form: "user%"},
-	{names: []string{"sqlplus"}, form: "user/"},
+	{names: []string{"sqlplus", "rman", "expdp", "impdp", "sqlldr", "dgmgrl", "sqlcl", "exp ", "imp "}, form: "user/"},
+	{names: []string{"keytool", "jarsigner"}, flags: []string{"-storepass", "-keypass", "-srcstorepass", "-deststorepass", "-srckeypass", "-destkeypass"}},
+	{names: []string{"openssl"}, flags: []string{"-passin", "-passout", "-pass", "-password", "-k"}, prefix: "pass:"},
+	{names: []string{"apksigner"}, flags: []string{"--ks-pass", "--key-pass"}, prefix: "pass:"},
+	{names: []string{"pg_dump", "pg_restore", "psql", "pgbench"}, flags: []string{"--password"}},
 }
+
+// rmanTargets are the rman words before a connect string.
+var rmanTargets = newWordSet("target", "catalog", "auxiliary")
 
 // cliKeywords returns the command names of cliTools.
 func cliKeywords() []string {
@@ -119,7 +129,7 @@ func findCLIPassword(dst []Span, s string, at int) []Span {
 	if tool == nil {
 		return dst
 	}
-	e := at + len(strings.TrimRight(name, " ")) // "7z " is "7z" as a keyword of three bytes
+	e := at + len(strings.TrimRight(name, " ")) // "7z " is "7z" as a keyword of three bytes (and "exp ")
 	if at > 0 && (isWord(s[at-1]) || s[at-1] == '-' || s[at-1] == '.') || e < len(s) && (isWord(s[e]) || s[e] == '-' || s[e] == '.') {
 		return dst
 	}
@@ -132,6 +142,7 @@ func findCLIPassword(dst []Span, s string, at int) []Span {
 		}
 		return append(dst, Span{Start: vs, End: ve})
 	}
+	seen := false // a connect string of the "user/" form
 	for k, a := range args {
 		arg := s[a.vs:a.ve]
 		if arg == "" {
@@ -160,17 +171,32 @@ func findCLIPassword(dst []Span, s string, at int) []Span {
 			}
 			continue
 		case "user/":
-			if arg[0] != '-' && a.start == a.vs {
-				sl := strings.IndexByte(arg, '/')
-				if sl <= 0 {
-					return dst
-				}
-				end := a.ve
-				if at := strings.LastIndexByte(arg, '@'); at > sl {
-					end = a.vs + at
-				}
-				return emit(a.vs+sl+1, end)
+			// The first argument user/password[@db], after options and
+			// words such as "target" (rman target sys/x@db), also as
+			// userid=user/password (exp, sqlldr).
+			if arg[0] == '-' || arg[0] == '@' || a.start != a.vs {
+				continue
 			}
+			v := a.vs
+			if eq := strings.IndexByte(arg, '='); eq > 0 && hasPrefixFold(arg, "userid=") {
+				v += eq + 1
+			}
+			sl := strings.IndexByte(s[v:a.ve], '/')
+			if sl < 0 {
+				continue
+			}
+			if seen && (k == 0 || !rmanTargets.has(s[args[k-1].vs:args[k-1].ve])) {
+				return dst // one connect string, or one per rman target
+			}
+			seen = true
+			if sl == 0 || !isAlpha(s[v]) || !allFunc(s[v:v+sl], isWord) {
+				return dst // "/nolog", "/ as sysdba", a path, a date (exp 09/27)
+			}
+			end := a.ve
+			if at := strings.LastIndexByte(s[v:a.ve], '@'); at > sl {
+				end = v + at
+			}
+			dst = emit(v+sl+1, end)
 			continue
 		}
 		for _, f := range tool.glued {
@@ -182,13 +208,21 @@ func findCLIPassword(dst []Span, s string, at int) []Span {
 						v, ve = v+1, v+1+c
 					}
 				}
-				return emit(v, ve)
+				dst = emit(v, ve)
+				continue
 			}
 		}
 		for _, f := range tool.flags {
 			if arg == f && a.start == a.vs && k+1+tool.skip < len(args) {
 				n := args[k+1+tool.skip]
-				return emit(n.vs, n.ve)
+				if tool.prefix == "" {
+					dst = emit(n.vs, n.ve)
+					continue
+				}
+				if strings.HasPrefix(s[n.vs:n.ve], tool.prefix) {
+					dst = emit(n.vs+len(tool.prefix), n.ve)
+					continue
+				}
 			}
 		}
 	}

@@ -380,6 +380,17 @@ func TestLinearTime(t *testing.T) {
 		"fullwidth":     "１２３４５６７ ",
 		"arabic_digits": "٠١٢٣٤٥٦٧ ",
 		"small_list":    "1 2 3 4 5 6 7 8 9 ",
+		"k8s_secret":    "kind: Secret\ndata:\n  k: dmFsdWU=\n",
+		"hcl_variable":  "variable \"a_token\" { default = \"",
+		"named_value":   "- name: API_KEY\n  value: ",
+		"json_value":    `{"name": "TOKEN", "value": "`,
+		"pgpass":        "h:5432:d:u:",
+		"oracle":        "thin:a/b@//",
+		"b64_pem":       "LS0tLS1CRUdJTi",
+		"webhook":       "discord.com/api/webhooks/",
+		"rman":          "rman target a/b@c ",
+		"directive":     "\nrequirepass ",
+		"app_password":  "password abcd ",
 	}
 	r := redact.Default()
 	// measure times one Redact by the CPU time of the calling thread (wall

@@ -352,7 +352,7 @@ func DefaultRules() []Rule {
 			ID:          "secret-assignment",
 			Category:    Secret,
 			Description: `value assigned to a secret-like key (secret, token, api_key, client_secret, private_key, session cookie, ...), the key kept`,
-			Keywords:    []string{"secret", "token", "key", "sess", "sid", "auth", "login", "cred", "salt"},
+			Keywords:    []string{"secret", "token", "key", "sess", "sid", "auth", "login", "cred", "salt", "sig"},
 			Find:        findSecretAssignment,
 			Priority:    prioGeneric,
 			Examples: []string{
@@ -367,6 +367,7 @@ func DefaultRules() []Rule {
 			},
 		},
 	}
+	rules = append(rules, configRules()...)
 	return append(rules, vendorRules()...)
 }
 

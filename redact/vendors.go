@@ -373,6 +373,15 @@ var vendors = []vendor{
 		negatives: []string{"AGE-SECRET-KEY-1 is the header of an age identity"},
 	},
 	{
+		id: "alibaba-access-key", desc: "Alibaba Cloud AccessKey ID (LTAI + 12 to 20 letters and digits), prefix kept", cat: APIKey,
+		spec: &tokenSpec{
+			prefixes: []string{"LTAI"}, body: isAlnum, min: 12, max: 20,
+			validate: func(v string) bool { return tokenLike(v, 12) },
+		},
+		examples:  []string{"ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI5tRzq8Nw3Kp7Vx2Hb9Ym", `access_key_id: "LTAI4Gk2mP8xQ3vR7tZ1"`},
+		negatives: []string{"the LTAI prefix", "LTAIXXXXXXXXXXXXXXXX", "LTAIshort1"},
+	},
+	{
 		id: "ai-platform-key", desc: "keys of AI platforms with a fixed prefix: Groq (gsk_), xAI (xai-), Replicate (r8_), Perplexity (pplx-), LangSmith (lsv2_pt_, lsv2_sk_), Pinecone (pcsk_), Tavily (tvly-); prefix kept",
 		spec: &tokenSpec{
 			prefixes: []string{"gsk_", "xai-", "r8_", "pplx-", "lsv2_pt_", "lsv2_sk_", "pcsk_", "tvly-"}, body: isTokenByte, min: 30,
@@ -473,6 +482,19 @@ func vendorContextRules() []Rule {
 			},
 		},
 		{
+			ID:          "chat-webhook",
+			Category:    APIKey,
+			Description: "Discord and Microsoft Teams webhook URL paths (discord.com/api/webhooks/<id>/<token>, webhook.office.com/webhookb2/...), the host kept",
+			Keywords:    webhookPrefixes,
+			Find:        findChatWebhook,
+			Priority:    prioVendor,
+			Examples: []string{
+				"https://discord.com/api/webhooks/1098765432109876543/kR3x-9QpLm2Vb7Zt_Yw8Nc4Hs6Jd1Fg0Ae5Tu3Io7Py2Lk9Mn4Bv6Cx8Zq1Wr",
+				"https://contoso.webhook.office.com/webhookb2/7f3c2a1e-9b8d-4c6e-a5f4-1d2e3f4a5b6c@0e1d2c3b-4a59-4687-b8c9-d0e1f2a3b4c5/IncomingWebhook/5e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b/9d8c7b6a-5f4e-4d3c-b2a1-0f9e8d7c6b5a",
+			},
+			Negatives: []string{"https://discord.com/api/webhooks/ is the endpoint", "https://discord.com/api/webhooks/{webhook.id}/{webhook.token}"},
+		},
+		{
 			ID:          "azure-client-secret",
 			Category:    APIKey,
 			Description: "Azure AD (Entra ID) client secret: 3 characters, a digit, Q~, then 31 to 34 characters",
@@ -513,6 +535,39 @@ func vendorContextRules() []Rule {
 			Negatives:   []string{"vault status shows s.CK4wdj73 (short)", "the vault holds lots.ofthingsandmorethingstoo"},
 		},
 	}
+}
+
+// webhookPrefixes start the secret paths of chat webhooks.
+var webhookPrefixes = []string{
+	"discord.com/api/webhooks/", "discordapp.com/api/webhooks/", "webhook.office.com/webhookb2/",
+	"outlook.office.com/webhook/",
+}
+
+// findChatWebhook reports the path after a chat webhook prefix: at least
+// 20 bytes of letters, digits and '/', '-', '_', '@' with a '/' inside.
+func findChatWebhook(dst []Span, s string, at int) []Span {
+	var b int
+	for _, p := range webhookPrefixes {
+		if strings.HasPrefix(s[at:], p) {
+			b = at + len(p)
+			break
+		}
+	}
+	if b == 0 || at > 0 && (isAlnum(s[at-1]) || s[at-1] == '-') && s[at-1] != '.' && s[at-1] != '/' {
+		return dst
+	}
+	e := b
+	for e < len(s) && (isAlnum(s[e]) || s[e] == '/' || s[e] == '_' || s[e] == '-' || s[e] == '@') {
+		e++
+	}
+	for e > b && s[e-1] == '/' {
+		e--
+	}
+	v := s[b:e]
+	if len(v) < 20 || strings.IndexByte(v, '/') < 0 || placeholderToken(v) {
+		return dst
+	}
+	return append(dst, Span{Start: at, End: e, Keep: b - at})
 }
 
 // findSlackWebhook reports the path of a Slack webhook or workflow URL
