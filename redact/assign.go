@@ -28,6 +28,7 @@ func isKeyByte(c byte) bool { return isWord(c) || c == '-' || c == '.' }
 func findAssignment(dst []Span, s string, at int, want Category) []Span {
 	ks, ke := at, at
 	flag := false
+	weak := false // a key that names a secret only sometimes: "key"
 	w := 0
 	if want == Password {
 		w = localPasswordWord(s[at:])
@@ -52,7 +53,12 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		for ks < ke && (s[ks] == '-' || s[ks] == '.') {
 			ks++
 		}
-		if ks >= ke || !flag && !mayAssign(s, ke) || keyCategory(s, ks, ke) != want {
+		if ks >= ke || !flag && !mayAssign(s, ke) {
+			return dst
+		}
+		var c Category
+		c, weak = keyCategory(s, ks, ke)
+		if c != want {
 			return dst
 		}
 	}
@@ -82,12 +88,21 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 	}
 	if p < len(s) && s[p] == ']' {
 		p++ // params["password"]
+	} else if strings.HasPrefix(s[p:], "[]") {
+		p += 2 // C: char api_token[] = "..."
 	}
 
 	// Operator.
 	op := p
 	for op < len(s) && (s[op] == ' ' || s[op] == '\t') {
 		op++
+	}
+	// A type between the key and '=': api_key: str = "x" (Python), val
+	// token: String = "x" (Kotlin, Swift, TypeScript), const KEY: &str =
+	// "x" (Rust), var apiKey string = "x" (Go), Dim token As String = "x"
+	// (Visual Basic).
+	if t := typedAssign(s, p, op); t > 0 {
+		op = t
 	}
 	v := op
 	switch {
@@ -105,6 +120,14 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		}
 	case s[op] == '?' && strings.HasPrefix(s[op:], "?="):
 		v = op + 2 // Makefile: KEY ?= value
+	case strings.HasPrefix(s[op:], "??="):
+		v = op + 3 // PHP, C#: $token ??= "x"
+	case op > p && (strings.HasPrefix(s[op:], "<- ") || strings.HasPrefix(s[op:], "<- \"")):
+		v = op + 2 // R: api_key <- "x"
+	case s[op] == '(' && op == p && setterCall(key) && op+1 < len(s) && (s[op+1] == '"' || s[op+1] == '\''):
+		v = op + 1 // client.setApiKey("x"), builder.token("x")
+	case op == p+1 && s[p] == ' ' && lispDef(s, ks) && (s[op] == '"'):
+		v = op // Clojure, Lisp: (def api-token "x")
 	case strings.HasPrefix(s[op:], "::="):
 		v = op + 3 // POSIX make: KEY ::= value
 	case s[op] == ':':
@@ -171,6 +194,13 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		vs = v
 		ve = unquotedEnd(s, vs, inStr, vs+decideLen)
 		capped = ve == vs+decideLen
+		if bs, be := blockScalar(s, vs, indicatorEnd(s, vs), ks); be > bs {
+			// YAML: token: | and the value on the lines below.
+			if !acceptValue(s[bs:min(be, bs+decideLen, lineEnd(s, bs))], key, want, true) {
+				return dst
+			}
+			return append(dst, Span{Start: bs, End: be})
+		}
 		if e := appPasswordAt(s, vs); e > 0 && want == Password {
 			ve = e // "App password: vbnq rxtl pwoe kdzs"
 		}
@@ -185,7 +215,7 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		return dst
 	}
 	val := s[vs:ve]
-	if !acceptValue(val, key, want, quoted) {
+	if !acceptValue(val, key, want, quoted) || weak && !randomToken(val) {
 		return dst
 	}
 	if capped {
@@ -196,13 +226,70 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 
 // keyCategory classifies the key s[ks:ke] (see classifyKey); in a URL's
 // query string the signature and key parameters of signed URLs and API
-// calls count as secrets too (?sig=, &X-Amz-Signature=, ?key=).
-func keyCategory(s string, ks, ke int) Category {
-	c := classifyKey(s[ks:ke])
-	if c == "" && ks > 0 && (s[ks-1] == '?' || s[ks-1] == '&') && querySecrets.has(s[ks:ke]) {
-		return Secret
+// calls count as secrets too (?sig=, &X-Amz-Signature=, ?key=). A bare
+// "key" is a secret only when its value looks generated (weak).
+func keyCategory(s string, ks, ke int) (c Category, weak bool) {
+	key := s[ks:ke]
+	c = classifyKey(key)
+	if c == "" && ks > 0 && (s[ks-1] == '?' || s[ks-1] == '&') && querySecrets.has(key) {
+		return Secret, false
 	}
-	return c
+	if c == "" && (weakSecretKeys.has(key) || keyNamedKey(key)) {
+		return Secret, true
+	}
+	return c, false
+}
+
+// keyNamedKey reports a key whose last word is "key" (segment_write_key,
+// airtableKey, mapsKey) and that is not one of the keys of data
+// structures, caches and public keys (primary_key, cache_key, publicKey).
+func keyNamedKey(key string) bool {
+	if !equalFold(lastWord(key), "key") || len(key) > 64 {
+		return false
+	}
+	var buf [64]byte
+	n := 0
+	for i := 0; i < len(key); i++ {
+		if isAlnum(key[i]) {
+			buf[n] = lower(key[i])
+			n++
+		}
+	}
+	return notKeyKeySet.match(buf[:n]) == ""
+}
+
+// notKeyKeys are keys ending in "key" that name something other than a
+// credential (lower case, no separators).
+var notKeyKeySet = newSuffixSet([]string{
+	"publickey", "pubkey", "primarykey", "foreignkey", "sortkey", "partitionkey", "cachekey", "idempotencykey",
+	"objectkey", "rowkey", "hashkey", "rangekey", "routingkey", "dedupkey", "dedupekey", "deduplicationkey",
+	"lookupkey", "groupkey", "translationkey", "i18nkey", "hotkey", "hostkey", "gpgkey", "pgpkey",
+	"sshkey", "uniquekey", "compositekey", "naturalkey", "surrogatekey", "indexkey", "shardkey", "clusterkey",
+	"distkey", "storagekey", "s3key", "bucketkey", "pathkey", "messagekey", "eventkey", "labelkey",
+	"tagkey", "metrickey", "querykey", "statekey", "reactkey", "shortcutkey", "accelkey", "modifierkey",
+	"escapekey", "enterkey", "searchkey", "sortingkey", "joinkey", "matchkey", "recordkey", "columnkey",
+	"publishablekey", "monkey", "turkey", "donkey", "whiskey", "jockey", "hockey", "lackey", "flunkey",
+})
+
+// weakSecretKeys name a secret only when the value looks like one: "key":
+// "Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB", but "key": "user_1234".
+var weakSecretKeys = newWordSet("key", "access", "private", "pat")
+
+// randomToken reports a value that looks generated: 16 or more bytes,
+// not a digest or a UUID, with upper and lower case letters and digits,
+// or 32 or more letters and digits.
+func randomToken(v string) bool {
+	if len(v) < 16 || hashOrID(v) || !tokenShape(v) {
+		return false
+	}
+	var lo, up, dg bool
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		lo = lo || isLower(c)
+		up = up || isUpper(c)
+		dg = dg || isDigit(c)
+	}
+	return lo && up && dg || len(v) >= 32 && dg && (lo || up)
 }
 
 // querySecrets are query parameters that carry a credential without
@@ -239,6 +326,152 @@ func afterDockerfileVerb(s string, ks int) bool {
 	ls := lineStartWithin(s, ks, 64)
 	pre := strings.TrimSpace(s[ls:ks])
 	return (pre == "ENV" || pre == "ARG") && ks > ls+3
+}
+
+// typedAssign returns the offset of the '=' of an assignment whose key
+// (ending at p, the first byte after it at op) is followed by a type: ":
+// str =", ": String =", ": &'static str =", " string =" (Go), " As String
+// =" (Visual Basic); or 0.
+func typedAssign(s string, p, op int) int {
+	t := op
+	switch {
+	case t >= len(s):
+		return 0
+	case s[t] == ':':
+		if t+1 < len(s) && (s[t+1] == ':' || s[t+1] == '=') {
+			return 0
+		}
+		t++
+	case t == p || !isAlpha(s[t]):
+		return 0
+	}
+	for t < len(s) && (s[t] == ' ' || s[t] == '\t') {
+		t++
+	}
+	if hasPrefixFold(s[t:], "as ") {
+		t += 3
+		for t < len(s) && s[t] == ' ' {
+			t++
+		}
+	}
+	start := t
+	for t < len(s) && t-start < 48 && s[t] != '=' {
+		if c := s[t]; !isWord(c) && strings.IndexByte(".<>[]*&'?|, ", c) < 0 {
+			return 0
+		}
+		t++
+	}
+	if t >= len(s) || s[t] != '=' || t+1 < len(s) && (s[t+1] == '=' || s[t+1] == '>') || s[t-1] != ' ' && s[t-1] != '\t' {
+		return 0 // a type is followed by " = "; "T3JkZXJz=" is base64
+	}
+	typ := strings.TrimSpace(s[start:t])
+	if typ == "" {
+		return 0
+	}
+	first := typ
+	if k := strings.IndexFunc(typ, func(r rune) bool { return r > 0x7f || !isWord(byte(r)) }); k > 0 {
+		first = typ[:k]
+	}
+	if !typeNameSet.has(first) && !isUpper(typ[0]) && typ[0] != '&' && typ[0] != '[' && typ[0] != '*' {
+		return 0
+	}
+	return t
+}
+
+// setterCall reports whether a key followed by ("...") is a call that
+// sets a credential (client.setApiKey, builder.token, withSecret) rather
+// than one that looks one up by name (getToken, os.getenv, readSecret).
+func setterCall(key string) bool {
+	name := key[strings.LastIndexByte(key, '.')+1:]
+	for _, v := range getterVerbs {
+		if hasPrefixFold(name, v) {
+			return false
+		}
+	}
+	return name != ""
+}
+
+var getterVerbs = []string{
+	"get", "read", "load", "fetch", "find", "lookup", "resolve", "has", "is", "delete", "remove", "revoke",
+	"validate", "verify", "check", "parse", "decode", "create", "generate", "new", "refresh", "request",
+	"rotate", "list", "describe", "exists", "contains", "require", "ensure", "mask", "redact", "hash",
+	"print", "log", "clear", "reset", "expire", "invalidate",
+}
+
+// lispDef reports whether a Lisp definition form precedes the key at s[ks]:
+// (def api-token "x"), (setq api-key "x").
+func lispDef(s string, ks int) bool {
+	for _, f := range []string{"(def ", "(defonce ", "(setq ", "(setf ", "(defvar ", "(defparameter ", "(define "} {
+		if strings.HasSuffix(s[:ks], f) {
+			return true
+		}
+	}
+	return false
+}
+
+// blockScalar returns the lines of a YAML block scalar (key: | or key: >,
+// with a chomping indicator or not) whose indicator is s[vs:ve] and whose
+// key starts at s[ks]: from the first byte of the next line's text to the
+// end of the last line indented deeper than the key; or an empty range.
+func blockScalar(s string, vs, ve, ks int) (bs, be int) {
+	switch s[vs:ve] {
+	case "|", ">", "|-", ">-", "|+", ">+":
+	default:
+		return 0, 0
+	}
+	e := ve
+	for e < len(s) && (s[e] == ' ' || s[e] == '\t' || s[e] == '\r') {
+		e++
+	}
+	if e >= len(s) || s[e] != '\n' {
+		return 0, 0
+	}
+	indent := lineIndent(s, ks)
+	for p := e + 1; p < len(s); {
+		le := lineEnd(s, p)
+		in := 0
+		for p+in < le && s[p+in] == ' ' {
+			in++
+		}
+		if p+in < le && s[p+in] != '\r' {
+			if in <= indent {
+				break
+			}
+			if bs == 0 {
+				bs = p + in
+			}
+			be = le
+			for be > bs && (s[be-1] == '\r' || s[be-1] == ' ') {
+				be--
+			}
+		}
+		if le >= len(s) || le-bs > 64<<10 {
+			break
+		}
+		p = le + 1
+	}
+	return bs, be
+}
+
+// indicatorEnd returns the end of a YAML block scalar indicator at s[i]
+// ('|' or '>' and a chomping indicator), or i.
+func indicatorEnd(s string, i int) int {
+	if i >= len(s) || s[i] != '|' && s[i] != '>' {
+		return i
+	}
+	if i+1 < len(s) && (s[i+1] == '-' || s[i+1] == '+') {
+		return i + 2
+	}
+	return i + 1
+}
+
+// lineEnd returns the offset of the newline that ends the line holding
+// offset i, or len(s).
+func lineEnd(s string, i int) int {
+	if k := strings.IndexByte(s[i:], '\n'); k >= 0 {
+		return i + k
+	}
+	return len(s)
 }
 
 // quoteCloser maps a quote byte to itself as a string, without
@@ -345,6 +578,9 @@ func mayAssign(s string, ke int) bool {
 	}
 	if s[p] == 'v' || s[p] == 'V' {
 		return true // key="ApiKey" value="..."
+	}
+	if p == blank && p+1 < len(s) && (s[p] == '(' && (s[p+1] == '"' || s[p+1] == '\'') || s[p] == '[' && s[p+1] == ']') {
+		return true // setApiKey("x"), char token[] = "x"
 	}
 	return p > blank && p < len(s) && s[p] != '\n' // a directive: "requirepass x"
 }
@@ -504,7 +740,10 @@ func classifyKey(key string) Category {
 	if gluedPassword(k) {
 		return Password // requirepass, storepass, bindpw, rootpw
 	}
-	if equalFold(last, "session") || equalFold(last, "sid") {
+	if equalFold(last, "pat") && len(key) > 3 {
+		return Secret // GITHUB_PAT, AZURE_DEVOPS_PAT: personal access tokens
+	}
+	if equalFold(last, "session") || equalFold(last, "sid") || equalFold(last, "sess") {
 		return Secret // session cookies: session=..., connect.sid=...
 	}
 	if hasSuffixBytes(k, "credentials") || hasSuffixBytes(k, "creds") {

@@ -25,7 +25,7 @@ import (
 // proseWord is a word that names a password, PIN or passphrase.
 type proseWord struct {
 	w      string // lower case
-	kind   byte   // 'p' password, 'n' PIN, 'f' passphrase
+	kind   byte   // 'p' password, 'n' PIN, 'f' passphrase, 's' API key or token, 'g' a bare word for a secret
 	suffix bool   // may carry a short suffix (Turkish şifrem, şifreniz)
 }
 
@@ -78,7 +78,25 @@ var proseWords = []proseWord{
 	{"anahtar", 's', false}, {"apiキー", 's', false}, {"api キー", 's', false}, {"アクセストークン", 's', false},
 	{"トークン", 's', false}, {"api 키", 's', false}, {"토큰", 's', false}, {"api密钥", 's', false},
 	{"api 密钥", 's', false}, {"密钥", 's', false}, {"令牌", 's', false}, {"访问令牌", 's', false},
+	{"token", 'g', false}, {"key", 'g', false}, {"secret", 'g', false}, {"credential", 'g', false},
+	{"clé", 'g', false}, {"chave", 'g', false}, {"chiave", 'g', false}, {"klucz", 'g', false},
+	{"ключ", 'g', false}, {"キー", 'g', false}, {"키", 'g', false}, {"khóa", 'g', false}, {"kunci", 'g', false},
+	{"مفتاح", 'g', false}, {"कुंजी", 'g', false}, {"टोकन", 'g', false}, {"رمز", 'g', false},
 	{"kunci api", 's', false}, {"token api", 's', false}, {"mã api", 's', false}, {"مفتاح api", 's', false},
+}
+
+// secret reports whether the word names an API key, a token or another
+// secret rather than a password or a PIN.
+func (w proseWord) secret() bool { return w.kind == 's' || w.kind == 'g' }
+
+// hashOrID reports a value shaped like a digest or an identifier rather
+// than a credential: 40 or 64 hex digits (git and SHA-256 digests) or a
+// UUID.
+func hashOrID(v string) bool {
+	if (len(v) == 40 || len(v) == 64) && allFunc(v, isHexByte) {
+		return true
+	}
+	return len(v) == 36 && hexGroups(v, '-', 8, 4, 4, 4, 12)
 }
 
 // proseTitles[i] is proseWords[i] capitalized, if its first letter is
@@ -105,7 +123,7 @@ var proseTitles, proseUppers = func() (t, u []string) {
 func proseKeywords(secret bool) []string {
 	out := make([]string, 0, len(proseWords)+8)
 	for i, w := range proseWords {
-		if (w.kind == 's') != secret {
+		if w.secret() != secret {
 			continue
 		}
 		if len(w.w) < 3 {
@@ -273,7 +291,7 @@ func findProse(dst []Span, s string, at int, secret bool) []Span {
 		return dst // no token on the rest of the line: prose about tokens
 	}
 	pw, wlen := proseWordAt(s, at)
-	if wlen == 0 || (pw.kind == 's') != secret {
+	if wlen == 0 || pw.secret() != secret {
 		return dst
 	}
 	if at > 0 && pw.w[0] < 0x80 && (isWord(s[at-1]) || s[at-1] == '$' || s[at-1] == '.' || s[at-1] == '=' || s[at-1] == '/') {
@@ -365,6 +383,13 @@ func findProse(dst []Span, s string, at int, secret bool) []Span {
 		return append(dst, Span{Start: vs, End: ve})
 	case pw.kind == 's':
 		if !tokenLike(v, 12) || !quoted && codeRef(v) {
+			return dst
+		}
+		return append(dst, Span{Start: vs, End: ve})
+	case pw.kind == 'g':
+		// "my token is X", "the secret is X": a connector, and a value
+		// that looks generated and is not a hash or an ID.
+		if !connected || !tokenLike(v, 16) || !quoted && codeRef(v) || hashOrID(v) {
 			return dst
 		}
 		return append(dst, Span{Start: vs, End: ve})

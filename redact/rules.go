@@ -352,7 +352,7 @@ func DefaultRules() []Rule {
 			ID:          "secret-assignment",
 			Category:    Secret,
 			Description: `value assigned to a secret-like key (secret, token, api_key, client_secret, private_key, session cookie, ...), the key kept`,
-			Keywords:    []string{"secret", "token", "key", "sess", "sid", "auth", "login", "cred", "salt", "sig"},
+			Keywords:    []string{"secret", "token", "key", "sess", "sid", "auth", "login", "cred", "salt", "sig", "_pat"},
 			Find:        findSecretAssignment,
 			Priority:    prioGeneric,
 			Examples: []string{
