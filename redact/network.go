@@ -491,7 +491,8 @@ func versionContext(s string, st int) bool {
 		for _, v := range versionWords {
 			// A word beyond ASCII, or a long one, counts at the end of a
 			// compound too: Gerätetreiber, Softwareversion, 펌웨어.
-			if equalFold(word, v) || (v[0] >= 0x80 || len(v) >= 5) && len(word) > len(v) && hasSuffixFold(word, v) {
+			if equalFold(word, v) || v[0] >= 0x80 && len(word) >= len(v) && hasSuffixFoldUTF8(word, v) ||
+				len(v) >= 5 && len(word) > len(v) && hasSuffixFold(word, v) {
 				return true
 			}
 		}

@@ -44,7 +44,7 @@ var phoneWordList = []string{
 	"ph.", "ph:", "telefon", "telephone", "téléphone", "teléfono", "telefono", "handy", "portable",
 	"ruf", "anrufen", "appel", "llám", "móvil", "movil", "celular", "ligue", "ligar",
 	"telefone", "chiama", "cellulare", "звон",
-	"телефон", "тел", "позвон", "电话", "電話", "手机", "手機", "拨打", "致电", "携帯", "番号", "전화",
+	"телефон", "тел", "позвон", "电话", "電話", "手机", "手機", "拨打", "致电", "携帯", "전화",
 	"연락처", "फ़ोन", "फोन", "मोबाइल", "कॉल", "هاتف", "جوال", "اتصل", "điện thoại", "gọi", "zadzwoń", "dzwoń",
 }
 
@@ -52,7 +52,7 @@ var phoneWordList = []string{
 // follows them directly ("my number is", "numéro :", "номер"), unless a
 // word such as "order" comes before them.
 var nearPhoneWords = []string{
-	"number", "nummer", "numéro", "numero", "número", "numer", "numara", "номер", "номера",
+	"number", "nummer", "numéro", "numero", "número", "numer", "numara", "номер", "номера", "番号",
 	"号码", "號碼", "번호", "رقم", "नंबर", "नम्बर",
 }
 
@@ -196,7 +196,7 @@ func wordClass(word string) uint8 {
 	c := wideClass(word)
 	for _, suf := range numberSuffixes {
 		if len(word) > len(suf) && hasSuffixFoldUTF8(word, suf) {
-			if wideClass(word[:len(word)-len(suf)])&(wNot|wStem) != 0 {
+			if stem := word[:len(word)-len(suf)]; wideClass(stem)&(wNot|wStem) != 0 || containsWideRef(stem) {
 				c |= wNot
 			}
 			break
@@ -226,6 +226,31 @@ func lastIndexAny2(b []byte, x, y byte) int {
 	}
 	return -1
 }
+
+// containsWideRef reports whether a stem written without spaces holds a
+// word beyond ASCII that says "not a phone number" anywhere, as the
+// マイナンバー of マイナンバーカードの番号.
+func containsWideRef(stem string) bool {
+	for _, w := range wideRefWords {
+		if strings.Contains(stem, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// wideRefWords are the words of idWords, notPhoneWords and refStems beyond
+// ASCII of two characters or more.
+var wideRefWords = func() (out []string) {
+	for _, l := range [][]string{idWords, notPhoneWords, refStems} {
+		for _, w := range l {
+			if !isASCII(w) && utf8.RuneCountInString(w) >= 2 {
+				out = append(out, strings.ToLower(w))
+			}
+		}
+	}
+	return out
+}()
 
 // wideClass returns the classes of the vocabulary words that word (with
 // letters beyond ASCII) is or ends with.
@@ -459,7 +484,7 @@ func notPhoneContext(w string) (refused, near, cue bool) {
 			break
 		}
 		c := wordClass(wd)
-		if c&wNot != 0 || near && c&wStem != 0 {
+		if c&wNot != 0 || near && c&wStem != 0 || c&wStem != 0 && nearBefore(w) {
 			return true, false, false
 		}
 		if phoneWordIn(wd) {
@@ -478,6 +503,31 @@ func notPhoneContext(w string) (refused, near, cue bool) {
 	}
 	return false, near, cue
 }
+
+// nearBefore reports whether a word for "number" ends w, past other stems
+// and linking words: the "numéro de" of "numéro de contrat", the "número
+// de la" of "número de la seguridad social".
+func nearBefore(w string) bool {
+	for range 4 {
+		var wd string
+		wd, w = precedingWord(w)
+		if wd == "" {
+			return false
+		}
+		c := wordClass(wd)
+		if c&wNear != 0 {
+			return true
+		}
+		if c&wStem == 0 && !numberLinks.has(wd) {
+			return false
+		}
+	}
+	return false
+}
+
+// numberLinks join a word for "number" to what it numbers in the Romance
+// languages.
+var numberLinks = newWordSet("de", "du", "des", "d", "da", "do", "dos", "das", "di", "del", "della", "dello", "la", "el", "le", "il", "of", "the")
 
 // precedingWord splits w after its last word, skipping the spaces and
 // punctuation that end it. A word is a run of letters, digits, '/', '-',
@@ -575,7 +625,7 @@ func isPhone(s string, u sub, ctx *phoneCtx) bool {
 		return !notPhoneShape(s, u) && !ctx.isRefused()
 	}
 	// Any other shape needs a phone word before it.
-	return nd <= 15 && !notPhoneShape(s, u) && ctx.hasPhoneWord(&u.t.headers, u)
+	return nd <= 15 && !notPhoneShape(s, u) && (ctx.hasPhoneWord(&u.t.headers, u) || callAfter(s, u.end()) && !ctx.isRefused())
 }
 
 // smallGroups reports whether no group of t has more than two digits.

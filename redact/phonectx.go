@@ -1,5 +1,7 @@
 package redact
 
+import "strings"
+
 // Context vocabulary of phone numbers beyond the order words of phone.go:
 // words that name identifiers a number after them is (national identity,
 // tax and company registration numbers), stems that do so only before a
@@ -50,13 +52,18 @@ var idWords = []string{
 	"thuế", "mst", "cccd", "cmnd", "căn cước", "hộ chiếu", "bhxh",
 	// id
 	"npwp", "nik", "ktp",
+	// accounts, patients, students, employees, meters, vehicles
+	"tài khoản", "stk", "rachunku", "rachunek", "mrn", "patient", "patienten", "paciente", "matrikel",
+	"employee", "mitarbeiter", "staff", "student", "studenten", "zähler", "meter", "mpan", "mprn", "vin",
+	"fahrgestell", "chassis", "gutschein", "transaktion", "beleg", "buchung", "lieferschein", "bestätigung",
+	"afiliación", "afiliacion",
 }
 
 // refStems say "reference" only before a word for "number": "inquiry
 // number", "お問い合わせ番号" (but お問い合わせ alone is where to call),
 // "문의번호", "insurance number", "national number" of an ID card.
 var refStems = []string{
-	"inquiry", "enquiry", "insurance", "social", "national", "identity", "identification", "contract",
+	"inquiry", "enquiry", "insurance", "social", "sociale", "contrato", "contratto", "dossier", "cliente", "national", "identity", "identification", "contract",
 	"membership", "case", "application", "certificate", "document", "voucher",
 	"versicherung", "ausweis", "vertrag", "kunden", "mitglied",
 	"sécurité", "securite", "contrat", "adhérent", "sécurité sociale",
@@ -101,4 +108,31 @@ var serviceWords = []string{
 	"خدمة العملاء", "الخط الساخن", "هاتفي", "हेल्पलाइन", "टोल फ्री", "コールセンター", "フリーダイヤル",
 	"ナビダイヤル", "お客様センター", "고객센터", "콜센터", "대표번호", "상담센터", "客服", "热线", "熱線",
 	"服务热线", "客服电话", "tổng đài", "đường dây nóng", "chăm sóc khách hàng",
+}
+
+// callParticles and callWords follow a number in the languages that put
+// the verb last: "1588-1234로 전화", "0570-000-123 までお電話", "444 0
+// 123'ü arayın", "1800 123 4567 पर कॉल करें".
+var (
+	callParticles = []string{"번으로", "으로", "로", "에게", "에", "번", "までに", "まで", "に", "へ", "'ya", "'yı", "'yi", "'yu", "'yü", "'e", "'a", "'ü", "'u", "पर", "को", "на", "по"}
+	callWords     = []string{"전화", "연락", "문의", "통화", "電話", "お電話", "ご連絡", "連絡", "お問い合わせ", "arayın", "arayin", "arayabilirsiniz", "कॉल", "फोन", "फ़ोन", "संपर्क", "звоните", "позвоните", "звонить", "拨打", "致电", "gọi"}
+)
+
+// callAfter reports whether a word for calling follows the number that
+// ends at s[end], after blanks and a particle. Words beyond ASCII may run
+// on (전화했어요, お電話ください).
+func callAfter(s string, end int) bool {
+	i := skipBlanks(s, end)
+	for _, p := range callParticles {
+		if strings.HasPrefix(s[i:], p) {
+			i = skipBlanks(s, i+len(p))
+			break
+		}
+	}
+	for _, w := range callWords {
+		if strings.HasPrefix(s[i:], w) && (w[0] >= 0x80 || i+len(w) == len(s) || !isAlpha(s[i+len(w)])) {
+			return true
+		}
+	}
+	return false
 }
