@@ -43,6 +43,9 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		for ks > 0 && at-ks < 64 && isKeyByte(s[ks-1]) {
 			ks--
 		}
+		if placeholderEndsAt(s, ks) {
+			return dst // it may have replaced the start of the key (see placeholderEndsAt)
+		}
 		for ke < len(s) && ke-at < 64 && isKeyByte(s[ke]) {
 			ke++
 		}
@@ -646,7 +649,7 @@ func restOfLine(s string, vs, ve int) int {
 		line = line[:k]
 	}
 	line = strings.TrimRight(line, " \t")
-	if len(line) <= ve-vs || strings.ContainsAny(line, "\"'`") || strings.ContainsAny(line[ve-vs:], ":=") {
+	if len(line) <= ve-vs || strings.ContainsAny(line, "\"'`") || assignOpIn(s, ve, vs+len(line)) {
 		return ve
 	}
 	switch line[len(line)-1] {
@@ -654,6 +657,17 @@ func restOfLine(s string, vs, ve int) int {
 		return ve
 	}
 	return vs + len(line)
+}
+
+// assignOpIn reports whether s[i:j] holds a ':' or '=' outside
+// placeholders (whose ':' assigns nothing).
+func assignOpIn(s string, i, j int) bool {
+	for k := i; k < j; k++ {
+		if (s[k] == ':' || s[k] == '=') && !inPlaceholder(s, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // closingQuote returns the offset of the quote q that closes a string

@@ -166,6 +166,60 @@ func inPlaceholder(s string, i int) bool {
 	return k < len(s) && s[k] == ']' && i <= k
 }
 
+// placeholderEndsAt reports whether a placeholder ("[REDACTED:CATEGORY]")
+// ends at offset i of s.
+//
+// The rules read the text right after a placeholder as the continuation of
+// the text it replaced, which they had already judged with that text in
+// place: the rest of a number whose start another match claimed is not a
+// number of its own, an address glued to the placeholder is glued to a
+// word, a placeholder in place of a version word may have been one. That
+// keeps Redact idempotent without a second pass: what the rules left next
+// to a replacement, they leave when they read the output.
+func placeholderEndsAt(s string, i int) bool {
+	return i >= 2 && s[i-1] == ']' && inPlaceholder(s, i-2)
+}
+
+// placeholderStartsAt reports whether a complete placeholder starts at
+// offset i of s (see placeholderEndsAt).
+func placeholderStartsAt(s string, i int) bool {
+	k := i + len(placeholderPrefix)
+	return k < len(s) && strings.HasPrefix(s[i:], placeholderPrefix) && inPlaceholder(s, k)
+}
+
+// placeholderWithin reports whether a placeholder ends at offset i of s or
+// before it with at most n bytes of ASCII spaces and punctuation between,
+// on the same line (see placeholderEndsAt).
+func placeholderWithin(s string, i, n int) bool {
+	for j := i; j >= 0 && i-j <= n; j-- {
+		if placeholderEndsAt(s, j) {
+			return true
+		}
+		if j == 0 {
+			return false
+		}
+		if c := s[j-1]; isAlnum(c) || c == '\n' || c >= 0x80 {
+			return false
+		}
+	}
+	return false
+}
+
+// placeholderAhead reports whether a placeholder starts at offset i of s
+// or after it with at most n bytes of ASCII spaces and punctuation between,
+// on the same line (see placeholderEndsAt).
+func placeholderAhead(s string, i, n int) bool {
+	for j := i; j < len(s) && j-i <= n; j++ {
+		if placeholderStartsAt(s, j) {
+			return true
+		}
+		if c := s[j]; isAlnum(c) || c == '\n' || c >= 0x80 {
+			return false
+		}
+	}
+	return false
+}
+
 // lineStartWithin returns the offset of the start of the line containing
 // offset i, looking back at most n bytes (so i-n if the line is longer).
 func lineStartWithin(s string, i, n int) int {
@@ -184,11 +238,19 @@ func contextBefore(s string, i, n int) string {
 		return w // no part of a placeholder
 	}
 	// Cut after the last ']' that closes a placeholder, even one that
-	// starts before the window.
-	if k := strings.LastIndexByte(w, ']'); k > 0 && inPlaceholder(s, lo+k-1) {
-		w = w[k+1:]
+	// starts before the window (other ']' may follow it).
+	for k := len(w); ; {
+		k = strings.LastIndexByte(w[:k], ']')
+		if k <= 0 {
+			break
+		}
+		if inPlaceholder(s, lo+k-1) {
+			w = w[k+1:]
+			lo += k + 1
+			break
+		}
 	}
-	if k := strings.LastIndex(w, placeholderPrefix); k >= 0 {
+	if k := strings.LastIndex(w, placeholderPrefix); k >= 0 && placeholderStartsAt(s, lo+k) {
 		w = w[:k] // a placeholder that runs past i
 	}
 	return w

@@ -193,7 +193,11 @@ func findCLIPassword(dst []Span, s string, at int) []Span {
 				return dst // "/nolog", "/ as sysdba", a path, a date (exp 09/27)
 			}
 			end := a.ve
-			if at := strings.LastIndexByte(s[v:a.ve], '@'); at > sl {
+			at := strings.LastIndexByte(s[v:a.ve], '@')
+			if strings.Contains(s[v+max(at, sl):a.ve], placeholderPrefix) {
+				return dst // a placeholder may have held the last '@' (see placeholderEndsAt)
+			}
+			if at > sl {
 				end = v + at
 			}
 			dst = emit(v+sl+1, end)
@@ -214,6 +218,11 @@ func findCLIPassword(dst []Span, s string, at int) []Span {
 		}
 		for _, f := range tool.flags {
 			if arg == f && a.start == a.vs && k+1+tool.skip < len(args) {
+				for _, m := range args[k+1 : k+1+tool.skip] {
+					if strings.Contains(s[m.vs:m.ve], placeholderPrefix) {
+						return dst // it may have replaced several arguments (see placeholderEndsAt)
+					}
+				}
 				n := args[k+1+tool.skip]
 				if tool.prefix == "" {
 					dst = emit(n.vs, n.ve)

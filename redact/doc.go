@@ -160,8 +160,27 @@
 // ("https://[REDACTED:URL_CREDENTIALS]@db.example.com"). A PEM block is
 // replaced whole.
 //
-// Placeholders never match a rule, so redacting twice changes nothing: Redact
-// is idempotent. Text already holding a placeholder is left as it is.
+// Placeholders never match a rule, and text already holding a placeholder
+// is left as it is.
+//
+// # Idempotence
+//
+// Redact reads a text once, and redacting its output again changes
+// nothing: Redact(Redact(s)) == Redact(s). That is a property of the
+// rules, not a second pass: a replacement can remove what kept a
+// neighbour from matching (the start of a number another match claimed,
+// "version" before a dotted quad, a letter glued to an address), so the
+// rules read a placeholder as the text it replaced, which they had
+// already judged with that text in place. Right after or before a
+// placeholder (with only spaces and punctuation between, on the same line)
+// no number starts or ends and no address is glued; a placeholder where a
+// version word, a header name, an order word before "number", an '@' of a
+// URL's authority or a key's first part would be may have been one; a
+// table header line holding one is no header. The cost: in a text that
+// already holds placeholders (output redacted again with newer rules),
+// what sits right next to one is not redacted. The fuzz test and a test
+// that splices corpus texts check the property; [Redactor.Check] checks
+// it on the examples of custom rules.
 //
 // # What is left alone
 //
@@ -249,7 +268,12 @@
 // generic assignment that claims the same value ("token=ghp_..." is a
 // GITHUB_TOKEN, and so is "Authorization: token ghp_..."), and the
 // credential of an Authorization header over a JWT ("Authorization: Token
-// eyJ..." is a SECRET).
+// eyJ..." is a SECRET). A losing match that reaches beyond the winner
+// extends the winner's replacement to its own end ("pw=x 555 0100" with a
+// phone number starting inside the value), and one that lies in the text
+// the winner keeps in front of its placeholder makes the winner keep
+// nothing ("password=Bearer x": the whole "Bearer x" is replaced), so that
+// no part of either is left to match in the output.
 //
 // # Performance
 //
@@ -297,9 +321,7 @@
 // Every scanner looks a bounded distance around its trigger, so the cost is
 // linear in the text length even for adversarial input.
 //
-// After replacing, Redact scans its output once more, and again until
-// nothing is found: a replacement can remove the context that kept a
-// neighbour from matching ("version" before a dotted quad, a letter glued to
-// a number). This second pass doubles the cost of texts that contain
-// matches; texts without matches are scanned once.
+// A text is read once whether or not it holds matches: idempotence is a
+// property of the rules (see Idempotence), not a second pass over the
+// output.
 package redact

@@ -3,6 +3,7 @@ package redact_test
 import (
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,8 +14,10 @@ import (
 )
 
 // FuzzRedact checks the properties every output must have: Redact never
-// panics, its output is valid UTF-8, it is idempotent, and nothing the rules
-// detect survives in it. The seeds are the corpus texts, the benchmark
+// panics, its output is valid UTF-8, it is idempotent (Redact reads a text
+// once, so this is the rules' property, not a second pass's), and nothing
+// the rules detect survives in it; and RedactText reports the characters
+// and the invalid UTF-8 of the input, with rules and without. The seeds are the corpus texts, the benchmark
 // files' lines and a few edge cases; go test runs them as a regression test.
 func FuzzRedact(f *testing.F) {
 	for _, cl := range loadCorpus(f) {
@@ -26,6 +29,9 @@ func FuzzRedact(f *testing.F) {
 				f.Add(line)
 			}
 		}
+	}
+	for _, s := range nextToReplacements {
+		f.Add(s)
 	}
 	for _, s := range []string{
 		"", "\xff", "a\xc3", "[REDACTED:", "[REDACTED:EMAIL]", "[REDACTED:EMAIL]@example.com",
@@ -81,8 +87,8 @@ func FuzzRedact(f *testing.F) {
 	})
 }
 
-// TestRandomMix splices random pieces of corpus texts together with random
-// separators and checks the FuzzRedact properties on the result: the
+// TestRandomMix splices random pieces of corpus and blind corpus texts
+// together with random separators and checks the FuzzRedact properties on the result: the
 // mutations of the fuzzer rarely put two kinds of data next to each other,
 // which is where overlap and context bugs live. Set REDACT_SEED to replay a
 // failure and REDACT_MIX_N to run longer.
@@ -104,7 +110,17 @@ func TestRandomMix(t *testing.T) {
 	}
 	t.Logf("REDACT_SEED=%d", seed)
 	rng := rand.New(rand.NewPCG(seed, 0))
-	lines := loadCorpus(t)
+	var lines []corpusLine
+	lines = append(lines, loadCorpus(t)...)
+	blind, err := filepath.Glob("testdata/blind*.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range blind {
+		for _, bl := range loadBlind(t, path) {
+			lines = append(lines, bl.corpusLine)
+		}
+	}
 	seps := []string{"", " ", "\n", "=", ":", "@", ".", "-", "/", "\"", "'", "[", "]", "(", ")", ",", "#", "+", "_", "é", "中", "\xff", "://", "[REDACTED:", "password=", "secret ", "version "}
 	r := redact.Default()
 	for range n {

@@ -66,7 +66,7 @@ func findEmail(dst []Span, s string, at int) []Span {
 	if at-ls >= 128 {
 		return dst
 	}
-	if ls > 0 && (s[ls-1] == '@' || strings.HasSuffix(s[:ls], "＠")) {
+	if ls > 0 && (s[ls-1] == '@' || strings.HasSuffix(s[:ls], "＠")) || placeholderEndsAt(s, ls) {
 		return dst
 	}
 	if escaped && ls > 0 && s[ls-1] != '=' && s[ls-1] != '&' && s[ls-1] != '?' && s[ls-1] != '/' {
@@ -83,8 +83,8 @@ func findEmail(dst []Span, s string, at int) []Span {
 	for k > 0 && ls-k < 256 && isUserinfoByte(s[k-1]) {
 		k--
 	}
-	if k >= 2 && s[k-1] == '/' && s[k-2] == '/' {
-		return dst
+	if k >= 2 && s[k-1] == '/' && s[k-2] == '/' || k < ls && placeholderEndsAt(s, k) {
+		return dst // or a placeholder that may have replaced the authority's start
 	}
 	// Domain: at least two labels, the last one (the TLD) letters or an
 	// IDNA "xn--" label.
@@ -92,8 +92,16 @@ func findEmail(dst []Span, s string, at int) []Span {
 	if labels < 2 {
 		return dst
 	}
-	if end < len(s) && (isWord(s[end]) || s[end] == '@' || s[end] == '-') {
+	if end < len(s) && (isWord(s[end]) || s[end] == '@' || s[end] == '-' || placeholderStartsAt(s, end)) {
 		return dst
+	}
+	for e := end; e < len(s) && e-end < 64; e++ {
+		if c := s[e]; !isAlnum(c) && c != '.' && c != '-' {
+			if placeholderStartsAt(s, e) {
+				return dst // a domain that runs into a placeholder (see placeholderEndsAt)
+			}
+			break
+		}
 	}
 	for _, e := range fileExts {
 		if equalFold(tld, e) {
@@ -284,6 +292,16 @@ func findURLCredentials(dst []Span, s string, at int) []Span {
 			atSign = k
 			break
 		}
+		if placeholderEndsAt(s, k+1) {
+			// A placeholder may have held the last '@', unless it is the
+			// host ("@[REDACTED:IPV4]:8080"; see placeholderEndsAt).
+			ps := strings.LastIndex(s[:k], placeholderPrefix)
+			if ps-1 <= start || s[ps-1] != '@' {
+				return dst
+			}
+			atSign = ps - 1
+			break
+		}
 	}
 	if atSign < 0 {
 		return dst
@@ -396,7 +414,8 @@ func findIPv4(dst []Span, s string, _ int) []Span {
 		if !ipv4Context(s, st, p) {
 			continue
 		}
-		if versionContext(s, st) || lastVer >= 0 && versionLink(s[lastVer:st]) || versionFollows(s, p) || versionAfter(s, p) {
+		if versionContext(s, st) || lastVer >= 0 && versionLink(s[lastVer:st]) || versionFollows(s, p) || versionAfter(s, p) ||
+			placeholderLinked(s, st) {
 			lastVer = p
 			continue
 		}
@@ -445,7 +464,7 @@ func ipv4Context(s string, st, end int) bool {
 				return false // build-10.0.0.1; but 10.0.0.1-10.0.0.9 is a range
 			}
 		case c == '/' || c == '+':
-			if st >= 2 && isAlnum(s[st-2]) {
+			if st >= 2 && (isAlnum(s[st-2]) || placeholderEndsAt(s, st-1)) {
 				return false
 			}
 		case c == '=' || c == '>' || c == '<':
@@ -458,10 +477,10 @@ func ipv4Context(s string, st, end int) bool {
 	if end < len(s) {
 		c := s[end]
 		switch {
-		case isWord(c):
+		case isWord(c), placeholderStartsAt(s, end):
 			return false
-		case c == '-' && end+1 < len(s) && isAlpha(s[end+1]):
-			return false // 10.0.0.1-beta
+		case c == '-' && end+1 < len(s) && (isAlpha(s[end+1]) || placeholderStartsAt(s, end+1)):
+			return false // 10.0.0.1-beta (or what a placeholder replaced)
 		}
 	}
 	return true
@@ -479,6 +498,9 @@ func versionContext(s string, st int) bool {
 		// The word before, skipping spaces, quotes, ':', '=' and '>'.
 		for k := 0; j > 0 && k < 8 && strings.IndexByte(" :=\"'\t>(", s[j-1]) >= 0; k++ {
 			j--
+		}
+		if placeholderEndsAt(s, j) {
+			return true // in place of a word that may have been a version word
 		}
 		w := j
 		for w > 0 && j-w < 32 && (isWord(s[w-1]) || s[w-1] >= 0x80 || s[w-1] == '.') {
@@ -567,19 +589,35 @@ func versionAfter(s string, p int) bool {
 	return false
 }
 
+// placeholderLinked reports whether a placeholder precedes offset st with a
+// version link between ("[REDACTED:PASSWORD], 70.41.3.18"): it may stand
+// for the version the quad was linked to (see placeholderEndsAt).
+func placeholderLinked(s string, st int) bool {
+	for j := st; j > 0 && st-j <= 16 && s[j-1] != '\n'; j-- {
+		if placeholderEndsAt(s, j) {
+			return versionLink(s[j:st])
+		}
+	}
+	return false
+}
+
 // versionFollows reports whether a dotted quad ending at p is linked to a
 // version that follows it ("from 2.18.4.11 to 2.19.0.3"): a version link,
 // then a dotted number of three or five and more parts, or a quad of
 // small numbers.
 func versionFollows(s string, p int) bool {
 	q := p
-	for q < len(s) && q-p <= 16 && !isDigit(s[q]) && s[q] != '\n' {
+	for q < len(s) && q-p <= 16 && !isDigit(s[q]) && s[q] != '\n' && !placeholderStartsAt(s, q) {
 		q++
 	}
 	// A word or an arrow, not punctuation: 10.0.0.1-10.0.0.254 and
 	// 10.0.0.1, 10.0.0.2 are lists of addresses.
-	if q >= len(s) || !isDigit(s[q]) || !versionLink(s[p:q]) || !versionLinks.has(strings.TrimSpace(s[p:q])) && !strings.ContainsAny(s[p:q], ">→") {
+	if q >= len(s) || !isDigit(s[q]) && !placeholderStartsAt(s, q) || !versionLink(s[p:q]) ||
+		!versionLinks.has(strings.TrimSpace(s[p:q])) && !strings.ContainsAny(s[p:q], ">→") {
 		return false
+	}
+	if !isDigit(s[q]) {
+		return true // a placeholder that may have replaced a version (see placeholderEndsAt)
 	}
 	parts, small, firstSmall := 0, 0, false
 	for {
@@ -634,7 +672,7 @@ func findIPv6(dst []Span, s string, _ int) []Span {
 			en++
 		}
 		i = en
-		if st > 0 && (isWord(s[st-1]) || s[st-1] == '.') {
+		if st > 0 && (isWord(s[st-1]) || s[st-1] == '.') || placeholderEndsAt(s, st) {
 			continue
 		}
 		// Trim a trailing '.' or a single trailing ':' (not part of "::").
@@ -644,7 +682,8 @@ func findIPv6(dst []Span, s string, _ int) []Span {
 		if en-st >= 2 && s[en-1] == ':' && s[en-2] != ':' {
 			en--
 		}
-		if en < len(s) && (isWord(s[en]) || s[en] == ':' || s[en] == '.' && en+1 < len(s) && isAlnum(s[en+1])) {
+		if en < len(s) && (isWord(s[en]) || s[en] == ':' || s[en] == '.' && en+1 < len(s) && isAlnum(s[en+1]) ||
+			placeholderStartsAt(s, en) || s[en] == '.' && placeholderStartsAt(s, en+1)) {
 			continue // glued to a word; but a full stop may end the sentence
 		}
 		if st > 0 && s[st-1] == '[' && st > 1 && (isWord(s[st-2]) || s[st-2] == ']') {

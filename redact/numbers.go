@@ -193,7 +193,10 @@ func parseNum(s string, i int, t *numTok) {
 		return
 	}
 	t.end = end
-	t.leftOK = leftOK(s, t.start)
+	// A placeholder right after the token may have replaced more of it,
+	// which changes its shape: it is skipped whole, like one glued on its
+	// left (see placeholderEndsAt).
+	t.leftOK = leftOK(s, t.start) && !placeholderAhead(s, t.end, 8)
 	t.rightOK = !overflow && rightOK(s, t.end)
 }
 
@@ -202,6 +205,9 @@ func parseNum(s string, i int, t *numTok) {
 func leftOK(s string, i int) bool {
 	if i == 0 {
 		return true
+	}
+	if placeholderWithin(s, i, 8) {
+		return false // the rest of a number a match claimed the start of
 	}
 	c, w := s[i-1], 1
 	if c >= 0x80 {
@@ -284,14 +290,15 @@ func rightOK(s string, i int) bool {
 		}
 	}
 	switch {
-	case isWord(c), c == '%', c == '@':
+	case isWord(c), c == '%', c == '@', placeholderStartsAt(s, i):
 		return false
 	case c == ',':
 		// 1,234 continues the number; a field separator does not.
-		return !thousands(s, i+1)
+		return !thousands(s, i+1) && !placeholderStartsAt(s, i+1)
 	case c == '.' || c == '-' || c == ':' || c == '/':
-		// 1.5, 10-20, 10:30 and 1/2 continue the number; "6467,k@..." does not.
-		return i+w >= len(s) || !isDigitAt(s, i+w)
+		// 1.5, 10-20, 10:30 and 1/2 continue the number; "6467,k@..." does
+		// not; a placeholder there may have replaced digits.
+		return i+w >= len(s) || !isDigitAt(s, i+w) && !placeholderStartsAt(s, i+w)
 	}
 	return true
 }

@@ -326,7 +326,33 @@ func (c *phoneCtx) peel() {
 	if !c.peeled {
 		c.peeled = true
 		c.refused, c.near, c.nearCue = notPhoneContext(c.words())
+		if !c.refused && qualifierReplaced(c.s, c.start-len(c.w), c.w) {
+			c.refused = true
+		}
 	}
+}
+
+// qualifierReplaced reports whether the context w, which starts at offset
+// i of s, follows a placeholder and holds only words for "number" and
+// fillers: "[REDACTED:PASSWORD] number 123-45-678" and "[REDACTED:PASSWORD]
+// no. 09171234567" may have said "Part number" and "Tracking no." (see
+// placeholderEndsAt).
+func qualifierReplaced(s string, i int, w string) bool {
+	if !placeholderEndsAt(s, i) {
+		return false
+	}
+	n := 0
+	for rest := w; ; n++ {
+		wd, r := precedingWord(rest)
+		if wd == "" {
+			break
+		}
+		if wordClass(wd)&(wNear|wFiller) == 0 {
+			return false
+		}
+		rest = r
+	}
+	return n > 0
 }
 
 // isRefused reports whether a word such as "order" precedes the token.
@@ -456,7 +482,8 @@ func (h *tableHeaders) above(s string, ls int) string {
 		if q < p {
 			q = ls
 		}
-		if d, _ := indexDigit(s[p:q], 0); d < 0 && hasFieldSeparator(s[p:q]) {
+		// (A placeholder may have replaced digits: see placeholderEndsAt.)
+		if d, _ := indexDigit(s[p:q], 0); d < 0 && hasFieldSeparator(s[p:q]) && !strings.Contains(s[p:q], placeholderPrefix) {
 			h.hs, h.he = p, q
 		}
 		p = q + 1

@@ -300,6 +300,9 @@ func findProse(dst []Span, s string, at int, secret bool) []Span {
 	if at > 0 && s[at-1] == '-' && (wlen <= 3 || at > 1 && s[at-2] == '-') {
 		return dst // a --password flag, or r3d1s-pw: not prose
 	}
+	if placeholderEndsAt(s, at) {
+		return dst // glued to what a placeholder replaced (see placeholderEndsAt)
+	}
 	p := at + wlen
 	if pw.suffix {
 		p = turkishSuffix(s, p)

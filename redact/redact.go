@@ -155,12 +155,6 @@ var ErrInvalidRule = errors.New("redact: invalid rule")
 // is zero.
 const defaultMaxLen = 1024
 
-// maxPasses bounds how often Redact re-scans its own output. Every pass
-// replaces at least one byte of non-placeholder text, and in practice the
-// second pass finds nothing; the bound only guards against a faulty custom
-// rule.
-const maxPasses = 8
-
 // compiled is a Rule ready to run.
 type compiled struct {
 	rule        Rule
@@ -374,10 +368,11 @@ func (r *Redactor) Find(s string) []Finding {
 // s itself and nil without allocating.
 //
 // The output is valid UTF-8: each maximal run of invalid bytes in s becomes
-// U+FFFD before scanning. Redact is idempotent: its output contains nothing
-// its rules match, because it scans its own output again until nothing more
-// is found (a replacement can remove the context that kept a neighbour from
-// matching, as in "version" before a dotted quad).
+// U+FFFD before scanning. Redact reads s once. With the default rules it is
+// idempotent, Redact(Redact(s)) == Redact(s): their output contains nothing
+// they match, because they read a placeholder as the text it replaced,
+// which they had already judged (see the package documentation, and
+// [Redactor.Check] for custom rules).
 func (r *Redactor) Redact(s string) (string, Counts) {
 	res := r.RedactText(s)
 	return res.Text, res.Counts
@@ -413,12 +408,9 @@ func (r *Redactor) RedactText(s string) Result {
 		ms, runes, _ = r.scan(s)
 	}
 	res := Result{Text: s, Runes: runes, Invalid: invalid}
-	for pass := 0; len(ms) > 0 && pass < maxPasses; pass++ {
-		if res.Counts == nil {
-			res.Counts = make(Counts)
-		}
-		res.Text = r.apply(res.Text, ms, res.Counts)
-		ms, _, _ = r.scan(res.Text)
+	if len(ms) > 0 {
+		res.Counts = make(Counts, 2)
+		res.Text = r.apply(s, ms, res.Counts)
 	}
 	return res
 }
@@ -490,8 +482,10 @@ type scanner struct {
 	// occurrence inside it is not reported to the rule again, which keeps
 	// texts like "password=password=..." linear. (A candidate missed this
 	// way can only be one that overlaps the earlier one; if the earlier one
-	// loses to a third match, the next pass of Redact finds it.) The first
-	// inlineRules rules have their entry in last, the others in lastMore.
+	// loses to a third match, that match's replacement extends over the
+	// earlier one, and so over where the missed one starts: see resolve.)
+	// The first inlineRules rules have their entry in last, the others in
+	// lastMore.
 	last     [inlineRules][2]int
 	lastMore [][2]int
 }
@@ -616,7 +610,11 @@ func (sc *scanner) add(i int, sp Span) {
 
 // resolve drops candidates that overlap a placeholder already in s, then
 // keeps a non-overlapping subset: earliest start first, then the longest,
-// then the highest priority, then the earliest rule.
+// then the highest priority, then the earliest rule. A loser that reaches
+// beyond its winner extends the winner's replacement to its end, and one
+// that lies in the text the winner keeps (a vendor prefix, a scheme) makes
+// the winner keep nothing: either way no part of the loser is left in the
+// output for the rules to find again.
 func resolve(ms []match, s string) []match {
 	slices.SortFunc(ms, func(a, b match) int {
 		if c := cmp.Compare(a.start, b.start); c != 0 {
@@ -634,14 +632,25 @@ func resolve(ms []match, s string) []match {
 	out := ms[:0]
 	end, p := 0, 0
 	for _, m := range ms {
-		if m.start < end {
-			continue
-		}
 		for p < len(ph) && ph[p][1] <= m.start {
 			p++
 		}
 		if p < len(ph) && ph[p][0] < m.end {
 			continue // overlaps a placeholder
+		}
+		if m.start < end {
+			w := &out[len(out)-1]
+			switch {
+			case m.end > end:
+				// The loser reaches beyond the winner: the winner's
+				// replacement reaches as far.
+				w.end = m.end
+				end = m.end
+			case m.end <= w.start+w.keep:
+				// The loser lies in the text the winner keeps: keep none.
+				w.keep = 0
+			}
+			continue
 		}
 		out = append(out, m)
 		end = m.end

@@ -461,7 +461,12 @@ func TestOverlapResolution(t *testing.T) {
 		in    string
 		want  string
 	}{
-		{"earliest start wins", []redact.Rule{mk("a", 0, `bcd`), mk("b", 9, `cde`)}, "abcdef", "a[REDACTED:A]ef"},
+		{"earliest start wins", []redact.Rule{mk("a", 0, `bcde`), mk("b", 9, `cd`)}, "abcdef", "a[REDACTED:A]f"},
+		// A loser that reaches beyond the winner extends its replacement:
+		// nothing of "cde" is left to match in the output.
+		{"the winner reaches as far as the loser", []redact.Rule{mk("a", 0, `bcd`), mk("b", 9, `cde`)}, "abcdef", "a[REDACTED:A]f"},
+		// A loser in the text the winner keeps makes it keep nothing.
+		{"a kept prefix another rule claims", []redact.Rule{mk("a", 0, `bc(de)`), mk("b", 9, `bc`)}, "abcdef", "a[REDACTED:A]f"},
 		{"then the longest", []redact.Rule{mk("a", 9, `bc`), mk("b", 0, `bcde`)}, "abcdef", "a[REDACTED:B]f"},
 		{"then the priority", []redact.Rule{mk("a", 0, `bcd`), mk("b", 1, `bcd`)}, "abcdef", "a[REDACTED:B]ef"},
 		{"then the rule order", []redact.Rule{mk("a", 0, `bcd`), mk("b", 0, `bcd`)}, "abcdef", "a[REDACTED:A]ef"},
@@ -471,8 +476,12 @@ func TestOverlapResolution(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := r.Redact(tt.in); got != tt.want {
+		got, _ := r.Redact(tt.in)
+		if got != tt.want {
 			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
+		}
+		if again, _ := r.Redact(got); again != got {
+			t.Errorf("%s: redacting %q again gives %q", tt.name, got, again)
 		}
 	}
 }
@@ -523,5 +532,54 @@ func TestCheckRequiresOwnCategory(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "example 1") || strings.Contains(err.Error(), `"wide"`) {
 		t.Errorf("Check reported a passing example: %v", err)
+	}
+}
+
+// nextToReplacements are texts where a replacement changes what a rule
+// sees next to it, one of each kind found by splicing corpus texts: the
+// rest of a number another match claimed the start of, a version word, a
+// qualifier, an '@', a key's first part or a header's name inside another
+// match, a placeholder's ':' read as an assignment, a table header line
+// with digits replaced, a search window whose length changes. FuzzRedact
+// seeds from them too.
+var nextToReplacements = []string{
+	"nst password = process.env.DB_PASS+8 5390 0754 7034 et=4fwsecret ",
+	"password: hunter2, passwordversion e +91 98765 43210 (India-2",
+	"PASSWORD:Panda@ 8 (916) 123-45-67, звоните ве+",
+	"password=_version__ = \"3.5.28.111\"\n-",
+	"login: jdo@2.14.3 to 10.2.30.41 after '",
+	"ema-Spassword=0.113.195, 70.41.3.18, 150.172.23\nck/",
+	"n 1.10.48.204 to 8.29.14+ahak@example.in \"",
+	":172.16.5.4::5432/apppassword=+",
+	"[2001:db8::.mada@example.jp}}です。",
+	",5 1051 0510 ://propassword=il='o'reilly@example.ie=",
+	"m0ng0P4ss@cluster0.exampé0171 123456:",
+	"DATABASE_URL=postgres://appuser:Z8x!kq2Lm@db.prod.intern]er.user={{EMAIL:noreply@example.com}} smtp_pas@",
+	"sqlplus hr/Hr-Ora#19@//db.corp.example:15\xff{{SECRET:c7cb63e682@ds, PINs",
+	"htpasswd -bc 中\x8f\xb713812345678已发货\xe3中t +1 (555) 010-7788 instead.\"",
+	"opassword=Authorization: Basic dXNlcjpo#@",
+	"Here password= Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJpassword=-ASSWORD:Paris2024:",
+	"password=Part number 123-45-678 and 12-345(",
+	"k3r-Pa5password=Tracking no. 09171234567 — out(",
+	"PHONE:+852 9123 45.ass=crypto @d,name,phone,card\n2,Ana,0917 123\"SvptVLRazIZN6PStOj91ogAYC_",
+	"カード番号 3566 0020 2036 050a_k@example.org}}-",
+	"iToken\" value=\"{{SECRET:jJ3JgKd89AvguEq0ecj3dxCKdWOlvlscRhJAVVxr}}[AWS_KEY:i8zWsjDF5ilmo7G57wWtP32/T83RIpJiwoOBJfs9}}, can you check",
+	"access_token=ya29.aKuRypvObR8y5h9rcLwnt--パスワードは Sakura2024 で",
+	"0040702810.PASSWORD:/to {{PASSWORD+",
+}
+
+// TestIdempotentNextToReplacements: Redact reads a text once, so its
+// output must hold nothing for the rules to find, also where a replacement
+// changed what a neighbour looks like.
+func TestIdempotentNextToReplacements(t *testing.T) {
+	r := redact.Default()
+	for _, in := range nextToReplacements {
+		once, counts := r.Redact(in)
+		if counts == nil {
+			t.Errorf("%q: nothing redacted", in)
+		}
+		if twice, c := r.Redact(once); twice != once || c != nil {
+			t.Errorf("not idempotent:\n in:    %q\nonce:  %q\ntwice: %q", in, once, twice)
+		}
 	}
 }

@@ -374,8 +374,9 @@ func DefaultRules() []Rule {
 // Check runs every rule's Examples and Negatives through r. Each example
 // must be redacted with the rule's own category, both by the rule alone and
 // by r with all its rules (where another rule may win the text, but only
-// one of the same category); each negative must come out of r unchanged.
-// It reports every failure, naming the rule and the index of the sample.
+// one of the same category), and redacting r's output again must change
+// nothing (Redact reads a text once: idempotence is the rules' part); each
+// negative must come out of r unchanged. It reports every failure, naming the rule and the index of the sample.
 // Use it to test custom rules together with the rules they will run with.
 func (r *Redactor) Check() error {
 	var errs []error
@@ -385,8 +386,12 @@ func (r *Redactor) Check() error {
 			if out, _ := alone.Redact(ex); !strings.Contains(out, c.placeholder) {
 				errs = append(errs, fmt.Errorf("redact: rule %q: example %d not redacted as %s by the rule alone", c.rule.ID, i, c.rule.Category))
 			}
-			if out, _ := r.Redact(ex); !strings.Contains(out, c.placeholder) {
+			out, _ := r.Redact(ex)
+			if !strings.Contains(out, c.placeholder) {
 				errs = append(errs, fmt.Errorf("redact: rule %q: example %d not redacted as %s", c.rule.ID, i, c.rule.Category))
+			}
+			if again, counts := r.Redact(out); again != out || counts != nil {
+				errs = append(errs, fmt.Errorf("redact: rule %q: example %d: redacting the output again changes it", c.rule.ID, i))
 			}
 		}
 		for i, neg := range c.rule.Negatives {

@@ -154,6 +154,9 @@ func findAWSSecret(dst []Span, s string, at int) []Span {
 				break
 			}
 		}
+		if placeholderStartsAt(s, p) {
+			break // the text it replaced had another length (see placeholderEndsAt)
+		}
 		if !isB64(c) {
 			p++
 			continue
@@ -163,7 +166,7 @@ func findAWSSecret(dst []Span, s string, at int) []Span {
 			q++
 		}
 		if q-p == 40 && (q >= len(s) || s[q] != '=') && awsSecretShape(s[p:q]) && !placeholderToken(s[p:q]) {
-			return append(dst, Span{Start: p, End: q})
+			dst = append(dst, Span{Start: p, End: q}) // and the others in reach
 		}
 		p = q
 	}
@@ -332,6 +335,11 @@ func findBearer(dst []Span, s string, at int) []Span {
 // printable "user:password", and in an Authorization header the whole
 // credential whatever it looks like (a JWT after Basic included).
 func findBasic(dst []Span, s string, at int) []Span {
+	if placeholderWithin(s, at, 8) {
+		// It may have replaced a header's name, with which the
+		// credentials were judged otherwise (see placeholderEndsAt).
+		return dst
+	}
 	if inAuthorizationHeader(s, at) {
 		b, e, capped, ok := authScheme(s, at, "basic", isBearerByte)
 		if !ok || !headerCredential(s[b:e]) {
@@ -343,7 +351,7 @@ func findBasic(dst []Span, s string, at int) []Span {
 		return append(dst, Span{Start: at, End: e, Keep: b - at})
 	}
 	b, e, _, ok := authScheme(s, at, "basic", isB64)
-	if !ok || e < len(s) && (isB64(s[e]) || s[e] == '=') || !validBasicAuth(s[b:e]) {
+	if !ok || e < len(s) && (isB64(s[e]) || s[e] == '=' || placeholderStartsAt(s, e)) || !validBasicAuth(s[b:e]) {
 		return dst
 	}
 	return append(dst, Span{Start: at, End: e, Keep: b - at})
