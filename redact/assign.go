@@ -314,8 +314,8 @@ func directive(s string, ks, v int, key string) bool {
 	for e < len(s) && !isSpace(s[e]) {
 		e++
 	}
-	if !strongShape(s[v:e]) {
-		return false // "db_password rotated": prose, not a value
+	if !strongShape(s[v:e]) || strings.Contains(s[v:e], placeholderPrefix) {
+		return false // "db_password rotated": prose, not a value (or what a placeholder replaced: see placeholderEndsAt)
 	}
 	for e < len(s) && (s[e] == ' ' || s[e] == '\t') {
 		e++

@@ -509,6 +509,9 @@ func versionContext(s string, st int) bool {
 		if w == j {
 			return false
 		}
+		if placeholderEndsAt(s, w) {
+			return true // the rest of a word a placeholder replaced the start of
+		}
 		word := strings.Trim(s[w:j], "._")
 		for _, v := range versionWords {
 			// A word beyond ASCII, or a long one, counts at the end of a

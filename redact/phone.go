@@ -371,8 +371,8 @@ func (c *phoneCtx) hasPhoneWord(h *tableHeaders, u sub) bool {
 	var broad bool
 	if w := c.words(); phoneOrNearWords.in(w) {
 		w32 := w[max(0, len(w)-32):]
-		if codeWordSet.inBounded(w32, 4) {
-			return false
+		if codeWordSet.inBounded(w32, 4) || len(w) < 32 && placeholderEndsAt(c.s, c.start-len(w)) {
+			return false // or a placeholder there, which may have been one (see placeholderEndsAt)
 		}
 		broad = phoneWordIn(w32)
 	} else if !phoneColumn(c.s, c.start, h) {

@@ -353,6 +353,9 @@ func findProse(dst []Span, s string, at int, secret bool) []Span {
 	}
 	if connected {
 		q = skipAdverb(s, q) // "the password is literally hunter2"
+		if q >= len(s) {
+			return dst // the text ends after the adverb
+		}
 	}
 
 	// An app password (Google's four groups of four letters), after any

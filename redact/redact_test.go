@@ -568,6 +568,16 @@ var nextToReplacements = []string{
 	"0040702810.PASSWORD:/to {{PASSWORD+",
 }
 
+// TestProseEndsAfterAdverb: a text that ends after "ist einfach" ("is
+// simply") once made the prose rule read past its end.
+func TestProseEndsAfterAdverb(t *testing.T) {
+	for _, in := range []string{"Passwort ist einfach ", "Passwort ist einfach", "the password is literally "} {
+		if out, _ := redact.Default().Redact(in); out != in {
+			t.Errorf("Redact(%q) = %q", in, out)
+		}
+	}
+}
+
 // TestIdempotentNextToReplacements: Redact reads a text once, so its
 // output must hold nothing for the rules to find, also where a replacement
 // changed what a neighbour looks like.
