@@ -730,7 +730,7 @@ func classifyKey(key string) Category {
 	// Every suffix below ends in one of these letters; most keys that reach
 	// here (prompt_tokens, keys, ...) end in something else.
 	switch k[n-1] {
-	case 'd', 'e', 's', 't', 'n', 'y', 'h', 'm', 'w', 'r', 'l', 'c', 'a', '1', '2':
+	case 'd', 'e', 's', 't', 'n', 'y', 'h', 'm', 'w', 'r', 'l', 'c', 'a', 'k', '1', '2':
 	default:
 		return ""
 	}
@@ -864,7 +864,10 @@ func hasSuffixBytes(b []byte, suf string) bool {
 	return true
 }
 
-var passwordKeySuffixes = []string{"password", "passwd", "passphrase", "passcode"}
+var passwordKeySuffixes = []string{
+	"password", "passwd", "passphrase", "passcode", "psk", "presharedkey", "communitystring", "rocommunity",
+	"rwcommunity", "snmpcommunity",
+}
 
 var secretKeySuffixes = []string{
 	"secret", "token", "apikey", "secretkey", "privatekey", "accesskey", "authkey", "signingkey",

@@ -21,7 +21,8 @@ type cliTool struct {
 	// prefix starts the password argument (openssl -passin pass:SECRET);
 	// an argument without it names a file or a variable instead.
 	prefix string
-	// form is a special argument form: "user%" (smbclient -U user%pw),
+	// form is a special argument form: "second-arg" (net user name pw),
+	// "user%" (smbclient -U user%pw),
 	// "user/" (sqlplus user/pw@db), "/user:" (net use ... /user:x pw),
 	// "first-string" (the first quoted argument).
 	form string
@@ -37,7 +38,9 @@ var cliTools = []cliTool{
 	{names: []string{"sqlcmd", "bcp"}, flags: []string{"-P"}},
 	{names: []string{"psexec", "psexec64", "paexec"}, flags: []string{"-p"}},
 	{names: []string{"zip", "unzip"}, flags: []string{"-P"}},
-	{names: []string{"7z ", "7za"}, glued: []string{"-p"}},
+	{names: []string{"7z ", "7za", "unrar", "rar "}, glued: []string{"-p"}},
+	{names: []string{"az login"}, flags: []string{"-p", "--password"}},
+	{names: []string{"net user"}, form: "second-arg"},
 	{names: []string{"rdesktop"}, flags: []string{"-p"}},
 	{names: []string{"xfreerdp"}, glued: []string{"/p:"}},
 	{names: []string{"htpasswd"}, flags: []string{"-b", "-bc", "-cb", "-bB", "-Bb", "-bm", "-bs", "-bd", "-bp", "-bD"}, skip: 2},
@@ -152,6 +155,13 @@ func findCLIPassword(dst []Span, s string, at int) []Span {
 		case "/user:":
 			if hasPrefixFold(arg, "/user:") && k+1 < len(args) && s[args[k+1].vs] != '/' {
 				return emit(args[k+1].vs, args[k+1].ve)
+			}
+			continue
+		case "second-arg":
+			// net user NAME PASSWORD [/add]: the second argument that is
+			// not an option.
+			if k == 1 && arg[0] != '/' && arg != "*" {
+				return emit(a.vs, a.ve)
 			}
 			continue
 		case "first-string":

@@ -516,6 +516,37 @@ func decodeB64(dst []byte, src string) int {
 	return n
 }
 
+// findWifiQR is called at "WIFI:", the start of the text of a Wi-Fi QR
+// code (WIFI:T:WPA;S:network;P:password;;), and reports the P: field.
+// Fields end at an unescaped ';'.
+func findWifiQR(dst []Span, s string, at int) []Span {
+	if !strings.HasPrefix(s[at:], "WIFI:") || at > 0 && isWord(s[at-1]) {
+		return dst
+	}
+	lim := min(len(s), at+512)
+	for p := at + 5; p < lim; {
+		e := p
+		for e < lim && s[e] != ';' && s[e] != '\n' {
+			if s[e] == '\\' {
+				e++
+			}
+			e++
+		}
+		e = min(e, lim)
+		if strings.HasPrefix(s[p:e], "P:") {
+			if v := s[p+2 : e]; len(v) >= 3 && !isPlaceholderValue(v) {
+				return append(dst, Span{Start: p + 2, End: e})
+			}
+			return dst
+		}
+		if e >= lim || s[e] != ';' || e+1 < len(s) && s[e+1] == ';' {
+			return dst
+		}
+		p = e + 1
+	}
+	return dst
+}
+
 // configRules returns the rules of this file.
 func configRules() []Rule {
 	namedKW := []string{`variable "`, "value:", `value":`, "default:"}
@@ -539,6 +570,16 @@ func configRules() []Rule {
 			Priority:    prioGeneric,
 			Examples:    []string{"jdbc:oracle:thin:scott/T1ger-db@//db.example.com:1521/ORCL", "url=jdbc:oracle:thin:app/Pw4pp!@db:1521:ORCL", "conn hr/Hr-2024x@//db:1521/pdb1"},
 			Negatives:   []string{"jdbc:oracle:thin:@//db.example.com:1521/ORCL", "jdbc:oracle:thin:scott/${DB_PASSWORD}@//db:1521/x", "see https://example.com/a@//b"},
+		},
+		{
+			ID:          "wifi-qr",
+			Category:    Password,
+			Description: "password of a Wi-Fi QR code text (WIFI:T:WPA;S:network;P:password;;)",
+			Keywords:    []string{"WIFI:"},
+			Find:        findWifiQR,
+			Priority:    prioGeneric,
+			Examples:    []string{"WIFI:T:WPA;S:Home-5G;P:Gr33n-Tea-42;;", "WIFI:S:Cafe\\;Bar;T:WPA2;P:Espr3ss0!;H:false;;"},
+			Negatives:   []string{"WIFI:T:nopass;S:Guest;;", "WIFI:T:WPA;S:Office;P:<password>;;", "wifi: on"},
 		},
 		{
 			ID:          "kubernetes-secret-data",

@@ -289,7 +289,7 @@ func DefaultRules() []Rule {
 			ID:          "password-assignment",
 			Category:    Password,
 			Description: `value assigned to a password-like key (password=, passwd:, pwd=, "db_pass": ...), the key kept`,
-			Keywords: []string{"pass", "pwd", "identified by", "kennwort", "mot de passe", "contraseña", "contrasena", "senha",
+			Keywords: []string{"pass", "pwd", "psk", "community", "identified by", "kennwort", "mot de passe", "contraseña", "contrasena", "senha",
 				"wachtwoord", "lösenord", "hasło", "пароль", "密码", "密碼", "パスワード", "비밀번호", "पासवर्ड",
 				"كلمة المرور", "كلمة السر"},
 			Find:     findPasswordAssignment,
