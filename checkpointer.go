@@ -175,7 +175,7 @@ func (e *Engine) prepareCommit(p *pending) {
 func (e *Engine) sealRemoval(p *pending, c *control) {
 	p.items = p.items[:0]
 	p.batch.Reset()
-	if err := p.batch.SetRemoval(c.payload, 0); err != nil {
+	if err := p.batch.SetRemoval(c.payload, c.next); err != nil {
 		panic(err) // a removal payload is a few hundred bytes
 	}
 	p.link = e.prev
@@ -198,7 +198,18 @@ func (p *pending) answerControl(err error) {
 // meanwhile, the caller waits until they have and commits it: Close waits
 // for the indexer, the only other caller, before it closes the log.
 func (e *Engine) commitRemoval(payload []byte) error {
-	c := &control{payload: payload, done: make(chan error, 1)}
+	return e.commitRemovalTo(payload, 0)
+}
+
+// commitRemovalTo is commitRemoval for a removal that moves the sequence
+// numbers to next (0: it does not), past records it records as removed:
+// their leaves join the Merkle tree as removed ones. REQUIRES: at Open,
+// before the sealer starts, when next is not 0.
+func (e *Engine) commitRemovalTo(payload []byte, next uint64) error {
+	c := &control{payload: payload, next: next, done: make(chan error, 1)}
+	if next != 0 && e.running.Load() {
+		panic("llog: a removal moving the sequence numbers while the engine runs")
+	}
 	if e.running.Load() {
 		err := e.q.pushControl(c)
 		if err == nil {
@@ -209,12 +220,34 @@ func (e *Engine) commitRemoval(payload []byte) error {
 		}
 		<-e.done // the syncer has committed everything queued and stopped
 	}
+	if next > e.next && !e.ck.off {
+		e.ck.tree.skip(next-e.next, nil)
+	}
 	p := new(pending)
 	e.sealRemoval(p, c)
 	e.ck.begin(p)
 	e.ck.end(p)
 	e.commit(p)
-	return <-c.done
+	err := <-c.done
+	if err == nil && next > e.next {
+		e.next = next
+	}
+	return err
+}
+
+// recordLoss records in the log that records from e.next to mark are lost:
+// the index saw them committed and the log does not hold them. The next
+// record takes mark+1, so no number is used for two records, and Verify
+// reports the loss until Repair accepts it. REQUIRES: at Open, before the
+// sealer starts.
+func (e *Engine) recordLoss(mark uint64) error {
+	r := Removal{First: e.next, Last: mark, Anchor: e.prev, Policy: policyLost, Time: e.opts.now().UTC(), Done: true, LogEnd: mark,
+		Reason: fmt.Sprintf("%s had seen records up to %d committed, and the log ended at %d when the store was opened", indexName, mark, e.next-1)}
+	if err := e.commitRemovalTo(appendRemovalPayload(nil, &r), mark+1); err != nil {
+		return fmt.Errorf("llog: record the loss of records %d to %d: %w", r.First, r.Last, err)
+	}
+	e.note.emit(Event{Kind: EventRecordsLost, Removed: &r, QueueCapacity: e.opts.QueueCapacity})
+	return nil
 }
 
 // published hands the checkpoint of a committed batch to OnCheckpoint and
@@ -251,6 +284,10 @@ type treeRecovery struct {
 	known  bool
 	newest *Checkpoint
 	err    error
+	gaps   []treeGap // records removed in place (see treeCheck)
+	// framed is the size of the frontier a checkpoint frame gave the tree
+	// (0: none did).
+	framed uint64
 }
 
 func (r *treeRecovery) checkpoint(c wal.Checkpoint) {
@@ -260,9 +297,38 @@ func (r *treeRecovery) checkpoint(c wal.Checkpoint) {
 		return
 	}
 	if framed && !r.known {
-		r.tree, r.known = f, true
+		r.tree, r.known, r.framed = f, true, f.n
 	}
-	r.newest = ck
+	if !superseded(r.gaps, ck.Size) {
+		r.newest = ck
+	}
+}
+
+// removal adds the leaves of records a removal frame says were removed in
+// place.
+func (r *treeRecovery) removal(x wal.Removal) {
+	rm, err := parseRemovalPayload(x.Payload)
+	if err != nil || rm.retention() {
+		return
+	}
+	if x.Next == x.From {
+		// Records removed earlier in the log (a repaired sealed segment):
+		// a frontier stored after them, which this recovery took, holds
+		// their real leaves.
+		if r.framed > 0 && rm.First <= r.framed {
+			r.known = false
+		}
+		return
+	}
+	r.gaps = append(r.gaps, treeGap{x.From, x.Next, max(rm.LogEnd, rm.Last)})
+	if r.known && x.From == r.tree.n+1 {
+		r.tree.skip(x.Next-x.From, nil)
+	} else {
+		r.known = false
+	}
+	if r.newest != nil && superseded(r.gaps, r.newest.Size) {
+		r.newest = nil
+	}
 }
 
 func (r *treeRecovery) entry(e wal.Entry) {
@@ -337,6 +403,7 @@ func (e *Engine) rebuildTree() (frontier, *Checkpoint, error) {
 			return frontier{}, nil, err
 		}
 		w.OnCheckpoint(r.checkpoint)
+		w.OnRemoval(r.removal)
 		for {
 			ent, err := w.Next()
 			if err == io.EOF || errors.Is(err, wal.ErrTorn) {
@@ -410,6 +477,22 @@ func (ix *indexer) treeFromFrame(c wal.Checkpoint) {
 	if f, framed, _, err := parseCheckpointPayload(c.Payload, c.First); err == nil && framed {
 		ix.tree, ix.treeKnown = f, true
 	}
+}
+
+// skipLeaves adds to the catch-up's tree the leaves of records from to
+// next-1, which a repair (or a loss) removed in place.
+func (ix *indexer) skipLeaves(from, next uint64) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if !ix.treeKnown || from != ix.tree.n+1 {
+		ix.treeKnown = false
+		return
+	}
+	ix.tree.skip(next-from, func(level int, i uint64, h tlog.Hash) {
+		if level >= indexNodeLevel {
+			ix.nodes = append(ix.nodes, indexNode(level, i, h))
+		}
+	})
 }
 
 // addLeaf adds record seq's leaf to the catch-up's tree.

@@ -148,11 +148,12 @@ func open(dir string, o Options, lock io.Closer) (*Engine, error) {
 		Perm:                filePerm,
 		OnRecover:           tr.entry,
 		OnRecoverCheckpoint: tr.checkpoint,
+		OnRecoverRemoval:    tr.removal,
 	})
 	if err != nil {
 		err = wrapOpenErr(err)
 		if errors.Is(err, ErrCorrupt) {
-			return nil, fmt.Errorf("llog: open %s: %w (Verify shows the damage; Repair cuts the newest segment back to its last intact batch and keeps a copy)", dir, err)
+			return nil, fmt.Errorf("llog: open %s: %w (Verify shows the damage; Repair removes the damaged batches, keeping every intact one and a copy)", dir, err)
 		}
 		return nil, fmt.Errorf("llog: open %s: %w", dir, err)
 	}
@@ -212,6 +213,9 @@ func open(dir string, o Options, lock io.Closer) (*Engine, error) {
 // not be deleted or the directory not synced.
 func (e *Engine) startIndex() error {
 	ix, err := e.openIndex()
+	if errors.Is(err, ErrFailed) {
+		return err // the log could not be written
+	}
 	if err != nil {
 		e.note.emit(Event{Kind: EventIndexFailed, Err: err, QueueCapacity: e.opts.QueueCapacity})
 		return nil

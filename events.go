@@ -46,6 +46,12 @@ const (
 	// be rebuilt at Open (no checkpoints are written); Err says why. No
 	// record is affected.
 	EventCheckpointFailed
+	// EventRecordsLost: Open found acknowledged records lost: the index had
+	// seen records committed beyond the end of the log. Removed describes
+	// them; the loss is recorded in the log (Verify reports it as a break
+	// until Repair accepts it) and the next record takes the number after
+	// them, so no number is used twice.
+	EventRecordsLost
 )
 
 // String returns the kind's name, as in "queue-high".
@@ -75,6 +81,8 @@ func (k EventKind) String() string {
 		return "retention-held"
 	case EventCheckpointFailed:
 		return "checkpoint-failed"
+	case EventRecordsLost:
+		return "records-lost"
 	}
 	return fmt.Sprintf("EventKind(%d)", int(k))
 }
@@ -82,12 +90,12 @@ func (k EventKind) String() string {
 // IsWarning reports whether events of kind k call for an operator's
 // attention while the engine keeps working: records dropped, a torn tail
 // truncated at Open, a slow fsync, the index out of use, retention held, a
-// checkpoint that could not be signed.
+// checkpoint that could not be signed, acknowledged records found lost.
 // The llog command prints these on standard error. EventFailed is not a
 // warning: the failure reaches every caller as an error.
 func (k EventKind) IsWarning() bool {
 	switch k {
-	case EventDropped, EventTornTail, EventSlowSync, EventIndexFailed, EventRetentionHeld, EventCheckpointFailed:
+	case EventDropped, EventTornTail, EventSlowSync, EventIndexFailed, EventRetentionHeld, EventCheckpointFailed, EventRecordsLost:
 		return true
 	}
 	return false
@@ -155,6 +163,11 @@ func (e Event) String() string {
 		fmt.Fprintf(&b, "max-age retention held: %v", e.Err)
 	case EventCheckpointFailed:
 		fmt.Fprintf(&b, "%v; records are not affected", e.Err)
+	case EventRecordsLost:
+		if r := e.Removed; r != nil {
+			fmt.Fprintf(&b, "acknowledged records %d to %d are gone (%s); the loss is recorded in the log and verify reports it until 'llog repair' accepts it; the next record is %d",
+				r.First, r.Last, r.Reason, r.Last+1)
+		}
 	default:
 		if e.Err != nil {
 			fmt.Fprintf(&b, "%v", e.Err)

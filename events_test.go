@@ -32,6 +32,8 @@ func TestEventString(t *testing.T) {
 		{Event{Kind: EventRetentionHeld, Err: errors.New("clock before the newest record")}, "retention-held: max-age retention held: clock before the newest record"},
 		{Event{Kind: EventCheckpointFailed, Err: errors.New("sign checkpoint 12: hsm unreachable")},
 			"checkpoint-failed: sign checkpoint 12: hsm unreachable; records are not affected"},
+		{Event{Kind: EventRecordsLost, Removed: &Removal{First: 41, Last: 60, Reason: "index.db had seen records up to 60 committed"}},
+			"records-lost: acknowledged records 41 to 60 are gone (index.db had seen records up to 60 committed); the loss is recorded in the log and verify reports it until 'llog repair' accepts it; the next record is 61"},
 		{Event{Kind: EventRetention}, "retention"},
 		{Event{Kind: 99}, "EventKind(99)"},
 	} {
@@ -43,12 +45,12 @@ func TestEventString(t *testing.T) {
 
 func TestEventKindIsWarning(t *testing.T) {
 	var warnings []string
-	for k := EventQueueHigh; k <= EventCheckpointFailed; k++ {
+	for k := EventQueueHigh; k <= EventRecordsLost; k++ {
 		if k.IsWarning() {
 			warnings = append(warnings, k.String())
 		}
 	}
-	if got := fmt.Sprint(warnings); got != "[dropped torn-tail slow-sync index-failed retention-held checkpoint-failed]" {
+	if got := fmt.Sprint(warnings); got != "[dropped torn-tail slow-sync index-failed retention-held checkpoint-failed records-lost]" {
 		t.Errorf("warning kinds %s", got)
 	}
 }

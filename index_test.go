@@ -231,7 +231,9 @@ func TestIndexRebuild(t *testing.T) {
 
 func TestIndexAheadOfLogIsRebuilt(t *testing.T) {
 	// An index from a longer history than the segments (a store restored
-	// from an older backup, with a newer index file) is rebuilt.
+	// from an older backup, with a newer index file) is rebuilt, after the
+	// loss it shows is recorded in the log: verify reports it until a
+	// repair accepts it, and new records take numbers after it.
 	e, dir := writeIndexed(t, 400, llog.Options{})
 	e.Close()
 	backup := t.TempDir()
@@ -261,7 +263,21 @@ func TestIndexAheadOfLogIsRebuilt(t *testing.T) {
 	if len(up) != 1 || !up[0].Rebuilt || up[0].Records != 400 {
 		t.Fatalf("events: %+v", up)
 	}
+	if lost := ev.of(llog.EventRecordsLost); len(lost) != 1 || lost[0].Removed.First != 401 || lost[0].Removed.Last != 900 {
+		t.Fatalf("records lost: %+v", lost)
+	}
 	checkQueriesMatchScan(t, e, dir)
+	if r, err := e.LogSync(ctx, indexedInf(901)); err != nil || r.Seq != 901 {
+		t.Fatalf("a record after the loss: seq %d %v", r.Seq, err)
+	}
+	e.Close()
+	if rep, _ := llog.Verify(ctx, dir); rep.OK || !strings.Contains(rep.Breaks[0].Reason, "acknowledged records lost: 500 records, 401 to 900") {
+		t.Fatalf("verify after a recorded loss: %+v", rep.Breaks)
+	}
+	if _, err := llog.Repair(ctx, dir); err != nil {
+		t.Fatal(err)
+	}
+	mustVerify(t, dir)
 }
 
 func TestQueryWhileWriting(t *testing.T) {

@@ -71,8 +71,11 @@ type indexer struct {
 // openIndex opens (or rebuilds) the index and brings it up to date with
 // the log. It returns nil when the index is disabled. An index file that
 // cannot serve (another store's, another version's, damaged, ahead of the
-// log) is removed and rebuilt from the segments, with the retention records
-// of index.snap; an I/O error leaves the file for the next Open and fails.
+// log) is removed and rebuilt from the segments; an I/O error leaves the
+// file for the next Open and fails. An index ahead of the log saw records
+// committed that the log no longer holds: before it goes, the loss is
+// recorded in the log (recordLoss), and an error doing so matches
+// ErrFailed.
 func (e *Engine) openIndex() (*indexer, error) {
 	if e.opts.DisableIndex || !vfs.OnOS(e.fs) {
 		// bbolt opens and maps its file itself: it runs only where the
@@ -80,6 +83,15 @@ func (e *Engine) openIndex() (*indexer, error) {
 		return nil, nil
 	}
 	ix, err := e.tryOpenIndex()
+	var ahead *indexAheadError
+	if errors.As(err, &ahead) {
+		// The index is evidence that acknowledged records were lost:
+		// record it in the log, and go on past them, before the rebuild
+		// forgets it.
+		if lerr := e.recordLoss(ahead.mark); lerr != nil {
+			return nil, lerr
+		}
+	}
 	if errors.Is(err, index.ErrUnusable) {
 		if rerr := e.removeIndex(); rerr != nil {
 			return nil, fmt.Errorf("llog: remove unusable index: %w (after %v)", rerr, err)
@@ -229,18 +241,34 @@ func (ix *indexer) addFound() error {
 	return nil
 }
 
-// foundRemoval notes a removal frame the catch-up read in segment seg. A
-// frame that does not decode is left to Verify, which reports it.
+// foundRemoval notes a removal frame the catch-up read: a retention record
+// to add to the index, or records removed in place, whose leaves the tree
+// takes. A frame that does not decode is left to Verify, which reports it.
 func (ix *indexer) foundRemoval(r wal.Removal) {
 	rm, err := parseRemovalPayload(r.Payload)
-	if err == nil && rm.retention() {
+	switch {
+	case err != nil:
+	case rm.retention():
 		ix.found = append(ix.found, rm)
+	case r.Next > r.From:
+		ix.skipLeaves(r.From, r.Next)
+		ix.mu.Lock()
+		ix.prev = r.Link // what the record after the gap links to
+		ix.mu.Unlock()
 	}
 }
 
-// errIndexAhead is the reason an index is unusable when its watermark is
-// past the end of the log.
-var errIndexAhead = fmt.Errorf("%w: ahead of the log", index.ErrUnusable)
+// indexAheadError is the reason an index is unusable when its watermark
+// is past the end of the log: it saw records committed up to mark that the
+// log no longer holds. It matches index.ErrUnusable.
+type indexAheadError struct{ mark, last uint64 }
+
+func (e *indexAheadError) Error() string {
+	return fmt.Sprintf("%v: ahead of the log: it saw records up to %d committed, the log ends at %d", index.ErrUnusable, e.mark, e.last)
+}
+
+// Is reports whether target is index.ErrUnusable.
+func (e *indexAheadError) Is(target error) bool { return target == index.ErrUnusable }
 
 // catchUp feeds the builder with the records committed after the index's
 // watermark, reading the segments from there. It returns how many it read.
@@ -249,7 +277,7 @@ func (ix *indexer) catchUp() (uint64, error) {
 	m := ix.mark
 	last := e.next - 1
 	if m.Seq > last {
-		return 0, errIndexAhead
+		return 0, &indexAheadError{mark: m.Seq, last: last}
 	}
 	// Segment summaries continue from what bbolt holds.
 	stored, err := ix.idx.Segments()

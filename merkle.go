@@ -39,12 +39,49 @@ type frontier struct {
 // add appends a leaf hash. emit, when not nil, is called with every
 // perfect subtree the leaf completes (level 0 being the leaf itself).
 func (f *frontier) add(h tlog.Hash, emit func(level int, index uint64, h tlog.Hash)) {
-	level := 0
-	idx := f.n
-	if emit != nil {
-		emit(0, idx, h)
+	f.addSubtree(0, h, emit)
+}
+
+// A record a repair removed, or one lost, keeps its place in the tree
+// (tree sizes stay sequence numbers) with the leaf of an all-zero digest,
+// which no record has: removedLeaf = SHA-256(0x00 || 32 zero bytes).
+var removedLeaf = leafHash(chain.Digest{})
+
+// removedRoots[k] is the root of a perfect subtree of 2^k removed leaves.
+var removedRoots = func() (r [64]tlog.Hash) {
+	r[0] = removedLeaf
+	for k := 1; k < len(r); k++ {
+		r[k] = tlog.NodeHash(r[k-1], r[k-1])
 	}
-	for m := f.n; m&1 == 1; m >>= 1 {
+	return r
+}()
+
+// skip adds n leaves of removed records (removedLeaf) at once, a perfect
+// subtree at a time, so a gap of any size costs a few hashes. emit, when
+// not nil, is called as add calls it, with the roots of the removed
+// subtrees added and the nodes they complete; nodes inside a removed
+// subtree are never needed by a proof of a record that is there.
+func (f *frontier) skip(n uint64, emit func(level int, index uint64, h tlog.Hash)) {
+	for n > 0 {
+		level := 63 - bits.LeadingZeros64(n) // the largest subtree that fits n
+		if f.n != 0 {
+			level = min(level, bits.TrailingZeros64(f.n)) // and f.n's alignment
+		}
+		f.addSubtree(level, removedRoots[level], emit)
+		n -= 1 << uint(level)
+	}
+}
+
+// addSubtree adds a perfect subtree of 2^level leaves whose root is h;
+// f.n must be a multiple of 2^level. emit is called as add says, from the
+// subtree's root up.
+func (f *frontier) addSubtree(level int, h tlog.Hash, emit func(level int, index uint64, h tlog.Hash)) {
+	idx := f.n >> uint(level)
+	if emit != nil {
+		emit(level, idx, h)
+	}
+	size := uint64(1) << uint(level)
+	for m := idx; m&1 == 1; m >>= 1 {
 		h = tlog.NodeHash(f.nodes[len(f.nodes)-1], h)
 		f.nodes = f.nodes[:len(f.nodes)-1]
 		level++
@@ -54,7 +91,7 @@ func (f *frontier) add(h tlog.Hash, emit func(level int, index uint64, h tlog.Ha
 		}
 	}
 	f.nodes = append(f.nodes, h)
-	f.n++
+	f.n += size
 }
 
 // root returns the tree's root hash (SHA-256 of nothing for no leaf).

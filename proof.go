@@ -115,6 +115,12 @@ func checkExtends(ck *Checkpoint, v note.Verifier, rep *VerifyReport, tc *treeCh
 		return fmt.Errorf("%w: the checkpoint covers %d records and retention removed the first %d: it can no longer be checked against this store",
 			ErrNotExtended, ck.Size, m.Base)
 	}
+	for _, g := range tc.gaps {
+		if g.first <= ck.Size && ck.Size <= g.logEnd {
+			return fmt.Errorf("%w: the checkpoint covers records %d to %d, which a repair (or a loss the store recorded) removed since: the store cannot show it holds the records the checkpoint covered",
+				ErrNotExtended, g.first, g.next-1)
+		}
+	}
 	root := tc.rootAt[ck.Size]
 	if ck.Size == m.Base {
 		r := (&frontier{n: m.Base, nodes: baseNodes(tc)}).root()

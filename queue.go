@@ -28,6 +28,7 @@ type result struct {
 // the sealer ahead of the queued records, and the answer to its sender.
 type control struct {
 	payload []byte
+	next    uint64     // the sequence number the next record takes after it; 0: unchanged
 	done    chan error // buffered (1): answered once
 }
 

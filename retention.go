@@ -314,20 +314,7 @@ func (e *Engine) logRemovals(ix *indexer) error {
 	if err != nil {
 		return err
 	}
-	var latest *index.Removal
-	var covered uint64 // the furthest a logged removal reaches
-	for i := range rs {
-		switch r := &rs[i]; {
-		case r.Logged:
-			covered = max(covered, r.Last)
-		case latest == nil || r.Last > latest.Last:
-			latest = r
-		}
-	}
-	if latest == nil {
-		return nil
-	}
-	if latest.Last > covered {
+	if latest := latestUnlogged(rs); latest != nil {
 		out := removalFrom(*latest)
 		if err := e.commitRemoval(appendRemovalPayload(nil, &out)); err != nil {
 			return fmt.Errorf("llog: copy retention record %d into the log: %w", latest.ID, err)
@@ -341,6 +328,25 @@ func (e *Engine) logRemovals(ix *indexer) error {
 		}
 	}
 	return nil
+}
+
+// latestUnlogged returns the latest retention record that only the index
+// holds, when it reaches beyond every one the log holds; else nil.
+func latestUnlogged(rs []index.Removal) *index.Removal {
+	var latest *index.Removal
+	var covered uint64 // the furthest a logged removal reaches
+	for i := range rs {
+		switch r := &rs[i]; {
+		case r.Logged:
+			covered = max(covered, r.Last)
+		case latest == nil || r.Last > latest.Last:
+			latest = r
+		}
+	}
+	if latest == nil || latest.Last <= covered {
+		return nil
+	}
+	return latest
 }
 
 // segmentLink reads the header link of a segment: the digest of the record

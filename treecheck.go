@@ -30,6 +30,10 @@ type MerkleReport struct {
 	// Checkpoints counts the checkpoints stored in the segments that were
 	// compared with the records (each one that does not match is a break).
 	Checkpoints int `json:"checkpoints"`
+	// Superseded counts the checkpoints stored before a repair that
+	// removed records they cover: made over the records as they were, they
+	// cannot be compared with the tree now (FORMAT.md, section 17).
+	Superseded int `json:"superseded,omitempty"`
 	// Checkpoint is the newest checkpoint stored in the segments read, nil
 	// when none. Exports carry it as their checkpoint member.
 	Checkpoint *Checkpoint `json:"-"`
@@ -59,6 +63,25 @@ type treeCheck struct {
 	// record: when not 0, the digest of that record is kept in digest.
 	record uint64
 	digest chain.Digest
+	// gaps are the runs of records a repair (or a loss) removed in place,
+	// with the last sequence number the log held when it was recorded.
+	gaps []treeGap
+}
+
+// treeGap is a run of records removed in place: their leaves are
+// removedLeaf. A checkpoint of a size from first to logEnd was made before
+// the removal, over the records as they were.
+type treeGap struct{ first, next, logEnd uint64 }
+
+// superseded reports whether a checkpoint of size records was made before
+// a removal of records it covers.
+func superseded(gaps []treeGap, size uint64) bool {
+	for _, g := range gaps {
+		if g.first <= size && size <= g.logEnd {
+			return true
+		}
+	}
+	return false
 }
 
 // storedCheckpoint is a checkpoint found in a segment, and where.
@@ -96,7 +119,9 @@ func (t *treeCheck) checkpoint(seg string, c wal.Checkpoint) {
 			for i, id := range frontierNodes(f.n) {
 				t.base[id] = f.nodes[i]
 			}
-		case t.known && t.tree.n == f.n && !slices.Equal(t.tree.nodes, f.nodes):
+		case t.known && t.tree.n == f.n && !slices.Equal(t.tree.nodes, f.nodes) && !superseded(t.gaps, f.n):
+			// (A frontier stored before a repair removed records under it
+			// holds their real leaves: not comparable.)
 			t.v.addBreak(Break{Segment: seg, Offset: c.Offset, Seq: c.First,
 				Reason: "checkpoint frame: the Merkle frontier it stores does not match the records before it"})
 		}
@@ -109,6 +134,10 @@ func (t *treeCheck) checkpoint(seg string, c wal.Checkpoint) {
 	if want := c.First + uint64(c.Count) - 1; ck.Size != want {
 		t.v.addBreak(Break{Segment: seg, Offset: c.Offset, Seq: c.First,
 			Reason: fmt.Sprintf("checkpoint of %d records in the batch ending at seq %d", ck.Size, want)})
+		return
+	}
+	if superseded(t.gaps, ck.Size) {
+		t.rep.Superseded++
 		return
 	}
 	t.pending = append(t.pending, storedCheckpoint{ck: ck, seg: seg, off: c.Offset})
@@ -124,6 +153,12 @@ func (t *treeCheck) leaf(seq uint64, d chain.Digest) {
 	if !t.known {
 		return
 	}
+	t.grow(seq, func(emit func(int, uint64, tlog.Hash)) { t.tree.add(leafHash(d), emit) })
+}
+
+// grow adds to the tree what add does, when the tree holds the records
+// before seq, keeping the nodes and roots asked for.
+func (t *treeCheck) grow(seq uint64, add func(emit func(int, uint64, tlog.Hash))) {
 	if seq != t.tree.n+1 {
 		t.known = false // records are missing: damage, reported already
 		return
@@ -132,12 +167,21 @@ func (t *treeCheck) leaf(seq uint64, d chain.Digest) {
 	if len(t.want) > 0 {
 		emit = t.keep
 	}
-	t.tree.add(leafHash(d), emit)
+	add(emit)
 	if r, ok := t.rootAt[t.tree.n]; ok && r == nil {
 		root := t.tree.root()
 		t.rootAt[t.tree.n] = &root
 	}
 	t.settle()
+}
+
+// gap adds the leaves of records from..next-1, which a removal frame says
+// were removed in place (logEnd: the last seq the log held then).
+func (t *treeCheck) gap(from, next, logEnd uint64) {
+	t.gaps = append(t.gaps, treeGap{from, next, logEnd})
+	if t.known {
+		t.grow(from, func(emit func(int, uint64, tlog.Hash)) { t.tree.skip(next-from, emit) })
+	}
 }
 
 func (t *treeCheck) keep(level int, index uint64, h tlog.Hash) {

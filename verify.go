@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"slices"
+	"time"
 
 	"github.com/lowlightlog/llog/chain"
 	"github.com/lowlightlog/llog/index"
@@ -194,14 +195,25 @@ func scanStoreTree(ctx context.Context, fsys vfs.FS, dir string, fn func(*Record
 // seg: settleRemovals requires a removal record to cover them, and reports a
 // break where the jump was found when none does.
 func (v *verifier) jump(seg string, from, to uint64) {
-	v.jumps = append(v.jumps, jump{seg: seg, from: from, to: to, at: len(v.rep.Breaks)})
+	v.jumps = append(v.jumps, jump{seg: seg, from: from, to: to, at: v.deferAt()})
 }
 
 // jump is a run of sequence numbers that no segment holds.
 type jump struct {
 	seg      string
 	from, to uint64 // from..to-1 are missing
-	at       int    // where its break goes in the report's list
+	at       place  // where its break goes in the report's list
+}
+
+// place is where a break that settleRemovals may add goes in the report's
+// list: after the breaks listed when it was found (n of them), in the
+// order found (seq).
+type place struct{ n, seq int }
+
+// deferAt returns the place of a break found now.
+func (v *verifier) deferAt() place {
+	v.deferred++
+	return place{len(v.rep.Breaks), v.deferred}
 }
 
 // removal checks a removal frame read in segment seg.
@@ -219,12 +231,36 @@ func (v *verifier) removal(seg string, r wal.Removal) {
 		v.addBreak(Break{Segment: seg, Offset: r.Offset, Seq: r.From,
 			Reason: fmt.Sprintf("removal frame: retention of records %d to %d recorded before record %d", rm.First, rm.Last, r.From)})
 		return
-	case !rm.retention():
+	case !rm.retention() && r.Next > r.From && (rm.First != r.From || rm.Last != r.Next-1 || rm.Anchor != chain.Digest(r.Link)):
 		v.addBreak(Break{Segment: seg, Offset: r.Offset, Seq: r.From,
-			Reason: fmt.Sprintf("removal frame: policy %q is not known to this version", rm.Policy)})
+			Reason: fmt.Sprintf("removal frame: it records seq %d to %d removed, its commit frame moves the log from %d to %d", rm.First, rm.Last, r.From, r.Next)})
 		return
+	case !rm.retention() && r.Next == r.From && rm.Last >= r.From:
+		v.addBreak(Break{Segment: seg, Offset: r.Offset, Seq: r.From,
+			Reason: fmt.Sprintf("removal frame: records %d to %d recorded before record %d", rm.First, rm.Last, r.From)})
+		return
+	case !rm.retention() && r.Next > r.From:
+		// Records removed in place (a repair, or a loss found at Open):
+		// the chain goes on from the anchor after them.
+		v.restart(rm.Anchor, r.Next)
+		v.tree.gap(r.From, r.Next, max(rm.LogEnd, rm.Last))
+		if v.ix != nil {
+			v.ix.skip(r.From, r.Next-1)
+		}
+	}
+	if rm.Policy == policyLost {
+		v.lost = append(v.lost, lostAt{rm, seg, r.Offset, v.deferAt()})
 	}
 	v.frames = append(v.frames, rm)
+}
+
+// lostAt is a loss recorded in the log, and where its break goes unless a
+// repair accepts it.
+type lostAt struct {
+	r   Removal
+	seg string
+	off int64
+	at  place
 }
 
 // settleRemovals reports what the removal records found in the log (and,
@@ -240,7 +276,12 @@ func (v *verifier) settleRemovals(segs []wal.SegmentInfo) {
 	for _, s := range v.vanished {
 		delete(present, s.Name)
 	}
-	all := append([]Removal{}, v.frames...)
+	all := []Removal{}
+	for _, r := range v.frames {
+		if !slices.ContainsFunc(all, func(y Removal) bool { return sameRemoval(&r, &y) }) {
+			all = append(all, r) // a repair of a sealed segment records it twice
+		}
+	}
 	for i := range all {
 		all[i].Done = !slices.ContainsFunc(all[i].Segments, func(n string) bool { return present[n] })
 	}
@@ -275,12 +316,16 @@ func (v *verifier) settleRemovals(segs []wal.SegmentInfo) {
 		}
 		return true
 	}
-	// Missing records, in reverse so that each break goes where it was
-	// found. Before the first segment, the removal of the record just
-	// before it is required (and gives the anchor): the records of older
-	// removals whose frames retention has removed since are beyond proof.
-	for i := len(v.jumps) - 1; i >= 0; i-- {
-		j := v.jumps[i]
+	// Missing records, each break where it was found. Before the first
+	// segment, the removal of the record just before it is required (and
+	// gives the anchor): the records of older removals whose frames
+	// retention has removed since are beyond proof.
+	type placed struct {
+		at place
+		b  Break
+	}
+	var add []placed
+	for _, j := range v.jumps {
 		if j.from == 1 {
 			if r := covering(j.to - 1); r != nil {
 				v.rep.Anchor = r.Anchor
@@ -294,7 +339,19 @@ func (v *verifier) settleRemovals(segs []wal.SegmentInfo) {
 		if j.from == 1 {
 			b.Reason = fmt.Sprintf("records 1 to %d are missing and no retention record covers them", j.to-1)
 		}
-		v.insertBreak(j.at, b)
+		add = append(add, placed{j.at, b})
+	}
+	// Losses found at Open are breaks until a repair accepts them.
+	for _, l := range v.lost {
+		if !acceptedLoss(all, &l.r) {
+			add = append(add, placed{l.at, Break{Segment: l.seg, Offset: l.off, Seq: l.r.First,
+				Reason: fmt.Sprintf("acknowledged records lost: %d records, %d to %d (%s), found at %s; 'llog repair' accepts the loss",
+					l.r.Last-l.r.First+1, l.r.First, l.r.Last, l.r.Reason, l.r.Time.Format(time.RFC3339))}})
+		}
+	}
+	slices.SortFunc(add, func(a, b placed) int { return cmp.Compare(a.at.seq, b.at.seq) })
+	for i := len(add) - 1; i >= 0; i-- {
+		v.insertBreak(add[i].at.n, add[i].b)
 	}
 	for _, s := range v.vanished {
 		if covering(s.First) == nil {
@@ -366,6 +423,8 @@ type verifier struct {
 	frames   []Removal
 	indexed  []index.Removal
 	vanished []wal.SegmentInfo
+	lost     []lostAt
+	deferred int // places handed out
 	// lastSeg and lastEnd: the newest segment and where its committed
 	// batches end.
 	lastSeg string

@@ -2,8 +2,8 @@ package llog_test
 
 import (
 	"bytes"
-	"fmt"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"

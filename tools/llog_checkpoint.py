@@ -223,6 +223,15 @@ def leaf_hash(digest):
     return hashlib.sha256(b"\x00" + digest).digest()
 
 
+# The leaf of a record removed in place (a repair, a recorded loss): the
+# leaf hash of 32 zero bytes (FORMAT.md section 17). REMOVED_ROOTS[k] is the
+# root of 2^k such leaves.
+REMOVED_LEAF = hashlib.sha256(b"\x00" + bytes(32)).digest()
+REMOVED_ROOTS = [REMOVED_LEAF]
+for _ in range(63):
+    REMOVED_ROOTS.append(hashlib.sha256(b"\x01" + REMOVED_ROOTS[-1] + REMOVED_ROOTS[-1]).digest())
+
+
 def node_hash(left, right):
     return hashlib.sha256(b"\x01" + left + right).digest()
 
@@ -237,12 +246,27 @@ class Frontier:
         self.n, self.nodes = n, list(nodes)
 
     def add(self, leaf):
-        h, m = leaf, self.n
+        self.add_subtree(0, leaf)
+
+    def add_subtree(self, level, h):
+        """Adds a perfect subtree of 2**level leaves whose root is h; n must
+        be a multiple of 2**level."""
+        m = self.n >> level
         while m & 1:
             h = node_hash(self.nodes.pop(), h)
             m >>= 1
         self.nodes.append(h)
-        self.n += 1
+        self.n += 1 << level
+
+    def skip(self, n):
+        """Adds the leaves of n records removed in place, a perfect subtree
+        at a time."""
+        while n > 0:
+            level = n.bit_length() - 1
+            if self.n:
+                level = min(level, (self.n & -self.n).bit_length() - 1)
+            self.add_subtree(level, REMOVED_ROOTS[level])
+            n -= 1 << level
 
     def root(self):
         if not self.nodes:
@@ -327,17 +351,20 @@ class ExportCheckpoint:
 
     def __init__(self, vkey=None):
         self.vkey = vkey
-        self.leaves = bytearray()  # hashes of consecutive records, 32 bytes each
+        self.leaves = bytearray()  # hashes of the records, 32 bytes each
+        self.gaps = []  # (records before, from seq, to seq): jumps in seq, removals in place if all goes well
         self.first = None
         self.next = None
         self.broken = False
 
     def record(self, seq, h):
-        if h is None or (self.next is not None and seq != self.next):
+        if h is None or not isinstance(seq, int) or (self.next is not None and seq < self.next):
             self.broken = True
         elif not self.broken:
             if self.first is None:
                 self.first = seq
+            elif seq != self.next:
+                self.gaps.append((len(self.leaves) // 32, self.next, seq - 1))
             self.leaves += h
         self.next = seq + 1 if isinstance(seq, int) else None
 
@@ -386,14 +413,40 @@ class ExportCheckpoint:
         except (KeyError, TypeError, binascii.Error, NoteError) as e:
             rep.fail("chain.merkle", "base and base_frontier: %s" % e)
             return
+        # Records removed in place keep their leaves' places: runs of
+        # sequence numbers the export skips must be exactly such removals.
+        in_place = {}
+        for r in (head.get("chain") or {}).get("removed") or []:
+            if isinstance(r, dict) and r.get("policy") in ("repair", "lost"):
+                in_place[(r.get("first_seq"), r.get("last_seq"))] = r
         n = len(self.leaves) // 32
+        gaps = list(self.gaps)
         if n and self.first != base + 1:
-            rep.fail("chain.merkle", "base %d, but the export's records start at seq %d" % (base, self.first))
-            return
+            gaps.insert(0, (0, base + 1, self.first - 1))
+        for _, lo, hi in gaps:
+            if (lo, hi) not in in_place:
+                rep.notes.add("checkpoint: the Merkle root is not recomputed (records %d to %d are missing and "
+                              "no removal in place covers them)" % (lo, hi))
+                return
         ck_root = None
         if ck is not None and ck["size"] == base:
             ck_root = f.root()
-        for i in range(n):
+        g = 0
+        for i in range(n + 1):
+            while g < len(gaps) and gaps[g][0] == i:
+                _, lo, hi = gaps[g]
+                before = f.n
+                f.skip(hi - lo + 1)
+                if ck is not None and before < ck["size"] <= f.n:
+                    if ck["size"] == f.n and ck["head"] == bytes.fromhex(in_place[(lo, hi)].get("anchor") or ""):
+                        ck_root = f.root()
+                    else:
+                        rep.notes.add("checkpoint: it covers records %d to %d, removed in place since: its root "
+                                      "is not recomputed" % (lo, hi))
+                        ck = None
+                g += 1
+            if i == n:
+                break
             f.add(leaf_hash(bytes(self.leaves[32 * i:32 * i + 32])))
             if ck is not None and f.n == ck["size"]:
                 ck_root = f.root()

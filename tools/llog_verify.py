@@ -64,6 +64,8 @@ FILTER_MEMBERS = ["since", "until", "models"]
 CHAIN_MEMBERS = ["ok", "store_id", "records", "first_seq", "last_seq", "head_hash", "segments", "bytes",
                  "breaks", "break_count", "torn_tail", "anchor", "removed", "index"]
 MAX_BREAKS = 100
+# Policies of removals in place (FORMAT.md section 8): not retention's.
+IN_PLACE = ("repair", "lost")
 
 # FORMAT.md section 12: record members in order, and which may be absent.
 RECORD_MEMBERS = ["seq", "time", "model", "provider", "operation", "prompt", "response", "error",
@@ -369,12 +371,30 @@ class ChainReport:
             raise Mismatch("chain.breaks", "is not a list")
         if not isinstance(self.removed, list) or not all(
                 isinstance(r, dict) and is_int(r.get("first_seq")) and is_int(r.get("last_seq"))
-                for r in self.removed):
-            raise Mismatch("chain.removed", "is not a list of retention records")
+                and isinstance(r.get("policy"), str) and r["first_seq"] <= r["last_seq"] for r in self.removed):
+            raise Mismatch("chain.removed", "is not a list of removal records")
         if self.torn is not None and not isinstance(self.torn, dict):
             raise Mismatch("chain.torn_tail", "is neither null nor an object")
+        # Removals by retention (whole segments before the first record)
+        # and in place (a repair's, or a loss a writer recorded: records
+        # removed where they were, FORMAT.md section 8).
+        self.retention = [r for r in self.removed if r["policy"] not in IN_PLACE]
+        self.in_place = [r for r in self.removed if r["policy"] in IN_PLACE]
+        for r in self.in_place:
+            want_hex("chain.removed", r.get("anchor"))
         # The last sequence number retention removed (0 when none).
-        self.removed_to = max([0] + [r["last_seq"] for r in self.removed])
+        self.removed_to = max([0] + [r["last_seq"] for r in self.retention])
+
+    def in_place_ending(self, seq):
+        """The removal in place of records up to seq, or None."""
+        for r in self.in_place:
+            if r["last_seq"] == seq:
+                return r
+        return None
+
+    def removed_in_place(self, seq):
+        """Whether a removal in place covers seq."""
+        return any(r["first_seq"] <= seq <= r["last_seq"] for r in self.in_place)
 
 
 class ExportChecker:
@@ -448,7 +468,7 @@ class ExportChecker:
             elif seq > pseq + 1:
                 self.n_gaps += 1
                 if len(self.gaps) < self.MAX_GAPS:
-                    self.gaps.append((pseq, seq))
+                    self.gaps.append((pseq, seq, ph))
         if self.first is None:
             self.first = (seq, ph)
         self.last = (seq, h)
@@ -528,13 +548,13 @@ class ExportChecker:
         """The anchor against the genesis or the retention records (FORMAT.md
         section 8), and an empty store's report."""
         rep = self.rep
-        if not ch.removed:
+        if not ch.retention:
             gen = genesis(bytes.fromhex(self.store_id or sid))
             if ch.anchor != gen:
                 rep.fail("chain.anchor", "is %s; with no retention record it must be the genesis of store "
                          "%s, %s" % (ch.anchor.hex(), self.store_id or sid, gen.hex()))
         else:
-            latest = max(ch.removed, key=lambda r: r["last_seq"])
+            latest = max(ch.retention, key=lambda r: r["last_seq"])
             if latest.get("anchor") != ch.anchor.hex():
                 rep.fail("chain.anchor", "is %s, the latest retention record's anchor is %r"
                          % (ch.anchor.hex(), latest.get("anchor")))
@@ -548,9 +568,13 @@ class ExportChecker:
             if ch.head != ch.anchor:
                 rep.fail("chain.head_hash", "the store holds no record, so the head must be the anchor %s, "
                          "not %s" % (ch.anchor.hex(), ch.head.hex()))
-        elif ch.ok and ch.last_seq - ch.first_seq + 1 != ch.records:
-            rep.fail("chain.records", "is %d, but first_seq %d and last_seq %d make %d"
-                     % (ch.records, ch.first_seq, ch.last_seq, ch.last_seq - ch.first_seq + 1))
+        elif ch.ok:
+            span = ch.last_seq - ch.first_seq + 1
+            for r in ch.in_place:  # records removed in place between them
+                span -= max(0, min(r["last_seq"], ch.last_seq) - max(r["first_seq"], ch.first_seq) + 1)
+            if span != ch.records:
+                rep.fail("chain.records", "is %d, but first_seq %d and last_seq %d, less the records removed in "
+                         "place, make %d" % (ch.records, ch.first_seq, ch.last_seq, span))
 
     def check_records(self, ch, head):
         """The records against the report and the filter (FORMAT.md section
@@ -576,9 +600,13 @@ class ExportChecker:
                 rep.fail("seq", "is not after the filter's after_seq %d" % after, seq)
             if seq < ch.first_seq:
                 rep.fail("seq", "is before the store's first record, seq %d" % ch.first_seq, seq)
-            if seq == ch.first_seq and ph is not None and ph != ch.anchor:
+            anchor = ch.anchor
+            r = ch.in_place_ending(seq - 1)
+            if r is not None:  # records removed in place just before it
+                anchor = bytes.fromhex(r["anchor"])
+            if seq == ch.first_seq and ph is not None and ph != anchor:
                 rep.fail("prev_hash", "the store's first record must follow the anchor %s, not %s"
-                         % (ch.anchor.hex(), ph.hex()), seq)
+                         % (anchor.hex(), ph.hex()), seq)
             if whole and seq != ch.first_seq:
                 rep.fail("seq", "an unfiltered export must start with the store's first record, seq %d"
                          % ch.first_seq, seq)
@@ -592,11 +620,19 @@ class ExportChecker:
             if whole and seq != ch.last_seq:
                 rep.fail("seq", "an unfiltered export must end with the store's last record, seq %d"
                          % ch.last_seq, seq)
-        if whole:
-            for after, before in self.gaps:
+        for after, before, ph in self.gaps:
+            r = ch.in_place_ending(before - 1)
+            if r is not None and r["first_seq"] == after + 1:
+                # Removed in place: the record after links to the anchor.
+                if ph is not None and ph != bytes.fromhex(r["anchor"]):
+                    rep.fail("prev_hash", "is %s; records %d to %d were removed (%s) and the chain goes on from "
+                             "their anchor %s" % (ph.hex(), after + 1, before - 1, r["policy"], r["anchor"]), before)
+                continue
+            if whole:
                 missing = "record %d is" % (after + 1) if before == after + 2 else \
                     "records %d to %d are" % (after + 1, before - 1)
                 rep.fail("seq", "follows seq %d: %s missing from an unfiltered export" % (after, missing), before)
+        if whole:
             if self.n_gaps > len(self.gaps):
                 rep.fail("seq", "and %d more places where records are missing" % (self.n_gaps - len(self.gaps)))
             if self.n != ch.records:
@@ -624,9 +660,12 @@ class ExportChecker:
             elif (ch.records and seq == ch.first_seq - 1) or (not ch.records and seq == ch.removed_to):
                 if ch.anchor != h:
                     rep.fail("receipt", "the chain's anchor is %s, the receipt %s" % (ch.anchor.hex(), h.hex()), seq)
-            elif seq > max(ch.last_seq, ch.removed_to):
+            elif seq > max(ch.last_seq, ch.removed_to) and not ch.removed_in_place(seq):
                 rep.fail("receipt", "the store ends at seq %d: it no longer holds a record it acknowledged"
                          % max(ch.last_seq, ch.removed_to), seq)
+            elif ch.removed_in_place(seq):
+                rep.notes.add("seq %d: receipt not checked: the record was removed in place (a repair, or a "
+                              "recorded loss; chain.removed says which)" % seq)
             elif ch.records == 0 or seq < ch.first_seq:
                 rep.notes.add("seq %d: receipt not checked: retention removed the record" % seq)
             else:

@@ -95,8 +95,8 @@
 // persists the pages of the last, unacknowledged batch out of order during a
 // power cut can leave a hole followed by valid frames of that same batch.
 // Open then refuses the log as corrupt rather than guess. Nothing
-// acknowledged is lost, but an operator has to look (and [RepairPlan] cuts
-// the batch). The crash tests model devices that persist a prefix of the
+// acknowledged is lost, but an operator has to look (and [RepairPlan]
+// removes the batch). The crash tests model devices that persist a prefix of the
 // last write, torn, zeroed or garbled at its end.
 //
 // # Reading
@@ -111,12 +111,17 @@
 //
 // # Repair
 //
-// [PlanRepair] says, without changing anything, what repairing a newest
-// segment that Open refuses would do: where the last intact batch before the
-// damage ends, and which later batches still read cleanly. [RepairPlan.Apply]
-// keeps a synced copy of the segment ("<name>.broken-<time>") and cuts it
-// there (or sets it aside whole when its header is unreadable).
-//
+// [PlanRepair] says, without changing anything, how to repair a log whose
+// segments are damaged (what Open refuses in the newest, what verification
+// reports in the others): each damaged segment is rewritten with every batch
+// that reads cleanly, before and after the damage, byte for byte, and a
+// removal frame in place of each damaged run, whose commit moves the
+// sequence numbers past the entries removed there, so the intact batches
+// after it keep theirs and no number is ever used twice. A damaged header is
+// rebuilt from the file name and the segment before. [RepairPlan.Apply]
+// keeps a synced copy of each segment ("<name>.broken-<time>"), then writes
+// the rewrite to "<name>.tmp", syncs it and renames it over the segment.
+
 // # Creating, rotating and removing files
 //
 // A new segment is written as name.tmp, synced, renamed to its name, and

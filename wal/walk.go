@@ -131,6 +131,14 @@ func NewWalker(name string, r io.ReaderAt, size int64) (*Walker, error) {
 	if first, ok := ParseSegmentName(name); ok && first != hdr.First {
 		return nil, &CorruptionError{Segment: name, Reason: fmt.Errorf("%w: header first seq %d", ErrNameMismatch, hdr.First)}
 	}
+	return newWalkerAt(name, r, size, hdr), nil
+}
+
+// newWalkerAt returns a walker of the first size bytes of r, a segment
+// called name whose header is taken to be hdr, whatever the file holds (a
+// repair gives the header it rebuilt).
+func newWalkerAt(name string, r io.ReaderAt, size int64, hdr segment.Header) *Walker {
+	size = max(size, segment.HeaderSize)
 	return &Walker{
 		name:         name,
 		r:            r,
@@ -143,7 +151,7 @@ func NewWalker(name string, r io.ReaderAt, size int64) (*Walker, error) {
 		runOff:       -1,
 		ckptOff:      -1,
 		rmOff:        -1,
-	}, nil
+	}
 }
 
 // Checkpoint is a checkpoint frame of a committed batch (see

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -83,16 +85,49 @@ func TestDemoCorrupt(t *testing.T) {
 	}
 }
 
-// TestRepairCommand repairs the store demo refuses, then demo appends.
+// TestRepairCommand is the repair of one flipped byte in the first record
+// of a 2000-record segment, from the command line: the plan (exit 1,
+// nothing changed) names the damaged batch and the records kept; --force
+// keeps a copy, removes that batch only, and the store verifies, lists the
+// removal and takes new records after the highest number it held.
 func TestRepairCommand(t *testing.T) {
-	dir := tamperStore(t)
+	dir := filepath.Join(t.TempDir(), "demo")
+	mustRun(t, exitOK, "demo", "--path", dir, "--n", "2000", "--seed", "3")
 	segs := segments(t, dir)
-	path := filepath.Join(dir, segs[len(segs)-1])
-	flipByte(t, path, readFrames(t, path)[1].off+frameHeaderSize+3)
+	if len(segs) != 1 {
+		t.Fatalf("%d segments", len(segs))
+	}
+	path := filepath.Join(dir, segs[0])
+	frames := readFrames(t, path)
+	first := batches(frames)[0]
+	flipByte(t, path, frames[0].off+frameHeaderSize+40)
 	damaged := readFile(t, path)
 	mustRun(t, exitIntegrity, "demo", "--path", dir, "--n", "10")
-	r := mustRun(t, exitOK, "repair", "--path", dir)
-	for _, want := range []string{"segment  " + segs[len(segs)-1], "cut      at offset ", "copy     " + segs[len(segs)-1] + ".broken-"} {
+
+	r := mustRun(t, exitIntegrity, "repair", "--path", dir)
+	lost := len(first)
+	for _, want := range []string{"segment      " + segs[0], fmt.Sprintf("  remove     seq 1-%d (%d records): ", lost, lost),
+		fmt.Sprintf("records      %d records kept (%d records verify now), %d records removed", 2000-lost, 2000-lost, lost),
+		"next record  seq 2001 (the highest the store ever committed: 2000)", "plan only, nothing changed"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("plan lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if !strings.Contains(r.stderr, "--force") || !bytes.Equal(readFile(t, path), damaged) {
+		t.Fatalf("the plan changed the store or does not say how to go on: %v", r)
+	}
+	var plan struct {
+		Kept, Removed uint64
+		NextSeq       uint64 `json:"next_seq"`
+		Applied       bool
+	}
+	r = mustRun(t, exitIntegrity, "repair", "--path", dir, "--json")
+	if err := json.Unmarshal([]byte(r.stdout), &plan); err != nil || plan.Kept != uint64(2000-lost) || plan.Removed != uint64(lost) || plan.NextSeq != 2001 || plan.Applied {
+		t.Fatalf("--json: %+v %v\n%s", plan, err, r.stdout)
+	}
+
+	r = mustRun(t, exitOK, "repair", "--path", dir, "--force")
+	for _, want := range []string{"  copy       " + segs[0] + ".broken-", "result       repaired"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("repair output lacks %q:\n%s", want, r.stdout)
 		}
@@ -101,10 +136,21 @@ func TestRepairCommand(t *testing.T) {
 	if len(copies) != 1 || !bytes.Equal(readFile(t, copies[0]), damaged) {
 		t.Fatalf("copies %v", copies)
 	}
-	mustRun(t, exitOK, "verify", "--path", dir)
+	r = mustRun(t, exitOK, "verify", "--path", dir, "--json")
+	var v llog.VerifyReport
+	if err := json.Unmarshal([]byte(r.stdout), &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.Records != uint64(2000-lost) || len(v.Removed) != 1 || v.Removed[0].Policy != "repair" || v.Removed[0].Last != uint64(lost) {
+		t.Fatalf("verify after the repair: %d records, removed %+v", v.Records, v.Removed)
+	}
 	mustRun(t, exitOK, "demo", "--path", dir, "--n", "10")
+	v2 := mustRun(t, exitOK, "verify", "--path", dir, "--json")
+	if !strings.Contains(v2.stdout, `"last_seq":2010`) {
+		t.Errorf("the records after the repair do not follow 2000: %s", v2.stdout[:200])
+	}
 	r = mustRun(t, exitOK, "repair", "--path", dir)
-	if !strings.HasPrefix(r.stdout, "nothing to repair") {
+	if !strings.Contains(r.stdout, "nothing to repair") {
 		t.Errorf("second repair: %v", r)
 	}
 	mustRun(t, exitCannotRun, "repair", "--path", filepath.Join(dir, "nope"))

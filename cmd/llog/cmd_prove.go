@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -69,17 +68,7 @@ such record, no checkpoint that covers it, I/O error).
 			if err != nil {
 				return err
 			}
-			b, err := json.Marshal(p)
-			if err == nil {
-				b, err = canon.Append(nil, b)
-			}
-			if err != nil {
-				return err
-			}
-			if _, err := e.stdout.Write(append(b, '\n')); err != nil {
-				return fmt.Errorf("write: %w", err)
-			}
-			return nil
+			return printJSON(e, p)
 		}
 	},
 }

@@ -185,8 +185,14 @@ func writeVerifyText(e *env, path string, r *llog.Reader, rep *llog.VerifyReport
 	fmt.Fprintf(tw, "segments\t%d (%s)\n", rep.Segments, formatBytes(rep.Bytes))
 	fmt.Fprintf(tw, "head hash\t%s\n", rep.HeadHash)
 	for _, rm := range rep.Removed {
-		fmt.Fprintf(tw, "retention\tseq %d-%d removed (%s, %s); the chain continues from anchor %s\n",
-			rm.First, rm.Last, rm.Policy, rm.Time.UTC().Format(time.RFC3339), rm.Anchor)
+		switch rm.Policy {
+		case "repair", "lost":
+			fmt.Fprintf(tw, "%s\tseq %d-%d removed (%s); the chain continues from anchor %s\n",
+				rm.Policy, rm.First, rm.Last, rm.Time.UTC().Format(time.RFC3339), rm.Anchor)
+		default:
+			fmt.Fprintf(tw, "retention\tseq %d-%d removed (%s, %s); the chain continues from anchor %s\n",
+				rm.First, rm.Last, rm.Policy, rm.Time.UTC().Format(time.RFC3339), rm.Anchor)
+		}
 	}
 	if rep.TornTail != nil {
 		fmt.Fprintf(tw, "torn tail\t%s\n", formatTorn(rep.TornTail))
@@ -195,8 +201,12 @@ func writeVerifyText(e *env, path string, r *llog.Reader, rep *llog.VerifyReport
 	}
 	fmt.Fprintf(tw, "index\t%s\n", formatIndex(rep))
 	if m := rep.Merkle; m != nil && m.Known {
-		fmt.Fprintf(tw, "merkle\troot %s of %s; %s in the store match the records\n", m.Root,
+		fmt.Fprintf(tw, "merkle\troot %s of %s; %s in the store match the records", m.Root,
 			plural(m.TreeSize, "record"), plural(uint64(m.Checkpoints), "checkpoint"))
+		if m.Superseded > 0 {
+			fmt.Fprintf(tw, "; %s made before a repair over records it removed, not compared", plural(uint64(m.Superseded), "checkpoint"))
+		}
+		fmt.Fprintf(tw, "\n")
 	} else if m != nil {
 		fmt.Fprintf(tw, "merkle\tunknown: the tree could not be rebuilt\n")
 	}

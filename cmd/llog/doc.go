@@ -131,12 +131,18 @@
 // redacted (member names are kept): a string, or an object such as a line
 // of query, so 'llog query ... | llog redact --jsonl' works.
 //
-// repair --path DIR makes a store that opening refuses (damage in its
-// newest segment other than a torn tail) openable again: under the store's
-// lock it copies the newest segment to <name>.broken-<time>, cuts it at the
-// end of the last intact batch before the damage, and removes the index,
-// which the next open rebuilds (see [llog.Repair]). It exits 3 while a
-// writer has the store open.
+// repair --path DIR [--force] [--json] prints how a damaged store would be
+// repaired, and changes nothing (exit 1 when it needs repair, 0 when not):
+// for each damaged segment the batches removed and the records kept (every
+// batch that reads cleanly, before and after the damage), the acknowledged
+// records the store shows it lost, and the sequence number the next record
+// takes. With --force, under the store's lock, it copies each damaged
+// segment to <name>.broken-<time>, replaces it atomically without its
+// damaged batches, recording each removal in the log where it was, records
+// the losses, and removes the index, which the next open rebuilds (see
+// [llog.Repair]); verify then lists the removals and exits 0. No sequence
+// number is used for two records. It exits 3 while a writer has the store
+// open.
 //
 // version prints the module version ("(devel)" for a build from a
 // checkout), the commit and its time when the build recorded them, the Go

@@ -28,3 +28,18 @@ func appendReport(dst []byte, rep *llog.VerifyReport) ([]byte, error) {
 	}
 	return canon.Append(dst, b)
 }
+
+// printJSON writes v on standard output as one line of canonical JSON.
+func printJSON(e *env, v any) error {
+	b, err := json.Marshal(v)
+	if err == nil {
+		b, err = canon.Append(nil, b)
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := e.stdout.Write(append(b, '\n')); err != nil {
+		return fmt.Errorf("write: %w", err)
+	}
+	return nil
+}

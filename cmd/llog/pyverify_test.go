@@ -203,6 +203,62 @@ func TestPyVerifyRetention(t *testing.T) {
 	}
 }
 
+// TestPyVerifyRepairedStore exports a store that a repair kept whole but
+// for a damaged batch in the middle of a segment: every record re-hashes,
+// the record after the removed run links to the removal's anchor, the
+// records and the Merkle root (removed records keep their leaves' places)
+// agree with the report. An export whose removal record was dropped, or
+// whose anchor was changed, fails.
+func TestPyVerifyRepairedStore(t *testing.T) {
+	needPython(t)
+	dir := filepath.Join(t.TempDir(), "store")
+	e, err := llog.Open(dir, &llog.Options{MaxBatchRecords: 50, MaxBatchDelay: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 300 {
+		e.Log(context.Background(), llog.Inference{Model: "m", Prompt: strings.Repeat("p", 100+i)})
+		if i%50 == 49 {
+			e.Flush(context.Background())
+		}
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	segs := segments(t, dir)
+	path := filepath.Join(dir, segs[0])
+	var bs [][]frame
+	for _, b := range batches(readFrames(t, path)) {
+		if len(b) > 0 {
+			bs = append(bs, b)
+		}
+	}
+	if len(bs) < 3 {
+		t.Fatalf("%d batches of records", len(bs))
+	}
+	flipByte(t, path, bs[1][0].off+frameHeaderSize+20) // the second batch of records
+	mustRun(t, exitOK, "repair", "--path", dir, "--force")
+	mustRun(t, exitOK, "demo", "--path", dir, "--n", "5") // a checkpoint after the repair
+	for _, format := range []string{"json", "jsonl"} {
+		r := mustRun(t, exitOK, "export", "--path", dir, "--format", format)
+		if !strings.Contains(r.stdout, `"policy":"repair"`) {
+			t.Fatalf("no repair in the export's report")
+		}
+		mustVerify(t, []byte(r.stdout), "export."+format)
+	}
+	r := mustRun(t, exitOK, "export", "--path", dir, "--format", "jsonl")
+	p := splitJSONL(t, []byte(r.stdout))
+	for _, tc := range []struct{ name, re, repl, want string }{
+		{"removal dropped", `"removed":\[.*\],"index"`, `"removed":[],"index"`, "missing from an unfiltered export"},
+		{"anchor changed", `"anchor":"[0-9a-f]{64}","policy":"repair"`, `"anchor":"` + strings.Repeat("ab", 32) + `","policy":"repair"`, "prev_hash: "},
+	} {
+		tampered := p.clone().setTail(t, tc.re, tc.repl).render("jsonl")
+		if code, stderr := pyVerify(t, tampered, "export.jsonl"); code != 1 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%s: exit %d: %s", tc.name, code, stderr)
+		}
+	}
+}
+
 // TestPyVerifyLostTail cuts the last batch of a store, which the index had
 // seen committed: the tail looks torn, but acknowledged records are gone,
 // and the verifier must say so.
