@@ -30,8 +30,9 @@ func findPgpass(dst []Span, s string, at int) []Span {
 	}
 	w := s[ws:we]
 	// The keyword must be the port field: the first colon of the word
-	// starts it.
-	if strings.IndexByte(w, ':') != at-ws {
+	// starts it. A placeholder's colon is not a field separator, and a
+	// line another rule already took a field of is left as it is.
+	if strings.IndexByte(w, ':') != at-ws || strings.Contains(w, placeholderPrefix) {
 		return dst
 	}
 	var f [4]string

@@ -347,8 +347,8 @@ func qualifierReplaced(s string, i int, w string) bool {
 		if wd == "" {
 			break
 		}
-		if wordClass(wd)&(wNear|wFiller) == 0 {
-			return false
+		if wordClass(wd)&(wNear|wFiller|wStem) == 0 && !numberLinks.has(wd) {
+			return false // ("de contrat" may have followed "numéro")
 		}
 		rest = r
 	}
