@@ -67,3 +67,8 @@ func WithoutCheckpoints(o *Options) *Options {
 	o.noCheckpoints = true
 	return o
 }
+
+// RepairFS is Repair on another filesystem.
+func RepairFS(ctx context.Context, fsys vfs.FS, dir string) (*RepairPlan, error) {
+	return repairFS(ctx, fsys, dir, time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC))
+}

@@ -147,6 +147,13 @@ func (ix *indexer) start() error {
 	start := time.Now()
 	rebuilt := ix.mark.Seq == 0
 	n, err := ix.catchUp()
+	var ce *CorruptionError
+	if errors.As(err, &ce) && !errors.Is(err, index.ErrUnusable) {
+		// The index does not describe the log as it is (a repair rewrote a
+		// segment after the index was written, and a crash kept the repair
+		// from removing it): rebuild it.
+		return fmt.Errorf("%w: the catch-up from its watermark: %w", index.ErrUnusable, err)
+	}
 	if err != nil {
 		return err
 	}

@@ -234,6 +234,22 @@ func (p *RepairPlan) apply(fsys vfs.FS, dir string, now time.Time) error {
 	// newest segment at Open, learns that the Merkle frontiers stored
 	// after them hold leaves that are gone.
 	var notices []Removal
+	// The index locates records by offset, which the rewrites change: it
+	// goes first, unless it is the evidence of records lost (then the
+	// loss's record goes in the log before it goes; a crash in between
+	// leaves an index whose watermark is beyond the log, which the next Open
+	// records as a loss before rebuilding). The snapshot goes with it
+	// unless it holds a retention record the log does not yet have.
+	first := []string{}
+	if p.Lost == nil {
+		first = append(first, indexName)
+		if p.legacy == nil {
+			first = append(first, snapshotName)
+		}
+	}
+	if err := removeFiles(fsys, dir, first...); err != nil {
+		return err
+	}
 	copies, err := p.wal.Apply(now, func(sp *wal.SegmentPlan, x *wal.Part, copy string) []byte {
 		r := repairRemoval(sp, x, now)
 		r.LogEnd, r.Copy = p.LogEnd, copy
@@ -288,10 +304,18 @@ func (p *RepairPlan) apply(fsys vfs.FS, dir string, now time.Time) error {
 	}
 	// The index may describe the records removed: the next Open rebuilds
 	// it from what is left, with the removal records of the log.
-	for _, name := range []string{indexName, snapshotName} {
+	return removeFiles(fsys, dir, indexName, snapshotName)
+}
+
+// removeFiles removes the named files of dir that exist, and syncs dir.
+func removeFiles(fsys vfs.FS, dir string, names ...string) error {
+	for _, name := range names {
 		if err := fsys.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
+	}
+	if len(names) == 0 {
+		return nil
 	}
 	return fsys.SyncDir(dir)
 }

@@ -262,3 +262,36 @@ func TestRepairRecordsLostRecords(t *testing.T) {
 		mustVerify(t, dir)
 	}
 }
+
+// TestStaleIndexAfterARepairIsRebuilt: a crash between a repair's rewrite
+// and its removal of the index leaves an index whose positions are those of
+// the segment as it was. Open finds that the log does not continue where
+// the index says and rebuilds it.
+func TestStaleIndexAfterARepairIsRebuilt(t *testing.T) {
+	dir, segs := buildStore(t)
+	newest := filepath.Join(dir, segs[len(segs)-1])
+	offs := frames(t, newest)
+	rewrite(t, newest, func(b []byte) []byte { b[offs[1]+segment.FrameHeaderSize+30] ^= 1; return b })
+	stale, err := os.ReadFile(filepath.Join(dir, "index.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := llog.Repair(ctx, dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "index.db"), stale, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var ev events
+	e, err := llog.Open(dir, &llog.Options{OnEvent: ev.add})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Close()
+	if up := ev.of(llog.EventIndexCaughtUp); len(up) != 1 || !up[0].Rebuilt || len(ev.of(llog.EventIndexFailed)) != 0 {
+		t.Fatalf("events %+v", ev.list)
+	}
+	if v := mustVerify(t, dir); !v.Index.Checked || v.Index.Problems != 0 {
+		t.Fatalf("index after the rebuild: %+v", v.Index)
+	}
+}
