@@ -347,11 +347,14 @@ type Finding struct {
 // without overlaps. Offsets are into s; if s is not valid UTF-8 they are into
 // strings.ToValidUTF8(s, "\uFFFD"), which is what Redact scans.
 func (r *Redactor) Find(s string) []Finding {
-	ms, _, ok := r.scan(s)
+	var sc scanner
+	ms, _, ok := sc.scan(r, s)
 	if !ok {
 		s, _ = toValidUTF8(s)
-		ms, _, _ = r.scan(s)
+		sc.reset()
+		ms, _, _ = sc.scan(r, s)
 	}
+	defer sc.release()
 	if len(ms) == 0 {
 		return nil
 	}
@@ -401,17 +404,20 @@ type Result struct {
 // pass: the sweep stops at the first invalid byte, and the repaired text is
 // read again.
 func (r *Redactor) RedactText(s string) Result {
-	ms, runes, ok := r.scan(s)
+	var sc scanner
+	ms, runes, ok := sc.scan(r, s)
 	invalid := 0
 	if !ok {
 		s, invalid = toValidUTF8(s)
-		ms, runes, _ = r.scan(s)
+		sc.reset()
+		ms, runes, _ = sc.scan(r, s)
 	}
 	res := Result{Text: s, Runes: runes, Invalid: invalid}
 	if len(ms) > 0 {
 		res.Counts = make(Counts, 2)
 		res.Text = r.apply(s, ms, res.Counts)
 	}
+	sc.release()
 	return res
 }
 
@@ -446,17 +452,17 @@ type match struct {
 	rule             int
 }
 
-// scan finds the matches of all rules in s and resolves overlaps. The
+// scan finds the matches of r's rules in s and resolves overlaps. The
 // same pass counts the characters of s and checks that it is valid UTF-8:
 // if it is not, scan returns ok false and nothing else, and s must be
-// repaired and scanned again.
-func (r *Redactor) scan(s string) (ms []match, runes int, ok bool) {
+// repaired and scanned again. The matches returned are valid until
+// release.
+func (sc *scanner) scan(r *Redactor, s string) (ms []match, runes int, ok bool) {
 	if len(s) == 0 {
 		return nil, 0, true
 	}
-	var sc scanner
 	sc.init(r, s)
-	if runes, ok = r.kw.sweep(s, &sc); !ok {
+	if runes, ok = r.kw.sweep(s, sc); !ok {
 		return nil, 0, false
 	}
 	if r.numMask != 0 {
@@ -471,12 +477,47 @@ func (r *Redactor) scan(s string) (ms []match, runes int, ok bool) {
 	return resolve(sc.ms, s), runes, true
 }
 
+// scanBufs are the slices a scan fills: taken from scanPool at the first
+// keyword occurrence or candidate, and put back by release, so that texts
+// with matches do not grow new ones and texts without any take none.
+type scanBufs struct {
+	ms      []match
+	scratch []Span
+}
+
+var scanPool = sync.Pool{New: func() any { return new(scanBufs) }}
+
+// buffers takes sc's slices from the pool, if it has none yet.
+func (sc *scanner) buffers() {
+	if sc.bufs == nil {
+		sc.bufs = scanPool.Get().(*scanBufs)
+		sc.ms, sc.scratch = sc.bufs.ms[:0], sc.bufs.scratch[:0]
+	}
+}
+
+// reset makes sc ready to scan again (a repaired text): what it found is
+// dropped, its buffers are kept.
+func (sc *scanner) reset() {
+	*sc = scanner{bufs: sc.bufs, ms: sc.ms[:0], scratch: sc.scratch[:0]}
+}
+
+// release puts sc's slices back into the pool; the matches scan returned
+// are no longer valid.
+func (sc *scanner) release() {
+	if b := sc.bufs; b != nil {
+		b.ms, b.scratch = sc.ms[:0], sc.scratch[:0]
+		sc.bufs, sc.ms, sc.scratch = nil, nil, nil
+		scanPool.Put(b)
+	}
+}
+
 // scanner collects candidate matches during one scan.
 type scanner struct {
 	r       *Redactor
 	s       string
 	ms      []match
 	scratch []Span
+	bufs    *scanBufs // where ms and scratch came from, if from scanPool
 
 	// lastOf(i) is the span of the last candidate of rule i: a keyword
 	// occurrence inside it is not reported to the rule again, which keeps
@@ -518,6 +559,7 @@ func (sc *scanner) hit(i, at int) {
 		return
 	}
 	c := &sc.r.rules[i]
+	sc.buffers()
 	if c.re == nil {
 		sc.scratch = c.rule.Find(sc.scratch[:0], sc.s, at)
 		sc.addSpans(i, sc.scratch)
@@ -554,6 +596,7 @@ func (sc *scanner) numbers() {
 
 func (sc *scanner) runWhole(i int) {
 	c := &sc.r.rules[i]
+	sc.buffers()
 	if c.re == nil {
 		sc.scratch = c.rule.Find(sc.scratch[:0], sc.s, -1)
 		sc.addSpans(i, sc.scratch)
@@ -604,6 +647,7 @@ func (sc *scanner) add(i int, sp Span) {
 	if c.rule.Validate != nil && !c.rule.Validate(sc.s[sp.Start+sp.Keep:sp.End]) {
 		return
 	}
+	sc.buffers()
 	sc.ms = append(sc.ms, match{start: sp.Start, end: sp.End, keep: sp.Keep, prio: c.rule.Priority, rule: i})
 	*sc.lastOf(i) = [2]int{sp.Start, sp.End}
 }

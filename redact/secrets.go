@@ -165,7 +165,8 @@ func findAWSSecret(dst []Span, s string, at int) []Span {
 		for q < len(s) && isB64(s[q]) {
 			q++
 		}
-		if q-p == 40 && (q >= len(s) || s[q] != '=') && awsSecretShape(s[p:q]) && !placeholderToken(s[p:q]) {
+		if q-p == 40 && (q >= len(s) || s[q] != '=') && !placeholderStartsAt(s, q) && !placeholderEndsAt(s, p) &&
+			awsSecretShape(s[p:q]) && !placeholderToken(s[p:q]) {
 			dst = append(dst, Span{Start: p, End: q}) // and the others in reach
 		}
 		p = q
