@@ -7,7 +7,6 @@ import (
 	"math"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -343,30 +342,12 @@ func decodeRecord(body []byte, r *Record) error {
 }
 
 // sanitize replaces invalid UTF-8 in s with U+FFFD (one per maximal invalid
-// run, as strings.ToValidUTF8 does) and counts the replacements.
+// run, as strings.ToValidUTF8 does) and counts the replacements: the one
+// pass of a Redactor without rules over s.
 func sanitize(s string, invalid *int) string {
-	if utf8.ValidString(s) {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	bad := false
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			if !bad {
-				b.WriteRune(utf8.RuneError)
-				*invalid++
-			}
-			bad = true
-			i++
-			continue
-		}
-		bad = false
-		b.WriteString(s[i : i+size])
-		i += size
-	}
-	return b.String()
+	res := noRules().RedactText(s)
+	*invalid += res.Invalid
+	return res.Text
 }
 
 // peekRecord decodes only the time and model of a record body: what the
