@@ -314,9 +314,11 @@
 //   - No default keyword is shorter than three bytes (a two-byte one would
 //     pass the first filter at one offset in thirty): "pw" is keyed as
 //     "pw:", "pw " and so on, Ethereum's "0x" as "0x0" to "0xf".
-//   - Matches are collected in a slice that is allocated only when the first
-//     one is found; when nothing matches, Redact returns its input without
-//     allocating (invalid UTF-8 aside).
+//   - Candidates are collected in slices taken from a pool at the first
+//     keyword occurrence and put back after the replacement, so a text with
+//     matches allocates its output and its counts only; when nothing
+//     matches, Redact returns its input without allocating (invalid UTF-8
+//     aside).
 //
 // Every scanner looks a bounded distance around its trigger, so the cost is
 // linear in the text length even for adversarial input.

@@ -501,15 +501,22 @@ func (sc *scanner) reset() {
 	*sc = scanner{bufs: sc.bufs, ms: sc.ms[:0], scratch: sc.scratch[:0]}
 }
 
-// release puts sc's slices back into the pool; the matches scan returned
-// are no longer valid.
+// release puts sc's slices back into the pool (unless a large text grew
+// them beyond maxPooled); the matches scan returned are no longer valid.
 func (sc *scanner) release() {
 	if b := sc.bufs; b != nil {
 		b.ms, b.scratch = sc.ms[:0], sc.scratch[:0]
 		sc.bufs, sc.ms, sc.scratch = nil, nil, nil
-		scanPool.Put(b)
+		if cap(b.ms) <= maxPooled && cap(b.scratch) <= maxPooled {
+			scanPool.Put(b)
+		}
 	}
 }
+
+// maxPooled is the most matches (or spans) a pooled slice may hold: the
+// pool keeps what texts of a few hundred kilobytes need, not what a
+// pathological one grew.
+const maxPooled = 4096
 
 // scanner collects candidate matches during one scan.
 type scanner struct {
