@@ -3,6 +3,7 @@ package llog_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"testing"
 	"time"
@@ -113,14 +114,17 @@ func randomFilter(r *rand.Rand, all []llog.Record) llog.Filter {
 // indexed query (Engine.Query: blocks in bbolt and in the builder), a plain
 // scan (Reader.Query) and Filter.Match all give exactly what the filter's
 // documented meaning selects, in order and up to the limit.
-// LLOG_QUERY_SEED=<n> replays a run.
+// LLOG_QUERY_SEED=<n> replays a run, at the same sizes: -short and the
+// race detector (which looks for races, and finds none in more queries of
+// the same kind) take the small ones, unless LLOG_QUERY_LONG=1.
 func TestQueryProperty(t *testing.T) {
 	seed := querySeed(t)
 	r := rand.New(rand.NewPCG(seed, 11))
 	stores, filters, records := 4, 300, 600
-	if testing.Short() {
+	if (testing.Short() || raceEnabled) && os.Getenv("LLOG_QUERY_LONG") != "1" {
 		stores, filters, records = 2, 150, 300
 	}
+	t.Logf("%d stores, %d filters each, %d to %d records", stores, filters, records/2, records*3/2-1)
 	for s := range stores {
 		opts := llog.Options{
 			DisableRedaction:  true,

@@ -1,0 +1,5 @@
+//go:build !race
+
+package llog_test
+
+const raceEnabled = false
