@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/lowlightlog/llog"
+	"github.com/lowlightlog/llog/internal/vfs"
+	"github.com/lowlightlog/llog/wal"
 )
 
 func TestQueryFilters(t *testing.T) {
@@ -153,5 +155,45 @@ func TestReaderBesideWriterProcess(t *testing.T) {
 			t.Fatalf("round %d: newest record %v", round, seqsOf(last))
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// renameMissedFS is the operating system's filesystem whose first listing
+// of a folder leaves out the file hide, as ext4 leaves out a file renamed
+// into a large folder while it is read: what a reader beside a writer
+// process sees when the writer adds a segment meanwhile.
+type renameMissedFS struct {
+	vfs.FS
+	hide     string
+	listings int
+}
+
+func (f *renameMissedFS) ReadDir(dir string) ([]string, error) {
+	names, err := f.FS.ReadDir(dir)
+	if f.listings++; f.listings == 1 {
+		names = slices.DeleteFunc(names, func(name string) bool { return name == f.hide })
+	}
+	return names, err
+}
+
+// TestVerifyListingMissesASegment checks that verification is not fooled
+// by a listing of the folder that left out a segment the writer was
+// renaming into it: it reads every record and finds no break, where it
+// would report records missing between two segments.
+func TestVerifyListingMissesASegment(t *testing.T) {
+	e, dir := open(t, &llog.Options{SegmentSize: 4 << 10})
+	for i := range 100 {
+		if _, err := e.LogSync(ctx, inf(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	segs, err := wal.ListSegments(nil, dir)
+	if err != nil || len(segs) < 3 {
+		t.Fatalf("%d segments, %v", len(segs), err)
+	}
+	fsys := &renameMissedFS{FS: vfs.Default, hide: segs[len(segs)/2].Name}
+	rep, err := llog.VerifyFS(fsys, dir)
+	if err != nil || !rep.OK || rep.Records != 100 || rep.Segments != len(segs) {
+		t.Fatalf("verify: %v, ok %v, %d records in %d segments (want 100 in %d): %v", err, rep.OK, rep.Records, rep.Segments, len(segs), rep.Breaks)
 	}
 }

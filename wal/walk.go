@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 
 	"github.com/lowlightlog/llog/internal/vfs"
 	"github.com/lowlightlog/llog/segment"
@@ -626,20 +627,41 @@ type SegmentInfo struct {
 
 // ListSegments returns the segment files in dir, oldest first, with their
 // sizes. Other files are ignored.
+//
+// The list holds every segment of one moment, even while a writer in
+// another process adds segments. A directory listing does not promise
+// that: a file renamed into the folder while it is read may be left out
+// while a later one is listed (ext4 does so once the entries take more
+// than one read, about 170 segments), and a reader would then see records
+// missing between two segments. So ListSegments lists until two listings
+// in a row name the same segments: a segment renamed during one listing is
+// there for the whole of the next, so two equal listings leave none out.
+// After [maxListings] listings, each unlike the one before, it returns an
+// error.
 func ListSegments(fsys vfs.FS, dir string) ([]SegmentInfo, error) {
 	if fsys == nil {
 		fsys = vfs.Default
 	}
-	names, err := fsys.ReadDir(dir)
+	names, err := segmentNames(fsys, dir)
 	if err != nil {
 		return nil, fmt.Errorf("wal: list %s: %w", dir, err)
 	}
+	for listed := 1; ; listed++ {
+		again, err := segmentNames(fsys, dir)
+		if err != nil {
+			return nil, fmt.Errorf("wal: list %s: %w", dir, err)
+		}
+		if slices.Equal(again, names) {
+			break
+		}
+		if listed == maxListings {
+			return nil, fmt.Errorf("wal: list %s: the segments changed in each of %d listings", dir, maxListings)
+		}
+		names = again
+	}
 	var segs []SegmentInfo
 	for _, name := range names {
-		first, ok := ParseSegmentName(name)
-		if !ok {
-			continue
-		}
+		first, _ := ParseSegmentName(name)
 		fi, err := fsys.Stat(filepath.Join(dir, name))
 		if err != nil {
 			return nil, fmt.Errorf("wal: stat %s: %w", name, err)
@@ -647,4 +669,21 @@ func ListSegments(fsys vfs.FS, dir string) ([]SegmentInfo, error) {
 		segs = append(segs, SegmentInfo{Name: name, First: first, Size: fi.Size()})
 	}
 	return segs, nil // ReadDir sorts names, and fixed-width names sort by number
+}
+
+// maxListings bounds the directory listings of one ListSegments. Two agree
+// unless a segment is added during the first; only a writer that rotates
+// faster than a folder can be listed would make every one differ.
+const maxListings = 100
+
+// segmentNames lists the segment files in dir, sorted.
+func segmentNames(fsys vfs.FS, dir string) ([]string, error) {
+	names, err := fsys.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(names, func(name string) bool {
+		_, ok := ParseSegmentName(name)
+		return !ok
+	}), nil
 }

@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/lowlightlog/llog/internal/vfs"
@@ -237,5 +239,82 @@ func TestReadEntries(t *testing.T) {
 	// Next needs StartAt after ReadEntries.
 	if _, err := w.Next(); err == nil {
 		t.Fatal("Next after ReadEntries")
+	}
+}
+
+// listingFS lists folders as a filesystem does while a writer in another
+// process adds segments: its first listing leaves out the file hide, as
+// ext4 leaves out a file renamed into a large folder while it is read, and
+// with grow set every listing finds one segment more.
+type listingFS struct {
+	vfs.FS
+	hide     string
+	grow     bool
+	listings int
+}
+
+func (f *listingFS) ReadDir(dir string) ([]string, error) {
+	f.listings++
+	if f.grow {
+		file, err := f.FS.Create(filepath.Join(dir, SegmentName(uint64(1000+f.listings))), 0o600)
+		if err != nil {
+			return nil, err
+		}
+		file.Close()
+	}
+	names, err := f.FS.ReadDir(dir)
+	if f.listings == 1 {
+		names = slices.DeleteFunc(names, func(name string) bool { return name == f.hide })
+	}
+	return names, err
+}
+
+// TestListSegmentsBesideWriter checks that ListSegments gives every
+// segment of one moment even when a listing leaves out a segment renamed
+// into the folder while it was read, and says so when the folder changes
+// at every listing.
+func TestListSegmentsBesideWriter(t *testing.T) {
+	mem := vfs.NewMem()
+	dir := "store"
+	if err := mem.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	sizes := map[uint64]int{1: 100, 40: 200, 77: 300}
+	for first, size := range sizes {
+		f, err := mem.Create(filepath.Join(dir, SegmentName(first)), 0o600)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.WriteAt(make([]byte, size), 0)
+		f.Close()
+	}
+	for _, other := range []string{SegmentName(78) + tmpExt, "index.db", "llog.store"} {
+		f, _ := mem.Create(filepath.Join(dir, other), 0o600)
+		f.Close()
+	}
+
+	fsys := &listingFS{FS: mem, hide: SegmentName(40)}
+	segs, err := ListSegments(fsys, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range segs {
+		got = append(got, fmt.Sprintf("%s %d %d", s.Name, s.First, s.Size))
+	}
+	want := []string{SegmentName(1) + " 1 100", SegmentName(40) + " 40 200", SegmentName(77) + " 77 300"}
+	if !slices.Equal(got, want) {
+		t.Errorf("ListSegments = %q, want %q", got, want)
+	}
+	if fsys.listings != 3 {
+		t.Errorf("%d listings, want 3 (one short, then two that agree)", fsys.listings)
+	}
+
+	fsys = &listingFS{FS: mem, grow: true}
+	if _, err := ListSegments(fsys, dir); err == nil || !strings.Contains(err.Error(), "the segments changed in each of 100 listings") {
+		t.Errorf("a folder that changes at every listing: %v", err)
+	}
+	if fsys.listings != maxListings+1 {
+		t.Errorf("%d listings, want %d", fsys.listings, maxListings+1)
 	}
 }
