@@ -41,8 +41,9 @@ torn_tail (null, or an object with segment, offset, bytes, reason and
 indexed_records: the records in the torn part that the index had seen
 committed, left out when 0), anchor (the digest the chain starts from: the
 genesis, or the anchor retention recorded), removed (a list, [] when none, of
-what retention removed: first_seq, last_seq, segments, anchor, policy, time
-and done), index (checked, source, blocks, mark, problems and behind: how
+what retention, a repair or a recorded loss removed: first_seq, last_seq,
+segments, anchor, policy ("repair", "lost" or retention's limits), time, done,
+and reason, copy and log_end when set), index (checked, source, blocks, mark, problems and behind: how
 the index compared with the segments, and how many records the log holds
 after the index's watermark) and merkle (known, tree_size, root, base,
 base_frontier, checkpoints and newest: the Merkle tree rebuilt from the

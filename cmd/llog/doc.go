@@ -237,8 +237,9 @@
 // committed, left out when 0), anchor (the digest the chain was verified
 // from: the store's genesis digest, or the anchor retention recorded when
 // it removed older records), removed (a list, [] when none, of what
-// retention removed: objects with first_seq, last_seq, segments, anchor,
-// policy, time and done) and index (an object with checked, source (left
+// retention, a repair or a recorded loss removed: objects with first_seq,
+// last_seq, segments, anchor, policy ("repair", "lost" or retention's
+// limits), time and done, then reason, copy and log_end when set) and index (an object with checked, source (left
 // out when no index was compared), blocks, mark, problems and behind: how
 // the index compared with the segments, and how many records the log holds
 // after its watermark), then any member a later version of the
