@@ -56,7 +56,18 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		for ks < ke && (s[ks] == '-' || s[ks] == '.') {
 			ks++
 		}
-		if ks >= ke || !flag && !mayAssign(s, ke) {
+		if ks >= ke {
+			return dst
+		}
+		// A name whose value is given apart from it (Terraform variable,
+		// name/value lists, CloudFormation parameters).
+		if vs, ve := namedValue(s, ks, ke); ve > vs {
+			if c, _ := keyCategory(s, ks, ke); c == want && acceptValue(s[vs:ve], s[ks:ke], want, true) {
+				return append(dst, Span{Start: vs, End: ve})
+			}
+			return dst
+		}
+		if !flag && !mayAssign(s, ks, ke) {
 			return dst
 		}
 		var c Category
@@ -552,12 +563,12 @@ func queryParamAt(s string, i int) bool {
 	return false
 }
 
-// mayAssign is a quick check that what follows a key ending at ke can be
+// mayAssign is a quick check that what follows a key s[ks:ke] can be
 // an assignment operator, so that the key words of prose ("each token
 // attends") cost no more: after an optional closing quote or bracket and
 // blanks comes '=', ':', '?=', ',', a full-width colon, '>' (XML) or a quote
 // (SQL).
-func mayAssign(s string, ke int) bool {
+func mayAssign(s string, ks, ke int) bool {
 	p := ke
 	if p < len(s) && (s[p] == '"' || s[p] == '\'' || s[p] == '`' || s[p] == '\\') {
 		p++
@@ -585,7 +596,61 @@ func mayAssign(s string, ke int) bool {
 	if p == blank && p+1 < len(s) && (s[p] == '(' && (s[p+1] == '"' || s[p+1] == '\'') || s[p] == '[' && s[p+1] == ']') {
 		return true // setApiKey("x"), char token[] = "x"
 	}
-	return p > blank && p < len(s) && s[p] != '\n' // a directive: "requirepass x"
+	if p == blank || s[p] == '\n' || s[p] == '\r' {
+		return false
+	}
+	// After blanks: an R assignment (key <- x), a declaration with a type
+	// (var apiKey string = x, Dim k As String = x) where an '=' follows on
+	// the line, a Lisp definition, or a directive that starts its line
+	// ("requirepass x", "ENV API_TOKEN x"). Prose ("each token attends")
+	// is none of them.
+	if s[p] == '<' && p+1 < len(s) && s[p+1] == '-' {
+		return true
+	}
+	if s[p] == '"' && lispDef(s, ks) {
+		return true
+	}
+	// The start of a line, cheaply first: most keys in prose follow a
+	// word.
+	j := ks
+	for j > 0 && (s[j-1] == ' ' || s[j-1] == '\t') {
+		j--
+	}
+	switch {
+	case j == 0 || s[j-1] == '\n':
+		return true
+	case s[j-1] == '-' || s[j-1] == '#' || s[j-1] == '/' || s[j-1] == ';':
+		if atLineStart(s, ks) {
+			return true
+		}
+	case strings.HasSuffix(s[:j], "ENV") || strings.HasSuffix(s[:j], "ARG"):
+		if afterDockerfileVerb(s, ks) {
+			return true
+		}
+	case hasSuffixFold(s[:j], "export") || hasSuffixFold(s[:j], "set"):
+		if atLineStart(s, ks) {
+			return true
+		}
+	}
+	// A declaration with a type: var apiKey string = x (Go), Dim k As
+	// String = x (Visual Basic).
+	if j >= 3 && declWords.has(precedingWordASCII(s, j)) {
+		k := strings.IndexByte(s[p:min(len(s), p+48)], '=')
+		return k >= 0 && strings.IndexByte(s[p:p+k], '\n') < 0
+	}
+	return false
+}
+
+// declWords declare a variable whose type may follow its name.
+var declWords = newWordSet("var", "const", "dim", "static", "public", "private", "readonly")
+
+// precedingWordASCII returns the run of ASCII letters that ends at s[j].
+func precedingWordASCII(s string, j int) string {
+	i := j
+	for i > 0 && j-i < 16 && isAlpha(s[i-1]) {
+		i--
+	}
+	return s[i:j]
 }
 
 // localPasswords are words for "password" in other languages; ASCII ones

@@ -71,14 +71,14 @@ func pgpassColon(s string) int {
 	return -1
 }
 
-// findOracleConnect is called at "thin:" (jdbc:oracle:thin:user/pw@...),
+// findOracleConnect is called at "oracle:thin:" (jdbc:oracle:thin:user/pw@...),
 // "@//" (EZConnect: user/pw@//host:1521/service) and "@(description" (a
 // TNS descriptor): it reports the password of the user/password before
 // the '@'.
 func findOracleConnect(dst []Span, s string, at int) []Span {
 	var b, e int // the user/password word
-	if hasPrefixFold(s[at:], "thin:") {
-		b = at + len("thin:")
+	if hasPrefixFold(s[at:], "oracle:thin:") {
+		b = at + len("oracle:thin:")
 		e = b
 		for e < len(s) && e-b < 256 && s[e] != '@' && !isSpace(s[e]) && s[e] != '"' && s[e] != '\'' {
 			e++
@@ -217,65 +217,177 @@ func lineIndent(s string, i int) int {
 
 // Values whose name is given apart from them.
 
-func findNamedPassword(dst []Span, s string, at int) []Span {
-	return findNamedValue(dst, s, at, Password)
-}
-
-func findNamedSecret(dst []Span, s string, at int) []Span {
-	return findNamedValue(dst, s, at, Secret)
-}
-
-// findNamedValue is called at `variable "` (Terraform), "value:" (YAML
-// name/value lists: Kubernetes env, GitHub Actions), `value":` (JSON:
-// ECS task definitions, CloudFormation, Azure app settings) and
-// "default:" (CloudFormation parameters). It finds the name the value is
-// given under, classifies it like a key, and reports the value if the
-// name is of category want. A Terraform variable or CloudFormation
-// parameter marked sensitive (sensitive = true, NoEcho: true) holds a
-// secret whatever its name.
-func findNamedValue(dst []Span, s string, at int, want Category) []Span {
+// findSensitiveValue is called at "sensitive" and "noecho": the default
+// of a Terraform variable marked sensitive = true, or of a CloudFormation
+// parameter marked NoEcho: true, is a secret whatever the variable's name.
+// (A name that says password or secret is the assignment rules' own: they
+// find the value from the name, see namedValue.)
+func findSensitiveValue(dst []Span, s string, at int) []Span {
 	var name string
 	var vs, ve int
 	sensitive := false
 	switch {
-	case hasPrefixFold(s[at:], `variable "`):
+	case hasPrefixFold(s[at:], "sensitive"):
+		// sensitive = true inside a variable block: find the block.
+		p := at + len("sensitive")
+		for p < len(s) && (s[p] == ' ' || s[p] == '\t') {
+			p++
+		}
+		if p >= len(s) || s[p] != '=' || !strings.HasPrefix(strings.TrimLeft(s[p+1:min(len(s), p+16)], " \t"), "true") {
+			return dst
+		}
+		lo := max(0, at-1024)
+		k := strings.LastIndex(s[lo:at], `variable "`)
+		if k < 0 || strings.IndexByte(s[lo+k:at], '}') >= 0 {
+			return dst
+		}
 		var ok bool
-		name, vs, ve, sensitive, ok = hclVariable(s, at)
-		if !ok {
+		if name, vs, ve, sensitive, ok = hclVariable(s, lo+k); !ok || !sensitive {
 			return dst
 		}
-	case hasPrefixFold(s[at:], `value":`):
-		if at == 0 || s[at-1] != '"' {
+	case hasPrefixFold(s[at:], "noecho"):
+		if at+6 >= len(s) || s[at+6] != ':' || !atLineStart(s, at) {
 			return dst
 		}
-		name = jsonSiblingName(s, at-1)
-		vs, ve = quotedAfter(s, at+len(`value":`))
-	case hasPrefixFold(s[at:], "value:"):
-		if at > 0 && isWord(s[at-1]) || !atLineStart(s, at) {
+		if name, vs, ve, sensitive = cfnParameter(s, at); !sensitive {
 			return dst
 		}
-		name = yamlSiblingName(s, at)
-		vs, ve = yamlValue(s, at+len("value:"))
-	case hasPrefixFold(s[at:], "default:"):
-		if at > 0 && isWord(s[at-1]) || !atLineStart(s, at) {
-			return dst
-		}
-		name, sensitive = yamlParent(s, at)
-		vs, ve = yamlValue(s, at+len("default:"))
 	default:
 		return dst
 	}
-	if name == "" || ve <= vs {
-		return dst
-	}
-	cat := classifyKey(name)
-	if cat == "" && sensitive {
-		cat = Secret
-	}
-	if cat != want || !acceptValue(s[vs:ve], name, want, true) {
+	if name == "" || ve <= vs || classifyKey(name) != "" || !acceptValue(s[vs:ve], name, Secret, true) {
 		return dst
 	}
 	return append(dst, Span{Start: vs, End: ve})
+}
+
+// namedValue returns the value given apart from the name s[ns:ne], or an
+// empty range: the default of a Terraform variable "NAME" { ... } block,
+// the value: after a YAML "name: NAME" (Kubernetes env, GitHub Actions),
+// the "value" of a JSON object with "name": "NAME" (ECS task definitions,
+// CloudFormation, Azure app settings), the Default: of a CloudFormation
+// parameter NAME:.
+func namedValue(s string, ns, ne int) (vs, ve int) {
+	// A name ends at a quote, a ':' or the end of its line; in prose a
+	// blank follows ("the key says").
+	if ns == 0 || ne >= len(s) || strings.IndexByte("\"':\r\n", s[ne]) < 0 {
+		return 0, 0
+	}
+	switch {
+	case s[ns-1] == '"' && s[ne] == '"' && hasSuffixFold(s[:ns], `variable "`):
+		_, vs, ve, _, _ = hclVariable(s, ns-len(`variable "`))
+		return vs, ve
+	case s[ns-1] == '"' && s[ne] == '"':
+		// JSON: "name": "NAME", ... "value": "...".
+		b := strings.TrimRight(s[max(0, ns-16):ns-1], " \t")
+		if !strings.HasSuffix(b, ":") || !hasSuffixFold(strings.TrimRight(b[:len(b)-1], " \t"), `"name"`) {
+			return 0, 0
+		}
+		rest := s[ne+1 : min(len(s), ne+257)]
+		if k := strings.IndexByte(rest, '}'); k >= 0 {
+			rest = rest[:k]
+		}
+		k := indexFold(rest, `"value"`)
+		if k < 0 {
+			return 0, 0
+		}
+		p := ne + 1 + k + len(`"value"`)
+		for p < len(s) && (s[p] == ' ' || s[p] == ':') {
+			p++
+		}
+		return quotedAfter(s, p)
+	}
+	// YAML: name: NAME, with value: on the next line, or a CloudFormation
+	// parameter NAME: whose Default: is below it. Cheaply first: a ':'
+	// before the name, or the start of a line and a ':' after it.
+	n := ns
+	if s[n-1] == '"' || s[n-1] == '\'' {
+		n--
+	}
+	j := n
+	for j > 0 && (s[j-1] == ' ' || s[j-1] == '\t') {
+		j--
+	}
+	if j > 0 && s[j-1] != ':' && s[j-1] != '\n' || (j == 0 || s[j-1] == '\n') && s[ne] != ':' {
+		return 0, 0
+	}
+	pre := strings.TrimRight(s[lineStartWithin(s, n, 64):n], " \t")
+	if strings.HasSuffix(pre, "name:") || strings.HasSuffix(pre, "Name:") {
+		field := len(pre) - len("name:")
+		if item := strings.TrimSpace(pre[:field]); item != "" && item != "-" {
+			return 0, 0
+		}
+		return yamlNextValue(s, ne, field)
+	}
+	if pre == "" && s[ne] == ':' && strings.TrimSpace(s[ne+1:lineEnd(s[:min(len(s), ne+32)], ne)]) == "" {
+		_, vs, ve, _ = cfnParameter(s, ne)
+		return vs, ve
+	}
+	return 0, 0
+}
+
+// yamlNextValue returns the scalar of a "value:" key on the line after
+// offset i, indented at column col (the column of the "name:" key).
+func yamlNextValue(s string, i, col int) (vs, ve int) {
+	le := lineEnd(s, i)
+	if le >= len(s) {
+		return 0, 0
+	}
+	p := le + 1
+	in := 0
+	for p+in < len(s) && s[p+in] == ' ' {
+		in++
+	}
+	if in != col || !hasPrefixFold(s[p+in:], "value:") {
+		return 0, 0
+	}
+	return yamlValue(s, p+in+len("value:"))
+}
+
+// cfnParameter reads the CloudFormation parameter around offset i (its
+// name line, or a key of its block such as NoEcho): its name, the value
+// of its Default:, and whether NoEcho: true is set.
+func cfnParameter(s string, i int) (name string, vs, ve int, noEcho bool) {
+	// The name line: the nearest line above i (or i's own) that ends in
+	// ':' and is indented less than the block.
+	ls := strings.LastIndexByte(s[:i], '\n') + 1
+	t := strings.TrimRight(s[ls:lineEnd(s, ls)], " \r")
+	indent := lineIndent(s, ls)
+	if !strings.HasSuffix(t, ":") || strings.Contains(strings.TrimSpace(t[:len(t)-1]), " ") {
+		// i is inside the block: go up to the name.
+		for n := 0; n < 8 && ls > 0; n++ {
+			ls = strings.LastIndexByte(s[:ls-1], '\n') + 1
+			t = strings.TrimRight(s[ls:lineEnd(s, ls)], " \r")
+			if in := lineIndent(s, ls); in < indent {
+				indent = in
+				break
+			}
+		}
+		if !strings.HasSuffix(t, ":") {
+			return "", 0, 0, false
+		}
+	}
+	name = strings.Trim(strings.TrimSpace(t[:len(t)-1]), `"'`)
+	// The block: the lines below indented deeper.
+	for p, n := lineEnd(s, ls)+1, 0; p < len(s) && n < 12; n++ {
+		le := lineEnd(s, p)
+		if lineIndent(s, p) <= indent || le == p {
+			break
+		}
+		kv := strings.TrimSpace(s[p:le])
+		switch {
+		case hasPrefixFold(kv, "noecho:"):
+			noEcho = strings.Contains(strings.ToLower(kv), "true")
+		case strings.HasPrefix(kv, "Default:"):
+			k := p + strings.Index(s[p:le], "Default:") + len("Default:")
+			vs, ve = yamlValue(s, k)
+		}
+		if le >= len(s) {
+			break
+		}
+		p = le + 1
+	}
+	return name, vs, ve, noEcho
 }
 
 // hclVariable reads the Terraform block variable "name" { ... } at s[at]:
@@ -339,36 +451,6 @@ func hclVariable(s string, at int) (name string, vs, ve int, sensitive, ok bool)
 	return "", 0, 0, false, false
 }
 
-// jsonSiblingName returns the string of a "name" (or "Name", "key")
-// member of the JSON object whose "value" key starts at s[q] (the opening
-// quote), looking back within the object at most 256 bytes.
-func jsonSiblingName(s string, q int) string {
-	lo := max(0, q-256)
-	obj := s[lo:q]
-	if k := strings.LastIndexAny(obj, "{}"); k >= 0 {
-		if obj[k] == '}' {
-			return ""
-		}
-		obj = obj[k:]
-	}
-	for _, key := range []string{`"name"`, `"Name"`, `"key"`, `"Key"`} {
-		k := strings.Index(obj, key)
-		if k < 0 {
-			continue
-		}
-		p := k + len(key)
-		for p < len(obj) && (obj[p] == ' ' || obj[p] == ':') {
-			p++
-		}
-		if p < len(obj) && obj[p] == '"' {
-			if e := strings.IndexByte(obj[p+1:], '"'); e > 0 {
-				return obj[p+1 : p+1+e]
-			}
-		}
-	}
-	return ""
-}
-
 // quotedAfter returns the string that follows s[i] after blanks, or an
 // empty range.
 func quotedAfter(s string, i int) (vs, ve int) {
@@ -409,62 +491,6 @@ func yamlValue(s string, i int) (vs, ve int) {
 		e--
 	}
 	return i, e
-}
-
-// yamlSiblingName returns the name of the YAML list item or map whose
-// "value:" key is at s[at]: a "name:" (or "key:") key on one of the two
-// lines above, at the same indentation (or two less, after "- ").
-func yamlSiblingName(s string, at int) string {
-	ls := strings.LastIndexByte(s[:at], '\n') + 1
-	indent := at - ls
-	p := ls
-	for range 2 {
-		if p == 0 {
-			return ""
-		}
-		prev := strings.LastIndexByte(s[:p-1], '\n') + 1
-		line := s[prev : p-1]
-		t := strings.TrimLeft(line, " \t")
-		ind := len(line) - len(t)
-		t = strings.TrimPrefix(t, "- ")
-		if ind+(len(line)-ind-len(t)) == indent || ind == indent {
-			for _, key := range []string{"name:", "key:", "Name:", "Key:"} {
-				if strings.HasPrefix(t, key) {
-					return strings.Trim(strings.TrimSpace(t[len(key):]), `"'`)
-				}
-			}
-		}
-		p = prev
-	}
-	return ""
-}
-
-// yamlParent returns the key of the YAML map that holds the key at s[at]
-// (the nearest line above, at most eight, indented less), and whether a
-// sibling says NoEcho: true (a CloudFormation parameter that is never
-// shown).
-func yamlParent(s string, at int) (name string, noEcho bool) {
-	ls := strings.LastIndexByte(s[:at], '\n') + 1
-	indent := at - ls
-	p := ls
-	for range 8 {
-		if p == 0 {
-			return "", false
-		}
-		prev := strings.LastIndexByte(s[:p-1], '\n') + 1
-		line := s[prev : p-1]
-		t := strings.TrimLeft(line, " \t")
-		switch ind := len(line) - len(t); {
-		case ind == indent && hasPrefixFold(t, "noecho:"):
-			noEcho = strings.Contains(strings.ToLower(t), "true")
-		case ind < indent && strings.HasSuffix(strings.TrimRight(t, " \r"), ":"):
-			return strings.Trim(strings.TrimSuffix(strings.TrimRight(t, " \r"), ":"), `"'`), noEcho
-		case ind < indent:
-			return "", false
-		}
-		p = prev
-	}
-	return "", false
 }
 
 // PEM private keys encoded in base64 (Kubernetes client-key-data, Helm
@@ -548,9 +574,44 @@ func findWifiQR(dst []Span, s string, at int) []Span {
 	return dst
 }
 
+// querySecretKeywords start the query parameters of signed URLs whose
+// names do not say "secret" or "token": Azure SAS sig=, AWS and Google
+// X-Amz-Signature= and X-Goog-Signature=, signature=.
+var querySecretKeywords = []string{"?sig=", "&sig=", ";sig=", "?signature=", "&signature=", "-signature="}
+
+// findQuerySecret is called at a querySecretKeywords occurrence and
+// reports the parameter's value: up to '&', '#', a blank, a quote or a
+// bracket, eight bytes or more that look generated.
+func findQuerySecret(dst []Span, s string, at int) []Span {
+	eq := at + strings.IndexByte(s[at:min(len(s), at+16)], '=')
+	if eq < at {
+		return dst
+	}
+	ps := eq
+	for ps > 0 && eq-ps < 64 && (isWord(s[ps-1]) || s[ps-1] == '-') {
+		ps--
+	}
+	if ps == 0 || strings.IndexByte("?&;", s[ps-1]) < 0 || !querySecrets.has(s[ps:eq]) {
+		return dst
+	}
+	e := eq + 1
+	for e < len(s) && e-eq <= decideLen && !isSpace(s[e]) && strings.IndexByte("&#\"'<>)]}`", s[e]) < 0 {
+		e++
+	}
+	v := s[eq+1 : e]
+	if !tokenLike(v, 8) || strings.Contains(v, placeholderPrefix) {
+		return dst
+	}
+	if e-eq > decideLen {
+		for e < len(s) && !isSpace(s[e]) && strings.IndexByte("&#\"'<>)]}`", s[e]) < 0 {
+			e++
+		}
+	}
+	return append(dst, Span{Start: eq + 1, End: e})
+}
+
 // configRules returns the rules of this file.
 func configRules() []Rule {
-	namedKW := []string{`variable "`, "value:", `value":`, "default:"}
 	return []Rule{
 		{
 			ID:          "pgpass",
@@ -566,7 +627,7 @@ func configRules() []Rule {
 			ID:          "oracle-connect",
 			Category:    Password,
 			Description: "password of an Oracle connect string user/password@host (JDBC thin, EZConnect //host/service, TNS descriptors)",
-			Keywords:    []string{"thin:", "@//", "@(description"},
+			Keywords:    []string{"oracle:thin:", "@//", "@(description"},
 			Find:        findOracleConnect,
 			Priority:    prioGeneric,
 			Examples:    []string{"jdbc:oracle:thin:scott/T1ger-db@//db.example.com:1521/ORCL", "url=jdbc:oracle:thin:app/Pw4pp!@db:1521:ORCL", "conn hr/Hr-2024x@//db:1521/pdb1"},
@@ -581,6 +642,19 @@ func configRules() []Rule {
 			Priority:    prioGeneric,
 			Examples:    []string{"WIFI:T:WPA;S:Home-5G;P:Gr33n-Tea-42;;", "WIFI:S:Cafe\\;Bar;T:WPA2;P:Espr3ss0!;H:false;;"},
 			Negatives:   []string{"WIFI:T:nopass;S:Guest;;", "WIFI:T:WPA;S:Office;P:<password>;;", "wifi: on"},
+		},
+		{
+			ID:          "query-signature",
+			Category:    Secret,
+			Description: "signature parameter of a signed URL (Azure SAS sig=, X-Amz-Signature=, X-Goog-Signature=, signature=)",
+			Keywords:    querySecretKeywords,
+			Find:        findQuerySecret,
+			Priority:    prioGeneric,
+			Examples: []string{
+				"https://acct.blob.core.windows.net/c/f.txt?sv=2022-11-02&sp=r&sig=Xq8vL2mP9zR4tW7nB3kY%2Fd6hJ1fG5sA0cE%3D",
+				"GET /b/k.zip?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=9c4e1f7a2b8d3e6f0a5c9d2e7b4f1a8c3d6e0b9f2a5c8d1e4b7f0a3c6d9e2b5f HTTP/1.1",
+			},
+			Negatives: []string{"https://example.com/form?sig=required", "?signature=${SIG}", "the sig= parameter"},
 		},
 		{
 			ID:          "kubernetes-secret-data",
@@ -600,43 +674,21 @@ func configRules() []Rule {
 			},
 		},
 		{
-			ID:          "named-password",
-			Category:    Password,
-			Description: "value given apart from its password-like name: Terraform variable \"db_password\" { default = \"...\" }, name/value lists (Kubernetes env, ECS, CloudFormation), CloudFormation parameter defaults",
-			Keywords:    namedKW,
-			Find:        findNamedPassword,
-			Priority:    prioGeneric,
-			Examples: []string{
-				"variable \"db_password\" {\n  type    = string\n  default = \"Tf-Db-Pa55!\"\n}",
-				"env:\n  - name: POSTGRES_PASSWORD\n    value: Pg-Env-9x!",
-				`{"name": "DB_PASSWORD", "value": "Ecs-Pw-77"}`,
-				"Parameters:\n  DBPassword:\n    Type: String\n    NoEcho: true\n    Default: Cfn-Pw-2024",
-			},
-			Negatives: []string{
-				"variable \"db_password\" {\n  type      = string\n  sensitive = true\n}",
-				"env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:\n        name: db",
-				`{"name": "PASSWORD_MIN_LENGTH", "value": "12"}`,
-				"  - name: DB_PASSWORD\n    value: ${DB_PASSWORD}",
-			},
-		},
-		{
-			ID:          "named-secret",
+			ID:          "sensitive-value",
 			Category:    Secret,
-			Description: "value given apart from its secret-like name, or in a Terraform variable or CloudFormation parameter marked sensitive: variable \"api_token\" { default = \"...\" }, - name: API_KEY / value: ..., {\"name\": \"TOKEN\", \"value\": \"...\"}",
-			Keywords:    namedKW,
-			Find:        findNamedSecret,
+			Description: "default of a Terraform variable marked sensitive = true or of a CloudFormation parameter marked NoEcho: true, whatever its name",
+			Keywords:    []string{"sensitive", "noecho"},
+			Find:        findSensitiveValue,
 			Priority:    prioGeneric,
 			Examples: []string{
-				"variable \"github_token\" {\n  default   = \"t0k3n-for-ci-9f8e7d6c5b4a\"\n  sensitive = true\n}",
 				"variable \"conn\" {\n  sensitive = true\n  default   = \"Zx81kQ2mP9vL4tR7\"\n}",
-				"        - name: API_KEY\n          value: \"8f3a9c1d7e2b4f60a5c1d2e3\"",
-				`[{"Name": "STRIPE_SECRET", "Value": "wH7dK2pL9xQ4vM1zT8rB"}]`,
+				"Parameters:\n  Webhook:\n    Type: String\n    NoEcho: true\n    Default: Whk-9f8e7d6c5b4a",
 			},
 			Negatives: []string{
-				"variable \"region\" {\n  default = \"eu-west-1\"\n}",
-				"- name: LOG_LEVEL\n  value: debug",
-				`{"name": "TOKEN_TTL", "value": "3600"}`,
-				"variable \"api_token\" {\n  default = \"\"\n}",
+				"variable \"region\" {\n  sensitive = false\n  default   = \"eu-west-1\"\n}",
+				"variable \"conn\" {\n  sensitive = true\n}",
+				"Parameters:\n  Env:\n    Type: String\n    Default: production",
+				"Log sensitive = true values only in debug mode.",
 			},
 		},
 		{

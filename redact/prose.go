@@ -59,7 +59,7 @@ var proseWords = []proseWord{
 	{"gizli cümle", 'f', false}, {"parola cümlesi", 'f', false}, {"عبارة المرور", 'f', false}, {"العبارة السرية", 'f', false},
 	{"पासफ़्रेज़", 'f', false}, {"パスフレーズ", 'f', false}, {"合言葉", 'f', false}, {"암호 문구", 'f', false},
 	{"비밀 문구", 'f', false}, {"密码短语", 'f', false}, {"口令短语", 'f', false}, {"cụm mật khẩu", 'f', false},
-	{"frasa sandi", 'f', false}, {"secret phrase", 'f', false}, {"security phrase", 'f', false},
+	{"frasa sandi", 'f', false}, {"secret phrase", 'f', false},
 	{"wifi key", 'p', false}, {"wi-fi key", 'p', false}, {"wlan key", 'p', false}, {"network key", 'p', false},
 	{"wpa key", 'p', false}, {"wpa2 key", 'p', false}, {"netzwerkschlüssel", 'p', false}, {"wlan-schlüssel", 'p', false},
 	{"clé wifi", 'p', false}, {"clé wi-fi", 'p', false}, {"clé de sécurité réseau", 'p', false}, {"clave wifi", 'p', false},
@@ -84,6 +84,9 @@ var proseWords = []proseWord{
 	{"مفتاح", 'g', false}, {"कुंजी", 'g', false}, {"टोकन", 'g', false}, {"رمز", 'g', false},
 	{"kunci api", 's', false}, {"token api", 's', false}, {"mã api", 's', false}, {"مفتاح api", 's', false},
 }
+
+// bareSecretWords are the ASCII words of kind 'g'.
+var bareSecretWords = []string{"token", "key", "secret", "credential"}
 
 // secret reports whether the word names an API key, a token or another
 // secret rather than a password or a PIN.
@@ -287,8 +290,17 @@ func findProseSecret(dst []Span, s string, at int) []Span { return findProse(dst
 
 func findProse(dst []Span, s string, at int, secret bool) []Span {
 	// Which word, and its boundaries.
-	if secret && !tokenAhead(s, at) {
-		return dst // no token on the rest of the line: prose about tokens
+	if secret {
+		// The bare words in plurals and compounds ("tokens", "keyboard")
+		// name no secret: a cheap test first, then one for a token ahead.
+		for _, g := range bareSecretWords {
+			if hasPrefixFold(s[at:], g) && at+len(g) < len(s) && isAlpha(s[at+len(g)]) {
+				return dst
+			}
+		}
+		if !tokenAhead(s, at, 64) {
+			return dst // no token soon after the word: prose about tokens
+		}
 	}
 	pw, wlen := proseWordAt(s, at)
 	if wlen == 0 || pw.secret() != secret {
@@ -428,27 +440,42 @@ func findProse(dst []Span, s string, at int, secret bool) []Span {
 }
 
 // tokenAhead reports whether the rest of the line from offset i, up to
-// 96 bytes, holds a run of 12 or more token bytes with a letter and a
+// n bytes, holds a run of 12 or more token bytes with a letter and a
 // digit: a cheap test before reading an API key or token in prose.
-func tokenAhead(s string, i int) bool {
-	run, letter, digit := 0, false, false
-	for j := i; j < len(s) && j-i < 96 && s[j] != '\n'; j++ {
-		c := s[j]
-		switch {
-		case isAlpha(c):
-			letter = true
-		case isDigit(c):
-			digit = true
-		case c == '_' || c == '-' || c == '+' || c == '/' || c == '=' || c == '.':
-		default:
-			run, letter, digit = 0, false, false
-			continue
+func tokenAhead(s string, i, n int) bool {
+	w := s[i:min(len(s), i+n)]
+	if k := strings.IndexByte(w, '\n'); k >= 0 {
+		w = w[:k]
+	}
+	// A token holds a digit: find each digit and measure the run of token
+	// bytes around it, skipping the run.
+	for p := 0; p < len(w); {
+		d, _ := indexDigit(w, p)
+		if d < 0 {
+			return false
 		}
-		if run++; run >= 12 && letter && digit {
-			return true
+		b, e := d, d+1
+		for b > 0 && tokenRunByte(w[b-1]) {
+			b--
 		}
+		for e < len(w) && tokenRunByte(w[e]) {
+			e++
+		}
+		if e-b >= 12 {
+			for k := b; k < e; k++ {
+				if isAlpha(w[k]) {
+					return true
+				}
+			}
+		}
+		p = e
 	}
 	return false
+}
+
+// tokenRunByte reports a byte of a token as tokenAhead reads it.
+func tokenRunByte(c byte) bool {
+	return isAlnum(c) || c == '_' || c == '-' || c == '+' || c == '/' || c == '=' || c == '.'
 }
 
 // turkishSuffix skips a possessive or case suffix of at most four letters
@@ -526,7 +553,7 @@ func skipPhrase(s string, i int) int {
 			k++
 		}
 		w := s[j:k]
-		if k == j || !thingWord(w) && (strongShape(w) || passphraseShape(w)) || !letters(w) && !phraseWords.has(w) || strings.HasPrefix(s[k:], "://") {
+		if k == j || (strongShape(w) || passphraseShape(w)) && !thingWord(w) || !letters(w) && !phraseWords.has(w) || strings.HasPrefix(s[k:], "://") {
 			break // a URL's scheme ends the phrase too: "reset your password at https://..."
 		}
 		j = skipBlanks(s, k)
@@ -748,6 +775,14 @@ var thingNouns = []string{
 
 var thingNounSet = newWordSet(thingNouns...)
 
+// thingSuffixes holds thingNouns by their last byte.
+var thingSuffixes = func() (t [256][]string) {
+	for _, n := range thingNouns {
+		t[n[len(n)-1]] = append(t[n[len(n)-1]], n)
+	}
+	return t
+}()
+
 // thingPhrase reports a phrase of at most three words, each a linking
 // word ("der", "de la", "for my") or a thing a PIN or password opens, at
 // least one of them the latter.
@@ -779,7 +814,7 @@ func thingWord(w string) bool {
 		return true
 	}
 	// The end of a compound: EC-Karte, Kreditkarte, للبطاقة.
-	for _, t := range thingNouns {
+	for _, t := range thingSuffixes[lower(w[len(w)-1])] {
 		if len(w) > len(t) && (t[0] >= 0x80 && strings.HasSuffix(w, t) || len(t) >= 4 && hasSuffixFold(w, t)) {
 			return true
 		}
