@@ -180,6 +180,9 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 	var vs, ve int
 	quoted, capped := false, false
 	var closer string // what ends a capped value: a quote, `\"` or "<"
+	if v+1 < len(s) && s[v+1] == '"' && (s[v] == '@' || s[v] == 'r' || s[v] == 'b' || s[v] == 'u') && inStr == 0 {
+		v++ // a string literal's prefix: @"x" (Objective-C, C#), r"x", b"x" (Python)
+	}
 	switch c := s[v]; {
 	case xml:
 		vs = v

@@ -85,6 +85,18 @@ var proseWords = []proseWord{
 	{"kunci api", 's', false}, {"token api", 's', false}, {"mã api", 's', false}, {"مفتاح api", 's', false},
 }
 
+// useWords before a bare word for a secret let its value follow without
+// a connector ("use token X", "with key X").
+var useWords = newWordSet("use", "using", "with", "via", "try")
+
+// skipBlanksBack returns i moved back over ASCII blanks.
+func skipBlanksBack(s string, i int) int {
+	for i > 0 && (s[i-1] == ' ' || s[i-1] == '\t') {
+		i--
+	}
+	return i
+}
+
 // bareSecretWords are the ASCII words of kind 'g'.
 var bareSecretWords = []string{"token", "key", "secret", "credential"}
 
@@ -407,7 +419,9 @@ func findProse(dst []Span, s string, at int, secret bool) []Span {
 	case pw.kind == 'g':
 		// "my token is X", "the secret is X": a connector, and a value
 		// that looks generated and is not a hash or an ID.
-		if !connected || !tokenLike(v, 16) || !quoted && codeRef(v) || hashOrID(v) {
+		// Or, without one, after "use", "with": "use token X".
+		if !connected && !(useWords.has(precedingWordASCII(s, skipBlanksBack(s, at))) && randomToken(v)) ||
+			!tokenLike(v, 16) || !quoted && codeRef(v) || hashOrID(v) {
 			return dst
 		}
 		return append(dst, Span{Start: vs, End: ve})
@@ -770,7 +784,9 @@ var thingNouns = []string{
 	"atm", "bancomat", "safe", "tresor", "tresors", "coffre", "cofre", "cassaforte", "kluis", "sejf",
 	"sejfu", "сейфа", "kasa", "kasası", "خزنة", "तिजोरी", "金庫", "금고", "保险箱", "két", "door",
 	"garage", "alarm", "lock", "voicemail", "router", "routers", "роутера", "wifi", "wi-fi", "wlan",
-	"вайфая", "вайфай", "wifiの", "와이파이", "مصرف", "المصرف",
+	"вайфая", "вайфай", "wifiの", "와이파이", "مصرف", "المصرف", "email", "e-mail", "mail", "gmail", "akun",
+	"surel", "laptop", "komputer", "computer", "server", "почты", "почта", "posta", "البريد", "ईमेल", "メール",
+	"이메일", "邮箱", "邮件", "correo", "courriel",
 }
 
 var thingNounSet = newWordSet(thingNouns...)
