@@ -18,8 +18,10 @@ import (
 // down to two decimals; raise them as the rules improve, never lower them.
 var blindFloors = map[string]struct{ recall, precision float64 }{
 	"blind1.txt": {recall: 0.99, precision: 0.99},
-	// blind2.txt: held out until its first scoring, at main 50155c0.
-	"blind2.txt": {recall: 0.96, precision: 0.96},
+	// blind2.txt: held out until its first scoring, at main 50155c0
+	// (0.96, 0.96); raised to what main measured after the rule work on
+	// its misses and false positives, family by family.
+	"blind2.txt": {recall: 1.00, precision: 1.00},
 }
 
 // blindSlack is how many bytes of an expected span may stay visible, in

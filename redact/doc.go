@@ -40,10 +40,15 @@
 //     78), and as one run of digits
 //     when it is a mobile number with a trunk prefix or of eleven digits or
 //     more (09171234567, 13812345678); and any 7 to 15 digits right after a
-//     phone word (tel, call, phone, my number is, Telefon, телефон, 电话,
-//     फ़ोन, कॉल, هاتف and others) or in a table column headed by one
-//     (id,name,phone). North American 555 numbers count, as documentation
-//     and test data use them.
+//     phone word (tel, call, phone, Telefon, телефон, 电话, फ़ोन, कॉल, هاتف
+//     and others), a word for a service line (hotline, customer service,
+//     고객센터, tổng đài, 客服) or an app that reaches people by their
+//     number (Zelle, Bizum, WhatsApp), or in a table column headed by one
+//     (id,name,phone); before a word for calling in the languages that put
+//     the verb last (1588-1234로 전화, までお電話, पर कॉल करें); and after a
+//     word for "number" alone when the number has eight digits or more and
+//     does not start with a year, or after "my number". North American 555
+//     numbers count, as documentation and test data use them.
 //   - CREDIT_CARD: 13 to 19 digits, contiguous or grouped by spaces or
 //     dashes, with an issuer prefix of a major network matching the length,
 //     and a valid Luhn check digit; also between the commas of a CSV row.
@@ -76,16 +81,18 @@
 //     eyJrIjoi), Azure client secrets (...8Q~...), Facebook (EAA...),
 //     Square (sq0atp-, sq0csp-, EAAA), 1Password (ops_, A3-), age
 //     (AGE-SECRET-KEY-1), Twilio (SK + 32 hex), Telegram bot tokens, AI
-//     platforms (gsk_, xai-, r8_, pplx-, lsv2_, pcsk_, tvly-) and cloud and
+//     platforms (gsk_, xai-, r8_, pplx-, lsv2_, pcsk_, tvly-), cloud and
 //     developer platforms (dop_v1_, dapi, dp.pt., dt0c01., lin_api_,
-//     pul-, shpat_, rubygems_, ...). A vendor token is claimed up to its
+//     pul-, shpat_, rubygems_, ...), Alibaba Cloud (LTAI), and Discord and
+//     Microsoft Teams webhook URLs. A vendor token is claimed up to its
 //     end however long it is.
 //   - JWT: JSON Web Tokens (eyJ... . ... . ...), unless they are the
 //     credential of an Authorization header.
 //   - PRIVATE_KEY: whole PEM private key blocks, BEGIN to END line (RSA, EC,
 //     DSA, OPENSSH, ENCRYPTED, PGP), also inside JSON strings with \n
 //     escapes, and up to the end of the base64 lines when the END line is
-//     missing.
+//     missing; and PEM private keys encoded in base64 (LS0tLS1CRUdJTi...,
+//     whose decoded header says PRIVATE KEY) where no key names them.
 //   - BEARER_TOKEN, BASIC_AUTH: the credentials of "Bearer <token>" and
 //     "Basic <base64 of user:password>" (in an Authorization header the
 //     whole credential, whatever it looks like: a JWT after Basic
@@ -114,21 +121,47 @@
 //     continuation lines included: mysql -pX, sshpass -p X, redis-cli -a
 //     X, ldapsearch -w X, mongosh -p X, sqlcmd -P X, zip -P X, htpasswd -b
 //     file user X, net use ... /user:u X, ConvertTo-SecureString "X",
-//     smbclient -U user%X, sqlplus user/X@db.
+//     smbclient -U user%X, sqlplus user/X@db, rman target sys/X@db, exp
+//     userid=u/X, keytool -storepass X, openssl -passin pass:X, net user
+//     name X, az login -p X, redis-server --requirepass X. And the password
+//     field of .pgpass lines (host:5432:db:user:X), of Oracle connect
+//     strings (jdbc:oracle:thin:user/X@//host/svc), of Wi-Fi QR texts
+//     (WIFI:...;P:X;;), Wi-Fi keys (psk=, "the wifi key is X"), SNMP
+//     community strings, app passwords of four random letter groups
+//     ("xqzv kwpm tlrb yhae") after a password word, passphrases named in
+//     other words (phrase secrète, frase secreta, кодовая фраза, パスフレーズ)
+//     and passwords after an adverb ("is literally x") or for a named thing
+//     without a connector ("PIN der Karte 4821", "الرقم السري للبطاقة 8841",
+//     "пароль от вайфая — x").
 //   - SECRET: the value assigned to another credential key, in any casing
 //     and with any separator (secret, token, key, auth, credential(s),
 //     login, salt: client_secret, SONAR_LOGIN, X-Api-Key, apiKey,
 //     private_key, AccountKey, session cookies such as session= and
 //     PHPSESSID=, ...), with any assignment operator (=, :, :=, ::=, ?=,
-//     =>, a space after a --flag, a comma after a quoted key) when it looks
-//     machine-made (letters and digits, mixed case, or a long run of
-//     letters with few vowels), in env files,
-//     YAML, TOML, JSON, HCL, XML attributes and Makefiles; and the
-//     credentials of an Authorization or Proxy-Authorization header with
-//     another scheme (Token, Api-Token, NTLM; Digest and other schemes of
-//     parameters up to the end of the header) or none; and API keys and
-//     tokens stated in prose ("my API key is X", "der API-Schlüssel lautet
-//     X", "トークンは X") when X is 12 or more letters and digits.
+//     =>, ??=, <- (R), a space after a --flag, a comma after a quoted key,
+//     a type between (api_key: str = x, val t: String = x, var k string =
+//     x, Dim k As String = x, &str), a C array (char token[] = x), a Lisp
+//     (def api-token x), a setter call (client.setApiKey("x")), a YAML
+//     block scalar (token: |), a configuration directive at the start of
+//     a line (requirepass x, ENV API_TOKEN x)) when it looks machine-made
+//     (letters and digits, mixed case, or a long run of letters with few
+//     vowels), in env files, YAML, TOML, JSON, HCL, XML attributes,
+//     Makefiles and code in many languages; keys whose last word is "key"
+//     (segment_write_key, mapsKey) or a bare "key" when the value looks
+//     generated; values given apart from their name (Terraform variable
+//     "x_token" { default = ... }, - name: API_KEY / value: ..., {"name":
+//     "TOKEN", "value": ...}, CloudFormation parameters, and any Terraform
+//     variable marked sensitive = true or parameter marked NoEcho: true);
+//     the data of Kubernetes Secrets (except user names, hosts and ports);
+//     the signatures of signed URLs (sig=, X-Amz-Signature=) and key=
+//     query parameters; and the credentials of an Authorization or
+//     Proxy-Authorization header with another scheme (Token, Api-Token,
+//     NTLM; Digest and other schemes of parameters up to the end of the
+//     header) or none; and API keys and tokens stated in prose ("my API
+//     key is X", "der API-Schlüssel lautet X", "トークンは X", "my token is
+//     X", "the secret is X", "use token X") when X is 12 or more letters
+//     and digits (16 or more after the bare words token, key and secret,
+//     and not a digest or a UUID).
 //   - URL_CREDENTIALS: the userinfo of scheme://user:password@host, and of
 //     https://<token>@host when the user name looks like a token.
 //   - CRYPTO_ADDRESS: Bitcoin P2PKH (1...) and P2SH (3...) addresses with a
@@ -189,7 +222,10 @@
 //
 //   - versions (version 1.2.3.4, v10.0.0.1, pkg==10.2.0.1, lodash@4.17.21,
 //     firmware 4.20.19.79, __version__ = "3.5.28.111", APP_VERSION=,
-//     <version>, "Firmware wurde von 3.1.22.114"), and a dotted quad linked
+//     <version>, "Firmware wurde von 3.1.22.114", driver 12.19.2.45, BIOS,
+//     database and kernel versions, version words of 16 languages and in
+//     compounds (Gerätetreiber, versie, sürüm, 펌웨어, phiên bản), "stays at
+//     5.10.160.31", "10.2.3.4 as the next revision"), and a dotted quad linked
 //     to another version ("from version 1.10.48.204 to 8.29.14.172", "von
 //     X auf Y", "2.14.3 -> 10.2.30.41"), section numbers (§ 4.2.1.3, RFC
 //     5280 4.2.1.14) and OIDs
@@ -205,10 +241,18 @@
 //     phone numbers after a word that says they are something else: order,
 //     invoice, tracking, reference, account, customer, serial, part, build
 //     and version numbers, carriers' parcel numbers, ABNs, VAT and tax
-//     numbers, IMEIs and postcodes, in the languages of the phone words
-//     (Order #123456789, INV-2024-000123, Order number 0171 1234567,
-//     Bestellnummer 0171 1234567, 订单号13812345678, 주문번호 01012345678,
-//     FedEx 7712 3456 7890, ABN 51 824 753 556);
+//     numbers, IMEIs and postcodes, national identity, tax, social security
+//     and company registration numbers, accounts, contracts, patients and
+//     meters, in the languages of the phone words (Order #123456789,
+//     INV-2024-000123, Order number 0171 1234567, Bestellnummer 0171
+//     1234567, 订单号13812345678, 주문번호 01012345678, FedEx 7712 3456
+//     7890, ABN 51 824 753 556, Steuer-ID 47 036 892 816, SIRET 812 345
+//     678 00019, NIF 501 234 567, P. IVA 01234567890, CPF 123.456.789-09,
+//     T.C. Kimlik No 12345678950, 사업자등록번호 123-45-67890, Mã số thuế
+//     0312345678, numéro de contrat 0698 765 432, お問い合わせ番号
+//     4433-2211-0098); references numbered by year after a word for
+//     "number" (رقم 2024-0312) and one-time codes near a code word ("Kod
+//     SMS: 4471 8820");
 //   - the rest of an IBAN-shaped string whose check digits are wrong (DE89
 //     3704 0044 0532 0130 01 is neither an IBAN nor a phone number), MAC
 //     addresses in any notation (00-11-22-33-44-55, 0012.3456.7890), hex
@@ -221,9 +265,13 @@
 //     separators or followed by a unit or a currency (2019-2020, 20 21 22
 //     23, 500 000 000, 1 234 567 890, 612 345 678 units);
 //   - loopback ::1 and addresses with fewer than four hex digits, C++ and
-//     Rust paths (std::vector), MAC addresses, Python slices (a[1::2]);
+//     Rust paths (std::vector), MAC addresses, Python slices (a[1::2]),
+//     bytes in hex joined by colons (serial 4F:21:9A:7C:11:03:DE:AA);
 //   - public keys and certificates (BEGIN PUBLIC KEY, BEGIN CERTIFICATE,
-//     ssh-rsa AAAA...), publishable Stripe keys (pk_live_);
+//     ssh-rsa AAAA..., certificate-authority-data), publishable Stripe keys
+//     (pk_live_), and PEM headers named in prose or with the body left out
+//     ("must start with -----BEGIN RSA PRIVATE KEY----- and end with ...",
+//     "...", "<your key>");
 //   - placeholders and references instead of values, with or without a
 //     vendor prefix: ${DB_PASSWORD}, $API_KEY, <your-api-key>,
 //     {{ .Values.password }}, %s, :password, ?, ********, xxxx,
@@ -234,10 +282,15 @@
 //     tells a reader the configuration was never changed), and a value that
 //     only names itself (password=password);
 //   - code instead of values: password = os.getenv("X"), cfg.Password,
-//     password: string, token: Optional[str], DB_PASSWORD as an identifier;
+//     password: string, token: Optional[str] = None, DB_PASSWORD as an
+//     identifier, PowerShell cmdlets ($pw = Read-Host ...,
+//     ConvertTo-SecureString), getters (vault.getToken("ci")), valueFrom:
+//     references;
 //   - keys that are not credentials: max_tokens, prompt_tokens, token_type,
 //     eos_token, secret_name, password_hint, primary_key, public_key,
-//     NOPASSWD, and PWD when it holds a directory;
+//     cache_key, partition_key, sort_key, NOPASSWD, bypass, and PWD when it
+//     holds a directory; a bare "key" with a word, an ID or a digest as its
+//     value ("key": "checkout.button.label");
 //   - user@ without a domain, icon@2x.png, image@sha256:..., and
 //     git@github.com:org/repo (an SSH remote whose user is the fixed service
 //     account "git", not a mailbox; the same goes for ssh://git@host);
@@ -245,7 +298,8 @@
 //   - prose around the keywords: "forgot your password?", "Password: at
 //     least 8 characters", "the password must have 8 characters", "the
 //     password is incorrect", "Das Passwort ist falsch", "Enter your PIN",
-//     "the token: a word piece".
+//     "the token: a word piece", "reset your password at https://...", "my
+//     token is expired", "The key is to keep it simple".
 //
 // # Rules
 //
@@ -259,7 +313,13 @@
 // Vendor tokens are a table of prefix, alphabet and length specifications
 // (vendors.go); passwords given to command-line tools are a table of tools
 // and options (cli.go); the words for password, PIN and API key in prose
-// and their connectors are word lists (prose.go).
+// and their connectors are word lists (prose.go); the words that make a
+// number a phone number or something else (order, identity, tax and
+// reference words, service lines, code words, words for calling) are word
+// lists in the languages of the phone words (phone.go, phonectx.go); the
+// shapes of configuration files without key = value (.pgpass, connect
+// strings, Kubernetes Secrets, Terraform variables) are finders of their
+// own (config.go).
 //
 // When matches overlap, the one that starts first wins, then the longest,
 // then the one of higher priority, then the earlier rule. So a PEM block
