@@ -556,15 +556,23 @@ func findChatWebhook(dst []Span, s string, at int) []Span {
 	if b == 0 || at > 0 && (isAlnum(s[at-1]) || s[at-1] == '-') && s[at-1] != '.' && s[at-1] != '/' {
 		return dst
 	}
+	return webhookPath(dst, s, at, b, func(c byte) bool { return c == '@' }, 1)
+}
+
+// webhookPath reports the secret path of a webhook URL that starts at
+// s[b] (the URL's host and kind, from at, are kept): letters, digits, '/',
+// '_', '-' and the bytes extra allows, at least 20 of them with slashes
+// '/' inside, not a placeholder.
+func webhookPath(dst []Span, s string, at, b int, extra func(c byte) bool, slashes int) []Span {
 	e := b
-	for e < len(s) && (isAlnum(s[e]) || s[e] == '/' || s[e] == '_' || s[e] == '-' || s[e] == '@') {
+	for e < len(s) && (isAlnum(s[e]) || s[e] == '/' || s[e] == '_' || s[e] == '-' || extra(s[e])) {
 		e++
 	}
 	for e > b && s[e-1] == '/' {
 		e--
 	}
 	v := s[b:e]
-	if len(v) < 20 || strings.IndexByte(v, '/') < 0 || placeholderToken(v) {
+	if len(v) < 20 || strings.Count(v, "/") < slashes || placeholderToken(v) {
 		return dst
 	}
 	return append(dst, Span{Start: at, End: e, Keep: b - at})
@@ -584,19 +592,7 @@ func findSlackWebhook(dst []Span, s string, at int) []Span {
 	if kind == "" || !strings.HasPrefix(s[at:], "hooks.slack.com/") {
 		return dst
 	}
-	b := p + len(kind)
-	e := b
-	for e < len(s) && (isAlnum(s[e]) || s[e] == '/' || s[e] == '+' || s[e] == '_' || s[e] == '-') {
-		e++
-	}
-	for e > b && s[e-1] == '/' {
-		e--
-	}
-	v := s[b:e]
-	if len(v) < 20 || strings.Count(v, "/") < 2 || placeholderToken(v) {
-		return dst
-	}
-	return append(dst, Span{Start: at, End: e, Keep: b - at})
+	return webhookPath(dst, s, at, p+len(kind), func(c byte) bool { return c == '+' }, 2)
 }
 
 func isAzureByte(c byte) bool { return isWord(c) || c == '~' || c == '.' }
