@@ -613,27 +613,27 @@ func mayAssign(s string, ks, ke int) bool {
 	if s[p] == '"' && lispDef(s, ks) {
 		return true
 	}
-	// The start of a line, cheaply first: most keys in prose follow a
-	// word.
+	// The start of a line, or a declaration, judged by the byte before the
+	// key first: most keys in prose follow a word that is neither.
 	j := ks
 	for j > 0 && (s[j-1] == ' ' || s[j-1] == '\t') {
 		j--
 	}
-	switch {
-	case j == 0 || s[j-1] == '\n':
+	if j == 0 || s[j-1] == '\n' {
 		return true
-	case s[j-1] == '-' || s[j-1] == '#' || s[j-1] == '/' || s[j-1] == ';':
-		if atLineStart(s, ks) {
-			return true
-		}
-	case strings.HasSuffix(s[:j], "ENV") || strings.HasSuffix(s[:j], "ARG"):
-		if afterDockerfileVerb(s, ks) {
-			return true
-		}
-	case hasSuffixFold(s[:j], "export") || hasSuffixFold(s[:j], "set"):
-		if atLineStart(s, ks) {
-			return true
-		}
+	}
+	c := s[j-1]
+	switch {
+	case c == '-' || c == '#' || c == '/' || c == ';':
+		return atLineStart(s, ks)
+	case !isAlpha(c) || strings.IndexByte("tTrRmMcCeEyYVG", c) < 0:
+		// Only export, set, var, const, dim, static, public, private,
+		// readonly, ENV and ARG end in these.
+		return false
+	case (c == 'V' || c == 'G') && (strings.HasSuffix(s[:j], "ENV") || strings.HasSuffix(s[:j], "ARG")):
+		return afterDockerfileVerb(s, ks)
+	case (hasSuffixFold(s[:j], "export") || hasSuffixFold(s[:j], "set")) && atLineStart(s, ks):
+		return true
 	}
 	// A declaration with a type: var apiKey string = x (Go), Dim k As
 	// String = x (Visual Basic).
