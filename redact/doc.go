@@ -50,8 +50,12 @@
 //     does not start with a year, or after "my number". North American 555
 //     numbers count, as documentation and test data use them.
 //   - CREDIT_CARD: 13 to 19 digits, contiguous or grouped by spaces or
-//     dashes, with an issuer prefix of a major network matching the length,
-//     and a valid Luhn check digit; also between the commas of a CSV row.
+//     dashes, with the issuer prefix of an international network (Visa,
+//     Mastercard, American Express, Discover, JCB, Diners Club, UnionPay,
+//     Maestro) or of a national scheme (Mir, Troy, RuPay, NAPAS, Elo,
+//     Hipercard, Verve, Borica, Humo, UzCard) matching the length, and a
+//     valid Luhn check digit; also between the commas of a CSV row, before
+//     an address or a decimal in the next field.
 //   - SSN: US social security numbers ddd-dd-dddd or ddd dd dddd (or nine
 //     digits after "SSN"), except the never-issued area 000, 666 and 900-999,
 //     group 00 and serial 0000.

@@ -278,6 +278,27 @@ func thousands(s string, i int) bool {
 	return n == 3
 }
 
+// digitRunBefore counts the digits (in any of the forms digitAt reads)
+// that end at offset i, up to max.
+func digitRunBefore(s string, i, max int) int {
+	n := 0
+	for n < max && i > 0 {
+		w := 1
+		for w <= 3 && w <= i {
+			if _, k := digitAt(s, i-w); k == w {
+				break
+			}
+			w++
+		}
+		if w > 3 || w > i {
+			break
+		}
+		i -= w
+		n++
+	}
+	return n
+}
+
 // rightOK reports whether a number may end at offset i.
 func rightOK(s string, i int) bool {
 	if i >= len(s) {
@@ -293,8 +314,10 @@ func rightOK(s string, i int) bool {
 	case isWord(c), c == '%', c == '@', placeholderStartsAt(s, i):
 		return false
 	case c == ',':
-		// 1,234 continues the number; a field separator does not.
-		return !thousands(s, i+1) && !placeholderStartsAt(s, i+1)
+		// 1,234 continues the number; a field separator does not, nor
+		// does a comma after a run longer than a group of thousands
+		// ("4421774366875972,203.0.113.9": a CSV row).
+		return !thousands(s, i+1) && !placeholderStartsAt(s, i+1) || digitRunBefore(s, i, 4) > 3
 	case c == '.' || c == '-' || c == ':' || c == '/':
 		// 1.5, 10-20, 10:30 and 1/2 continue the number; "6467,k@..." does
 		// not; a placeholder there may have replaced digits.
@@ -599,10 +622,17 @@ func isCard(s string, u sub) bool {
 			return false
 		}
 	}
-	if u.n() == 1 && (k > 16 && k < 19 || k == 19 && !(num[0] == '6' && num[1] == '2')) {
-		return false // long contiguous numbers are IDs; only UnionPay writes 19 digits in one run
+	if u.n() == 1 && (k > 16 && k < 19 || k == 19 && !nineteenInOneRun(num)) {
+		return false // long contiguous numbers are IDs; few schemes write 19 digits in one run
 	}
 	return cardBrand(num) && luhn(num)
+}
+
+// nineteenInOneRun reports the schemes whose 19-digit numbers are written
+// as one run of digits: UnionPay (62), NAPAS (9704) and Mir (2200-2204).
+func nineteenInOneRun(num []byte) bool {
+	p4 := int(num[0]-'0')*1000 + int(num[1]-'0')*100 + int(num[2]-'0')*10 + int(num[3]-'0')
+	return p4/100 == 62 || p4 == 9704 || p4 >= 2200 && p4 <= 2204
 }
 
 // cardShaped reports a token of 13 to 19 digits in groups of four (the last
@@ -631,34 +661,63 @@ func cardGroups(u sub) bool {
 	return u.g(n-1).len() <= 4
 }
 
-// cardBrand checks the issuer prefix against the number's length for the
-// major networks (Visa, Mastercard, American Express, Discover, JCB, Diners
-// Club, UnionPay, Maestro).
+// cardBrand checks the issuer prefix against the number's length (see
+// cardRanges).
 func cardBrand(n []byte) bool {
-	l := len(n)
-	p2 := int(n[0]-'0')*10 + int(n[1]-'0')
-	p4 := p2*100 + int(n[2]-'0')*10 + int(n[3]-'0')
-	switch {
-	case n[0] == '4':
-		return l == 13 || l == 16 || l == 19
-	case p2 >= 51 && p2 <= 55, p4 >= 2221 && p4 <= 2720:
-		return l == 16
-	case p2 == 34 || p2 == 37:
-		return l == 15
-	case p4 == 6011, p2 == 65, p4/10 >= 644 && p4/10 <= 649:
-		return l >= 16
-	case p4 >= 3528 && p4 <= 3589:
-		return l >= 16
-	case p2 == 36:
-		return l == 14
-	case p4/10 >= 300 && p4/10 <= 305, p2 == 38, p2 == 39:
-		return l == 14 || l == 16
-	case p2 == 62:
-		return l >= 16
-	case p2 == 50, p2 >= 56 && p2 <= 69:
-		return l >= 16
+	p4 := int(n[0]-'0')*1000 + int(n[1]-'0')*100 + int(n[2]-'0')*10 + int(n[3]-'0')
+	bit := uint32(1) << len(n)
+	for _, r := range cardRanges {
+		if p4 >= int(r.lo) && p4 <= int(r.hi) && r.lens&bit != 0 {
+			return true
+		}
 	}
 	return false
+}
+
+// cardRange is a range of issuer prefixes (their first four digits) and
+// the lengths of the card numbers they issue (bit n set for n digits).
+type cardRange struct {
+	lo, hi uint16
+	lens   uint32
+}
+
+// Card number lengths, as cardRange.lens bits.
+const (
+	len13 = 1 << (13 + iota)
+	len14
+	len15
+	len16
+	len17
+	len18
+	len19
+	len16to19 = len16 | len17 | len18 | len19
+)
+
+// cardRanges are the issuer prefixes of the international networks and
+// of the national schemes that print their own numbers, with their
+// lengths, from the IIN table of ISO/IEC 7812 registrations as the
+// networks publish them. Schemes that issue co-branded cards under a Visa
+// or Mastercard prefix (Cartes Bancaires, Visa/Dankort, Elo's 4xxxxx
+// ranges) are covered by those.
+var cardRanges = [...]cardRange{
+	{4000, 4999, len13 | len16 | len19}, // Visa
+	{5100, 5599, len16},                 // Mastercard
+	{2221, 2720, len16},                 // Mastercard 2-series
+	{3400, 3499, len15},                 // American Express
+	{3700, 3799, len15},                 // American Express
+	{3528, 3589, len16to19},             // JCB; RuPay 353 and 356 co-branded
+	{3600, 3699, len14},                 // Diners Club International
+	{3000, 3059, len14 | len16},         // Diners Club Carte Blanche
+	{3800, 3999, len14 | len16},         // Diners Club 38, 39; Hipercard 3841
+	{5000, 5099, len16to19},             // Maestro 50; Verve 506, 507; RuPay 508; Elo 504, 506, 509; Dankort 5019
+	{5600, 6999, len16to19},             // Maestro 56-69; Discover 6011, 644-649, 65; UnionPay 62; RuPay 60, 65; Troy 65; Elo 636, 650-655; Hipercard 606282
+	{2200, 2204, len16to19},             // Mir (Russia)
+	{2205, 2205, len16},                 // Borica (Bulgaria)
+	{8100, 8299, len16},                 // RuPay 81, 82 (India)
+	{8600, 8600, len16},                 // UzCard (Uzbekistan)
+	{9704, 9704, len16 | len19},         // NAPAS (Vietnam)
+	{9792, 9792, len16},                 // Troy (Turkey)
+	{9860, 9860, len16},                 // Humo (Uzbekistan)
 }
 
 // luhn reports whether the digits pass the Luhn (mod 10) check.

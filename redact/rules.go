@@ -179,12 +179,18 @@ func DefaultRules() []Rule {
 		{
 			ID:          "credit-card",
 			Category:    CreditCard,
-			Description: "payment card number: 13-19 digits, contiguous or grouped by spaces or dashes, with a known issuer prefix and a valid Luhn check digit",
+			Description: "payment card number: 13-19 digits, contiguous or grouped by spaces or dashes, with the issuer prefix of an international network or a national scheme for its length and a valid Luhn check digit",
 			Find:        findCard,
 			numeric:     kindCard,
 			Priority:    prioContext,
-			Examples:    []string{"card 4111 1111 1111 1111 exp 12/27", "5555-5555-5555-4444", "Amex 3782 822463 10005", "4012888888881881"},
-			Negatives:   []string{"4111 1111 1111 1112", "1234 5678 9012 3456", "order 4111111111111111.5", "id=99999999999999999999", "ts 1705312200000"},
+			Examples: []string{
+				"card 4111 1111 1111 1111 exp 12/27", "5555-5555-5555-4444", "Amex 3782 822463 10005", "4012888888881881",
+				"карта Мир 2200 7877 8932 8792", "Troy 9792 1614 6100 3306", "name,card\nOla,4421774366875972,198.51.100.14",
+			},
+			Negatives: []string{
+				"4111 1111 1111 1112", "1234 5678 9012 3456", "order 4111111111111111.5", "id=99999999999999999999", "ts 1705312200000",
+				"полис 2200 7877 8932 8795",
+			},
 		},
 		{
 			ID:          "ssn",
