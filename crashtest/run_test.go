@@ -27,6 +27,9 @@ func TestKillAtEveryPoint(t *testing.T) {
 	}
 	for _, p := range killPoints {
 		t.Run(p.name, func(t *testing.T) {
+			// Each point has its own store and writer processes, and
+			// spends most of its time waiting for them.
+			t.Parallel()
 			if p.needs != "" {
 				t.Skip("needs " + p.needs)
 			}
