@@ -103,25 +103,20 @@ func (x *kwIndex) add(k string, rule int) {
 	if len(k) >= 4 {
 		x.quad.set(quadHash(fold4(k)))
 	}
-	for _, a := range caseVariants(k[0]) {
-		if len(k) == 1 {
-			x.ones = append(x.ones, a)
-			continue
+	switch {
+	case len(k) == 1:
+		x.ones = append(x.ones, caseVariants(k[0])...)
+	case len(k) == 2:
+		for c := 0; c < 256; c++ {
+			h := triHash(fold3(k, 0) | uint32(c)<<16 | 0x200000)
+			x.tri.set(h)
+			x.short.set(h)
 		}
-		for _, b := range caseVariants(k[1]) {
-			if len(k) == 2 {
-				for c := 0; c < 256; c++ {
-					x.set(tri(a, b, byte(c)))
-					x.short.set(tri(a, b, byte(c)))
-				}
-				continue
-			}
-			for _, c := range caseVariants(k[2]) {
-				x.set(tri(a, b, c))
-				if len(k) == 3 {
-					x.short.set(tri(a, b, c))
-				}
-			}
+	default:
+		h := triHash(fold3(k, 0))
+		x.tri.set(h)
+		if len(k) == 3 {
+			x.short.set(h)
 		}
 	}
 }
@@ -143,13 +138,10 @@ func fold4(s string) uint32 {
 // quadHash hashes a folded four-byte word to 16 bits.
 func quadHash(w uint32) uint32 { return w * 0x9E3779B1 >> 16 }
 
-// tri hashes three bytes to 16 bits, as probe does (the bytes in
-// little-endian order).
-func tri(a, b, c byte) uint32 {
-	return (uint32(a) | uint32(b)<<8 | uint32(c)<<16) * 0x9E3779B1 >> 16
-}
-
-func (x *kwIndex) set(h uint32) { x.tri.set(h) }
+// triHash hashes the first three bytes of a little-endian word (the
+// fourth is ignored: multiplying by a constant whose low byte is zero
+// shifts it out) to 16 bits.
+func triHash(w uint32) uint32 { return w * 0x3779B100 >> 16 }
 
 func caseVariants(c byte) []byte {
 	if u := upper(c); u != c {
@@ -171,8 +163,8 @@ func caseVariants(c byte) []byte {
 // keywords come first, from strings.IndexByte.
 //
 // The text is read eight bytes at a time. A block of ASCII letters costs
-// eight probes of the trigram table, combined into one mask before any
-// branch; a block with bytes beyond ASCII is also decoded byte by byte
+// eight probes of the trigram table, each a multiply, a shift, a bit test
+// and a branch the processor predicts; a block with bytes beyond ASCII is also decoded byte by byte
 // for the validity check, and its continuation bytes are counted with one
 // population count.
 func (x *kwIndex) sweep(s string, sc *scanner) (runes int, ok bool) {
@@ -205,31 +197,33 @@ func (x *kwIndex) sweep(s string, sc *scanner) (runes int, ok bool) {
 		if x == nil {
 			continue
 		}
-		// The offsets i..i+7 (bytes i..i+10), little-endian: most fail
-		// the trigram table, a branch the processor predicts.
-		b := uint64(t[8]) | uint64(t[9])<<8 | uint64(t[10])<<16
-		if x.cand(uint32(a)) {
+		// The offsets i..i+7 (bytes i..i+10), little-endian and folded
+		// (bit 0x20 set in every byte): most fail the trigram table, a
+		// branch the processor predicts.
+		f := a | fold8
+		b := uint64(t[8]) | uint64(t[9])<<8 | uint64(t[10])<<16 | fold8
+		if x.cand(uint32(f)) {
 			x.verifyLong(s, i, sc)
 		}
-		if x.cand(uint32(a >> 8)) {
+		if x.cand(uint32(f >> 8)) {
 			x.verifyLong(s, i+1, sc)
 		}
-		if x.cand(uint32(a >> 16)) {
+		if x.cand(uint32(f >> 16)) {
 			x.verifyLong(s, i+2, sc)
 		}
-		if x.cand(uint32(a >> 24)) {
+		if x.cand(uint32(f >> 24)) {
 			x.verifyLong(s, i+3, sc)
 		}
-		if x.cand(uint32(a>>32 | b<<32)) {
+		if x.cand(uint32(f>>32 | b<<32)) {
 			x.verifyLong(s, i+4, sc)
 		}
-		if x.cand(uint32(a>>40 | b<<24)) {
+		if x.cand(uint32(f>>40 | b<<24)) {
 			x.verifyLong(s, i+5, sc)
 		}
-		if x.cand(uint32(a>>48 | b<<16)) {
+		if x.cand(uint32(f>>48 | b<<16)) {
 			x.verifyLong(s, i+6, sc)
 		}
-		if x.cand(uint32(a>>56 | b<<8)) {
+		if x.cand(uint32(f>>56 | b<<8)) {
 			x.verifyLong(s, i+7, sc)
 		}
 	}
@@ -252,7 +246,7 @@ func (x *kwIndex) sweep(s string, sc *scanner) (runes int, ok bool) {
 		for k := 1; k < 4 && i+k < n; k++ {
 			w |= uint32(s[i+k]) << (8 * k)
 		}
-		if x.cand(w) {
+		if x.cand(w | fold8&0xFFFFFFFF) {
 			x.verifyLong(s, i, sc)
 		}
 	}
@@ -267,9 +261,12 @@ func (x *kwIndex) sweep(s string, sc *scanner) (runes int, ok bool) {
 // bytes are the prefix of a longer keyword or its trigram that of a
 // three-byte one.
 func (x *kwIndex) cand(w uint32) bool {
-	h := (w & 0xFFFFFF) * 0x9E3779B1 >> 16
-	return x.tri[h>>6]&(1<<(h&63)) != 0 && (x.quad.has(quadHash(w|0x20202020)) || x.short.has(h))
+	h := triHash(w)
+	return x.tri[h>>6]&(1<<(h&63)) != 0 && (x.quad.has(quadHash(w)) || x.short.has(h))
 }
+
+// fold8 sets bit 0x20 in every byte of a word: the fold of fold4.
+const fold8 = 0x2020202020202020
 
 // utf8Check validates UTF-8 a byte or a block at a time: need is the
 // number of continuation bytes still expected, lo and hi the range of the
