@@ -1,6 +1,6 @@
 package redact
 
-import "strings"
+import mbits "math/bits"
 
 // Digits and number punctuation beyond ASCII. Numbers are matched as their
 // ASCII forms: full-width digits and punctuation (０９０－５０６８－７０５８),
@@ -145,53 +145,89 @@ func punctBefore(s string, i int) (byte, int) {
 	return 0, 0
 }
 
-// wideLeads are the first bytes of the non-ASCII digits digitAt knows.
-const wideLeads = "\xef\xd9\xdb\xe0"
+// isWideLead reports whether c is the first byte of a digit beyond ASCII
+// that digitAt knows (EF, D9, DB, E0), or of another character.
+func isWideLead(c byte) bool { return c == 0xEF || c&0xFD == 0xD9 || c == 0xE0 }
 
-// digitFinder finds where the digit runs of a text start, ASCII digits and
-// the others, for successive offsets that do not decrease. Each search
-// goes forward from where the last one for the same byte stopped, so a
-// text is read a bounded number of times however many runs it has.
-type digitFinder struct {
-	ascii int                 // the next ASCII digit (len(s) if none); stale when below the offset asked for
-	high  bool                // a byte beyond ASCII may come before it
-	wide  [len(wideLeads)]int // the next digit with each lead byte; stale when below the offset asked for
+// digitMap tells where the digits of a text may be, so that the numeric
+// finders do not search the text for them again: bit k%8 of bits[k/8] is
+// set when s[k] is an ASCII digit or a byte isWideLead accepts (digitAt
+// decides whether a digit starts there). The keyword sweep fills it in
+// the pass that reads the text (see kwIndex.sweep); its length is a
+// multiple of eight bytes, the bits past the text clear. A map without
+// bits is unknown, and its methods search the text instead.
+type digitMap struct {
+	bits []byte
 }
 
-func newDigitFinder() digitFinder {
-	return digitFinder{ascii: -1, wide: [len(wideLeads)]int{-1, -1, -1, -1}}
+// cand returns the first offset at or after i whose bit is set, or len(s).
+func (m *digitMap) cand(s string, i int) int {
+	if m.bits == nil {
+		for ; i < len(s); i++ {
+			if c := s[i]; isDigit(c) || c >= 0x80 && isWideLead(c) {
+				return i
+			}
+		}
+		return len(s)
+	}
+	w := i >> 6 << 3
+	if i >= len(s) || w >= len(m.bits) {
+		return len(s)
+	}
+	if x := le64(m.bits[w:]) >> (i & 63); x != 0 {
+		return i + mbits.TrailingZeros64(x)
+	}
+	for w += 8; w < len(m.bits); w += 8 {
+		if x := le64(m.bits[w:]); x != 0 {
+			return w<<3 + mbits.TrailingZeros64(x)
+		}
+	}
+	return len(s)
 }
 
 // next returns the offset of the first digit of any script at or after i,
 // or len(s).
-func (f *digitFinder) next(s string, i int) int {
-	if f.ascii < i {
-		d, high := indexDigit(s, i)
-		if d < 0 {
-			d = len(s)
+func (m *digitMap) next(s string, i int) int {
+	for {
+		i = m.cand(s, i)
+		if i >= len(s) || isDigit(s[i]) || isDigitAt(s, i) {
+			return i
 		}
-		f.ascii, f.high = d, high
+		i++
 	}
-	if !f.high {
-		return f.ascii
-	}
-	best := f.ascii
-	for k := range f.wide {
-		if f.wide[k] < i {
-			f.wide[k] = len(s)
-			for p := i; p < len(s); p++ {
-				o := strings.IndexByte(s[p:], wideLeads[k])
-				if o < 0 {
-					break
-				}
-				p += o
-				if isDigitAt(s, p) {
-					f.wide[k] = p
-					break
-				}
-			}
-		}
-		best = min(best, f.wide[k])
-	}
-	return best
 }
+
+// le64 reads the first eight bytes of b as a little-endian word.
+func le64(b []byte) uint64 {
+	_ = b[7]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+}
+
+// digitMapLen is the length of the bits of a digit map for a text of n
+// bytes.
+func digitMapLen(n int) int { return (n + 63) >> 6 << 3 }
+
+// SWAR helpers for the sweep: each returns a word with the high bit set
+// in the bytes of a (a little-endian block of eight bytes) that are of a
+// kind, and gather packs those bits into a byte.
+
+// digitBytes marks the ASCII digits.
+func digitBytes(a uint64) uint64 {
+	t := a & low7
+	// A byte b < 0x80 has its high bit set in both terms exactly when
+	// '0' <= b <= '9'; neither term carries into the next byte.
+	return (ones*(127+'9'+1) - t) &^ a & (t + ones*(127-('0'-1))) & highs
+}
+
+// zeroBytes marks the zero bytes of v, exactly (no carry between bytes).
+func zeroBytes(v uint64) uint64 { return ^((v&low7 + low7) | v) & highs }
+
+// wideLeadBytes marks the bytes isWideLead accepts.
+func wideLeadBytes(a uint64) uint64 {
+	return zeroBytes(a&(ones*0xFD)^ones*0xD9) | zeroBytes(a^ones*0xE0) | zeroBytes(a^ones*0xEF)
+}
+
+// gather packs the high bits of the eight bytes of d (and nothing else
+// set) into a byte: bit k for byte k.
+func gather(d uint64) byte { return byte((d >> 7) * 0x0102040810204080 >> 56) }

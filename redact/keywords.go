@@ -167,7 +167,10 @@ func caseVariants(c byte) []byte {
 // and a branch the processor predicts; a block with bytes beyond ASCII is also decoded byte by byte
 // for the validity check, and its continuation bytes are counted with one
 // population count.
-func (x *kwIndex) sweep(s string, sc *scanner) (runes int, ok bool) {
+//
+// When dm is not nil (the bits of a digitMap for s, clear), the same pass
+// marks where the digits are: one more test of each block.
+func (x *kwIndex) sweep(s string, sc *scanner, dm []byte) (runes int, ok bool) {
 	if x != nil {
 		for _, c := range x.ones {
 			for i := 0; ; i++ {
@@ -193,6 +196,11 @@ func (x *kwIndex) sweep(s string, sc *scanner) (runes int, ok bool) {
 				return 0, false
 			}
 			cont += mbits.OnesCount64(a &^ (a << 1) & highs)
+			if dm != nil {
+				dm[i>>3] = gather(digitBytes(a) | wideLeadBytes(a))
+			}
+		} else if dm != nil {
+			dm[i>>3] = gather(digitBytes(a))
 		}
 		if x == nil {
 			continue
@@ -236,6 +244,9 @@ func (x *kwIndex) sweep(s string, sc *scanner) (runes int, ok bool) {
 			if c&0xC0 == 0x80 {
 				cont++
 			}
+		}
+		if dm != nil && (isDigit(c) || c >= 0x80 && isWideLead(c)) {
+			dm[i>>3] |= 1 << (i & 7)
 		}
 		if x == nil {
 			continue

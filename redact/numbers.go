@@ -419,11 +419,10 @@ type numSpan struct {
 
 // scanNumbers finds the matches of the kinds in mask (an OR of numKind) in
 // one sweep over the digit runs of s, so that phone numbers, cards, SSNs
-// and IBANs share the tokenization.
-func scanNumbers(dst []numSpan, s string, mask numKind) []numSpan {
+// and IBANs share the tokenization. digits tells where the runs start.
+func scanNumbers(dst []numSpan, s string, mask numKind, digits *digitMap) []numSpan {
 	var t numTok
 	var spans [4]Span // reused per token; eachSub appends at most a few
-	digits := newDigitFinder()
 	for i := 0; i < len(s); {
 		d := digits.next(s, i)
 		if d >= len(s) {
@@ -540,7 +539,7 @@ func (k numKind) tokenOK(t *numTok) bool {
 // findNumbers is the FindFunc of the rules of one kind.
 func findNumbers(dst []Span, s string, kind numKind) []Span {
 	var buf [8]numSpan
-	for _, m := range scanNumbers(buf[:0], s, kind) {
+	for _, m := range scanNumbers(buf[:0], s, kind, &digitMap{}) {
 		dst = append(dst, m.Span)
 	}
 	return dst

@@ -462,11 +462,12 @@ func (sc *scanner) scan(r *Redactor, s string) (ms []match, runes int, ok bool) 
 		return nil, 0, true
 	}
 	sc.init(r, s)
-	if runes, ok = r.kw.sweep(s, sc); !ok {
+	digits := sc.digitMap()
+	if runes, ok = r.kw.sweep(s, sc, digits.bits); !ok {
 		return nil, 0, false
 	}
 	if r.numMask != 0 {
-		sc.numbers()
+		sc.numbers(&digits)
 	}
 	for _, i := range r.whole {
 		sc.runWhole(i)
@@ -483,6 +484,7 @@ func (sc *scanner) scan(r *Redactor, s string) (ms []match, runes int, ok bool) 
 type scanBufs struct {
 	ms      []match
 	scratch []Span
+	digits  []byte // the digit map of a text longer than inlineDigits
 }
 
 var scanPool = sync.Pool{New: func() any { return new(scanBufs) }}
@@ -507,7 +509,7 @@ func (sc *scanner) release() {
 	if b := sc.bufs; b != nil {
 		b.ms, b.scratch = sc.ms[:0], sc.scratch[:0]
 		sc.bufs, sc.ms, sc.scratch = nil, nil, nil
-		if cap(b.ms) <= maxPooled && cap(b.scratch) <= maxPooled {
+		if cap(b.ms) <= maxPooled && cap(b.scratch) <= maxPooled && cap(b.digits) <= maxPooledDigits {
 			scanPool.Put(b)
 		}
 	}
@@ -517,6 +519,10 @@ func (sc *scanner) release() {
 // pool keeps what texts of a few hundred kilobytes need, not what a
 // pathological one grew.
 const maxPooled = 4096
+
+// maxPooledDigits is the largest digit map the pool keeps: that of a
+// text of 512 KiB.
+const maxPooledDigits = 64 << 10
 
 // scanner collects candidate matches during one scan.
 type scanner struct {
@@ -536,7 +542,15 @@ type scanner struct {
 	// lastMore.
 	last     [inlineRules][2]int
 	lastMore [][2]int
+
+	// digitBuf holds the digit map of a text of at most inlineDigits
+	// bytes (see digitMap).
+	digitBuf [inlineDigits / 8]byte
 }
+
+// inlineDigits is the longest text whose digit map the scanner holds
+// without taking a buffer from the pool.
+const inlineDigits = 4096
 
 // inlineRules is how many rules the scanner tracks without allocating: a
 // Redactor with more rules allocates its linear-time guard on every scan.
@@ -549,6 +563,29 @@ func (sc *scanner) init(r *Redactor, s string) {
 	if n := len(r.rules); n > len(sc.last) {
 		sc.lastMore = make([][2]int, n-len(sc.last))
 	}
+}
+
+// digitMap returns an empty digit map for s, for the sweep to fill, if r
+// has numeric rules, or else an unknown one. (Its bits are not kept in
+// sc: a pointer into sc stored in sc would move every scanner to the
+// heap.)
+func (sc *scanner) digitMap() digitMap {
+	r := sc.r
+	if r.numMask == 0 {
+		return digitMap{}
+	}
+	n := digitMapLen(len(sc.s))
+	if len(sc.s) <= inlineDigits {
+		return digitMap{bits: sc.digitBuf[:n]}
+	}
+	sc.buffers()
+	b := sc.bufs
+	if cap(b.digits) < n {
+		b.digits = make([]byte, n)
+	}
+	bits := b.digits[:n]
+	clear(bits)
+	return digitMap{bits: bits}
 }
 
 // lastOf returns the linear-time guard of rule i (see scanner.last).
@@ -591,10 +628,10 @@ func (sc *scanner) hit(i, at int) {
 }
 
 // numbers runs the built-in numeric finders in one sweep.
-func (sc *scanner) numbers() {
+func (sc *scanner) numbers(digits *digitMap) {
 	r := sc.r
 	var buf [16]numSpan
-	for _, m := range scanNumbers(buf[:0], sc.s, r.numMask) {
+	for _, m := range scanNumbers(buf[:0], sc.s, r.numMask, digits) {
 		for _, i := range r.num[m.kind.index()] {
 			sc.add(i, m.Span)
 		}
