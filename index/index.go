@@ -54,8 +54,9 @@ import (
 )
 
 // Version is the index format version. Version 2 added the Merkle nodes
-// (merkle.go); a file of another version is rebuilt.
-const Version = 2
+// (merkle.go), version 3 keyed them by where their leaves end; a file of
+// another version is rebuilt.
+const Version = 3
 
 var (
 	bktMeta        = []byte("meta")

@@ -325,3 +325,56 @@ func TestAnyModelName(t *testing.T) {
 	}
 	check(x2, "reopened", 100)
 }
+
+// TestMerkleNodes stores the nodes of a tree of 1000 leaves over several
+// checkpoints, as the engine does, reads them back, and checks that a
+// removal deletes exactly the nodes all of whose leaves it removed.
+func TestMerkleNodes(t *testing.T) {
+	x, _ := openTemp(t)
+	// Every node from MinNodeLevel up of a tree of 1000 leaves, in the
+	// order the leaves complete them, each with a hash naming it.
+	hash := func(id NodeID) (h [32]byte) {
+		h[0], h[1], h[2] = id.Level, byte(id.Index), byte(id.Index>>8)
+		return h
+	}
+	const leaves = 1000
+	var all []Node
+	for end := uint64(1); end <= leaves; end++ {
+		for l := uint8(MinNodeLevel); end%(1<<l) == 0; l++ {
+			id := NodeID{Level: l, Index: end>>l - 1}
+			all = append(all, Node{NodeID: id, Hash: hash(id)})
+		}
+	}
+	for i := 0; i < len(all); i += 5 {
+		if err := x.Apply(&Checkpoint{Nodes: all[i:min(i+5, len(all))]}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check := func(removed uint64) {
+		t.Helper()
+		var ids []NodeID
+		for l := uint8(MinNodeLevel); l < 12; l++ {
+			for i := uint64(0); i <= leaves>>l; i++ {
+				ids = append(ids, NodeID{Level: l, Index: i})
+			}
+		}
+		hs, ok, err := x.Nodes(ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, id := range ids {
+			end := (id.Index + 1) << id.Level
+			want := end <= leaves && end > removed
+			if ok[i] != want || (want && hs[i] != hash(id)) {
+				t.Errorf("after removing %d leaves: node (%d, %d): stored %v, want %v (hash %x)", removed, id.Level, id.Index, ok[i], want, hs[i][:3])
+			}
+		}
+	}
+	check(0)
+	for _, last := range []uint64{63, 64, 200, 511, 512, 1000} {
+		if _, err := x.AddRemoval(Removal{First: 1, Last: last, Policy: "max-records"}); err != nil {
+			t.Fatal(err)
+		}
+		check(last)
+	}
+}

@@ -12,9 +12,9 @@ import (
 // an inclusion or consistency proof reads a few dozen hashes and at most a
 // block of records instead of the whole log:
 //
-//	merkle       u8 level ‖ be64 index → 32-byte hash of the perfect
-//	             subtree over leaves [index<<level, (index+1)<<level),
-//	             for every level from MinNodeLevel up
+//	merkle       be64 end ‖ u8 level → 32-byte hash of the perfect
+//	             subtree over leaves [end - 2^level, end), for every
+//	             level from MinNodeLevel up
 //	meta         "frontier" → be64(n) ‖ the roots of the perfect subtrees
 //	             of the tree of n leaves (n = Mark.Seq when it is current),
 //	             largest first, 32 bytes each
@@ -24,6 +24,12 @@ import (
 // byte per record), against two per record for every level. Retention
 // deletes the nodes whose leaves it removed all of: what proofs still need
 // of them is the frontier the log keeps at the start of its oldest segment.
+//
+// A node is keyed by where its leaves end, so the nodes a checkpoint adds
+// (completed by the records since the last one) sort after every stored
+// node: each checkpoint appends to the bucket's last page, and pages are
+// filled (FillPercent 1) rather than split in half, and the nodes
+// retention deletes are the bucket's first keys.
 
 // MinNodeLevel is the lowest level of the tree whose nodes are stored.
 const MinNodeLevel = 6
@@ -53,13 +59,18 @@ type Frontier struct {
 	Nodes [][32]byte
 }
 
+// nodeKey returns the key of a node: where its leaves end, then its level.
 func nodeKey(id NodeID) []byte {
-	return binary.BigEndian.AppendUint64([]byte{id.Level}, id.Index)
+	var k [9]byte
+	binary.BigEndian.PutUint64(k[:], (id.Index+1)<<id.Level)
+	k[8] = id.Level
+	return k[:]
 }
 
 // putMerkle writes the nodes and frontier of a checkpoint.
 func putMerkle(tx *bolt.Tx, c *Checkpoint) error {
 	b := tx.Bucket(bktMerkle)
+	b.FillPercent = 1 // keys are appended (nodeKey)
 	for _, n := range c.Nodes {
 		if err := b.Put(nodeKey(n.NodeID), n.Hash[:]); err != nil {
 			return err
@@ -121,19 +132,14 @@ func (x *Index) Frontier() (*Frontier, error) {
 	return out, err
 }
 
-// deleteNodesBelow deletes the nodes all of whose leaves are below n.
+// deleteNodesBelow deletes the nodes all of whose leaves are below n: the
+// keys up to end n.
 func deleteNodesBelow(tx *bolt.Tx, n uint64) error {
 	b := tx.Bucket(bktMerkle)
 	var gone [][]byte
 	c := b.Cursor()
-	for level := MinNodeLevel; level < 64; level++ {
-		end := n >> uint(level) // nodes 0..end-1 of this level end at or below n
-		if end == 0 {
-			break
-		}
-		for k, _ := c.Seek(nodeKey(NodeID{Level: uint8(level)})); k != nil && k[0] == byte(level) && binary.BigEndian.Uint64(k[1:]) < end; k, _ = c.Next() {
-			gone = append(gone, append([]byte(nil), k...))
-		}
+	for k, _ := c.First(); len(k) == 9 && binary.BigEndian.Uint64(k) <= n; k, _ = c.Next() {
+		gone = append(gone, append([]byte(nil), k...))
 	}
 	for _, k := range gone {
 		if err := b.Delete(k); err != nil {
