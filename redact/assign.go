@@ -188,7 +188,8 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		vs = v
 		ve, capped = indexWithin(s, vs, "<")
 		closer = "<"
-	case inStr == 0 && (c == '"' || c == '\'' || c == '`'):
+	case (inStr == 0 || inStr == '`' && c != '`') && (c == '"' || c == '\'' || c == '`'):
+		// A quoted value, also inside inline code: `DB_PASS = "x"`.
 		vs = v + 1
 		ve, capped = closingQuote(s, vs, c)
 		if ve < 0 {
@@ -660,7 +661,7 @@ func precedingWordASCII(s string, j int) string {
 // are compared ignoring case.
 var localPasswords = []string{
 	"identified by", "passwort", "kennwort", "mot de passe", "contraseña", "contrasena", "senha", "wachtwoord",
-	"lösenord", "hasło", "пароль", "密码", "密碼", "パスワード", "비밀번호", "पासवर्ड",
+	"lösenord", "hasło", "пароль", "Пароль", "ПАРОЛЬ", "密码", "密碼", "パスワード", "비밀번호", "पासवर्ड",
 	"كلمة المرور", "كلمة السر",
 }
 
@@ -705,7 +706,8 @@ func cjkPunct(s string) bool {
 // restOfLine extends an unquoted YAML-style value that ends at ve to the end
 // of its line ("password: correct horse battery staple"), without a trailing
 // " # comment", unless the line looks like code (ends in ',', ';', '{' or
-// '(' or holds a quote) or holds another assignment ("password: x,
+// '(' or holds a quote), is a question (ends in '?'), goes on after a
+// spaced dash, or holds another assignment ("password: x,
 // password_confirm: x", "Password: x and confirm password: x").
 func restOfLine(s string, vs, ve int) int {
 	le := vs
@@ -720,8 +722,13 @@ func restOfLine(s string, vs, ve int) int {
 	if len(line) <= ve-vs || strings.ContainsAny(line, "\"'`") || assignOpIn(s, ve, vs+len(line)) {
 		return ve
 	}
+	for _, d := range []string{" — ", " – ", " - "} {
+		if strings.HasPrefix(s[ve:], d) {
+			return ve // "Пароль: x — можно ли ...": a sentence goes on after a dash
+		}
+	}
 	switch line[len(line)-1] {
-	case ',', ';', '{', '(', '[':
+	case ',', ';', '{', '(', '[', '?':
 		return ve
 	}
 	return vs + len(line)

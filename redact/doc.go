@@ -136,7 +136,19 @@
 //     other words (phrase secrète, frase secreta, кодовая фраза, パスフレーズ)
 //     and passwords after an adverb ("is literally x") or for a named thing
 //     without a connector ("PIN der Karte 4821", "الرقم السري للبطاقة 8841",
-//     "пароль от вайфая — x").
+//     "пароль от вайфая — x"). Door, gate, key-safe, alarm and SIM codes
+//     are read as PINs in the 16 languages ("the lockbox code is 4096",
+//     "keypad is 2580#", "Handy-PIN ist 1948", "PUK: 60417725", "код от
+//     подъезда 4321", "kapı kodu 6071", "رمز الباب 6120", "mã khóa cửa
+//     1506", "Schlüsselsafe neben der Haustür, Code 3107"), but not India's
+//     six-digit postal PIN code (पिन कोड 110001); a value in parentheses
+//     right after the word (パスワード（tsukimi0915）, "code … (1789)") or
+//     glued to it in CJK text (支付密码820416); Wi-Fi passwords in other
+//     words (code wifi, pass wifi, كلمة مرور الواي فاي) and the password
+//     after a network or login name and a slash ("wifi: Home / x", "login
+//     me@example.com / x"). A value that follows "password:" on its own
+//     line loses the rest of the line only when that is not a sentence
+//     going on (a question, a spaced dash).
 //   - SECRET: the value assigned to another credential key, in any casing
 //     and with any separator (secret, token, key, auth, credential(s),
 //     login, salt: client_secret, SONAR_LOGIN, X-Api-Key, apiKey,

@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -42,11 +43,11 @@ var proseWords = []proseWord{
 	{"пароль", 'p', false}, {"пин-код", 'n', false}, {"пин", 'n', false},
 	{"şifre", 'p', true}, {"sifre", 'p', true}, {"parola", 'p', true},
 	{"كلمة المرور", 'p', false}, {"كلمة السر", 'p', false}, {"الرقم السري", 'n', false},
-	{"पासवर्ड", 'p', false}, {"पिन", 'n', false},
+	{"पासवर्ड", 'p', false}, {"पिन", 'n', false}, {"पिन कोड", 'n', false}, {"पिनकोड", 'n', false},
 	{"パスワード", 'p', false}, {"暗証番号", 'n', false}, {"パスコード", 'p', false},
 	{"비밀번호", 'p', false}, {"비번", 'p', false}, {"암호", 'p', false}, {"패스워드", 'p', false},
 	{"pin 번호", 'n', false}, {"pin번호", 'n', false}, {"pin码", 'n', false}, {"pin 码", 'n', false},
-	{"pin kodu", 'n', false}, {"pin-kod", 'n', false}, {"pin-код", 'n', false}, {"pin numarası", 'n', false},
+	{"pin kodu", 'n', true}, {"pin-kod", 'n', false}, {"pin-код", 'n', false}, {"pin numarası", 'n', false},
 	{"密码", 'p', false}, {"密碼", 'p', false}, {"口令", 'p', false},
 	{"mật khẩu", 'p', false}, {"mat khau", 'p', false}, {"kata sandi", 'p', false},
 	{"lösenord", 'p', false}, {"passord", 'p', false}, {"adgangskode", 'p', false}, {"heslo", 'p', false},
@@ -60,6 +61,51 @@ var proseWords = []proseWord{
 	{"पासफ़्रेज़", 'f', false}, {"パスフレーズ", 'f', false}, {"合言葉", 'f', false}, {"암호 문구", 'f', false},
 	{"비밀 문구", 'f', false}, {"密码短语", 'f', false}, {"口令短语", 'f', false}, {"cụm mật khẩu", 'f', false},
 	{"frasa sandi", 'f', false}, {"secret phrase", 'f', false},
+	// Codes of doors, gates, key safes, alarms and SIM cards, read like
+	// PINs: the code word and the lock, or the lock alone ("the lockbox
+	// is 4096", "Schlüsselsafe neben der Haustür, Code 3107").
+	{"door code", 'n', false}, {"gate code", 'n', false}, {"alarm code", 'n', false}, {"entry code", 'n', false},
+	{"access code", 'n', false}, {"garage code", 'n', false}, {"keypad", 'n', false}, {"lockbox", 'n', false},
+	{"lock box", 'n', false}, {"padlock code", 'n', false}, {"puk", 'n', false},
+	{"türcode", 'n', false}, {"tür-code", 'n', false}, {"zugangscode", 'n', false},
+	{"alarmcode", 'n', false}, {"haustürcode", 'n', false}, {"schlüsselsafe", 'n', false}, {"schlüsselkasten", 'n', false},
+	{"schlüsseltresor", 'n', false}, {"schlüsselbox", 'n', false}, {"zahlenschloss", 'n', false},
+	{"digicode", 'n', false}, {"code de la porte", 'n', false}, {"code porte", 'n', false}, {"code d'accès", 'n', false},
+	{"code d’accès", 'n', false}, {"code de l'alarme", 'n', false}, {"code alarme", 'n', false}, {"code du portail", 'n', false},
+	{"code d'entrée", 'n', false}, {"code de l'immeuble", 'n', false}, {"code du cadenas", 'n', false},
+	{"boîte à clés", 'n', false}, {"boîte à clé", 'n', false}, {"boite à clés", 'n', false},
+	{"código de la puerta", 'n', false}, {"código de acceso", 'n', false}, {"código de la alarma", 'n', false},
+	{"código del portal", 'n', false}, {"código de entrada", 'n', false}, {"código del candado", 'n', false},
+	{"caja de llaves", 'n', false}, {"código da porta", 'n', false}, {"código da fechadura", 'n', false},
+	{"código de acesso", 'n', false}, {"código do alarme", 'n', false}, {"código do portão", 'n', false},
+	{"código do cofre", 'n', false}, {"cofre de chaves", 'n', false}, {"caixa de chaves", 'n', false},
+	{"codice del portone", 'n', false}, {"codice di accesso", 'n', false}, {"codice d'accesso", 'n', false},
+	{"codice dell'allarme", 'n', false}, {"codice della porta", 'n', false}, {"codice del cancello", 'n', false},
+	{"codice del citofono", 'n', false}, {"cassetta delle chiavi", 'n', false}, {"cassetta portachiavi", 'n', false},
+	{"deurcode", 'n', false}, {"toegangscode", 'n', false}, {"poortcode", 'n', false}, {"sleutelkluis", 'n', false},
+	{"sleutelkastje", 'n', false}, {"kod do drzwi", 'n', false}, {"kod domofonu", 'n', false}, {"kod do domofonu", 'n', false},
+	{"kod do bramy", 'n', false}, {"kod alarmu", 'n', false}, {"kod dostępu", 'n', false}, {"kod do sejfu", 'n', false},
+	{"kod do skrzynki", 'n', false}, {"kod do klatki", 'n', false}, {"код от подъезда", 'n', false}, {"код подъезда", 'n', false},
+	{"код домофона", 'n', false}, {"код от домофона", 'n', false}, {"код двери", 'n', false}, {"код от двери", 'n', false},
+	{"код сигнализации", 'n', false}, {"код доступа", 'n', false}, {"код от сейфа", 'n', false}, {"код замка", 'n', false},
+	{"код от калитки", 'n', false}, {"код калитки", 'n', false}, {"код от ворот", 'n', false},
+	{"kapı kodu", 'n', true}, {"kapı şifre", 'n', true}, {"alarm kodu", 'n', true}, {"giriş kodu", 'n', true},
+	{"erişim kodu", 'n', true}, {"anahtar kutusu", 'n', true},
+	{"رمز الباب", 'n', false}, {"رمز الدخول", 'n', false}, {"رمز البوابة", 'n', false}, {"رمز الإنذار", 'n', false},
+	{"رمز القفل", 'n', false}, {"كود الباب", 'n', false}, {"رمز الوصول", 'n', false}, {"كود الدخول", 'n', false},
+	{"दरवाज़े का कोड", 'n', false}, {"दरवाजे का कोड", 'n', false}, {"गेट कोड", 'n', false}, {"एक्सेस कोड", 'n', false},
+	{"अलार्म कोड", 'n', false}, {"लॉकर कोड", 'n', false}, {"डोर कोड", 'n', false},
+	{"ドアコード", 'n', false}, {"解錠番号", 'n', false}, {"解錠コード", 'n', false}, {"キーボックス", 'n', false},
+	{"オートロック番号", 'n', false}, {"출입 코드", 'n', false}, {"출입코드", 'n', false}, {"도어락 번호", 'n', false},
+	{"도어락번호", 'n', false}, {"门禁码", 'n', false}, {"开门码", 'n', false}, {"门禁卡密码", 'n', false},
+	{"mã khóa cửa", 'n', false}, {"mã khoá cửa", 'n', false}, {"mã cửa", 'n', false}, {"mã cổng", 'n', false},
+	{"mã két", 'n', false}, {"mã báo động", 'n', false}, {"mã truy cập", 'n', false}, {"mã pin", 'n', false},
+	// Wi-Fi passwords named in other words.
+	{"code wifi", 'p', false}, {"code wi-fi", 'p', false}, {"code du wifi", 'p', false}, {"pass wifi", 'p', false},
+	// A network or a login and its password after a slash: "wifi:
+	// MaisonDupont / Soleil-2024-x", "login me@example.com / Kettle#Lamp2024".
+	{"wifi", 'w', false}, {"wi-fi", 'w', false}, {"wlan", 'w', false}, {"login", 'w', false},
+	{"pass wi-fi", 'p', false}, {"mk wifi", 'p', false}, {"كلمة مرور", 'p', false}, {"كلمة سر", 'p', false},
 	{"wifi key", 'p', false}, {"wi-fi key", 'p', false}, {"wlan key", 'p', false}, {"network key", 'p', false},
 	{"wpa key", 'p', false}, {"wpa2 key", 'p', false}, {"netzwerkschlüssel", 'p', false}, {"wlan-schlüssel", 'p', false},
 	{"clé wifi", 'p', false}, {"clé wi-fi", 'p', false}, {"clé de sécurité réseau", 'p', false}, {"clave wifi", 'p', false},
@@ -134,9 +180,22 @@ var proseTitles, proseUppers = func() (t, u []string) {
 // proseKeywords returns the keywords of a prose rule (of the API key and
 // token words if secret, else of the others): each word, and its
 // capitalized form when it starts with a letter outside ASCII (Пароль,
-// Şifre, Κωδικός).
+// Şifre, Κωδικός). The password words of several words are keyed by their
+// first word and the first byte of the next ("code d" for code de la
+// porte, code d'accès, code du portail), and a keyword that another one
+// starts with makes that one redundant ("wifi" and "wifi key"): the finder
+// reads the longest word at the keyword itself, and the clean path pays
+// for each keyword whose first three bytes a text's words share.
 func proseKeywords(secret bool) []string {
 	out := make([]string, 0, len(proseWords)+8)
+	add := func(k string) {
+		if !secret {
+			if i := strings.IndexByte(k, ' '); i > 0 && i+2 < len(k) {
+				k = k[:i+2]
+			}
+		}
+		out = append(out, k)
+	}
 	for i, w := range proseWords {
 		if w.secret() != secret {
 			continue
@@ -147,15 +206,27 @@ func proseKeywords(secret bool) []string {
 			out = append(out, w.w+":", w.w+" ", w.w+"=", w.w+"\t", w.w+"：")
 			continue
 		}
-		out = append(out, w.w)
+		add(w.w)
 		if proseTitles[i] != "" {
-			out = append(out, proseTitles[i])
+			add(proseTitles[i])
 		}
 		if proseUppers[i] != "" {
-			out = append(out, proseUppers[i])
+			add(proseUppers[i])
 		}
 	}
-	return out
+	if secret {
+		return out
+	}
+	// Drop duplicates and keywords that start with another keyword.
+	slices.SortFunc(out, func(a, b string) int { return strings.Compare(asciiLower(a), asciiLower(b)) })
+	kept := out[:0]
+	for _, k := range out {
+		if n := len(kept); n > 0 && hasPrefixFold(k, kept[n-1]) {
+			continue
+		}
+		kept = append(kept, k)
+	}
+	return kept
 }
 
 // titleVariant returns w with its first letter in upper case if that
@@ -244,7 +315,7 @@ var phraseWords = newWordSet(
 	"für", "das", "den", "dem", "die", "mein", "meine", "pour", "de", "du", "la", "le", "mon", "ma",
 	"del", "da", "do", "di", "per", "mi", "voor", "dla", "mojego", "для", "от", "моего", "saya", "anda",
 	"kamu", "ku", "của", "tôi", "wlan", "der", "des", "het", "van", "el", "los", "las", "il", "lo", "della",
-	"dello", "dos", "ứng", "dụng",
+	"dello", "dos", "ứng", "dụng", "الواي", "واي",
 )
 
 // cues before a password word make a plain word after it a password ("my
@@ -321,8 +392,8 @@ func findProse(dst []Span, s string, at int, secret bool) []Span {
 	if at > 0 && pw.w[0] < 0x80 && (isWord(s[at-1]) || s[at-1] == '$' || s[at-1] == '.' || s[at-1] == '=' || s[at-1] == '/') {
 		return dst // inside a word or a path, or the value of a key (-field=password)
 	}
-	if at > 0 && s[at-1] == '-' && (wlen <= 3 || at > 1 && s[at-2] == '-') {
-		return dst // a --password flag, or r3d1s-pw: not prose
+	if at > 0 && s[at-1] == '-' && (wlen <= 3 || at > 1 && s[at-2] == '-') && !(pw.kind == 'n' && letterWordBefore(s, at-1)) {
+		return dst // a --password flag, or r3d1s-pw: not prose; but Handy-PIN, SIM-PIN
 	}
 	if placeholderEndsAt(s, at) {
 		return dst // glued to what a placeholder replaced (see placeholderEndsAt)
@@ -330,6 +401,16 @@ func findProse(dst []Span, s string, at int, secret bool) []Span {
 	p := at + wlen
 	if pw.suffix {
 		p = turkishSuffix(s, p)
+	}
+	if p < len(s) && isAlnum(s[p]) && s[at] >= 0x80 {
+		// A value written right after a word in a script without spaces:
+		// 支付密码820416, パスワードabc12345.
+		if r, _ := utf8.DecodeRuneInString(s[at:]); runeScript(r) == scriptCJK {
+			if vs, ve, _ := proseValue(s, p); ve > vs && gluedValue(s[vs:ve], pw.kind) {
+				return append(dst, Span{Start: vs, End: ve})
+			}
+		}
+		return dst
 	}
 	if p < len(s) {
 		if c := s[p]; isWord(c) || c == '-' || c == '.' && p+1 < len(s) && isWord(s[p+1]) || c == '"' || c == '\'' || c == '`' || c == '(' || c == '[' || c == '/' {
@@ -356,7 +437,7 @@ func findProse(dst []Span, s string, at int, secret bool) []Span {
 		} else if k, n := connectorAt(s, q); n > 0 && (k == ":" || k == "：") {
 			q = skipBlanks(s, q+n) // "is:", "est :"
 		}
-	} else if r := skipPhrase(s, q); r > q {
+	} else if r := skipPhrase(s, q, pw.kind == 'n'); r > q {
 		phrase := strings.TrimSpace(s[q:r])
 		if c, n := connectorAt(s, r); n > 0 {
 			connected = true
@@ -366,11 +447,22 @@ func findProse(dst []Span, s string, at int, secret bool) []Span {
 					q = skipBlanks(s, q+n) // "provisoire :" after a phrase
 				}
 			}
-		} else if possessives.has(phrase) || targetPhrase(phrase) || thingPhrase(phrase) || appPasswordAt(s, r) > 0 {
-			q = r // "kata sandi saya X", "пароль от роутера X", "الرقم السري للبطاقة X"
+		} else if possessives.has(phrase) || targetPhrase(phrase) || thingPhrase(phrase) || appPasswordAt(s, r) > 0 || parenAt(s, r) {
+			q = r // "kata sandi saya X", "пароль от роутера X", "الرقم السري للبطاقة X", "code … qu'il m'a donné (1789)"
+		} else if v := codeAhead(s, q); pw.kind == 'n' && v > 0 {
+			q, connected = v, true // "sleutelkluis opent niet met code 0911"
 		} else {
 			return dst
 		}
+	}
+	if !connected && parenAt(s, q) {
+		// A value in parentheses right after the word or its phrase:
+		// "パスワード（tsukimi0915）", "the lockbox code (1789)".
+		vs, ve := parenValue(s, q)
+		if ve > vs && gluedValue(s[vs:ve], pw.kind) {
+			return append(dst, Span{Start: vs, End: ve})
+		}
+		return dst
 	}
 	if q >= len(s) || s[q] == '\n' || s[q] == '\r' || !connected && q == p {
 		return dst
@@ -380,6 +472,17 @@ func findProse(dst []Span, s string, at int, secret bool) []Span {
 		if q >= len(s) {
 			return dst // the text ends after the adverb
 		}
+	}
+
+	if pw.kind == 'w' {
+		// Only after a colon or nothing: "the wifi is slow / ..." is prose.
+		if strings.Trim(s[p:q], " \t:：") != "" {
+			return dst
+		}
+		if vs, ve := pairPassword(s, q); ve > vs {
+			return append(dst, Span{Start: vs, End: ve})
+		}
+		return dst
 	}
 
 	// An app password (Google's four groups of four letters), after any
@@ -407,8 +510,8 @@ func findProse(dst []Span, s string, at int, secret bool) []Span {
 	}
 	switch {
 	case pw.kind == 'n':
-		if !allDigits(v) || len(v) < 4 || len(v) > 12 || isPlaceholderValue(v) {
-			return dst
+		if !pinValue(v) || isPlaceholderValue(v) || !digitRunEnds(s, ve) || len(v) == 6 && strings.HasPrefix(pw.w, "पिन") && pw.w != "पिन" {
+			return dst // पिन कोड 110001: India's postal code has six digits
 		}
 		return append(dst, Span{Start: vs, End: ve})
 	case pw.kind == 's':
@@ -435,7 +538,7 @@ func findProse(dst []Span, s string, at int, secret bool) []Span {
 		return append(dst, Span{Start: vs, End: ve})
 	}
 	if utf8.RuneCountInString(v) < 4 || isPlaceholderValue(v) || isSensitiveWord(v) || proseStop.has(firstWord(v)) ||
-		!acceptValue(v, "password", Password, false) || unitNumber(s, vs, ve) {
+		!acceptValue(v, "password", Password, false) || unitNumber(s, vs, ve) || nameWithSuffix(v) {
 		return dst
 	}
 	if pw.kind == 'f' || passphraseShape(v) {
@@ -451,6 +554,144 @@ func findProse(dst []Span, s string, at int, secret bool) []Span {
 		return dst
 	}
 	return append(dst, Span{Start: vs, End: ve})
+}
+
+// pairPassword returns the password of a name and password written with a
+// slash between them at s[i] ("MaisonDupont / Soleil-2024-x"): the second
+// must look like a password and not like a number with a unit (2.4GHz /
+// 5GHz), or an empty range.
+func pairPassword(s string, i int) (vs, ve int) {
+	e := i
+	for e < len(s) && e-i < 64 && !isSpace(s[e]) {
+		e++
+	}
+	if e == i || e-i >= 64 || !strings.HasPrefix(s[e:], " / ") {
+		return 0, 0
+	}
+	vs, ve, quoted := proseValue(s, e+3)
+	if ve <= vs || quoted {
+		return 0, 0
+	}
+	if v := s[vs:ve]; isDigit(v[0]) || !gluedValue(v, 'p') || strings.Contains(v, "://") {
+		return 0, 0
+	}
+	return vs, ve
+}
+
+// nameWithSuffix reports a name of letters with a case suffix after an
+// apostrophe (PTT'den, Ankara'ya, e-Devlet'e in Turkish; O'Neil): prose,
+// though its capitals make it look mixed-case.
+func nameWithSuffix(v string) bool {
+	k := strings.LastIndexByte(v, '\'')
+	if k <= 0 || len(v)-k-1 > 4 || !letters(v[:k]) || strings.IndexByte(v[:k], '\'') >= 0 {
+		return false
+	}
+	for i := k + 1; i < len(v); i++ {
+		if !isLower(v[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// pinValue reports a PIN or a door code: 4 to 12 digits, the code of a
+// keypad with its closing '#' or '*' (2580#).
+func pinValue(v string) bool {
+	if len(v) > 4 && (v[len(v)-1] == '#' || v[len(v)-1] == '*') {
+		v = v[:len(v)-1]
+	}
+	return len(v) >= 4 && len(v) <= 12 && allDigits(v)
+}
+
+// digitRunEnds reports that no group of digits follows the value at s[e]
+// (a PIN is one group; "access code 4471 8820 19" is a dial-in number).
+func digitRunEnds(s string, e int) bool {
+	return !(e+1 < len(s) && s[e] == ' ' && isDigit(s[e+1]))
+}
+
+// gluedValue reports a value written without a connector, right after
+// the word or in parentheses: a PIN for a PIN word, else a password with
+// a digit that is not a name in capitals (SHA256): a lower-case letter
+// and six bytes or more, or digits alone.
+func gluedValue(v string, kind byte) bool {
+	if kind == 'n' || allDigits(v) {
+		return pinValue(v)
+	}
+	if len(v) < 6 || len(v) > 64 || isPlaceholderValue(v) || !strongShape(v) {
+		return false
+	}
+	digit, lower := false, false
+	for i := 0; i < len(v); i++ {
+		digit = digit || isDigit(v[i])
+		lower = lower || isLower(v[i])
+	}
+	return digit && lower
+}
+
+// parenAt reports an opening parenthesis at s[i], ASCII or full-width.
+func parenAt(s string, i int) bool {
+	return i < len(s) && (s[i] == '(' || strings.HasPrefix(s[i:], "（"))
+}
+
+// parenValue returns the bounds of one word in parentheses at s[i]
+// ("(1789)", "（tsukimi0915）"), or an empty range.
+func parenValue(s string, i int) (vs, ve int) {
+	vs = i + 1
+	if s[i] != '(' {
+		vs = i + len("（")
+	}
+	for e := vs; e < len(s) && e-vs <= 64; e++ {
+		switch {
+		case s[e] == ')' || strings.HasPrefix(s[e:], "）"):
+			return vs, e
+		case isSpace(s[e]) || s[e] == '(' || s[e] >= 0x80:
+			return 0, 0
+		}
+	}
+	return 0, 0
+}
+
+// letterWordBefore reports a word of two or more letters ending at s[i]
+// (the "Handy" of Handy-PIN), not a key with digits (r3d1s-pw).
+func letterWordBefore(s string, i int) bool {
+	b := i
+	for b > 0 && (isAlpha(s[b-1]) || s[b-1] >= 0x80) {
+		b--
+	}
+	return i-b >= 2 && (b == 0 || !isWord(s[b-1]) && s[b-1] != '-')
+}
+
+// lockCodeWords are the words for "code" that may end a phrase after the
+// name of a lock, right before its code.
+var lockCodeWords = newWordSet("code", "kod", "код", "Код", "código", "codice", "mã", "رمز", "कोड", "kodu", "コード", "코드")
+
+// codeAhead returns where a code starts after at most six words that end
+// in a word for "code" ("opent niet met code 0911", "neben der Haustür,
+// Code 3107"), or -1.
+func codeAhead(s string, i int) int {
+	j := i
+	for n := 0; n < 6; n++ {
+		k := j
+		for k < len(s) && k-j < 32 && !isSpace(s[k]) && s[k] != ':' {
+			k++
+		}
+		w := strings.TrimRight(s[j:k], ",")
+		if w == "" || !letters(w) {
+			return -1
+		}
+		if lockCodeWords.has(w) {
+			v := skipBlanks(s, k)
+			if v < len(s) && s[v] == ':' {
+				v = skipBlanks(s, v+1)
+			}
+			if v < len(s) && isDigit(s[v]) {
+				return v
+			}
+			return -1
+		}
+		j = skipBlanks(s, k)
+	}
+	return -1
 }
 
 // tokenAhead reports whether the rest of the line from offset i, up to
@@ -554,11 +795,15 @@ func connectorAt(s string, i int) (string, int) {
 }
 
 // skipPhrase skips up to four short words ("for the wifi network", "du
-// wifi", "provisoire", "الخاصة بي") and returns where they end, or i. It
-// stops before a connector and before a word shaped like a secret.
-func skipPhrase(s string, i int) int {
-	j := i
-	for n := 0; n < 4; n++ {
+// wifi", "provisoire", "الخاصة بي"), five before a PIN ("del bancomat di
+// mia madre"), and returns where they end, or i. It stops before a
+// connector and before a word shaped like a secret.
+func skipPhrase(s string, i int, pin bool) int {
+	j, most := i, 4
+	if pin {
+		most = 5 // a PIN is digits alone: a longer phrase costs no precision
+	}
+	for n := 0; n < most; n++ {
 		if _, c := connectorAt(s, j); c > 0 && n > 0 || appPasswordAt(s, j) > 0 {
 			break
 		}
@@ -598,7 +843,7 @@ var assignedWords = newWordSet("password", "passwd", "passwort", "kennwort", "mo
 
 // possessives may stand alone between a password word and its value
 // ("kata sandi saya X").
-var possessives = newWordSet("saya", "anda", "kamu", "ku", "tôi", "benim")
+var possessives = newWordSet("saya", "anda", "kamu", "ku", "tôi", "benim", "у меня", "у нас")
 
 var openQuotes = []string{"\"", "'", "`", "“", "‘", "«", "「", "『", "„", "‚"}
 var closeQuotes = []string{"\"", "'", "`", "”", "’", "»", "」", "』", "“", "‘"}
@@ -784,7 +1029,7 @@ var thingNouns = []string{
 	"atm", "bancomat", "safe", "tresor", "tresors", "coffre", "cofre", "cassaforte", "kluis", "sejf",
 	"sejfu", "сейфа", "kasa", "kasası", "خزنة", "तिजोरी", "金庫", "금고", "保险箱", "két", "door",
 	"garage", "alarm", "lock", "voicemail", "router", "routers", "роутера", "wifi", "wi-fi", "wlan",
-	"вайфая", "вайфай", "wifiの", "와이파이", "مصرف", "المصرف", "email", "e-mail", "mail", "gmail", "akun",
+	"вайфая", "вайфай", "فاي", "wifiの", "와이파이", "مصرف", "المصرف", "email", "e-mail", "mail", "gmail", "akun",
 	"surel", "laptop", "komputer", "computer", "server", "почты", "почта", "posta", "البريد", "ईमेल", "メール",
 	"이메일", "邮箱", "邮件", "correo", "courriel",
 }

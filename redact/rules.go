@@ -296,7 +296,7 @@ func DefaultRules() []Rule {
 			Category:    Password,
 			Description: `value assigned to a password-like key (password=, passwd:, pwd=, "db_pass": ...), the key kept`,
 			Keywords: []string{"pass", "pwd", "psk", "_community", "-community", "rocommunity", "rwcommunity", "identified by", "kennwort", "mot de passe", "contraseña", "contrasena", "senha",
-				"wachtwoord", "lösenord", "hasło", "пароль", "密码", "密碼", "パスワード", "비밀번호", "पासवर्ड",
+				"wachtwoord", "lösenord", "hasło", "пароль", "Пароль", "ПАРОЛЬ", "密码", "密碼", "パスワード", "비밀번호", "पासवर्ड",
 				"كلمة المرور", "كلمة السر"},
 			Find:     findPasswordAssignment,
 			Priority: prioGeneric,
@@ -331,6 +331,10 @@ func DefaultRules() []Rule {
 				"a senha é Brasil#2025", "пароль Zima2024!", "şifrem kedi1234", "كلمة المرور Qamar2024",
 				"パスワードは Sakura2024 です", "密码是abc12345，别告诉别人", "my wifi password is tundra-piano-tiger-violet",
 				"my password is sunshine.",
+				"The lockbox code is 4096 and the keypad is 2580#.", "Schlüsselsafe neben der Haustür, Code 3107",
+				"код от подъезда 4321", "PIN kodum 7301", "رمز الباب 6120", "mã khóa cửa 1506", "Handy-PIN ist 1948",
+				"ПИН у меня 4407", "パスワード（tsukimi0915）を入力", "支付密码820416。", "wifi: MaisonDupont / Soleil-2024-x",
+				"Mon code wifi c'est LiveboxSoleil88", "de sleutelkluis opent niet met code 0911.",
 			},
 			Negatives: []string{
 				"Forgot your password? Click here to reset it.", "The password must have 8 characters.",
@@ -339,6 +343,8 @@ func DefaultRules() []Rule {
 				"Use a password manager and enable 2FA.", "Failed password for root from host db1 port 22",
 				"the password is at least 8 characters long", "password authentication failed for user \"app\"",
 				"spinning and pinned", "password: string", "pin the dependency to 4.2.0",
+				"The keypad has 12 buttons.", "dial-in access code 4471 8820 19", "पिन कोड 110001, नई दिल्ली।",
+				"密码SHA256加密", "wifi 2.4GHz / 5GHz", "the wifi is slow / broken2day", "login / logout", "şifreyi PTT'den yeniden almam lazım",
 			},
 		},
 		{
