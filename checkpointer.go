@@ -9,6 +9,7 @@ import (
 
 	"github.com/lowlightlog/llog/chain"
 	"github.com/lowlightlog/llog/index"
+	"github.com/lowlightlog/llog/internal/knobs"
 	"github.com/lowlightlog/llog/wal"
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -350,7 +351,7 @@ func (r *treeRecovery) entry(e wal.Entry) {
 func (e *Engine) startCheckpoints(r *treeRecovery) error {
 	c := &e.ck
 	c.origin = checkpointOrigin(e.store.ID())
-	if e.opts.noCheckpoints {
+	if e.opts.noCheckpoints || knobs.NoCheckpoints() {
 		c.off = true
 		return nil
 	}

@@ -136,6 +136,7 @@ func TestArchitectureImports(t *testing.T) {
 		"redact":                  {},
 		"internal/vfs":            {},
 		"internal/hooks":          {},
+		"internal/knobs":          {},
 		"internal/canon":          {},
 		"internal/gen":            {},
 		"internal/vectors":        {},
