@@ -177,14 +177,23 @@ type row struct {
 
 // ratioRow compares two systems' records/s in one configuration: the
 // median and range of the per-round ratios (runs of one round are next to
-// each other in time).
+// each other in time), and the same for their CPU time per record.
 type ratioRow struct {
 	Size  int    `json:"size"`
 	Batch int    `json:"batch"`
 	Of    string `json:"of"`
 	Over  string `json:"over"`
 	Ratio spread `json:"ratio"`
+	CPU   spread `json:"cpu_per_record_ratio"`
 }
+
+// ratioPairs are the ratios the report shows: llog against SQLite and the
+// plain loop, and each llog with checkpoints against itself without.
+var ratioPairs = append([][2]string{{sysLLog, sysSQLite}, {sysLLog, sysPlain}, {sysLLogPlain, sysSQLite}, {sysLLogPlain, sysPlain}},
+	ckptPairs...)
+
+// ckptTarget is the goal for checkpoints on ÷ off, records/s.
+const ckptTarget = 0.95
 
 // mixRatio is llog ÷ plain records/s in one text mix: the median and
 // range of the per-round ratios.
@@ -279,17 +288,20 @@ func buildReport(c *config, m machine, results []*result) *report {
 			rep.Rows = append(rep.Rows, w)
 		}
 	}
-	// Per-round ratios of records/s.
-	perRound := map[key]map[int]float64{}
+	// Per-round ratios of records/s and CPU time per record.
+	perRound, perRoundCPU := map[key]map[int]float64{}, map[key]map[int]float64{}
 	for _, r := range results {
 		if r.Mode != modeIngest {
 			continue
 		}
 		k := keyOf(r)
 		if perRound[k] == nil {
-			perRound[k] = map[int]float64{}
+			perRound[k], perRoundCPU[k] = map[int]float64{}, map[int]float64{}
 		}
 		perRound[k][r.Round] = r.RecPerSec
+		if cpu := r.CPUPerRecord(); cpu > 0 {
+			perRoundCPU[k][r.Round] = cpu
+		}
 	}
 	roundRatios := func(a, b map[int]float64) []float64 {
 		var v []float64
@@ -302,12 +314,12 @@ func buildReport(c *config, m machine, results []*result) *report {
 	}
 	for _, size := range c.sizes {
 		for _, batch := range c.batches {
-			for _, of := range []string{sysLLog, sysLLogPlain} {
-				for _, over := range []string{sysSQLite, sysPlain} {
-					v := roundRatios(perRound[key{modeIngest, of, "", size, batch}], perRound[key{modeIngest, over, "", size, batch}])
-					if len(v) > 0 {
-						rep.Ratios = append(rep.Ratios, ratioRow{Size: size, Batch: batch, Of: of, Over: over, Ratio: summarize(v)})
-					}
+			for _, p := range ratioPairs {
+				of, over := key{modeIngest, p[0], "", size, batch}, key{modeIngest, p[1], "", size, batch}
+				v := roundRatios(perRound[of], perRound[over])
+				if len(v) > 0 {
+					rep.Ratios = append(rep.Ratios, ratioRow{Size: size, Batch: batch, Of: p[0], Over: p[1], Ratio: summarize(v),
+						CPU: summarize(roundRatios(perRoundCPU[of], perRoundCPU[over]))})
 				}
 			}
 		}
@@ -331,13 +343,17 @@ var mixTargets = map[string]float64{"none": 0.6, "email": 0.6, "dense": 0.45}
 // systems that ran.
 func targets(rep *report) []target {
 	const size, batch = 1024, 512
-	ratioOf := func(of, over string) (float64, bool) {
+	ratioRowOf := func(of, over string) (ratioRow, bool) {
 		for _, r := range rep.Ratios {
 			if r.Size == size && r.Batch == batch && r.Of == of && r.Over == over {
-				return r.Ratio.Median, true
+				return r, true
 			}
 		}
-		return 0, false
+		return ratioRow{}, false
+	}
+	ratioOf := func(of, over string) (float64, bool) {
+		r, ok := ratioRowOf(of, over)
+		return r.Ratio.Median, ok
 	}
 	rowOf := func(sys string) (row, bool) {
 		for _, r := range rep.Rows {
@@ -355,6 +371,13 @@ func targets(rep *report) []target {
 		if got, ok := ratioOf(g.of, g.over); ok {
 			ts = append(ts, target{What: fmt.Sprintf("%s ÷ %s, records/s", g.of, g.over),
 				Want: fmt.Sprintf("≥ %g×", g.want), Got: got, Met: got >= g.want})
+		}
+	}
+	for _, p := range ckptPairs {
+		if r, ok := ratioRowOf(p[0], p[1]); ok {
+			ts = append(ts, target{What: fmt.Sprintf("checkpoints on ÷ off (%s ÷ %s), records/s", p[0], p[1]),
+				Want: fmt.Sprintf("≥ %g×", ckptTarget), Got: r.Ratio.Median, Met: r.Ratio.Median >= ckptTarget,
+				Notes: fmt.Sprintf("range %.2f–%.2f; CPU/rec %.3f×, %.3f–%.3f", r.Ratio.Min, r.Ratio.Max, r.CPU.Median, r.CPU.Min, r.CPU.Max)})
 		}
 	}
 	for _, m := range rep.MixRatios {

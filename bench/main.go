@@ -146,8 +146,8 @@ func parseArgs(args []string, stderr io.Writer) (*config, error) {
 		if s = strings.TrimSpace(s); s == "" {
 			continue
 		}
-		if !slices.Contains(allSystems, s) {
-			return nil, fmt.Errorf("--systems: unknown system %q (have %s)", s, strings.Join(allSystems, ", "))
+		if !slices.Contains(knownSystems, s) {
+			return nil, fmt.Errorf("--systems: unknown system %q (have %s)", s, strings.Join(knownSystems, ", "))
 		}
 		c.systems = append(c.systems, s)
 	}

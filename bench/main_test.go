@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -65,8 +66,15 @@ func TestQuickCompare(t *testing.T) {
 			t.Errorf("%s size %d: %d batches for %d records of batch %d", r.System, r.Size, r.Batches, r.Records, r.Batch)
 		}
 	}
-	if len(rep.Ratios) != 2*4 {
-		t.Errorf("%d ratio rows, want 8", len(rep.Ratios))
+	// Per size: llog and llog-noredact over sqlite and plain, and llog
+	// over llog-nockpt (llog-noredact-nockpt is not run by default).
+	if len(rep.Ratios) != 2*5 {
+		t.Errorf("%d ratio rows, want 10", len(rep.Ratios))
+	}
+	for _, r := range rep.Ratios {
+		if r.Ratio.Median <= 0 || (runtime.GOOS == "linux" && r.CPU.Median <= 0) {
+			t.Errorf("ratio %s ÷ %s size %d: implausible %+v", r.Of, r.Over, r.Size, r)
+		}
 	}
 	if len(rep.Sync) != len(allSystems) {
 		t.Errorf("%d sync rows, want %d", len(rep.Sync), len(allSystems))
@@ -74,10 +82,12 @@ func TestQuickCompare(t *testing.T) {
 
 	// The table form of the same run.
 	out.Reset()
-	if err := run(context.Background(), []string{"--quick", "--rounds", "1", "--verbose", "--systems", "llog,plain", "--dir", t.TempDir()}, &out, &errs); err != nil {
+	if err := run(context.Background(), []string{"--quick", "--rounds", "1", "--verbose", "--systems", "llog,llog-nockpt,plain",
+		"--sizes", "1k", "--batches", "512", "--dir", t.TempDir()}, &out, &errs); err != nil {
 		t.Fatalf("run: %v\n%s", err, errs.String())
 	}
-	for _, want := range []string{"records/s", "llog ÷ plain", "one record per fsync", "every run", "text mixes at 1KiB", "dense: five"} {
+	for _, want := range []string{"records/s", "llog ÷ plain", "llog ÷ llog-nockpt", "checkpoints on ÷ off (llog ÷ llog-nockpt), records/s",
+		"one record per fsync", "every run", "text mixes at 1KiB", "dense: five"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, out.String())
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"encoding/binary"
 	"fmt"
@@ -12,18 +13,34 @@ import (
 	"github.com/klauspost/crc32"
 	"github.com/lowlightlog/llog"
 	"github.com/lowlightlog/llog/internal/gen"
+	"github.com/lowlightlog/llog/internal/knobs"
+	"golang.org/x/mod/sumdb/note"
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 )
 
-// The systems compared.
+// The systems compared. Both llog systems sign their checkpoints with an
+// Ed25519 key (what a deployment that keeps its checkpoints elsewhere
+// runs, and the dearer kind of checkpoint); the -nockpt ones write none,
+// to show what checkpoints cost.
 const (
-	sysLLog      = "llog"          // llog with default options: redaction on
-	sysLLogPlain = "llog-noredact" // llog with Options.DisableRedaction
-	sysSQLite    = "sqlite"        // SQLite, WAL mode, synchronous=FULL
-	sysPlain     = "plain"         // length + CRC32-C frames, SHA-256 chain, append, fdatasync
+	sysLLog            = "llog"                 // llog with default options (redaction on), signed checkpoints
+	sysLLogNoCkpt      = "llog-nockpt"          // llog the same, without checkpoints
+	sysLLogPlain       = "llog-noredact"        // llog with Options.DisableRedaction, signed checkpoints
+	sysLLogPlainNoCkpt = "llog-noredact-nockpt" // llog-noredact without checkpoints
+	sysSQLite          = "sqlite"               // SQLite, WAL mode, synchronous=FULL
+	sysPlain           = "plain"                // length + CRC32-C frames, SHA-256 chain, append, fdatasync
 )
 
-var allSystems = []string{sysLLog, sysLLogPlain, sysSQLite, sysPlain}
+// allSystems are the systems run by default; knownSystems those --systems
+// accepts.
+var (
+	allSystems   = []string{sysLLog, sysLLogNoCkpt, sysLLogPlain, sysSQLite, sysPlain}
+	knownSystems = []string{sysLLog, sysLLogNoCkpt, sysLLogPlain, sysLLogPlainNoCkpt, sysSQLite, sysPlain}
+)
+
+// ckptPairs pair each llog system with checkpoints with the same system
+// without them.
+var ckptPairs = [][2]string{{sysLLog, sysLLogNoCkpt}, {sysLLogPlain, sysLLogPlainNoCkpt}}
 
 // measured is what one run of a system reports.
 type measured struct {
@@ -40,8 +57,10 @@ func ingest(sys, mode, dir string, recs []gen.Sample, n, batch int) (measured, e
 		batch = 1
 	}
 	switch sys {
-	case sysLLog, sysLLogPlain:
-		return runLLog(dir, sys == sysLLogPlain, mode == modeSync, recs, n, batch)
+	case sysLLog, sysLLogPlain, sysLLogNoCkpt, sysLLogPlainNoCkpt:
+		noRedact := sys == sysLLogPlain || sys == sysLLogPlainNoCkpt
+		noCkpt := sys == sysLLogNoCkpt || sys == sysLLogPlainNoCkpt
+		return runLLog(dir, noRedact, noCkpt, mode == modeSync, recs, n, batch)
 	case sysSQLite:
 		return runSQLite(dir, recs, n, batch)
 	case sysPlain:
@@ -54,8 +73,10 @@ func ingest(sys, mode, dir string, recs []gen.Sample, n, batch int) (measured, e
 // sync, calls LogSync for each record). MaxBatchRecords is the batch size;
 // MaxBatchBytes is raised when needed so that it does not split batches
 // of large records (the batch size means records per fsync for every
-// system).
-func runLLog(dir string, noRedact, sync bool, recs []gen.Sample, n, batch int) (measured, error) {
+// system). Checkpoints come at the default cadence, signed with a key
+// made for the run, or, with noCkpt, not at all (the child runs this one
+// system, so the process-wide knob touches nothing else).
+func runLLog(dir string, noRedact, noCkpt, sync bool, recs []gen.Sample, n, batch int) (measured, error) {
 	infs := make([]llog.Inference, len(recs))
 	maxRec := 0
 	for i := range recs {
@@ -66,6 +87,16 @@ func runLLog(dir string, noRedact, sync bool, recs []gen.Sample, n, batch int) (
 		MaxBatchRecords:  batch,
 		MaxBatchBytes:    max(llog.DefaultMaxBatchBytes, batch*(maxRec+1024)),
 		DisableRedaction: noRedact,
+	}
+	knobs.SetNoCheckpoints(noCkpt)
+	if !noCkpt {
+		skey, _, err := note.GenerateKey(rand.Reader, "bench")
+		if err != nil {
+			return measured{}, err
+		}
+		if opts.Signer, err = note.NewSigner(skey); err != nil {
+			return measured{}, err
+		}
 	}
 	e, err := llog.Open(filepath.Join(dir, "llog"), opts)
 	if err != nil {
