@@ -34,7 +34,9 @@
 //     as written at home in the twenty most populous countries, the EU and
 //     a dozen more (the list is in phoneplan_gen.go): with a trunk prefix in
 //     groups of two or more digits (030 1234567, 0917 123 4567, 0532 123 45
-//     67, 06 12 34 56 78, 8 (916) 123-45-67, 089 / 123 456-0), without one in
+//     67, 06 12 34 56 78, 8 (916) 123-45-67, 089 / 123 456-0, 010 - 413 22
+//     87 as the Netherlands write it, each number of a list joined by " / "),
+//     without one in
 //     the groups the plan writes them in and with nine digits or more
 //     ((555) 010-1234, 555.010.1234, 138 0013 8000, 333 123 4567, 612 34 56
 //     78), and as one run of digits
@@ -47,7 +49,9 @@
 //     (id,name,phone); before a word for calling in the languages that put
 //     the verb last (1588-1234로 전화, までお電話, पर कॉल करें); and after a
 //     word for "number" alone when the number has eight digits or more and
-//     does not start with a year, or after "my number". North American 555
+//     does not start with a year, or after "my number". A word such as
+//     "client" right after a phone word names whose number follows ("Tél.
+//     client : 06 39 98 12 90") and refuses nothing. North American 555
 //     numbers count, as documentation and test data use them.
 //   - CREDIT_CARD: 13 to 19 digits, contiguous or grouped by spaces or
 //     dashes, with the issuer prefix of an international network (Visa,

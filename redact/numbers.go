@@ -2,7 +2,8 @@ package redact
 
 // Numeric PII: phone numbers, payment cards, US social security numbers and
 // IBANs. The three digit-only kinds share one tokenizer: a token is a run of
-// digit groups joined by single separators (space, '-', '.', '/', or " / ")
+// digit groups joined by single separators (space, '-', '.', '/', " / " or
+// " - ")
 // or written as "(ddd)", with an optional leading '+'. Digits and punctuation of other
 // forms (full-width, Arabic-Indic, no-break spaces, en dashes; see
 // digits.go) count as their ASCII forms, and the token collects its digits
@@ -23,9 +24,26 @@ type numGroup struct {
 	d0, dn     uint8 // its digits are t.dig[d0 : d0+dn]
 	sep        byte  // separator before the group: 0 (first), ' ', '-', '.', '/' or ')' after "(ddd)"
 	paren      bool  // written as "(ddd)"
+	spaced     bool  // sep written between spaces: " / ", " - "
 }
 
 func (g numGroup) len() int { return int(g.dn) }
+
+// segment returns the groups around a..b that no " / " divides: one
+// number of a list such as "04 91 22 58 70 / 06 12 48 90 33".
+func (t *numTok) segment(a, b int) (int, int) {
+	for a > 0 && !(t.g[a].sep == '/' && t.g[a].spaced) {
+		a--
+	}
+	for b+1 < t.n && !(t.g[b+1].sep == '/' && t.g[b+1].spaced) {
+		b++
+	}
+	return a, b
+}
+
+// splits reports whether a sub-token may start at the group: after a space
+// or " / ".
+func (g numGroup) splits() bool { return g.sep == ' ' || g.sep == '/' && g.spaced }
 
 // numTok is a numeric token.
 type numTok struct {
@@ -128,12 +146,13 @@ func parseNum(s string, i int, t *numTok) {
 	end := p
 	overflow := false
 	var sep byte
+	spaced := false
 	for p < len(s) {
 		if t.n == maxGroups {
 			overflow = true
 			break
 		}
-		g := numGroup{sep: sep, start: p, d0: uint8(t.nd)}
+		g := numGroup{sep: sep, spaced: spaced, start: p, d0: uint8(t.nd)}
 		if c := s[p]; c == '(' || c >= 0x80 && punctIs(s, p, '(') {
 			_, w := punctAt(s, p)
 			q, n, ok := t.readDigits(s, p+w, 5)
@@ -176,8 +195,9 @@ func parseNum(s string, i int, t *numTok) {
 			sep = ')'
 			continue
 		}
-		if c == ' ' && p+3 < len(s) && s[p+1] == '/' && s[p+2] == ' ' && isDigitAt(s, p+3) {
-			c, w = '/', 3 // 089 / 123 456
+		spaced = false
+		if c == ' ' && p+3 < len(s) && (s[p+1] == '/' || s[p+1] == '-') && s[p+2] == ' ' && isDigitAt(s, p+3) {
+			c, w, spaced = s[p+1], 3, true // 089 / 123 456, 010 - 413 22 87 (the Netherlands)
 		}
 		if (c == ' ' || c == '-' || c == '.' || c == '/') && p+w < len(s) {
 			if n := s[p+w]; isDigit(n) || n == '(' || n >= 0x80 && (isDigitAt(s, p+w) || punctIs(s, p+w, '(')) {
@@ -465,8 +485,8 @@ func scanNumbers(dst []numSpan, s string, mask numKind, digits *digitMap) []numS
 			c, w := s[e], 1
 			if c >= 0x80 {
 				c, w = punctAt(s, e)
-			} else if c == ' ' && e+3 < len(s) && s[e+1] == '/' && s[e+2] == ' ' {
-				c, w = '/', 3
+			} else if c == ' ' && e+3 < len(s) && (s[e+1] == '/' || s[e+1] == '-') && s[e+2] == ' ' {
+				c, w = s[e+1], 3
 			}
 			if (c == ' ' || c == '-' || c == '.' || c == '/' || c == ')') && e+w < len(s) {
 				if n := s[e+w]; isDigit(n) || n == '(' || n >= 0x80 && (isDigitAt(s, e+w) || punctIs(s, e+w, '(')) {
@@ -560,7 +580,8 @@ func (k numKind) match(s string, u sub, ctx *phoneCtx) bool {
 // eachSub tries the grammar of kind on the sub-tokens of t that may stand
 // alone, earliest start first and longest first, and reports each accepted
 // one by appending it to dst; after an accepted sub-token the search
-// continues behind it. Sub-tokens split the token only at spaces. A token
+// continues behind it. Sub-tokens split the token only at spaces and at
+// " / " (a list of numbers: 04 91 22 58 70 / 06 12 48 90 33). A token
 // glued to a word on its left is skipped whole (X12 555 ...); one glued on
 // its right loses only its last group.
 func eachSub(dst []Span, s string, t *numTok, kind numKind) []Span {
@@ -572,11 +593,11 @@ func eachSub(dst []Span, s string, t *numTok, kind numKind) []Span {
 	}
 	var ctx phoneCtx // what the text before the token says
 	for a := 0; a < t.n; a++ {
-		if a > 0 && t.g[a].sep != ' ' {
+		if a > 0 && !t.g[a].splits() {
 			continue
 		}
 		for b := t.n - 1; b >= a; b-- {
-			if b == t.n-1 && !t.rightOK || b < t.n-1 && t.g[b+1].sep != ' ' {
+			if b == t.n-1 && !t.rightOK || b < t.n-1 && !t.g[b+1].splits() {
 				continue
 			}
 			u := sub{t, a, b}

@@ -43,7 +43,7 @@ var phoneWordList = []string{
 	"calling", "whatsapp", "sms", "contact",
 	"ph.", "ph:", "telefon", "telephone", "téléphone", "teléfono", "telefono", "handy", "portable",
 	"ruf", "anrufen", "appel", "llám", "móvil", "movil", "celular", "ligue", "ligar",
-	"telefone", "chiama", "cellulare", "звон",
+	"telefone", "chiama", "cellulare", "звон", "tél",
 	"телефон", "тел", "позвон", "电话", "電話", "手机", "手機", "拨打", "致电", "携帯", "전화",
 	"연락처", "फ़ोन", "फोन", "मोबाइल", "कॉल", "هاتف", "جوال", "اتصل", "điện thoại", "gọi", "zadzwoń", "dzwoń",
 }
@@ -511,6 +511,9 @@ func notPhoneContext(w string) (refused, near, cue bool) {
 			break
 		}
 		c := wordClass(wd)
+		if c&wNot != 0 && phoneLabel(w) {
+			break // "Tél. client :", "Phone (customer):": the phone of whom
+		}
 		if c&wNot != 0 || near && c&wStem != 0 || c&wStem != 0 && nearBefore(w) {
 			return true, false, false
 		}
@@ -529,6 +532,14 @@ func notPhoneContext(w string) (refused, near, cue bool) {
 		}
 	}
 	return false, near, cue
+}
+
+// phoneLabel reports whether a short phone word (tel, phone, Tél.,
+// телефон) ends w: a word after it names whose number follows, not what
+// kind of number it is.
+func phoneLabel(w string) bool {
+	p, _ := precedingWord(w)
+	return p != "" && len(p) <= 16 && phoneWordIn(p)
 }
 
 // nearBefore reports whether a word for "number" ends w, past other stems
@@ -642,7 +653,7 @@ func isPhone(s string, u sub, ctx *phoneCtx) bool {
 	if u.plus() || u.a == 0 && waMe(s, u.t.start) {
 		return intlValid(d) && !notPhoneShape(s, u)
 	}
-	if u.t.n >= 8 && smallGroups(u.t) {
+	if a, b := u.t.segment(u.a, u.b); b-a >= 7 && smallGroups(u.t, a, b) {
 		return false // a list of small numbers or a hex dump
 	}
 	ctx.load(s, u.t.start)
@@ -655,9 +666,10 @@ func isPhone(s string, u sub, ctx *phoneCtx) bool {
 	return nd <= 15 && !notPhoneShape(s, u) && (ctx.hasPhoneWord(&u.t.headers, u) || callAfter(s, u.end()) && !ctx.isRefused())
 }
 
-// smallGroups reports whether no group of t has more than two digits.
-func smallGroups(t *numTok) bool {
-	for k := 0; k < t.n; k++ {
+// smallGroups reports whether no group a..b of t has more than two
+// digits.
+func smallGroups(t *numTok, a, b int) bool {
+	for k := a; k <= b; k++ {
 		if t.g[k].len() > 2 {
 			return false
 		}
