@@ -343,6 +343,62 @@ var versionWords = []string{
 	"sección", "seção", "sezione", "artikel", "rozdział", "раздел", "пункт", "bölüm", "madde",
 }
 
+// versionIndex holds versionWords by the bytes a word must have to match
+// one, so that a word is compared with a few of them.
+type versionIndex struct {
+	first [256][]string     // by the first byte: the word itself
+	last  [256][]string     // five bytes or more, by the last byte: the end of a compound
+	rune  map[rune][]string // beyond ASCII, by the last character: the end of a compound
+}
+
+var versionWordIndex = func() *versionIndex {
+	x := &versionIndex{rune: map[rune][]string{}}
+	for _, v := range versionWords {
+		x.first[v[0]] = append(x.first[v[0]], v)
+		if len(v) >= 5 {
+			x.last[v[len(v)-1]] = append(x.last[v[len(v)-1]], v)
+		}
+		if v[0] >= 0x80 {
+			r, _ := utf8.DecodeLastRuneInString(v)
+			x.rune[r] = append(x.rune[r], v)
+		}
+	}
+	return x
+}()
+
+// has reports whether word is a version word, ignoring ASCII case; a word
+// beyond ASCII, or a long one, counts at the end of a compound too:
+// Gerätetreiber, Softwareversion, 펌웨어.
+func (x *versionIndex) has(word string) bool {
+	if word == "" {
+		return false
+	}
+	for _, v := range x.first[lower(word[0])] {
+		if equalFold(word, v) {
+			return true
+		}
+	}
+	for _, v := range x.last[lower(word[len(word)-1])] {
+		if len(word) > len(v) && hasSuffixFold(word, v) {
+			return true
+		}
+	}
+	// hasSuffixFoldUTF8 matches a last character r of the word to r or
+	// its lower case.
+	r, _ := utf8.DecodeLastRuneInString(word)
+	for _, c := range [2]rune{r, unicode.ToLower(r)} {
+		for _, v := range x.rune[c] {
+			if len(word) >= len(v) && hasSuffixFoldUTF8(word, v) {
+				return true
+			}
+		}
+		if unicode.ToLower(r) == r {
+			break
+		}
+	}
+	return false
+}
+
 // versionAfterWords after a dotted quad, past a few linking words, make it
 // a version: "10.2.3.4 as the next revision", "5.1.3.2 is the latest
 // release".
@@ -513,13 +569,8 @@ func versionContext(s string, st int) bool {
 			return true // the rest of a word a placeholder replaced the start of
 		}
 		word := strings.Trim(s[w:j], "._")
-		for _, v := range versionWords {
-			// A word beyond ASCII, or a long one, counts at the end of a
-			// compound too: Gerätetreiber, Softwareversion, 펌웨어.
-			if equalFold(word, v) || v[0] >= 0x80 && len(word) >= len(v) && hasSuffixFoldUTF8(word, v) ||
-				len(v) >= 5 && len(word) > len(v) && hasSuffixFold(word, v) {
-				return true
-			}
+		if versionWordIndex.has(word) {
+			return true
 		}
 		if l := lastWord(word); len(l) < len(word) && (equalFold(l, "version") || equalFold(l, "ver")) {
 			return true // __version__, app_version, firmwareVersion

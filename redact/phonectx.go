@@ -118,11 +118,24 @@ var (
 	callWords     = []string{"전화", "연락", "문의", "통화", "電話", "お電話", "ご連絡", "連絡", "お問い合わせ", "arayın", "arayin", "arayabilirsiniz", "कॉल", "फोन", "फ़ोन", "संपर्क", "звоните", "позвоните", "звонить", "拨打", "致电", "gọi"}
 )
 
+// callFirst holds the first bytes of callParticles and callWords.
+var callFirst = func() (t [256]bool) {
+	for _, l := range [][]string{callParticles, callWords} {
+		for _, w := range l {
+			t[w[0]] = true
+		}
+	}
+	return t
+}()
+
 // callAfter reports whether a word for calling follows the number that
 // ends at s[end], after blanks and a particle. Words beyond ASCII may run
 // on (전화했어요, お電話ください).
 func callAfter(s string, end int) bool {
 	i := skipBlanks(s, end)
+	if i >= len(s) || !callFirst[s[i]] {
+		return false // no particle or word starts with this byte
+	}
 	for _, p := range callParticles {
 		if strings.HasPrefix(s[i:], p) {
 			i = skipBlanks(s, i+len(p))

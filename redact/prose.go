@@ -904,13 +904,11 @@ func strongShape(v string) bool {
 	lower, upperAfter := false, false
 	for i, r := range v {
 		switch {
-		case r < 0x80 && isDigit(byte(r)), unicode.IsDigit(r):
+		case r < 0x80 && (isDigit(byte(r)) || strongSymbol[r]), r >= 0x80 && unicode.IsDigit(r):
 			return true
-		case r < 0x80 && strings.IndexByte("!@#$%^&*+=?~/\\|<>[]{}_$", byte(r)) >= 0:
-			return true
-		case unicode.IsLower(r):
+		case r < 0x80 && isLower(byte(r)), r >= 0x80 && unicode.IsLower(r):
 			lower = true
-		case unicode.IsUpper(r):
+		case r < 0x80 && isUpper(byte(r)), r >= 0x80 && unicode.IsUpper(r):
 			if i > 0 {
 				upperAfter = true
 			}
@@ -918,6 +916,14 @@ func strongShape(v string) bool {
 	}
 	return lower && upperAfter
 }
+
+// strongSymbol holds the symbols that make a value strongShape.
+var strongSymbol = func() (t [256]bool) {
+	for _, c := range []byte("!@#$%^&*+=?~/\\|<>[]{}_$") {
+		t[c] = true
+	}
+	return t
+}()
 
 // passphraseShape reports three or more words of letters joined by '-',
 // '.' or '_' (tundra-piano-tiger-violet, pelmeni-s-uksusom): at least two
