@@ -270,7 +270,14 @@
 //     678 00019, NIF 501 234 567, P. IVA 01234567890, CPF 123.456.789-09,
 //     T.C. Kimlik No 12345678950, 사업자등록번호 123-45-67890, Mã số thuế
 //     0312345678, numéro de contrat 0698 765 432, お問い合わせ番号
-//     4433-2211-0098); references numbered by year after a word for
+//     4433-2211-0098), also with a word or two of whose number it is
+//     between (NIF do cliente: 508 221 430, partita IVA del fornitore è
+//     01234567890, Mã số thuế người bán: 0312345678, Billete electrónico
+//     075-2419938471) or the letters that start it (Colis n° 6A 123 456 789
+//     01), and a number right after a word for a code (dial-in code 771
+//     204 883) unless it is an area or country code; keys of five or more
+//     equal groups (the 44 digits of a Brazilian invoice's access key);
+//     references numbered by year after a word for
 //     "number" (رقم 2024-0312) and one-time codes near a code word ("Kod
 //     SMS: 4471 8820");
 //   - the rest of an IBAN-shaped string whose check digits are wrong (DE89

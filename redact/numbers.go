@@ -588,8 +588,8 @@ func eachSub(dst []Span, s string, t *numTok, kind numKind) []Span {
 	if !t.leftOK {
 		return dst // glued to a word: part of an identifier, not a number
 	}
-	if kind == kindPhone && cardShaped(t) {
-		return dst // 4-4-4-4 groups: a card or account number, valid or not
+	if kind == kindPhone && (cardShaped(t) || uniformGroups(t)) {
+		return dst // 4-4-4-4 groups: a card or account number, valid or not; or a longer key
 	}
 	var ctx phoneCtx // what the text before the token says
 	for a := 0; a < t.n; a++ {
@@ -609,6 +609,21 @@ func eachSub(dst []Span, s string, t *numTok, kind numKind) []Span {
 		}
 	}
 	return dst
+}
+
+// uniformGroups reports a token of five or more groups of the same length,
+// three digits or more, such as the 44-digit access key of a Brazilian
+// invoice in groups of four: a key, whose parts are no phone numbers.
+func uniformGroups(t *numTok) bool {
+	if t.n < 5 || t.g[0].len() < 3 {
+		return false
+	}
+	for k := 1; k < t.n; k++ {
+		if t.g[k].len() != t.g[0].len() {
+			return false
+		}
+	}
+	return true
 }
 
 // dateLike reports groups shaped like a date (2024-01-15, 15/01/2024,
@@ -794,9 +809,24 @@ func validSSN(n []byte) bool {
 // afterLastDigit returns the part of a context window after its last digit,
 // so that a context word applies only to the number right after it ("call
 // 555 0100", not "Call stack depth 1024, heap 536870912").
+//
+// A short word of letters and digits right before the number ("Colis n°
+// 6A 123 456 789 01") is the start of an identifier, not a number: the
+// window goes on before it.
 func afterLastDigit(w string) string {
 	for i := len(w) - 1; i >= 0; i-- {
 		if isDigit(w[i]) {
+			b, e := i, i+1
+			for b > 0 && isAlnum(w[b-1]) {
+				b--
+			}
+			for e < len(w) && isAlnum(w[e]) {
+				e++
+			}
+			if e < len(w) && w[e] == ' ' && (b == 0 || w[b-1] == ' ') && idChunk(w[b:e]) {
+				i = b
+				continue
+			}
 			return w[i+1:]
 		}
 	}

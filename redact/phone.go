@@ -45,7 +45,7 @@ var phoneWordList = []string{
 	"ruf", "anrufen", "appel", "llám", "móvil", "movil", "celular", "ligue", "ligar",
 	"telefone", "chiama", "cellulare", "звон", "tél",
 	"телефон", "тел", "позвон", "电话", "電話", "手机", "手機", "拨打", "致电", "携帯", "전화",
-	"연락처", "फ़ोन", "फोन", "मोबाइल", "कॉल", "هاتف", "جوال", "اتصل", "điện thoại", "gọi", "zadzwoń", "dzwoń",
+	"연락처", "फ़ोन", "फोन", "मोबाइल", "कॉल", "هاتف", "جوال", "اتصل", "điện thoại", "liên hệ", "gọi", "zadzwoń", "dzwoń",
 }
 
 // nearPhoneWords are words for "number" that make a phone number of what
@@ -72,7 +72,7 @@ var fillerWords = []string{
 var notPhoneWords = []string{
 	// English.
 	"order", "orders", "invoice", "inv", "tracking", "track", "shipment", "parcel", "consignment",
-	"waybill", "awb", "receipt", "ticket", "case", "ref", "reference", "confirmation", "booking",
+	"waybill", "awb", "receipt", "ticket", "e-ticket", "eticket", "pnr", "trans", "case", "ref", "reference", "confirmation", "booking",
 	"reservation", "po", "sku", "serial", "s/n", "sn", "part", "model", "item", "article",
 	"transaction", "txn", "trx", "batch", "lot", "abn", "acn", "tfn", "vat", "gst", "ein", "tin",
 	"isbn", "issn", "build", "version", "ver", "release", "firmware", "patch", "rev", "revision",
@@ -85,7 +85,8 @@ var notPhoneWords = []string{
 	"bestellung", "bestell", "auftrag", "rechnung", "sendung", "kunden", "vorgang", "artikel",
 	"serien", "steuer", "referenz", "aktenzeichen", "konto", "kontonummer",
 	"commande", "facture", "suivi", "colis", "référence", "réf", "dossier", "compte",
-	"pedido", "factura", "seguimiento", "referencia", "envío", "expediente", "cuenta",
+	"pedido", "factura", "seguimiento", "referencia", "envío", "expediente", "cuenta", "billete", "localizador",
+	"billet", "bilhete", "biglietto", "bilet", "carteirinha", "校验码", "校驗碼",
 	"fatura", "encomenda", "rastreio", "referência", "protocolo", "conta",
 	"ordine", "fattura", "spedizione", "riferimento", "pratica", "conto",
 	"bestelling", "bestel", "factuur", "zending", "referentie", "rekening",
@@ -106,6 +107,7 @@ const (
 	wFiller                   // may stand between a context word and the number
 	wNot                      // introduces a number that is not a phone number
 	wStem                     // does so before a word for "number" (refStems)
+	wID                       // names an identity, tax or registration number (idWords)
 )
 
 // ctxVocab holds nearPhoneWords, fillerWords and notPhoneWords: ASCII words
@@ -119,7 +121,7 @@ var ctxVocab = func() (v struct {
 	for _, l := range []struct {
 		class uint8
 		words []string
-	}{{wNear, nearPhoneWords}, {wFiller, fillerWords}, {wNot, notPhoneWords}, {wNot, idWords}, {wStem, refStems}} {
+	}{{wNear, nearPhoneWords}, {wFiller, fillerWords}, {wNot, notPhoneWords}, {wNot | wID, idWords}, {wStem, refStems}} {
 		for _, w := range l.words {
 			w = strings.ToLower(w)
 			if isASCII(w) {
@@ -174,7 +176,7 @@ func wordClass(word string) uint8 {
 		lw := buf[:len(word)]
 		c := ctxVocab.ascii[string(lw)]
 		if k := lastIndexAny2(lw, '-', '/'); k > 0 && k < len(lw)-1 {
-			c |= ctxVocab.ascii[string(lw[k+1:])] & wNot
+			c |= ctxVocab.ascii[string(lw[k+1:])] & (wNot | wID)
 		}
 		for _, suf := range numberSuffixes[:asciiNumberSuffixes] {
 			if len(lw) > len(suf) && string(lw[len(lw)-len(suf):]) == suf {
@@ -504,13 +506,38 @@ var codeWordSet = newWordSet(codeWords...)
 // possessive precedes that word. Fillers may stand between them and the
 // number.
 func notPhoneContext(w string) (refused, near, cue bool) {
-	for range 4 {
+	gap := 0 // words passed that are none of the vocabulary
+	for range 5 {
 		var wd string
+		if gap > 0 && clauseEnds(w) {
+			break
+		}
 		wd, w = precedingWord(w)
 		if wd == "" {
 			break
 		}
 		c := wordClass(wd)
+		if gap > 0 {
+			// Past a word or two of what the number belongs to, only an
+			// identifier word still speaks: "NIF do cliente:", "partita
+			// IVA del fornitore è", "Mã số thuế người bán:"; past one, any
+			// word that refuses and is not short ("Billete electrónico";
+			// but not the hàng of "ngân hàng qua").
+			if c&wID != 0 || gap == 1 && c&wNot != 0 && utf8.RuneCountInString(wd) >= 5 {
+				return true, false, false
+			}
+			if phoneWordIn(wd) || gap == 2 {
+				break
+			}
+			gap++
+			continue
+		}
+		if codeWordSet.has(wd) && !areaWords.has(firstWordBefore(w)) {
+			return true, false, false // "dial-in code 771 204 883", "PIN 4471 8820": a code
+		}
+		if c == 0 && idChunk(wd) {
+			continue // "Colis n° 6A 123 456 789 01": the start of the identifier
+		}
 		if c&wNot != 0 && phoneLabel(w) {
 			break // "Tél. client :", "Phone (customer):": the phone of whom
 		}
@@ -528,10 +555,56 @@ func notPhoneContext(w string) (refused, near, cue bool) {
 			continue
 		}
 		if c&wFiller == 0 {
-			break
+			gap = 1
 		}
 	}
 	return false, near, cue
+}
+
+// areaWords before "code" make it part of a number: area code, country
+// code.
+var areaWords = newWordSet("area", "country", "calling", "dialing", "dialling", "city")
+
+// firstWordBefore returns the last word of w.
+func firstWordBefore(w string) string {
+	wd, _ := precedingWord(w)
+	return wd
+}
+
+// clauseEnds reports whether w ends in a comma, a semicolon or another mark
+// that ends a clause (blanks aside): the words before it are about
+// something else.
+func clauseEnds(w string) bool {
+	for i := len(w) - 1; i >= 0; i-- {
+		switch w[i] {
+		case ' ', '\t':
+			continue
+		case ',', ';', '!', '?', '(', ')':
+			return true
+		}
+		return false
+	}
+	return false
+}
+
+// idChunk reports a short group of letters and digits (6A, X7) that starts
+// an identifier whose digits follow.
+func idChunk(wd string) bool {
+	if len(wd) > 4 {
+		return false
+	}
+	letter, digit := false, false
+	for i := 0; i < len(wd); i++ {
+		switch c := wd[i]; {
+		case isDigit(c):
+			digit = true
+		case isAlpha(c):
+			letter = true
+		default:
+			return false
+		}
+	}
+	return letter && digit
 }
 
 // phoneLabel reports whether a short phone word (tel, phone, Tél.,
