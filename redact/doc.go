@@ -153,6 +153,14 @@
 //     me@example.com / x"). A value that follows "password:" on its own
 //     line loses the rest of the line only when that is not a sentence
 //     going on (a question, a spaced dash).
+//     Passwords passed to calls by position (mysqli_connect("h", "u", "X"),
+//     new mysqli(...), new PDO($dsn, "u", "X"), pymysql.connect(...),
+//     DriverManager.getConnection(url, "u", "X"), requests' auth=("u",
+//     "X"), HTTPBasicAuth("u", "X"), NetworkCredential("u", "X"),
+//     smtp.login("u", "X")) when the argument is a string literal; and
+//     password hashes in the modular crypt format wherever they appear
+//     (bcrypt $2b$..., Argon2 $argon2id$..., SHA-crypt $5$/$6$, yescrypt
+//     $y$), which can be cracked offline.
 //   - SECRET: the value assigned to another credential key, in any casing
 //     and with any separator (secret, token, key, auth, credential(s),
 //     login, salt: client_secret, SONAR_LOGIN, X-Api-Key, apiKey,

@@ -143,6 +143,41 @@ func DefaultRules() []Rule {
 			},
 		},
 		{
+			ID:          "password-call-argument",
+			Category:    Password,
+			Description: `password passed to a call by position (mysqli_connect("h", "u", "X"), new PDO($dsn, "u", "X"), DriverManager.getConnection(url, "u", "X"), auth=("u", "X"), HTTPBasicAuth("u", "X"), smtp.login("u", "X"))`,
+			Keywords:    credentialCallKeywords(),
+			Find:        findCallPassword,
+			Priority:    prioGeneric,
+			Examples: []string{
+				`$db = mysqli_connect("10.0.0.5", "shop", "Php-Shop-9!", "shop");`, `$m = new mysqli("db", "app", "Lynx-62-x", "app");`,
+				`Connection c = DriverManager.getConnection(url, "hr_app", "Oracle-Hr-4");`, `requests.get(u, auth=("svc", "g?gy4k5_8zD5"))`,
+				`$pdo = new PDO('mysql:host=db;dbname=shop', 'shop', 'Pdo-Pass-77');`, `server.login("alerts@example.org", "Smtp-Pw-2025")`,
+				`new NetworkCredential("svc_build", "Bu1ld!Agent")`,
+			},
+			Negatives: []string{
+				`mysqli_connect($host, $user, $pass, $db)`, `new PDO($dsn, $user, getenv('DB_PASS'))`,
+				`DriverManager.getConnection(url, props)`, `auth=("user", "<password>")`, `client.login(user, "x")`,
+				`HTTPBasicAuth("svc", os.environ["PW"])`, `ds.getConnection()`,
+			},
+		},
+		{
+			ID:          "password-hash",
+			Category:    Password,
+			Description: "password hash in the modular crypt format: bcrypt ($2a$, $2b$, $2y$), Argon2 ($argon2id$...), SHA-crypt ($5$, $6$), yescrypt ($y$)",
+			Keywords:    passwordHashKeywords,
+			Find:        findPasswordHash,
+			Priority:    prioVendor,
+			Examples: []string{
+				"INSERT INTO users VALUES ('a@example.org', '$2b$12$3IklsuO3owxjAtibD1Ehz0dTjvt6zxkUXrHojIm7EmKpyvU2o2pcL');",
+				"$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHRzYWx0$RdescudvJCsgt3ub+b+dWRWJTmaaJObG",
+				"root:$6$rounds=5000$saltsalt$qFmFH.bQmmtXzyBY0s9v7Oicd2z4XSIecDzlB5KiA2/jctKu9YterLp8wwnSq.qc.eoxqOmSuNp2xS0ktL3nh/:19000:0:99999:7:::",
+			},
+			Negatives: []string{
+				"the $2b$ prefix marks bcrypt", "$2b$12$short", "costs $5$ or $6$ each", "$argon2id$v=19",
+			},
+		},
+		{
 			ID:          "url-credentials",
 			Category:    URLCredentials,
 			Description: "userinfo of a URL with a password (scheme://user:password@host) or a token as user name; scheme and host stay",

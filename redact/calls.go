@@ -1,0 +1,229 @@
+package redact
+
+import "strings"
+
+// Passwords passed to calls by position, where no key names them:
+// mysqli_connect("db", "shop", "X", "shop"), new PDO($dsn, "u", "X"),
+// DriverManager.getConnection(url, "u", "X"), requests' auth=("u", "X"),
+// HTTPBasicAuth("u", "X"), smtp.login("u", "X"). Each call is a row of
+// credentialCalls; the finder is called at the call's name, reads its
+// arguments (strings, names and nested calls, up to the closing
+// parenthesis on the same line) and takes the password argument when it is
+// a string literal that is not a placeholder.
+
+// credentialCall describes where a call takes a password.
+type credentialCall struct {
+	names []string // the call as written up to its '(' (lower case), a keyword each
+	// arg is the index of the password among the arguments; -1 for the
+	// last of two or three (getConnection(url, user, pw) and
+	// getConnection(user, pw)).
+	arg int
+	// strings requires every argument before the password to be a string
+	// literal too, for calls whose name says less (login("u", "X")).
+	strings bool
+}
+
+var credentialCalls = []credentialCall{
+	{names: []string{"mysqli_connect(", "mysqli(", "mysqli_real_connect("}, arg: 2},
+	{names: []string{"new pdo(", "pdo->__construct("}, arg: 2},
+	{names: []string{"mysqldb.connect(", "pymysql.connect(", "mysql.connect("}, arg: 2},
+	{names: []string{"getconnection("}, arg: -1},
+	{names: []string{"httpbasicauth(", "httpdigestauth(", "httpproxyauth(", "basicauth(", "networkcredential(", "passwordauthentication(", "usernamepasswordcredentials("}, arg: 1},
+	{names: []string{"auth=(", "auth = ("}, arg: 1, strings: true},
+	{names: []string{".login("}, arg: 1, strings: true},
+}
+
+// credentialCallKeywords returns the call names, the keywords of the rule.
+func credentialCallKeywords() []string {
+	var out []string
+	for _, c := range credentialCalls {
+		out = append(out, c.names...)
+	}
+	return out
+}
+
+// findCallPassword reports the password argument of a call of
+// credentialCalls at s[at].
+func findCallPassword(dst []Span, s string, at int) []Span {
+	for _, c := range credentialCalls {
+		for _, name := range c.names {
+			if !hasPrefixFold(s[at:], name) {
+				continue
+			}
+			if name[0] != '.' && at > 0 && (isWord(s[at-1]) && name != "mysqli(" || s[at-1] == '.' && name == "mysqli(") {
+				return dst // inside a longer name (my_mysqli(), x.mysqli())
+			}
+			if vs, ve := callArgument(s, at+len(name), c); ve > vs {
+				return append(dst, Span{Start: vs, End: ve})
+			}
+			return dst
+		}
+	}
+	return dst
+}
+
+// callArgument reads the arguments of a call whose '(' ends at p and
+// returns the bounds of the password's string, or an empty range.
+func callArgument(s string, p int, c credentialCall) (vs, ve int) {
+	type arg struct {
+		vs, ve int
+		str    bool
+	}
+	var args [6]arg
+	n := 0
+	i := p
+	for n < len(args) {
+		i = skipBlanks(s, i)
+		if i >= len(s) || s[i] == '\n' {
+			return 0, 0
+		}
+		a := arg{}
+		switch q := s[i]; {
+		case q == '"' || q == '\'':
+			e, capped := closingQuote(s, i+1, q)
+			if e < 0 || capped {
+				return 0, 0
+			}
+			a = arg{i + 1, e, true}
+			i = e + 1
+		case q == ')' && n == 0:
+			return 0, 0
+		default:
+			// A name, a variable or a nested call: up to the next ',' or
+			// ')' outside parentheses.
+			depth := 0
+			for ; i < len(s) && s[i] != '\n' && i-p < decideLen; i++ {
+				if s[i] == '(' || s[i] == '[' {
+					depth++
+				} else if (s[i] == ')' || s[i] == ']') && depth > 0 {
+					depth--
+				} else if depth == 0 && (s[i] == ',' || s[i] == ')') {
+					break
+				} else if s[i] == '"' || s[i] == '\'' {
+					e, _ := closingQuote(s, i+1, s[i])
+					if e < 0 {
+						return 0, 0
+					}
+					i = e
+				}
+			}
+		}
+		args[n] = a
+		n++
+		i = skipBlanks(s, i)
+		if i >= len(s) {
+			return 0, 0
+		}
+		if s[i] == ')' {
+			break
+		}
+		if s[i] != ',' {
+			return 0, 0
+		}
+		i++
+	}
+	k := c.arg
+	if k < 0 {
+		if n != 2 && n != 3 {
+			return 0, 0
+		}
+		k = n - 1
+	}
+	if k >= n || !args[k].str {
+		return 0, 0
+	}
+	if c.strings {
+		for j := 0; j < k; j++ {
+			if !args[j].str {
+				return 0, 0
+			}
+		}
+	}
+	v := s[args[k].vs:args[k].ve]
+	if !acceptValue(v, "password", Password, true) || strings.ContainsAny(v, " \t") {
+		return 0, 0
+	}
+	return args[k].vs, args[k].ve
+}
+
+// Password hashes in the modular crypt format, wherever they appear (a SQL
+// INSERT, a users table dump, /etc/shadow): bcrypt ($2a$, $2b$, $2y$ + cost
+// + 53 characters), Argon2 ($argon2id$v=19$m=...,t=...,p=...$salt$hash),
+// SHA-crypt ($5$ and $6$, optional rounds=) and yescrypt ($y$). A hash is
+// offline-crackable: it is as sensitive as the password it stands for.
+
+// passwordHashKeywords are the prefixes the finder is called at.
+var passwordHashKeywords = []string{"$2a$", "$2b$", "$2y$", "$argon2", "$5$", "$6$", "$y$"}
+
+// findPasswordHash reports the password hash at s[at].
+func findPasswordHash(dst []Span, s string, at int) []Span {
+	if at > 0 && (isAlnum(s[at-1]) || s[at-1] == '$') {
+		return dst
+	}
+	if e := passwordHashEnd(s, at); e > at && (e == len(s) || !cryptByte(s[e]) && s[e] != '$') {
+		return append(dst, Span{Start: at, End: e})
+	}
+	return dst
+}
+
+// cryptByte reports a byte of the crypt alphabet ./0-9A-Za-z.
+func cryptByte(c byte) bool { return isAlnum(c) || c == '.' || c == '/' }
+
+// cryptRun returns the end of the run of crypt bytes (and extra) at s[i].
+func cryptRun(s string, i int, extra string) int {
+	for i < len(s) && (cryptByte(s[i]) || strings.IndexByte(extra, s[i]) >= 0) {
+		i++
+	}
+	return i
+}
+
+// passwordHashEnd returns the end of the hash at s[i], or i.
+func passwordHashEnd(s string, i int) int {
+	r := s[i:]
+	switch {
+	case len(r) >= 60 && r[0] == '$' && r[1] == '2' && strings.IndexByte("aby", r[2]) >= 0 && r[3] == '$' &&
+		isDigit(r[4]) && isDigit(r[5]) && r[6] == '$':
+		if cryptRun(s, i+7, "") == i+60 {
+			return i + 60
+		}
+	case strings.HasPrefix(r, "$argon2"):
+		// $argon2id$v=19$m=65536,t=3,p=4$salt$hash: five '$' fields.
+		e, fields := i+1, 1
+		for fields < 6 {
+			f := cryptRun(s, e, "=,+-_")
+			if f == e {
+				return i
+			}
+			e = f
+			fields++
+			if fields < 6 {
+				if e >= len(s) || s[e] != '$' {
+					break
+				}
+				e++
+			}
+		}
+		if fields >= 5 && e-i >= 40 {
+			return e
+		}
+	case strings.HasPrefix(r, "$5$") || strings.HasPrefix(r, "$6$") || strings.HasPrefix(r, "$y$"):
+		e := i + 3
+		if r[1] == 'y' || strings.HasPrefix(s[e:], "rounds=") {
+			// yescrypt's parameters, SHA-crypt's rounds.
+			f := cryptRun(s, e, "=")
+			if f >= len(s) || s[f] != '$' {
+				return i
+			}
+			e = f + 1
+		}
+		salt := cryptRun(s, e, "")
+		if salt == e || salt-e > 32 || salt >= len(s) || s[salt] != '$' {
+			return i
+		}
+		h := cryptRun(s, salt+1, "")
+		if n := h - salt - 1; n == 43 || n == 86 {
+			return h
+		}
+	}
+	return i
+}
