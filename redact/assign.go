@@ -67,6 +67,14 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 			}
 			return dst
 		}
+		// A literal given as the fallback of an environment read:
+		// process.env.JWT_SECRET || "x", getenv("DB_PASSWORD") or "x".
+		if vs, ve := fallbackValue(s, ks, ke); ve > vs {
+			if c, weak := keyCategory(s, ks, ke); c == want && acceptValue(s[vs:ve], s[ks:ke], want, true) && (!weak || randomToken(s[vs:ve])) {
+				return append(dst, Span{Start: vs, End: ve})
+			}
+			return dst
+		}
 		if !flag && !mayAssign(s, ks, ke) {
 			return dst
 		}
@@ -182,6 +190,8 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 	var closer string // what ends a capped value: a quote, `\"` or "<"
 	if v+1 < len(s) && s[v+1] == '"' && (s[v] == '@' || s[v] == 'r' || s[v] == 'b' || s[v] == 'u') && inStr == 0 {
 		v++ // a string literal's prefix: @"x" (Objective-C, C#), r"x", b"x" (Python)
+	} else if w := conversionAt(s, v); w > 0 && inStr == 0 {
+		v += w // a literal converted to bytes: []byte("x") (Go), Buffer.from("x") (Node)
 	}
 	switch c := s[v]; {
 	case xml:
@@ -240,6 +250,60 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		ve = valueEnd(s, ve, closer, inStr)
 	}
 	return append(dst, Span{Start: vs, End: ve})
+}
+
+// conversions wrap a literal without changing what it holds.
+var conversions = []string{"[]byte(", "Buffer.from(", "bytes(", "str(", "String(", "SecretStr(", "SecretString(", "Secret("}
+
+// conversionAt returns the length of a conversion call at s[i] whose
+// argument is a string literal, or 0.
+func conversionAt(s string, i int) int {
+	for _, c := range conversions {
+		if strings.HasPrefix(s[i:], c) && i+len(c) < len(s) && (s[i+len(c)] == '"' || s[i+len(c)] == '\'' || s[i+len(c)] == '`') {
+			return len(c)
+		}
+	}
+	return 0
+}
+
+// fallbackValue returns the bounds of a string literal that follows the
+// key s[ks:ke] as the fallback of an environment or configuration read
+// (process.env.JWT_SECRET || "x", process.env.API_KEY ?? "x",
+// getenv("DB_PASSWORD") or "x", System.getenv("TOKEN") ?: "x"), or an
+// empty range. The key must be read from the environment (env. before
+// it) or be the argument of a call or an index.
+func fallbackValue(s string, ks, ke int) (vs, ve int) {
+	p := ke
+	if ks > 0 && (s[ks-1] == '"' || s[ks-1] == '\'') && p < len(s) && s[p] == s[ks-1] {
+		if ks < 2 || s[ks-2] != '(' && s[ks-2] != '[' {
+			return 0, 0
+		}
+		p++
+		if p >= len(s) || s[p] != ')' && s[p] != ']' {
+			return 0, 0
+		}
+		p++
+	} else if !(ks >= 4 && hasSuffixFold(s[:ks], "env.") || indexFold(s[ks:ke], "env.") >= 0) {
+		return 0, 0
+	}
+	p = skipBlanks(s, p)
+	switch {
+	case strings.HasPrefix(s[p:], "||"), strings.HasPrefix(s[p:], "??"), strings.HasPrefix(s[p:], "?:"):
+		p += 2
+	case strings.HasPrefix(s[p:], "or ") || strings.HasPrefix(s[p:], "or\t"):
+		p += 2
+	default:
+		return 0, 0
+	}
+	p = skipBlanks(s, p)
+	if p >= len(s) || s[p] != '"' && s[p] != '\'' && s[p] != '`' {
+		return 0, 0
+	}
+	e, capped := closingQuote(s, p+1, s[p])
+	if e < 0 || capped {
+		return 0, 0
+	}
+	return p + 1, e
 }
 
 // keyCategory classifies the key s[ks:ke] (see classifyKey); in a URL's

@@ -180,6 +180,10 @@
 //     "x_token" { default = ... }, - name: API_KEY / value: ..., {"name":
 //     "TOKEN", "value": ...}, CloudFormation parameters, and any Terraform
 //     variable marked sensitive = true or parameter marked NoEcho: true);
+//     a literal given as the fallback of an environment read
+//     (process.env.JWT_SECRET || "x", process.env.API_KEY ?? "x",
+//     getenv("DB_PASSWORD") or "x", System.getenv("TOKEN") ?: "x") or
+//     converted on assignment (signingKey = []byte("x"), Buffer.from("x"));
 //     the data of Kubernetes Secrets (except user names, hosts and ports);
 //     the signatures of signed URLs (sig=, X-Amz-Signature=) and key=
 //     query parameters; and the credentials of an Authorization or

@@ -347,6 +347,7 @@ func DefaultRules() []Rule {
 				"variable \"db_password\" {\n  type    = string\n  default = \"Tf-Db-Pa55!\"\n}",
 				"env:\n  - name: POSTGRES_PASSWORD\n    value: Pg-Env-9x!", `{"name": "DB_PASSWORD", "value": "Ecs-Pw-77"}`,
 				"Parameters:\n  DBPassword:\n    Type: String\n    NoEcho: true\n    Default: Cfn-Pw-2024",
+				`password = os.getenv("DB_PASSWORD") or "Fallback-Pw-1"`,
 			},
 			Negatives: []string{
 				"password=${DB_PASSWORD}", "password=<password>", "password: ********", "password=changeme",
@@ -415,12 +416,14 @@ func DefaultRules() []Rule {
 				"Set-Cookie: session=s%3Aj8Kd92mZx7Q1wErT5yU3iO0p; Path=/", "Cookie: PHPSESSID=9k2j4h5g6f7d8s1a",
 				"variable \"github_token\" {\n  default   = \"t0k3n-for-ci-9f8e7d6c5b4a\"\n}",
 				"        - name: API_KEY\n          value: \"8f3a9c1d7e2b4f60a5c1d2e3\"", `[{"Name": "STRIPE_SECRET", "Value": "wH7dK2pL9xQ4vM1zT8rB"}]`,
+				`const JWT_SECRET = process.env.JWT_SECRET || "cAEYAKgOQNNctbRl7lG2wK1dyfZVaVaL";`, `var signingKey = []byte("2TOkWdtmnKESD8kcbi1bzMSTqiNCAjob")`,
 			},
 			Negatives: []string{
 				"max_tokens=1024", "token_type: Bearer", `"eos_token": "</s>"`, "api_key: $API_KEY",
 				"api_key = <your-api-key>", "secret_name: db-credentials", "token: the smallest unit",
 				"primary_key: id", "secret = os.environ['SECRET']", "tokens: 512", "session: 3", "sid=S-1-5-21",
 				"- name: API_TOKEN\n  valueFrom:\n    secretKeyRef:\n      name: api", `{"name": "TOKEN_TTL", "value": "3600"}`,
+				`const port = process.env.PORT || "3000";`, `const API_KEY = process.env.API_KEY || "";`,
 			},
 		},
 	}
