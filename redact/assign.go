@@ -1081,6 +1081,9 @@ func acceptValue(val, key string, cat Category, quoted bool) bool {
 	if strings.Contains(val, "://") {
 		return false // a URL; its credentials, if any, are URL_CREDENTIALS
 	}
+	if strings.HasPrefix(val, "pk.eyJ") || strings.HasPrefix(val, "pk_live_") || strings.HasPrefix(val, "pk_test_") {
+		return false // a public token: Mapbox's pk., Stripe's publishable key
+	}
 	if !quoted && (codeRef(val) || cmdlet(val) || isStopWord(val) || val[0] == '!') {
 		return false // code, prose, or a YAML tag (!vault)
 	}

@@ -87,7 +87,8 @@
 //     legacy s. form on a line that mentions Vault), Notion (ntn_),
 //     Sourcegraph (sgp_), Sentry (sntrys_, sntryu_), Grafana (glc_, glsa_,
 //     eyJrIjoi), Azure client secrets (...8Q~...), Facebook (EAA...),
-//     Square (sq0atp-, sq0csp-, EAAA), 1Password (ops_, A3-), age
+//     Square (sq0atp-, sq0csp-, EAAA), Mapbox secret tokens (sk.eyJ...; the
+//     public pk. ones stay), 1Password (ops_, A3-), age
 //     (AGE-SECRET-KEY-1), Twilio (SK + 32 hex), Telegram bot tokens, AI
 //     platforms (gsk_, xai-, r8_, pplx-, lsv2_, pcsk_, tvly-), cloud and
 //     developer platforms (dop_v1_, dapi, dp.pt., dt0c01., lin_api_,

@@ -35,8 +35,12 @@ func isPlaceholderValue(v string) bool {
 		return true
 	}
 	switch v[0] {
-	case '$', '<', '{', '[', ':', '@', '?':
+	case '$', '<', '{', '[', ':', '@':
 		return true
+	case '?':
+		// A bind parameter (?, ?1, ?name), not a generated key that
+		// happens to start with '?' (WordPress salts).
+		return len(v) <= 16 || isIdent(v[1:]) || allDigits(v[1:])
 	case '%':
 		return len(v) <= 3 || v[1] == '(' || v[1] == '{'
 	}

@@ -334,6 +334,15 @@ var vendors = []vendor{
 		negatives: []string{"the glc_ prefix", "glsa_short_token"},
 	},
 	{
+		id: "mapbox-secret-token", desc: "Mapbox secret access token (sk.eyJ1Ijoi... : base64url JSON naming the user, '.', a signature), prefix kept; public pk. tokens are left alone",
+		spec: &tokenSpec{
+			prefixes: []string{"sk.eyJ"}, body: func(c byte) bool { return isAlnum(c) || c == '_' || c == '-' || c == '.' }, min: 60,
+			validate: func(v string) bool { return strings.HasPrefix(v, "1Ijoi") && strings.Count(v, ".") == 1 },
+		},
+		examples:  []string{"MAPBOX_TOKEN=sk.eyJ1IjoiZmxlZXR2aWV3IiwiYSI6IjE5eW5rN2t2OW96eXJid3U0NXpsbG1tOW8ifQ.b7M1mhJJP_bfIY8ELjpQBG"},
+		negatives: []string{"pk.eyJ1IjoiZmxlZXR2aWV3IiwiYSI6IjE5eW5rN2t2OW96eXJid3U0NXpsbG1tOW8ifQ.b7M1mhJJP_bfIY8ELjpQBG", "the sk.eyJ prefix"},
+	},
+	{
 		id: "grafana-api-key", desc: "Grafana API key (base64 JSON starting eyJrIjoi)",
 		spec:      &tokenSpec{prefixes: []string{"eyJrIjoi"}, body: isAlnum, min: 62, hide: true},
 		examples:  []string{"GF_API_KEY=eyJrIjoiT0pRTmRYWlp0dDRMbVRzZ3FjOGN2TmVmZ2ZkZTJsdmciLCJuIjoicmVhZGVyIiwiaWQiOjF9"},
