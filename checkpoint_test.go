@@ -165,6 +165,46 @@ func TestCheckpointsCoverEveryRecord(t *testing.T) {
 	}
 }
 
+// TestCheckpointAtEverySegmentStart: with no checkpoint due by count or
+// time, the first batch of every segment still carries one (signed by the
+// syncer over the tree the merkler computed), each over the right root,
+// and the store verifies.
+func TestCheckpointAtEverySegmentStart(t *testing.T) {
+	signer, verifier := testKey(t, "edge-7")
+	var got checkpointLog
+	opts := &llog.Options{DisableRedaction: true, SegmentSize: 4096, Signer: signer,
+		CheckpointEvery: 1 << 20, CheckpointDelay: time.Hour, OnCheckpoint: got.add}
+	e, dir := open(t, opts)
+	var digests []chain.Digest
+	for i := range 95 {
+		r, err := e.LogSync(ctx, inf(i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		digests = append(digests, r.Hash)
+	}
+	segs := e.Stats().Segments
+	id := e.StoreID()
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	cks := got.all()
+	checkCheckpoints(t, cks, digests, id, verifier)
+	// One at the first batch, one at each later segment's start, one at
+	// Close.
+	if segs < 5 || len(cks) != segs+1 {
+		t.Fatalf("%d checkpoints in %d segments, want one per segment and one at Close", len(cks), segs)
+	}
+	r, err := llog.OpenReader(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := r.Verify(ctx)
+	if err != nil || !rep.OK || rep.Merkle == nil || rep.Merkle.Checkpoints != len(cks) {
+		t.Fatalf("verify: %+v, %v", rep, err)
+	}
+}
+
 func TestCheckpointSignatures(t *testing.T) {
 	signer, verifier := testKey(t, "edge-7")
 	_, other := testKey(t, "edge-7")

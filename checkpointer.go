@@ -151,14 +151,10 @@ func (e *Engine) prepareCommit(p *pending) {
 	}
 	ck := p.tree.ckpt
 	if ck == nil {
-		// The sealer did not make one: sign here, once per segment. The
-		// tree after the batch is the frontier before it plus its leaves.
-		after := p.tree.before.clone()
-		for _, it := range p.items {
-			after.add(leafHash(it.hash), nil)
-		}
+		// The merkler did not make one: sign here, once per segment, over
+		// the tree after the batch the merkler recorded.
 		var err error
-		ck, err = newCheckpoint(e.ck.origin, after.n, after.root(), p.link, e.opts.now(), e.opts.Signer)
+		ck, err = newCheckpoint(e.ck.origin, p.tree.after.n, p.tree.after.root(), p.link, e.opts.now(), e.opts.Signer)
 		if err != nil {
 			e.note.emit(Event{Kind: EventCheckpointFailed, Err: err, QueueCapacity: e.opts.QueueCapacity})
 		}

@@ -106,11 +106,6 @@ func (f *frontier) root() tlog.Hash {
 	return r
 }
 
-// clone returns a copy of f that shares nothing with it.
-func (f *frontier) clone() frontier {
-	return frontier{n: f.n, nodes: append([]tlog.Hash(nil), f.nodes...)}
-}
-
 // frontierNodes returns the (level, index) of each node of the frontier of
 // a tree of n leaves, largest first.
 func frontierNodes(n uint64) [][2]uint64 {
