@@ -51,7 +51,10 @@
 //     word for "number" alone when the number has eight digits or more and
 //     does not start with a year, or after "my number". A word such as
 //     "client" right after a phone word names whose number follows ("Tél.
-//     client : 06 39 98 12 90") and refuses nothing. North American 555
+//     client : 06 39 98 12 90") and refuses nothing, and none refuses a
+//     number with its area code in parentheses ("Rewards member: (206)
+//     555-0181"); a Korean particle after a word (번호가, 번호는) leaves
+//     its meaning. North American 555
 //     numbers count, as documentation and test data use them.
 //   - CREDIT_CARD: 13 to 19 digits, contiguous or grouped by spaces or
 //     dashes, with the issuer prefix of an international network (Visa,

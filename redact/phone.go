@@ -43,7 +43,7 @@ var phoneWordList = []string{
 	"calling", "whatsapp", "sms", "contact",
 	"ph.", "ph:", "telefon", "telephone", "téléphone", "teléfono", "telefono", "handy", "portable",
 	"ruf", "anrufen", "appel", "llám", "móvil", "movil", "celular", "ligue", "ligar",
-	"telefone", "chiama", "cellulare", "звон", "tél",
+	"telefone", "chiama", "cellulare", "звон", "tél", "домашн", "мобильн", "сотов", "أتصل", "اتصلوا", "اتصال",
 	"телефон", "тел", "позвон", "电话", "電話", "手机", "手機", "拨打", "致电", "携帯", "전화",
 	"연락처", "फ़ोन", "फोन", "मोबाइल", "कॉल", "هاتف", "جوال", "اتصل", "điện thoại", "liên hệ", "gọi", "zadzwoń", "dzwoń",
 }
@@ -204,6 +204,14 @@ func wordClass(word string) uint8 {
 			break
 		}
 	}
+	if c == 0 {
+		// A Korean particle after the word: 번호가, 번호는, 주문번호를.
+		for _, p := range koreanParticles {
+			if len(word) > len(p)+3 && strings.HasSuffix(word, p) {
+				return wordClass(word[:len(word)-len(p)])
+			}
+		}
+	}
 	return c
 }
 
@@ -265,6 +273,10 @@ func wideClass(word string) uint8 {
 	}
 	return c
 }
+
+// koreanParticles follow a noun in Korean: subject, topic and object
+// markers.
+var koreanParticles = []string{"가", "이", "는", "은", "를", "을", "도"}
 
 // hasSuffixFoldUTF8 reports whether s ends with suffix (lower case),
 // ignoring case, at a character boundary: Заказ, ИНН, Número.
@@ -733,7 +745,10 @@ func isPhone(s string, u sub, ctx *phoneCtx) bool {
 	if nd >= 10 && d[0] == '0' && d[1] == '0' && d[2] != '0' && intlValid(d[2:]) || nationalValid(s, u, d) {
 		// A valid number: 00 + country code (the international prefix
 		// of most countries), or as written at home.
-		return !notPhoneShape(s, u) && !ctx.isRefused()
+		// A refusing word does not stand before an area code in
+		// parentheses ("Rewards member: (206) 555-0181"): nothing but
+		// a phone number is written that way.
+		return !notPhoneShape(s, u) && (!ctx.isRefused() || u.g(0).paren && u.n() >= 3)
 	}
 	// Any other shape needs a phone word before it.
 	return nd <= 15 && !notPhoneShape(s, u) && (ctx.hasPhoneWord(&u.t.headers, u) || callAfter(s, u.end()) && !ctx.isRefused())
