@@ -22,8 +22,10 @@ var blindFloors = map[string]struct{ recall, precision float64 }{
 	// (0.96, 0.96); raised to what main measured after the rule work on
 	// its misses and false positives, family by family.
 	"blind2.txt": {recall: 1.00, precision: 1.00},
-	// blind3.txt: held out until its first scoring, at main 15d6dce.
-	"blind3.txt": {recall: 0.94, precision: 0.98},
+	// blind3.txt: held out until its first scoring, at main 15d6dce
+	// (0.94, 0.98); raised to what main measured after the rule work on
+	// its misses and false positives (0.993, 0.998).
+	"blind3.txt": {recall: 0.99, precision: 0.99},
 }
 
 // blindSlack is how many bytes of an expected span may stay visible, in
