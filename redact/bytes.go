@@ -184,7 +184,7 @@ func placeholderEndsAt(s string, i int) bool {
 // offset i of s (see placeholderEndsAt).
 func placeholderStartsAt(s string, i int) bool {
 	k := i + len(placeholderPrefix)
-	return k < len(s) && strings.HasPrefix(s[i:], placeholderPrefix) && inPlaceholder(s, k)
+	return k < len(s) && s[i] == '[' && strings.HasPrefix(s[i:], placeholderPrefix) && inPlaceholder(s, k)
 }
 
 // placeholderWithin reports whether a placeholder ends at offset i of s or
@@ -257,16 +257,52 @@ func contextBefore(s string, i, n int) string {
 }
 
 // wordSet is a small set of context words, indexed by lower-cased first
-// byte.
-type wordSet [256][]string
+// byte, with the second bytes each first byte may be followed by: most
+// offsets of a text are refused by one bit test.
+type wordSet struct {
+	first   [256]uint8 // 1 + the index in buckets of the words that start with a byte; 0 if none
+	buckets []wordBucket
+}
+
+// wordBucket holds the words of a wordSet that start with one byte.
+type wordBucket struct {
+	words  []string
+	second [4]uint64 // the second bytes of the words (every byte if a word has one)
+}
+
+// follows reports whether a word of b may have c as its second byte.
+func (b *wordBucket) follows(c byte) bool { return b.second[c>>6]&(1<<(c&63)) != 0 }
 
 func newWordSet(words ...string) *wordSet {
 	var ws wordSet
 	for _, w := range words {
 		w = asciiLower(w)
-		ws[w[0]] = append(ws[w[0]], w)
+		k := ws.first[w[0]]
+		if k == 0 {
+			ws.buckets = append(ws.buckets, wordBucket{})
+			k = uint8(len(ws.buckets))
+			ws.first[w[0]] = k
+		}
+		b := &ws.buckets[k-1]
+		b.words = append(b.words, w)
+		if len(w) == 1 {
+			b.second = [4]uint64{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}
+		} else {
+			b.second[w[1]>>6] |= 1 << (w[1] & 63)
+		}
+	}
+	if len(ws.buckets) > 255 {
+		panic("wordSet: more than 255 first bytes")
 	}
 	return &ws
+}
+
+// bucket returns the words that start with c (lower case), or nil.
+func (ws *wordSet) bucket(c byte) *wordBucket {
+	if k := ws.first[c]; k != 0 {
+		return &ws.buckets[k-1]
+	}
+	return nil
 }
 
 // has reports whether w is one of the words, ignoring ASCII case.
@@ -274,7 +310,11 @@ func (ws *wordSet) has(w string) bool {
 	if w == "" {
 		return false
 	}
-	for _, k := range ws[lower(w[0])] {
+	b := ws.bucket(lower(w[0]))
+	if b == nil || len(w) > 1 && !b.follows(lower(w[1])) {
+		return false
+	}
+	for _, k := range b.words {
 		if equalFold(w, k) {
 			return true
 		}
@@ -293,11 +333,11 @@ func (ws *wordSet) in(w string) bool { return ws.inBounded(w, 0) }
 func (ws *wordSet) inBounded(w string, short int) bool {
 	for i := 0; i < len(w); i++ {
 		c := lower(w[i])
-		list := ws[c]
-		if len(list) == 0 || isAlpha(c) && i > 0 && isAlpha(w[i-1]) {
+		b := ws.bucket(c)
+		if b == nil || isAlpha(c) && i > 0 && isAlpha(w[i-1]) || i+1 < len(w) && !b.follows(lower(w[i+1])) {
 			continue
 		}
-		for _, k := range list {
+		for _, k := range b.words {
 			if hasPrefixFold(w[i:], k) &&
 				(len(k) > short || !isAlpha(k[len(k)-1]) || i+len(k) == len(w) || !isAlpha(w[i+len(k)])) {
 				return true

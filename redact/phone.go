@@ -863,7 +863,11 @@ func amountAfter(s string, end int) bool {
 	if i == len(s) {
 		return false
 	}
-	for _, k := range amountWords[lower(s[i])] {
+	b := amountWords.bucket(lower(s[i]))
+	if b == nil {
+		return false
+	}
+	for _, k := range b.words {
 		if hasPrefixFold(s[i:], k) && (i+len(k) == len(s) || !isAlpha(s[i+len(k)]) || !isAlpha(k[len(k)-1])) {
 			return true
 		}
