@@ -40,15 +40,7 @@ func TestWordSet(t *testing.T) {
 	pieces := append([]string{" ", ".", "T", "E", "l", "P", "h", "o", "n", "-", "x", "y", "\xd0", "\xb5"}, words...)
 	rng := rand.New(rand.NewPCG(7, 8))
 	for range 50000 {
-		var b strings.Builder
-		for range rng.IntN(6) {
-			p := pieces[rng.IntN(len(pieces))]
-			if rng.IntN(2) == 0 {
-				p = strings.ToUpper(p)
-			}
-			b.WriteString(p)
-		}
-		w := b.String()
+		w := RandomText(rng, pieces, 6)
 		if got, want := ws.has(w), has(w); got != want {
 			t.Fatalf("has(%q) = %v, want %v", w, got, want)
 		}
@@ -58,4 +50,19 @@ func TestWordSet(t *testing.T) {
 			}
 		}
 	}
+}
+
+// RandomText joins up to max-1 pieces drawn by rng, each in upper case
+// half the time: texts for the tests that compare a fast path with a plain
+// search. (Exported for the package's external tests.)
+func RandomText(rng *rand.Rand, pieces []string, max int) string {
+	var b strings.Builder
+	for range rng.IntN(max) {
+		p := pieces[rng.IntN(len(pieces))]
+		if rng.IntN(2) == 0 {
+			p = strings.ToUpper(p)
+		}
+		b.WriteString(p)
+	}
+	return b.String()
 }

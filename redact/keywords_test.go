@@ -32,15 +32,7 @@ func TestKeywordSweep(t *testing.T) {
 	pieces = append(pieces, keywords...)
 	rng := rand.New(rand.NewPCG(1, 2))
 	for range 20000 {
-		var b strings.Builder
-		for range rng.IntN(12) {
-			p := pieces[rng.IntN(len(pieces))]
-			if rng.IntN(2) == 0 {
-				p = strings.ToUpper(p)
-			}
-			b.WriteString(p)
-		}
-		s := b.String()
+		s := redact.RandomText(rng, pieces, 12)
 		var want [][2]int
 		for i, k := range keywords {
 			for at := 0; at+len(k) <= len(s); at++ {
