@@ -274,19 +274,21 @@ func conversionAt(s string, i int) int {
 // it) or be the argument of a call or an index.
 func fallbackValue(s string, ks, ke int) (vs, ve int) {
 	p := ke
-	if ks > 0 && (s[ks-1] == '"' || s[ks-1] == '\'') && p < len(s) && s[p] == s[ks-1] {
-		if ks < 2 || s[ks-2] != '(' && s[ks-2] != '[' {
+	quoted := ks > 1 && (s[ks-1] == '"' || s[ks-1] == '\'') && p+1 < len(s) && s[p] == s[ks-1]
+	if quoted {
+		p += 2 // the quote and the ')' or ']' checked below
+	}
+	p = skipBlanks(s, p)
+	if p+2 >= len(s) || s[p] != '|' && s[p] != '?' && s[p] != 'o' {
+		return 0, 0 // no fallback operator: the common case, decided first
+	}
+	if quoted {
+		if s[ks-2] != '(' && s[ks-2] != '[' || s[ke+1] != ')' && s[ke+1] != ']' {
 			return 0, 0
 		}
-		p++
-		if p >= len(s) || s[p] != ')' && s[p] != ']' {
-			return 0, 0
-		}
-		p++
 	} else if !(ks >= 4 && hasSuffixFold(s[:ks], "env.") || indexFold(s[ks:ke], "env.") >= 0) {
 		return 0, 0
 	}
-	p = skipBlanks(s, p)
 	switch {
 	case strings.HasPrefix(s[p:], "||"), strings.HasPrefix(s[p:], "??"), strings.HasPrefix(s[p:], "?:"):
 		p += 2

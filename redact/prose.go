@@ -244,21 +244,37 @@ func titleVariant(w string) string {
 func proseWordAt(s string, i int) (proseWord, int) {
 	var best proseWord
 	n := 0
-	for _, k := range proseByFirst[lower(s[i])] {
-		w := proseWords[k]
+	if i+1 >= len(s) {
+		return best, 0
+	}
+	b1 := lower(s[i+1])
+	for _, e := range proseByFirst[lower(s[i])] {
+		if e.b1 != b1 {
+			continue // most words differ in their second byte already
+		}
+		w := proseWords[e.k]
 		m := 0
-		if hasPrefixFold(s[i:], w.w) {
-			m = len(w.w)
-		} else if t := proseTitles[k]; t != "" && strings.HasPrefix(s[i:], t) {
-			m = len(t)
-		} else if u := proseUppers[k]; u != "" && strings.HasPrefix(s[i:], u) {
-			m = len(u)
+		switch f := proseForm(e.k, e.form); {
+		case e.form == 0 && hasPrefixFold(s[i:], f), e.form != 0 && strings.HasPrefix(s[i:], f):
+			m = len(f)
 		}
 		if m > n {
 			best, n = w, m
 		}
 	}
 	return best, n
+}
+
+// proseForm returns form f of word k: 0 as written, 1 capitalized, 2 in
+// capitals.
+func proseForm(k int, f uint8) string {
+	switch f {
+	case 1:
+		return proseTitles[k]
+	case 2:
+		return proseUppers[k]
+	}
+	return proseWords[k].w
 }
 
 // connectors join a password word to its value. Longer ones come first
@@ -292,16 +308,26 @@ var connectorsByFirst = func() (t [256][]string) {
 	return t
 }()
 
-// proseByFirst holds the indices of proseWords by the first byte of the
-// word and of its capitalized form.
-var proseByFirst = func() (t [256][]int) {
-	for i, w := range proseWords {
-		t[w.w[0]] = append(t[w.w[0]], i)
-		if tt := proseTitles[i]; tt != "" && tt[0] != w.w[0] {
-			t[tt[0]] = append(t[tt[0]], i)
-		}
-		if u := proseUppers[i]; u != "" && u[0] != w.w[0] && u[0] != proseTitles[i][0] {
-			t[u[0]] = append(t[u[0]], i)
+// proseEntry is one form of a word of proseWords, filed by its first
+// byte, with its second byte (folded like the text's) to refuse most
+// entries with one comparison.
+type proseEntry struct {
+	k    int
+	form uint8 // see proseForm
+	b1   byte
+}
+
+// proseByFirst holds the forms of proseWords (as written, capitalized, in
+// capitals) by their first byte, ASCII letters folded.
+var proseByFirst = func() (t [256][]proseEntry) {
+	for i := range proseWords {
+		for f := uint8(0); f < 3; f++ {
+			w := proseForm(i, f)
+			if w == "" || f > 0 && (w == proseWords[i].w || f == 2 && w == proseTitles[i]) {
+				continue
+			}
+			c := lower(w[0])
+			t[c] = append(t[c], proseEntry{k: i, form: f, b1: lower(w[1])})
 		}
 	}
 	return t
@@ -449,7 +475,9 @@ func findProse(dst []Span, s string, at int, secret bool) []Span {
 			}
 		} else if possessives.has(phrase) || targetPhrase(phrase) || thingPhrase(phrase) || appPasswordAt(s, r) > 0 || parenAt(s, r) {
 			q = r // "kata sandi saya X", "пароль от роутера X", "الرقم السري للبطاقة X", "code … qu'il m'a donné (1789)"
-		} else if v := codeAhead(s, q); pw.kind == 'n' && v > 0 {
+		} else if pw.kind != 'n' {
+			return dst
+		} else if v := codeAhead(s, q); v > 0 {
 			q, connected = v, true // "sleutelkluis opent niet met code 0911"
 		} else {
 			return dst
