@@ -277,10 +277,14 @@ func fallbackValue(s string, ks, ke int) (vs, ve int) {
 	quoted := ks > 1 && (s[ks-1] == '"' || s[ks-1] == '\'') && p+1 < len(s) && s[p] == s[ks-1]
 	if quoted {
 		p += 2 // the quote and the ')' or ']' checked below
+	} else if (ks == 0 || s[ks-1] != '.') && strings.IndexByte(s[ks:ke], '.') < 0 {
+		return 0, 0 // neither env.KEY nor ("KEY"): most keys, decided first
 	}
 	p = skipBlanks(s, p)
-	if p+2 >= len(s) || s[p] != '|' && s[p] != '?' && s[p] != 'o' {
-		return 0, 0 // no fallback operator: the common case, decided first
+	// The operator first: most keys are followed by none.
+	if p+3 >= len(s) || !(s[p] == '|' && s[p+1] == '|' || s[p] == '?' && (s[p+1] == '?' || s[p+1] == ':') ||
+		s[p] == 'o' && s[p+1] == 'r' && (s[p+2] == ' ' || s[p+2] == '\t')) {
+		return 0, 0
 	}
 	if quoted {
 		if s[ks-2] != '(' && s[ks-2] != '[' || s[ke+1] != ')' && s[ke+1] != ']' {
@@ -289,15 +293,7 @@ func fallbackValue(s string, ks, ke int) (vs, ve int) {
 	} else if !(ks >= 4 && hasSuffixFold(s[:ks], "env.") || indexFold(s[ks:ke], "env.") >= 0) {
 		return 0, 0
 	}
-	switch {
-	case strings.HasPrefix(s[p:], "||"), strings.HasPrefix(s[p:], "??"), strings.HasPrefix(s[p:], "?:"):
-		p += 2
-	case strings.HasPrefix(s[p:], "or ") || strings.HasPrefix(s[p:], "or\t"):
-		p += 2
-	default:
-		return 0, 0
-	}
-	p = skipBlanks(s, p)
+	p = skipBlanks(s, p+2)
 	if p >= len(s) || s[p] != '"' && s[p] != '\'' && s[p] != '`' {
 		return 0, 0
 	}

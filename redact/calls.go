@@ -13,7 +13,13 @@ import "strings"
 
 // credentialCall describes where a call takes a password.
 type credentialCall struct {
-	names []string // the call as written up to its '(' (lower case), a keyword each
+	kw string // the call's name up to its '(' (lower case), the keyword
+	// need must be written right before the keyword (new PDO(, .login(,
+	// NetworkCredential(); glued allows any word before it (HTTPBasicAuth(,
+	// pymysql.connect(, DriverManager.getConnection(). Otherwise the name
+	// starts a word.
+	need  string
+	glued bool
 	// arg is the index of the password among the arguments; -1 for the
 	// last of two or three (getConnection(url, user, pw) and
 	// getConnection(user, pw)).
@@ -23,21 +29,25 @@ type credentialCall struct {
 	strings bool
 }
 
+// credentialCalls are keyed on rare bytes: a keyword that starts like
+// common words (user, network, http) would cost the clean path a
+// comparison at each of them.
 var credentialCalls = []credentialCall{
-	{names: []string{"mysqli_connect(", "mysqli(", "mysqli_real_connect("}, arg: 2},
-	{names: []string{"new pdo(", "pdo->__construct("}, arg: 2},
-	{names: []string{"mysqldb.connect(", "pymysql.connect(", "mysql.connect("}, arg: 2},
-	{names: []string{"getconnection("}, arg: -1},
-	{names: []string{"httpbasicauth(", "httpdigestauth(", "httpproxyauth(", "basicauth(", "networkcredential(", "passwordauthentication(", "usernamepasswordcredentials("}, arg: 1},
-	{names: []string{"auth=(", "auth = ("}, arg: 1, strings: true},
-	{names: []string{".login("}, arg: 1, strings: true},
+	{kw: "mysqli_connect(", arg: 2}, {kw: "mysqli_real_connect(", arg: 3}, {kw: "mysqli(", arg: 2},
+	{kw: "pdo(", need: "new ", arg: 2}, {kw: "pdo->__construct(", arg: 2},
+	{kw: "mysql.connect(", glued: true, arg: 2}, {kw: "mysqldb.connect(", arg: 2},
+	{kw: "getconnection(", glued: true, arg: -1},
+	{kw: "basicauth(", glued: true, arg: 1}, {kw: "digestauth(", glued: true, arg: 1}, {kw: "proxyauth(", glued: true, arg: 1},
+	{kw: "credential(", need: "network", arg: 1},
+	{kw: "auth=(", arg: 1, strings: true}, {kw: "auth = (", arg: 1, strings: true},
+	{kw: "login(", need: ".", arg: 1, strings: true},
 }
 
 // credentialCallKeywords returns the call names, the keywords of the rule.
 func credentialCallKeywords() []string {
 	var out []string
 	for _, c := range credentialCalls {
-		out = append(out, c.names...)
+		out = append(out, c.kw)
 	}
 	return out
 }
@@ -46,18 +56,23 @@ func credentialCallKeywords() []string {
 // credentialCalls at s[at].
 func findCallPassword(dst []Span, s string, at int) []Span {
 	for _, c := range credentialCalls {
-		for _, name := range c.names {
-			if !hasPrefixFold(s[at:], name) {
+		if !hasPrefixFold(s[at:], c.kw) {
+			continue
+		}
+		switch {
+		case c.need != "":
+			if at < len(c.need) || !hasSuffixFold(s[:at], c.need) {
 				continue
 			}
-			if name[0] != '.' && at > 0 && (isWord(s[at-1]) && name != "mysqli(" || s[at-1] == '.' && name == "mysqli(") {
-				return dst // inside a longer name (my_mysqli(), x.mysqli())
+		case !c.glued:
+			if at > 0 && (isWord(s[at-1]) || s[at-1] == '.' || s[at-1] == '>') {
+				continue // inside a longer name (my_mysqli(), x.mysqli())
 			}
-			if vs, ve := callArgument(s, at+len(name), c); ve > vs {
-				return append(dst, Span{Start: vs, End: ve})
-			}
-			return dst
 		}
+		if vs, ve := callArgument(s, at+len(c.kw), c); ve > vs {
+			return append(dst, Span{Start: vs, End: ve})
+		}
+		return dst
 	}
 	return dst
 }

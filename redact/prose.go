@@ -247,10 +247,10 @@ func proseWordAt(s string, i int) (proseWord, int) {
 	if i+1 >= len(s) {
 		return best, 0
 	}
-	b1 := lower(s[i+1])
-	for _, e := range proseByFirst[lower(s[i])] {
-		if e.b1 != b1 {
-			continue // most words differ in their second byte already
+	t := lowerWord(s[i:])
+	for _, e := range proseByFirst[proseHash(byte(t), byte(t>>8))] {
+		if t&e.mask != e.pre {
+			continue // most words differ in their first eight bytes
 		}
 		w := proseWords[e.k]
 		m := 0
@@ -308,26 +308,46 @@ var connectorsByFirst = func() (t [256][]string) {
 	return t
 }()
 
-// proseEntry is one form of a word of proseWords, filed by its first
-// byte, with its second byte (folded like the text's) to refuse most
-// entries with one comparison.
+// proseEntry is one form of a word of proseWords, filed by its first two
+// bytes, with its first eight bytes (ASCII letters in lower case) as a
+// little-endian word and the mask of its length.
 type proseEntry struct {
-	k    int
-	form uint8 // see proseForm
-	b1   byte
+	k         int
+	form      uint8 // see proseForm
+	pre, mask uint64
 }
 
+// lowerWord returns up to eight bytes of s as a little-endian word, ASCII
+// letters in lower case.
+func lowerWord(s string) uint64 {
+	var w uint64
+	for k := 0; k < 8 && k < len(s); k++ {
+		w |= uint64(lower(s[k])) << (8 * k)
+	}
+	return w
+}
+
+// proseHash files a word by its first two bytes, ASCII letters folded.
+func proseHash(b0, b1 byte) int { return (int(b0)*31 + int(b1)) & 511 }
+
 // proseByFirst holds the forms of proseWords (as written, capitalized, in
-// capitals) by their first byte, ASCII letters folded.
-var proseByFirst = func() (t [256][]proseEntry) {
+// capitals) by a hash of their first two bytes: a keyword occurrence
+// compares the few words that start like it, however many words there
+// are.
+var proseByFirst = func() (t [512][]proseEntry) {
 	for i := range proseWords {
 		for f := uint8(0); f < 3; f++ {
 			w := proseForm(i, f)
 			if w == "" || f > 0 && (w == proseWords[i].w || f == 2 && w == proseTitles[i]) {
 				continue
 			}
-			c := lower(w[0])
-			t[c] = append(t[c], proseEntry{k: i, form: f, b1: lower(w[1])})
+			pre := lowerWord(w)
+			mask := ^uint64(0)
+			if len(w) < 8 {
+				mask = 1<<(8*len(w)) - 1
+			}
+			h := proseHash(byte(pre), byte(pre>>8))
+			t[h] = append(t[h], proseEntry{k: i, form: f, pre: pre, mask: mask})
 		}
 	}
 	return t
