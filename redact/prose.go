@@ -613,7 +613,7 @@ func pairPassword(s string, i int) (vs, ve int) {
 	for e < len(s) && e-i < 64 && !isSpace(s[e]) {
 		e++
 	}
-	if e == i || e-i >= 64 || !strings.HasPrefix(s[e:], " / ") {
+	if e == i || e-i >= 64 || !strings.HasPrefix(s[e:], " / ") || e+3 >= len(s) {
 		return 0, 0
 	}
 	vs, ve, quoted := proseValue(s, e+3)
