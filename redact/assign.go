@@ -1103,6 +1103,9 @@ func acceptValue(val, key string, cat Category, quoted bool) bool {
 		return false
 	}
 	if cat == Secret {
+		if equalFold(lastWord(key), "sid") && twilioSID(val) {
+			return false // a Twilio resource ID (SM..., AC..., CA...): names a message or an account
+		}
 		if strings.HasPrefix(val, "S-1-") && equalFold(lastWord(key), "sid") {
 			return false // a Windows security identifier
 		}
@@ -1122,6 +1125,12 @@ func acceptValue(val, key string, cat Category, quoted bool) bool {
 		return false // a Windows path
 	}
 	return true
+}
+
+// twilioSID reports a Twilio resource identifier: two capital letters
+// and 32 lower-case hex digits.
+func twilioSID(v string) bool {
+	return len(v) == 34 && isUpper(v[0]) && isUpper(v[1]) && allFunc(v[2:], func(c byte) bool { return isDigit(c) || c >= 'a' && c <= 'f' })
 }
 
 func equalFoldStr(a, b string) bool { return strings.EqualFold(a, b) }

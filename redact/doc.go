@@ -261,7 +261,8 @@
 //     <version>, "Firmware wurde von 3.1.22.114", driver 12.19.2.45, BIOS,
 //     database and kernel versions, version words of 16 languages and in
 //     compounds (Gerätetreiber, versie, sürüm, 펌웨어, phiên bản), "stays at
-//     5.10.160.31", "10.2.3.4 as the next revision"), and a dotted quad linked
+//     5.10.160.31", "10.2.3.4 as the next revision", "Version der App ist
+//     4.12.0.18", "version of the app is ..."), and a dotted quad linked
 //     to another version ("from version 1.10.48.204 to 8.29.14.172", "von
 //     X auf Y", "2.14.3 -> 10.2.30.41"), section numbers (§ 4.2.1.3, RFC
 //     5280 4.2.1.14) and OIDs
@@ -331,7 +332,8 @@
 //     references;
 //   - keys that are not credentials: max_tokens, prompt_tokens, token_type,
 //     eos_token, secret_name, password_hint, primary_key, public_key,
-//     cache_key, partition_key, sort_key, NOPASSWD, bypass, and PWD when it
+//     cache_key, partition_key, sort_key, NOPASSWD, bypass, a sid that holds
+//     a Twilio resource ID (SM + 32 hex digits), and PWD when it
 //     holds a directory; a bare "key" with a word, an ID or a digest as its
 //     value ("key": "checkout.button.label");
 //   - user@ without a domain, icon@2x.png, image@sha256:..., and

@@ -547,10 +547,13 @@ func ipv4Context(s string, st, end int) bool {
 // "v", "Version:"), an identifier that ends in one (__version__,
 // app_version, firmwareVersion), a <version> element, or a version word
 // two or three words back with only linking words between ("Firmware wurde
-// von 3.1.22.114", "version is now 4.20.19.79").
+// von 3.1.22.114", "version is now 4.20.19.79"), one of them possibly the
+// thing whose version it is after an article or a preposition ("Version
+// der App ist 4.12.0.18", "version of the app is 4.12.0.18").
 func versionContext(s string, st int) bool {
 	j := st
-	for hops := 0; hops < 3; hops++ {
+	noun := false // the last word was a noun that needs an article before it
+	for hops := 0; hops < 5; hops++ {
 		// The word before, skipping spaces, quotes, ':', '=' and '>'.
 		for k := 0; j > 0 && k < 8 && strings.IndexByte(" :=\"'\t>(", s[j-1]) >= 0; k++ {
 			j--
@@ -569,6 +572,14 @@ func versionContext(s string, st int) bool {
 			return true // the rest of a word a placeholder replaced the start of
 		}
 		word := strings.Trim(s[w:j], "._")
+		if noun {
+			if !articleWords.has(word) {
+				return false
+			}
+			noun = false
+			j = w
+			continue
+		}
 		if versionWordIndex.has(word) {
 			return true
 		}
@@ -581,12 +592,20 @@ func versionContext(s string, st int) bool {
 				return false
 			}
 		} else if !linkWords.has(word) {
-			return false
+			if hops == 0 || len(word) < 3 || articleWords.has(word) {
+				return false
+			}
+			noun = true // "App" in "Version der App ist"
 		}
 		j = w
 	}
 	return false
 }
+
+// articleWords stand before the thing whose version follows: "der" in
+// "Version der App ist", "of the" in "version of the app is".
+var articleWords = newWordSet("der", "des", "die", "das", "the", "of", "de", "la", "le", "du", "del", "della", "dell'app",
+	"van", "het", "do", "da", "dos", "l'", "d'", "el", "il", "lo")
 
 // linkWords may stand between a version word and its number.
 var linkWords = newWordSet(

@@ -280,7 +280,7 @@ func DefaultRules() []Rule {
 			Find:        findIPv4,
 			Priority:    prioContext,
 			Examples:    []string{"from 192.168.1.23 port 22", "host=10.0.0.1:8080", "CIDR 172.16.0.0/12"},
-			Negatives:   []string{"version 1.2.3.4", "v10.0.0.1", "1.3.6.1.4.1.311", "§ 4.2.1.3", "1.2.3.4", "999.1.1.1", "pkg==10.2.0.1", "3.14159"},
+			Negatives:   []string{"version 1.2.3.4", "v10.0.0.1", "1.3.6.1.4.1.311", "§ 4.2.1.3", "1.2.3.4", "999.1.1.1", "pkg==10.2.0.1", "3.14159", "Version der App ist 4.12.0.18"},
 		},
 		{
 			ID:          "ipv6",
@@ -425,6 +425,7 @@ func DefaultRules() []Rule {
 				"primary_key: id", "secret = os.environ['SECRET']", "tokens: 512", "session: 3", "sid=S-1-5-21",
 				"- name: API_TOKEN\n  valueFrom:\n    secretKeyRef:\n      name: api", `{"name": "TOKEN_TTL", "value": "3600"}`,
 				`const port = process.env.PORT || "3000";`, `const API_KEY = process.env.API_KEY || "";`,
+				`"sid":"SM4f2a19b07c1e4d8a9b3e6f0a1c2d3e4f"`,
 			},
 		},
 	}
