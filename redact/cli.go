@@ -247,3 +247,72 @@ func findCLIPassword(dst []Span, s string, at int) []Span {
 	}
 	return dst
 }
+
+// Secrets a command prints: the line after a command that reveals a named
+// secret holds its value ("$ kubectl get secret db -o
+// jsonpath='{.data.password}' | base64 -d" then the password, "printenv
+// SESSION_SECRET" then the session secret, "vault kv get -field=password
+// ...", "echo $DB_PASSWORD"). The name decides the category, as for an
+// assignment; the next line must be one word that looks like the value.
+
+// revealKeywords are where such a command names its secret.
+var revealKeywords = []string{"printenv ", "jsonpath=", "-field=", "echo $", "echo \"$", "echo ${"}
+
+func findRevealedPassword(dst []Span, s string, at int) []Span {
+	return findRevealed(dst, s, at, Password)
+}
+
+func findRevealedSecret(dst []Span, s string, at int) []Span { return findRevealed(dst, s, at, Secret) }
+
+// findRevealed reports the output line of a command at s[at] that prints
+// a secret of category want.
+func findRevealed(dst []Span, s string, at int, want Category) []Span {
+	if at > 0 && (isWord(s[at-1]) || s[at-1] == '.') {
+		return dst
+	}
+	p := at
+	for p < len(s) && s[p] != ' ' && s[p] != '=' && s[p] != '$' {
+		p++
+	}
+	// The name: after "printenv ", "echo $", "-field=", or ".data." in a
+	// jsonpath.
+	switch {
+	case hasPrefixFold(s[at:], "jsonpath="):
+		k := strings.Index(s[at:min(len(s), at+64)], ".data.")
+		if k < 0 {
+			return dst
+		}
+		p = at + k + len(".data.")
+	default:
+		for p < len(s) && strings.IndexByte(" =$\"{", s[p]) >= 0 && p-at < 16 {
+			p++
+		}
+	}
+	n := p
+	for n < len(s) && n-p < 64 && (isWord(s[n]) || s[n] == '-') {
+		n++
+	}
+	if n == p {
+		return dst
+	}
+	name := s[p:n]
+	if c := classifyKey(name); c != want {
+		return dst
+	}
+	// The output: the next line, one word.
+	le := lineEnd(s, n)
+	if le-n > 160 || le >= len(s) {
+		return dst
+	}
+	vs := le + 1
+	ve := lineEnd(s, vs)
+	if ve > 0 && s[ve-1] == '\r' {
+		ve--
+	}
+	v := s[vs:ve]
+	if len(v) < 6 || strings.ContainsAny(v, " \t") || strings.IndexByte("$#>%", v[0]) >= 0 ||
+		!acceptValue(v, name, want, true) || want == Secret && !tokenLike(v, 12) {
+		return dst
+	}
+	return append(dst, Span{Start: vs, End: vs + len(v)})
+}

@@ -164,7 +164,10 @@
 //     smtp.login("u", "X")) when the argument is a string literal; and
 //     password hashes in the modular crypt format wherever they appear
 //     (bcrypt $2b$..., Argon2 $argon2id$..., SHA-crypt $5$/$6$, yescrypt
-//     $y$), which can be cracked offline.
+//     $y$), which can be cracked offline. And the line a command prints after it
+//     reveals a named secret (kubectl ... jsonpath='{.data.password}' |
+//     base64 -d, vault kv get -field=password, printenv X, echo $X), as
+//     PASSWORD or SECRET by the name.
 //   - SECRET: the value assigned to another credential key, in any casing
 //     and with any separator (secret, token, key, auth, credential(s),
 //     login, salt: client_secret, SONAR_LOGIN, X-Api-Key, apiKey,

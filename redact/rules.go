@@ -162,6 +162,35 @@ func DefaultRules() []Rule {
 			},
 		},
 		{
+			ID:          "password-command-output",
+			Category:    Password,
+			Description: "password printed by a command that reveals a named secret, on the line after it (kubectl jsonpath='{.data.password}' | base64 -d, printenv DB_PASSWORD, vault kv get -field=password)",
+			Keywords:    revealKeywords,
+			Find:        findRevealedPassword,
+			Priority:    prioGeneric,
+			Examples: []string{
+				"$ kubectl get secret db-creds -o jsonpath='{.data.password}' | base64 -d\nKube-Db-Creds-Thrush-9",
+				"$ vault kv get -field=password secret/app\nV4ult-Pw-2025",
+			},
+			Negatives: []string{
+				"$ kubectl get secret db -o jsonpath='{.data.username}' | base64 -d\napp_user",
+				"$ printenv DB_PASSWORD\n$ ls", "echo $DB_PASSWORD\nchangeme",
+			},
+		},
+		{
+			ID:          "secret-command-output",
+			Category:    Secret,
+			Description: "secret printed by a command that reveals a named secret, on the line after it (printenv SESSION_SECRET, echo $API_TOKEN)",
+			Keywords:    revealKeywords,
+			Find:        findRevealedSecret,
+			Priority:    prioGeneric,
+			Examples: []string{
+				"$ fly ssh console -C 'printenv SESSION_SECRET'\nftMSAM62UmNnBojCuwaB3zugHm35lsDHwUd8gGdUwvoxliIgM1hvFDAEdwZ2DPN_",
+				"$ echo $API_TOKEN\nq8Vn2LxR7pT4wZ9mK3sJ6hB1",
+			},
+			Negatives: []string{"$ printenv SESSION_SECRET\nnot set", "echo $TOKEN_TTL\n3600", "printenv API_KEY | wc -c\n41"},
+		},
+		{
 			ID:          "password-hash",
 			Category:    Password,
 			Description: "password hash in the modular crypt format: bcrypt ($2a$, $2b$, $2y$), Argon2 ($argon2id$...), SHA-crypt ($5$, $6$), yescrypt ($y$)",
