@@ -242,3 +242,46 @@ func passwordHashEnd(s string, i int) int {
 	}
 	return i
 }
+
+// The user:password literal that code encodes for a Basic Authorization
+// header: "Basic " + base64("user:X") in any language (btoa("u:X"),
+// base64.b64encode(b"u:X"), [Convert]::ToBase64String(...GetBytes("u:X")),
+// Buffer.from("u:X").toString("base64")). The finder is called at the
+// encoding call and takes the password after the first ':' of its string
+// argument when "basic" or "auth" is written on its line.
+
+// basicLiteralKeywords are the calls that encode the literal.
+var basicLiteralKeywords = []string{"btoa(", "b64encode(", "getbytes(", "encodetostring("}
+
+// findBasicLiteral reports the password of a user:password literal passed
+// to an encoding call at s[at].
+func findBasicLiteral(dst []Span, s string, at int) []Span {
+	ls, le := lineStartWithin(s, at, 160), lineEnd(s, at)
+	if le-at > 160 {
+		le = at + 160
+	}
+	if line := s[ls:le]; indexFold(line, "basic") < 0 && indexFold(line, "auth") < 0 {
+		return dst
+	}
+	p := at + strings.IndexByte(s[at:], '(') + 1
+	for p < len(s) && (s[p] == '[' || s[p] == ']' || s[p] == 'b' && p+1 < len(s) && (s[p+1] == '"' || s[p+1] == '\'')) {
+		p++ // []byte("..."), b"..."
+	}
+	if p >= len(s) || s[p] != '"' && s[p] != '\'' && s[p] != '`' {
+		return dst
+	}
+	e, capped := closingQuote(s, p+1, s[p])
+	if e < 0 || capped {
+		return dst
+	}
+	lit := s[p+1 : e]
+	k := strings.IndexByte(lit, ':')
+	if k <= 0 || k == len(lit)-1 || strings.ContainsAny(lit, " \t") || !allFunc(lit[:k], func(c byte) bool { return isWord(c) || c == '.' || c == '-' || c == '@' }) {
+		return dst
+	}
+	v := lit[k+1:]
+	if !acceptValue(v, "password", Password, true) || strings.ContainsAny(v, "$%{") {
+		return dst
+	}
+	return append(dst, Span{Start: p + 1 + k + 1, End: e})
+}

@@ -167,7 +167,9 @@
 //     $y$), which can be cracked offline. And the line a command prints after it
 //     reveals a named secret (kubectl ... jsonpath='{.data.password}' |
 //     base64 -d, vault kv get -field=password, printenv X, echo $X), as
-//     PASSWORD or SECRET by the name.
+//     PASSWORD or SECRET by the name; the password of a user:password
+//     literal encoded for a Basic header (btoa("u:X"), b64encode(b"u:X"),
+//     GetBytes("u:X") on a line that says Basic or auth).
 //   - SECRET: the value assigned to another credential key, in any casing
 //     and with any separator (secret, token, key, auth, credential(s),
 //     login, salt: client_secret, SONAR_LOGIN, X-Api-Key, apiKey,

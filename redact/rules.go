@@ -191,6 +191,23 @@ func DefaultRules() []Rule {
 			Negatives: []string{"$ printenv SESSION_SECRET\nnot set", "echo $TOKEN_TTL\n3600", "printenv API_KEY | wc -c\n41"},
 		},
 		{
+			ID:          "basic-auth-literal",
+			Category:    Password,
+			Description: `password of the user:password literal that code encodes for a Basic Authorization header (btoa("u:X"), base64.b64encode(b"u:X"), GetBytes("u:X"))`,
+			Keywords:    basicLiteralKeywords,
+			Find:        findBasicLiteral,
+			Priority:    prioGeneric,
+			Examples: []string{
+				`$h = @{ Authorization = "Basic " + [Convert]::ToBase64String([Text.Encoding]::ASCII.GetBytes("svc_jira:Jira-Svc-27")) }`,
+				`headers: { Authorization: "Basic " + btoa("admin:Adm1n-Portal!") }`,
+				`auth = base64.b64encode(b"etl:Etl-Load-41").decode()`,
+			},
+			Negatives: []string{
+				`"Basic " + btoa(user + ":" + password)`, `auth = base64.b64encode(f"{user}:{pw}".encode())`,
+				`Encoding.UTF8.GetBytes("key:value")`, `"Basic " + btoa("user:<password>")`,
+			},
+		},
+		{
 			ID:          "password-hash",
 			Category:    Password,
 			Description: "password hash in the modular crypt format: bcrypt ($2a$, $2b$, $2y$), Argon2 ($argon2id$...), SHA-crypt ($5$, $6$), yescrypt ($y$)",
