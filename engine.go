@@ -375,6 +375,9 @@ func (e *Engine) prepare(inf *Inference) (*item, map[string]int, error) {
 	}
 	var counts redact.Counts
 	text := func(s *string) int {
+		if *s == "" {
+			return 0
+		}
 		res := red.RedactText(*s)
 		*s = res.Text
 		invalid += res.Invalid

@@ -134,15 +134,16 @@ func appendRecord(dst []byte, r *Record) []byte {
 		dst = appendString(dst, s)
 	}
 	dst = binary.AppendUvarint(dst, uint64(len(r.Attributes)))
+	var keys [16]string // sorted map keys; on the stack for the usual few
 	if len(r.Attributes) > 0 {
-		for _, k := range slices.Sorted(mapKeys(r.Attributes)) {
+		for _, k := range sortedKeys(keys[:0], r.Attributes) {
 			dst = appendString(dst, k)
 			dst = appendString(dst, r.Attributes[k])
 		}
 	}
 	dst = binary.AppendUvarint(dst, uint64(len(r.Redactions)))
 	if len(r.Redactions) > 0 {
-		for _, k := range slices.Sorted(mapKeys(r.Redactions)) {
+		for _, k := range sortedKeys(keys[:0], r.Redactions) {
 			dst = appendString(dst, k)
 			dst = binary.AppendUvarint(dst, uint64(r.Redactions[k]))
 		}
@@ -150,14 +151,13 @@ func appendRecord(dst []byte, r *Record) []byte {
 	return dst
 }
 
-func mapKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
+// sortedKeys appends m's keys to dst and sorts them.
+func sortedKeys[V any](dst []string, m map[string]V) []string {
+	for k := range m {
+		dst = append(dst, k)
 	}
+	slices.Sort(dst)
+	return dst
 }
 
 func appendString(dst []byte, s string) []byte {
@@ -344,7 +344,13 @@ func decodeRecord(body []byte, r *Record) error {
 // sanitize replaces invalid UTF-8 in s with U+FFFD (one per maximal invalid
 // run, as strings.ToValidUTF8 does) and counts the replacements: the one
 // pass of a Redactor without rules over s.
+//
+// Valid text, the common case for the short fields it is used on, is
+// returned as it is after one validation, without the redactor's setup.
 func sanitize(s string, invalid *int) string {
+	if utf8.ValidString(s) {
+		return s
+	}
 	res := noRules().RedactText(s)
 	*invalid += res.Invalid
 	return res.Text
@@ -371,4 +377,14 @@ func peekRecord(body []byte) (t int64, model []byte, err error) {
 		return 0, nil, d.err
 	}
 	return t, d.b[:n], nil
+}
+
+func mapKeys[V any](m map[string]V) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
 }
