@@ -266,7 +266,8 @@ func (e *Engine) StoreID() string { return e.store.ID() }
 // Log returns ErrTooLarge or ErrInvalidRecord for a record it cannot store,
 // ErrClosed after Close, and the sticky error after a failure.
 func (e *Engine) Log(ctx context.Context, inf Inference) error {
-	it, red, err := e.prepare(&inf)
+	var buf [16]count
+	it, red, err := e.prepare(&inf, buf[:0])
 	if err != nil {
 		return err
 	}
@@ -278,7 +279,8 @@ func (e *Engine) Log(ctx context.Context, inf Inference) error {
 // When ctx ends first LogSync returns ctx.Err(); the record stays queued and
 // may still be committed.
 func (e *Engine) LogSync(ctx context.Context, inf Inference) (Receipt, error) {
-	it, red, err := e.prepare(&inf)
+	var buf [16]count
+	it, red, err := e.prepare(&inf, buf[:0])
 	if err != nil {
 		return Receipt{}, err
 	}
@@ -340,8 +342,9 @@ func (e *Engine) Close() error {
 
 // prepare turns an Inference into an item ready to queue: checks,
 // sanitizing, estimates, redaction, encoding. It runs on the caller's
-// goroutine and also returns the record's redaction counts.
-func (e *Engine) prepare(inf *Inference) (*item, map[string]int, error) {
+// goroutine and also returns the record's redaction counts, appended to
+// reds and sorted by category.
+func (e *Engine) prepare(inf *Inference, reds []count) (*item, []count, error) {
 	if e.closed.Load() {
 		return nil, nil, ErrClosed
 	}
@@ -373,7 +376,6 @@ func (e *Engine) prepare(inf *Inference) (*item, map[string]int, error) {
 	if red == nil {
 		red = noRules()
 	}
-	var counts redact.Counts
 	text := func(s *string) int {
 		if *s == "" {
 			return 0
@@ -381,7 +383,9 @@ func (e *Engine) prepare(inf *Inference) (*item, map[string]int, error) {
 		res := red.RedactText(*s)
 		*s = res.Text
 		invalid += res.Invalid
-		addCounts(&counts, res.Counts)
+		for k, v := range res.Counts {
+			reds = addCount(reds, string(k), v)
+		}
 		return res.Runes
 	}
 	promptRunes, responseRunes := text(&r.Prompt), text(&r.Response)
@@ -401,19 +405,14 @@ func (e *Engine) prepare(inf *Inference) (*item, map[string]int, error) {
 		r.TokensOut = responseRunes / 4
 		r.TokensOutEstimated = true
 	}
-	if invalid > 0 || len(counts) > 0 {
-		r.Redactions = make(map[string]int, len(counts)+1)
-		if invalid > 0 {
-			r.Redactions["INVALID_UTF8"] = invalid
-		}
-		for k, v := range counts {
-			r.Redactions[string(k)] += v
-		}
+	if invalid > 0 {
+		reds = addCount(reds, "INVALID_UTF8", invalid)
 	}
+	sortCounts(reds)
 
 	it := e.free.get()
 	it.buf = append(it.buf[:0], make([]byte, hashSize)...)
-	it.buf = appendRecord(it.buf, &r)
+	it.buf = appendRecordCounts(it.buf, &r, reds)
 	it.t = r.Time.UnixNano()
 	it.model = r.Model
 	it.at = now
@@ -422,7 +421,7 @@ func (e *Engine) prepare(inf *Inference) (*item, map[string]int, error) {
 		e.stats.rejected.Add(1)
 		return nil, nil, fmt.Errorf("%w: %d bytes encoded, limit %d", ErrTooLarge, n, e.opts.MaxRecordSize)
 	}
-	return it, r.Redactions, nil
+	return it, reds, nil
 }
 
 // noRules is a Redactor without rules: with redaction off, its pass over
@@ -435,23 +434,9 @@ var noRules = sync.OnceValue(func() *redact.Redactor {
 	return r
 })
 
-// addCounts adds c to *dst, allocating *dst on the first count.
-func addCounts(dst *redact.Counts, c redact.Counts) {
-	if len(c) == 0 {
-		return
-	}
-	if *dst == nil {
-		*dst = c
-		return
-	}
-	for k, v := range c {
-		(*dst)[k] += v
-	}
-}
-
 // enqueue pushes it onto the queue and deals with what the push caused;
 // red is the record's redaction counts, added to the stats once accepted.
-func (e *Engine) enqueue(ctx context.Context, it *item, red map[string]int, urgent bool) error {
+func (e *Engine) enqueue(ctx context.Context, it *item, red []count, urgent bool) error {
 	out, err := e.q.push(ctx, it, e.opts.Overflow, urgent)
 	for _, old := range out.evicted {
 		e.answer(old, result{err: ErrDropped})
@@ -472,8 +457,8 @@ func (e *Engine) enqueue(ctx context.Context, it *item, red map[string]int, urge
 	e.stats.accepted.Add(1)
 	if len(red) > 0 {
 		e.stats.mu.Lock()
-		for k, v := range red {
-			e.stats.redactions[k] += uint64(v)
+		for _, c := range red {
+			e.stats.redactions[c.name] += uint64(c.n)
 		}
 		e.stats.mu.Unlock()
 	}

@@ -117,6 +117,52 @@ var errBadRecord = errors.New("record does not decode")
 
 // appendRecord appends the encoded body of r to dst.
 func appendRecord(dst []byte, r *Record) []byte {
+	var buf [16]count
+	return appendRecordCounts(dst, r, sortedCounts(buf[:0], r.Redactions))
+}
+
+// count is one redaction category and its count.
+type count struct {
+	name string
+	n    int
+}
+
+// sortedCounts appends m's categories and counts to dst, sorted by name:
+// the order a record body stores them in.
+func sortedCounts(dst []count, m map[string]int) []count {
+	for k, v := range m {
+		dst = append(dst, count{k, v})
+	}
+	sortCounts(dst)
+	return dst
+}
+
+// addCount adds n to name's count in cs, appending name when it is not
+// there yet.
+func addCount(cs []count, name string, n int) []count {
+	for i := range cs {
+		if cs[i].name == name {
+			cs[i].n += n
+			return cs
+		}
+	}
+	return append(cs, count{name, n})
+}
+
+// sortCounts sorts cs by name; an insertion sort, for the few categories a
+// record has.
+func sortCounts(cs []count) {
+	for i := 1; i < len(cs); i++ {
+		for j := i; j > 0 && cs[j].name < cs[j-1].name; j-- {
+			cs[j], cs[j-1] = cs[j-1], cs[j]
+		}
+	}
+}
+
+// appendRecordCounts appends the encoded body of r to dst with the
+// redaction counts reds (sorted by name) in place of r.Redactions: Log
+// encodes its records without building that map.
+func appendRecordCounts(dst []byte, r *Record, reds []count) []byte {
 	var flags byte
 	if r.TokensInEstimated {
 		flags |= flagInEstimate
@@ -141,12 +187,10 @@ func appendRecord(dst []byte, r *Record) []byte {
 			dst = appendString(dst, r.Attributes[k])
 		}
 	}
-	dst = binary.AppendUvarint(dst, uint64(len(r.Redactions)))
-	if len(r.Redactions) > 0 {
-		for _, k := range sortedKeys(keys[:0], r.Redactions) {
-			dst = appendString(dst, k)
-			dst = binary.AppendUvarint(dst, uint64(r.Redactions[k]))
-		}
+	dst = binary.AppendUvarint(dst, uint64(len(reds)))
+	for _, c := range reds {
+		dst = appendString(dst, c.name)
+		dst = binary.AppendUvarint(dst, uint64(c.n))
 	}
 	return dst
 }

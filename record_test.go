@@ -179,3 +179,45 @@ func TestCountsOnEveryPlatform(t *testing.T) {
 		t.Fatalf("32-bit: tokens in 2^31: %v", err)
 	}
 }
+
+// TestRecordCounts checks that Log's encoding, which adds up the counts of
+// each text in a small list instead of a map, writes the bytes the map of
+// the same counts encodes to, whatever order the counts arrive in.
+func TestRecordCounts(t *testing.T) {
+	base := goldenRecords[1]
+	for _, tc := range []struct {
+		name  string
+		texts [][]count // the counts of each text, in the order they come
+		want  map[string]int
+	}{
+		{"none", nil, nil},
+		{"one", [][]count{{{"EMAIL", 1}}}, map[string]int{"EMAIL": 1}},
+		{"summed across texts", [][]count{{{"PHONE", 2}, {"EMAIL", 1}}, {{"EMAIL", 3}}, {{"INVALID_UTF8", 1}}},
+			map[string]int{"EMAIL": 4, "INVALID_UTF8": 1, "PHONE": 2}},
+		{"reversed", [][]count{{{"URL_CREDENTIALS", 1}, {"SSN", 1}, {"PHONE", 1}, {"IPV6", 1}, {"IPV4", 2},
+			{"EMAIL", 1}, {"CREDIT_CARD", 1}, {"API_KEY", 5}}},
+			map[string]int{"API_KEY": 5, "CREDIT_CARD": 1, "EMAIL": 1, "IPV4": 2, "IPV6": 1, "PHONE": 1, "SSN": 1,
+				"URL_CREDENTIALS": 1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var reds []count
+			for _, text := range tc.texts {
+				for _, c := range text {
+					reds = addCount(reds, c.name, c.n)
+				}
+			}
+			sortCounts(reds)
+			r := base
+			r.Redactions = tc.want
+			want := appendRecord(nil, &r)
+			r.Redactions = nil
+			if got := appendRecordCounts(nil, &r, reds); !bytes.Equal(got, want) {
+				t.Fatalf("counts %v encode to\n%x\nthe map %v to\n%x", reds, got, tc.want, want)
+			}
+			var back Record
+			if err := decodeRecord(want, &back); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
