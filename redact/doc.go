@@ -148,7 +148,18 @@
 //     are read as PINs in the 16 languages ("the lockbox code is 4096",
 //     "keypad is 2580#", "Handy-PIN ist 1948", "PUK: 60417725", "код от
 //     подъезда 4321", "kapı kodu 6071", "رمز الباب 6120", "mã khóa cửa
-//     1506", "Schlüsselsafe neben der Haustür, Code 3107"), but not India's
+//     1506", "Schlüsselsafe neben der Haustür, Code 3107"), and so are a
+//     word for "code" or "number" alone in a clause that names a lock ("Clé
+//     dans la boîte, code 0909", "Ключ в сейфе, код 4040", "鍵はキーボックス、
+//     番号2024"), a lock word and its code a few words apart ("Código do
+//     cofre das chaves 4120", "Zahlenschloss am Keller: 3-9-1-4"), a
+//     second code joined to the first ("the door code is X and the alarm
+//     8264", "X ou 2864"), bank-card and phone-unlock codes ("code
+//     confidentiel", "ATM पिन ३३०८", "telefon kilidi 1958", "手机锁屏
+//     1952"); a code may be written in any digits the number scanners
+//     read (٩٠٥١, ３５７９), with a keypad's '*' or '#' (*1357#, 1453*), one
+//     capital among the digits as intercoms have (27К4512, A1947), or as
+//     a combination (19-32-07); but not India's
 //     six-digit postal PIN code (पिन कोड 110001); a value in parentheses
 //     right after the word (パスワード（tsukimi0915）, "code … (1789)") or
 //     glued to it in CJK text (支付密码820416); Wi-Fi passwords in other
@@ -345,6 +356,10 @@
 //     git@github.com:org/repo (an SSH remote whose user is the fixed service
 //     account "git", not a mailbox; the same goes for ssh://git@host);
 //     https://john@example.com (a user name without a password);
+//   - numbers after a word for "code" where the clause names no lock or
+//     says when (error code 4040, "the door code was changed in 2019",
+//     "the gate opens at 0730"), dates and phone numbers (groups of more
+//     than two digits joined by dashes) after a lock word;
 //   - prose around the keywords: "forgot your password?", "Password: at
 //     least 8 characters", "the password must have 8 characters", "the
 //     password is incorrect", "Das Passwort ist falsch", "Enter your PIN",

@@ -26,7 +26,7 @@ import (
 // proseWord is a word that names a password, PIN or passphrase.
 type proseWord struct {
 	w      string // lower case
-	kind   byte   // 'p' password, 'n' PIN, 'f' passphrase, 's' API key or token, 'g' a bare word for a secret
+	kind   byte   // 'p' password, 'n' PIN, 'f' passphrase, 's' API key or token, 'g' a bare word for a secret, 'w' a network or login before a slash, 'c' a word for code that needs a lock in its clause
 	suffix bool   // may carry a short suffix (Turkish şifrem, şifreniz)
 }
 
@@ -100,6 +100,29 @@ var proseWords = []proseWord{
 	{"도어락번호", 'n', false}, {"门禁码", 'n', false}, {"开门码", 'n', false}, {"门禁卡密码", 'n', false},
 	{"mã khóa cửa", 'n', false}, {"mã khoá cửa", 'n', false}, {"mã cửa", 'n', false}, {"mã cổng", 'n', false},
 	{"mã két", 'n', false}, {"mã báo động", 'n', false}, {"mã truy cập", 'n', false}, {"mã pin", 'n', false},
+	// Lock words whose code may follow a few words later, and words for
+	// "code" and "number" that name a lock's code when the clause names
+	// the lock (kind 'c', see lockcode.go). No English word here starts
+	// with a common trigram ("com", "int", "ent"): each would cost the
+	// keyword pass at every offset that shares it.
+	{"locker combo", 'n', false}, {"unlock code", 'n', false}, {"phone unlock", 'n', false}, {"lock screen", 'n', false},
+	{"schlüsselbox-code", 'n', false}, {"handy-code", 'n', false},
+	{"code confidentiel", 'n', false}, {"code de déverrouillage", 'n', false}, {"code interphone", 'n', false},
+	{"código de desbloqueo", 'n', false}, {"código de desbloqueio", 'n', false},
+	{"codice allarme", 'n', false}, {"codice sblocco", 'n', false}, {"codice di sblocco", 'n', false}, {"codice citofono", 'n', false},
+	{"telefoon ontgrendelen", 'n', false}, {"pincode pas", 'n', false},
+	{"blokada telefonu", 'n', false}, {"kod blokady", 'n', false}, {"kod odblokowania", 'n', false},
+	{"код разблокировки", 'n', false}, {"код ключницы", 'n', false}, {"код от ключницы", 'n', false},
+	{"telefon kilidi", 'n', true}, {"ekran kilidi", 'n', true},
+	{"قفل الهاتف", 'n', false}, {"رمز صندوق المفاتيح", 'n', false}, {"رمز الصندوق", 'n', false},
+	{"फ़ोन लॉक", 'n', false}, {"फोन लॉक", 'n', false}, {"एटीएम पिन", 'n', false},
+	{"オートロック", 'n', false}, {"解除コード", 'n', false}, {"スマホのロック", 'n', false}, {"画面ロック", 'n', false},
+	{"도어락", 'n', false}, {"휴대폰 잠금", 'n', false}, {"잠금 비밀번호", 'n', false}, {"화면 잠금", 'n', false},
+	{"解除码", 'n', false}, {"锁屏", 'n', false}, {"门禁密码", 'n', false},
+	{"khóa điện thoại", 'n', false}, {"mã mở khóa", 'n', false}, {"mã hộp", 'n', false},
+	{"code", 'c', false}, {"código", 'c', false}, {"codigo", 'c', false}, {"codice", 'c', false}, {"kod", 'c', false},
+	{"код", 'c', false}, {"mã", 'c', false}, {"الرمز", 'c', false}, {"الكود", 'c', false}, {"कोड", 'c', false},
+	{"番号", 'c', false}, {"번호", 'c', false}, {"комбинация", 'c', false},
 	// Wi-Fi passwords named in other words.
 	{"code wifi", 'p', false}, {"code wi-fi", 'p', false}, {"code du wifi", 'p', false}, {"pass wifi", 'p', false},
 	// A network or a login and its password after a slash: "wifi:
@@ -417,7 +440,39 @@ func findProsePassword(dst []Span, s string, at int) []Span { return findProse(d
 // must look machine-made (letters and digits, 12 or more).
 func findProseSecret(dst []Span, s string, at int) []Span { return findProse(dst, s, at, true) }
 
+// findProse reads a password, PIN or token after the word at s[at] by the
+// prose grammar (proseAt), a lock's code that grammar does not reach
+// (findLockCode), and a second code joined to a first (secondCode).
 func findProse(dst []Span, s string, at int, secret bool) []Span {
+	n := len(dst)
+	var hit proseHit
+	dst = proseAt(dst, s, at, secret, &hit)
+	pw, wlen := hit.w, hit.n
+	if secret || wlen == 0 || pw.kind != 'n' && pw.kind != 'c' && pw.kind != 'p' {
+		return dst
+	}
+	if len(dst) == n {
+		if at > 0 && s[at] < 0x80 && (isWord(s[at-1]) || strings.IndexByte("$.=/-", s[at-1]) >= 0) || placeholderEndsAt(s, at) {
+			return dst // inside a word (spinning), a path or a key
+		}
+		dst = findLockCode(dst, s, at, pw, wlen)
+		if len(dst) > n && strings.HasPrefix(pw.w, "पिन") && pw.w != "पिन" && dst[n].End-dst[n].Start == 6 {
+			return dst[:n] // पिन कोड 110001: India's postal code has six digits
+		}
+	}
+	if len(dst) > n && (pw.kind != 'p' || codeAt(s, dst[len(dst)-1].Start) == dst[len(dst)-1].End) {
+		dst = secondCode(dst, s, dst[len(dst)-1].End)
+	}
+	return dst
+}
+
+// proseHit is the word proseAt read, for findProse.
+type proseHit struct {
+	w proseWord
+	n int
+}
+
+func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 	// Which word, and its boundaries.
 	if secret {
 		// The bare words in plurals and compounds ("tokens", "keyboard")
@@ -432,7 +487,8 @@ func findProse(dst []Span, s string, at int, secret bool) []Span {
 		}
 	}
 	pw, wlen := proseWordAt(s, at)
-	if wlen == 0 || pw.secret() != secret {
+	*hit = proseHit{pw, wlen}
+	if wlen == 0 || pw.secret() != secret || pw.kind == 'c' {
 		return dst
 	}
 	if at > 0 && pw.w[0] < 0x80 && (isWord(s[at-1]) || s[at-1] == '$' || s[at-1] == '.' || s[at-1] == '=' || s[at-1] == '/') {
@@ -448,7 +504,7 @@ func findProse(dst []Span, s string, at int, secret bool) []Span {
 	if pw.suffix {
 		p = turkishSuffix(s, p)
 	}
-	if p < len(s) && isAlnum(s[p]) && s[at] >= 0x80 {
+	if p < len(s) && (isAlnum(s[p]) || isDigitAt(s, p)) && s[at] >= 0x80 {
 		// A value written right after a word in a script without spaces:
 		// 支付密码820416, パスワードabc12345.
 		if r, _ := utf8.DecodeRuneInString(s[at:]); runeScript(r) == scriptCJK {

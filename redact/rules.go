@@ -422,6 +422,10 @@ func DefaultRules() []Rule {
 				"код от подъезда 4321", "PIN kodum 7301", "رمز الباب 6120", "mã khóa cửa 1506", "Handy-PIN ist 1948",
 				"ПИН у меня 4407", "パスワード（tsukimi0915）を入力", "支付密码820416。", "wifi: MaisonDupont / Soleil-2024-x",
 				"Mon code wifi c'est LiveboxSoleil88", "de sleutelkluis opent niet met code 0911.",
+				"Keys are in the box by the shed, code 6120.", "Ключ под ковриком, а сейф открывается, код 7731",
+				"鍵はポストの中、番号3391です", "the gate code is 5521 and the alarm 7004", "senha do cartão é 1188 ou 2299",
+				"PIN ٤٧٢١ bitte", "门禁密码３１４１，谢谢", "Zahlenschloss am Keller: 2-7-1-9", "Код домофона 14К2207",
+				"Schlüsselbox-Code 6618", "Mã hộp chìa khóa 5150", "현관 도어락 130522입니다", "telefon kilidi 2741",
 			},
 			Negatives: []string{
 				"Forgot your password? Click here to reset it.", "The password must have 8 characters.",
@@ -431,7 +435,9 @@ func DefaultRules() []Rule {
 				"the password is at least 8 characters long", "password authentication failed for user \"app\"",
 				"spinning and pinned", "password: string", "pin the dependency to 4.2.0",
 				"The keypad has 12 buttons.", "dial-in access code 4471 8820 19", "पिन कोड 110001, नई दिल्ली।",
-				"密码SHA256加密", "wifi 2.4GHz / 5GHz", "the wifi is slow / broken2day", "login / logout", "şifreyi PTT'den yeniden almam lazım",
+				"密码SHA256加密", "error code 4040 in the log", "HTTP status code 5000 returned",
+				"The door code was changed in 2019.", "Order code 12345, door open", "the door code is 1234-5678-90",
+				"key rotation code 2024-01-15", "the gate opens at 0730 and the alarm 2230", "wifi 2.4GHz / 5GHz", "the wifi is slow / broken2day", "login / logout", "şifreyi PTT'den yeniden almam lazım",
 			},
 		},
 		{

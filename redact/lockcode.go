@@ -1,0 +1,354 @@
+package redact
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Codes of locks, alarms, key safes and phones stated in prose, read where
+// the prose rule's own grammar (word, connector, value) does not reach:
+//
+//   - a word for "code" or "number" alone, when the clause names a lock
+//     (a key, a key safe, a door, an alarm): "Clé dans la boîte, code
+//     0909", "Ключ в сейфе, код 4040", "鍵はキーボックス、番号2024",
+//     "열쇠는 키박스에 있고 번호는 1004";
+//   - a lock word and its code a few words apart: "Código do cofre das
+//     chaves 4120", "Kod skrytki na klucze 6027", "Zahlenschloss am
+//     Fahrradkeller: 3-9-1-4", "玄関のオートロックは5921";
+//   - a second code in the same clause, after the first: "the door code is
+//     X and the alarm 8264", "el de la alarma 8264", "X or 2864".
+//
+// A code is 4 to 12 digits in any script the number scanners read
+// (٩٠٥١, ３５７９, ३३०८), with a keypad's '*' or '#' at either end (*1357#,
+// 1453*), one capital letter among the digits as intercoms and digicodes
+// have (27К4512, A1947, 2580B), or groups of one or two digits joined by
+// dashes as combination locks are written (3-9-1-4, 19-32-07).
+
+// lockNouns name what a code opens: a key, a key safe, a door, a gate, an
+// alarm, an intercom, a locker. An ASCII noun matches at the start of a
+// word, a short one (four letters or fewer) only as a whole word.
+var lockNouns = []string{
+	// en, de, fr, es, pt, it, nl, pl
+	"key", "keys", "lock", "lockbox", "safe", "door", "gate", "alarm", "locker", "padlock", "keypad", "intercom",
+	"buzzer", "schlüssel", "tür", "haustür", "tor", "briefkasten", "tresor", "zahlenschloss", "alarmanlage",
+	"clé", "clés", "clef", "boîte", "porte", "portail", "alarme", "digicode", "cadenas", "interphone", "casier",
+	"llave", "llaves", "cajetín", "caja", "puerta", "portal", "alarma", "candado", "portero", "taquilla",
+	"chave", "chaves", "cofre", "caixa", "porta", "portão", "cadeado", "interfone", "armário",
+	"chiave", "chiavi", "cassetta", "cancello", "portone", "allarme", "lucchetto", "citofono", "armadietto",
+	"sleutel", "sleutels", "kastje", "sleutelkluis", "kluis", "deur", "poort", "alarmcode", "kluisje",
+	"klucz", "klucze", "kluczy", "skrzynce", "skrzynki", "skrzynka", "skrytki", "skrytka", "drzwi", "bramy",
+	"brama", "domofon", "domofonu", "sejf", "sejfu", "kłódki", "kłódka", "alarmu", "szafki",
+	// ru, tr, ar, hi
+	"ключ", "ключи", "ключа", "ключница", "ключницы", "сейф", "сейфе", "сейфа", "двер", "подъезд",
+	"домофон", "ворот", "калитк", "сигнализац", "замок", "замка", "шкафчик",
+	"anahtar", "kutu", "kapı", "kasa", "kilit", "dolap",
+	"المفتاح", "مفتاح", "المفاتيح", "صندوق", "الصندوق", "الباب", "البوابة", "الإنذار", "خزنة", "الخزنة",
+	"चाबी", "बॉक्स", "दरवाज", "गेट", "अलार्म", "लॉकर", "ताला",
+	// ja, ko, zh, vi
+	"鍵", "キーボックス", "ドア", "玄関", "オートロック", "警報", "金庫", "ロッカー", "門",
+	"열쇠", "키박스", "현관", "도어락", "금고", "사물함", "경보",
+	"钥匙", "门禁", "门", "密码箱", "钥匙盒", "报警", "保险箱", "柜",
+	"chìa khóa", "chìa khoá", "hộp", "cửa", "cổng", "két", "báo động", "tủ",
+}
+
+// lockNounAt reports whether a lock noun starts at s[i].
+func lockNounAt(s string, i int) bool {
+	for _, n := range lockNounsByFirst[lower(s[i])] {
+		if !hasPrefixFold(s[i:], n) {
+			continue
+		}
+		if n[0] < 0x80 && len(n) <= 4 && i+len(n) < len(s) && isWord(s[i+len(n)]) {
+			continue // "key" in "keyboard", "tor" in "torrent"
+		}
+		return true
+	}
+	return false
+}
+
+var lockNounsByFirst = func() (t [256][]string) {
+	for _, n := range lockNouns {
+		t[lower(n[0])] = append(t[lower(n[0])], n)
+	}
+	return t
+}()
+
+// lockNounIn reports a lock noun at the start of a word in s[i:j].
+func lockNounIn(s string, i, j int) bool {
+	for k := i; k < j; k++ {
+		c := s[k]
+		if c >= 0x80 && c < 0xC0 {
+			continue // inside a character
+		}
+		if k > i && c < 0x80 && isWord(s[k-1]) {
+			continue // inside an ASCII word
+		}
+		if lockNounAt(s[:j], k) {
+			return true
+		}
+	}
+	return false
+}
+
+// clauseStart returns where the clause holding s[i] starts, at most n
+// bytes back: after a line break or a full stop ending a sentence.
+func clauseStart(s string, i, n int) int {
+	lo := max(i-n, 0)
+	for k := i - 1; k >= lo; k-- {
+		switch c := s[k]; {
+		case c == '\n' || c == '!' || c == '?':
+			return k + 1
+		case c == '.' && k+1 < len(s) && s[k+1] == ' ':
+			return k + 1
+		case c == 0x82 && k >= 2 && s[k-2] == 0xE3 && s[k-1] == 0x80: // 。
+			return k + 1
+		}
+	}
+	if lo > 0 {
+		for lo < i && s[lo] >= 0x80 && s[lo] < 0xC0 {
+			lo++ // not inside a character
+		}
+	}
+	return lo
+}
+
+// lockStops are words after a lock or code word that say a number is a
+// date, a time or a count rather than the code.
+var lockStops = newWordSet(
+	"in", "since", "until", "till", "before", "after", "from", "by", "on", "expires", "expired", "opens", "closes",
+	"changed", "seit", "bis", "vor", "nach", "um", "depuis", "avant", "après", "jusqu'à", "desde", "hasta",
+	"antes", "después", "até", "dal", "fino", "prima", "dopo", "sinds", "tot", "od", "przed", "po", "до",
+	"после", "с", "beri", "kadar", "önce", "sonra", "منذ", "حتى", "से", "तक", "từ", "đến", "trước", "sau",
+	"has", "have", "had", "hat", "a", "tiene", "tem", "ha", "heeft", "ma", "имеет", "must", "muss", "doit",
+	"digits", "chiffres", "stellen", "ziffern", "dígitos", "cifre", "cijfers", "cyfr", "цифр",
+)
+
+// codeAt reads a lock's code at s[i] (see the comment at the top of this
+// file) and returns its end, or -1.
+func codeAt(s string, i int) int {
+	if i >= len(s) {
+		return -1
+	}
+	e, digits, letters, group, groups, maxGroup := i, 0, 0, 0, 0, 0
+	dashed := false
+	if s[e] == '*' || s[e] == '#' {
+		e++
+	}
+	for e < len(s) {
+		if d, w := digitAt(s, e); w > 0 && d != 0 {
+			digits++
+			group++
+			e += w
+			continue
+		}
+		c := s[e]
+		if c == '-' && group > 0 && e+1 < len(s) && isDigit(s[e+1]) {
+			dashed = true
+			groups++
+			maxGroup = max(maxGroup, group)
+			group = 0
+			e++
+			continue
+		}
+		if letters == 0 && !dashed {
+			r, w := utf8.DecodeRuneInString(s[e:])
+			if unicode.IsUpper(r) && (r < 0x80 || unicode.Is(unicode.Cyrillic, r)) {
+				next := e + w
+				if next < len(s) && isDigitAt(s, next) || digits >= 4 && (next >= len(s) || !isWordRune(s, next)) {
+					letters++
+					e = next
+					continue
+				}
+			}
+		}
+		break
+	}
+	if dashed {
+		groups++
+		maxGroup = max(maxGroup, group)
+		if groups < 3 || maxGroup > 2 {
+			return -1 // a date, a phone number or a range, not a combination
+		}
+	}
+	if digits < 4 || digits > 12 {
+		return -1
+	}
+	if e < len(s) && (s[e] == '#' || s[e] == '*') {
+		e++
+	}
+	// What follows must end the code: not a letter or digit of the same
+	// word, another group of digits, a decimal, a date or a time.
+	if e < len(s) {
+		c := s[e]
+		switch {
+		case c < 0x80 && isWord(c), isDigitAt(s, e):
+			return -1
+		case (c == '.' || c == ',' || c == '/' || c == ':' || c == '-') && e+1 < len(s) && isDigitAt(s, e+1):
+			return -1
+		case c == ' ' && e+1 < len(s) && isDigitAt(s, e+1):
+			return -1
+		case c >= 0x80 && isWordRune(s, e) && !cjkOrHangul(s, e):
+			return -1
+		}
+	}
+	if i > 0 && (s[i-1] == '+' || s[i-1] == '-' || s[i-1] == '/' || s[i-1] == '.' || s[i-1] == '#' || s[i-1] == '$') {
+		return -1
+	}
+	return e
+}
+
+// codeMayFollow reports whether s[p:p+n] may hold a code: a run of four
+// ASCII digits or more, or a shorter one followed by a dash or a letter
+// (3-9-1-4, 15K2407), or a byte outside ASCII (which may start a wide
+// digit). Most words for code or password in prose are followed by none.
+func codeMayFollow(s string, p, n int) bool {
+	t := s[p:min(p+n, len(s))]
+	for i := 0; i < len(t); {
+		k, wide := indexDigit(t, i)
+		if wide {
+			return true
+		}
+		if k < 0 {
+			return false
+		}
+		e := k
+		for e < len(t) && isDigit(t[e]) {
+			e++
+		}
+		if e-k >= 4 || e < len(t) && (t[e] == '-' || isUpper(t[e])) || k > 0 && (t[k-1] == '*' || isUpper(t[k-1])) {
+			return true
+		}
+		i = e
+	}
+	return false
+}
+
+// isWordRune reports a letter or digit at s[i].
+func isWordRune(s string, i int) bool {
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_'
+}
+
+// cjkOrHangul reports a CJK ideograph, kana or Hangul at s[i]: text
+// written without spaces, where a code ends at the next word
+// (240613입니다, ３８０６です).
+func cjkOrHangul(s string, i int) bool {
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return r >= 0x3040 && r < 0xA000 || r >= 0xAC00 && r < 0xD7B0
+}
+
+// findLockCode reports the code after a lock or code word at s[at] that
+// the prose grammar did not read: after at most five words, punctuation
+// and a connector, with a lock noun in the clause for a bare word for
+// "code".
+func findLockCode(dst []Span, s string, at int, pw proseWord, wlen int) []Span {
+	p := at + wlen
+	if s[at] < 0x80 && p < len(s) && isWord(s[p]) {
+		return dst // "codec", "keypads"
+	}
+	if !codeMayFollow(s, p, 128) {
+		return dst // no code can follow: the common case, kept cheap
+	}
+	if p+1 < len(s) && s[p] == '-' {
+		// Schlüsselbox-Code, ПИН-код: the word for code after a dash.
+		q := p + 1
+		for q < len(s) && (isAlpha(s[q]) || s[q] >= 0x80) {
+			q++
+		}
+		if !dashCodeWords.has(strings.ToLower(s[p+1 : q])) {
+			return dst
+		}
+		p = q
+	}
+	e, vs := codeAfter(s, p)
+	if e < 0 || pw.kind != 'n' && !lockNounIn(s, clauseStart(s, at, 120), vs) {
+		return dst // no code, or a word for code or password in a clause that names no lock
+	}
+	return append(dst, Span{Start: vs, End: e})
+}
+
+// orWords join a second code to a first one in a clause ("... and the
+// alarm 8264", "... ou 2864").
+var orWords = newWordSet("and", "or", "und", "oder", "et", "ou", "y", "o", "e", "en", "of", "i", "lub", "albo",
+	"и", "или", "а", "ve", "veya", "ya", "أو", "و", "और", "या", "또는", "그리고", "hoặc", "và", "con", "com")
+
+// secondCode reports a second code joined to the code that ends at s[e]
+// in the same clause, when a lock noun names it or nothing stands between
+// ("the door code is X and the alarm 8264", "X ou 2864").
+func secondCode(dst []Span, s string, e int) []Span {
+	j := e
+	if j < len(s) && (s[j] == ',' || s[j] == ';') {
+		j++
+	} else if strings.HasPrefix(s[j:], "、") || strings.HasPrefix(s[j:], "，") || strings.HasPrefix(s[j:], "،") {
+		_, w := utf8.DecodeRuneInString(s[j:])
+		j += w
+	}
+	j = skipBlanks(s, j)
+	k := j
+	for k < len(s) && k-j < 12 && (isAlpha(s[k]) || s[k] >= 0x80) && !isSpace(s[k]) {
+		k++
+	}
+	if k == j || k >= len(s) || s[k] != ' ' || !orWords.has(strings.ToLower(s[j:k])) {
+		return dst
+	}
+	if ve, vs := codeAfter(s, k); ve > 0 {
+		if vs == skipBlanks(s, k) || lockNounIn(s, k, vs) {
+			return append(dst, Span{Start: vs, End: ve})
+		}
+	}
+	return dst
+}
+
+// codeAfter reads at s[p:] at most five words, punctuation, parentheses
+// and connectors, then a code (codeAt), and returns its end and start, or
+// -1.
+func codeAfter(s string, p int) (int, int) {
+	j, words := p, 0
+	for words <= 5 && j < len(s) && j-p < 96 {
+		j = skipBlanks(s, j)
+		if j >= len(s) || s[j] == '\n' || s[j] == '\r' {
+			return -1, 0
+		}
+		if e := codeAt(s, j); e > 0 {
+			return e, j
+		}
+		if c, n := connectorAt(s, j); n > 0 && c != "-" {
+			j += n
+			continue
+		}
+		// A word: letters up to a blank, a digit or punctuation.
+		k := j
+		for k < len(s) && k-p < 128 {
+			r, w := utf8.DecodeRuneInString(s[k:])
+			if !unicode.IsLetter(r) && !unicode.IsMark(r) && r != '\'' && r != '’' && r != '-' {
+				break
+			}
+			if r == '-' && (k+1 >= len(s) || !isAlpha(s[k+1]) && s[k+1] < 0x80) {
+				break
+			}
+			k += w
+		}
+		if k == j {
+			// Punctuation between words: a comma, a colon, a parenthesis.
+			if c := s[j]; c == ',' || c == ';' || c == ':' || c == '(' || c == ')' {
+				j++
+				continue
+			}
+			if r, w := utf8.DecodeRuneInString(s[j:]); r == '、' || r == '，' || r == '：' || r == '،' || r == '（' || r == '）' {
+				j += w
+				continue
+			}
+			return -1, 0
+		}
+		if w := s[j:k]; lockStops.has(w) || proseStop.has(w) {
+			return -1, 0
+		}
+		words++
+		j = k
+	}
+	return -1, 0
+}
+
+// dashCodeWords are the words for "code" that may follow a lock word after a
+// dash (Schlüsselbox-Code, ПИН-код).
+var dashCodeWords = newWordSet("code", "kod", "kodu", "код", "código", "codice", "pin")
