@@ -165,7 +165,15 @@
 //     glued to it in CJK text (支付密码820416); Wi-Fi passwords in other
 //     words (code wifi, pass wifi, كلمة مرور الواي فاي) and the password
 //     after a network or login name and a slash ("wifi: Home / x", "login
-//     me@example.com / x"). A value that follows "password:" on its own
+//     me@example.com / x"), also without a colon or after a phrase and a
+//     colon, in any language ("Wifi Grachtenpand / x", "와이파이 Busan_Ocean
+//     / x", "Identifiants de la box : admin / x"), where after a network
+//     three words joined by dashes are enough (saigon-mua-mua); lists of
+//     passwords under a heading that ends in a colon ("Passwords for the
+//     shared accounts:" then "- Netflix: x" a line); "pass 'x'" with a
+//     quoted value of mixed classes; compounds that end in the word
+//     (Gerätepasswort ist x); and a value that goes on past a Latin letter
+//     outside ASCII (Tiramisù1988). A value that follows "password:" on its own
 //     line loses the rest of the line only when that is not a sentence
 //     going on (a question, a spaced dash).
 //     Passwords passed to calls by position (mysqli_connect("h", "u", "X"),

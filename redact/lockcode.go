@@ -340,7 +340,7 @@ func codeAfter(s string, p int) (int, int) {
 			}
 			return -1, 0
 		}
-		if w := s[j:k]; lockStops.has(w) || proseStop.has(w) {
+		if w := s[j:k]; lockStops.has(w) || proseStop.has(w) && !lockNounAt(s[:k], j) {
 			return -1, 0
 		}
 		words++

@@ -128,6 +128,19 @@ var proseWords = []proseWord{
 	// A network or a login and its password after a slash: "wifi:
 	// MaisonDupont / Soleil-2024-x", "login me@example.com / Kettle#Lamp2024".
 	{"wifi", 'w', false}, {"wi-fi", 'w', false}, {"wlan", 'w', false}, {"login", 'w', false},
+	{"pass", 'p', false},
+	// Headings of a list of passwords, one per line (kind 'l').
+	{"passwords", 'l', false}, {"passwörter", 'l', false}, {"kennwörter", 'l', false}, {"mots de passe", 'l', false},
+	{"contraseñas", 'l', false}, {"senhas", 'l', false}, {"wachtwoorden", 'l', false}, {"hasła", 'l', false},
+	{"пароли", 'l', false}, {"şifreler", 'l', false}, {"كلمات المرور", 'l', false}, {"パスワード一覧", 'l', false},
+	{"비밀번호 목록", 'l', false}, {"密码列表", 'l', false}, {"danh sách mật khẩu", 'l', false}, {"पासवर्ड सूची", 'l', false},
+	{"الواي فاي", 'w', false}, {"واي فاي", 'w', false}, {"वाईफाई", 'w', false}, {"वाई-फाई", 'w', false},
+	{"와이파이", 'w', false}, {"вайфай", 'w', false}, {"вай-фай", 'w', false}, {"ワイファイ", 'w', false},
+	{"identifiants", 'w', false}, {"credentials", 'w', false}, {"zugangsdaten", 'w', false}, {"credenciales", 'w', false},
+	{"credenciais", 'w', false}, {"credenziali", 'w', false}, {"inloggegevens", 'w', false}, {"dane logowania", 'w', false},
+	{"учётные данные", 'w', false}, {"учетные данные", 'w', false}, {"giriş bilgileri", 'w', false},
+	{"بيانات الدخول", 'w', false}, {"ログイン情報", 'w', false}, {"로그인 정보", 'w', false}, {"登录信息", 'w', false},
+	{"thông tin đăng nhập", 'w', false},
 	{"pass wi-fi", 'p', false}, {"mk wifi", 'p', false}, {"كلمة مرور", 'p', false}, {"كلمة سر", 'p', false},
 	{"wifi key", 'p', false}, {"wi-fi key", 'p', false}, {"wlan key", 'p', false}, {"network key", 'p', false},
 	{"wpa key", 'p', false}, {"wpa2 key", 'p', false}, {"netzwerkschlüssel", 'p', false}, {"wlan-schlüssel", 'p', false},
@@ -491,7 +504,10 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 	if wlen == 0 || pw.secret() != secret || pw.kind == 'c' {
 		return dst
 	}
-	if at > 0 && pw.w[0] < 0x80 && (isWord(s[at-1]) || s[at-1] == '$' || s[at-1] == '.' || s[at-1] == '=' || s[at-1] == '/') {
+	if pw.kind == 'l' {
+		return listPasswords(dst, s, at+wlen)
+	}
+	if at > 0 && pw.w[0] < 0x80 && (isWord(s[at-1]) && !compoundEnd(s, at, pw) || s[at-1] == '$' || s[at-1] == '.' || s[at-1] == '=' || s[at-1] == '/') {
 		return dst // inside a word or a path, or the value of a key (-field=password)
 	}
 	if at > 0 && s[at-1] == '-' && (wlen <= 3 || at > 1 && s[at-2] == '-') && !(pw.kind == 'n' && letterWordBefore(s, at-1)) {
@@ -515,7 +531,7 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 		return dst
 	}
 	if p < len(s) {
-		if c := s[p]; isWord(c) || c == '-' || c == '.' && p+1 < len(s) && isWord(s[p+1]) || c == '"' || c == '\'' || c == '`' || c == '(' || c == '[' || c == '/' {
+		if c := s[p]; isWord(c) || c == '-' || c == '.' && p+1 < len(s) && isWord(s[p+1]) || c == '"' || c == '\'' || c == '`' || c == '(' && s[at] < 0x80 || c == '[' || c == '/' {
 			return dst // part of a longer word, a key ("password_hash", "password"), a call
 		}
 		if r, _ := utf8.DecodeRuneInString(s[p:]); r >= 0x80 && unicode.IsLetter(r) {
@@ -526,6 +542,20 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 	}
 	if p < len(s) && (s[p] == '=' || s[p] == ':' && assignedWords.has(s[at:p])) {
 		return dst // password=x, Passwort: x: the assignment rule's
+	}
+
+	if pw.kind == 'w' {
+		// A name and a password after a colon, a short phrase and a colon
+		// ("Identifiants de la box : admin / x"), or nothing ("Wifi
+		// Grachtenpand / x"); "the wifi is slow / ..." is prose.
+		q := skipBlanks(s, p)
+		if e := phraseColon(s, q); e > 0 {
+			q = skipBlanks(s, e)
+		}
+		if vs, ve := pairPassword(s, q, pw.w != "login"); ve > vs {
+			return append(dst, Span{Start: vs, End: ve})
+		}
+		return dst
 	}
 
 	// Connector, possibly after a short phrase.
@@ -578,17 +608,6 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 		}
 	}
 
-	if pw.kind == 'w' {
-		// Only after a colon or nothing: "the wifi is slow / ..." is prose.
-		if strings.Trim(s[p:q], " \t:：") != "" {
-			return dst
-		}
-		if vs, ve := pairPassword(s, q); ve > vs {
-			return append(dst, Span{Start: vs, End: ve})
-		}
-		return dst
-	}
-
 	// An app password (Google's four groups of four letters), after any
 	// phrase or none: "mật khẩu ứng dụng qmzt wxrp lbkd hvye".
 	if e := appPasswordAt(s, q); e > 0 {
@@ -602,6 +621,9 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 
 	// Value.
 	vs, ve, quoted := proseValue(s, q)
+	if pw.w == "pass" && (!quoted || !complexValue(s[vs:ve])) {
+		return dst // "pass" is a verb too: only a quoted value of mixed classes
+	}
 	if ve <= vs {
 		return dst
 	}
@@ -662,9 +684,10 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 
 // pairPassword returns the password of a name and password written with a
 // slash between them at s[i] ("MaisonDupont / Soleil-2024-x"): the second
-// must look like a password and not like a number with a unit (2.4GHz /
-// 5GHz), or an empty range.
-func pairPassword(s string, i int) (vs, ve int) {
+// must look like a password (or, after a word for a network, be three or
+// more words joined by dashes: "Gite_Verdon / olivier-et-thym") and not
+// like a number with a unit (2.4GHz / 5GHz), or an empty range.
+func pairPassword(s string, i int, joined bool) (vs, ve int) {
 	e := i
 	for e < len(s) && e-i < 64 && !isSpace(s[e]) {
 		e++
@@ -676,10 +699,146 @@ func pairPassword(s string, i int) (vs, ve int) {
 	if ve <= vs || quoted {
 		return 0, 0
 	}
-	if v := s[vs:ve]; isDigit(v[0]) || !gluedValue(v, 'p') || strings.Contains(v, "://") {
+	if v := s[vs:ve]; isDigit(v[0]) || !gluedValue(v, 'p') && !(joined && dashedWords(v)) || strings.Contains(v, "://") {
 		return 0, 0
 	}
 	return vs, ve
+}
+
+// dashedWords reports three or more words of letters or digits joined by
+// dashes, eight bytes or more (saigon-mua-mua, tulpen-2025-x).
+func dashedWords(v string) bool {
+	if len(v) < 8 || isPlaceholderValue(v) {
+		return false
+	}
+	parts, n := 1, 0
+	for _, r := range v {
+		switch {
+		case r == '-':
+			if n == 0 {
+				return false
+			}
+			parts, n = parts+1, 0
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			n++
+		default:
+			return false
+		}
+	}
+	return n > 0 && parts >= 3
+}
+
+// phraseColon returns the end of a colon after at most four words of
+// letters at s[i] ("de la box :"), or 0.
+func phraseColon(s string, i int) int {
+	j := i
+	for n := 0; n <= 4 && j < len(s); n++ {
+		if s[j] == ':' {
+			return j + 1
+		}
+		if strings.HasPrefix(s[j:], "：") {
+			return j + len("：")
+		}
+		if n == 4 {
+			break
+		}
+		k := j
+		for k < len(s) && k-j < 32 {
+			r, w := utf8.DecodeRuneInString(s[k:])
+			if !unicode.IsLetter(r) && !unicode.IsMark(r) {
+				break
+			}
+			k += w
+		}
+		if k == j {
+			return 0
+		}
+		j = skipBlanks(s, k)
+	}
+	return 0
+}
+
+// compoundEnd reports a German or Dutch compound that ends in the word for
+// password at s[at] (Gerätepasswort, Routerwachtwoord): letters back to a
+// blank, the first of them a capital.
+func compoundEnd(s string, at int, pw proseWord) bool {
+	if pw.w != "passwort" && pw.w != "kennwort" && pw.w != "wachtwoord" {
+		return false
+	}
+	b := at
+	for b > 0 && at-b < 32 && (isAlpha(s[b-1]) || s[b-1] >= 0x80) {
+		b--
+	}
+	return at-b >= 3 && isUpper(s[b]) && (b == 0 || isSpace(s[b-1])) && letters(s[b:at])
+}
+
+// complexValue reports a value of eight bytes or more with a lower-case
+// letter, a capital and a digit or symbol (Sunflower#2023).
+func complexValue(v string) bool {
+	lower, upper, other := false, false, false
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		lower = lower || isLower(c)
+		upper = upper || isUpper(c)
+		other = other || isDigit(c) || strongSymbol[c]
+	}
+	return len(v) >= 8 && lower && upper && other
+}
+
+// latinLetterAt reports a Latin letter outside ASCII at s[i] (the ù of
+// Tiramisù1988): a value that starts in ASCII goes on past it.
+func latinLetterAt(s string, i int) bool {
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return unicode.Is(unicode.Latin, r)
+}
+
+// listPasswords reads a list of passwords under a heading that ends in a
+// colon at the end of its line ("Passwords for the shared accounts:"):
+// one item a line ("- Netflix: popcornFriday22"), a bullet, a label of a
+// few words, a colon and a value that looks like a password.
+func listPasswords(dst []Span, s string, p int) []Span {
+	e := p
+	for e < len(s) && e-p < 96 && s[e] != '\n' {
+		e++
+	}
+	if e >= len(s) || s[e] != '\n' {
+		return dst
+	}
+	h := strings.TrimRight(s[p:e], " \t\r")
+	if !strings.HasSuffix(h, ":") && !strings.HasSuffix(h, "：") {
+		return dst
+	}
+	for line, n := e+1, 0; line < len(s) && n < 16; n++ {
+		end := strings.IndexByte(s[line:], '\n')
+		if end < 0 {
+			end = len(s)
+		} else {
+			end += line
+		}
+		item := strings.TrimLeft(s[line:end], " \t")
+		start := end - len(item)
+		b := 0
+		for _, bullet := range []string{"- ", "* ", "• ", "· ", "・"} {
+			if strings.HasPrefix(item, bullet) {
+				b = len(bullet)
+				break
+			}
+		}
+		if b == 0 || end-line > 160 {
+			break
+		}
+		colon := strings.Index(item[b:], ": ")
+		if colon <= 0 || colon > 40 {
+			break
+		}
+		vs := skipBlanks(s, start+b+colon+2)
+		ve := strings.TrimRight(s[vs:end], " \t\r")
+		if v := ve; v != "" && strings.IndexByte(v, ' ') < 0 && (gluedValue(v, 'p') || complexValue(v)) {
+			dst = append(dst, Span{Start: vs, End: vs + len(v)})
+		}
+		line = end + 1
+	}
+	return dst
 }
 
 // nameWithSuffix reports a name of letters with a case suffix after an
@@ -983,7 +1142,7 @@ func proseValue(s string, i int) (vs, ve int, quoted bool) {
 			break
 		}
 		if c >= 0x80 {
-			if ascii || cjkPunct(s[e:]) || strings.HasPrefix(s[e:], "\u00a0") {
+			if ascii && !latinLetterAt(s, e) || cjkPunct(s[e:]) || strings.HasPrefix(s[e:], "\u00a0") {
 				break
 			}
 			_, n := utf8.DecodeRuneInString(s[e:])
