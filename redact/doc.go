@@ -24,7 +24,9 @@
 //     jürgen.müller@beispiel.de, иван@пример.рф, 用户@例子.广告, IDN
 //     top-level domains such as .рф, .中国, .भारत) and in full-width forms
 //     (ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ). In CJK text without spaces an address
-//     ends where the script changes (请联系zhang.wei@example.cn获取).
+//     ends where the script changes (请联系zhang.wei@example.cn获取), or
+//     after a CJK top-level domain the text runs on from (さくら@例え.テスト
+//     と..., 张伟@例子.测试和...).
 //   - PHONE: numbers that a country's number plan assigns, checked against
 //     tables generated from libphonenumber's metadata (the country calling
 //     code, the number's length and its leading digits):
@@ -77,7 +79,10 @@
 //   - IPV4, IPV6: addresses, private and link-local ones included (internal
 //     addresses in stored logs map a network); IPv6 in full or compressed
 //     form, with an embedded IPv4 tail (::ffff:10.0.0.1), also at the end
-//     of a sentence ("Server IP: 2001:db8::1.").
+//     of a sentence ("Server IP: 2001:db8::1."); an IPv4 address with its
+//     port after a name and a slash (client/203.0.113.58:51822, as OpenVPN
+//     logs a peer), and addresses an update moved between ("updated the
+//     gateway from 10.0.0.1 to 10.0.0.2").
 //   - AWS_KEY: access key IDs (AKIA, ASIA, ABIA, ACCA + 16) and 40-character
 //     secret access keys within a line of a "secret" keyword.
 //   - GITHUB_TOKEN: ghp_, gho_, ghu_, ghs_, ghr_ and github_pat_ tokens.
@@ -288,7 +293,9 @@
 //     5.10.160.31", "10.2.3.4 as the next revision", "Version der App ist
 //     4.12.0.18", "version of the app is ..."), and a dotted quad linked
 //     to another version ("from version 1.10.48.204 to 8.29.14.172", "von
-//     X auf Y", "2.14.3 -> 10.2.30.41"), section numbers (§ 4.2.1.3, RFC
+//     X auf Y", "2.14.3 -> 10.2.30.41"), dotted quads an upgrade moved
+//     between ("upgraded llog from 1.10.48.204 to 8.29.14.172", when the
+//     clause names no address, gateway or server), section numbers (§ 4.2.1.3, RFC
 //     5280 4.2.1.14) and OIDs
 //     (1.3.6.1.4.1.311), and dotted quads with a single-digit first octet
 //     and two more single-digit octets (1.2.3.4, 7.1.4.34: more often a

@@ -92,6 +92,10 @@ func findEmail(dst []Span, s string, at int) []Span {
 	if labels < 2 {
 		return dst
 	}
+	if k := cjkTLDPrefix(tld); k > 0 {
+		end -= len(tld) - k // 例え.テストと…: the text goes on after the TLD
+		tld = tld[:k]
+	}
 	if end < len(s) && (isWord(s[end]) || s[end] == '@' || s[end] == '-' || placeholderStartsAt(s, end)) {
 		return dst
 	}
@@ -240,6 +244,31 @@ func emailDomain(s string, i int) (end int, tld string, labels int) {
 func labelStart(r rune) bool {
 	sc, ok := labelRune(r)
 	return ok && sc != scriptNone
+}
+
+// cjkTLDs are top-level domains in CJK scripts (IANA's IDN TLDs and the
+// test TLDs of RFC 6761's translations): in text without spaces, an
+// address whose last label starts with one ends there.
+var cjkTLDs = []string{
+	"中国", "中國", "中文网", "公司", "网络", "网址", "网店", "网站", "在线", "商城", "商店", "商标", "测试", "測試",
+	"香港", "台湾", "台灣", "澳門", "新加坡", "世界", "手机", "游戏", "企业", "集团", "信息", "移动", "机构",
+	"政务", "公益", "时尚", "购物", "娱乐", "健康", "慈善", "テスト", "コム", "みんな", "ストア", "セール",
+	"クラウド", "ポイント", "通販", "食品", "한국", "닷컴", "닷넷", "삼성", "테스트",
+}
+
+// cjkTLDPrefix returns the length of the CJK top-level domain that tld
+// starts with and goes on past, or 0.
+func cjkTLDPrefix(tld string) int {
+	if tld == "" || tld[0] < 0x80 {
+		return 0
+	}
+	best := 0
+	for _, t := range cjkTLDs {
+		if len(t) < len(tld) && len(t) > best && strings.HasPrefix(tld, t) {
+			best = len(t)
+		}
+	}
+	return best
 }
 
 // validTLD accepts a top-level domain of 2 to 24 letters of one script
@@ -471,7 +500,7 @@ func findIPv4(dst []Span, s string, _ int) []Span {
 			continue
 		}
 		if versionContext(s, st) || lastVer >= 0 && versionLink(s[lastVer:st]) || versionFollows(s, p) || versionAfter(s, p) ||
-			placeholderLinked(s, st) {
+			placeholderLinked(s, st) || upgradeFrom(s, st, p) {
 			lastVer = p
 			continue
 		}
@@ -520,7 +549,10 @@ func ipv4Context(s string, st, end int) bool {
 				return false // build-10.0.0.1; but 10.0.0.1-10.0.0.9 is a range
 			}
 		case c == '/' || c == '+':
-			if st >= 2 && (isAlnum(s[st-2]) || placeholderEndsAt(s, st-1)) {
+			// pkg/1.2.3.4 is a path; but client/203.0.113.58:51822 (as
+			// OpenVPN logs a peer) is an address with its port.
+			port := c == '/' && end+1 < len(s) && s[end] == ':' && isDigit(s[end+1])
+			if st >= 2 && (isAlnum(s[st-2]) || placeholderEndsAt(s, st-1)) && !port {
 				return false
 			}
 		case c == '=' || c == '>' || c == '<':
@@ -711,6 +743,53 @@ func versionFollows(s string, p int) bool {
 	}
 	return parts == 3 || parts > 4 || parts == 4 && (small == 4 || small == 3 && firstSmall)
 }
+
+// upgradeFrom reports a dotted quad at s[st:p] that an upgrade moved from,
+// to another dotted quad ("upgraded llog from 1.10.48.204 to
+// 8.29.14.172"): "from" before it, a link and a quad after it, a word for
+// upgrading earlier in the clause and no word for a network address
+// ("updated the gateway from 10.0.0.1 to 10.0.0.2" moves addresses).
+func upgradeFrom(s string, st, p int) bool {
+	w, _ := precedingWord(strings.TrimRight(s[max(0, st-16):st], " "))
+	if !fromWords.has(w) {
+		return false
+	}
+	q := p
+	for q < len(s) && q-p <= 8 && !isDigit(s[q]) && s[q] != '\n' {
+		q++
+	}
+	if q >= len(s) || !isDigit(s[q]) || !versionLinks.has(strings.TrimSpace(s[p:q])) {
+		return false
+	}
+	dots := 0
+	for e := q; e < len(s) && (isDigit(s[e]) || s[e] == '.' && e+1 < len(s) && isDigit(s[e+1])); e++ {
+		if s[e] == '.' {
+			dots++
+		}
+	}
+	if dots != 3 {
+		return false
+	}
+	b := max(0, st-80)
+	if k := strings.LastIndexByte(s[b:st], '\n'); k >= 0 {
+		b += k + 1
+	}
+	clause := s[b:st]
+	return upgradeWords.in(clause) && !networkWords.inBounded(clause, 4)
+}
+
+// fromWords come before the version an upgrade started from.
+var fromWords = newWordSet("from", "von", "de", "desde", "da", "dal", "van", "z", "с")
+
+// upgradeWords say that a program or a firmware moved between versions.
+var upgradeWords = newWordSet("upgrad", "downgrad", "bump", "updated llog", "rolled back", "roll back", "rollback",
+	"aktualisiert", "mis à jour", "actualiz", "atualiz", "aggiorna", "bijgewerkt", "geüpgraded", "zaktualizowa",
+	"обновл", "güncelle", "yükselt")
+
+// networkWords name an address, which an update may move between quads.
+var networkWords = newWordSet("ip", "ips", "address", "addr", "dns", "gateway", "server", "host", "route", "subnet",
+	"network", "peer", "proxy", "endpoint", "nat", "vip", "adresse", "dirección", "endereço", "indirizzo", "adres",
+	"адрес", "adresi", "router", "resolver", "nameserver", "interface", "lan", "wan", "ipv4")
 
 var versionLinks = newWordSet(
 	"to", "and", "or", "vs", "vs.", "then", "auf", "bis", "und", "oder", "à", "a", "et", "ou", "y", "o", "e",

@@ -250,7 +250,7 @@ func DefaultRules() []Rule {
 			Keywords:    []string{"@", "%40", "＠"},
 			Find:        findEmail,
 			Priority:    prioContext,
-			Examples:    []string{"Contact john.doe+tag@example.co.uk today", "mailto:info@mueller-example.de", "<jane_o'neil@sub.example.org>", "GET /users?email=john%40example.com&x=1"},
+			Examples:    []string{"Contact john.doe+tag@example.co.uk today", "mailto:info@mueller-example.de", "<jane_o'neil@sub.example.org>", "GET /users?email=john%40example.com&x=1", "さくら@例え.テストと", "发到张伟@例子.测试和"},
 			Negatives: []string{
 				"user@ without a domain", "pkg@1.2.3", "npm i lodash@4.17.21", "@babel/core@7.22.0",
 				"git@github.com:org/repo.git", "icon@2x.png", "@mention and @here", "image@sha256:abc",
@@ -325,8 +325,8 @@ func DefaultRules() []Rule {
 			Description: "IPv4 address (dotted quad, octets 0-255 without leading zeros), private ranges included; not after a version word",
 			Find:        findIPv4,
 			Priority:    prioContext,
-			Examples:    []string{"from 192.168.1.23 port 22", "host=10.0.0.1:8080", "CIDR 172.16.0.0/12"},
-			Negatives:   []string{"version 1.2.3.4", "v10.0.0.1", "1.3.6.1.4.1.311", "§ 4.2.1.3", "1.2.3.4", "999.1.1.1", "pkg==10.2.0.1", "3.14159", "Version der App ist 4.12.0.18"},
+			Examples:    []string{"from 192.168.1.23 port 22", "host=10.0.0.1:8080", "CIDR 172.16.0.0/12", "updated the gateway from 10.0.0.1 to 10.0.0.2", "connection from 10.20.30.40 to 10.20.30.41 refused", "openvpn[881]: client/203.0.113.58:51822 TLS: ok"},
+			Negatives:   []string{"version 1.2.3.4", "v10.0.0.1", "1.3.6.1.4.1.311", "§ 4.2.1.3", "1.2.3.4", "999.1.1.1", "pkg==10.2.0.1", "3.14159", "Version der App ist 4.12.0.18", "upgraded the agent from 2.10.48.204 to 3.29.14.172", "deps/10.2.0.1/lib"},
 		},
 		{
 			ID:          "ipv6",
