@@ -400,12 +400,19 @@ func directive(s string, ks, v int, key string) bool {
 	return e >= len(s) || s[e] == '\n' || s[e] == '\r' || s[e] == '#'
 }
 
-// afterDockerfileVerb reports whether ENV or ARG and a blank precede s[ks]
-// at the start of its line.
+// afterDockerfileVerb reports whether ENV or ARG (Dockerfile) or fish's
+// set with a scope or export flag (set -x, set -gx) and a blank precede
+// s[ks] at the start of its line.
 func afterDockerfileVerb(s string, ks int) bool {
 	ls := lineStartWithin(s, ks, 64)
 	pre := strings.TrimSpace(s[ls:ks])
-	return (pre == "ENV" || pre == "ARG") && ks > ls+3
+	switch pre {
+	case "ENV", "ARG":
+		return ks > ls+3
+	case "set -x", "set -gx", "set -xg", "set -Ux", "set -xU", "set -g", "set -U", "set -l":
+		return true
+	}
+	return false
 }
 
 // typedAssign returns the offset of the '=' of an assignment whose key
@@ -687,6 +694,8 @@ func mayAssign(s string, ks, ke int) bool {
 	}
 	c := s[j-1]
 	switch {
+	case strings.IndexByte("xgUl", c) >= 0 && afterDockerfileVerb(s, ks):
+		return true // fish: set -x KEY value
 	case c == '-' || c == '#' || c == '/' || c == ';':
 		return atLineStart(s, ks)
 	case !isAlpha(c) || strings.IndexByte("tTrRmMcCeEyYVG", c) < 0:
@@ -1091,7 +1100,7 @@ func acceptValue(val, key string, cat Category, quoted bool) bool {
 	if hexLiteral(val) || val[0] == '\\' {
 		return false // 0xc0506617, "\u3299": a number or an escaped character
 	}
-	if containsKey(val, key) {
+	if containsKey(val, key) && (cat != Password || isIdent(val)) {
 		return false // "encryptionKey": "encryptionKey1024" is a made-up value
 	}
 	word := val

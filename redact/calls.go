@@ -41,6 +41,8 @@ var credentialCalls = []credentialCall{
 	{kw: "credential(", need: "network", arg: 1},
 	{kw: "auth=(", arg: 1, strings: true}, {kw: "auth = (", arg: 1, strings: true},
 	{kw: "login(", need: ".", arg: 1, strings: true},
+	{kw: "ldap_bind_s(", arg: -1}, {kw: "ldap_bind(", arg: -1}, {kw: "simple_bind_s(", glued: true, arg: -1},
+	{kw: "setauth(", need: ">", arg: 1}, {kw: "setauth(", need: ".", arg: 1},
 }
 
 // credentialCallKeywords returns the call names, the keywords of the rule.
@@ -147,14 +149,16 @@ func callArgument(s string, p int, c credentialCall) (vs, ve int) {
 	if k >= n || !args[k].str {
 		return 0, 0
 	}
+	v := s[args[k].vs:args[k].ve]
 	if c.strings {
+		// login("u", "X"), or login(user, "X") when X looks like a
+		// password: the name says less than mysqli_connect's.
 		for j := 0; j < k; j++ {
-			if !args[j].str {
+			if !args[j].str && !(strongShape(v) || passphraseShape(v)) {
 				return 0, 0
 			}
 		}
 	}
-	v := s[args[k].vs:args[k].ve]
 	if !acceptValue(v, "password", Password, true) || strings.ContainsAny(v, " \t") {
 		return 0, 0
 	}
@@ -164,11 +168,12 @@ func callArgument(s string, p int, c credentialCall) (vs, ve int) {
 // Password hashes in the modular crypt format, wherever they appear (a SQL
 // INSERT, a users table dump, /etc/shadow): bcrypt ($2a$, $2b$, $2y$ + cost
 // + 53 characters), Argon2 ($argon2id$v=19$m=...,t=...,p=...$salt$hash),
-// SHA-crypt ($5$ and $6$, optional rounds=) and yescrypt ($y$). A hash is
+// SHA-crypt ($5$ and $6$, optional rounds=), yescrypt ($y$) and phpass
+// ($P$ and $H$, WordPress and phpBB). A hash is
 // offline-crackable: it is as sensitive as the password it stands for.
 
 // passwordHashKeywords are the prefixes the finder is called at.
-var passwordHashKeywords = []string{"$2a$", "$2b$", "$2y$", "$argon2", "$5$", "$6$", "$y$"}
+var passwordHashKeywords = []string{"$2a$", "$2b$", "$2y$", "$argon2", "$5$", "$6$", "$y$", "$P$", "$H$"}
 
 // findPasswordHash reports the password hash at s[at].
 func findPasswordHash(dst []Span, s string, at int) []Span {
@@ -220,6 +225,11 @@ func passwordHashEnd(s string, i int) int {
 		}
 		if fields >= 5 && e-i >= 40 {
 			return e
+		}
+	case len(r) >= 34 && (strings.HasPrefix(r, "$P$") || strings.HasPrefix(r, "$H$")):
+		// phpass (WordPress, phpBB): a cost byte, 8 of salt, 22 of hash.
+		if cryptRun(s, i+3, "") == i+34 {
+			return i + 34
 		}
 	case strings.HasPrefix(r, "$5$") || strings.HasPrefix(r, "$6$") || strings.HasPrefix(r, "$y$"):
 		e := i + 3

@@ -104,6 +104,25 @@ func findOracleConnect(dst []Span, s string, at int) []Span {
 	return append(dst, Span{Start: b + sl + 1, End: e})
 }
 
+// findGoDSN is called at "@tcp(" and "@unix(", the network of a DSN of
+// Go's MySQL driver (user:password@tcp(host:3306)/db): it reports the
+// password between the user's ':' and the '@'.
+func findGoDSN(dst []Span, s string, at int) []Span {
+	b := at
+	for b > 0 && at-b < 256 && !isSpace(s[b-1]) && s[b-1] != '"' && s[b-1] != '\'' && s[b-1] != '`' && s[b-1] != '=' {
+		b--
+	}
+	c := strings.IndexByte(s[b:at], ':')
+	if c <= 0 || !allFunc(s[b:b+c], func(c byte) bool { return isWord(c) || c == '-' || c == '.' }) {
+		return dst
+	}
+	v := s[b+c+1 : at]
+	if v == "" || isPlaceholderValue(v) || isSensitiveWord(v) || placeholderEndsAt(s, at) {
+		return dst
+	}
+	return append(dst, Span{Start: b + c + 1, End: at})
+}
+
 // Kubernetes Secrets.
 
 // findK8sSecretData is called at "kind: Secret". In the YAML document
@@ -632,6 +651,16 @@ func configRules() []Rule {
 			Priority:    prioGeneric,
 			Examples:    []string{"jdbc:oracle:thin:scott/T1ger-db@//db.example.com:1521/ORCL", "url=jdbc:oracle:thin:app/Pw4pp!@db:1521:ORCL", "conn hr/Hr-2024x@//db:1521/pdb1"},
 			Negatives:   []string{"jdbc:oracle:thin:@//db.example.com:1521/ORCL", "jdbc:oracle:thin:scott/${DB_PASSWORD}@//db:1521/x", "see https://example.com/a@//b"},
+		},
+		{
+			ID:          "go-dsn",
+			Category:    Password,
+			Description: "password of a Go MySQL driver DSN user:password@tcp(host)/db or @unix(socket)/db",
+			Keywords:    []string{"@tcp(", "@unix("},
+			Find:        findGoDSN,
+			Priority:    prioGeneric,
+			Examples:    []string{`sql.Open("mysql", "api:Go-Sql-8841@tcp(db:3306)/inventory")`, "DSN=app:S3cret-x@unix(/run/mysqld.sock)/shop"},
+			Negatives:   []string{`sql.Open("mysql", "api@tcp(db:3306)/inventory")`, `"root:${DB_PASSWORD}@tcp(db:3306)/x"`, `"user:@tcp(db)/x"`},
 		},
 		{
 			ID:          "wifi-qr",

@@ -84,7 +84,8 @@
 //     logs a peer), and addresses an update moved between ("updated the
 //     gateway from 10.0.0.1 to 10.0.0.2").
 //   - AWS_KEY: access key IDs (AKIA, ASIA, ABIA, ACCA + 16) and 40-character
-//     secret access keys within a line of a "secret" keyword.
+//     secret access keys within a line of a "secret" keyword or of an
+//     access key ID ("AKIA... / secret").
 //   - GITHUB_TOKEN: ghp_, gho_, ghu_, ghs_, ghr_ and github_pat_ tokens.
 //   - API_KEY: vendor tokens with a fixed prefix, length or alphabet:
 //     OpenAI (sk-, sk-proj-), Anthropic (sk-ant-), Slack (xoxb-, xoxp-, ...,
@@ -185,10 +186,13 @@
 //     new mysqli(...), new PDO($dsn, "u", "X"), pymysql.connect(...),
 //     DriverManager.getConnection(url, "u", "X"), requests' auth=("u",
 //     "X"), HTTPBasicAuth("u", "X"), NetworkCredential("u", "X"),
-//     smtp.login("u", "X")) when the argument is a string literal; and
+//     smtp.login("u", "X"), and login(user, "X") when X looks like a
+//     password, ldap_bind($ds, $dn, "X"), simple_bind_s(dn, "X"),
+//     $client->setAuth("u", "X")) when the argument is a string literal;
+//     the password of a Go MySQL DSN (user:X@tcp(host)/db, @unix(...)); and
 //     password hashes in the modular crypt format wherever they appear
 //     (bcrypt $2b$..., Argon2 $argon2id$..., SHA-crypt $5$/$6$, yescrypt
-//     $y$), which can be cracked offline. And the line a command prints after it
+//     $y$, phpass $P$/$H$), which can be cracked offline. And the line a command prints after it
 //     reveals a named secret (kubectl ... jsonpath='{.data.password}' |
 //     base64 -d, vault kv get -field=password, printenv X, echo $X), as
 //     PASSWORD or SECRET by the name; the password of a user:password
@@ -204,7 +208,8 @@
 //     x, Dim k As String = x, &str), a C array (char token[] = x), a Lisp
 //     (def api-token x), a setter call (client.setApiKey("x")), a YAML
 //     block scalar (token: |), a configuration directive at the start of
-//     a line (requirepass x, ENV API_TOKEN x)) when it looks machine-made
+//     a line (requirepass x, ENV API_TOKEN x, fish's set -x TOKEN x)) when
+//     it looks machine-made
 //     (letters and digits, mixed case, or a long run of letters with few
 //     vowels), in env files, YAML, TOML, JSON, HCL, XML attributes,
 //     Makefiles and code in many languages; keys whose last word is "key"

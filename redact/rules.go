@@ -45,18 +45,20 @@ func DefaultRules() []Rule {
 		{
 			ID:          "aws-secret-key",
 			Category:    AWSKey,
-			Description: `AWS secret access key: 40 base64 characters within a line of a "secret" keyword`,
-			Keywords:    []string{"secret"},
+			Description: `AWS secret access key: 40 base64 characters within a line of a "secret" keyword or an access key ID`,
+			Keywords:    []string{"secret", "AKIA", "ASIA"},
 			Find:        findAWSSecret,
 			Priority:    prioVendor - 2,
 			Examples: []string{
 				"aws_secret_access_key = k9Vb2/Qm8Xz+Lr5Tn7Wp3Ys6Uh1Jd4Fc0Ge2Ha8B",
 				`"SecretAccessKey": "Zq1X9dKeRTy7Pl0Vb2Nm8Qw3Er4Ty5Ui6Op7As8D"`,
 				"my AWS secret is k9Vb2/Qm8Xz+Lr5Tn7Wp3Ys6Uh1Jd4Fc0Ge2Ha8B ok",
+				"is it real? AKIAQX4TZR7NWD2LKP5M / Hq8vTb3Rz1+Lm6Nw9Pk2Xc5Vd7Sf0Gj4Ya8Ue3Wo",
 			},
 			Negatives: []string{
 				"secret commit 9fceb02d0ae598e95dc970b74767f19372d61af8",
 				"k9Vb2/Qm8Xz+Lr5Tn7Wp3Ys6Uh1Jd4Fc0Ge2Ha8B without the keyword",
+				"AKIAIOSFODNN7EXAMPLE / wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
 				"aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY (the documentation key)",
 				"the secret path is /usr/local/share/applications/defaults.list",
 			},
@@ -153,12 +155,15 @@ func DefaultRules() []Rule {
 				`$db = mysqli_connect("10.0.0.5", "shop", "Php-Shop-9!", "shop");`, `$m = new mysqli("db", "app", "Lynx-62-x", "app");`,
 				`Connection c = DriverManager.getConnection(url, "hr_app", "Oracle-Hr-4");`, `requests.get(u, auth=("svc", "g?gy4k5_8zD5"))`,
 				`$pdo = new PDO('mysql:host=db;dbname=shop', 'shop', 'Pdo-Pass-77');`, `server.login("alerts@example.org", "Smtp-Pw-2025")`,
-				`new NetworkCredential("svc_build", "Bu1ld!Agent")`,
+				`new NetworkCredential("svc_build", "Bu1ld!Agent")`, `server.login(user, "mail-app-pw-zxcv")`,
+				`conn.simple_bind_s("cn=admin,dc=example,dc=org", "Ld4p-Pw-91")`, `ldap_bind($ds, $dn, "Php-Ldap-7x")`,
+				`$client->setAuth('api_user', 'Php-Api-Pw-13');`,
 			},
 			Negatives: []string{
 				`mysqli_connect($host, $user, $pass, $db)`, `new PDO($dsn, $user, getenv('DB_PASS'))`,
 				`DriverManager.getConnection(url, props)`, `auth=("user", "<password>")`, `client.login(user, "x")`,
-				`HTTPBasicAuth("svc", os.environ["PW"])`, `ds.getConnection()`,
+				`HTTPBasicAuth("svc", os.environ["PW"])`, `ds.getConnection()`, `client.login(user, "guest")`,
+				`ldap_bind($ds, $dn, $pw)`, `$client->setAuth($user, $pass);`,
 			},
 		},
 		{
@@ -218,9 +223,10 @@ func DefaultRules() []Rule {
 				"INSERT INTO users VALUES ('a@example.org', '$2b$12$3IklsuO3owxjAtibD1Ehz0dTjvt6zxkUXrHojIm7EmKpyvU2o2pcL');",
 				"$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHRzYWx0$RdescudvJCsgt3ub+b+dWRWJTmaaJObG",
 				"root:$6$rounds=5000$saltsalt$qFmFH.bQmmtXzyBY0s9v7Oicd2z4XSIecDzlB5KiA2/jctKu9YterLp8wwnSq.qc.eoxqOmSuNp2xS0ktL3nh/:19000:0:99999:7:::",
+				"INSERT INTO wp_users VALUES (3,'editor','$P$Bq7n2Lx0vR7sT5wY1zA3cE9gH4jM6k.','editor');",
 			},
 			Negatives: []string{
-				"the $2b$ prefix marks bcrypt", "$2b$12$short", "costs $5$ or $6$ each", "$argon2id$v=19",
+				"the $2b$ prefix marks bcrypt", "$2b$12$short", "costs $5$ or $6$ each", "$argon2id$v=19", "phpass hashes start with $P$ or $H$",
 			},
 		},
 		{
@@ -475,6 +481,7 @@ func DefaultRules() []Rule {
 				"variable \"github_token\" {\n  default   = \"t0k3n-for-ci-9f8e7d6c5b4a\"\n}",
 				"        - name: API_KEY\n          value: \"8f3a9c1d7e2b4f60a5c1d2e3\"", `[{"Name": "STRIPE_SECRET", "Value": "wH7dK2pL9xQ4vM1zT8rB"}]`,
 				`const JWT_SECRET = process.env.JWT_SECRET || "cAEYAKgOQNNctbRl7lG2wK1dyfZVaVaL";`, `var signingKey = []byte("2TOkWdtmnKESD8kcbi1bzMSTqiNCAjob")`,
+				`set -x REGISTRY_TOKEN "Gh7sKd92LmQw4Xz8PnB1vT5rYc3"`,
 			},
 			Negatives: []string{
 				"max_tokens=1024", "token_type: Bearer", `"eos_token": "</s>"`, "api_key: $API_KEY",

@@ -137,7 +137,9 @@ func pemBodyLine(l string) bool {
 
 // AWS secret access keys.
 
-// findAWSSecret is called at each "secret" keyword. It reports a 40-byte
+// findAWSSecret is called at each "secret" keyword and access key ID
+// (AKIA..., ASIA...: the pair "AKIA... / secret" as people paste it). It
+// reports a 40-byte
 // base64 word ([A-Za-z0-9/+]) that follows within the same or the next line
 // and 128 bytes, if it mixes upper case, lower case and digits or '/' '+'
 // (which a git SHA, a word or a path does not).
