@@ -41,14 +41,18 @@
 //     without one in
 //     the groups the plan writes them in and with nine digits or more
 //     ((555) 010-1234, 555.010.1234, 138 0013 8000, 333 123 4567, 612 34 56
-//     78), and as one run of digits
+//     78, 963.52.18.40: dots make no address when a group exceeds 255), and as one run of digits
 //     when it is a mobile number with a trunk prefix or of eleven digits or
 //     more (09171234567, 13812345678); and any 7 to 15 digits right after a
 //     phone word (tel, call, phone, Telefon, телефон, 电话, फ़ोन, कॉल, هاتف
 //     and others), a word for a service line (hotline, customer service,
 //     고객센터, tổng đài, 客服) or an app that reaches people by their
-//     number (Zelle, Bizum, WhatsApp), or in a table column headed by one
-//     (id,name,phone); before a word for calling in the languages that put
+//     number (Zelle, Bizum, WhatsApp), also of several words ("Customer
+//     support:", "Service client :"), or in a table column headed by one
+//     (id,name,phone); a second number joined to such a number by a word
+//     for "or" ("Central de atendimento: X ou 4004-0001", "1588-1234 또는
+//     080-023-0000"); a number a person is reached on ("contact the
+//     patient on 07700 900 604"); before a word for calling in the languages that put
 //     the verb last (1588-1234로 전화, までお電話, पर कॉल करें); and after a
 //     word for "number" alone when the number has eight digits or more and
 //     does not start with a year, or after "my number". A word such as
@@ -316,7 +320,11 @@
 //     and version numbers, carriers' parcel numbers, ABNs, VAT and tax
 //     numbers, IMEIs and postcodes, national identity, tax, social security
 //     and company registration numbers, accounts, contracts, patients and
-//     meters, in the languages of the phone words (Order #123456789,
+//     meters, insurance policies and case files, after an abbreviated
+//     word for number too ("contrat n° 0142 6853 991", "poliçe no
+//     125478963-01", 档案号 0591-2025-0047, C.F. 01234567897), and
+//     references with letters after a slash (0912/2025/HĐ-KT), in the
+//     languages of the phone words (Order #123456789,
 //     INV-2024-000123, Order number 0171 1234567, Bestellnummer 0171
 //     1234567, 订单号13812345678, 주문번호 01012345678, FedEx 7712 3456
 //     7890, ABN 51 824 753 556, Steuer-ID 47 036 892 816, SIRET 812 345

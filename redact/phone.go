@@ -40,7 +40,7 @@ func phoneWordIn(w string) bool { return phoneWords.inBounded(w, 4) }
 
 var phoneWordList = []string{
 	"phone", "tel", "tlf", "telnr", "telf", "tfno", "mobile", "mob", "cell", "cellphone", "fax", "call",
-	"calling", "whatsapp", "sms", "contact",
+	"calling", "whatsapp", "sms", "contact", "text",
 	"ph.", "ph:", "telefon", "telephone", "téléphone", "teléfono", "telefono", "handy", "portable",
 	"ruf", "anrufen", "appel", "llám", "móvil", "movil", "celular", "ligue", "ligar",
 	"telefone", "chiama", "cellulare", "звон", "tél", "домашн", "мобильн", "сотов", "أتصل", "اتصلوا", "اتصال",
@@ -77,6 +77,7 @@ var notPhoneWords = []string{
 	"transaction", "txn", "trx", "batch", "lot", "abn", "acn", "tfn", "vat", "gst", "ein", "tin",
 	"isbn", "issn", "build", "version", "ver", "release", "firmware", "patch", "rev", "revision",
 	"policy", "claim", "account", "acct", "iban", "routing", "aba", "swift", "bic", "sort",
+	"poliçe", "poliçesi", "póliza", "poliza", "apólice", "apolice", "polizza", "polis", "档案", "檔案", "案号", "案號",
 	"voucher", "coupon", "customer", "client", "member", "membership", "loyalty", "id", "uid", "pid",
 	"bug", "issue", "pr", "job", "process", "request", "session",
 	"fedex", "ups", "usps", "dhl", "tnt", "gls", "dpd", "hermes", "imei", "imsi", "iccid", "meid",
@@ -389,6 +390,8 @@ func (c *phoneCtx) hasPhoneWord(h *tableHeaders, u sub) bool {
 			return false // or a placeholder there, which may have been one (see placeholderEndsAt)
 		}
 		broad = phoneWordIn(w32)
+	} else if c.orPhone() {
+		broad = true
 	} else if !phoneColumn(c.s, c.start, h) {
 		return false
 	} else {
@@ -405,6 +408,55 @@ func (c *phoneCtx) hasPhoneWord(h *tableHeaders, u sub) bool {
 		return false
 	}
 	return u.digits() >= 8 || c.nearCue
+}
+
+// phoneOrWords join a second phone number to a first ("Hotline: X ou Y").
+var phoneOrWords = newWordSet("or", "ou", "oder", "o", "of", "lub", "albo", "или", "veya", "ya da", "أو", "या",
+	"또는", "혹은", "或", "或者", "または", "hoặc", "atau")
+
+// orPhone reports a number joined by a word for "or" to a number right
+// before it (or a PHONE placeholder, which may have replaced one: see
+// placeholderEndsAt) that a phone word introduces: "Central de
+// atendimento: 3003-0001 ou 4004-0001", "고객센터: 1588-1234 또는
+// 080-023-0000".
+func (c *phoneCtx) orPhone() bool {
+	w := c.words()
+	t := strings.TrimRight(w, " \t")
+	k := strings.LastIndexAny(t, " \t")
+	if k < 0 || !phoneOrWords.has(t[k+1:]) {
+		return false
+	}
+	// What stands before the word: nothing or a remark in parentheses
+	// ("(toll-free)", "(مجاني)"), then the previous number.
+	rest := strings.TrimRight(t[:k], " \t,")
+	if strings.HasSuffix(rest, ")") {
+		if o := strings.LastIndexByte(rest, '('); o >= 0 && len(rest)-o <= 32 {
+			rest = strings.TrimRight(rest[:o], " \t,")
+		}
+	}
+	if strings.TrimLeft(rest, " \t") != "" {
+		return false
+	}
+	b := c.start - len(w) + len(rest)
+	const ph = placeholderPrefix + string(Phone) + "]"
+	switch {
+	case b >= len(ph) && c.s[b-len(ph):b] == ph:
+		b -= len(ph)
+	case b > 0 && isDigit(c.s[b-1]):
+		for b > 0 && c.start-b < 64 && (isDigit(c.s[b-1]) || strings.IndexByte(" -.()+", c.s[b-1]) >= 0) {
+			b--
+		}
+		b = skipBlanks(c.s, b)
+		for b < len(c.s) && (c.s[b] == '(' || c.s[b] == ')') {
+			b++
+		}
+	default:
+		return false
+	}
+	var prev phoneCtx
+	prev.load(c.s, b)
+	pw := prev.words()
+	return phoneOrNearWords.in(pw) && phoneWordIn(pw[max(0, len(pw)-32):]) && !prev.isRefused()
 }
 
 // yearLed reports a number whose first group is a year (1900 to 2099)
@@ -518,11 +570,19 @@ var codeWordSet = newWordSet(codeWords...)
 // possessive precedes that word. Fillers may stand between them and the
 // number.
 func notPhoneContext(w string) (refused, near, cue bool) {
-	gap := 0 // words passed that are none of the vocabulary
+	gap := 0        // words passed that are none of the vocabulary
+	abbrev := false // a word for number abbreviated (n°, no., nr) was passed
+	reach := false  // the word right before the number is "on", "at" or "via"
 	for range 5 {
 		var wd string
 		if gap > 0 && clauseEnds(w) {
 			break
+		}
+		if serviceEnds(w) {
+			break // "Customer support:": a service line, whatever its words
+		}
+		if dottedIDEnds(w) {
+			return true, false, false // "C.F. 01234567897"
 		}
 		wd, w = precedingWord(w)
 		if wd == "" {
@@ -535,8 +595,8 @@ func notPhoneContext(w string) (refused, near, cue bool) {
 			// IVA del fornitore è", "Mã số thuế người bán:"; past one, any
 			// word that refuses and is not short ("Billete electrónico";
 			// but not the hàng of "ngân hàng qua").
-			if c&wID != 0 || gap == 1 && c&wNot != 0 && utf8.RuneCountInString(wd) >= 5 {
-				return true, false, false
+			if (c&wID != 0 || gap == 1 && c&wNot != 0 && utf8.RuneCountInString(wd) >= 5) && !(reach && phoneWordIn(w)) {
+				return true, false, false // but "contact the patient on 07700 900 604" reaches the patient
 			}
 			if phoneWordIn(wd) || gap == 2 {
 				break
@@ -550,8 +610,14 @@ func notPhoneContext(w string) (refused, near, cue bool) {
 		if c == 0 && idChunk(wd) {
 			continue // "Colis n° 6A 123 456 789 01": the start of the identifier
 		}
-		if c&wNot != 0 && phoneLabel(w) {
-			break // "Tél. client :", "Phone (customer):": the phone of whom
+		if c&wNot != 0 && (phoneLabel(w) || serviceBefore(w)) {
+			break // "Tél. client :", "Phone (customer):", "Service client :": the phone of whom
+		}
+		if numberAbbrevs.has(wd) {
+			abbrev = true // "contrat n° 0142 6853 991": a word for number, abbreviated
+		}
+		if abbrev && c&wStem != 0 {
+			return true, false, false
 		}
 		if c&wNot != 0 || near && c&wStem != 0 || c&wStem != 0 && nearBefore(w) {
 			return true, false, false
@@ -568,10 +634,66 @@ func notPhoneContext(w string) (refused, near, cue bool) {
 		}
 		if c&wFiller == 0 {
 			gap = 1
+			reach = reachWords.has(wd)
 		}
 	}
 	return false, near, cue
 }
+
+// numberAbbrevs are the abbreviated words for "number" that make a
+// reference stem refuse what follows ("contrat n°", "poliçe no").
+var numberAbbrevs = newWordSet("n°", "nº", "no", "nr", "num", "n.", "no.", "nr.", "số")
+
+// reachWords join a person to the number they are reached on ("contact the
+// patient on ...", "reach her at ...").
+var reachWords = newWordSet("on", "at", "via", "under", "unter", "au", "al", "ao", "op", "pod", "по")
+
+// serviceEnds reports whether w ends in a service phrase of several words
+// ("Customer support:", "Service client :"), punctuation aside.
+func serviceEnds(w string) bool {
+	w = strings.TrimRight(w, " \t:：.-–—")
+	if len(w) < 7 {
+		return false
+	}
+	for _, p := range servicePhrases {
+		if len(w) >= len(p) && hasSuffixFold(w, p) && (len(w) == len(p) || !isAlpha(w[len(w)-len(p)-1])) {
+			return true
+		}
+	}
+	return false
+}
+
+// serviceBefore reports whether a service phrase ends w once a word such
+// as "client" is removed: "Service client :" names the line.
+func serviceBefore(w string) bool {
+	_, rest := precedingWord(w)
+	return rest != "" && serviceEnds(rest+" client")
+}
+
+// servicePhrases are the service words of several words.
+var servicePhrases = func() (out []string) {
+	for _, w := range append(append([]string{}, serviceWords...), "customer support", "technical support", "tech support", "support line") {
+		if strings.IndexByte(w, ' ') > 0 {
+			out = append(out, w)
+		}
+	}
+	return out
+}()
+
+// dottedIDEnds reports an identifier abbreviated with dots at the end of w
+// (C.F. for the Italian codice fiscale, N.I.F.), punctuation aside.
+func dottedIDEnds(w string) bool {
+	w = strings.TrimRight(w, " \t:")
+	for _, a := range []string{"c.f.", "n.i.f.", "c.i.f.", "r.f.c.", "p.i."} {
+		if len(w) >= len(a) && hasSuffixFold(w, a) && (len(w) == len(a) || !isAlpha(w[len(w)-len(a)-1])) {
+			return true
+		}
+	}
+	return false
+}
+
+// octetOver255 reports a group of three digits above 255: no address.
+func octetOver255(g string) bool { return g > "255" }
 
 // areaWords before "code" make it part of a number: area code, country
 // code.
@@ -881,10 +1003,12 @@ func amountAfter(s string, end int) bool {
 func notPhoneShape(s string, u sub) bool {
 	n := u.n()
 	if n == 4 && u.seps('.') && !u.hasParen() {
-		// IP-like: dots only and no group longer than three digits.
+		// IP-like: dots only and every group an octet (963.52.18.40 is a
+		// Spanish number written with dots).
 		long := false
 		for k := 0; k < 4; k++ {
-			long = long || u.g(k).len() > 3
+			g := u.g(k)
+			long = long || g.len() > 3 || g.len() == 3 && octetOver255(s[g.start:g.end])
 		}
 		if !long {
 			return true
@@ -895,6 +1019,9 @@ func notPhoneShape(s string, u sub) bool {
 	}
 	if n == 2 && u.g(1).sep == '-' && u.g(0).len() == 5 && (u.g(1).len() == 4 || u.g(1).len() == 3) {
 		return true // 02110-1301, 01310-100: US ZIP+4 and Brazilian CEP postal codes
+	}
+	if e := u.end(); e+1 < len(s) && s[e] == '/' && (isAlpha(s[e+1]) || s[e+1] >= 0x80) {
+		return true // 0912/2025/HĐ-KT: a reference with its letters
 	}
 	for _, c := range u.num() {
 		if c != '0' && c != '1' {

@@ -312,7 +312,10 @@ func DefaultRules() []Rule {
 				"My CN number is 13812345678", "reach me on 0917 123 4567", "０９０－５０６８－７０５８",
 				"1,Henry,+13055550139,x", "tel. 010 - 413 22 87", "(04 91 22 58 70 / 06 12 48 90 33)",
 				"Tél. client : 06 39 98 12 90", "카드사 분실신고 번호가 1577-3408 맞나요?", "Rewards member: (206) 555-0181",
-				"на домашний (812) 275-44-18", "أتصل على 920020405",
+				"на домашний (812) 275-44-18", "أتصل على 920020405", "Service client : 09 69 32 16 16",
+				"Customer support: 1-800-555-0142", "Teléfono de la oficina: 963.41.27.80", "or text 555-0147",
+				"Contact the patient on 07700 900 871", "Central de atendimento: 3003 0001 ou 4004-0002",
+				"고객센터: 1588-1234 또는 080-023-1111",
 			},
 			Negatives: []string{
 				"2024-01-15", "15/01/2024", "Order #123456789", "INV-2024-000123", "$1,234.56",
@@ -323,6 +326,8 @@ func DefaultRules() []Rule {
 				"NIF do cliente: 508 221 430", "La partita IVA del fornitore è 01234567890", "Mã số thuế người bán: 0312345678",
 				"Colis n° 6A 123 456 789 01", "Billete 075-2419938471", "dial-in code 771 204 883",
 				"Chave de acesso: 3525 0512 3456 7800 0195 5500 1000 1184 4710 0012 3458", "TRANS# 0412-03-77610",
+				"contrat n° 0142 6853 991", "P.IVA 01234567897 · C.F. 01234567897", "poliçe no 125478963-01",
+				"档案号 0591-2025-0047", "Số hợp đồng 0912/2025/HĐ-KT", "Order 12345678 or 87654321 shipped",
 			},
 		},
 		{
