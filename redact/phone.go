@@ -348,22 +348,28 @@ func (c *phoneCtx) peel() {
 }
 
 // qualifierReplaced reports whether the context w, which starts at offset
-// i of s, follows a placeholder and holds only words for "number" and
-// fillers: "[REDACTED:PASSWORD] number 123-45-678" and "[REDACTED:PASSWORD]
+// i of s, follows a placeholder and holds only words for "number",
+// fillers and at most two other words that are no phone words: "[REDACTED:PASSWORD] number 123-45-678" and "[REDACTED:PASSWORD]
 // no. 09171234567" may have said "Part number" and "Tracking no." (see
 // placeholderEndsAt).
 func qualifierReplaced(s string, i int, w string) bool {
 	if !placeholderEndsAt(s, i) {
 		return false
 	}
-	n := 0
+	n, gap := 0, 0
 	for rest := w; ; n++ {
 		wd, r := precedingWord(rest)
 		if wd == "" {
 			break
 		}
 		if wordClass(wd)&(wNear|wFiller|wStem) == 0 && !numberLinks.has(wd) {
-			return false // ("de contrat" may have followed "numéro")
+			// ("de contrat" may have followed "numéro"); a word or two of
+			// whose number it is may have followed a refusing word
+			// ("Track A 0100000002", "NIF do cliente:"), but not a phone
+			// word.
+			if gap++; gap > 2 || phoneWordIn(wd) {
+				return false
+			}
 		}
 		rest = r
 	}
