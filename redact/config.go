@@ -88,10 +88,7 @@ func findOracleConnect(dst []Span, s string, at int) []Span {
 		}
 	} else {
 		e = at
-		b = e
-		for b > 0 && e-b < 256 && !isSpace(s[b-1]) && s[b-1] != '"' && s[b-1] != '\'' && s[b-1] != '=' && s[b-1] != ':' {
-			b--
-		}
+		b = wordStartBefore(s, at, "\"'=:")
 	}
 	sl := strings.IndexByte(s[b:e], '/')
 	if sl <= 0 || !allFunc(s[b:b+sl], func(c byte) bool { return isWord(c) || c == '$' || c == '#' }) {
@@ -104,14 +101,21 @@ func findOracleConnect(dst []Span, s string, at int) []Span {
 	return append(dst, Span{Start: b + sl + 1, End: e})
 }
 
+// wordStartBefore returns where the run of bytes that ends at s[at]
+// starts: no blank and none of stop, at most 256 bytes.
+func wordStartBefore(s string, at int, stop string) int {
+	b := at
+	for b > 0 && at-b < 256 && !isSpace(s[b-1]) && strings.IndexByte(stop, s[b-1]) < 0 {
+		b--
+	}
+	return b
+}
+
 // findGoDSN is called at "@tcp(" and "@unix(", the network of a DSN of
 // Go's MySQL driver (user:password@tcp(host:3306)/db): it reports the
 // password between the user's ':' and the '@'.
 func findGoDSN(dst []Span, s string, at int) []Span {
-	b := at
-	for b > 0 && at-b < 256 && !isSpace(s[b-1]) && s[b-1] != '"' && s[b-1] != '\'' && s[b-1] != '`' && s[b-1] != '=' {
-		b--
-	}
+	b := wordStartBefore(s, at, "\"'`=")
 	c := strings.IndexByte(s[b:at], ':')
 	if c <= 0 || !allFunc(s[b:b+c], func(c byte) bool { return isWord(c) || c == '-' || c == '.' }) {
 		return dst

@@ -318,7 +318,7 @@ func proseForm(k int, f uint8) string {
 var connectors = []string{
 	// en
 	"is now", "is still", "is:", "is", "was", "will be", "would be", "should be", "has been changed to",
-	"has been set to", "has been reset to", "changed to", "set to", "reset to", "updated to", "to", "reads",
+	"has been set to", "has been reset to", "changed to", "set to", "reset to", "updated to", "to", "reads", "says",
 	// de
 	"ist jetzt", "ist", "lautet", "war", "heißt", "heisst", "wurde geändert in",
 	// fr

@@ -439,7 +439,7 @@ func DefaultRules() []Rule {
 				"Schlüsselbox-Code 6618", "Mã hộp chìa khóa 5150", "현관 도어락 130522입니다", "telefon kilidi 2741",
 				"WiFi Casa_Lago / limone-e-basilico", "와이파이 Jeju_Stay / hallasan-wind-3", "Zugangsdaten vom NAS: admin / Nas-Blau-88",
 				"Passwords for the office:\n- Printer: prnt4Floor2\n- Guest wifi: Visitor#2026", "use pass 'Lighthouse#77' for now",
-				"Das Routerpasswort ist Kiste!7590-ab", "La mia password è Caffè2024xy", "카드 비밀번호(5521)는 비밀",
+				"Das Routerpasswort ist Kiste!7590-ab", "La mia password è Caffè2024xy", "카드 비밀번호(5521)는 비밀", "the PUK on the letter says 41870925",
 			},
 			Negatives: []string{
 				"Forgot your password? Click here to reset it.", "The password must have 8 characters.",
@@ -452,7 +452,7 @@ func DefaultRules() []Rule {
 				"密码SHA256加密", "error code 4040 in the log", "HTTP status code 5000 returned",
 				"The door code was changed in 2019.", "Order code 12345, door open", "the door code is 1234-5678-90",
 				"key rotation code 2024-01-15", "the gate opens at 0730 and the alarm 2230", "wifi 2.4GHz / 5GHz",
-				"wifi Home / Office", "Passwords:\n- must have 8 characters\n- never reused", "pass 'arg1' to the function",
+				"wifi Home / Office", "Passwords:\n- must have 8 characters\n- never reused", "pass 'arg1' to the function", "the password says incorrect",
 				"Credentials: see the vault / ask ops", "login Home / settings-page", "wifi Gast / zwei-drei", "the wifi is slow / broken2day", "login / logout", "şifreyi PTT'den yeniden almam lazım",
 			},
 		},
