@@ -246,7 +246,7 @@ func findLockCode(dst []Span, s string, at int, pw proseWord, wlen int) []Span {
 	if s[at] < 0x80 && p < len(s) && isWord(s[p]) {
 		return dst // "codec", "keypads"
 	}
-	if !codeMayFollow(s, p, 128) {
+	if !codeMayFollow(s, p, 96) {
 		return dst // no code can follow: the common case, kept cheap
 	}
 	if p+1 < len(s) && s[p] == '-' {

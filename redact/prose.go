@@ -797,13 +797,14 @@ func latinLetterAt(s string, i int) bool {
 // one item a line ("- Netflix: popcornFriday22"), a bullet, a label of a
 // few words, a colon and a value that looks like a password.
 func listPasswords(dst []Span, s string, p int) []Span {
-	e := p
-	for e < len(s) && e-p < 96 && s[e] != '\n' {
-		e++
+	if p >= len(s) || s[p] != ' ' && s[p] != ':' && !strings.HasPrefix(s[p:], "：") {
+		return dst // "passwords," in a sentence is no heading
 	}
-	if e >= len(s) || s[e] != '\n' {
+	k := strings.IndexByte(s[p:min(p+96, len(s))], '\n')
+	if k < 0 {
 		return dst
 	}
+	e := p + k
 	h := strings.TrimRight(s[p:e], " \t\r")
 	if !strings.HasSuffix(h, ":") && !strings.HasSuffix(h, "：") {
 		return dst
