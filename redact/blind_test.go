@@ -26,9 +26,10 @@ var blindFloors = map[string]struct{ recall, precision float64 }{
 	// (0.94, 0.98); raised to what main measured after the rule work on
 	// its misses and false positives (0.993, 0.998).
 	"blind3.txt": {recall: 0.99, precision: 0.99},
-	// blind4.txt: held out until its first scoring, at main 3eac039:
-	// recall 0.885, precision 0.991.
-	"blind4.txt": {recall: 0.88, precision: 0.99},
+	// blind4.txt: held out until its first scoring, at main 3eac039
+	// (0.885, 0.991); raised to what main measured after the round-5 rule
+	// work on its misses and false positives (0.994, 0.999).
+	"blind4.txt": {recall: 0.99, precision: 0.99},
 }
 
 // blindSlack is how many bytes of an expected span may stay visible, in
