@@ -154,7 +154,9 @@
 //     other words (phrase secrète, frase secreta, кодовая фраза, パスフレーズ)
 //     and passwords after an adverb ("is literally x") or for a named thing
 //     without a connector ("PIN der Karte 4821", "الرقم السري للبطاقة 8841",
-//     "пароль от вайфая — x"). Door, gate, key-safe, alarm and SIM codes
+//     "пароль от вайфая — x", "пароль от личного кабинета x"), also
+//     after a phrase of up to six words ("la clave del wifi de la oficina
+//     es x", "a senha do portal que ele mandou é x"). Door, gate, key-safe, alarm and SIM codes
 //     are read as PINs in the 16 languages ("the lockbox code is 4096",
 //     "keypad is 2580#", "Handy-PIN ist 1948", "PUK: 60417725", "код от
 //     подъезда 4321", "kapı kodu 6071", "رمز الباب 6120", "mã khóa cửa

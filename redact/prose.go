@@ -569,7 +569,7 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 		} else if k, n := connectorAt(s, q); n > 0 && (k == ":" || k == "：") {
 			q = skipBlanks(s, q+n) // "is:", "est :"
 		}
-	} else if r := skipPhrase(s, q, pw.kind == 'n'); r > q {
+	} else if r := skipPhrase(s, q); r > q {
 		phrase := strings.TrimSpace(s[q:r])
 		if c, n := connectorAt(s, r); n > 0 {
 			connected = true
@@ -1058,15 +1058,13 @@ func connectorAt(s string, i int) (string, int) {
 	return "", 0
 }
 
-// skipPhrase skips up to four short words ("for the wifi network", "du
-// wifi", "provisoire", "الخاصة بي"), five before a PIN ("del bancomat di
-// mia madre"), and returns where they end, or i. It stops before a
-// connector and before a word shaped like a secret.
-func skipPhrase(s string, i int, pin bool) int {
-	j, most := i, 4
-	if pin {
-		most = 5 // a PIN is digits alone: a longer phrase costs no precision
-	}
+// skipPhrase skips up to six short words ("for the wifi network", "du
+// wifi", "provisoire", "الخاصة بي", "del bancomat di mia madre", "del
+// wifi de la oficina", "do portal que ele mandou") and returns where they
+// end, or i. It stops before a connector and before a word shaped like a
+// secret.
+func skipPhrase(s string, i int) int {
+	j, most := i, 6
 	for n := 0; n < most; n++ {
 		if _, c := connectorAt(s, j); c > 0 && n > 0 || appPasswordAt(s, j) > 0 {
 			break
@@ -1086,14 +1084,21 @@ func skipPhrase(s string, i int, pin bool) int {
 
 // targetPhrase reports a preposition and the thing a password opens, which
 // may come right before the password without a connector ("пароль от
-// роутера X", "password for the NAS X"); but not a user or an account, as
-// in "Failed password for invalid user admin".
+// роутера X", "password for the NAS X", "пароль от личного кабинета X");
+// but not a user or an account, as in "Failed password for invalid user
+// admin".
 func targetPhrase(p string) bool {
-	prep, noun, ok := strings.Cut(p, " ")
-	if !ok || strings.Contains(noun, " ") || !targetPreps.has(prep) || notTargets.has(noun) {
+	prep, rest, ok := strings.Cut(p, " ")
+	if !ok || !targetPreps.has(prep) {
 		return false
 	}
-	return plainWord(noun) || allFunc(noun, isUpperDigit)
+	adj, noun, two := strings.Cut(rest, " ")
+	if !two {
+		adj, noun = "", rest
+	} else if strings.Contains(noun, " ") || notTargets.has(adj) || !plainWord(adj) {
+		return false // "от личного кабинета": one word before the thing, no more
+	}
+	return !notTargets.has(noun) && (plainWord(noun) || allFunc(noun, isUpperDigit))
 }
 
 var targetPreps = newWordSet("for", "of", "от", "для", "für", "pour", "de", "del", "du", "da", "do", "di", "van", "voor", "dla", "için")
