@@ -156,7 +156,9 @@
 //     without a connector ("PIN der Karte 4821", "الرقم السري للبطاقة 8841",
 //     "пароль от вайфая — x", "пароль от личного кабинета x"), also
 //     after a phrase of up to six words ("la clave del wifi de la oficina
-//     es x", "a senha do portal que ele mandou é x"). Door, gate, key-safe, alarm and SIM codes
+//     es x", "a senha do portal que ele mandou é x"). An access or login
+//     code of letters and digits is a password ("mon code d'accès
+//     Mistral-7712", "inlogcode … is Delft-Blauw-55"). Door, gate, key-safe, alarm and SIM codes
 //     are read as PINs in the 16 languages ("the lockbox code is 4096",
 //     "keypad is 2580#", "Handy-PIN ist 1948", "PUK: 60417725", "код от
 //     подъезда 4321", "kapı kodu 6071", "رمز الباب 6120", "mã khóa cửa

@@ -82,7 +82,7 @@ var proseWords = []proseWord{
 	{"codice del portone", 'n', false}, {"codice di accesso", 'n', false}, {"codice d'accesso", 'n', false},
 	{"codice dell'allarme", 'n', false}, {"codice della porta", 'n', false}, {"codice del cancello", 'n', false},
 	{"codice del citofono", 'n', false}, {"cassetta delle chiavi", 'n', false}, {"cassetta portachiavi", 'n', false},
-	{"deurcode", 'n', false}, {"toegangscode", 'n', false}, {"poortcode", 'n', false}, {"sleutelkluis", 'n', false},
+	{"deurcode", 'n', false}, {"toegangscode", 'n', false}, {"inlogcode", 'n', false}, {"poortcode", 'n', false}, {"sleutelkluis", 'n', false},
 	{"sleutelkastje", 'n', false}, {"kod do drzwi", 'n', false}, {"kod domofonu", 'n', false}, {"kod do domofonu", 'n', false},
 	{"kod do bramy", 'n', false}, {"kod alarmu", 'n', false}, {"kod dostępu", 'n', false}, {"kod do sejfu", 'n', false},
 	{"kod do skrzynki", 'n', false}, {"kod do klatki", 'n', false}, {"код от подъезда", 'n', false}, {"код подъезда", 'n', false},
@@ -636,6 +636,11 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 	}
 	switch {
 	case pw.kind == 'n':
+		if !allDigits(v) && gluedValue(v, 'p') && !hashOrID(v) && !unitNumber(s, vs, ve) {
+			// An access code of letters and digits: "mon code d'accès
+			// Mistral-7712", "inlogcode … is Delft-Blauw-55".
+			return append(dst, Span{Start: vs, End: ve})
+		}
 		if !pinValue(v) || isPlaceholderValue(v) || !digitRunEnds(s, ve) || len(v) == 6 && strings.HasPrefix(pw.w, "पिन") && pw.w != "पिन" {
 			return dst // पिन कोड 110001: India's postal code has six digits
 		}

@@ -441,7 +441,8 @@ func DefaultRules() []Rule {
 				"Passwords for the office:\n- Printer: prnt4Floor2\n- Guest wifi: Visitor#2026", "use pass 'Lighthouse#77' for now",
 				"Das Routerpasswort ist Kiste!7590-ab", "La mia password è Caffè2024xy", "카드 비밀번호(5521)는 비밀", "the PUK on the letter says 41870925",
 				"la clave del wifi de la oficina es Madrid-Oficina-2024 y", "a senha do portal que ele mandou é Curitiba#2024",
-				"пароль от личного кабинета Neva-Piter-1703.",
+				"пароль от личного кабинета Neva-Piter-1703.", "« mon code d'accès Mistral-7712 ne marche plus »",
+				"zijn inlogcode voor het portaal is Delft-Blauw-55.",
 			},
 			Negatives: []string{
 				"Forgot your password? Click here to reset it.", "The password must have 8 characters.",
@@ -457,7 +458,8 @@ func DefaultRules() []Rule {
 				"wifi Home / Office", "Passwords:\n- must have 8 characters\n- never reused", "pass 'arg1' to the function", "the password says incorrect",
 				"Credentials: see the vault / ask ops", "login Home / settings-page", "wifi Gast / zwei-drei", "the wifi is slow / broken2day", "login / logout", "şifreyi PTT'den yeniden almam lazım",
 				"la clave del wifi de la oficina es obligatoria", "пароль от личного кабинета не подходит",
-				"Failed password for invalid user admin from host db1",
+				"Failed password for invalid user admin from host db1", "the keypad model KX-2000 is new",
+				"de inlogcode voor het portaal is verlopen",
 			},
 		},
 		{
