@@ -158,7 +158,11 @@
 //     after a phrase of up to six words ("la clave del wifi de la oficina
 //     es x", "a senha do portal que ele mandou é x"). An access or login
 //     code of letters and digits is a password ("mon code d'accès
-//     Mistral-7712", "inlogcode … is Delft-Blauw-55"). Door, gate, key-safe, alarm and SIM codes
+//     Mistral-7712", "inlogcode … is Delft-Blauw-55"). A question about a
+//     password or code at the end of a line is its word, and the next
+//     speaker's turn its value ("… code de votre boîte à clés ?\nClient :
+//     c'est 2580", "What is the wifi password?\n[guest] Sunny-Day-22").
+//     Door, gate, key-safe, alarm and SIM codes
 //     are read as PINs in the 16 languages ("the lockbox code is 4096",
 //     "keypad is 2580#", "Handy-PIN ist 1948", "PUK: 60417725", "код от
 //     подъезда 4321", "kapı kodu 6071", "رمز الباب 6120", "mã khóa cửa

@@ -559,7 +559,7 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 	}
 
 	// Connector, possibly after a short phrase.
-	connected := false
+	connected, answered := false, false // answered: the value is the next speaker's turn
 	q := skipBlanks(s, p)
 	if c, n := connectorAt(s, q); n > 0 {
 		connected = true
@@ -569,6 +569,8 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 		} else if k, n := connectorAt(s, q); n > 0 && (k == ":" || k == "：") {
 			q = skipBlanks(s, q+n) // "is:", "est :"
 		}
+	} else if v := answerAhead(s, q); v > 0 {
+		q, connected, answered = v, true, true // "code de votre boîte à clés ?\nClient : c'est 2580"
 	} else if r := skipPhrase(s, q); r > q {
 		phrase := strings.TrimSpace(s[q:r])
 		if c, n := connectorAt(s, r); n > 0 {
@@ -581,6 +583,8 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 			}
 		} else if possessives.has(phrase) || targetPhrase(phrase) || thingPhrase(phrase) || appPasswordAt(s, r) > 0 || parenAt(s, r) {
 			q = r // "kata sandi saya X", "пароль от роутера X", "الرقم السري للبطاقة X", "code … qu'il m'a donné (1789)"
+		} else if v := answerAhead(s, r); v > 0 {
+			q, connected, answered = v, true, true // "password for the portal?\nGuest: X"
 		} else if pw.kind != 'n' {
 			return dst
 		} else if v := codeAhead(s, q); v > 0 {
@@ -680,7 +684,7 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 	switch {
 	case strongShape(v):
 	case passphraseShape(v):
-	case connected && plainWord(v) && cues.in(contextBefore(s, at, 24)):
+	case connected && !answered && plainWord(v) && cues.in(contextBefore(s, at, 24)):
 	default:
 		return dst
 	}
@@ -962,6 +966,63 @@ func codeAhead(s string, i int) int {
 	}
 	return -1
 }
+
+// answerAhead returns where the answer starts when a question ends at
+// s[i] and the next line is a speaker's turn: the question mark, the end
+// of the line, a label of at most three words and a colon ("Client :",
+// "Klant:", "[customer]") and a connector if any ("c'est 2580"); or -1.
+// So a support agent's question about a code and the customer's answer
+// are read as the word and its value ("… code de votre boîte à clés ?\n
+// Client : c'est 2580").
+func answerAhead(s string, i int) int {
+	switch {
+	case strings.HasPrefix(s[i:], "?"):
+		i++
+	case strings.HasPrefix(s[i:], "？"):
+		i += len("？")
+	default:
+		return -1
+	}
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r') {
+		i++
+	}
+	if i >= len(s) || s[i] != '\n' {
+		return -1
+	}
+	j, words := i+1, 1
+	for k := j; k < len(s) && k-j < 40; k++ {
+		switch c := s[k]; {
+		case c == ':' || c == ']' && s[j] == '[' || strings.HasPrefix(s[k:], "："):
+			if k == j || words > 3 {
+				return -1
+			}
+			v := skipBlanks(s, k+1)
+			if c != ':' && c != ']' {
+				v = skipBlanks(s, k+len("："))
+			}
+			for _, f := range answerFillers {
+				if hasPrefixFold(s[v:], f) && v+len(f) < len(s) && s[v+len(f)] == ' ' {
+					v += len(f)
+					break
+				}
+			}
+			v = skipBlanks(s, v)
+			if _, n := connectorAt(s, v); n > 0 {
+				v += n
+			}
+			return skipBlanks(s, v)
+		case c == ' ':
+			words++
+		case c == '\n' || isDigit(c):
+			return -1
+		}
+	}
+	return -1
+}
+
+// answerFillers are the words an answer may start with before a
+// connector or the value ("it's 7315", "het is 4590").
+var answerFillers = []string{"it", "that", "het", "das", "es", "dat", "it's", "it’s", "that's"}
 
 // tokenAhead reports whether the rest of the line from offset i, up to
 // n bytes, holds a run of 12 or more token bytes with a letter and a

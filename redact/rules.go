@@ -443,6 +443,8 @@ func DefaultRules() []Rule {
 				"la clave del wifi de la oficina es Madrid-Oficina-2024 y", "a senha do portal que ele mandou é Curitiba#2024",
 				"пароль от личного кабинета Neva-Piter-1703.", "« mon code d'accès Mistral-7712 ne marche plus »",
 				"zijn inlogcode voor het portaal is Delft-Blauw-55.",
+				"Conseillère : quel est le code de votre boîte à clés ?\nClient : c'est 2580, merci",
+				"Medewerker: Wat is de code van het sleutelkastje?\nKlant: 4590", "[agent] What is the wifi password?\n[guest] Sunny-Day-22",
 			},
 			Negatives: []string{
 				"Forgot your password? Click here to reset it.", "The password must have 8 characters.",
@@ -459,7 +461,9 @@ func DefaultRules() []Rule {
 				"Credentials: see the vault / ask ops", "login Home / settings-page", "wifi Gast / zwei-drei", "the wifi is slow / broken2day", "login / logout", "şifreyi PTT'den yeniden almam lazım",
 				"la clave del wifi de la oficina es obligatoria", "пароль от личного кабинета не подходит",
 				"Failed password for invalid user admin from host db1", "the keypad model KX-2000 is new",
-				"de inlogcode voor het portaal is verlopen",
+				"de inlogcode voor het portaal is verlopen", "Agent: did you change the PIN?\nCustomer: yes, last week",
+				"Agent: what is the door code?\nCustomer: I do not know it", "What is the PIN?\n\nStep 2: 1234 steps",
+				"is it leaking my password?\nAgent: Digest only",
 			},
 		},
 		{
