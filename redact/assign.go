@@ -234,6 +234,8 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		}
 		if !capped && want == Password && s[op] == ':' && inStr == 0 && atLineStart(s, ks) && !isStopWord(s[vs:ve]) {
 			ve = restOfLine(s, vs, ve)
+		} else if !capped && want == Password && inStr == '`' {
+			ve = codeSpanEnd(s, vs, ve)
 		}
 		if ve > vs+1 && s[ve-1] == '.' && (ve >= len(s) || isSpace(s[ve])) {
 			ve-- // the full stop of a sentence
@@ -805,6 +807,20 @@ func restOfLine(s string, vs, ve int) int {
 	return vs + len(line)
 }
 
+// codeSpanEnd extends an unquoted value that ends at ve inside an inline
+// code span (`contraseña: Sol y Sombra 33`) to the closing backtick, when
+// the words up to it hold no quote and no other assignment.
+func codeSpanEnd(s string, vs, ve int) int {
+	e := ve
+	for e < len(s) && e-vs < decideLen && s[e] != '`' && s[e] != '\n' {
+		e++
+	}
+	if e >= len(s) || s[e] != '`' || e == ve || strings.ContainsAny(s[ve:e], "\"'") || assignOpIn(s, ve, e) {
+		return ve
+	}
+	return vs + len(strings.TrimRight(s[vs:e], " \t"))
+}
+
 // assignOpIn reports whether s[i:j] holds a ':' or '=' outside
 // placeholders (whose ':' assigns nothing).
 func assignOpIn(s string, i, j int) bool {
@@ -876,7 +892,7 @@ func classifyKey(key string) Category {
 	// Every suffix below ends in one of these letters; most keys that reach
 	// here (prompt_tokens, keys, ...) end in something else.
 	switch k[n-1] {
-	case 'd', 'e', 's', 't', 'n', 'y', 'h', 'm', 'w', 'r', 'l', 'c', 'a', 'k', '1', '2':
+	case 'd', 'e', 's', 't', 'n', 'y', 'h', 'm', 'w', 'r', 'l', 'c', 'a', 'k', 'u', 'i', 'o', '1', '2':
 	default:
 		return ""
 	}
@@ -1013,6 +1029,10 @@ func hasSuffixBytes(b []byte, suf string) bool {
 var passwordKeySuffixes = []string{
 	"password", "passwd", "passphrase", "passcode", "psk", "presharedkey", "communitystring", "rocommunity",
 	"rwcommunity", "snmpcommunity",
+	// The word in other languages, as identifiers write it (mot_de_passe,
+	// motDePasse, mat_khau, kata_sandi; contraseña loses its ñ).
+	"motdepasse", "matkhau", "katasandi", "contrasena", "contrasea", "wachtwoord", "kennwort", "passwort",
+	"senha", "sifre",
 }
 
 var secretKeySuffixes = []string{

@@ -128,11 +128,14 @@
 //     define('DB_PASSWORD', 'x') (PHP), keys with a qualifier
 //     (password_confirm, passwordConfirmation, new_password_repeat), and
 //     the word for password in other languages (Passwort, mot de passe,
-//     contraseña, senha, пароль, 密码, パスワード, ...). A YAML-style
+//     contraseña, senha, пароль, 密码, パスワード, ...), also as identifiers
+//     write it (mot_de_passe, motDePasse, mat_khau, kata_sandi). An
+//     unquoted value in an inline code span runs to its closing backtick
+//     (`contraseña: Sol y Sombra 33`). A YAML-style
 //     "password: several words" loses the rest of its line, unless the line
 //     holds another key. Also passwords, PINs and passphrases stated in
 //     prose in many languages (en, de, fr, es, pt, it, nl, pl, ru, tr, ar,
-//     hi, ja, ko, zh, vi, id and others): "my password is hunter2", "pw:
+//     hi, ja, ko, zh, vi, id and others): "my password is hunter2", with password \"x\" in a JSON string, "pw:
 //     x", "the PIN is 4821", "das Passwort lautet x", "mot de passe : x",
 //     "contraseña es x", "senha é x", "пароль x", "şifrem x", "كلمة
 //     المرور x", "パスワードは x", "密码是x", and passphrases such as

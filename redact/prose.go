@@ -1180,8 +1180,8 @@ var assignedWords = newWordSet("password", "passwd", "passwort", "kennwort", "mo
 // ("kata sandi saya X").
 var possessives = newWordSet("saya", "anda", "kamu", "ku", "tôi", "benim", "у меня", "у нас")
 
-var openQuotes = []string{"\"", "'", "`", "“", "‘", "«", "「", "『", "„", "‚"}
-var closeQuotes = []string{"\"", "'", "`", "”", "’", "»", "」", "』", "“", "‘"}
+var openQuotes = []string{"\"", "'", "`", "“", "‘", "«", "「", "『", "„", "‚", `\"`}
+var closeQuotes = []string{"\"", "'", "`", "”", "’", "»", "」", "』", "“", "‘", `\"`}
 
 // proseValue reads the value at s[i]: a quoted string, or a run of
 // non-blank bytes that ends at CJK punctuation, at a quote, at a change

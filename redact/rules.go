@@ -393,11 +393,13 @@ func DefaultRules() []Rule {
 			Category:    Password,
 			Description: `value assigned to a password-like key (password=, passwd:, pwd=, "db_pass": ...), the key kept`,
 			Keywords: []string{"pass", "pwd", "psk", "_community", "-community", "rocommunity", "rwcommunity", "identified by", "kennwort", "mot de passe", "contraseña", "contrasena", "senha",
-				"wachtwoord", "lösenord", "hasło", "пароль", "Пароль", "ПАРОЛЬ", "密码", "密碼", "パスワード", "비밀번호", "पासवर्ड",
+				"khau", "sandi", "sifre", "wachtwoord", "lösenord", "hasło", "пароль", "Пароль", "ПАРОЛЬ", "密码", "密碼", "パスワード", "비밀번호", "पासवर्ड",
 				"كلمة المرور", "كلمة السر"},
 			Find:     findPasswordAssignment,
 			Priority: prioGeneric,
 			Examples: []string{
+				"la ligne `mot_de_passe: \"Chat-Noir!64\"` : YAML", "dòng `mat_khau: HaLong@Bay1994`; code", "kata_sandi: \"Bali-2024!\"",
+				"en `contraseña: Sol y Sombra 33`: los espacios",
 				"password=hunter2", `{"password": "correct horse"}`, "DB_PASSWORD=s3cr3t!", "passwd: Tr0ub4dor&3",
 				"mysql --password=Pa55word", "pwd = 'abc123'", "Password: zX9!qW",
 				"CREATE USER app WITH PASSWORD 'R3p0rt!ng';", "Passwort: geheim123", "mot de passe : s3cret!",
@@ -408,6 +410,7 @@ func DefaultRules() []Rule {
 				`password = os.getenv("DB_PASSWORD") or "Fallback-Pw-1"`,
 			},
 			Negatives: []string{
+				"use `password: string` in the type", "set `mot_de_passe: ${DB_PASS}` then", "`mat_khau: <mật khẩu>` here",
 				"password=${DB_PASSWORD}", "password=<password>", "password: ********", "password=changeme",
 				"password = os.getenv('DB_PASSWORD')", "Password: cfg.Password,", "password: string;",
 				"forgot your password?", "PWD=/home/user", "NOPASSWD: ALL", "password_hint: blue",
@@ -424,6 +427,7 @@ func DefaultRules() []Rule {
 			Find:        findProsePassword,
 			Priority:    prioGeneric,
 			Examples: []string{
+				`{"input":"Login failed for user \"svc\" with password \"B4ckup-2024-Nov\" from x"}`,
 				"My password is hunter2, please keep it safe", "pw: blue42sky", "the PIN is 4821",
 				"das Passwort lautet Sonne#2024", "mot de passe : Chouette!88", "mi contraseña es Gato_Negro7",
 				"a senha é Brasil#2025", "пароль Zima2024!", "şifrem kedi1234", "كلمة المرور Qamar2024",
@@ -447,6 +451,7 @@ func DefaultRules() []Rule {
 				"Medewerker: Wat is de code van het sleutelkastje?\nKlant: 4590", "[agent] What is the wifi password?\n[guest] Sunny-Day-22",
 			},
 			Negatives: []string{
+				`{"msg":"the password \"incorrect\" was typed"}`,
 				"Forgot your password? Click here to reset it.", "The password must have 8 characters.",
 				"The password is incorrect, please try again.", "Das Passwort ist falsch.", "La contraseña es obligatoria.",
 				"Пароль неверный.", "パスワードが違います。", "密码错误，请重试。", "Enter your PIN to continue.",
