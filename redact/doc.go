@@ -131,7 +131,9 @@
 //     contraseña, senha, пароль, 密码, パスワード, ...), also as identifiers
 //     write it (mot_de_passe, motDePasse, mat_khau, kata_sandi). An
 //     unquoted value in an inline code span runs to its closing backtick
-//     (`contraseña: Sol y Sombra 33`). A YAML-style
+//     (`contraseña: Sol y Sombra 33`). The cells of a Markdown table's column
+//     headed by a word for password (| User | Password |, | Mot de passe |)
+//     are passwords too. A YAML-style
 //     "password: several words" loses the rest of its line, unless the line
 //     holds another key. Also passwords, PINs and passphrases stated in
 //     prose in many languages (en, de, fr, es, pt, it, nl, pl, ru, tr, ar,

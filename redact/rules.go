@@ -19,6 +19,12 @@ const (
 
 // DefaultRules returns a fresh copy of the default rule set, which callers
 // may filter or extend and pass to [New].
+// passwordKeywords are the keywords of the rules that read a value named
+// by a word for password (the assignment and the table column).
+var passwordKeywords = []string{"pass", "pwd", "psk", "_community", "-community", "rocommunity", "rwcommunity", "identified by", "kennwort", "mot de passe", "contraseña", "contrasena", "senha",
+	"khau", "sandi", "sifre", "wachtwoord", "lösenord", "hasło", "пароль", "Пароль", "ПАРОЛЬ", "密码", "密碼", "パスワード", "비밀번호", "पासवर्ड",
+	"كلمة المرور", "كلمة السر", "mật khẩu"}
+
 func DefaultRules() []Rule {
 	rules := []Rule{
 		{
@@ -392,11 +398,9 @@ func DefaultRules() []Rule {
 			ID:          "password-assignment",
 			Category:    Password,
 			Description: `value assigned to a password-like key (password=, passwd:, pwd=, "db_pass": ...), the key kept`,
-			Keywords: []string{"pass", "pwd", "psk", "_community", "-community", "rocommunity", "rwcommunity", "identified by", "kennwort", "mot de passe", "contraseña", "contrasena", "senha",
-				"khau", "sandi", "sifre", "wachtwoord", "lösenord", "hasło", "пароль", "Пароль", "ПАРОЛЬ", "密码", "密碼", "パスワード", "비밀번호", "पासवर्ड",
-				"كلمة المرور", "كلمة السر"},
-			Find:     findPasswordAssignment,
-			Priority: prioGeneric,
+			Keywords:    passwordKeywords,
+			Find:        findPasswordAssignment,
+			Priority:    prioGeneric,
 			Examples: []string{
 				"la ligne `mot_de_passe: \"Chat-Noir!64\"` : YAML", "dòng `mat_khau: HaLong@Bay1994`; code", "kata_sandi: \"Bali-2024!\"",
 				"en `contraseña: Sol y Sombra 33`: los espacios",
@@ -417,6 +421,24 @@ func DefaultRules() []Rule {
 				"if password == stored {", "password: {{ .Values.db.password }}", "password: !vault |",
 				"Password: at least 8 characters, one digit.", "the password field", "password 'reset' link",
 				"$pass = Read-Host -AsSecureString", "$dbPassword = Get-Secret -Name db -AsPlainText",
+			},
+		},
+		{
+			ID:          "password-table",
+			Category:    Password,
+			Description: `cells of a Markdown table's column headed by a word for password (| User | Password |)`,
+			Keywords:    passwordKeywords,
+			Find:        findPasswordColumn,
+			Priority:    prioGeneric,
+			Examples: []string{
+				"| Host | User | Password |\n|------|------|----------|\n| gpu-1 | ubuntu | Nv1d!a-A100 |",
+				"| Dienst | Passwort | Notiz |\n|---|---|---|\n| NAS | Blau-Wal-77 | Keller |",
+				"Compte | Mot de passe\n--- | ---\nadmin | Soleil#2024",
+			},
+			Negatives: []string{
+				"| Field | Password hint |\n|---|---|\n| a | the dog |",
+				"| Host | Password |\n| gpu-1 | not a separator |",
+				"| Setting | Password |\n|---|---|\n| length | ${MIN_LEN} |",
 			},
 		},
 		{
