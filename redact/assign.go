@@ -1295,6 +1295,15 @@ func codeRef(v string) bool {
 		return false
 	}
 	if dots > 0 {
+		// A.b.c names a field, unless a part is random: a Discord bot
+		// token (id.timestamp.hmac) joins its parts with dots too.
+		for rest := v; rest != ""; {
+			part, tail, _ := strings.Cut(rest, ".")
+			if randomToken(part) {
+				return false
+			}
+			rest = tail
+		}
 		return true
 	}
 	if !digits && (under || camel || upper && len(v) > 3) {

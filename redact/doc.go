@@ -382,7 +382,9 @@
 //     as changeme and changeit (they are public knowledge, and showing them
 //     tells a reader the configuration was never changed), and a value that
 //     only names itself (password=password);
-//   - code instead of values: password = os.getenv("X"), cfg.Password,
+//   - code instead of values: password = os.getenv("X"), cfg.Password
+//     (a dotted path, unless a part of it is random, as in a Discord bot
+//     token's id.timestamp.hmac),
 //     password: string, token: Optional[str] = None, DB_PASSWORD as an
 //     identifier, PowerShell cmdlets ($pw = Read-Host ...,
 //     ConvertTo-SecureString), getters (vault.getToken("ci")), valueFrom:

@@ -517,6 +517,7 @@ func DefaultRules() []Rule {
 			Find:        findSecretAssignment,
 			Priority:    prioGeneric,
 			Examples: []string{
+				"DISCORD_BOT_TOKEN=cWUI3bJ2Ja2hAvomcGqe2xxb.Sa7ZVM0.qsCBwqQ1iHnZeQXhMg5TkhGhKzUKA6R7NSI21w",
 				`"client_secret": "9f8e7d6c5b4a3f2e1d0c"`, "api_key: 6b1f0c3e9a8d7e2f", "token=a1b2c3d4e5f6g7h8",
 				"X-Api-Key: Zm9vYmFyYmF6MTIz", "export SONAR_TOKEN=squ_4f9a8c2e71b34d0a9e6f5c8b2a1d7e3f",
 				"Set-Cookie: session=s%3Aj8Kd92mZx7Q1wErT5yU3iO0p; Path=/", "Cookie: PHPSESSID=9k2j4h5g6f7d8s1a",
@@ -526,6 +527,7 @@ func DefaultRules() []Rule {
 				`set -x REGISTRY_TOKEN "Gh7sKd92LmQw4Xz8PnB1vT5rYc3"`,
 			},
 			Negatives: []string{
+				"token = self.tokenStore.current", "BOT_TOKEN=settings.Discord.BotToken",
 				"max_tokens=1024", "token_type: Bearer", `"eos_token": "</s>"`, "api_key: $API_KEY",
 				"api_key = <your-api-key>", "secret_name: db-credentials", "token: the smallest unit",
 				"primary_key: id", "secret = os.environ['SECRET']", "tokens: 512", "session: 3", "sid=S-1-5-21",
