@@ -118,7 +118,9 @@
 //   - BEARER_TOKEN, BASIC_AUTH: the credentials of "Bearer <token>" and
 //     "Basic <base64 of user:password>" (in an Authorization header the
 //     whole credential, whatever it looks like: a JWT after Basic
-//     included, however long), and the user:password given to curl -u or
+//     included, however long; in a quoted string that holds nothing else,
+//     as logs print the header's value, a token-shaped base64 credential
+//     whatever it decodes to), and the user:password given to curl -u or
 //     --user, also on a continuation line of the curl command (after a
 //     line ending in '\').
 //   - PASSWORD: the value assigned to a password-like key: password=,

@@ -100,8 +100,10 @@ func DefaultRules() []Rule {
 			Keywords:    []string{"basic"},
 			Find:        findBasic,
 			Priority:    prioScheme,
-			Examples:    []string{"Authorization: Basic dXNlcjpodW50ZXIy", "curl -H 'Authorization: Basic YWRtaW46czNjcjN0IQ=='"},
-			Negatives:   []string{"basic authentication is enabled", "Authorization: Basic <credentials>", "basic dXNlcm5hbWU= has no colon"},
+			Examples: []string{"Authorization: Basic dXNlcjpodW50ZXIy", "curl -H 'Authorization: Basic YWRtaW46czNjcjN0IQ=='",
+				`msg="basic auth header" value="Basic UI++IS5M3B2VMEUz7jWbi+FjB4lvwv1+KJ9Jmr6y" route=/admin`},
+			Negatives: []string{"basic authentication is enabled", "Authorization: Basic <credentials>", "basic dXNlcm5hbWU= has no colon",
+				`label="Basic Authentication" other`, `title='Basic ConfigurationSettings' x`},
 		},
 		{
 			ID:          "authorization-header",

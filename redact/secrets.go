@@ -354,10 +354,22 @@ func findBasic(dst []Span, s string, at int) []Span {
 		return append(dst, Span{Start: at, End: e, Keep: b - at})
 	}
 	b, e, _, ok := authScheme(s, at, "basic", isB64)
-	if !ok || e < len(s) && (isB64(s[e]) || s[e] == '=' || placeholderStartsAt(s, e)) || !validBasicAuth(s[b:e]) {
+	if !ok || e < len(s) && (isB64(s[e]) || s[e] == '=' || placeholderStartsAt(s, e)) || !validBasicAuth(s[b:e]) && !quotedHeaderValue(s, at, b, e) {
 		return dst
 	}
 	return append(dst, Span{Start: at, End: e, Keep: b - at})
+}
+
+// quotedHeaderValue reports "Basic <credential>" as the whole of a quoted
+// string (value="Basic UI++IS5M3B2V..."), as logs print an Authorization
+// header's value: a credential of 16 base64 characters or more, padded to
+// a multiple of four, shaped like a token, is one whatever it decodes to.
+func quotedHeaderValue(s string, at, b, e int) bool {
+	if at == 0 || e >= len(s) || s[at-1] != '"' && s[at-1] != '\'' || s[e] != s[at-1] {
+		return false
+	}
+	cred := s[b:e]
+	return len(cred) >= 16 && len(cred)%4 == 0 && tokenShape(strings.TrimRight(cred, "="))
 }
 
 // paramSchemes are Authorization schemes whose credentials are a list of
