@@ -52,7 +52,10 @@
 //     (id,name,phone); a second number joined to such a number by a word
 //     for "or" ("Central de atendimento: X ou 4004-0001", "1588-1234 또는
 //     080-023-0000"); a number a person is reached on ("contact the
-//     patient on 07700 900 604"); before a word for calling in the languages that put
+//     patient on 07700 900 604"); a number early in a speaker's turn
+//     that answers a question or request for one on the line before
+//     ("Could you give me a callback number?\n[customer] sure, 555-0139",
+//     "मोबाइल नंबर बताइए।\nग्राहक: ९८७६५४३२१०"); before a word for calling in the languages that put
 //     the verb last (1588-1234로 전화, までお電話, पर कॉल करें); and after a
 //     word for "number" alone when the number has eight digits or more and
 //     does not start with a year, or after "my number". A word such as

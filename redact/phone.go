@@ -398,6 +398,8 @@ func (c *phoneCtx) hasPhoneWord(h *tableHeaders, u sub) bool {
 		broad = phoneWordIn(w32)
 	} else if c.orPhone() {
 		broad = true
+	} else if c.answersPhoneQuestion() {
+		return true // the speaker's label ("Customer:") is no refusing word
 	} else if !phoneColumn(c.s, c.start, h) {
 		return false
 	} else {
@@ -414,6 +416,38 @@ func (c *phoneCtx) hasPhoneWord(h *tableHeaders, u sub) bool {
 		return false
 	}
 	return u.digits() >= 8 || c.nearCue
+}
+
+// answersPhoneQuestion reports a number early in a speaker's turn ("[customer]
+// sure, 555-0139", "ग्राहक: ९८७६५४३२१०") that answers a question or a
+// request for a phone number ending the line before ("Could you give me a
+// callback number?", "कृपया अपना मोबाइल नंबर बताइए।").
+func (c *phoneCtx) answersPhoneQuestion() bool {
+	lo := max(0, c.start-48)
+	nl := strings.LastIndexByte(c.s[lo:c.start], '\n')
+	if nl < 0 {
+		return false
+	}
+	nl += lo
+	// A speaker's label: up to three words and a colon, or [name].
+	line := c.s[nl+1 : c.start]
+	k := strings.IndexAny(line, ":]：")
+	if k <= 0 || k > 32 || line[0] == ' ' || strings.Count(line[:k], " ") > 2 || strings.IndexAny(line[:k], "0123456789") >= 0 {
+		return false
+	}
+	prev := strings.TrimRight(c.s[lineStartWithin(c.s, nl, 200):nl], " \t\r")
+	if !(strings.HasSuffix(prev, "?") || strings.HasSuffix(prev, "？") || strings.HasSuffix(prev, "।") || strings.HasSuffix(prev, ".")) {
+		return false
+	}
+	if r, _, _ := notPhoneContext(line[k+1:]); r {
+		return false // "Customer: order 12345678"
+	}
+	tail := strings.TrimRight(prev[max(0, len(prev)-64):], "?？।.")
+	if codeWordSet.inBounded(tail, 8) {
+		return false // "What is the code we sent by SMS?": a one-time code
+	}
+	refused, near, _ := notPhoneContext(tail)
+	return !refused && (near || phoneWordIn(tail))
 }
 
 // phoneOrWords join a second phone number to a first ("Hotline: X ou Y").

@@ -315,6 +315,8 @@ func DefaultRules() []Rule {
 			numeric:     kindPhone,
 			Priority:    prioContext - 5,
 			Examples: []string{
+				"[agent] Could you give me a callback number?\n[customer] sure, 555-0139 or later",
+				"एजेंट: कृपया अपना मोबाइल नंबर बताइए।\nग्राहक: ९८७६५४३२१०",
 				"call +44 20 7946 0958", "(555) 010-1234", "+91 98765 43210", "555.010.1234",
 				"Tel. 030 1234567", "+1-555-010-1234", "電話 090-1234-5678", "phone: 5550101234",
 				"My CN number is 13812345678", "reach me on 0917 123 4567", "０９０－５０６８－７０５８",
@@ -326,6 +328,8 @@ func DefaultRules() []Rule {
 				"고객센터: 1588-1234 또는 080-023-1111",
 			},
 			Negatives: []string{
+				"Agent: What is your order number?\nCustomer: 12345678", "Agent: What is the code we sent by SMS?\nCustomer: 44718820",
+				"Agent: What's your phone number?\nClient: order 12345678 first",
 				"2024-01-15", "15/01/2024", "Order #123456789", "INV-2024-000123", "$1,234.56",
 				"ISBN 978-3-16-148410-0", "1.3.6.1.4.1.311", "ts=1705312200", "version 1.2.3.4",
 				"v10.0.0.1", "4111 1111 1111 1112", "DE89 3704 0044 0532 0130 01",
