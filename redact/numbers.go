@@ -1,5 +1,7 @@
 package redact
 
+import "strings"
+
 // Numeric PII: phone numbers, payment cards, US social security numbers and
 // IBANs. The three digit-only kinds share one tokenizer: a token is a run of
 // digit groups joined by single separators (space, '-', '.', '/', " / " or
@@ -660,7 +662,29 @@ func isCard(s string, u sub) bool {
 	if u.n() == 1 && (k > 16 && k < 19 || k == 19 && !nineteenInOneRun(num)) {
 		return false // long contiguous numbers are IDs; few schemes write 19 digits in one run
 	}
-	return cardBrand(num) && luhn(num)
+	return (cardBrand(num) || k == 16 && cardWordBefore(s, u.t.start)) && luhn(num)
+}
+
+// cardWords name a payment card; a Luhn-valid 16-digit number right after
+// one is a card number whatever its issuer prefix (a national scheme the
+// issuer table does not list: "카드 9410 3565 0810 0089").
+var cardWords = []string{"card", "card no", "card number", "carte", "karte", "tarjeta", "cartão", "cartao", "carta",
+	"kaart", "karta", "karty", "карта", "карты", "kart", "kartı", "kartı no", "بطاقة", "البطاقة", "कार्ड", "カード",
+	"카드", "卡", "卡号", "thẻ", "kartu"}
+
+// cardWordBefore reports a word for card right before offset i, after
+// blanks, a colon or a '#'.
+func cardWordBefore(s string, i int) bool {
+	w := strings.TrimRight(s[max(0, i-24):i], " \t:：#.")
+	for _, c := range cardWords {
+		if len(w) >= len(c) && hasSuffixFold(w, c) {
+			b := len(w) - len(c)
+			if b == 0 || c[0] >= 0x80 || !isAlpha(w[b-1]) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // nineteenInOneRun reports the schemes whose 19-digit numbers are written
