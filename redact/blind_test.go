@@ -31,8 +31,9 @@ var blindFloors = map[string]struct{ recall, precision float64 }{
 	// work on its misses and false positives (0.994, 0.999).
 	"blind4.txt": {recall: 0.99, precision: 0.99},
 	// blind5.txt: held out until its first scoring, at main b4c5793
-	// (after the round-5 rules): recall 0.972, precision 1.000.
-	"blind5.txt": {recall: 0.97, precision: 1.00},
+	// (0.972, 1.000); raised to what main measured after the round-6 rule
+	// work on its misses (0.997, 1.000).
+	"blind5.txt": {recall: 0.99, precision: 1.00},
 }
 
 // blindSlack is how many bytes of an expected span may stay visible, in
