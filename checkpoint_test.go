@@ -82,6 +82,20 @@ func (c *checkpointLog) all() []*llog.Checkpoint {
 	return append([]*llog.Checkpoint(nil), c.got...)
 }
 
+// logSync logs n records inf(from) … inf(from+n-1) with LogSync and
+// returns digests with their chain digests appended.
+func logSync(t *testing.T, e *llog.Engine, digests []chain.Digest, from, n int) []chain.Digest {
+	t.Helper()
+	for i := range n {
+		r, err := e.LogSync(ctx, inf(from+i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		digests = append(digests, r.Hash)
+	}
+	return digests
+}
+
 // checkCheckpoints checks checkpoints against the digests of every record
 // of the store: sizes increasing, root, head, origin, signature.
 func checkCheckpoints(t *testing.T, cks []*llog.Checkpoint, digests []chain.Digest, storeID string, v note.Verifier) {
@@ -118,14 +132,7 @@ func TestCheckpointsCoverEveryRecord(t *testing.T) {
 	var got checkpointLog
 	opts := &llog.Options{DisableRedaction: true, SegmentSize: 4096, Signer: signer, CheckpointEvery: 10, OnCheckpoint: got.add}
 	e, dir := open(t, opts)
-	var digests []chain.Digest
-	for i := range 95 {
-		r, err := e.LogSync(ctx, inf(i))
-		if err != nil {
-			t.Fatal(err)
-		}
-		digests = append(digests, r.Hash)
-	}
+	digests := logSync(t, e, nil, 0, 95)
 	id := e.StoreID()
 	if err := e.Close(); err != nil {
 		t.Fatal(err)
@@ -150,13 +157,7 @@ func TestCheckpointsCoverEveryRecord(t *testing.T) {
 	if ck := e.Checkpoint(); ck == nil || !bytes.Equal(ck.Note, cks[len(cks)-1].Note) {
 		t.Fatalf("newest checkpoint after reopening: %+v", ck)
 	}
-	for i := range 7 {
-		r, err := e.LogSync(ctx, inf(100+i))
-		if err != nil {
-			t.Fatal(err)
-		}
-		digests = append(digests, r.Hash)
-	}
+	digests = logSync(t, e, digests, 100, 7)
 	e.Close()
 	cks = got.all()
 	checkCheckpoints(t, cks, digests, id, verifier)
@@ -175,14 +176,7 @@ func TestCheckpointAtEverySegmentStart(t *testing.T) {
 	opts := &llog.Options{DisableRedaction: true, SegmentSize: 4096, Signer: signer,
 		CheckpointEvery: 1 << 20, CheckpointDelay: time.Hour, OnCheckpoint: got.add}
 	e, dir := open(t, opts)
-	var digests []chain.Digest
-	for i := range 95 {
-		r, err := e.LogSync(ctx, inf(i))
-		if err != nil {
-			t.Fatal(err)
-		}
-		digests = append(digests, r.Hash)
-	}
+	digests := logSync(t, e, nil, 0, 95)
 	segs := e.Stats().Segments
 	id := e.StoreID()
 	if err := e.Close(); err != nil {

@@ -204,14 +204,7 @@ func TestIndexRebuildKeepsRetentionRecords(t *testing.T) {
 		{"garbage", func(path string) error { return os.WriteFile(path, []byte(strings.Repeat("garbage ", 1000)), 0o600) }},
 	} {
 		t.Run(damage.name, func(t *testing.T) {
-			e, dir := open(t, retentionOptions())
-			now := time.Now()
-			for i := range 100 {
-				if _, err := e.LogSync(ctx, bigInf(i, now)); err != nil {
-					t.Fatal(err)
-				}
-			}
-			e.Close()
+			dir := trimmedStore(t)
 			before := mustVerify(t, dir)
 			if len(before.Removed) == 0 {
 				t.Fatal("retention removed nothing")
@@ -229,7 +222,7 @@ func TestIndexRebuildKeepsRetentionRecords(t *testing.T) {
 			if c := ev.of(llog.EventIndexCaughtUp); len(c) != 1 || !c[0].Rebuilt {
 				t.Fatalf("no rebuild: %v", c)
 			}
-			if _, err := e.LogSync(ctx, bigInf(100, now)); err != nil {
+			if _, err := e.LogSync(ctx, bigInf(100, time.Now())); err != nil {
 				t.Fatal(err)
 			}
 			e.Close()
@@ -313,14 +306,7 @@ func TestWatermarkEndsARemovedSegment(t *testing.T) {
 // index.db and index.snap both deleted, lists what was removed, and a
 // rebuilt index holds the records again.
 func TestRetentionRecordsLiveInTheLog(t *testing.T) {
-	e, dir := open(t, retentionOptions())
-	now := time.Now()
-	for i := range 100 {
-		if _, err := e.LogSync(ctx, bigInf(i, now)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	e.Close()
+	dir := trimmedStore(t)
 	before := mustVerify(t, dir)
 	if len(before.Removed) < 2 || before.FirstSeq == 1 {
 		t.Fatalf("retention removed %+v, first seq %d", before.Removed, before.FirstSeq)
@@ -409,4 +395,20 @@ func TestLegacyRetentionRecordIsCopiedIntoTheLog(t *testing.T) {
 	if rep := mustVerify(t, dir); len(rep.Removed) != 1 {
 		t.Fatalf("after a second Open: removed %+v", rep.Removed)
 	}
+}
+
+// trimmedStore writes 100 large records with retentionOptions, so that
+// retention removes the oldest segments, closes the store and returns its
+// folder.
+func trimmedStore(t *testing.T) string {
+	t.Helper()
+	e, dir := open(t, retentionOptions())
+	now := time.Now()
+	for i := range 100 {
+		if _, err := e.LogSync(ctx, bigInf(i, now)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.Close()
+	return dir
 }
