@@ -1,6 +1,7 @@
 package llog_test
 
 import (
+	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
@@ -12,7 +13,9 @@ import (
 	"time"
 
 	"github.com/lowlightlog/llog"
+	"github.com/lowlightlog/llog/index"
 	"github.com/lowlightlog/llog/internal/vfs"
+	bolt "go.etcd.io/bbolt"
 )
 
 // clockJumps gives record i a time that mostly moves forward by a minute
@@ -208,6 +211,9 @@ func TestIndexRebuild(t *testing.T) {
 		"deleted":         func() { os.Remove(filepath.Join(dir, "index.db")) },
 		"another store's": func() { copyFile(t, filepath.Join(otherDir, "index.db"), filepath.Join(dir, "index.db")) },
 		"garbage":         func() { os.WriteFile(filepath.Join(dir, "index.db"), []byte(strings.Repeat("junk", 5000)), 0o600) },
+		// An index written by a build whose index format was one version
+		// older (Merkle nodes keyed otherwise): rebuilt, never read.
+		"an older version's": func() { setIndexVersion(t, filepath.Join(dir, "index.db"), index.Version-1) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			damage()
@@ -450,4 +456,21 @@ func TestIndexBehindTheSeam(t *testing.T) {
 		t.Fatalf("catch-up after the failure: %+v", caught)
 	}
 	checkQueriesMatchScan(t, e, dir)
+}
+
+// setIndexVersion rewrites the format version recorded in the index file
+// at path, as an index written by another build of llog would hold.
+func setIndexVersion(t *testing.T, path string, v uint64) {
+	t.Helper()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	err = db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte("meta")).Put([]byte("version"), binary.BigEndian.AppendUint64(nil, v))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
