@@ -235,6 +235,12 @@ var vendors = []vendor{
 		negatives: []string{"pk_live_4eC39HqLyjWDarjtT1zdp7dc is publishable", "sk_live_short", "stripe_key = \"sk_live_****************************\""},
 	},
 	{
+		id: "stripe-webhook-secret", desc: "webhook signing secrets (whsec_, Stripe's and Svix's: base62 or base64 after the prefix), prefix kept",
+		spec:      &tokenSpec{prefixes: []string{"whsec_"}, body: isB64, min: 16},
+		examples:  []string{"STRIPE_WEBHOOK_SECRET=whsec_kmN5LRcX2rLYRiVGraNe6qatdPG878Pm", "signing secret whsec_MfKQ9r8GKYqrTwjU+PD8ILPZIo2LaLaSw is printed by the CLI"},
+		negatives: []string{"whsec_short", "the whsec_ prefix marks webhook secrets", "WEBHOOK_SECRET=whsec_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"},
+	},
+	{
 		id: "google-api-key", desc: "Google API key (AIza + 35 characters), prefix kept",
 		spec:      &tokenSpec{prefixes: []string{"AIza"}, body: isTokenByte, min: 35, max: 35},
 		examples:  []string{"key=AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI&q=maps"},
