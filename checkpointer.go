@@ -66,11 +66,11 @@ func (c *checkpointer) begin(p *pending) {
 
 // add adds a record's leaf to the tree, and the nodes it completes that
 // the index keeps to the batch p.
-func (c *checkpointer) add(p *pending, d chain.Digest) {
+func (c *checkpointer) add(p *pending, d *chain.Digest) {
 	if c.off {
 		return
 	}
-	c.tree.add(leafHash(d), func(level int, index uint64, h tlog.Hash) {
+	c.tree.add(leafHash(*d), func(level int, index uint64, h tlog.Hash) {
 		if level >= indexNodeLevel {
 			p.tree.nodes = append(p.tree.nodes, indexNode(level, index, h))
 		}

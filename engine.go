@@ -483,6 +483,10 @@ type pending struct {
 	items []*item
 	batch wal.Batch
 	link  chain.Digest // digest of the batch's last record
+	// digests are the records' chain digests in order, side by side for
+	// the merkler, which then reads them from one array rather than from
+	// each item the sealer just wrote.
+	digests []chain.Digest
 	end   uint64       // queue ticket after the batch's last record
 	depth int          // queue depth when the batch was taken
 	tree  batchTree    // the Merkle tree before and after the batch, its checkpoint
@@ -506,6 +510,7 @@ func (e *Engine) seal() {
 		items, out, ok := e.q.next(p.items[:0], e.opts.MaxBatchDelay, timer, e.ck.idle())
 		p.items, p.end, p.depth, p.closing = items, out.end, out.depth, out.closing
 		p.batch.Reset()
+		p.digests = p.digests[:0]
 		p.link = e.prev
 		if out.ctl != nil {
 			e.sealRemoval(p, out.ctl)
@@ -528,6 +533,7 @@ func (e *Engine) seal() {
 			it.seq = e.next
 			it.hash = e.hasher.Next(e.prev, e.next, it.body())
 			copy(it.buf[:hashSize], it.hash[:])
+			p.digests = append(p.digests, it.hash)
 			if err := p.batch.Add(it.buf); err != nil {
 				panic(err) // records are checked against MaxRecordSize, far below the frame limit
 			}
@@ -547,8 +553,8 @@ func (e *Engine) merkle() {
 	defer close(e.merkled)
 	for p := range e.sealed {
 		e.ck.begin(p)
-		for _, it := range p.items {
-			e.ck.add(p, it.hash)
+		for i := range p.digests {
+			e.ck.add(p, &p.digests[i])
 		}
 		e.ck.end(p)
 		e.sealCheckpoint(p, p.closing)
