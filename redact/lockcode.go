@@ -91,14 +91,17 @@ func lockNounIn(s string, i, j int) bool {
 }
 
 // clauseStart returns where the clause holding s[i] starts, at most n
-// bytes back: after a line break or a full stop ending a sentence.
+// bytes back: after a line break, or a full stop, exclamation or
+// question mark before a space.
 func clauseStart(s string, i, n int) int {
 	lo := max(i-n, 0)
 	for k := i - 1; k >= lo; k-- {
 		switch c := s[k]; {
-		case c == '\n' || c == '!' || c == '?':
+		case c == '\n':
 			return k + 1
-		case c == '.' && k+1 < len(s) && s[k+1] == ' ':
+		case (c == '.' || c == '!' || c == '?') && k+1 < len(s) && isSpace(s[k+1]):
+			// Only before a space: inside a token ("0!000a", a code
+			// the first pass replaces) it ends no clause.
 			return k + 1
 		case c == 0x82 && k >= 2 && s[k-2] == 0xE3 && s[k-1] == 0x80: // 。
 			return k + 1
