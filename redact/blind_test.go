@@ -34,6 +34,9 @@ var blindFloors = map[string]struct{ recall, precision float64 }{
 	// (0.972, 1.000); raised to what main measured after the round-6 rule
 	// work on its misses (0.997, 1.000).
 	"blind5.txt": {recall: 0.99, precision: 1.00},
+	// blind6.txt: held out until its first scoring, at main 928cb32
+	// (0.919, 0.995).
+	"blind6.txt": {recall: 0.91, precision: 0.99},
 }
 
 // blindSlack is how many bytes of an expected span may stay visible, in
