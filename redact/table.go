@@ -99,8 +99,8 @@ func findPasswordColumn(dst []Span, s string, at int) []Span {
 
 // passwordHeader reports a table header cell that names a password.
 func passwordHeader(cell string) bool {
-	if cell == "" || len(cell) > 32 {
-		return false
+	if cell == "" || len(cell) > 32 || strings.Contains(cell, placeholderPrefix) {
+		return false // a cell holding a value a first pass replaced heads nothing
 	}
 	return classifyKey(cell) == Password || localPasswordWord(cell) == len(cell) || equalFold(cell, "mật khẩu")
 }
