@@ -319,6 +319,9 @@ func keyCategory(s string, ks, ke int) (c Category, weak bool) {
 	if c == "" && (weakSecretKeys.has(key) || keyNamedKey(key)) {
 		return Secret, true
 	}
+	if c == "" {
+		return foreignKeyCategory(key)
+	}
 	return c, false
 }
 
@@ -892,7 +895,7 @@ func classifyKey(key string) Category {
 	// Every suffix below ends in one of these letters; most keys that reach
 	// here (prompt_tokens, keys, ...) end in something else.
 	switch k[n-1] {
-	case 'd', 'e', 's', 't', 'n', 'y', 'h', 'm', 'w', 'r', 'l', 'c', 'a', 'k', 'u', 'i', 'o', '1', '2':
+	case 'd', 'e', 's', 't', 'n', 'y', 'h', 'm', 'w', 'r', 'l', 'c', 'a', 'k', 'u', 'i', 'o', 'p', '1', '2':
 	default:
 		return ""
 	}
@@ -1030,9 +1033,11 @@ var passwordKeySuffixes = []string{
 	"password", "passwd", "passphrase", "passcode", "psk", "presharedkey", "communitystring", "rocommunity",
 	"rwcommunity", "snmpcommunity",
 	// The word in other languages, as identifiers write it (mot_de_passe,
-	// motDePasse, mat_khau, kata_sandi; contraseña loses its ñ).
-	"motdepasse", "matkhau", "katasandi", "contrasena", "contrasea", "wachtwoord", "kennwort", "passwort",
-	"senha", "sifre",
+	// motDePasse, mat_khau, kata_sandi, parola_d_ordine, haslo; contraseña
+	// loses its ñ, hasło its ł).
+	"motdepasse", "mdp", "matkhau", "katasandi", "contrasena", "contrasea", "contrasenya", "wachtwoord",
+	"kennwort", "passwort", "senha", "palavrapasse", "sifre", "sifresi", "parola", "paroladordine", "haslo",
+	"haso", "parol", "losenord", "lsenord", "passord", "adgangskode", "salasana", "heslo", "jelszo", "sandi",
 }
 
 var secretKeySuffixes = []string{

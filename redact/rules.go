@@ -23,7 +23,16 @@ const (
 // by a word for password (the assignment and the table column).
 var passwordKeywords = []string{"pass", "pwd", "psk", "_community", "-community", "rocommunity", "rwcommunity", "identified by", "kennwort", "mot de passe", "contraseña", "contrasena", "senha",
 	"khau", "sandi", "sifre", "wachtwoord", "lösenord", "hasło", "пароль", "Пароль", "ПАРОЛЬ", "密码", "密碼", "パスワード", "비밀번호", "पासवर्ड",
-	"كلمة المرور", "كلمة السر", "mật khẩu"}
+	"كلمة المرور", "كلمة السر", "mật khẩu", "haslo", "parol", "mdp", "heslo", "jelszo", "salasana", "adgangskode",
+	"losenord", "pw=", "pw:", "pw ", "pw\t", "pw\"", "pw'"}
+
+// secretKeywords are the keywords of the rule that reads a value named by
+// a word for a secret, a token or a credential's key, in English and in the
+// languages of foreignKeyCategory.
+var secretKeywords = []string{"secret", "token", "key", "sess", "sid", "auth", "login", "cred", "salt", "_pat",
+	"jeton", "clé", "clef", "cle_", "cle-", "clave", "llave", "chave", "chiave", "klucz", "khoa", "sleutel",
+	"schluessel", "schlussel", "schlüssel", "anahtar", "klyuch", "geheimnis", "segred", "segret", "sekret",
+	"bi_mat", "bimat"}
 
 func DefaultRules() []Rule {
 	rules := []Rule{
@@ -521,7 +530,7 @@ func DefaultRules() []Rule {
 			ID:          "secret-assignment",
 			Category:    Secret,
 			Description: `value assigned to a secret-like key (secret, token, api_key, client_secret, private_key, session cookie, ...), the key kept`,
-			Keywords:    []string{"secret", "token", "key", "sess", "sid", "auth", "login", "cred", "salt", "_pat"},
+			Keywords:    secretKeywords,
 			Find:        findSecretAssignment,
 			Priority:    prioGeneric,
 			Examples: []string{
