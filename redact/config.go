@@ -53,6 +53,9 @@ func findPgpass(dst []Span, s string, at int) []Span {
 	if isPlaceholderValue(rest) || isSensitiveWord(rest) || len(rest) < 3 {
 		return dst
 	}
+	if port == "*" && allDigits(db) && allDigits(user) {
+		return dst // an /etc/shadow line (name:*:lastchg:min:max:...): day counts, not a database and a user
+	}
 	start := we - len(rest)
 	return append(dst, Span{Start: start, End: we})
 }

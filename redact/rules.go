@@ -232,7 +232,7 @@ func DefaultRules() []Rule {
 		{
 			ID:          "password-hash",
 			Category:    Password,
-			Description: "password hash in the modular crypt format: bcrypt ($2a$, $2b$, $2y$), Argon2 ($argon2id$...), SHA-crypt ($5$, $6$), yescrypt ($y$)",
+			Description: "password hash in the modular crypt format: bcrypt ($2a$, $2b$, $2y$), Argon2 ($argon2id$...), SHA-crypt ($5$, $6$), yescrypt ($y$), phpass ($P$, $H$), MD5-crypt ($1$, $apr1$), also with every '$' doubled; or after an LDAP or Dovecot {SCHEME} ({SSHA}, {SHA}, {CRYPT}, {PLAIN}, ...), the scheme included",
 			Keywords:    passwordHashKeywords,
 			Find:        findPasswordHash,
 			Priority:    prioVendor,
@@ -241,9 +241,14 @@ func DefaultRules() []Rule {
 				"$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHRzYWx0$RdescudvJCsgt3ub+b+dWRWJTmaaJObG",
 				"root:$6$rounds=5000$saltsalt$qFmFH.bQmmtXzyBY0s9v7Oicd2z4XSIecDzlB5KiA2/jctKu9YterLp8wwnSq.qc.eoxqOmSuNp2xS0ktL3nh/:19000:0:99999:7:::",
 				"INSERT INTO wp_users VALUES (3,'editor','$P$Bq7n2Lx0vR7sT5wY1zA3cE9gH4jM6k.','editor');",
+				"admin:$apr1$Duw1jFbN$2v4Jk3g7Pdhqc0tM4n2Ab/", "grafana:{SHA}qGbLObV0aOZCr9qZDgWmg8arsVo=",
+				"rootpw {SSHA}KbQi69CqSEuCTgY9buuCVX6Ru0/lbLus",
+				`- "traefik.http.middlewares.auth.basicauth.users=admin:$$apr1$$sd8rtK8o$$AVCHJL2yE2NqN0XRyMirVB"`,
 			},
 			Negatives: []string{
 				"the $2b$ prefix marks bcrypt", "$2b$12$short", "costs $5$ or $6$ each", "$argon2id$v=19", "phpass hashes start with $P$ or $H$",
+				"rootpw {SSHA}<hash from slappasswd>", "the {SHA} scheme is unsalted", "nobody:*:19000:0:99999:7:::",
+				"echo $1$2 and $$apr1$$ escapes",
 			},
 		},
 		{
