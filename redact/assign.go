@@ -198,6 +198,9 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		vs = v
 		ve, capped = indexWithin(s, vs, "<")
 		closer = "<"
+		if ve >= 0 && !capped && !closingTag(s, ve, key) {
+			return dst // "<password>" in prose or a placeholder, not an element
+		}
 	case (inStr == 0 || inStr == '`' && c != '`') && (c == '"' || c == '\'' || c == '`'):
 		// A quoted value, also inside inline code: `DB_PASS = "x"`.
 		vs = v + 1
@@ -252,6 +255,12 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		ve = valueEnd(s, ve, closer, inStr)
 	}
 	return append(dst, Span{Start: vs, End: ve})
+}
+
+// closingTag reports whether the end tag of the element name, </name>,
+// starts at s[i] (ASCII case ignored).
+func closingTag(s string, i int, name string) bool {
+	return i+len(name)+3 <= len(s) && s[i] == '<' && s[i+1] == '/' && strings.EqualFold(s[i+2:i+2+len(name)], name) && s[i+2+len(name)] == '>'
 }
 
 // conversions wrap a literal without changing what it holds.

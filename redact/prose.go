@@ -187,13 +187,13 @@ var bareSecretWords = []string{"token", "key", "secret", "credential"}
 func (w proseWord) secret() bool { return w.kind == 's' || w.kind == 'g' }
 
 // hashOrID reports a value shaped like a digest or an identifier rather
-// than a credential: 40 or 64 hex digits (git and SHA-256 digests) or a
-// UUID.
+// than a credential: 40 or 64 hex digits (git and SHA-256 digests), a
+// UUID, or a key fingerprint.
 func hashOrID(v string) bool {
 	if (len(v) == 40 || len(v) == 64) && allFunc(v, isHexByte) {
 		return true
 	}
-	return len(v) == 36 && hexGroups(v, '-', 8, 4, 4, 4, 12)
+	return len(v) == 36 && hexGroups(v, '-', 8, 4, 4, 4, 12) || keyFingerprint(v)
 }
 
 // proseTitles[i] is proseWords[i] capitalized, if its first letter is

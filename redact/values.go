@@ -199,3 +199,17 @@ func randomLetters(v string) bool {
 	}
 	return letters >= 24 && vowels*4 < letters && steps*4 < letters
 }
+
+// keyFingerprint reports the fingerprint of a public key as ssh and
+// ssh-keygen print it: "SHA256:" and 43 base64 bytes (an '=' of padding
+// allowed), or "MD5:" and 16 colon-separated hex pairs. It is public.
+func keyFingerprint(v string) bool {
+	switch {
+	case len(v) >= 7+43 && hasPrefixFold(v, "sha256:"):
+		b := strings.TrimSuffix(v[7:], "=")
+		return len(b) == 43 && allFunc(b, isB64)
+	case len(v) == 4+47 && hasPrefixFold(v, "md5:"):
+		return hexGroups(v[4:], ':', 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2)
+	}
+	return false
+}
