@@ -70,7 +70,7 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		// A literal given as the fallback of an environment read:
 		// process.env.JWT_SECRET || "x", getenv("DB_PASSWORD") or "x".
 		if vs, ve := fallbackValue(s, ks, ke); ve > vs {
-			if c, weak := keyCategory(s, ks, ke); c == want && acceptValue(s[vs:ve], s[ks:ke], want, true) && (!weak || randomToken(s[vs:ve])) {
+			if c, weak := keyCategory(s, ks, ke); c == want && acceptValue(s[vs:ve], s[ks:ke], want, true) && (!weak || weakValue(s[ks:ke], s[vs:ve])) {
 				return append(dst, Span{Start: vs, End: ve})
 			}
 			return dst
@@ -188,8 +188,8 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 	var vs, ve int
 	quoted, capped := false, false
 	var closer string // what ends a capped value: a quote, `\"` or "<"
-	if v+1 < len(s) && s[v+1] == '"' && (s[v] == '@' || s[v] == 'r' || s[v] == 'b' || s[v] == 'u') && inStr == 0 {
-		v++ // a string literal's prefix: @"x" (Objective-C, C#), r"x", b"x" (Python)
+	if v+1 < len(s) && (s[v+1] == '"' || s[v+1] == '\'' && s[v] != '@') && (s[v] == '@' || s[v] == 'r' || s[v] == 'b' || s[v] == 'u') && inStr == 0 {
+		v++ // a string literal's prefix: @"x" (Objective-C, C#), r"x", b'x' (Python)
 	} else if w := conversionAt(s, v); w > 0 && inStr == 0 {
 		v += w // a literal converted to bytes: []byte("x") (Go), Buffer.from("x") (Node)
 	}
@@ -213,6 +213,9 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		}
 		quoted = true
 		closer = quoteCloser[c]
+		if c == '"' && !capped && ve-vs >= 4 && strings.HasPrefix(s[vs:], `\"`) && strings.HasSuffix(s[vs:ve], `\"`) {
+			vs, ve = vs+2, ve-2 // a quoted string inside the string: buildConfigField("String", "KEY", "\"x\"")
+		}
 	case inStr == 0 && c == '\\' && v+1 < len(s) && s[v+1] == '"':
 		vs = v + 2
 		ve, capped = indexWithin(s, vs, `\"`)
@@ -248,7 +251,7 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		return dst
 	}
 	val := s[vs:ve]
-	if !acceptValue(val, key, want, quoted) || weak && !randomToken(val) {
+	if !acceptValue(val, key, want, quoted) || weak && !weakValue(key, val) {
 		return dst
 	}
 	if capped {
@@ -328,10 +331,34 @@ func keyCategory(s string, ks, ke int) (c Category, weak bool) {
 	if c == "" && (weakSecretKeys.has(key) || keyNamedKey(key)) {
 		return Secret, true
 	}
+	if c == "" && secretIDKey(key) {
+		return Secret, true
+	}
 	if c == "" {
 		return foreignKeyCategory(key)
 	}
 	return c, false
+}
+
+// secretIDKey reports a key named "secret id" (secret_id, SecretId): the
+// secret half of Vault's AppRole login, or the name of a secret in AWS
+// Secrets Manager; its value decides (see weakValue).
+func secretIDKey(key string) bool {
+	if !equalFold(lastWord(key), "id") {
+		return false
+	}
+	k := strings.TrimRight(key[:len(key)-2], "_-.")
+	return len(k) >= 6 && strings.EqualFold(k[len(k)-6:], "secret")
+}
+
+// weakValue decides the value of a key that names a secret only sometimes
+// (weak): a value that looks generated; for a secret ID also a UUID
+// (Vault's format), but not a path or an ARN (the name of an AWS secret).
+func weakValue(key, val string) bool {
+	if secretIDKey(key) {
+		return strings.IndexAny(val, ":/") < 0 && (randomToken(val) || len(val) == 36 && hexGroups(val, '-', 8, 4, 4, 4, 12))
+	}
+	return randomToken(val)
 }
 
 // keyNamedKey reports a key whose last word is "key" (segment_write_key,
@@ -398,7 +425,7 @@ var querySecrets = newWordSet("sig", "signature", "x-amz-signature", "x-goog-sig
 // "password incorrect"), and the value at s[v] is the last word on its
 // line.
 func directive(s string, ks, v int, key string) bool {
-	if isSensitiveWord(key) || !atLineStart(s, ks) && !afterDockerfileVerb(s, ks) {
+	if isSensitiveWord(key) || !atLineStart(s, ks) && !afterDockerfileVerb(s, ks) && !ipsecSecret(s, ks, key) {
 		return false
 	}
 	e := v
@@ -414,6 +441,18 @@ func directive(s string, ks, v int, key string) bool {
 	return e >= len(s) || s[e] == '\n' || s[e] == '\r' || s[e] == '#'
 }
 
+// ipsecSecret reports a pre-shared key line of ipsec.secrets (strongSwan,
+// Libreswan): the selectors, " : ", then the key type PSK at s[ks]
+// ("10.0.0.1 10.0.0.2 : PSK "x"", ": PSK "x"").
+func ipsecSecret(s string, ks int, key string) bool {
+	if key != "PSK" {
+		return false
+	}
+	ls := lineStartWithin(s, ks, 160)
+	pre := strings.TrimRight(s[ls:ks], " \t")
+	return strings.HasSuffix(pre, " :") || strings.TrimSpace(pre) == ":"
+}
+
 // afterDockerfileVerb reports whether ENV or ARG (Dockerfile) or fish's
 // set with a scope or export flag (set -x, set -gx) and a blank precede
 // s[ks] at the start of its line.
@@ -423,6 +462,8 @@ func afterDockerfileVerb(s string, ks int) bool {
 	switch pre {
 	case "ENV", "ARG":
 		return ks > ls+3
+	case "#define", "# define":
+		return true // C: #define ADMIN_PASS "x"
 	case "set -x", "set -gx", "set -xg", "set -Ux", "set -xU", "set -g", "set -U", "set -l":
 		return true
 	}
@@ -708,10 +749,12 @@ func mayAssign(s string, ks, ke int) bool {
 	}
 	c := s[j-1]
 	switch {
-	case strings.IndexByte("xgUl", c) >= 0 && afterDockerfileVerb(s, ks):
-		return true // fish: set -x KEY value
+	case strings.IndexByte("xgUle", c) >= 0 && afterDockerfileVerb(s, ks):
+		return true // fish: set -x KEY value; C: #define KEY value
 	case c == '-' || c == '#' || c == '/' || c == ';':
 		return atLineStart(s, ks)
+	case c == ':':
+		return ipsecSecret(s, ks, s[ks:min(len(s), ks+3)])
 	case !isAlpha(c) || strings.IndexByte("tTrRmMcCeEyYVG", c) < 0:
 		// Only export, set, var, const, dim, static, public, private,
 		// readonly, ENV and ARG end in these.
@@ -1133,6 +1176,9 @@ func acceptValue(val, key string, cat Category, quoted bool) bool {
 	}
 	if hexLiteral(val) || val[0] == '\\' {
 		return false // 0xc0506617, "\u3299": a number or an escaped character
+	}
+	if val[0] == '%' && len(val) > 1 && allFunc(val[1:], isLower) {
+		return false // a directive or a reference: %prompt (ipsec.secrets), %env
 	}
 	if containsKey(val, key) && (cat != Password || isIdent(val)) {
 		return false // "encryptionKey": "encryptionKey1024" is a made-up value

@@ -1,6 +1,9 @@
 package redact
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Passwords passed to calls by position, where no key names them:
 // mysqli_connect("db", "shop", "X", "shop"), new PDO($dsn, "u", "X"),
@@ -27,6 +30,13 @@ type credentialCall struct {
 	// strings requires every argument before the password to be a string
 	// literal too, for calls whose name says less (login("u", "X")).
 	strings bool
+	// bare: the call may take its arguments without parentheses, up to
+	// the end of the line (Ruby: req.basic_auth "u", "X"); kw then ends in
+	// a blank instead of '('.
+	bare bool
+	// secret: the argument is a key or a signing secret (SECRET), not a
+	// password.
+	secret bool
 }
 
 // credentialCalls are keyed on rare bytes: a keyword that starts like
@@ -43,13 +53,29 @@ var credentialCalls = []credentialCall{
 	{kw: "login(", need: ".", arg: 1, strings: true},
 	{kw: "ldap_bind_s(", arg: -1}, {kw: "ldap_bind(", arg: -1}, {kw: "simple_bind_s(", glued: true, arg: -1},
 	{kw: "setauth(", need: ">", arg: 1}, {kw: "setauth(", need: ".", arg: 1},
+	{kw: "dbi->connect(", arg: 2}, {kw: "dbi->connect_cached(", arg: 2},
+	{kw: "cx_oracle.connect(", arg: 1}, {kw: "pymssql.connect(", arg: 2},
+	{kw: "basic_auth(", glued: true, arg: 1}, {kw: "basic_auth ", need: ".", arg: 1, bare: true},
+	// Keys and signing secrets passed to the constructor or call that uses
+	// them: new SymmetricSecurityKey(Encoding.UTF8.GetBytes("X")), new
+	// SecretKeySpec("X".getBytes(), "HmacSHA256"), crypto.createHmac("sha256",
+	// "X"), hmac.new(b"X", msg, sha256), jwt.sign(payload, "X").
+	{kw: "symmetricsecuritykey(", need: "new ", arg: 0, secret: true},
+	{kw: "secretkeyspec(", need: "new ", arg: 0, secret: true},
+	{kw: "hmacsha1(", need: "new ", arg: 0, secret: true}, {kw: "hmacsha256(", need: "new ", arg: 0, secret: true},
+	{kw: "hmacsha384(", need: "new ", arg: 0, secret: true}, {kw: "hmacsha512(", need: "new ", arg: 0, secret: true},
+	{kw: "createhmac(", need: ".", arg: 1, secret: true}, {kw: "hmac.new(", arg: 0, secret: true},
+	{kw: "jwt.sign(", arg: 1, secret: true}, {kw: "jwt.encode(", arg: 1, secret: true},
 }
 
-// credentialCallKeywords returns the call names, the keywords of the rule.
-func credentialCallKeywords() []string {
+// credentialCallKeywords returns the call names that take a secret (if
+// secret) or a password, the keywords of a rule.
+func credentialCallKeywords(secret bool) []string {
 	var out []string
 	for _, c := range credentialCalls {
-		out = append(out, c.kw)
+		if c.secret == secret && !slices.Contains(out, c.kw) {
+			out = append(out, c.kw)
+		}
 	}
 	return out
 }
@@ -57,8 +83,16 @@ func credentialCallKeywords() []string {
 // findCallPassword reports the password argument of a call of
 // credentialCalls at s[at].
 func findCallPassword(dst []Span, s string, at int) []Span {
+	return findCallArgument(dst, s, at, false)
+}
+
+// findCallSecret reports the key or signing secret argument of a call of
+// credentialCalls at s[at].
+func findCallSecret(dst []Span, s string, at int) []Span { return findCallArgument(dst, s, at, true) }
+
+func findCallArgument(dst []Span, s string, at int, secret bool) []Span {
 	for _, c := range credentialCalls {
-		if !hasPrefixFold(s[at:], c.kw) {
+		if c.secret != secret || !hasPrefixFold(s[at:], c.kw) {
 			continue
 		}
 		switch {
@@ -95,24 +129,19 @@ func callArgument(s string, p int, c credentialCall) (vs, ve int) {
 			return 0, 0
 		}
 		a := arg{}
-		switch q := s[i]; {
-		case q == '"' || q == '\'':
-			e, capped := closingQuote(s, i+1, q)
-			if e < 0 || capped {
-				return 0, 0
-			}
-			a = arg{i + 1, e, true}
-			i = e + 1
-		case q == ')' && n == 0:
+		if vs, ve, e := literalArg(s, i); e > i {
+			a = arg{vs, ve, true}
+			i = e
+		} else if s[i] == ')' && n == 0 {
 			return 0, 0
-		default:
+		} else {
 			// A name, a variable or a nested call: up to the next ',' or
 			// ')' outside parentheses.
 			depth := 0
 			for ; i < len(s) && s[i] != '\n' && i-p < decideLen; i++ {
-				if s[i] == '(' || s[i] == '[' {
+				if s[i] == '(' || s[i] == '[' || s[i] == '{' {
 					depth++
-				} else if (s[i] == ')' || s[i] == ']') && depth > 0 {
+				} else if (s[i] == ')' || s[i] == ']' || s[i] == '}') && depth > 0 {
 					depth--
 				} else if depth == 0 && (s[i] == ',' || s[i] == ')') {
 					break
@@ -128,10 +157,13 @@ func callArgument(s string, p int, c credentialCall) (vs, ve int) {
 		args[n] = a
 		n++
 		i = skipBlanks(s, i)
+		if c.bare && (i >= len(s) || s[i] == '\n' || s[i] == '\r' || s[i] == ';') {
+			break
+		}
 		if i >= len(s) {
 			return 0, 0
 		}
-		if s[i] == ')' {
+		if s[i] == ')' && !c.bare {
 			break
 		}
 		if s[i] != ',' {
@@ -159,10 +191,68 @@ func callArgument(s string, p int, c credentialCall) (vs, ve int) {
 			}
 		}
 	}
+	if c.secret {
+		if !acceptValue(v, "secret", Secret, true) || strings.ContainsAny(v, " \t") {
+			return 0, 0
+		}
+		return args[k].vs, args[k].ve
+	}
 	if !acceptValue(v, "password", Password, true) || strings.ContainsAny(v, " \t") {
 		return 0, 0
 	}
 	return args[k].vs, args[k].ve
+}
+
+// literalWrappers hold a string literal without changing it, as a call's
+// argument: Some("x") (Rust), Encoding.UTF8.GetBytes("x") (C#), []byte("x")
+// (Go), Buffer.from("x") (Node).
+var literalWrappers = []string{"Some(", "Encoding.UTF8.GetBytes(", "Encoding.ASCII.GetBytes(", "Encoding.Default.GetBytes(",
+	"[]byte(", "Buffer.from(", "String::from(", "SecretString::new(", "Secret::new("}
+
+// literalSuffixes turn a string literal into bytes: "x".getBytes(UTF_8)
+// (Java), "x".encode() (Python), "x".as_bytes() (Rust).
+var literalSuffixes = []string{".getBytes(", ".encode(", ".as_bytes(", ".to_string(", ".into("}
+
+// literalArg reads a call argument at s[i] that is a string literal, bare
+// or in literalWrappers (two deep at most), with a b or r prefix
+// (Python) or a literalSuffixes call after it. It returns the literal's
+// contents and the end of the argument, or end = i.
+func literalArg(s string, i int) (vs, ve, end int) {
+	p, open := i, 0
+	for w := 0; w < 2; w++ {
+		k := slices.IndexFunc(literalWrappers, func(x string) bool { return strings.HasPrefix(s[p:], x) })
+		if k < 0 {
+			break
+		}
+		p += len(literalWrappers[k])
+		open++
+	}
+	if p+1 < len(s) && (s[p] == 'b' || s[p] == 'r') && (s[p+1] == '"' || s[p+1] == '\'') {
+		p++
+	}
+	if p >= len(s) || s[p] != '"' && s[p] != '\'' {
+		return 0, 0, i
+	}
+	e, capped := closingQuote(s, p+1, s[p])
+	if e < 0 || capped {
+		return 0, 0, i
+	}
+	vs, ve, end = p+1, e, e+1
+	if k := slices.IndexFunc(literalSuffixes, func(x string) bool { return strings.HasPrefix(s[end:], x) }); k >= 0 {
+		c := strings.IndexByte(s[end:min(len(s), end+64)], ')')
+		if c < 0 {
+			return 0, 0, i
+		}
+		end += c + 1
+	}
+	for ; open > 0; open-- {
+		end = skipBlanks(s, end)
+		if end >= len(s) || s[end] != ')' {
+			return 0, 0, i
+		}
+		end++
+	}
+	return vs, ve, end
 }
 
 // The user:password literal that code encodes for a Basic Authorization

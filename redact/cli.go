@@ -1,6 +1,9 @@
 package redact
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Passwords given to command-line tools as options: mysql -pSECRET,
 // sshpass -p SECRET, redis-cli -a SECRET, ldapsearch -w SECRET, htpasswd -b
@@ -21,6 +24,9 @@ type cliTool struct {
 	// prefix starts the password argument (openssl -passin pass:SECRET);
 	// an argument without it names a file or a variable instead.
 	prefix string
+	// direct are the flags of a tool with a prefix that take the password
+	// itself (openssl enc -k SECRET).
+	direct []string
 	// form is a special argument form: "second-arg" (net user name pw),
 	// "user%" (smbclient -U user%pw),
 	// "user/" (sqlplus user/pw@db), "/user:" (net use ... /user:x pw),
@@ -49,7 +55,7 @@ var cliTools = []cliTool{
 	{names: []string{"smbclient"}, form: "user%"},
 	{names: []string{"sqlplus", "rman", "expdp", "impdp", "sqlldr", "dgmgrl", "sqlcl", "exp ", "imp "}, form: "user/"},
 	{names: []string{"keytool", "jarsigner"}, flags: []string{"-storepass", "-keypass", "-srcstorepass", "-deststorepass", "-srckeypass", "-destkeypass"}},
-	{names: []string{"openssl"}, flags: []string{"-passin", "-passout", "-pass", "-password", "-k"}, prefix: "pass:"},
+	{names: []string{"openssl"}, flags: []string{"-passin", "-passout", "-pass", "-password", "-k"}, prefix: "pass:", direct: []string{"-k"}},
 	{names: []string{"apksigner"}, flags: []string{"--ks-pass", "--key-pass"}, prefix: "pass:"},
 	{names: []string{"pg_dump", "pg_restore", "psql", "pgbench"}, flags: []string{"--password"}},
 }
@@ -234,7 +240,7 @@ func findCLIPassword(dst []Span, s string, at int) []Span {
 					}
 				}
 				n := args[k+1+tool.skip]
-				if tool.prefix == "" {
+				if tool.prefix == "" || slices.Contains(tool.direct, f) {
 					dst = emit(n.vs, n.ve)
 					continue
 				}
