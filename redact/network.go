@@ -838,8 +838,8 @@ func findIPv6(dst []Span, s string, _ int) []Span {
 			placeholderStartsAt(s, en) || s[en] == '.' && placeholderStartsAt(s, en+1)) {
 			continue // glued to a word; but a full stop may end the sentence
 		}
-		if st > 0 && s[st-1] == '[' && st > 1 && (isWord(s[st-2]) || s[st-2] == ']') {
-			continue // a[1000::] is a slice
+		if st > 0 && s[st-1] == '[' && st > 1 && (isWord(s[st-2]) || s[st-2] == ']') && strings.Count(s[st:en], ":") < 3 {
+			continue // a[1000::] is a slice (start:stop:step, two colons at most); host[2001:db8::25] is postfix's client
 		}
 		if validIPv6(s[st:en]) {
 			dst = append(dst, Span{Start: st, End: en})

@@ -130,7 +130,7 @@ func (k numKind) worthParsing(r int, next byte, pre bool) bool {
 	case kindPhone:
 		return r >= 7 || sep || pre || next == ')'
 	case kindCard:
-		return r >= 13 || r == 4 && (next == ' ' || next == '-')
+		return r >= 13 || r == 4 && (next == ' ' || next == '-' || next == '.')
 	case kindSSN:
 		return r == 9 || r == 3 && (next == ' ' || next == '-')
 	}
@@ -652,7 +652,7 @@ func isCard(s string, u sub) bool {
 		return false
 	}
 	if u.n() > 1 {
-		if !u.seps(' ') && !u.seps('-') {
+		if !cardSeps(u) {
 			return false
 		}
 		if !cardGroups(u) {
@@ -695,11 +695,18 @@ func nineteenInOneRun(num []byte) bool {
 }
 
 // cardShaped reports a token of 13 to 19 digits in groups of four (the last
-// may be shorter) with one kind of separator.
+// may be shorter) with one kind of separator: blanks, dashes, or dots
+// between four groups of four (4216.6585.7665.3924).
 func cardShaped(t *numTok) bool {
 	u := sub{t, 0, t.n - 1}
-	return t.n >= 4 && !t.plus && !u.hasParen() && (u.seps(' ') || u.seps('-')) &&
-		t.nd >= 13 && t.nd <= 19 && cardGroups(u)
+	return t.n >= 4 && !t.plus && !u.hasParen() && cardSeps(u) && t.nd >= 13 && t.nd <= 19 && cardGroups(u)
+}
+
+// cardSeps reports whether the groups of u are joined as a card number's
+// are: all by blanks or all by dashes, or by dots between four groups of
+// four (4216.6585.7665.3924).
+func cardSeps(u sub) bool {
+	return u.seps(' ') || u.seps('-') || u.seps('.') && u.n() == 4 && u.g(0).len() == 4 && u.g(1).len() == 4 && u.g(2).len() == 4 && u.g(3).len() == 4
 }
 
 // cardGroups accepts 4-4-4-4 style groups (the last may be shorter),

@@ -40,7 +40,13 @@ func phoneWordIn(w string) bool { return phoneWords.inBounded(w, 4) }
 
 var phoneWordList = []string{
 	"phone", "tel", "tlf", "telnr", "telf", "tfno", "mobile", "mob", "cell", "cellphone", "fax", "call",
-	"calling", "whatsapp", "sms", "contact", "text",
+	"calling", "whatsapp", "sms", "contact", "text", "landline",
+	// The line's kind, said instead of "phone": Festnetz (de), telemóvel
+	// (pt); and fixo (pt), fijo (es), fisso (it) as nouns, after an article
+	// or "or" ("ou fixo", "al fijo"): after a noun they are adjectives
+	// (preço fixo, precio fijo, prezzo fisso: a fixed price).
+	"festnetz", "telemóvel", "telemovel", "ou fixo", "no fixo", "pelo fixo", "para o fixo", "ou o fixo",
+	"al fijo", "el fijo", "y fijo", "o el fijo", "il fisso", "al fisso", "o il fisso",
 	"ph.", "ph:", "telefon", "telephone", "téléphone", "teléfono", "telefono", "handy", "portable",
 	"ruf", "anrufen", "appel", "llám", "móvil", "movil", "celular", "ligue", "ligar",
 	"telefone", "chiama", "cellulare", "звон", "tél", "домашн", "мобильн", "сотов", "أتصل", "اتصلوا", "اتصال",
