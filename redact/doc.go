@@ -254,7 +254,12 @@
 //     key is X", "der API-Schlüssel lautet X", "トークンは X", "my token is
 //     X", "the secret is X", "use token X") when X is 12 or more letters
 //     and digits (16 or more after the bare words token, key and secret,
-//     and not a digest or a UUID).
+//     and not a digest or a UUID unless a word says which secret: "the
+//     signing key for staging is X", "our HMAC secret leaked: X", "la
+//     chiave segreta per le API è X"), key names written in prose ("our
+//     app_secret_key is X", "Set signing_key to X"), and, without a
+//     connector, a value of 20 or more random letters and digits ("en
+//     token X"); a public key, a key ID or fingerprint, a page token stay.
 //   - URL_CREDENTIALS: the userinfo of scheme://user:password@host, and of
 //     https://<token>@host when the user name looks like a token.
 //   - CRYPTO_ADDRESS: Bitcoin P2PKH (1...) and P2SH (3...) addresses with a
@@ -427,7 +432,8 @@
 // Vendor tokens are a table of prefix, alphabet and length specifications
 // (vendors.go); passwords given to command-line tools are a table of tools
 // and options (cli.go); the words for password, PIN and API key in prose
-// and their connectors are word lists (prose.go); the words that make a
+// and their connectors are word lists (prose.go), and so are the words
+// that say which secret a key or token is (prosesecret.go); the words that make a
 // number a phone number or something else (order, identity, tax and
 // reference words, service lines, code words, words for calling) are word
 // lists in the languages of the phone words (phone.go, phonectx.go); the

@@ -31,7 +31,7 @@ type proseWord struct {
 }
 
 var proseWords = []proseWord{
-	{"password", 'p', false}, {"passwd", 'p', false}, {"pw", 'p', false}, {"passcode", 'p', false},
+	{"password", 'p', false}, {"passwd", 'p', false}, {"pwd", 'p', false}, {"pw", 'p', false}, {"passcode", 'p', false},
 	{"pass code", 'p', false}, {"passphrase", 'f', false}, {"pass phrase", 'f', false},
 	{"pin code", 'n', false}, {"pincode", 'n', false}, {"pin number", 'n', false}, {"pin", 'n', false},
 	{"passwort", 'p', false}, {"kennwort", 'p', false}, {"geheimzahl", 'n', false},
@@ -156,8 +156,8 @@ var proseWords = []proseWord{
 	{"clé api", 's', false}, {"clé d'api", 's', false}, {"clé secrète", 's', false}, {"jeton", 's', false},
 	{"clave de api", 's', false}, {"clave api", 's', false}, {"chave de api", 's', false}, {"chave api", 's', false},
 	{"chiave api", 's', false}, {"api-sleutel", 's', false}, {"sleutel", 's', false}, {"klucz api", 's', false},
-	{"ключ api", 's', false}, {"api-ключ", 's', false}, {"токен", 's', false}, {"api anahtarı", 's', false},
-	{"anahtar", 's', false}, {"apiキー", 's', false}, {"api キー", 's', false}, {"アクセストークン", 's', false},
+	{"ключ api", 's', false}, {"api-ключ", 's', false}, {"токен", 's', false}, {"api anahtarı", 's', true},
+	{"anahtar", 's', true}, {"gizli anahtar", 's', true}, {"apiキー", 's', false}, {"api キー", 's', false}, {"アクセストークン", 's', false},
 	{"トークン", 's', false}, {"api 키", 's', false}, {"토큰", 's', false}, {"api密钥", 's', false},
 	{"api 密钥", 's', false}, {"密钥", 's', false}, {"令牌", 's', false}, {"访问令牌", 's', false},
 	{"token", 'g', false}, {"key", 'g', false}, {"secret", 'g', false}, {"credential", 'g', false},
@@ -165,6 +165,15 @@ var proseWords = []proseWord{
 	{"ключ", 'g', false}, {"キー", 'g', false}, {"키", 'g', false}, {"khóa", 'g', false}, {"kunci", 'g', false},
 	{"مفتاح", 'g', false}, {"कुंजी", 'g', false}, {"टोकन", 'g', false}, {"رمز", 'g', false},
 	{"kunci api", 's', false}, {"token api", 's', false}, {"mã api", 's', false}, {"مفتاح api", 's', false},
+	// Secret keys named in one word or a fixed pair; a bare word for a
+	// key is made definite by the word before or after it (see
+	// prosesecret.go).
+	{"clave secreta", 's', false}, {"chave secreta", 's', false}, {"chiave segreta", 's', false},
+	{"clé privée", 's', false}, {"khóa bí mật", 's', false}, {"गुप्त कुंजी", 's', false},
+	{"秘密鍵", 's', false}, {"署名鍵", 's', false}, {"シークレットキー", 's', false}, {"비밀 키", 's', false},
+	{"시크릿 키", 's', false}, {"私钥", 's', false}, {"秘钥", 's', false}, {"签名密钥", 's', false},
+	{"geheimnis", 'g', false}, {"segreto", 'g', false}, {"segredo", 'g', false}, {"sekret", 'g', false},
+	{"секрет", 'g', false}, {"シークレット", 'g', false}, {"시크릿", 'g', false},
 }
 
 // useWords before a bare word for a secret let its value follow without
@@ -180,7 +189,7 @@ func skipBlanksBack(s string, i int) int {
 }
 
 // bareSecretWords are the ASCII words of kind 'g'.
-var bareSecretWords = []string{"token", "key", "secret", "credential"}
+var bareSecretWords = []string{"token", "key", "secret", "credential", "geheimnis", "segreto", "segredo", "sekret"}
 
 // secret reports whether the word names an API key, a token or another
 // secret rather than a password or a PIN.
@@ -495,19 +504,23 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 				return dst
 			}
 		}
-		if !tokenAhead(s, at, 64) {
+		if !tokenAhead(s, at, 96) {
 			return dst // no token soon after the word: prose about tokens
 		}
 	}
 	pw, wlen := proseWordAt(s, at)
 	*hit = proseHit{pw, wlen}
-	if wlen == 0 || pw.secret() != secret || pw.kind == 'c' {
-		return dst
+	if wlen == 0 || pw.secret() != secret && !(secret && pw.kind == 'n') || pw.kind == 'c' {
+		return dst // a word for a code read as a token only if one follows (رمز الوصول)
 	}
 	if pw.kind == 'l' {
 		return listPasswords(dst, s, at+wlen)
 	}
-	if at > 0 && pw.w[0] < 0x80 && (isWord(s[at-1]) && !compoundEnd(s, at, pw) || s[at-1] == '$' || s[at-1] == '.' || s[at-1] == '=' || s[at-1] == '/') {
+	ident := -1 // where a key name written in prose starts (db_pwd, clientSecret)
+	if at > 0 && pw.w[0] < 0x80 && isWord(s[at-1]) {
+		ident = identStart(s, at)
+	}
+	if at > 0 && pw.w[0] < 0x80 && (isWord(s[at-1]) && !compoundEnd(s, at, pw) && ident < 0 || s[at-1] == '$' || s[at-1] == '.' || s[at-1] == '=' || s[at-1] == '/') {
 		return dst // inside a word or a path, or the value of a key (-field=password)
 	}
 	if at > 0 && s[at-1] == '-' && (wlen <= 3 || at > 1 && s[at-2] == '-') && !(pw.kind == 'n' && letterWordBefore(s, at-1)) {
@@ -520,11 +533,15 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 	if pw.suffix {
 		p = turkishSuffix(s, p)
 	}
+	if ident > 0 && s[ident-1] == '`' && p < len(s) && s[p] == '`' {
+		p++ // a key name in backquotes
+	}
+	p = apostropheSuffix(s, p) // token'ı
 	if p < len(s) && (isAlnum(s[p]) || isDigitAt(s, p)) && s[at] >= 0x80 {
 		// A value written right after a word in a script without spaces:
 		// 支付密码820416, パスワードabc12345.
 		if r, _ := utf8.DecodeRuneInString(s[at:]); runeScript(r) == scriptCJK {
-			if vs, ve, _ := proseValue(s, p); ve > vs && gluedValue(s[vs:ve], pw.kind) {
+			if vs, ve, _ := proseValue(s, p, passwordMax); ve > vs && gluedValue(s[vs:ve], pw.kind) {
 				return append(dst, Span{Start: vs, End: ve})
 			}
 		}
@@ -561,6 +578,9 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 	// Connector, possibly after a short phrase.
 	connected, answered := false, false // answered: the value is the next speaker's turn
 	q := skipBlanks(s, p)
+	if e := parenLabel(s, q); e > 0 {
+		q = e // "encryption key (AES-256, hex): X"
+	}
 	if c, n := connectorAt(s, q); n > 0 {
 		connected = true
 		q = skipBlanks(s, q+n)
@@ -571,8 +591,16 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 		}
 	} else if v := answerAhead(s, q); v > 0 {
 		q, connected, answered = v, true, true // "code de votre boîte à clés ?\nClient : c'est 2580"
+	} else if v := renewedAt(s, q); v > 0 && (secret || pw.kind == 'p') {
+		q = v // "we rotated the session secret yesterday; the new one is X"
+		if _, n := connectorAt(s, q); n > 0 {
+			q, connected = skipBlanks(s, q+n), true
+		}
 	} else if r := skipPhrase(s, q); r > q {
 		phrase := strings.TrimSpace(s[q:r])
+		if e := parenLabel(s, r); e > 0 {
+			r = e // "clé de chiffrement (AES-256, hex) : X"
+		}
 		if c, n := connectorAt(s, r); n > 0 {
 			connected = true
 			q = skipBlanks(s, r+n)
@@ -624,7 +652,11 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 	}
 
 	// Value.
-	vs, ve, quoted := proseValue(s, q)
+	vmax := passwordMax
+	if secret {
+		vmax = secretMax
+	}
+	vs, ve, quoted := proseValue(s, q, vmax)
 	if pw.w == "pass" && (!quoted || !complexValue(s[vs:ve])) {
 		return dst // "pass" is a verb too: only a quoted value of mixed classes
 	}
@@ -639,7 +671,15 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 		return dst // where to change it, not what it is
 	}
 	switch {
+	case secret:
+		if !secretValue(s, at, p, v, pw, ident, connected, quoted) {
+			return dst
+		}
+		return append(dst, Span{Start: vs, End: ve})
 	case pw.kind == 'n':
+		if machineToken(v) {
+			return dst // 20 random bytes are a token, not a code (secret-prose's)
+		}
 		if !allDigits(v) && gluedValue(v, 'p') && !hashOrID(v) && !unitNumber(s, vs, ve) {
 			// An access code of letters and digits: "mon code d'accès
 			// Mistral-7712", "inlogcode … is Delft-Blauw-55".
@@ -647,20 +687,6 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 		}
 		if !pinValue(v) || isPlaceholderValue(v) || !digitRunEnds(s, ve) || len(v) == 6 && strings.HasPrefix(pw.w, "पिन") && pw.w != "पिन" {
 			return dst // पिन कोड 110001: India's postal code has six digits
-		}
-		return append(dst, Span{Start: vs, End: ve})
-	case pw.kind == 's':
-		if !tokenLike(v, 12) || !quoted && codeRef(v) {
-			return dst
-		}
-		return append(dst, Span{Start: vs, End: ve})
-	case pw.kind == 'g':
-		// "my token is X", "the secret is X": a connector, and a value
-		// that looks generated and is not a hash or an ID.
-		// Or, without one, after "use", "with": "use token X".
-		if !connected && !(useWords.has(precedingWordASCII(s, skipBlanksBack(s, at))) && randomToken(v)) ||
-			!tokenLike(v, 16) || !quoted && codeRef(v) || hashOrID(v) {
-			return dst
 		}
 		return append(dst, Span{Start: vs, End: ve})
 	case quoted:
@@ -704,7 +730,7 @@ func pairPassword(s string, i int, joined bool) (vs, ve int) {
 	if e == i || e-i >= 64 || !strings.HasPrefix(s[e:], " / ") || e+3 >= len(s) {
 		return 0, 0
 	}
-	vs, ve, quoted := proseValue(s, e+3)
+	vs, ve, quoted := proseValue(s, e+3, passwordMax)
 	if ve <= vs || quoted {
 		return 0, 0
 	}
@@ -768,10 +794,13 @@ func phraseColon(s string, i int) int {
 }
 
 // compoundEnd reports a German or Dutch compound that ends in the word for
-// password at s[at] (Gerätepasswort, Routerwachtwoord): letters back to a
-// blank, the first of them a capital.
+// password, key or token at s[at] (Gerätepasswort, Routerwachtwoord,
+// Signaturschlüssel, Zugriffstoken): letters back to a blank, the first
+// of them a capital.
 func compoundEnd(s string, at int, pw proseWord) bool {
-	if pw.w != "passwort" && pw.w != "kennwort" && pw.w != "wachtwoord" {
+	switch pw.w {
+	case "passwort", "kennwort", "wachtwoord", "schlüssel", "sleutel", "token":
+	default:
 		return false
 	}
 	b := at
@@ -1059,9 +1088,20 @@ func tokenAhead(s string, i, n int) bool {
 }
 
 // tokenRunByte reports a byte of a token as tokenAhead reads it.
-func tokenRunByte(c byte) bool {
-	return isAlnum(c) || c == '_' || c == '-' || c == '+' || c == '/' || c == '=' || c == '.'
-}
+func tokenRunByte(c byte) bool { return tokenRunBytes[c] }
+
+// tokenRunBytes holds the bytes of a token as tokenAhead reads it: letters,
+// digits and the symbols of base64, URLs and generated secrets (an Azure
+// client secret holds '~', others '%', '^', '!').
+var tokenRunBytes = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = isAlnum(byte(c))
+	}
+	for _, c := range []byte("_-+/=.~%^!?*#&@$") {
+		t[c] = true
+	}
+	return t
+}()
 
 // turkishSuffix skips a possessive or case suffix of at most four letters
 // after a Turkish word (şifrem, şifreniz, şifresi).
@@ -1140,12 +1180,34 @@ func skipPhrase(s string, i int) int {
 			k++
 		}
 		w := s[j:k]
-		if k == j || (strongShape(w) || passphraseShape(w)) && !thingWord(w) || !letters(w) && !phraseWords.has(w) || strings.HasPrefix(s[k:], "://") {
+		if k == j || (strongShape(stripElision(w)) && !nameInPhrase(s, w, k) || passphraseShape(w)) && !thingWord(w) ||
+			!letters(w) && !phraseWords.has(w) || strings.HasPrefix(s[k:], "://") {
 			break // a URL's scheme ends the phrase too: "reset your password at https://..."
 		}
 		j = skipBlanks(s, k)
 	}
 	return j
+}
+
+// nameInPhrase reports a name in mixed case (GitLab, OpenAI, iPhone) that
+// ends at s[k] and is followed by a connector or a plain word: part of a
+// phrase ("the private token for the GitLab runner is"), where a
+// password of letters would end it.
+func nameInPhrase(s, w string, k int) bool {
+	for i := 0; i < len(w); i++ {
+		if !isAlpha(w[i]) {
+			return false
+		}
+	}
+	j := skipBlanks(s, k)
+	if j == k {
+		return false
+	}
+	if _, n := connectorAt(s, j); n > 0 {
+		return true
+	}
+	e := proseWordEnd(s, j)
+	return e > j && letters(s[j:e]) && !strongShape(s[j:e])
 }
 
 // targetPhrase reports a preposition and the thing a password opens, which
@@ -1183,11 +1245,18 @@ var possessives = newWordSet("saya", "anda", "kamu", "ku", "tôi", "benim", "у 
 var openQuotes = []string{"\"", "'", "`", "“", "‘", "«", "「", "『", "„", "‚", `\"`}
 var closeQuotes = []string{"\"", "'", "`", "”", "’", "»", "」", "』", "“", "‘", `\"`}
 
+// passwordMax and secretMax are the longest password and key or token
+// stated in a sentence that proseValue reads, in bytes.
+const (
+	passwordMax = 64
+	secretMax   = 256
+)
+
 // proseValue reads the value at s[i]: a quoted string, or a run of
 // non-blank bytes that ends at CJK punctuation, at a quote, at a change
 // from ASCII to another script (密码是abc123，请), and before trailing
-// sentence punctuation.
-func proseValue(s string, i int) (vs, ve int, quoted bool) {
+// sentence punctuation; at most max bytes.
+func proseValue(s string, i, max int) (vs, ve int, quoted bool) {
 	for k, oq := range openQuotes {
 		if strings.HasPrefix(s[i:], oq) {
 			vs = i + len(oq)
@@ -1208,7 +1277,7 @@ func proseValue(s string, i int) (vs, ve int, quoted bool) {
 		}
 	}
 	e := i
-	for e < len(s) && e-vs <= 64 {
+	for e < len(s) && e-vs <= max+1 {
 		c := s[e]
 		if isSpace(c) || c == '"' || c == '`' || c == '<' {
 			break
@@ -1223,11 +1292,14 @@ func proseValue(s string, i int) (vs, ve int, quoted bool) {
 		}
 		e++
 	}
-	if e-vs > 64 {
+	if e-vs > max+1 {
 		return 0, 0, false // longer than any password stated in a sentence
 	}
 	for e > vs && strings.IndexByte(".,;:?)]}'", s[e-1]) >= 0 {
 		e--
+	}
+	if e-vs > max {
+		return 0, 0, false
 	}
 	return vs, e, false
 }
