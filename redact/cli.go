@@ -262,7 +262,7 @@ func findCLIPassword(dst []Span, s string, at int) []Span {
 // assignment; the next line must be one word that looks like the value.
 
 // revealKeywords are where such a command names its secret.
-var revealKeywords = []string{"printenv ", "jsonpath=", "-field=", "echo $", "echo \"$", "echo ${"}
+var revealKeywords = []string{"printenv ", "jsonpath=", "-field=", "echo $", "echo \"", "echo ${"}
 
 func findRevealedPassword(dst []Span, s string, at int) []Span {
 	return findRevealed(dst, s, at, Password)
@@ -275,6 +275,9 @@ func findRevealedSecret(dst []Span, s string, at int) []Span { return findReveal
 func findRevealed(dst []Span, s string, at int, want Category) []Span {
 	if at > 0 && (isWord(s[at-1]) || s[at-1] == '.') {
 		return dst
+	}
+	if hasPrefixFold(s[at:], `echo "`) && !strings.HasPrefix(s[at+6:], "$") {
+		return findEchoed(dst, s, at+6, want)
 	}
 	p := at
 	for p < len(s) && s[p] != ' ' && s[p] != '=' && s[p] != '$' {
@@ -321,4 +324,62 @@ func findRevealed(dst []Span, s string, at int, want Category) []Span {
 		return dst
 	}
 	return append(dst, Span{Start: vs, End: vs + len(v)})
+}
+
+// findEchoed reports the value that an echo of a template with one
+// variable printed on the next line: echo "using key $ENCRYPTION_KEY" and
+// then "using key 30a0208c...". The template's string starts at s[i]; the
+// next line must be its text around the variable, and the rest the value.
+func findEchoed(dst []Span, s string, i int, want Category) []Span {
+	e, capped := closingQuote(s, i, '"')
+	if e < 0 || capped {
+		return dst
+	}
+	tpl := s[i:e]
+	d := strings.IndexByte(tpl, '$')
+	if d < 0 || strings.IndexByte(tpl[d+1:], '$') >= 0 || strings.ContainsAny(tpl, "`\\") {
+		return dst // no variable, several, or a command substitution
+	}
+	ns := d + 1
+	brace := ns < len(tpl) && tpl[ns] == '{'
+	if brace {
+		ns++
+	}
+	ne := ns
+	for ne < len(tpl) && isWord(tpl[ne]) {
+		ne++
+	}
+	if ne == ns {
+		return dst
+	}
+	name, pre, suf := tpl[ns:ne], tpl[:d], tpl[ne:]
+	if brace {
+		if !strings.HasPrefix(suf, "}") {
+			return dst // ${NAME:-default} and other expansions
+		}
+		suf = suf[1:]
+	}
+	c, weak := keyCategory(name, 0, len(name))
+	if c != want {
+		return dst
+	}
+	le := lineEnd(s, e)
+	if le-e > 160 || le >= len(s) {
+		return dst
+	}
+	vs := le + 1
+	ve := lineEnd(s, vs)
+	if ve > vs && s[ve-1] == '\r' {
+		ve--
+	}
+	line := s[vs:ve]
+	if len(line) <= len(pre)+len(suf) || !strings.HasPrefix(line, pre) || !strings.HasSuffix(line, suf) {
+		return dst
+	}
+	v := line[len(pre) : len(line)-len(suf)]
+	if len(v) < 6 || strings.ContainsAny(v, " \t") || !acceptValue(v, name, want, true) || want == Secret && !tokenLike(v, 12) ||
+		weak && !weakValue(name, v) {
+		return dst
+	}
+	return append(dst, Span{Start: vs + len(pre), End: vs + len(pre) + len(v)})
 }

@@ -227,15 +227,17 @@ func DefaultRules() []Rule {
 		{
 			ID:          "secret-command-output",
 			Category:    Secret,
-			Description: "secret printed by a command that reveals a named secret, on the line after it (printenv SESSION_SECRET, echo $API_TOKEN)",
+			Description: `secret printed by a command that reveals a named secret, on the line after it (printenv SESSION_SECRET, echo $API_TOKEN, or the text around the variable of echo "using key $ENCRYPTION_KEY")`,
 			Keywords:    revealKeywords,
 			Find:        findRevealedSecret,
 			Priority:    prioGeneric,
 			Examples: []string{
 				"$ fly ssh console -C 'printenv SESSION_SECRET'\nftMSAM62UmNnBojCuwaB3zugHm35lsDHwUd8gGdUwvoxliIgM1hvFDAEdwZ2DPN_",
 				"$ echo $API_TOKEN\nq8Vn2LxR7pT4wZ9mK3sJ6hB1",
+				"$ echo \"using key $ENCRYPTION_KEY\"\nusing key 30a0208c499f044f054eed0cbbc9da1e842cfcce38537c2d1d490aa8d1bc04dc",
 			},
-			Negatives: []string{"$ printenv SESSION_SECRET\nnot set", "echo $TOKEN_TTL\n3600", "printenv API_KEY | wc -c\n41"},
+			Negatives: []string{"$ printenv SESSION_SECRET\nnot set", "echo $TOKEN_TTL\n3600", "printenv API_KEY | wc -c\n41",
+				"$ echo \"using key $ENCRYPTION_KEY\"\nusing key \n$ ls", "echo \"key: ${API_KEY:-unset}\"\nkey: unset"},
 		},
 		{
 			ID:          "basic-auth-literal",
