@@ -276,8 +276,13 @@ var orWords = newWordSet("and", "or", "und", "oder", "et", "ou", "y", "o", "e", 
 	"и", "или", "а", "ve", "veya", "ya", "أو", "و", "और", "या", "또는", "그리고", "hoặc", "và", "con", "com")
 
 // secondCode reports a second code joined to the code that ends at s[e]
-// in the same clause, when a lock noun names it or nothing stands between
-// ("the door code is X and the alarm 8264", "X ou 2864").
+// in the same clause: after "and" or "or" when a lock noun names it, a
+// verb of entry stands right before it or nothing stands between ("the
+// door code is X and the alarm 8264", "X ou 2864", "and if it beeps twice
+// enter 4512#"); after a pronoun when a lock or what a PIN opens names it
+// ("Il PIN del bancomat è X, quello della SIM è 0420"); or as the next
+// item of a list, after a word for a network ("code du portail X,
+// digicode Y, wifi Lavande&Thym7").
 func secondCode(dst []Span, s string, e int) []Span {
 	j := e
 	if j < len(s) && (s[j] == ',' || s[j] == ';') {
@@ -291,15 +296,64 @@ func secondCode(dst []Span, s string, e int) []Span {
 	for k < len(s) && k-j < 12 && (isAlpha(s[k]) || s[k] >= 0x80) && !isSpace(s[k]) {
 		k++
 	}
-	if k == j || k >= len(s) || s[k] != ' ' || !orWords.has(strings.ToLower(s[j:k])) {
+	if k == j || k >= len(s) || s[k] != ' ' {
 		return dst
 	}
-	if ve, vs := codeAfter(s, k); ve > 0 {
-		if vs == skipBlanks(s, k) || lockNounIn(s, k, vs) {
+	w := strings.ToLower(s[j:k])
+	switch {
+	case orWords.has(w):
+		if ve, vs := codeAfter(s, k); ve > 0 {
+			if vs == skipBlanks(s, k) || lockNounIn(s, k, vs) || entryVerbs.has(wordBeforeNoun(s, vs)) {
+				return append(dst, Span{Start: vs, End: ve})
+			}
+		}
+	case codePronouns.has(w):
+		if ve, vs := codeAfter(s, k); ve > 0 && (lockNounIn(s, k, vs) || thingIn(s, k, vs)) {
 			return append(dst, Span{Start: vs, End: ve})
+		}
+	case e > 0 && s[e-1] != ' ' && j > e && s[e] == ',':
+		if pw, n := proseWordAt(s, j); n > 0 && pw.kind == 'w' && pw.w != "login" {
+			q := skipBlanks(s, j+n)
+			if _, c := connectorAt(s, q); c > 0 {
+				q = skipBlanks(s, q+c)
+			}
+			if q < len(s) && q > j+n {
+				if vs, ve, quoted := proseValue(s, q, passwordMax); ve > vs && !quoted && gluedValue(s[vs:ve], 'p') {
+					return append(dst, Span{Start: vs, End: ve})
+				}
+			}
 		}
 	}
 	return dst
+}
+
+// codePronouns stand for a code named before ("quello della SIM è 0420",
+// "celui de l'alarme est 8264", "that of the safe is 1234").
+var codePronouns = newWordSet("quello", "quella", "that", "celui", "celle", "el", "aquel", "aquella", "aquele", "aquela",
+	"dat", "die", "der", "тот", "та", "то")
+
+// entryVerbs, right before a code, say it is typed at a keypad ("enter
+// 4512#", "tapez 2580").
+var entryVerbs = newWordSet("enter", "type", "dial", "press", "punch", "input", "eingeben", "tippen", "tippe", "gib",
+	"entrez", "tapez", "composez", "saisissez", "introduce", "marca", "teclea", "digite", "digita", "inserisci",
+	"voer", "toets", "wpisz", "введите", "наберите", "girin", "tuşlayın", "أدخل", "डालें", "nhập")
+
+// thingIn reports a word in s[i:j] that names what a PIN or password
+// opens (a card, a SIM, an account).
+func thingIn(s string, i, j int) bool {
+	for k := i; k < j; {
+		k = skipBlanks(s, k)
+		e := proseWordEnd(s, k)
+		if e == k {
+			k++
+			continue
+		}
+		if e <= j && thingWord(s[k:e]) {
+			return true
+		}
+		k = e
+	}
+	return false
 }
 
 // codeAfter reads at s[p:] at most five words, punctuation, parentheses

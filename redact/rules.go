@@ -521,6 +521,8 @@ func DefaultRules() []Rule {
 				"Conseillère : quel est le code de votre boîte à clés ?\nClient : c'est 2580, merci",
 				"Medewerker: Wat is de code van het sleutelkastje?\nKlant: 4590", "[agent] What is the wifi password?\n[guest] Sunny-Day-22",
 				"my pwd for the router admin page is Kx9!mT2q", "Our db_pwd got committed: Y4KNiRTvygkBioSC.",
+				"Il PIN del bancomat è 6152, quello della SIM è 0420.", "Alarm code is 4512, and if it beeps twice enter 4512#.",
+				"code du portail A2719, wifi Lavande&Thym7.",
 			},
 			Negatives: []string{
 				`{"msg":"the password \"incorrect\" was typed"}`,
