@@ -309,14 +309,9 @@ func findRevealed(dst []Span, s string, at int, want Category) []Span {
 		return dst
 	}
 	// The output: the next line, one word.
-	le := lineEnd(s, n)
-	if le-n > 160 || le >= len(s) {
+	vs, ve, ok := outputLine(s, n)
+	if !ok {
 		return dst
-	}
-	vs := le + 1
-	ve := lineEnd(s, vs)
-	if ve > 0 && s[ve-1] == '\r' {
-		ve--
 	}
 	v := s[vs:ve]
 	if len(v) < 6 || strings.ContainsAny(v, " \t") || strings.IndexByte("$#>%", v[0]) >= 0 ||
@@ -363,14 +358,9 @@ func findEchoed(dst []Span, s string, i int, want Category) []Span {
 	if c != want {
 		return dst
 	}
-	le := lineEnd(s, e)
-	if le-e > 160 || le >= len(s) {
+	vs, ve, ok := outputLine(s, e)
+	if !ok {
 		return dst
-	}
-	vs := le + 1
-	ve := lineEnd(s, vs)
-	if ve > vs && s[ve-1] == '\r' {
-		ve--
 	}
 	line := s[vs:ve]
 	if len(line) <= len(pre)+len(suf) || !strings.HasPrefix(line, pre) || !strings.HasSuffix(line, suf) {
@@ -382,4 +372,20 @@ func findEchoed(dst []Span, s string, i int, want Category) []Span {
 		return dst
 	}
 	return append(dst, Span{Start: vs + len(pre), End: vs + len(pre) + len(v)})
+}
+
+// outputLine returns the bounds of the line after the command whose name
+// or argument ends at s[i] (its '\r' left out): what the command printed.
+// The command's line may go on for 160 bytes at most after i.
+func outputLine(s string, i int) (vs, ve int, ok bool) {
+	le := lineEnd(s, i)
+	if le-i > 160 || le >= len(s) {
+		return 0, 0, false
+	}
+	vs = le + 1
+	ve = lineEnd(s, vs)
+	if ve > vs && s[ve-1] == '\r' {
+		ve--
+	}
+	return vs, ve, true
 }
