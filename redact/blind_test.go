@@ -35,8 +35,9 @@ var blindFloors = map[string]struct{ recall, precision float64 }{
 	// work on its misses (0.997, 1.000).
 	"blind5.txt": {recall: 0.99, precision: 1.00},
 	// blind6.txt: held out until its first scoring, at main 928cb32
-	// (0.919, 0.995).
-	"blind6.txt": {recall: 0.91, precision: 0.99},
+	// (0.919, 0.995); raised to what main measured after the round-13 rule
+	// work on its misses and false positives (1.000, 1.000 at d3e6280).
+	"blind6.txt": {recall: 0.99, precision: 0.99},
 }
 
 // blindSlack is how many bytes of an expected span may stay visible, in
