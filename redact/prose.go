@@ -504,7 +504,7 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 				return dst
 			}
 		}
-		if !tokenAhead(s, at, 96) {
+		if !tokenAhead(s, at, tokenWindow(s, at)) {
 			return dst // no token soon after the word: prose about tokens
 		}
 	}
@@ -591,7 +591,7 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 		}
 	} else if v := answerAhead(s, q); v > 0 {
 		q, connected, answered = v, true, true // "code de votre boîte à clés ?\nClient : c'est 2580"
-	} else if v := renewedAt(s, q); v > 0 && (secret || pw.kind == 'p') {
+	} else if v := renewedAt(s, q, secret || pw.kind == 'p'); v > 0 {
 		q = v // "we rotated the session secret yesterday; the new one is X"
 		if _, n := connectorAt(s, q); n > 0 {
 			q, connected = skipBlanks(s, q+n), true
@@ -1053,38 +1053,55 @@ func answerAhead(s string, i int) int {
 // connector or the value ("it's 7315", "het is 4590").
 var answerFillers = []string{"it", "that", "het", "das", "es", "dat", "it's", "it’s", "that's"}
 
-// tokenAhead reports whether the rest of the line from offset i, up to
-// n bytes, holds a run of 12 or more token bytes with a letter and a
-// digit: a cheap test before reading an API key or token in prose.
+// tokenAhead reports whether the rest of the line from offset i holds a
+// digit in its first n bytes, in a run of 12 or more token bytes with a
+// letter (which may go on past the n bytes): a cheap test before reading
+// an API key or token in prose.
 func tokenAhead(s string, i, n int) bool {
-	w := s[i:min(len(s), i+n)]
-	if k := strings.IndexByte(w, '\n'); k >= 0 {
-		w = w[:k]
+	end := min(len(s), i+n)
+	if k := strings.IndexByte(s[i:end], '\n'); k >= 0 {
+		end = i + k
 	}
 	// A token holds a digit: find each digit and measure the run of token
 	// bytes around it, skipping the run.
-	for p := 0; p < len(w); {
-		d, _ := indexDigit(w, p)
+	for p := i; p < end; {
+		d, _ := indexDigit(s[:end], p)
 		if d < 0 {
 			return false
 		}
 		b, e := d, d+1
-		for b > 0 && tokenRunByte(w[b-1]) {
+		for b > i && tokenRunByte(s[b-1]) {
 			b--
 		}
-		for e < len(w) && tokenRunByte(w[e]) {
+		for e < len(s) && e-b < 12 && tokenRunByte(s[e]) {
 			e++
 		}
 		if e-b >= 12 {
 			for k := b; k < e; k++ {
-				if isAlpha(w[k]) {
+				if isAlpha(s[k]) {
 					return true
 				}
+			}
+			for e < len(s) && tokenRunByte(s[e]) {
+				if isAlpha(s[e]) {
+					return true
+				}
+				e++
 			}
 		}
 		p = e
 	}
 	return false
+}
+
+// tokenWindow is how far after the word at s[at] a token's first digit may
+// be: 64 bytes, twice that for a word outside ASCII, whose letters take
+// two or three bytes each.
+func tokenWindow(s string, at int) int {
+	if s[at] >= 0x80 {
+		return 128
+	}
+	return 64
 }
 
 // tokenRunByte reports a byte of a token as tokenAhead reads it.

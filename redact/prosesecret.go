@@ -299,7 +299,11 @@ var newWords = newWordSet("new", "neue", "neuer", "neues", "nouveau", "nouvelle"
 // at s[i] names its new value: at most four words, a comma, semicolon or
 // dash, at most three words one of which says "new", and a connector
 // ("secret yesterday; the new one is X", "key, the new one: X"); or 0.
-func renewedAt(s string, i int) int {
+// It reads nothing unless ok.
+func renewedAt(s string, i int, ok bool) int {
+	if !ok || strings.IndexAny(s[i:min(len(s), i+48)], ",;—–") < 0 {
+		return 0 // the common case: no clause break soon after the word
+	}
 	j := i
 	for n := 0; n < 4 && j < len(s) && s[j] != ',' && s[j] != ';'; n++ {
 		k := proseWordEnd(s, j)
@@ -351,14 +355,7 @@ func apostropheSuffix(s string, p int) int {
 	default:
 		return p
 	}
-	e := k
-	for e < len(s) && e-k < 8 {
-		r, w := utf8.DecodeRuneInString(s[e:])
-		if !(r < 0x80 && isLower(byte(r)) || strings.ContainsRune("ıüöçğş", r)) {
-			break
-		}
-		e += w
-	}
+	e := turkishSuffix(s, k)
 	if e == k || e < len(s) && s[e] != ' ' && s[e] != ':' {
 		return p
 	}
