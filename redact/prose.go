@@ -1224,6 +1224,13 @@ func nameInPhrase(s, w string, k int) bool {
 		return true
 	}
 	e := proseWordEnd(s, j)
+	t := e
+	for t < len(s) && s[t] < 0x80 && !isSpace(s[t]) && !isAlnum(s[t]) {
+		t++ // punctuation after the word
+	}
+	if t < len(s) && !isSpace(s[t]) {
+		return false // the token goes on ("AA!0"): a value, not a word
+	}
 	return e > j && letters(s[j:e]) && !strongShape(s[j:e])
 }
 
