@@ -282,8 +282,8 @@ func parenLabel(s string, i int) int {
 				return k
 			}
 			return 0
-		case c == '\n' || c == '(':
-			return 0
+		case c == '\n' || c == '(' || c == '[' && placeholderStartsAt(s, e):
+			return 0 // a placeholder's letters make no label: it replaced a value
 		case isAlpha(c) || c >= 0x80:
 			letter = true
 		}
