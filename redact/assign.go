@@ -295,6 +295,16 @@ func fallbackValue(s string, ks, ke int) (vs, ve int) {
 		return 0, 0 // neither env.KEY nor ("KEY"): most keys, decided first
 	}
 	p = skipBlanks(s, p)
+	if quoted && p < len(s) && (s[p] == '.' || s[p] == '{') && (s[ks-2] == '(' && s[ke+1] == ')' || s[ks-2] == '[' && s[ke+1] == ']') {
+		// Rust's env::var("KEY").unwrap_or("v") and .unwrap_or_else(|_|
+		// "v".to_string()), Ruby's ENV.fetch("KEY") { "v" }.
+		for _, op := range [...]string{".unwrap_or(", ".unwrap_or_else(|_|", "{"} {
+			if strings.HasPrefix(s[p:], op) {
+				return literalAfter(s, p+len(op))
+			}
+		}
+		return 0, 0
+	}
 	// The operator first: most keys are followed by none.
 	if p+3 >= len(s) || !(s[p] == '|' && s[p+1] == '|' || s[p] == '?' && (s[p+1] == '?' || s[p+1] == ':') ||
 		s[p] == 'o' && s[p+1] == 'r' && (s[p+2] == ' ' || s[p+2] == '\t')) {
@@ -307,7 +317,13 @@ func fallbackValue(s string, ks, ke int) (vs, ve int) {
 	} else if !(ks >= 4 && hasSuffixFold(s[:ks], "env.") || indexFold(s[ks:ke], "env.") >= 0) {
 		return 0, 0
 	}
-	p = skipBlanks(s, p+2)
+	return literalAfter(s, p+2)
+}
+
+// literalAfter returns the bounds of the string literal in any quote that
+// starts at s[p] after blanks, whole within the finder's reach, or 0, 0.
+func literalAfter(s string, p int) (vs, ve int) {
+	p = skipBlanks(s, p)
 	if p >= len(s) || s[p] != '"' && s[p] != '\'' && s[p] != '`' {
 		return 0, 0
 	}

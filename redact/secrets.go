@@ -144,6 +144,15 @@ func pemBodyLine(l string) bool {
 // and 128 bytes, if it mixes upper case, lower case and digits or '/' '+'
 // (which a git SHA, a word or a path does not).
 func findAWSSecret(dst []Span, s string, at int) []Span {
+	if s[at] == 's' || s[at] == 'S' {
+		// At "secret", only where AWS is named near it (aws_secret_access_key,
+		// "AWS secret", an access key ID): any other secret is the generic
+		// rules' SECRET.
+		w := s[max(0, at-256):min(len(s), at+256)]
+		if indexFold(w, "aws") < 0 && !strings.Contains(w, "AKIA") && !strings.Contains(w, "ASIA") && !secretAccessKeyAt(s, at) {
+			return dst
+		}
+	}
 	p := at
 	for p < len(s) && isKeyByte(s[p]) {
 		p++
@@ -174,6 +183,24 @@ func findAWSSecret(dst []Span, s string, at int) []Span {
 		p = q
 	}
 	return dst
+}
+
+// secretAccessKeyAt reports AWS's own name for the key at s[at]
+// ("SecretAccessKey" of STS and CloudFormation output, secret_access_key,
+// "secret access key").
+func secretAccessKeyAt(s string, at int) bool {
+	p := at + len("secret")
+	if p < len(s) && (s[p] == '_' || s[p] == '-' || s[p] == ' ') {
+		p++
+	}
+	if !hasPrefixFold(s[p:], "access") {
+		return false
+	}
+	p += len("access")
+	if p < len(s) && (s[p] == '_' || s[p] == '-' || s[p] == ' ') {
+		p++
+	}
+	return hasPrefixFold(s[p:], "key")
 }
 
 func awsSecretShape(w string) bool {
