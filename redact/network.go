@@ -721,6 +721,9 @@ func versionFollows(s string, p int) bool {
 		!versionLinks.has(strings.TrimSpace(s[p:q])) && !strings.ContainsAny(s[p:q], ">→") {
 		return false
 	}
+	if q > p && isAlpha(s[q-1]) {
+		return false // a link word glued to the number ("A0.0.0@…") is part of a token
+	}
 	if !isDigit(s[q]) {
 		return true // a placeholder that may have replaced a version (see placeholderEndsAt)
 	}
