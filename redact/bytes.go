@@ -166,6 +166,26 @@ func inPlaceholder(s string, i int) bool {
 	return k < len(s) && s[k] == ']' && i <= k
 }
 
+// withoutPlaceholders returns s with every complete placeholder in it
+// replaced by a space, so that its category reads as no word.
+func withoutPlaceholders(s string) string {
+	if !strings.Contains(s, placeholderPrefix) {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, placeholderPrefix)
+		if i < 0 || !placeholderStartsAt(s, i) {
+			b.WriteString(s)
+			return b.String()
+		}
+		j := i + strings.IndexByte(s[i:], ']')
+		b.WriteString(s[:i])
+		b.WriteByte(' ')
+		s = s[j+1:]
+	}
+}
+
 // placeholderEndsAt reports whether a placeholder ("[REDACTED:CATEGORY]")
 // ends at offset i of s.
 //

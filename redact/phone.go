@@ -87,7 +87,7 @@ var notPhoneWords = []string{
 	"voucher", "coupon", "customer", "client", "member", "membership", "loyalty", "id", "uid", "pid",
 	"bug", "issue", "pr", "job", "process", "request", "session",
 	"fedex", "ups", "usps", "dhl", "tnt", "gls", "dpd", "hermes", "imei", "imsi", "iccid", "meid",
-	"zip", "postcode", "postal", "plz",
+	"zip", "postcode", "postal", "plz", "sample", "specimen", "accession",
 	// Other languages.
 	"bestellung", "bestell", "auftrag", "rechnung", "sendung", "kunden", "vorgang", "artikel",
 	"serien", "steuer", "referenz", "aktenzeichen", "konto", "kontonummer",
@@ -104,7 +104,7 @@ var notPhoneWords = []string{
 	"ऑर्डर", "आदेश", "चालान", "खाता",
 	"注文", "請求書", "伝票", "追跡", "受付", "予約", "会員", "口座",
 	"订单", "訂單", "发票", "發票", "单号", "單號", "运单", "運單", "快递", "工单", "流水", "账号", "賬號", "账户",
-	"주문", "송장", "운송장", "계좌", "우편",
+	"주문", "송장", "운송장", "계좌", "우편", "계산서", "세금계산서", "영수증",
 	"hàng", "đơn", "邮编", "郵便", "индекс",
 }
 
@@ -438,7 +438,7 @@ func (c *phoneCtx) answersPhoneQuestion() bool {
 	// A speaker's label: up to three words and a colon, or [name].
 	line := c.s[nl+1 : c.start]
 	k := strings.IndexAny(line, ":]：")
-	if k <= 0 || k > 32 || line[0] == ' ' || strings.Count(line[:k], " ") > 2 || strings.IndexAny(line[:k], "0123456789") >= 0 {
+	if k <= 0 || k > 32 || line[0] == ' ' || line[k] == ']' && line[0] != '[' || strings.Count(line[:k], " ") > 2 || strings.IndexAny(line[:k], "0123456789") >= 0 {
 		return false
 	}
 	prev := strings.TrimRight(c.s[lineStartWithin(c.s, nl, 200):nl], " \t\r")
@@ -448,7 +448,9 @@ func (c *phoneCtx) answersPhoneQuestion() bool {
 	if r, _, _ := notPhoneContext(line[k+1:]); r {
 		return false // "Customer: order 12345678"
 	}
-	tail := strings.TrimRight(prev[max(0, len(prev)-64):], "?？।.")
+	// The words of the question, not a placeholder's category ("…
+	// [REDACTED:PHONE]." asked for nothing).
+	tail := strings.TrimRight(withoutPlaceholders(prev[max(0, len(prev)-64):]), "?？।.")
 	if codeWordSet.inBounded(tail, 8) {
 		return false // "What is the code we sent by SMS?": a one-time code
 	}
