@@ -113,6 +113,12 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 	} else if strings.HasPrefix(s[p:], "[]") {
 		p += 2 // C: char api_token[] = "..."
 	}
+	// Markdown emphasis around the key, or the key and its colon:
+	// **Password**: x, **Password:** x.
+	em := emphasisAround(s, ks)
+	if em != "" && strings.HasPrefix(s[p:], em) {
+		p += len(em)
+	}
 
 	// Operator.
 	op := p
@@ -175,6 +181,9 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		// "ENV API_TOKEN x" (Dockerfile).
 	default:
 		return dst
+	}
+	if em != "" && strings.HasPrefix(s[v:], em) {
+		v += len(em) // the emphasis closes after the colon
 	}
 	for v < len(s) && (s[v] == ' ' || s[v] == '\t') {
 		v++
@@ -258,6 +267,24 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		ve = valueEnd(s, ve, closer, inStr)
 	}
 	return append(dst, Span{Start: vs, End: ve})
+}
+
+// percentDirective reports a value that is a directive or a reference
+// written with a percent sign and lower-case letters (%prompt, %env).
+func percentDirective(v string) bool {
+	return len(v) > 1 && v[0] == '%' && allFunc(v[1:], isLower)
+}
+
+// emphasisAround returns the Markdown emphasis ("**" or "*") that opens
+// right before a key at s[ks], or "".
+func emphasisAround(s string, ks int) string {
+	switch {
+	case ks >= 2 && s[ks-2] == '*' && s[ks-1] == '*':
+		return "**"
+	case ks >= 1 && s[ks-1] == '*':
+		return "*"
+	}
+	return ""
 }
 
 // closingTag reports whether the end tag of the element name, </name>,
@@ -374,7 +401,22 @@ func weakValue(key, val string) bool {
 	if secretIDKey(key) {
 		return strings.IndexAny(val, ":/") < 0 && (randomToken(val) || len(val) == 36 && hexGroups(val, '-', 8, 4, 4, 4, 12))
 	}
-	return randomToken(val)
+	return randomToken(val) && !digestRef(val)
+}
+
+// digestRef reports a content digest written with its algorithm
+// (sha256:5d44…, sha1:…, md5:…), as caches, registries and lock files name
+// content: what a bare key holds then is an address, not a secret.
+func digestRef(v string) bool {
+	alg, hex, ok := strings.Cut(v, ":")
+	if !ok || len(hex) < 32 || !allFunc(hex, isHexByte) {
+		return false
+	}
+	switch strings.ToLower(alg) {
+	case "sha1", "sha224", "sha256", "sha384", "sha512", "md5", "blake2b", "blake3":
+		return true
+	}
+	return false
 }
 
 // keyNamedKey reports a key whose last word is "key" (segment_write_key,
@@ -714,6 +756,9 @@ func queryParamAt(s string, i int) bool {
 // (SQL).
 func mayAssign(s string, ks, ke int) bool {
 	p := ke
+	if em := emphasisAround(s, ks); em != "" && strings.HasPrefix(s[p:], em) {
+		p += len(em) // **Password**: x
+	}
 	if p < len(s) && (s[p] == '"' || s[p] == '\'' || s[p] == '`' || s[p] == '\\') {
 		p++
 		for p < len(s) && (s[p] == '"' || s[p] == '\\') && p-ke < 3 {
@@ -1193,7 +1238,7 @@ func acceptValue(val, key string, cat Category, quoted bool) bool {
 	if hexLiteral(val) || val[0] == '\\' {
 		return false // 0xc0506617, "\u3299": a number or an escaped character
 	}
-	if val[0] == '%' && len(val) > 1 && allFunc(val[1:], isLower) {
+	if percentDirective(val) {
 		return false // a directive or a reference: %prompt (ipsec.secrets), %env
 	}
 	if containsKey(val, key) && (cat != Password || isIdent(val)) {

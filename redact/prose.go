@@ -143,7 +143,8 @@ var proseWords = []proseWord{
 	{"thông tin đăng nhập", 'w', false},
 	{"pass wi-fi", 'p', false}, {"mk wifi", 'p', false}, {"كلمة مرور", 'p', false}, {"كلمة سر", 'p', false},
 	{"wifi key", 'p', false}, {"wi-fi key", 'p', false}, {"wlan key", 'p', false}, {"network key", 'p', false},
-	{"wpa key", 'p', false}, {"wpa2 key", 'p', false}, {"netzwerkschlüssel", 'p', false}, {"wlan-schlüssel", 'p', false},
+	{"wpa key", 'p', false}, {"wpa2 key", 'p', false}, {"psk", 'p', false}, {"pre-shared key", 'p', false},
+	{"preshared key", 'p', false}, {"netzwerkschlüssel", 'p', false}, {"wlan-schlüssel", 'p', false},
 	{"clé wifi", 'p', false}, {"clé wi-fi", 'p', false}, {"clé de sécurité réseau", 'p', false}, {"clave wifi", 'p', false},
 	{"clave de red", 'p', false}, {"chave de rede", 'p', false}, {"chiave di rete", 'p', false}, {"netwerksleutel", 'p', false},
 	{"klucz sieci", 'p', false}, {"ключ сети", 'p', false}, {"ağ anahtarı", 'p', false}, {"ネットワークキー", 'p', false},
@@ -598,6 +599,9 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 		}
 	} else if r := skipPhrase(s, q); r > q {
 		phrase := strings.TrimSpace(s[q:r])
+		if first, _, _ := strings.Cut(phrase, " "); aboutPasswords.has(first) {
+			return dst // "password policy updated: min_length=14"
+		}
 		if e := parenLabel(s, r); e > 0 {
 			r = e // "clé de chiffrement (AES-256, hex) : X"
 		}
@@ -693,7 +697,7 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 		// Without a connector or a cue, only a quoted value right after the
 		// word that looks like a password: with password "Tr0ub4dor&3".
 		direct := q == skipBlanks(s, p) && strongShape(v) && strings.IndexByte(v, ' ') < 0
-		if utf8.RuneCountInString(v) < 3 || isPlaceholderValue(v) || isSensitiveWord(v) || !connected && !direct && !cues.in(contextBefore(s, at, 24)) {
+		if utf8.RuneCountInString(v) < 3 || isPlaceholderValue(v) || isSensitiveWord(v) || percentDirective(v) || !connected && !direct && !cues.in(contextBefore(s, at, 24)) {
 			return dst
 		}
 		return append(dst, Span{Start: vs, End: ve})
@@ -1206,14 +1210,14 @@ func skipPhrase(s string, i int) int {
 	return j
 }
 
-// nameInPhrase reports a name in mixed case (GitLab, OpenAI, iPhone) that
-// ends at s[k] and is followed by a connector or a plain word: part of a
-// phrase ("the private token for the GitLab runner is"), where a
-// password of letters would end it.
+// nameInPhrase reports a name in mixed case (GitLab, OpenAI, iPhone,
+// VPN-Client) that ends at s[k] and is followed by a connector or a plain
+// word: part of a phrase ("the private token for the GitLab runner is"),
+// where a password of letters would end it.
 func nameInPhrase(s, w string, k int) bool {
 	for i := 0; i < len(w); i++ {
-		if !isAlpha(w[i]) {
-			return false
+		if !isAlpha(w[i]) && !(w[i] == '-' && i > 0 && i+1 < len(w) && isAlpha(w[i-1]) && isAlpha(w[i+1])) {
+			return false // letters, or letters joined by dashes (VPN-Client)
 		}
 	}
 	j := skipBlanks(s, k)
@@ -1256,6 +1260,12 @@ func targetPhrase(p string) bool {
 var targetPreps = newWordSet("for", "of", "от", "для", "für", "pour", "de", "del", "du", "da", "do", "di", "van", "voor", "dla", "için")
 
 var notTargets = newWordSet("user", "users", "invalid", "account", "root", "admin", "login", "username", "the", "a", "an", "this", "that", "it", "all", "every", "each", "some", "which", "your", "my")
+
+// aboutPasswords are nouns that, right after a word for password, make a
+// compound about passwords in general ("password policy", "password
+// requirements"): what follows it is never the password.
+var aboutPasswords = newWordSet("policy", "policies", "requirements", "rules", "complexity", "length", "strength",
+	"expiry", "expiration", "history", "hint", "hints", "manager", "rotation", "settings", "guidelines")
 
 // assignedWords are the password words the assignment rule reads after
 // ':' itself ("password: x", "Passwort: x").
@@ -1321,6 +1331,9 @@ func proseValue(s string, i, max int) (vs, ve int, quoted bool) {
 	}
 	for e > vs && strings.IndexByte(".,;:?)]}'", s[e-1]) >= 0 {
 		e--
+	}
+	if e-vs > 2 && s[e-1] == '*' && s[e-2] == '*' {
+		e -= 2 // Markdown's strong emphasis closing: "**Password reset**"
 	}
 	if e-vs > max {
 		return 0, 0, false
