@@ -291,6 +291,23 @@ func parenLabel(s string, i int) int {
 	return 0
 }
 
+// clauseBreakIn reports a comma, a semicolon or a dash (— or –) in w, byte
+// by byte: strings.IndexAny decodes every rune once its set holds one
+// beyond ASCII.
+func clauseBreakIn(w string) bool {
+	for k := 0; k < len(w); k++ {
+		switch w[k] {
+		case ',', ';':
+			return true
+		case 0xE2: // — U+2014 and – U+2013 are E2 80 94 and E2 80 93
+			if k+2 < len(w) && w[k+1] == 0x80 && (w[k+2] == 0x93 || w[k+2] == 0x94) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // newWords say that a clause names a new value ("the new one is X").
 var newWords = newWordSet("new", "neue", "neuer", "neues", "nouveau", "nouvelle", "nuevo", "nueva", "novo", "nova",
 	"nuovo", "nuova", "nieuwe", "nowy", "nowe", "новый", "новое", "yeni")
@@ -301,7 +318,7 @@ var newWords = newWordSet("new", "neue", "neuer", "neues", "nouveau", "nouvelle"
 // ("secret yesterday; the new one is X", "key, the new one: X"); or 0.
 // It reads nothing unless ok.
 func renewedAt(s string, i int, ok bool) int {
-	if !ok || strings.IndexAny(s[i:min(len(s), i+48)], ",;—–") < 0 {
+	if !ok || !clauseBreakIn(s[i:min(len(s), i+48)]) {
 		return 0 // the common case: no clause break soon after the word
 	}
 	j := i
