@@ -487,9 +487,9 @@ type pending struct {
 	// the merkler, which then reads them from one array rather than from
 	// each item the sealer just wrote.
 	digests []chain.Digest
-	end   uint64       // queue ticket after the batch's last record
-	depth int          // queue depth when the batch was taken
-	tree  batchTree    // the Merkle tree before and after the batch, its checkpoint
+	end     uint64    // queue ticket after the batch's last record
+	depth   int       // queue depth when the batch was taken
+	tree    batchTree // the Merkle tree before and after the batch, its checkpoint
 	// closing is set on the last batch before Close: it gets a checkpoint
 	// covering everything.
 	closing bool

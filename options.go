@@ -142,8 +142,9 @@ type Options struct {
 	// extra small commit per CheckpointDelay when records trickle in and
 	// then stop. The Merkle tree the checkpoints sign costs more than the
 	// signatures, whatever the cadence: about 0.3 µs per record (RFC 6962
-	// leaf and node hashes), about 5% of ingest throughput on a 2-core
-	// machine (bench/README.md).
+	// leaf and node hashes): 2% of ingest throughput with the default
+	// options on a quiet 2-core machine, 4–9% with redaction off
+	// (bench/README.md).
 	CheckpointEvery int
 	CheckpointDelay time.Duration
 	// OnCheckpoint, when set, receives every checkpoint once it is
