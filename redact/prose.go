@@ -744,7 +744,33 @@ func pairPassword(s string, i int, joined bool) (vs, ve int) {
 	return vs, ve
 }
 
-// dashedWords reports three or more words of letters or digits joined by
+// accountNames are the names of system and administrator accounts that a
+// pasted "user / password" pair starts with, without a word for
+// credentials before it ("root / Tr0ub4dor&3x on 10.0.0.5").
+var accountNames = []string{"root", "admin", "administrator", "ubuntu", "postgres", "ec2-user", "sysadmin", "superuser"}
+
+var accountNameSet = newWordSet(accountNames...)
+
+// findAccountPair reports the password of a "user / password" pair whose
+// user is a system account, called at the account's name.
+func findAccountPair(dst []Span, s string, at int) []Span {
+	if at > 0 && (isWord(s[at-1]) || strings.IndexByte("-/.$", s[at-1]) >= 0) {
+		return dst // chroot, /root, $admin
+	}
+	e := at
+	for e < len(s) && e-at < 16 && (isWord(s[e]) || s[e] == '-') {
+		e++
+	}
+	if !accountNameSet.has(s[at:e]) || !strings.HasPrefix(s[e:], " / ") {
+		return dst // the common case: the word in prose
+	}
+	if vs, ve := pairPassword(s, at, false); ve > vs && !strings.Contains(s[vs:ve], "/") {
+		return append(dst, Span{Start: vs, End: ve})
+	}
+	return dst
+}
+
+// dashedWords reports three or more words// dashedWords reports three or more words of letters or digits joined by
 // dashes, eight bytes or more (saigon-mua-mua, tulpen-2025-x).
 func dashedWords(v string) bool {
 	if len(v) < 8 || isPlaceholderValue(v) {

@@ -473,6 +473,22 @@ func DefaultRules() []Rule {
 			},
 		},
 		{
+			ID:          "password-account-pair",
+			Category:    Password,
+			Description: `the password of a "user / password" pair whose user is a system account (root / Tr0ub4dor&3x)`,
+			Keywords:    accountNames,
+			Find:        findAccountPair,
+			Priority:    prioGeneric,
+			Examples: []string{
+				"root / Tr0ub4dor&3x on 10.0.0.5 (temporary, change after first login)",
+				"ssh in as ubuntu / Gx7-mKq2-Lw9 and restart the service",
+			},
+			Negatives: []string{
+				"root / home / user", "the admin / user split", "root / 2 = 0.5", "chroot / Tr0ub4dor&3x",
+				"admin / [REDACTED:PASSWORD]", "root / <password>",
+			},
+		},
+		{
 			ID:          "password-table",
 			Category:    Password,
 			Description: `cells of a Markdown table's column headed by a word for password (| User | Password |)`,
