@@ -42,6 +42,9 @@ var blindFloors = map[string]struct{ recall, precision float64 }{
 	// (0.991, 0.992; two of its false positives were labelling errors,
 	// corrected since).
 	"blind7.txt": {recall: 0.99, precision: 0.99},
+	// blind8.txt: held out until its first scoring, at main faf5d23
+	// (0.966, 1.000).
+	"blind8.txt": {recall: 0.96, precision: 1.00},
 }
 
 // blindSlack is how many bytes of an expected span may stay visible, in
