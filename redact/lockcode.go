@@ -91,8 +91,8 @@ func lockNounIn(s string, i, j int) bool {
 }
 
 // clauseStart returns where the clause holding s[i] starts, at most n
-// bytes back: after a line break, or a full stop, exclamation or
-// question mark before a space.
+// bytes back: after a line break, a full stop, exclamation or question
+// mark before a space, or a placeholder.
 func clauseStart(s string, i, n int) int {
 	lo := max(i-n, 0)
 	for k := i - 1; k >= lo; k-- {
@@ -102,6 +102,11 @@ func clauseStart(s string, i, n int) int {
 		case (c == '.' || c == '!' || c == '?') && k+1 < len(s) && isSpace(s[k+1]):
 			// Only before a space: inside a token ("0!000a", a code
 			// the first pass replaces) it ends no clause.
+			return k + 1
+		case c == ']' && placeholderEndsAt(s, k+1):
+			// A placeholder may have replaced a code that ended its
+			// sentence ("keypad 0000a! Code …"): a second pass reads no
+			// further back than the first one did.
 			return k + 1
 		case c == 0x82 && k >= 2 && s[k-2] == 0xE3 && s[k-1] == 0x80: // 。
 			return k + 1
