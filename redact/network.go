@@ -526,6 +526,26 @@ func findIPv4(dst []Span, s string, _ int) []Span {
 	return dst
 }
 
+// percentEscapeBefore returns the byte a percent escape right before s[i]
+// encodes (%3A before "192.0.2.88" in a query string), if there is one.
+func percentEscapeBefore(s string, i int) (byte, bool) {
+	if i < 3 || s[i-3] != '%' || !isHex(s[i-2]) || !isHex(s[i-1]) {
+		return 0, false
+	}
+	return hexVal(s[i-2])<<4 | hexVal(s[i-1]), true
+}
+
+// hexVal returns the value of a hexadecimal digit.
+func hexVal(c byte) byte {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0'
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10
+	}
+	return c - 'A' + 10
+}
+
 func validOctet(o string) bool {
 	if len(o) == 0 || len(o) > 3 || len(o) > 1 && o[0] == '0' {
 		return false
@@ -541,6 +561,9 @@ func validOctet(o string) bool {
 func ipv4Context(s string, st, end int) bool {
 	if st > 0 {
 		c := s[st-1]
+		if d, ok := percentEscapeBefore(s, st); ok && strings.IndexByte(":= ,;([\"'", d) >= 0 {
+			c = d // a query string: q=ip%3A192.0.2.88, %2010.0.0.5
+		}
 		switch {
 		case isWord(c), c == '.', c == '^', c == '~', c == '#', c == '$':
 			return false

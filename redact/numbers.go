@@ -469,7 +469,7 @@ func scanNumbers(dst []numSpan, s string, mask numKind, digits *digitMap) []numS
 			}
 		}
 		i = e
-		if r >= 2 && d >= 2 && isUpper(s[d-2]) && isUpper(s[d-1]) && (d == 2 || !isAlnum(s[d-3])) {
+		if r >= 2 && d >= 2 && (isUpper(s[d-2]) && isUpper(s[d-1]) || isLower(s[d-2]) && isLower(s[d-1])) && (d == 2 || !isAlnum(s[d-3])) {
 			// Country code and check digits: an IBAN, or if it has the
 			// shape of one but a bad check, something that is no phone
 			// number, card or SSN either.
@@ -903,8 +903,10 @@ func findIBAN(dst []Span, s string, _ int) []Span { return findNumbers(dst, s, k
 // country that issues IBANs, two digits, and then exactly the country's
 // length in letters and digits, contiguous or in groups of four separated
 // by single spaces), or 0; ok reports whether it passes the mod-97 check.
+// Letters count in either case, as people type an IBAN in lower case
+// (de14 3851 …): the check is on the upper-cased characters.
 func ibanAt(s string, i int) (end int, ok bool) {
-	want := int(ibanLen[int(s[i]-'A')*26+int(s[i+1]-'A')])
+	want := int(ibanLen[int(upper(s[i])-'A')*26+int(upper(s[i+1])-'A')])
 	if want == 0 {
 		return 0, false
 	}
@@ -913,14 +915,14 @@ func ibanAt(s string, i int) (end int, ok bool) {
 	n, p := 0, i
 	for n < want && p < len(s) {
 		c := s[p]
-		if c == ' ' && n%4 == 0 && n > 0 && p+1 < len(s) && (isUpper(s[p+1]) || isDigit(s[p+1])) && s[p-1] != ' ' {
+		if c == ' ' && n%4 == 0 && n > 0 && p+1 < len(s) && isAlnum(s[p+1]) && s[p-1] != ' ' {
 			p++
 			continue
 		}
-		if !isUpper(c) && !isDigit(c) {
+		if !isAlnum(c) {
 			return 0, false
 		}
-		buf[n] = c
+		buf[n] = upper(c)
 		n++
 		p++
 	}
