@@ -137,13 +137,22 @@ func (k numKind) worthParsing(r int, next byte, pre bool) bool {
 	return true
 }
 
-// parseNum parses the token starting at s[i]: a '+', a '(' or a digit.
+// plusEscapeAt reports a percent-escaped '+' (%2B) at s[i].
+func plusEscapeAt(s string, i int) bool {
+	return i+3 <= len(s) && s[i] == '%' && s[i+1] == '2' && (s[i+2] == 'B' || s[i+2] == 'b')
+}
+
+// parseNum parses the token starting at s[i]: a '+' (or %2B), a '(' or a
+// digit.
 func parseNum(s string, i int, t *numTok) {
 	t.s, t.start, t.plus, t.n, t.nd, t.wide, t.filled = s, i, false, 0, 0, false, false
 	p := i
 	if c, w := punctAt(s, p); c == '+' {
 		t.plus = true
 		p += w
+	} else if plusEscapeAt(s, p) {
+		t.plus = true // phone=%2B4917641234567 in a query string
+		p += 3
 	}
 	end := p
 	overflow := false
@@ -504,6 +513,8 @@ func scanNumbers(dst []numSpan, s string, mask numKind, digits *digitMap) []numS
 			} else if c >= 0x80 {
 				c, pw = punctBefore(s, d)
 				pre = c == '+' || c == '('
+			} else if d >= 3 && plusEscapeAt(s, d-3) {
+				pre, pw = true, 3
 			}
 		}
 		want := mask & (kindPhone | kindCard | kindSSN)
