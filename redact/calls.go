@@ -197,8 +197,11 @@ func callArgument(s string, p int, c credentialCall) (vs, ve int) {
 		}
 		return args[k].vs, args[k].ve
 	}
-	if !acceptValue(v, "password", Password, true) || strings.ContainsAny(v, " \t") {
+	if !acceptValue(v, "password", Password, true) || strings.IndexByte(v, '\t') >= 0 {
 		return 0, 0
+	}
+	if words, _, _ := spacedWords(v); strings.IndexByte(v, ' ') >= 0 && (words < 2 || words > 8) {
+		return 0, 0 // a passphrase of words ("hunter2 but longer 77"), not a sentence
 	}
 	return args[k].vs, args[k].ve
 }

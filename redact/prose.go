@@ -578,6 +578,7 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 
 	// Connector, possibly after a short phrase.
 	connected, answered := false, false // answered: the value is the next speaker's turn
+	targeted := false                   // a phrase naming what the password opens stands before the value
 	q := skipBlanks(s, p)
 	if e := parenLabel(s, q); e > 0 {
 		q = e // "encryption key (AES-256, hex): X"
@@ -604,6 +605,8 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 		}
 		if e := parenLabel(s, r); e > 0 {
 			r = e // "clé de chiffrement (AES-256, hex) : X"
+		} else if e := parenAside(s, r); e > 0 {
+			r = e // "das Passwort für den Drucker (10.0.0.7) lautet X"
 		}
 		if c, n := connectorAt(s, r); n > 0 {
 			connected = true
@@ -614,7 +617,7 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 				}
 			}
 		} else if possessives.has(phrase) || targetPhrase(phrase) || thingPhrase(phrase) || appPasswordAt(s, r) > 0 || parenAt(s, r) {
-			q = r // "kata sandi saya X", "пароль от роутера X", "الرقم السري للبطاقة X", "code … qu'il m'a donné (1789)"
+			q, targeted = r, true // "kata sandi saya X", "пароль от роутера X", "الرقم السري للبطاقة X", "code … qu'il m'a donné (1789)"
 		} else if v := answerAhead(s, r); v > 0 {
 			q, connected, answered = v, true, true // "password for the portal?\nGuest: X"
 		} else if pw.kind != 'n' {
@@ -634,7 +637,7 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 		}
 		return dst
 	}
-	if q >= len(s) || s[q] == '\n' || s[q] == '\r' || !connected && q == p {
+	if q >= len(s) || s[q] == '\n' || s[q] == '\r' || !connected && q == p && !openQuoteAt(s, q) {
 		return dst
 	}
 	if connected {
@@ -696,8 +699,13 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 	case quoted:
 		// Without a connector or a cue, only a quoted value right after the
 		// word that looks like a password: with password "Tr0ub4dor&3".
-		direct := q == skipBlanks(s, p) && strongShape(v) && strings.IndexByte(v, ' ') < 0
-		if utf8.RuneCountInString(v) < 3 || isPlaceholderValue(v) || isSensitiveWord(v) || percentDirective(v) || !connected && !direct && !cues.in(contextBefore(s, at, 24)) {
+		// A passphrase with spaces may stand there too, and after a phrase
+		// naming what it opens: password "Pastel de nata 2024", 비밀번호
+		// "봄 여름 가을 겨울", password dell'area riservata «Vespa 125 rossa».
+		shaped := strongShape(v) && strings.IndexByte(v, ' ') < 0 || quotedPassphrase(v)
+		direct := (q == skipBlanks(s, p) || targeted) && shaped
+		if utf8.RuneCountInString(v) < 3 || isPlaceholderValue(v) || isSensitiveWord(v) || percentDirective(v) || proseStop.has(v) ||
+			!connected && !direct && !cues.in(contextBefore(s, at, 24)) {
 			return dst
 		}
 		return append(dst, Span{Start: vs, End: ve})
@@ -1227,8 +1235,12 @@ func skipPhrase(s string, i int) int {
 			k++
 		}
 		w := s[j:k]
-		if k == j || (strongShape(stripElision(w)) && !nameInPhrase(s, w, k) || passphraseShape(w)) && !thingWord(w) ||
-			!letters(w) && !phraseWords.has(w) || strings.HasPrefix(s[k:], "://") {
+		if k == j {
+			break
+		}
+		name := strongShape(stripElision(w)) && nameInPhrase(s, w, k, n > 0)
+		if (strongShape(stripElision(w)) && !name || passphraseShape(w)) && !thingWord(w) ||
+			!letters(w) && !phraseWords.has(w) && !(name && isDigit(w[0])) || strings.HasPrefix(s[k:], "://") {
 			break // a URL's scheme ends the phrase too: "reset your password at https://..."
 		}
 		j = skipBlanks(s, k)
@@ -1237,11 +1249,19 @@ func skipPhrase(s string, i int) int {
 }
 
 // nameInPhrase reports a name in mixed case (GitLab, OpenAI, iPhone,
-// VPN-Client) that ends at s[k] and is followed by a connector or a plain
-// word: part of a phrase ("the private token for the GitLab runner is"),
-// where a password of letters would end it.
-func nameInPhrase(s, w string, k int) bool {
-	for i := 0; i < len(w); i++ {
+// VPN-Client; 1Password when inner, not the phrase's first word) that ends
+// at s[k] and is followed by a connector or a plain word: part of a phrase
+// ("the private token for the GitLab runner is"), where a password of
+// letters would end it.
+func nameInPhrase(s, w string, k int, inner bool) bool {
+	d := 0
+	for d < len(w) && isDigit(w[d]) {
+		d++ // a product named with a leading number, inside the phrase: "for the family 1Password vault"
+	}
+	if d > 0 && (!inner || d > 2 || d+1 >= len(w) || !isUpper(w[d])) {
+		return false
+	}
+	for i := d; i < len(w); i++ {
 		if !isAlpha(w[i]) && !(w[i] == '-' && i > 0 && i+1 < len(w) && isAlpha(w[i-1]) && isAlpha(w[i+1])) {
 			return false // letters, or letters joined by dashes (VPN-Client)
 		}
@@ -1271,6 +1291,17 @@ func nameInPhrase(s, w string, k int) bool {
 // admin".
 func targetPhrase(p string) bool {
 	prep, rest, ok := strings.Cut(p, " ")
+	if k := strings.IndexAny(prep, "'’"); k > 0 && elidedPreps.has(prep[:k]) {
+		// An elided preposition glued to its noun: "dell'area riservata",
+		// "de l'imprimante".
+		_, w := utf8.DecodeRuneInString(prep[k:])
+		if noun := prep[k+w:]; ok {
+			rest = noun + " " + rest
+		} else {
+			rest, ok = noun, noun != ""
+		}
+		prep = "di"
+	}
 	if !ok || !targetPreps.has(prep) {
 		return false
 	}
@@ -1280,8 +1311,17 @@ func targetPhrase(p string) bool {
 	} else if strings.Contains(noun, " ") || notTargets.has(adj) || !plainWord(adj) {
 		return false // "от личного кабинета": one word before the thing, no more
 	}
-	return !notTargets.has(noun) && (plainWord(noun) || allFunc(noun, isUpperDigit))
+	return !notTargets.has(noun) && (plainWord(noun) || shortTargets.has(noun) || allFunc(noun, isUpperDigit))
 }
+
+// elidedPreps are prepositions written with an apostrophe before a vowel
+// (Italian dell'area, French d'accès).
+var elidedPreps = newWordSet("dell", "dall", "nell", "all", "d")
+
+// shortTargets are things of fewer than four letters that a password
+// opens ("a senha do app X", "Passwort für den PC X", "password for the
+// NAS X").
+var shortTargets = newWordSet("app", "pc", "nas", "vpn", "tv", "box", "db", "ssh", "ftp", "mac", "sim", "vm", "atm", "crm", "erp")
 
 var targetPreps = newWordSet("for", "of", "от", "для", "für", "pour", "de", "del", "du", "da", "do", "di", "van", "voor", "dla", "için")
 
@@ -1291,7 +1331,12 @@ var notTargets = newWordSet("user", "users", "invalid", "account", "root", "admi
 // compound about passwords in general ("password policy", "password
 // requirements"): what follows it is never the password.
 var aboutPasswords = newWordSet("policy", "policies", "requirements", "rules", "complexity", "length", "strength",
-	"expiry", "expiration", "history", "hint", "hints", "manager", "rotation", "settings", "guidelines")
+	"expiry", "expiration", "history", "hint", "hints", "manager", "rotation", "settings", "guidelines",
+	// The parts of a form that asks for a password ("the password field
+	// says “incorrect”", "the password error reads "...""): what they
+	// say is a message.
+	"field", "fields", "box", "input", "prompt", "dialog", "error", "errors", "message", "label", "button",
+	"link", "page", "screen", "form", "validation", "validator", "check", "warning", "banner", "toggle")
 
 // assignedWords are the password words the assignment rule reads after
 // ':' itself ("password: x", "Passwort: x").
@@ -1304,6 +1349,89 @@ var possessives = newWordSet("saya", "anda", "kamu", "ku", "tôi", "benim", "у 
 
 var openQuotes = []string{"\"", "'", "`", "“", "‘", "«", "「", "『", "„", "‚", `\"`}
 var closeQuotes = []string{"\"", "'", "`", "”", "’", "»", "」", "』", "“", "‘", `\"`}
+
+// otherCloseQuotes close the same quotes as closeQuotes in another
+// language's style: German opens „ and closes “, Polish opens „ and closes
+// ” („pierogi z wiśniami”).
+var otherCloseQuotes = []string{"", "", "", "", "", "", "", "", "”", "’", ""}
+
+// openQuoteAt reports an opening quote at s[i] (of openQuotes).
+func openQuoteAt(s string, i int) bool {
+	for _, oq := range openQuotes {
+		if strings.HasPrefix(s[i:], oq) {
+			return true
+		}
+	}
+	return false
+}
+
+// quotedPassphrase reports a quoted value of two to eight words that reads
+// as a passphrase rather than a quoted message or label ("Pastel de nata
+// 2024", "봄 여름 가을 겨울"; not "does not match", "Error 401"): a digit
+// in it, or three words or more and none a prose word.
+func quotedPassphrase(v string) bool {
+	words, digit, prose := spacedWords(v)
+	return words >= 2 && words <= 8 && (digit || words >= 3 && !prose)
+}
+
+// spacedWords reads a value with spaces: how many words it has, whether
+// one holds a digit and whether one is a prose word (proseStop,
+// passwordStopWords). It returns no words for what is no password at all:
+// longer than passwordMax, a placeholder, a value that starts with a prose
+// word or holds a word of a message.
+func spacedWords(v string) (words int, digit, prose bool) {
+	if len(v) > passwordMax || strings.IndexByte(v, ' ') < 0 || isPlaceholderValue(v) || isStopWord(v) {
+		return 0, false, false
+	}
+	for w := range strings.FieldsSeq(v) {
+		words++
+		w = strings.Trim(w, ".,;:!?")
+		if messageWords.has(w) {
+			return 0, false, false
+		}
+		prose = prose || proseStop.has(w) || stopWordSet.has(w)
+		for _, r := range w {
+			digit = digit || unicode.IsDigit(r)
+		}
+	}
+	return words, digit, prose
+}
+
+// messageWords in a quoted value make it an error message or a label, not
+// a passphrase ("Error 401", "Login failed", "Access denied").
+var messageWords = newWordSet("error", "failed", "failure", "denied", "invalid", "incorrect", "wrong", "expired",
+	"unauthorized", "forbidden", "exception", "click", "forgot", "show", "hide", "reset", "change", "required")
+
+// parenAside returns where a connector starts after an aside in
+// parentheses at s[i], whatever it holds ("für den Drucker (10.0.0.7)
+// lautet X"), or 0: the parentheses close on the same line, within
+// decideLen bytes. What they hold does not count, so a second pass over a
+// placeholder a first one wrote there decides the same.
+func parenAside(s string, i int) int {
+	if !parenAt(s, i) {
+		return 0
+	}
+	for e := i + 1; e < len(s) && e-i <= decideLen; e++ {
+		switch s[e] {
+		case '\n', '(':
+			return 0
+		case ')':
+			k := skipBlanks(s, e+1)
+			if _, n := connectorAt(s, k); n > 0 {
+				return k
+			}
+			return 0
+		}
+		if strings.HasPrefix(s[e:], "）") {
+			k := skipBlanks(s, e+len("）"))
+			if _, n := connectorAt(s, k); n > 0 {
+				return k
+			}
+			return 0
+		}
+	}
+	return 0
+}
 
 // passwordMax and secretMax are the longest password and key or token
 // stated in a sentence that proseValue reads, in bytes.
@@ -1320,9 +1448,9 @@ func proseValue(s string, i, max int) (vs, ve int, quoted bool) {
 	for k, oq := range openQuotes {
 		if strings.HasPrefix(s[i:], oq) {
 			vs = i + len(oq)
-			cq := closeQuotes[k]
+			cq, oc := closeQuotes[k], otherCloseQuotes[k]
 			for e := vs; e < len(s) && e-vs < decideLen && s[e] != '\n'; e++ {
-				if strings.HasPrefix(s[e:], cq) {
+				if strings.HasPrefix(s[e:], cq) || oc != "" && strings.HasPrefix(s[e:], oc) {
 					return vs, e, true
 				}
 			}
