@@ -22,7 +22,7 @@ import (
 // A code is 4 to 12 digits in any script the number scanners read
 // (٩٠٥١, ３５７９, ३३०८), with a keypad's '*' or '#' at either end (*1357#,
 // 1453*), one capital letter among the digits as intercoms and digicodes
-// have (27К4512, A1947, 2580B), or groups of one or two digits joined by
+// have (27К4512, A1947, 2580B, 4B27: then three digits suffice), or groups of one or two digits joined by
 // dashes as combination locks are written (3-9-1-4, 19-32-07).
 
 // lockNouns name what a code opens: a key, a key safe, a door, a gate, an
@@ -178,8 +178,8 @@ func codeAt(s string, i int) int {
 			return -1 // a date, a phone number or a range, not a combination
 		}
 	}
-	if digits < 4 || digits > 12 {
-		return -1
+	if (digits < 4 || digits > 12) && !(digits == 3 && letters == 1) {
+		return -1 // four characters at least, one of them a letter (a digicode's 4B27)
 	}
 	if e < len(s) && (s[e] == '#' || s[e] == '*') {
 		e++
@@ -269,10 +269,21 @@ func findLockCode(dst []Span, s string, at int, pw proseWord, wlen int) []Span {
 		p = q
 	}
 	e, vs := codeAfter(s, p)
-	if e < 0 || pw.kind != 'n' && !lockNounIn(s, clauseStart(s, at, 120), vs) {
+	if e < 0 || pw.kind != 'n' && !checkInBefore(s, at) && !lockNounIn(s, clauseStart(s, at, 120), vs) {
 		return dst // no code, or a word for code or password in a clause that names no lock
 	}
 	return append(dst, Span{Start: vs, End: e})
+}
+
+// checkInBefore reports "check-in" (or "checkin") right before the word
+// for code at s[at]: a rental's check-in code opens its door ("Check-in
+// code: 7319"), where "check-in" elsewhere in the clause names no lock.
+func checkInBefore(s string, at int) bool {
+	b := skipBlanksBack(s, at)
+	if b == at {
+		return false
+	}
+	return hasSuffixFold(s[:b], "check-in") || hasSuffixFold(s[:b], "checkin")
 }
 
 // orWords join a second code to a first one in a clause ("... and the

@@ -91,7 +91,7 @@ var proseWords = []proseWord{
 	{"код от калитки", 'n', false}, {"код калитки", 'n', false}, {"код от ворот", 'n', false},
 	{"kapı kodu", 'n', true}, {"kapı şifre", 'n', true}, {"alarm kodu", 'n', true}, {"giriş kodu", 'n', true},
 	{"erişim kodu", 'n', true}, {"anahtar kutusu", 'n', true},
-	{"رمز الباب", 'n', false}, {"رمز الدخول", 'n', false}, {"رمز البوابة", 'n', false}, {"رمز الإنذار", 'n', false},
+	{"رمز الباب", 'n', false}, {"رمز باب", 'n', false}, {"كود باب", 'n', false}, {"رمز بوابة", 'n', false}, {"رمز الدخول", 'n', false}, {"رمز البوابة", 'n', false}, {"رمز الإنذار", 'n', false},
 	{"رمز القفل", 'n', false}, {"كود الباب", 'n', false}, {"رمز الوصول", 'n', false}, {"كود الدخول", 'n', false},
 	{"दरवाज़े का कोड", 'n', false}, {"दरवाजे का कोड", 'n', false}, {"गेट कोड", 'n', false}, {"एक्सेस कोड", 'n', false},
 	{"अलार्म कोड", 'n', false}, {"लॉकर कोड", 'n', false}, {"डोर कोड", 'n', false},
