@@ -743,8 +743,8 @@ func pairPassword(s string, i int, joined bool) (vs, ve int) {
 		return 0, 0
 	}
 	vs, ve, quoted := proseValue(s, e+3, passwordMax)
-	if ve <= vs || quoted {
-		return 0, 0
+	if ve <= vs || quoted && !(e-i >= 3 && quoteByte(s[i]) && s[e-1] == s[i] && s[e+3] == s[i]) {
+		return 0, 0 // quoted only as the name is: `root` / `X`, "admin" / "X"
 	}
 	if v := s[vs:ve]; isDigit(v[0]) || !gluedValue(v, 'p') && !(joined && dashedWords(v)) || strings.Contains(v, "://") {
 		return 0, 0
@@ -769,14 +769,21 @@ func findAccountPair(dst []Span, s string, at int) []Span {
 	for e < len(s) && e-at < 16 && (isWord(s[e]) || s[e] == '-') {
 		e++
 	}
-	if !accountNameSet.has(s[at:e]) || !strings.HasPrefix(s[e:], " / ") {
+	b := at
+	if at > 0 && quoteByte(s[at-1]) && e < len(s) && s[e] == s[at-1] {
+		b, e = at-1, e+1 // in quotes: admin login `root` / `X`
+	}
+	if !accountNameSet.has(strings.Trim(s[b:e], "`\"'")) || !strings.HasPrefix(s[e:], " / ") {
 		return dst // the common case: the word in prose
 	}
-	if vs, ve := pairPassword(s, at, false); ve > vs && !strings.Contains(s[vs:ve], "/") {
+	if vs, ve := pairPassword(s, b, false); ve > vs && !strings.Contains(s[vs:ve], "/") {
 		return append(dst, Span{Start: vs, End: ve})
 	}
 	return dst
 }
+
+// quoteByte reports an ASCII quote or a backquote.
+func quoteByte(c byte) bool { return c == '"' || c == '\'' || c == '`' }
 
 // dashedWords reports three or more words// dashedWords reports three or more words of letters or digits joined by
 // dashes, eight bytes or more (saigon-mua-mua, tulpen-2025-x).
