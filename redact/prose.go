@@ -1407,7 +1407,10 @@ func spacedWords(v string) (words int, digit, prose bool) {
 // messageWords in a quoted value make it an error message or a label, not
 // a passphrase ("Error 401", "Login failed", "Access denied").
 var messageWords = newWordSet("error", "failed", "failure", "denied", "invalid", "incorrect", "wrong", "expired",
-	"unauthorized", "forbidden", "exception", "click", "forgot", "show", "hide", "reset", "change", "required")
+	"unauthorized", "forbidden", "exception", "click", "forgot", "show", "hide", "reset", "change", "required",
+	// A rule about passwords: "min 8 chars", "expires after 90 days".
+	"min", "max", "minimum", "maximum", "chars", "characters", "digits", "letters", "length", "days", "attempts",
+	"expires", "expire", "zeichen", "caractères", "caracteres", "dígitos", "символов", "karakter")
 
 // parenAside returns where a connector starts after an aside in
 // parentheses at s[i], whatever it holds ("für den Drucker (10.0.0.7)
