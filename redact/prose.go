@@ -1285,8 +1285,8 @@ func nameInPhrase(s, w string, k int, inner bool) bool {
 	for t < len(s) && s[t] < 0x80 && !isSpace(s[t]) && !isAlnum(s[t]) {
 		t++ // punctuation after the word
 	}
-	if t < len(s) && !isSpace(s[t]) {
-		return false // the token goes on ("AA!0"): a value, not a word
+	if t < len(s) && !isSpace(s[t]) || strings.TrimRight(s[e:t], ".,;:)\"'") != "" {
+		return false // the token goes on ("AA!0", "AA!!"): a value, not a word
 	}
 	return e > j && letters(s[j:e]) && !strongShape(s[j:e])
 }
