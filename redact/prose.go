@@ -1414,28 +1414,28 @@ var messageWords = newWordSet("error", "failed", "failure", "denied", "invalid",
 
 // parenAside returns where a connector starts after an aside in
 // parentheses at s[i], whatever it holds ("für den Drucker (10.0.0.7)
-// lautet X"), or 0: the parentheses close on the same line, within
-// decideLen bytes. What they hold does not count, so a second pass over a
-// placeholder a first one wrote there decides the same.
+// lautet X"), or 0: the parentheses close on the same line, with no other
+// one opened inside. Neither what they hold nor its length counts, so a
+// second pass over the placeholders a first one wrote there decides the
+// same; and a scan ends at the next '(', so that many asides on one line
+// cost linear time.
 func parenAside(s string, i int) int {
 	if !parenAt(s, i) {
 		return 0
 	}
-	for e := i + 1; e < len(s) && e-i <= decideLen; e++ {
-		switch s[e] {
-		case '\n', '(':
+	for e := i + 1; e < len(s); e++ {
+		switch c := s[e]; {
+		case c == '\n' || c == '(' || strings.HasPrefix(s[e:], "（"):
 			return 0
-		case ')':
-			k := skipBlanks(s, e+1)
-			if _, n := connectorAt(s, k); n > 0 {
-				return k
+		case c == ')' || strings.HasPrefix(s[e:], "）"):
+			k := e + 1
+			if c != ')' {
+				k = e + len("）")
 			}
-			return 0
-		}
-		if strings.HasPrefix(s[e:], "）") {
-			k := skipBlanks(s, e+len("）"))
-			if _, n := connectorAt(s, k); n > 0 {
-				return k
+			if k = skipBlanks(s, k); k < len(s) {
+				if _, n := connectorAt(s, k); n > 0 {
+					return k
+				}
 			}
 			return 0
 		}
