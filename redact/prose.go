@@ -1245,8 +1245,9 @@ func skipPhrase(s string, i int) int {
 		if k == j {
 			break
 		}
-		name := strongShape(stripElision(w)) && nameInPhrase(s, w, k, n > 0)
-		if (strongShape(stripElision(w)) && !name || passphraseShape(w)) && !thingWord(w) ||
+		strong := strongShape(stripElision(w))
+		name := strong && nameInPhrase(s, w, k, n > 0)
+		if (strong && !name || passphraseShape(w)) && !thingWord(w) ||
 			!letters(w) && !phraseWords.has(w) && !(name && isDigit(w[0])) || strings.HasPrefix(s[k:], "://") {
 			break // a URL's scheme ends the phrase too: "reset your password at https://..."
 		}
