@@ -800,8 +800,32 @@ func upgradeFrom(s string, st, p int) bool {
 	if k := strings.LastIndexByte(s[b:st], '\n'); k >= 0 {
 		b += k + 1
 	}
-	clause := s[b:st]
-	return upgradeWords.in(clause) && !networkWords.inBounded(clause, 4)
+	return upgradeWords.in(s[b:st]) && !networkWordIn(s, b, st)
+}
+
+// networkWordIn reports a word of networkWords in s[b:e] outside the
+// placeholders there: their category names ([REDACTED:IPV4],
+// [REDACTED:CRYPTO_ADDRESS]) are not words of the text, and the first pass
+// read the values they replaced instead.
+func networkWordIn(s string, b, e int) bool {
+	if j := strings.IndexByte(s[b:e], ']'); j >= 0 && placeholderEndsAt(s, b+j+1) && strings.IndexByte(s[b:b+j], '[') < 0 {
+		b += j + 1 // a placeholder the window starts inside
+	}
+	for b < e {
+		k := strings.Index(s[b:e], placeholderPrefix)
+		if k < 0 {
+			return networkWords.inBounded(s[b:e], 4)
+		}
+		if networkWords.inBounded(s[b:b+k], 4) {
+			return true
+		}
+		j := strings.IndexByte(s[b+k:e], ']')
+		if j < 0 {
+			return false
+		}
+		b += k + j + 1
+	}
+	return false
 }
 
 // fromWords come before the version an upgrade started from.
