@@ -43,8 +43,9 @@ var blindFloors = map[string]struct{ recall, precision float64 }{
 	// corrected since).
 	"blind7.txt": {recall: 0.99, precision: 0.99},
 	// blind8.txt: held out until its first scoring, at main faf5d23
-	// (0.966, 1.000).
-	"blind8.txt": {recall: 0.96, precision: 1.00},
+	// (0.966, 1.000); raised to what main measured after the rule work on
+	// its misses (0.994, 1.000).
+	"blind8.txt": {recall: 0.99, precision: 1.00},
 }
 
 // blindSlack is how many bytes of an expected span may stay visible, in
