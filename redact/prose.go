@@ -1281,6 +1281,12 @@ func nameInPhrase(s, w string, k int, inner bool) bool {
 	if _, n := connectorAt(s, j); n > 0 {
 		return true
 	}
+	if placeholderStartsAt(s, j) {
+		// What a first pass replaced after the name: the words that kept
+		// the name in the phrase then ("password AAAa aaaa aaaa aaaa
+		// bbbb" took the words and left the name), so they keep it now.
+		return true
+	}
 	e := proseWordEnd(s, j)
 	t := e
 	for t < len(s) && s[t] < 0x80 && !isSpace(s[t]) && !isAlnum(s[t]) {
