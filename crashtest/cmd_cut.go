@@ -333,13 +333,16 @@ func cutWriter(ctx context.Context, c cutConfig, exe string, fsys cutFS, store s
 				break
 			}
 			f := strings.Fields(l)
-			if cut && len(f) > 0 && f[0] == "ack" {
+			if cut && len(f) > 0 && (f[0] == "ack" || f[0] == "checkpoint") {
 				// Printed after the cut began: a sync that raced with the
 				// shutdown can return success for data the shutdown then
 				// drops (see README.md), and after a real power cut no
-				// acknowledgement could leave the machine.
+				// acknowledgement, and no checkpoint made durable by that
+				// sync, could leave the machine.
 				fmt.Fprintf(af, "# after the cut, not trusted: %s\n", l)
-				out.untrusted++
+				if f[0] == "ack" {
+					out.untrusted++
+				}
 				continue
 			}
 			fmt.Fprintln(af, l)
