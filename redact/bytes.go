@@ -218,7 +218,14 @@ func placeholderWithin(s string, i, n int) bool {
 		if j == 0 {
 			return false
 		}
-		if c := s[j-1]; isAlnum(c) || c == '\n' || c >= 0x80 {
+		if c := s[j-1]; c >= 0x80 {
+			// A dash outside ASCII (— U+2014, – U+2013, E2 80 9x) counts
+			// as punctuation too: "[REDACTED:PASSWORD] —0100000002".
+			if j < 3 || s[j-3] != 0xE2 || s[j-2] != 0x80 || c != 0x93 && c != 0x94 {
+				return false
+			}
+			j -= 2
+		} else if isAlnum(c) || c == '\n' {
 			return false
 		}
 	}
