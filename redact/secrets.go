@@ -148,8 +148,10 @@ func findAWSSecret(dst []Span, s string, at int) []Span {
 		// At "secret", only where AWS is named near it (aws_secret_access_key,
 		// "AWS secret", an access key ID): any other secret is the generic
 		// rules' SECRET.
-		w := s[max(0, at-256):min(len(s), at+256)]
-		if indexFold(w, "aws") < 0 && !strings.Contains(w, "AKIA") && !strings.Contains(w, "ASIA") && !secretAccessKeyAt(s, at) {
+		// A placeholder's category is no word of the text ("[REDACTED:AWS_KEY]"
+		// names nothing a second pass may read).
+		w := withoutPlaceholders(s[max(0, at-256):min(len(s), at+256)])
+		if indexFold(w, "aws") < 0 && !awsKeyIDIn(w) && !secretAccessKeyAt(s, at) {
 			return dst
 		}
 	}
@@ -183,6 +185,17 @@ func findAWSSecret(dst []Span, s string, at int) []Span {
 		p = q
 	}
 	return dst
+}
+
+// awsKeyIDIn reports a prefix of an AWS access key ID in w (the prefixes
+// of the aws-access-key rule).
+func awsKeyIDIn(w string) bool {
+	for _, p := range [...]string{"AKIA", "ASIA", "ABIA", "ACCA"} {
+		if strings.Contains(w, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // secretAccessKeyAt reports AWS's own name for the key at s[at]
