@@ -499,7 +499,7 @@ func findIPv4(dst []Span, s string, _ int) []Span {
 		if !ipv4Context(s, st, p) {
 			continue
 		}
-		if versionContext(s, st) || lastVer >= 0 && versionLink(s[lastVer:st]) || versionFollows(s, p) || versionAfter(s, p) ||
+		if versionContext(s, st) || lastVer >= 0 && strings.IndexByte(s[lastVer:st], '\n') < 0 && versionLink(s[lastVer:st]) || versionFollows(s, p) || versionAfter(s, p) ||
 			placeholderLinked(s, st) || upgradeFrom(s, st, p) {
 			lastVer = p
 			continue
