@@ -1,6 +1,10 @@
 package redact
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
 // Byte classes. Only ASCII is classified: every byte of a multi-byte UTF-8
 // sequence is "other", so the scanners treat non-ASCII text (including the
@@ -219,12 +223,13 @@ func placeholderWithin(s string, i, n int) bool {
 			return false
 		}
 		if c := s[j-1]; c >= 0x80 {
-			// A dash outside ASCII (— U+2014, – U+2013, E2 80 9x) counts
-			// as punctuation too: "[REDACTED:PASSWORD] —0100000002".
-			if j < 3 || s[j-3] != 0xE2 || s[j-2] != 0x80 || c != 0x93 && c != 0x94 {
+			// Punctuation, symbols and spaces outside ASCII count as
+			// ASCII's do: "[REDACTED:PASSWORD] —0100000002", "‷".
+			r, w := utf8.DecodeLastRuneInString(s[:j])
+			if !unicode.IsPunct(r) && !unicode.IsSymbol(r) && !unicode.IsSpace(r) {
 				return false
 			}
-			j -= 2
+			j -= w - 1
 		} else if isAlnum(c) || c == '\n' {
 			return false
 		}
