@@ -529,7 +529,7 @@ func findIPv4(dst []Span, s string, _ int) []Span {
 // percentEscapeBefore returns the byte a percent escape right before s[i]
 // encodes (%3A before "192.0.2.88" in a query string), if there is one.
 func percentEscapeBefore(s string, i int) (byte, bool) {
-	if i < 3 || s[i-3] != '%' || !isHex(s[i-2]) || !isHex(s[i-1]) {
+	if i < 3 || i > len(s) || s[i-3] != '%' || !isHex(s[i-2]) || !isHex(s[i-1]) {
 		return 0, false
 	}
 	return hexVal(s[i-2])<<4 | hexVal(s[i-1]), true

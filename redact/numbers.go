@@ -139,7 +139,8 @@ func (k numKind) worthParsing(r int, next byte, pre bool) bool {
 
 // plusEscapeAt reports a percent-escaped '+' (%2B) at s[i].
 func plusEscapeAt(s string, i int) bool {
-	return i+3 <= len(s) && s[i] == '%' && s[i+1] == '2' && (s[i+2] == 'B' || s[i+2] == 'b')
+	c, ok := percentEscapeBefore(s, i+3)
+	return ok && c == '+'
 }
 
 // parseNum parses the token starting at s[i]: a '+' (or %2B), a '(' or a

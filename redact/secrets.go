@@ -187,10 +187,13 @@ func findAWSSecret(dst []Span, s string, at int) []Span {
 	return dst
 }
 
-// awsKeyIDIn reports a prefix of an AWS access key ID in w (the prefixes
-// of the aws-access-key rule).
+// awsKeyIDPrefixes start AWS access key IDs: AKIA long-term, ASIA
+// temporary, ABIA, ACCA (the aws-access-key rule's prefixes).
+var awsKeyIDPrefixes = []string{"AKIA", "ASIA", "ABIA", "ACCA"}
+
+// awsKeyIDIn reports a prefix of an AWS access key ID in w.
 func awsKeyIDIn(w string) bool {
-	for _, p := range [...]string{"AKIA", "ASIA", "ABIA", "ACCA"} {
+	for _, p := range awsKeyIDPrefixes {
 		if strings.Contains(w, p) {
 			return true
 		}

@@ -181,7 +181,7 @@ func hexGroups(b string, sep byte, lens ...int) bool {
 var vendors = []vendor{
 	{
 		id: "aws-access-key", desc: "AWS access key ID (AKIA long-term, ASIA temporary, ABIA, ACCA + 16), prefix kept", cat: AWSKey,
-		spec:      &tokenSpec{prefixes: []string{"AKIA", "ASIA", "ABIA", "ACCA"}, body: isUpperDigit, min: 16, max: 16},
+		spec:      &tokenSpec{prefixes: awsKeyIDPrefixes, body: isUpperDigit, min: 16, max: 16},
 		examples:  []string{"aws_access_key_id = AKIAZ2LMNB5TQRA7XYZ9", "export AWS_ACCESS_KEY_ID=ASIAY34FZKBOKMUTVV7A"},
 		negatives: []string{"AKIAIOSFODNN7EXAMPLE (the documentation key)", "AKIAZ2LMNB5TQRA7XYZ9EXTRA is too long", "the AKIA prefix", "ASIAN markets", "xAKIAZ2LMNB5TQRA7XYZ9", "AKIAXXXXXXXXXXXXXXXX"},
 	},
