@@ -288,6 +288,19 @@ func contextBefore(s string, i, n int) string {
 	return w
 }
 
+// contextAfter returns up to n bytes of s from offset i on the same line,
+// ending before the first placeholder in that window: the mirror of
+// contextBefore. A window measured in bytes reaches further in a text whose
+// values were replaced by shorter placeholders; cut at the placeholder, it
+// never reaches text that was beyond it when the values were there.
+func contextAfter(s string, i, n int) string {
+	w := s[i:min(lineEnd(s, i), i+n)]
+	if k := strings.Index(w, placeholderPrefix); k >= 0 {
+		w = w[:k]
+	}
+	return w
+}
+
 // wordSet is a small set of context words, indexed by lower-cased first
 // byte, with the second bytes each first byte may be followed by: most
 // offsets of a text are refused by one bit test.

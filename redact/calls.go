@@ -271,11 +271,9 @@ var basicLiteralKeywords = []string{"btoa(", "b64encode(", "getbytes(", "encodet
 // findBasicLiteral reports the password of a user:password literal passed
 // to an encoding call at s[at].
 func findBasicLiteral(dst []Span, s string, at int) []Span {
-	ls, le := lineStartWithin(s, at, 160), lineEnd(s, at)
-	if le-at > 160 {
-		le = at + 160
-	}
-	if line := s[ls:le]; indexFold(line, "basic") < 0 && indexFold(line, "auth") < 0 {
+	before, after := contextBefore(s, at, 160), contextAfter(s, at, 160)
+	if indexFold(before, "basic") < 0 && indexFold(before, "auth") < 0 &&
+		indexFold(after, "basic") < 0 && indexFold(after, "auth") < 0 {
 		return dst
 	}
 	p := at + strings.IndexByte(s[at:], '(') + 1
