@@ -288,6 +288,17 @@ func contextBefore(s string, i, n int) string {
 	return w
 }
 
+// pastPlaceholder returns i, or the end of the placeholder that offset i is
+// inside: a window of text that starts at i then never begins with the
+// category of a placeholder ("PHONE]"), which a window measured in bytes
+// can reach in a text whose values were replaced and not in the original.
+func pastPlaceholder(s string, i int) int {
+	if i >= len(s) || !inPlaceholder(s, i) {
+		return i
+	}
+	return i + strings.IndexByte(s[i:], ']') + 1
+}
+
 // contextAfter returns up to n bytes of s from offset i on the same line,
 // ending before the first placeholder in that window: the mirror of
 // contextBefore. A window measured in bytes reaches further in a text whose

@@ -441,7 +441,8 @@ func (c *phoneCtx) answersPhoneQuestion() bool {
 	if k <= 0 || k > 32 || line[0] == ' ' || line[k] == ']' && line[0] != '[' || strings.Count(line[:k], " ") > 2 || strings.IndexAny(line[:k], "0123456789") >= 0 {
 		return false
 	}
-	prev := strings.TrimRight(c.s[lineStartWithin(c.s, nl, 200):nl], " \t\r")
+	ls := lineStartWithin(c.s, nl, 200)
+	prev := strings.TrimRight(c.s[ls:nl], " \t\r")
 	if !(strings.HasSuffix(prev, "?") || strings.HasSuffix(prev, "？") || strings.HasSuffix(prev, "।") || strings.HasSuffix(prev, ".")) {
 		return false
 	}
@@ -450,7 +451,8 @@ func (c *phoneCtx) answersPhoneQuestion() bool {
 	}
 	// The words of the question, not a placeholder's category ("…
 	// [REDACTED:PHONE]." asked for nothing).
-	tail := strings.TrimRight(withoutPlaceholders(prev[max(0, len(prev)-64):]), "?？।.")
+	from := pastPlaceholder(c.s, ls+max(0, len(prev)-64))
+	tail := strings.TrimRight(withoutPlaceholders(c.s[min(from, ls+len(prev)):ls+len(prev)]), "?？।.")
 	if codeWordSet.inBounded(tail, 8) {
 		return false // "What is the code we sent by SMS?": a one-time code
 	}
