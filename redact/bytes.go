@@ -264,10 +264,23 @@ func lineStartWithin(s string, i, n int) int {
 // a placeholder ("[REDACTED:PHONE]") never serves as context, not even when
 // the window starts in the middle of it.
 func contextBefore(s string, i, n int) string {
-	lo := lineStartWithin(s, i, n)
+	lo, hi := placeholderFree(s, lineStartWithin(s, i, n), i)
+	return s[lo:hi]
+}
+
+// placeholderFree returns the bounds of the text of s[lo:i] after the last
+// placeholder in it (lo if there is none), even one that starts before lo,
+// and before a placeholder that starts in s[lo:i] and runs past i (i if
+// there is none).
+//
+// A window measured in bytes reaches further in a text whose values were
+// replaced by shorter placeholders; cut at the placeholders, a window in
+// such a text never holds more than the same window held when the values
+// were there.
+func placeholderFree(s string, lo, i int) (int, int) {
 	w := s[lo:i]
 	if strings.IndexByte(w, ']') < 0 && strings.IndexByte(w, '[') < 0 {
-		return w // no part of a placeholder
+		return lo, i // no part of a placeholder
 	}
 	// Cut after the last ']' that closes a placeholder, even one that
 	// starts before the window (other ']' may follow it).
@@ -283,9 +296,19 @@ func contextBefore(s string, i, n int) string {
 		}
 	}
 	if k := strings.LastIndex(w, placeholderPrefix); k >= 0 && placeholderStartsAt(s, lo+k) {
-		w = w[:k] // a placeholder that runs past i
+		return lo, lo + k // a placeholder that runs past i
 	}
-	return w
+	return lo, i
+}
+
+// placeholderFreeTo returns the end of the text of s[i:hi] before the
+// first placeholder in it (hi if there is none): the mirror of
+// placeholderFree.
+func placeholderFreeTo(s string, i, hi int) int {
+	if k := strings.Index(s[i:hi], placeholderPrefix); k >= 0 {
+		return i + k
+	}
+	return hi
 }
 
 // pastPlaceholder returns i, or the end of the placeholder that offset i is
@@ -301,15 +324,20 @@ func pastPlaceholder(s string, i int) int {
 
 // contextAfter returns up to n bytes of s from offset i on the same line,
 // ending before the first placeholder in that window: the mirror of
-// contextBefore. A window measured in bytes reaches further in a text whose
-// values were replaced by shorter placeholders; cut at the placeholder, it
-// never reaches text that was beyond it when the values were there.
+// contextBefore.
 func contextAfter(s string, i, n int) string {
-	w := s[i:min(lineEnd(s, i), i+n)]
-	if k := strings.Index(w, placeholderPrefix); k >= 0 {
-		w = w[:k]
+	return s[i:placeholderFreeTo(s, i, min(lineEnd(s, i), i+n))]
+}
+
+// windowAround returns up to n bytes of s on each side of offset i, across
+// lines, cut at the nearest placeholder on each side (see
+// placeholderFree).
+func windowAround(s string, i, n int) string {
+	lo, hi := placeholderFree(s, max(0, i-n), i)
+	if hi < i {
+		return s[lo:hi] // i is inside a placeholder
 	}
-	return w
+	return s[lo:placeholderFreeTo(s, i, min(len(s), i+n))]
 }
 
 // wordSet is a small set of context words, indexed by lower-cased first

@@ -149,8 +149,9 @@ func findAWSSecret(dst []Span, s string, at int) []Span {
 		// "AWS secret", an access key ID): any other secret is the generic
 		// rules' SECRET.
 		// A placeholder's category is no word of the text ("[REDACTED:AWS_KEY]"
-		// names nothing a second pass may read).
-		w := withoutPlaceholders(s[max(0, at-256):min(len(s), at+256)])
+		// names nothing a second pass may read), and the window stops at
+		// one: the value it replaced may have been shorter.
+		w := windowAround(s, at, 256)
 		if indexFold(w, "aws") < 0 && !awsKeyIDIn(w) && !secretAccessKeyAt(s, at) {
 			return dst
 		}
