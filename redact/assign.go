@@ -217,8 +217,15 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		if ve < 0 {
 			return dst
 		}
-		if tuple && s[op] == ',' && !capped && strings.HasPrefix(strings.TrimLeft(s[ve+1:min(len(s), ve+8)], " \t"), ":") {
-			return dst // {"name": "DB_PASSWORD", "value": ...}: the next key, not a value
+		if tuple && s[op] == ',' && !capped {
+			ne := min(len(s), ve+8)
+			next := strings.TrimLeft(s[ve+1:ne], " \t")
+			if strings.HasPrefix(next, ":") || placeholderStartsAt(s, ne-len(next)) {
+				// {"name": "DB_PASSWORD", "value": ...}: the next key, not a
+				// value; or a placeholder, which may stand for an address
+				// that began with the colon (`"KEY","x"::1`).
+				return dst
+			}
 		}
 		quoted = true
 		closer = quoteCloser[c]
