@@ -1151,7 +1151,7 @@ func hasSuffixBytes(b []byte, suf string) bool {
 
 var passwordKeySuffixes = []string{
 	"password", "passwd", "passphrase", "passcode", "psk", "presharedkey", "communitystring", "rocommunity",
-	"rwcommunity", "snmpcommunity",
+	"rwcommunity", "snmpcommunity", "pasword", "passwrod", "passowrd", "passwrd", "paswd", "pswd",
 	// The word in other languages, as identifiers write it (mot_de_passe,
 	// motDePasse, mat_khau, kata_sandi, parola_d_ordine, haslo; contraseña
 	// loses its ñ, hasło its ł).

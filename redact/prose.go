@@ -32,6 +32,9 @@ type proseWord struct {
 
 var proseWords = []proseWord{
 	{"password", 'p', false}, {"passwd", 'p', false}, {"pwd", 'p', false}, {"pw", 'p', false}, {"passcode", 'p', false},
+	// The misspellings and short forms people type in chat.
+	{"pasword", 'p', false}, {"passwrod", 'p', false}, {"passowrd", 'p', false}, {"passwrd", 'p', false},
+	{"paswd", 'p', false}, {"pswd", 'p', false}, {"wifi pass", 'p', false}, {"wi-fi pass", 'p', false},
 	{"pass code", 'p', false}, {"passphrase", 'f', false}, {"pass phrase", 'f', false},
 	{"pin code", 'n', false}, {"pincode", 'n', false}, {"pin number", 'n', false}, {"pin", 'n', false},
 	{"passwort", 'p', false}, {"kennwort", 'p', false}, {"geheimzahl", 'n', false},
