@@ -34,8 +34,10 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		w = localPasswordWord(s[at:])
 	}
 	if w > 0 {
-		// "Passwort:", "mot de passe :", "пароль:", "密码：" name a password.
-		if at > 0 && s[at-1] < 0x80 && isAlpha(s[at-1]) {
+		// "Passwort:", "mot de passe :", "пароль:", "密码：" name a password;
+		// glued to a placeholder, the word may have continued what it
+		// replaced (see placeholderEndsAt).
+		if at > 0 && s[at-1] < 0x80 && isAlpha(s[at-1]) || placeholderEndsAt(s, at) {
 			return dst
 		}
 		ke = at + w
