@@ -1490,6 +1490,11 @@ func proseValue(s string, i, max int) (vs, ve int, quoted bool) {
 		if isSpace(c) || c == '"' || c == '`' || c == '<' {
 			break
 		}
+		if c == '[' && e > vs && placeholderStartsAt(s, e) {
+			// Glued to a placeholder, the value may have gone on into
+			// what it replaced (see placeholderEndsAt).
+			return 0, 0, false
+		}
 		if c >= 0x80 {
 			if ascii && !latinLetterAt(s, e) || cjkPunct(s[e:]) || strings.HasPrefix(s[e:], "\u00a0") {
 				break
