@@ -237,6 +237,29 @@ func placeholderWithin(s string, i, n int) bool {
 	return false
 }
 
+// gluedToPlaceholder reports whether a placeholder ends at offset start of
+// s or starts at end, or is joined to it by up to two bytes of ASCII
+// punctuation and no blank ("1963,[REDACTED:PHONE]", where the text was
+// "1963,0545 218 77 30").
+func gluedToPlaceholder(s string, start, end int) bool {
+	for j := end; j < len(s) && j-end <= 2; j++ {
+		if c := s[j]; c == '[' && placeholderStartsAt(s, j) {
+			return true
+		} else if c <= ' ' || c >= 0x80 || isAlnum(c) {
+			break
+		}
+	}
+	for j := start; j > 0 && start-j <= 2; j-- {
+		if placeholderEndsAt(s, j) {
+			return true
+		}
+		if c := s[j-1]; c <= ' ' || c >= 0x80 || isAlnum(c) {
+			break
+		}
+	}
+	return false
+}
+
 // placeholderAhead reports whether a placeholder starts at offset i of s
 // or after it with at most n bytes of ASCII spaces and punctuation between,
 // on the same line (see placeholderEndsAt).

@@ -687,9 +687,9 @@ func (sc *scanner) add(i int, sp Span) {
 		sp.Start--
 	}
 	sp.Keep = red - sp.Start
-	if sp.End < len(sc.s) && sc.s[sp.End] == '[' && placeholderStartsAt(sc.s, sp.End) || placeholderEndsAt(sc.s, red) {
-		// Glued to a placeholder, the value may have gone on into what it
-		// replaced, where the rule saw a longer token and refused it (see
+	if gluedToPlaceholder(sc.s, red, sp.End) {
+		// The value may have gone on into what the placeholder replaced,
+		// where the rule saw a longer token and refused it (see
 		// placeholderEndsAt): a value is only whole when text ends it.
 		return
 	}
