@@ -191,8 +191,6 @@ func codeAt(s string, i int) int {
 		switch {
 		case c < 0x80 && isWord(c), isDigitAt(s, e):
 			return -1
-		case c == '[' && placeholderStartsAt(s, e):
-			return -1 // it may have replaced the rest (see placeholderEndsAt)
 		case (c == '.' || c == ',' || c == '/' || c == ':' || c == '-') && e+1 < len(s) && isDigitAt(s, e+1):
 			return -1
 		case c == ' ' && e+1 < len(s) && isDigitAt(s, e+1):

@@ -43,9 +43,7 @@ func findPasswordHash(dst []Span, s string, at int) []Span {
 	default:
 		e = passwordHashEnd(s, at)
 	}
-	// A placeholder glued to the end stands for text that may have
-	// continued the hash: a hash is only whole when something else ends it.
-	if e > at && (e == len(s) || !cryptByte(s[e]) && s[e] != '$' && !placeholderStartsAt(s, e)) {
+	if e > at && (e == len(s) || !cryptByte(s[e]) && s[e] != '$') {
 		return append(dst, Span{Start: at, End: e})
 	}
 	return dst
@@ -103,7 +101,7 @@ func schemeHashEnd(s string, i int) int {
 		}
 		switch {
 		case h.crypt:
-			if e := passwordHashEnd(s, b); e > b && (e == len(s) || !cryptByte(s[e]) && s[e] != '$' && !placeholderStartsAt(s, e)) {
+			if e := passwordHashEnd(s, b); e > b && (e == len(s) || !cryptByte(s[e]) && s[e] != '$') {
 				return e
 			}
 		case h.plain:
@@ -123,7 +121,7 @@ func schemeHashEnd(s string, i int) int {
 			for e < len(s) && e-b < decideLen && s[e] == '=' {
 				e++
 			}
-			if e-b >= h.min && (e == len(s) || !isAlnum(s[e]) && !placeholderStartsAt(s, e)) {
+			if e-b >= h.min && (e == len(s) || !isAlnum(s[e])) {
 				return e
 			}
 		}
