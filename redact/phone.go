@@ -437,6 +437,9 @@ func (c *phoneCtx) answersPhoneQuestion() bool {
 	nl += lo
 	// A speaker's label: up to three words and a colon, or [name].
 	line := c.s[nl+1 : c.start]
+	if strings.Contains(line, placeholderPrefix) {
+		return false // a placeholder's ':' or ']' makes no label
+	}
 	k := strings.IndexAny(line, ":]：")
 	if k <= 0 || k > 32 || line[0] == ' ' || line[k] == ']' && line[0] != '[' || strings.Count(line[:k], " ") > 2 || strings.IndexAny(line[:k], "0123456789") >= 0 {
 		return false
