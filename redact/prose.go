@@ -478,7 +478,7 @@ func findProse(dst []Span, s string, at int, secret bool) []Span {
 		return dst
 	}
 	if len(dst) == n {
-		if at > 0 && s[at] < 0x80 && (isWord(s[at-1]) || strings.IndexByte("$.=/-", s[at-1]) >= 0) || placeholderEndsAt(s, at) {
+		if hit.replaced || at > 0 && s[at] < 0x80 && (isWord(s[at-1]) || strings.IndexByte("$.=/-", s[at-1]) >= 0) || placeholderEndsAt(s, at) {
 			return dst // inside a word (spinning), a path or a key
 		}
 		dst = findLockCode(dst, s, at, pw, wlen)
@@ -494,8 +494,9 @@ func findProse(dst []Span, s string, at int, secret bool) []Span {
 
 // proseHit is the word proseAt read, for findProse.
 type proseHit struct {
-	w proseWord
-	n int
+	w        proseWord
+	n        int
+	replaced bool // the value the grammar reached is a placeholder
 }
 
 func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
@@ -513,7 +514,7 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 		}
 	}
 	pw, wlen := proseWordAt(s, at)
-	*hit = proseHit{pw, wlen}
+	*hit = proseHit{w: pw, n: wlen}
 	if wlen == 0 || pw.secret() != secret && !(secret && pw.kind == 'n') || pw.kind == 'c' {
 		return dst // a word for a code read as a token only if one follows (رمز الوصول)
 	}
@@ -662,6 +663,12 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 	}
 
 	// Value.
+	if placeholderStartsAt(s, q) {
+		// A first pass replaced the value the grammar reads here: nothing
+		// else near the word is its value now (see placeholderEndsAt).
+		hit.replaced = true
+		return dst
+	}
 	vmax := passwordMax
 	if secret {
 		vmax = secretMax
