@@ -105,8 +105,60 @@ func isPlaceholderValue(v string) bool {
 	if hasPrefixFold(v, "your") || hasSuffixFold(v, "here") || hasPrefixFold(v, "insert") || hasPrefixFold(v, "enter_") || hasPrefixFold(v, "replace") {
 		return true
 	}
+	if possessivePlaceholder(v) {
+		return true
+	}
 	for _, w := range placeholderWords {
 		if equalFold(v, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// placeholderPossessives are the words for "your" (and "my") that start a
+// placeholder in documentation of other languages: sua-senha-aqui,
+// twoje-haslo, dein-passwort, votre-mot-de-passe, il-tuo-token.
+var placeholderPossessives = []string{
+	"sua", "seu", "tua", "teu", "tu", "su", "votre", "ton", "ta", "dein", "deine", "ihr", "ihre", "uw", "jouw",
+	"twoje", "twój", "twoj", "twoja", "il", "tuo", "vostro", "vostra", "ваш", "ваша", "твой", "senin", "sizin",
+}
+
+// placeholderNouns name what a placeholder stands for, after its
+// possessive: "your password", not "your blue house".
+var placeholderNouns = []string{
+	"pass", "senha", "hasl", "hasł", "mot", "contrase", "clave", "chiave", "token", "key", "secret", "segred",
+	"wachtwoord", "kennwort", "пароль", "sifre", "şifre", "parola", "api", "cle", "clé", "user", "usuario",
+	"utente", "email", "mail", "nome", "name", "host", "code", "codigo", "código", "pin", "klucz", "ключ",
+	"токен", "jeton", "schlüssel", "schluessel", "anahtar", "sleutel", "chave",
+}
+
+// placeholderTails end a placeholder in other languages: ..._aqui, ...-ici.
+var placeholderTails = []string{"aqui", "aquí", "ici", "hier", "qui", "tutaj", "здесь", "burada"}
+
+// possessivePlaceholder reports a value of words joined by '-' or '_',
+// without a digit, that starts with a word for "your" and names what it
+// stands for, or ends with a word for "here" (sua-senha-aqui, twoje-haslo,
+// dein-passwort): what documentation writes where the reader puts their
+// own value.
+func possessivePlaceholder(v string) bool {
+	k := strings.IndexAny(v, "-_")
+	if k <= 0 || k == len(v)-1 || strings.IndexAny(v, "0123456789") >= 0 {
+		return false
+	}
+	for _, w := range placeholderPossessives {
+		if equalFold(v[:k], w) {
+			for _, n := range placeholderNouns {
+				if indexFold(v[k+1:], n) >= 0 {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	t := strings.LastIndexAny(v, "-_")
+	for _, w := range placeholderTails {
+		if equalFold(v[t+1:], w) {
 			return true
 		}
 	}
