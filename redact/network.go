@@ -455,7 +455,8 @@ var ipWords = newWordSet(
 // octets (1.2.3.4, 8.2.4.44: far more often a version or a section than an
 // address) unless an address word precedes it ("DNS 8.8.4.4").
 func findIPv4(dst []Span, s string, _ int) []Span {
-	lastVer := -1 // the end of the last dotted version seen
+	lastVer := -1  // the end of the last dotted version seen
+	lastLike := -1 // the end of the last quad read as a version by its small numbers
 	for i := 0; i < len(s); {
 		k := strings.IndexByte(s[i:], '.')
 		if k < 0 {
@@ -499,10 +500,15 @@ func findIPv4(dst []Span, s string, _ int) []Span {
 		if !ipv4Context(s, st, p) {
 			continue
 		}
-		if versionContext(s, st) || lastVer >= 0 && strings.IndexByte(s[lastVer:st], '\n') < 0 && versionLink(s[lastVer:st]) || versionFollows(s, p) || versionAfter(s, p) ||
-			placeholderLinked(s, st) || upgradeFrom(s, st, p) {
+		sameLine := lastVer >= 0 && strings.IndexByte(s[lastVer:st], '\n') < 0
+		if versionContext(s, st) || sameLine && (versionLink(s[lastVer:st]) || versionListItem(s, lastVer, st) || rollbackTo(s, lastVer, st)) ||
+			lastLike >= 0 && versionListItem(s, lastLike, st) ||
+			versionFollows(s, p) || versionAfter(s, p) || placeholderLinked(s, st) || upgradeFrom(s, st, p) {
 			lastVer = p
 			continue
+		}
+		if netmask(s, oct) {
+			continue // 255.255.240.0 names a network's size, not a host
 		}
 		ok, small := true, 0
 		for _, o := range oct {
@@ -521,9 +527,70 @@ func findIPv4(dst []Span, s string, _ int) []Span {
 		}
 		if ok && !versionLike {
 			dst = append(dst, Span{Start: st, End: p})
+		} else if versionLike {
+			lastLike = p // cuDNN 9.1.0.70, TensorRT 10.0.1.6
 		}
 	}
 	return dst
+}
+
+// netmask reports a dotted quad that is a netmask: 255 first, then the
+// one bits of a prefix and zeros (255.255.240.0, 255.0.0.0).
+func netmask(s string, oct [4][2]int) bool {
+	var m uint32
+	for _, o := range oct {
+		v := 0
+		for _, c := range []byte(s[o[0]:o[1]]) {
+			v = v*10 + int(c-'0')
+		}
+		if v > 255 {
+			return false
+		}
+		m = m<<8 | uint32(v)
+	}
+	return m>>24 == 255 && m|(m-1) == ^uint32(0) && m != ^uint32(0) || m == ^uint32(0)
+}
+
+// versionListItem reports a dotted quad at s[st] that is an item of a list
+// of versions whose item before it ended at s[lastVer]: a comma or a
+// semicolon, then one name that is no network word ("cuDNN 9.1.0.70,
+// TensorRT 10.0.1.6", "NCCL 2.21.5; TensorRT 10.0.1.6"; not "nginx
+// 1.25.3, host 10.0.0.5").
+func versionListItem(s string, lastVer, st int) bool {
+	g := strings.TrimLeft(s[lastVer:st], " \t")
+	if len(g) < 3 || len(g) > 32 || g[0] != ',' && g[0] != ';' {
+		return false
+	}
+	name := strings.TrimSpace(g[1:])
+	if name == "" || !isAlpha(name[0]) || len(name) == len(g[1:]) {
+		return false // the name must stand apart from the number
+	}
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; !isWord(c) && c != '-' && c != '.' && c != '+' {
+			return false
+		}
+	}
+	return !networkWords.has(strings.ToLower(name)) && !ipWords.in(name)
+}
+
+// rollbackTo reports a dotted quad at s[st] that a rollback returns to,
+// after a version seen on the same line ("firmware 10.2.3.4 broke it;
+// rolling back to 10.2.1.17 fixed it").
+func rollbackTo(s string, lastVer, st int) bool {
+	g := strings.TrimRight(s[lastVer:st], " \t")
+	for _, w := range rollbackWords {
+		if len(g) >= len(w) && equalFold(g[len(g)-len(w):], w) {
+			return true
+		}
+	}
+	return false
+}
+
+// rollbackWords end the phrase before a version a program returns to.
+var rollbackWords = []string{
+	"back to", "rollback to", "roll back to", "rolled back to", "downgrade to", "downgraded to", "revert to",
+	"reverted to", "reverting to", "pinned to", "pin to", "zurück auf", "zurück zu", "revenir à", "retour à",
+	"volver a", "voltar para", "tornare a", "terug naar",
 }
 
 // percentEscapeBefore returns the byte a percent escape right before s[i]
