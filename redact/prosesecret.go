@@ -213,6 +213,8 @@ func secretStrength(s string, at, p int, pw proseWord, ident int) int {
 	switch {
 	case notSecretBefore.has(before) || notSecretAfter.has(next):
 		return -1
+	case ident < 0 && before == "" && placeholderWithin(s, at, 2):
+		return -1 // a placeholder may have replaced the word that said what key ("cache key")
 	case pw.kind == 's' || ident >= 0 || secretQualifiers.has(before) || secretQualifiers.has(next) || secretQualifiers.has(afterPrep):
 		return 2
 	}
