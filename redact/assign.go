@@ -1035,7 +1035,7 @@ func classifyKey(key string) Category {
 		return Password
 	}
 	last := lastWord(key)
-	if equalFold(last, "pass") || equalFold(last, "pwd") || equalFold(last, "pw") && len(key) > 2 {
+	if equalFold(last, "pass") || equalFold(last, "pwd") || equalFold(last, "psw") || equalFold(last, "pw") && len(key) > 2 {
 		return Password
 	}
 	if gluedPassword(k) {
@@ -1390,6 +1390,21 @@ func cmdlet(v string) bool {
 // call or index expression, a dotted reference (cfg.Password), a pointer or
 // address expression, or an identifier without digits that names a secret
 // (DB_PASSWORD, accessToken; but r00tPass is a password).
+// leetWord reports a capitalized word with a digit between its letters
+// (Blu3berry, Sun4flower): how people make a password of a word, not how
+// code names a package or a field (utf8, base64, x509 start in lower case).
+func leetWord(w string) bool {
+	if len(w) < 4 || !isUpper(w[0]) {
+		return false
+	}
+	for i := 1; i+1 < len(w); i++ {
+		if isDigit(w[i]) && isLower(w[i-1]) && isLower(w[i+1]) {
+			return true
+		}
+	}
+	return false
+}
+
 func codeRef(v string) bool {
 	if strings.ContainsAny(v, "([{") || v[0] == '*' || v[0] == '&' {
 		return true
@@ -1429,7 +1444,7 @@ func codeRef(v string) bool {
 		// token (id.timestamp.hmac) joins its parts with dots too.
 		for rest := v; rest != ""; {
 			part, tail, _ := strings.Cut(rest, ".")
-			if randomToken(part) {
+			if randomToken(part) || leetWord(part) {
 				return false
 			}
 			rest = tail

@@ -34,7 +34,8 @@ var proseWords = []proseWord{
 	{"password", 'p', false}, {"passwd", 'p', false}, {"pwd", 'p', false}, {"pw", 'p', false}, {"passcode", 'p', false},
 	// The misspellings and short forms people type in chat.
 	{"pasword", 'p', false}, {"passwrod", 'p', false}, {"passowrd", 'p', false}, {"passwrd", 'p', false},
-	{"paswd", 'p', false}, {"pswd", 'p', false}, {"wifi pass", 'p', false}, {"wi-fi pass", 'p', false},
+	{"paswd", 'p', false}, {"pswd", 'p', false}, {"psw", 'p', false}, {"wifi pass", 'p', false}, {"wi-fi pass", 'p', false},
+	{"ww", 'p', false}, {"الباسورد", 'p', false}, {"باسورد", 'p', false}, {"الباسوورد", 'p', false},
 	{"pass code", 'p', false}, {"passphrase", 'f', false}, {"pass phrase", 'f', false},
 	{"pin code", 'n', false}, {"pincode", 'n', false}, {"pin number", 'n', false}, {"pin", 'n', false},
 	{"passwort", 'p', false}, {"kennwort", 'p', false}, {"geheimzahl", 'n', false},
@@ -251,8 +252,9 @@ func proseKeywords(secret bool) []string {
 		}
 		if len(w.w) < 3 {
 			// A two-byte keyword would cost a comparison at one offset in
-			// thirty of every text; "pw" is only followed by these.
-			out = append(out, w.w+":", w.w+" ", w.w+"=", w.w+"\t", w.w+"：")
+			// thirty of every text; "pw" is only followed by these (は
+			// in Japanese: pwはX).
+			out = append(out, w.w+":", w.w+" ", w.w+"=", w.w+"\t", w.w+"：", w.w+"は")
 			continue
 		}
 		add(w.w)
@@ -674,8 +676,8 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 		vmax = secretMax
 	}
 	vs, ve, quoted := proseValue(s, q, vmax)
-	if pw.w == "pass" && (!quoted || !complexValue(s[vs:ve])) {
-		return dst // "pass" is a verb too: only a quoted value of mixed classes
+	if pw.w == "pass" && (!complexValue(s[vs:ve]) || ticketPasses.has(strings.ToLower(wordBeforeNoun(s, at)))) {
+		return dst // "pass" is a verb and a ticket too: only a value of mixed classes
 	}
 	if ve <= vs {
 		return dst
@@ -864,6 +866,12 @@ func compoundEnd(s string, at int, pw proseWord) bool {
 	}
 	return at-b >= 3 && isUpper(s[b]) && (b == 0 || isSpace(s[b-1])) && letters(s[b:at])
 }
+
+// ticketPasses are the words before "pass" that make it a ticket or a
+// permit, not a password ("boarding pass", "day pass").
+var ticketPasses = newWordSet("boarding", "day", "week", "weekly", "month", "monthly", "season", "annual", "ski",
+	"bus", "train", "transit", "travel", "rail", "museum", "park", "parking", "hall", "backstage", "press", "vip",
+	"gym", "festival", "event", "access", "visitor", "free", "bording", "mountain")
 
 // complexValue reports a value of eight bytes or more with a lower-case
 // letter, a capital and a digit or symbol (Sunflower#2023).
@@ -1347,7 +1355,8 @@ var elidedPreps = newWordSet("dell", "dall", "nell", "all", "d")
 // NAS X").
 var shortTargets = newWordSet("app", "pc", "nas", "vpn", "tv", "box", "db", "ssh", "ftp", "mac", "sim", "vm", "atm", "crm", "erp")
 
-var targetPreps = newWordSet("for", "of", "от", "для", "für", "pour", "de", "del", "du", "da", "do", "di", "van", "voor", "dla", "için")
+var targetPreps = newWordSet("for", "of", "от", "для", "für", "pour", "de", "del", "du", "da", "do", "di", "van", "voor", "dla", "için",
+	"بتاع", "بتاعة", "بتاعت", "تبع") // the last: "of" in spoken Arabic (الباسورد بتاع الواي فاي X)
 
 var notTargets = newWordSet("user", "users", "invalid", "account", "root", "admin", "login", "username", "the", "a", "an", "this", "that", "it", "all", "every", "each", "some", "which", "your", "my")
 

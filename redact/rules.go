@@ -24,7 +24,7 @@ const (
 var passwordKeywords = []string{"pass", "pwd", "psk", "_community", "-community", "rocommunity", "rwcommunity", "identified by", "kennwort", "mot de passe", "contraseña", "contrasena", "senha",
 	"khau", "sandi", "sifre", "wachtwoord", "lösenord", "hasło", "пароль", "Пароль", "ПАРОЛЬ", "密码", "密碼", "パスワード", "비밀번호", "पासवर्ड",
 	"كلمة المرور", "كلمة السر", "mật khẩu", "haslo", "parol", "mdp", "heslo", "jelszo", "salasana", "adgangskode",
-	"losenord", "pw=", "pw:", "pw ", "pw\t", "pw\"", "pw'", "pasw", "pswd"}
+	"losenord", "pw=", "pw:", "pw ", "pw\t", "pw\"", "pw'", "pasw", "psw"}
 
 // secretKeywords are the keywords of the rule that reads a value named by
 // a word for a secret, a token or a credential's key, in English and in the
