@@ -584,7 +584,34 @@ func typedAssign(s string, p, op int) int {
 	if !typeNameSet.has(first) && !isUpper(typ[0]) && typ[0] != '&' && typ[0] != '[' && typ[0] != '*' {
 		return 0
 	}
+	if typeWords(typ) > 3 {
+		return 0 // "Paelrappeler au 06 39 98 41 27 ou =": a sentence, no type
+	}
 	return t
+}
+
+// typeWords counts the words of a type outside its brackets: "unsigned
+// char *" has three, "Map<String, Int>" one.
+func typeWords(typ string) int {
+	n, depth, in := 0, 0, false
+	for i := 0; i < len(typ); i++ {
+		switch c := typ[i]; {
+		case c == '<' || c == '[':
+			depth++
+		case c == '>' || c == ']':
+			depth--
+		case c == ' ' || c == '\t':
+			if depth <= 0 {
+				in = false
+			}
+		default:
+			if !in && depth <= 0 {
+				n++
+				in = true
+			}
+		}
+	}
+	return n
 }
 
 // setterCall reports whether a key followed by ("...") is a call that
