@@ -248,8 +248,8 @@ func findCurlUser(dst []Span, s string, at int) []Span {
 	default:
 		return dst
 	}
-	if at == 0 || s[at-1] != ' ' && s[at-1] != '\t' && s[at-1] != '\n' || indexFold(s[commandStart(s, at):at], "curl") < 0 {
-		return dst
+	if at == 0 || s[at-1] != ' ' && s[at-1] != '\t' && s[at-1] != '\n' && s[at-1] != '`' || indexFold(s[commandStart(s, at):at], "curl") < 0 {
+		return dst // after a blank, or opening inline code ("or just `-u user:pw`")
 	}
 	for p < len(s) && s[p] == ' ' {
 		p++
@@ -260,8 +260,12 @@ func findCurlUser(dst []Span, s string, at int) []Span {
 		p++
 	}
 	e := p
-	for e < len(s) && e-p < 256 && !isSpace(s[e]) && s[e] != q {
-		e++
+	if k := strings.IndexByte(s[p:min(len(s), p+256)], q); q != 0 && k > 0 && strings.IndexByte(s[p:p+k], '\n') < 0 {
+		e = p + k // quoted, the credentials may hold blanks: -u 'admin:p@ss w0rd!'
+	} else {
+		for e < len(s) && e-p < 256 && !isSpace(s[e]) && s[e] != q && (s[e] != '`' || s[at-1] != '`') {
+			e++
+		}
 	}
 	user, pass, ok := strings.Cut(s[p:e], ":")
 	if !ok || user == "" || pass == "" || isPlaceholderValue(user) || isPlaceholderValue(pass) || isSensitiveWord(pass) {
