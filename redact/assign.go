@@ -895,8 +895,8 @@ var localPasswords = []string{
 func localPasswordWord(s string) int {
 	for _, w := range localPasswords {
 		if hasPrefixFold(s, w) {
-			if len(s) > len(w) && s[len(w)] < 0x80 && isAlnum(s[len(w)]) {
-				return 0 // part of a longer word
+			if len(s) > len(w) && s[len(w)] < 0x80 && (isAlnum(s[len(w)]) || s[len(w)] == '_') {
+				return 0 // part of a longer word or key (senha_temporaria)
 			}
 			return len(w)
 		}
@@ -1162,7 +1162,12 @@ var (
 var keyQualifiers = []string{
 	"confirmation", "confirm", "confirmed", "again", "repeat", "repeated", "retype", "verify",
 	"verification", "check", "new", "old", "current", "plaintext", "plain", "cleartext",
-	"clear", "raw", "value", "1", "2",
+	"clear", "raw", "value", "1", "2", "temp", "tmp", "temporary", "initial", "default", "generated",
+	// The same in the languages of the key names: senha_temporaria,
+	// mot_de_passe_temporaire, contrasena_nueva, passwort_neu.
+	"temporaria", "temporario", "temporal", "temporaire", "temporanea", "temporaneo", "tymczasowe",
+	"tijdelijk", "vorlaeufig", "neu", "nueva", "nuevo", "nova", "novo", "nouveau", "nuova", "nieuw", "nowe",
+	"actual", "atual", "actuel", "attuale", "aktuell", "alt", "antigua", "antiga", "ancien", "vecchia",
 }
 
 func hasSuffixBytes(b []byte, suf string) bool {

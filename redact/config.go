@@ -303,21 +303,35 @@ func namedValue(s string, ns, ne int) (vs, ve int) {
 	case s[ns-1] == '"' && s[ne] == '"' && hasSuffixFold(s[:ns], `variable "`):
 		_, vs, ve, _, _ = hclVariable(s, ns-len(`variable "`))
 		return vs, ve
-	case s[ns-1] == '"' && s[ne] == '"':
-		// JSON: "name": "NAME", ... "value": "...".
-		b := strings.TrimRight(s[max(0, ns-16):ns-1], " \t")
-		if !strings.HasSuffix(b, ":") || !hasSuffixFold(strings.TrimRight(b[:len(b)-1], " \t"), `"name"`) {
+	case s[ne] == '"' && (s[ns-1] == '"' || ns >= 2 && s[ns-1] == '#' && s[ns-2] == '"'):
+		// JSON: "name": "NAME", ... "value": "..."; also "key" (Postman's
+		// variables and auth), and a browser tool's "selector":
+		// "#password" with the "value" or "text" it fills in.
+		q := ns - 1
+		if s[q] == '#' {
+			q--
+		}
+		b := strings.TrimRight(s[max(0, q-16):q], " \t")
+		if !strings.HasSuffix(b, ":") {
+			return 0, 0
+		}
+		field := strings.TrimRight(b[:len(b)-1], " \t")
+		if !(q == ns-1 && (hasSuffixFold(field, `"name"`) || hasSuffixFold(field, `"key"`)) || hasSuffixFold(field, `"selector"`)) {
 			return 0, 0
 		}
 		rest := s[ne+1 : min(len(s), ne+257)]
 		if k := strings.IndexByte(rest, '}'); k >= 0 {
 			rest = rest[:k]
 		}
-		k := indexFold(rest, `"value"`)
+		vk := `"value"`
+		k := indexFold(rest, vk)
 		if k < 0 {
-			return 0, 0
+			vk = `"text"`
+			if k = indexFold(rest, vk); k < 0 {
+				return 0, 0
+			}
 		}
-		p := ne + 1 + k + len(`"value"`)
+		p := ne + 1 + k + len(vk)
 		for p < len(s) && (s[p] == ' ' || s[p] == ':') {
 			p++
 		}
