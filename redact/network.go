@@ -773,6 +773,9 @@ func versionAfter(s string, p int) bool {
 			return false
 		}
 		w := s[p:e]
+		if e+1 < len(s) && strings.IndexByte("-._@+", s[e]) >= 0 && isAlnum(s[e+1]) {
+			return false // a token goes on ("revision-aled.x@example.sa"): no word
+		}
 		if versionAfterWords.has(w) {
 			return true
 		}
