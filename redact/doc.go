@@ -239,13 +239,18 @@
 //     (segment_write_key, mapsKey) or a bare "key" when the value looks
 //     generated; values given apart from their name (Terraform variable
 //     "x_token" { default = ... }, - name: API_KEY / value: ..., {"name":
-//     "TOKEN", "value": ...}, CloudFormation parameters, and any Terraform
+//     "TOKEN", "value": ...}, {"key": "token", "value": ...} (Postman), a
+//     browser tool's {"selector": "#password", "value": ...},
+//     CloudFormation parameters, and any Terraform
 //     variable marked sensitive = true or parameter marked NoEcho: true);
 //     a literal given as the fallback of an environment read
 //     (process.env.JWT_SECRET || "x", process.env.API_KEY ?? "x",
 //     getenv("DB_PASSWORD") or "x", System.getenv("TOKEN") ?: "x") or
 //     converted on assignment (signingKey = []byte("x"), Buffer.from("x"));
 //     the data of Kubernetes Secrets (except user names, hosts and ports);
+//     a wallet's seed phrase (12 to 24 words of BIP-39's English list)
+//     after a word that names one (seed phrase, recovery phrase,
+//     mnemonic, frase semilla, 助记词);
 //     the signatures of signed URLs (sig=, X-Amz-Signature=) and key=
 //     query parameters; and the credentials of an Authorization or
 //     Proxy-Authorization header with another scheme (Token, Api-Token,

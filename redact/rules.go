@@ -562,6 +562,24 @@ func DefaultRules() []Rule {
 			},
 		},
 		{
+			ID:          "seed-phrase",
+			Category:    Secret,
+			Description: "wallet seed phrase (a BIP-39 mnemonic of 12 to 24 words) after a word that names one (seed phrase, recovery phrase, mnemonic, frase semilla, 助记词)",
+			Keywords:    seedPhraseKeywords(),
+			Find:        findSeedPhrase,
+			Priority:    prioGeneric,
+			Examples: []string{
+				"the seed phrase of my wallet is orbit tunnel wagon fiscal lemon survey cradle awake tissue ranch glove mixture and it is empty now",
+				"recovery phrase: abandon ability able about above absent absorb abstract absurd abuse access accident",
+				"助记词：canvas pepper rural ocean enjoy pilot movie vapor cabin remain spell hover",
+			},
+			Negatives: []string{
+				"never share your seed phrase with anyone, not even support",
+				"the mnemonic has twelve words and a checksum in the last one",
+				"seed: 42 for the random generator",
+			},
+		},
+		{
 			ID:          "secret-prose",
 			Category:    Secret,
 			Description: `API key, token or secret stated in prose ("my API key is X", "the signing key for staging is X", "our app_secret_key is X", "der API-Schlüssel lautet X", "トークンは X"), when X looks machine-made`,

@@ -1,0 +1,136 @@
+package redact
+
+import (
+	_ "embed"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// Wallet seed phrases (BIP-39 mnemonics) stated after a word that names
+// one: "my seed phrase is orbit tunnel wagon … mixture", "recovery phrase:
+// …", "助记词：…". The phrase is 12, 15, 18, 21 or 24 words of BIP-39's
+// English word list, separated by single blanks (a numbered list, "1.
+// orbit 2. tunnel …", is not read); the run of such words is cut to the
+// longest of those counts, so the prose after the phrase stays. It is the
+// wallet itself: whoever reads it holds the funds. The checksum in the
+// last word is not checked: people retype phrases, and a phrase written
+// for an example has none.
+
+// bip39English is BIP-39's English word list (bitcoin/bips,
+// bip-0039/english.txt), one word a line, in order.
+//
+//go:embed bip39_english.txt
+var bip39English string
+
+// bip39Words returns the words of bip39English, sorted.
+var bip39Words = sync.OnceValue(func() []string { return strings.Fields(bip39English) })
+
+// isBIP39Word reports a word of BIP-39's English list.
+func isBIP39Word(w string) bool {
+	_, ok := slices.BinarySearch(bip39Words(), w)
+	return ok
+}
+
+// seedPhraseWords name a seed phrase, lower case.
+var seedPhraseWords = []string{
+	"seed phrase", "seed words", "seed", "recovery phrase", "secret recovery phrase", "mnemonic", "mnemonic phrase",
+	"backup phrase", "wallet phrase", "wallet seed", "wallet words", "recovery words",
+	"frase semilla", "frase de recuperación", "frase de recuperacion", "frase semente", "frase de recuperação",
+	"phrase de récupération", "phrase secrète de récupération", "phrase mnémonique", "wiederherstellungsphrase",
+	"seed-phrase", "frase di recupero", "herstelzin", "fraza odzyskiwania", "сид-фраза", "сид фраза",
+	"мнемоническая фраза", "kurtarma ifadesi", "عبارة الاسترداد", "助记词", "助記詞", "シードフレーズ", "복구 문구",
+	"cụm từ khôi phục",
+}
+
+// seedPhraseKeywords are the keywords of the rule: the first word of each
+// name, which the finder reads whole.
+func seedPhraseKeywords() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, w := range seedPhraseWords {
+		k := w
+		if i := strings.IndexByte(w, ' '); i > 0 {
+			k = w[:i]
+		}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// findSeedPhrase reports the seed phrase after a word that names one at
+// s[at].
+func findSeedPhrase(dst []Span, s string, at int) []Span {
+	if at > 0 && s[at] < 0x80 && (isWord(s[at-1]) || s[at-1] == '-') {
+		return dst // inside a word or a key
+	}
+	n := 0
+	for _, w := range seedPhraseWords {
+		if len(w) > n && hasPrefixFold(s[at:], w) {
+			n = len(w)
+		}
+	}
+	if n == 0 {
+		return dst
+	}
+	p := at + n
+	if p < len(s) && s[p] < 0x80 && isWord(s[p]) {
+		return dst // "seedling", "mnemonics"
+	}
+	// A connector, a short phrase ("of my wallet is"), or nothing.
+	q := p
+	for k := 0; k < 6 && q < len(s); k++ {
+		q = skipBlanks(s, q)
+		if _, c := connectorAt(s, q); c > 0 {
+			q = skipBlanks(s, q+c)
+			break
+		}
+		if start, e := seedWords(s, q); e > start {
+			break
+		}
+		e := proseWordEnd(s, q)
+		if e == q {
+			break
+		}
+		q = e
+	}
+	if q < len(s) && (s[q] == '"' || s[q] == '\'' || s[q] == '`') {
+		q++
+	}
+	if start, e := seedWords(s, q); e > start {
+		return append(dst, Span{Start: start, End: e})
+	}
+	return dst
+}
+
+// seedWords returns the bounds of the first 12, 15, 18, 21 or 24 words of
+// BIP-39's English list at s[i], single blanks between them (as many as
+// the run of such words holds, the largest of those counts).
+func seedWords(s string, i int) (int, int) {
+	words, p := 0, i
+	var ends [24]int
+	for p < len(s) && words < 24 {
+		e := p
+		for e < len(s) && s[e] >= 'a' && s[e] <= 'z' {
+			e++
+		}
+		if e-p < 3 || e-p > 8 || e < len(s) && (isWord(s[e]) || s[e] >= 0x80) || !isBIP39Word(s[p:e]) {
+			break
+		}
+		ends[words] = e
+		words++
+		if e+1 < len(s) && s[e] == ' ' && s[e+1] >= 'a' && s[e+1] <= 'z' {
+			p = e + 1
+			continue
+		}
+		break
+	}
+	if words < 12 {
+		return 0, 0
+	}
+	n := words - words%3 // 12, 15, 18, 21 or 24
+	return i, ends[n-1]
+}
