@@ -1019,11 +1019,16 @@ func parenValue(s string, i int) (vs, ve int) {
 // letterWordBefore reports a word of two or more letters ending at s[i]
 // (the "Handy" of Handy-PIN), not a key with digits (r3d1s-pw).
 func letterWordBefore(s string, i int) bool {
-	b := i
-	for b > 0 && (isAlpha(s[b-1]) || s[b-1] >= 0x80) {
-		b--
+	b, letters := i, 0
+	for b > 0 {
+		r, w := utf8.DecodeLastRuneInString(s[:b])
+		if !unicode.IsLetter(r) {
+			break
+		}
+		b -= w
+		letters++
 	}
-	return i-b >= 2 && (b == 0 || !isWord(s[b-1]) && s[b-1] != '-')
+	return letters >= 2 && (b == 0 || !isWord(s[b-1]) && s[b-1] != '-' && !placeholderEndsAt(s, b))
 }
 
 // lockCodeWords are the words for "code" that may end a phrase after the
