@@ -1255,7 +1255,7 @@ func connectorAt(s string, i int) (string, int) {
 // end, or i. It stops before a connector and before a word shaped like a
 // secret.
 func skipPhrase(s string, i int) int {
-	j, most := i, 6
+	j, most := i, 8
 	for n := 0; n < most; n++ {
 		if _, c := connectorAt(s, j); c > 0 && n > 0 || appPasswordAt(s, j) > 0 {
 			break
