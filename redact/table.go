@@ -44,6 +44,9 @@ func findPasswordColumn(dst []Span, s string, at int) []Span {
 	if !passwordHeader(strings.TrimSpace(s[open+1 : end])) {
 		return dst
 	}
+	if strings.Contains(s[ls:le], placeholderPrefix) {
+		return dst // a header a first pass changed: its pipes may have gone with a value
+	}
 	col := strings.Count(s[ls:open], "|") // the column's pipes before it
 	// The separator line: pipes, dashes, colons and blanks only.
 	if le >= len(s) {
