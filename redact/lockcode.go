@@ -30,7 +30,8 @@ import (
 // word, a short one (four letters or fewer) only as a whole word.
 var lockNouns = []string{
 	// en, de, fr, es, pt, it, nl, pl
-	"key", "keys", "lock", "lockbox", "safe", "door", "gate", "alarm", "locker", "padlock", "keypad", "intercom",
+	"key", "keys", "lock", "lockbox", "safe", "door", "gate", "alarm", "locker", "padlock", "keypad", "intercom", "garage",
+	"shed", "storage unit", "mailbox", "building", "lobby", "entrance", "garagentor", "garaje", "garagem",
 	"buzzer", "schlüssel", "tür", "haustür", "tor", "briefkasten", "tresor", "zahlenschloss", "alarmanlage",
 	"clé", "clés", "clef", "boîte", "porte", "portail", "alarme", "digicode", "cadenas", "interphone", "casier",
 	"llave", "llaves", "cajetín", "caja", "puerta", "portal", "alarma", "candado", "portero", "taquilla",
