@@ -556,8 +556,12 @@ func netmask(s string, oct [4][2]int) bool {
 // semicolon, then one name that is no network word ("cuDNN 9.1.0.70,
 // TensorRT 10.0.1.6", "NCCL 2.21.5; TensorRT 10.0.1.6"; not "nginx
 // 1.25.3, host 10.0.0.5").
-func versionListItem(s string, lastVer, st int) bool {
-	g := strings.TrimLeft(s[lastVer:st], " \t")
+func versionListItem(s string, lastVer, st int) bool { return versionListGap(s[lastVer:st]) }
+
+// versionListGap reports the gap between two items of a list of versions
+// (see versionListItem).
+func versionListGap(gap string) bool {
+	g := strings.TrimLeft(gap, " \t")
 	if len(g) < 3 || len(g) > 32 || g[0] != ',' && g[0] != ';' {
 		return false
 	}
@@ -788,12 +792,13 @@ func versionAfter(s string, p int) bool {
 }
 
 // placeholderLinked reports whether a placeholder precedes offset st with a
-// version link between ("[REDACTED:PASSWORD], 70.41.3.18"): it may stand
+// version link or the gap of a list of versions between ("[REDACTED:PASSWORD],
+// 70.41.3.18", "[REDACTED:SECRET], TensorRT 10.0.1.6"): it may stand
 // for the version the quad was linked to (see placeholderEndsAt).
 func placeholderLinked(s string, st int) bool {
-	for j := st; j > 0 && st-j <= 16 && s[j-1] != '\n'; j-- {
+	for j := st; j > 0 && st-j <= 32 && s[j-1] != '\n'; j-- {
 		if placeholderEndsAt(s, j) {
-			return versionLink(s[j:st])
+			return versionLink(s[j:st]) || versionListGap(s[j:st])
 		}
 	}
 	return false
