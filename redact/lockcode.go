@@ -194,8 +194,8 @@ func codeAt(s string, i int) int {
 			return -1
 		case (c == '.' || c == ',' || c == '/' || c == ':' || c == '-') && e+1 < len(s) && isDigitAt(s, e+1):
 			return -1
-		case c == ' ' && e+1 < len(s) && isDigitAt(s, e+1):
-			return -1
+		case c == ' ' && e+1 < len(s) && (isDigitAt(s, e+1) || placeholderStartsAt(s, e+1)):
+			return -1 // another group of digits, or a placeholder that may have replaced one
 		case c >= 0x80 && isWordRune(s, e) && !cjkOrHangul(s, e):
 			return -1
 		}

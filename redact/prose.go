@@ -969,9 +969,10 @@ func pinValue(v string) bool {
 }
 
 // digitRunEnds reports that no group of digits follows the value at s[e]
-// (a PIN is one group; "access code 4471 8820 19" is a dial-in number).
+// (a PIN is one group; "access code 4471 8820 19" is a dial-in number), nor
+// a placeholder that may have replaced one.
 func digitRunEnds(s string, e int) bool {
-	return !(e+1 < len(s) && s[e] == ' ' && isDigit(s[e+1]))
+	return !(e+1 < len(s) && s[e] == ' ' && (isDigit(s[e+1]) || placeholderStartsAt(s, e+1)))
 }
 
 // gluedValue reports a value written without a connector, right after
