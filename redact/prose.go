@@ -676,8 +676,10 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 		vmax = secretMax
 	}
 	vs, ve, quoted := proseValue(s, q, vmax)
-	if pw.w == "pass" && (!complexValue(s[vs:ve]) || ticketPasses.has(strings.ToLower(wordBeforeNoun(s, at)))) {
-		return dst // "pass" is a verb and a ticket too: only a value of mixed classes
+	if pw.w == "pass" && (!complexValue(s[vs:ve]) || ticketPasses.has(strings.ToLower(wordBeforeNoun(s, at))) || placeholderWithin(s, at, 2)) {
+		// "pass" is a verb and a ticket too: only a value of mixed classes,
+		// and not after a placeholder, which may have replaced "boarding".
+		return dst
 	}
 	if ve <= vs {
 		return dst
