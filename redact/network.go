@@ -501,7 +501,7 @@ func findIPv4(dst []Span, s string, _ int) []Span {
 			continue
 		}
 		sameLine := lastVer >= 0 && strings.IndexByte(s[lastVer:st], '\n') < 0
-		if versionContext(s, st) || sameLine && (versionLink(s[lastVer:st]) || versionListItem(s, lastVer, st) || rollbackTo(s, lastVer, st)) ||
+		if versionContext(s, st) || sameLine && (versionLink(s[lastVer:st]) || versionListItem(s, lastVer, st)) || rollbackTo(s, st) ||
 			lastLike >= 0 && versionListItem(s, lastLike, st) ||
 			versionFollows(s, p) || versionAfter(s, p) || placeholderLinked(s, st) || upgradeFrom(s, st, p) {
 			lastVer = p
@@ -577,13 +577,13 @@ func versionListGap(gap string) bool {
 	return !networkWords.has(strings.ToLower(name)) && !ipWords.in(name)
 }
 
-// rollbackTo reports a dotted quad at s[st] that a rollback returns to,
-// after a version seen on the same line ("firmware 10.2.3.4 broke it;
-// rolling back to 10.2.1.17 fixed it").
-func rollbackTo(s string, lastVer, st int) bool {
-	g := strings.TrimRight(s[lastVer:st], " \t")
+// rollbackTo reports a dotted quad at s[st] that a rollback returns to
+// ("rolling back to 10.2.1.17 fixed it", "pinned to 3.0.9.12"): a program
+// is rolled back to a version, never to an address.
+func rollbackTo(s string, st int) bool {
+	g := strings.TrimRight(s[lineStartWithin(s, st, 32):st], " \t")
 	for _, w := range rollbackWords {
-		if len(g) >= len(w) && equalFold(g[len(g)-len(w):], w) {
+		if len(g) >= len(w) && equalFold(g[len(g)-len(w):], w) && (len(g) == len(w) || !isAlpha(g[len(g)-len(w)-1])) {
 			return true
 		}
 	}
@@ -592,9 +592,8 @@ func rollbackTo(s string, lastVer, st int) bool {
 
 // rollbackWords end the phrase before a version a program returns to.
 var rollbackWords = []string{
-	"back to", "rollback to", "roll back to", "rolled back to", "downgrade to", "downgraded to", "revert to",
-	"reverted to", "reverting to", "pinned to", "pin to", "zurück auf", "zurück zu", "revenir à", "retour à",
-	"volver a", "voltar para", "tornare a", "terug naar",
+	"rollback to", "roll back to", "rolled back to", "rolling back to", "rolls back to", "downgrade to",
+	"downgraded to", "downgrading to", "revert to", "reverted to", "reverting to", "pinned to", "pin it to",
 }
 
 // percentEscapeBefore returns the byte a percent escape right before s[i]
