@@ -452,10 +452,14 @@ func (c *phoneCtx) answersPhoneQuestion() bool {
 	if r, _, _ := notPhoneContext(line[k+1:]); r {
 		return false // "Customer: order 12345678"
 	}
-	// The words of the question, not a placeholder's category ("…
-	// [REDACTED:PHONE]." asked for nothing).
+	// The words of the question; one with a placeholder ("…
+	// [REDACTED:PHONE].", "비밀번호: [REDACTED:PASSWORD].") is not read.
 	from := pastPlaceholder(c.s, ls+max(0, len(prev)-64))
-	tail := strings.TrimRight(withoutPlaceholders(c.s[min(from, ls+len(prev)):ls+len(prev)]), "?？।.")
+	q := c.s[min(from, ls+len(prev)) : ls+len(prev)]
+	if strings.Contains(q, placeholderPrefix) {
+		return false // a question a first pass changed asked for nothing it can still tell
+	}
+	tail := strings.TrimRight(q, "?？।.")
 	if codeWordSet.inBounded(tail, 8) {
 		return false // "What is the code we sent by SMS?": a one-time code
 	}
