@@ -1029,9 +1029,16 @@ func atLineStart(s string, i int) bool {
 // ("token_type", "password_hint") and tokenizer settings ("eos_token") are
 // not secrets.
 func classifyKey(key string) Category {
+	// The last 64 letters and digits: the end of a key names what it holds.
 	var buf [64]byte
+	i := len(key)
+	for m := 0; i > 0 && m < len(buf); i-- {
+		if isAlnum(key[i-1]) {
+			m++
+		}
+	}
 	n := 0
-	for i := 0; i < len(key) && n < len(buf); i++ {
+	for ; i < len(key); i++ {
 		if c := key[i]; isAlnum(c) {
 			buf[n] = lower(c)
 			n++

@@ -281,8 +281,9 @@ func findSensitiveValue(dst []Span, s string, at int) []Span {
 	default:
 		return dst
 	}
-	if name == "" || ve <= vs || classifyKey(name) != "" || !acceptValue(s[vs:ve], name, Secret, true) {
-		return dst
+	if name == "" || ve <= vs || !allFunc(name, func(c byte) bool { return isWord(c) || c == '-' || c == '.' }) ||
+		classifyKey(name) != "" || !acceptValue(s[vs:ve], name, Secret, true) {
+		return dst // no variable's name, or one that says password or secret
 	}
 	return append(dst, Span{Start: vs, End: ve})
 }
