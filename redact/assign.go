@@ -77,6 +77,14 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 			}
 			return dst
 		}
+		// A literal a password is compared with: a credential written
+		// into the code (password == "x", getPassword().equals("x")).
+		if vs, ve := comparedLiteral(s, ke); ve > vs {
+			if c, _ := keyCategory(s, ks, ke); c == want && acceptValue(s[vs:ve], s[ks:ke], want, true) {
+				return append(dst, Span{Start: vs, End: ve})
+			}
+			return dst
+		}
 		if !flag && !mayAssign(s, ks, ke) {
 			return dst
 		}
@@ -790,6 +798,43 @@ func queryParamAt(s string, i int) bool {
 // attends") cost no more: after an optional closing quote or bracket and
 // blanks comes '=', ':', '?=', ',', a full-width colon, '>' (XML) or a quote
 // (SQL).
+// comparedLiteral returns the bounds of the string literal that the key
+// ending at s[ke] is compared with (== "x", === "x", != 'x', !== "x",
+// ().equals("x"), .equalsIgnoreCase("x")), or an empty range.
+func comparedLiteral(s string, ke int) (vs, ve int) {
+	p := ke
+	if strings.HasPrefix(s[p:], "()") {
+		p += 2
+	}
+	switch {
+	case strings.HasPrefix(s[p:], ".equals("):
+		p += len(".equals(")
+	case strings.HasPrefix(s[p:], ".equalsIgnoreCase("):
+		p += len(".equalsIgnoreCase(")
+	default:
+		p = skipBlanks(s, p)
+		n := 0
+		for _, op := range [...]string{"===", "!==", "==", "!="} {
+			if strings.HasPrefix(s[p:], op) {
+				n = len(op)
+				break
+			}
+		}
+		if n == 0 {
+			return 0, 0
+		}
+		p = skipBlanks(s, p+n)
+	}
+	if p >= len(s) || s[p] != '"' && s[p] != '\'' {
+		return 0, 0
+	}
+	e, capped := closingQuote(s, p+1, s[p])
+	if e <= p+1 || capped {
+		return 0, 0
+	}
+	return p + 1, e
+}
+
 func mayAssign(s string, ks, ke int) bool {
 	p := ke
 	if em := emphasisAround(s, ks); em != "" && strings.HasPrefix(s[p:], em) {

@@ -42,7 +42,8 @@ func isPlaceholderValue(v string) bool {
 		// happens to start with '?' (WordPress salts).
 		return len(v) <= 16 || isIdent(v[1:]) || allDigits(v[1:])
 	case '%':
-		return len(v) <= 3 || v[1] == '(' || v[1] == '{'
+		// %(name)s, %{var}, and cmd.exe's %VARIABLE%.
+		return len(v) <= 3 || v[1] == '(' || v[1] == '{' || v[len(v)-1] == '%' && isIdent(v[1:len(v)-1])
 	}
 	// One pass for the marks of a placeholder anywhere in the value:
 	// {{...}}, ${...}, XXXX, ****, EXAMPLE (AKIAIOSFODNN7EXAMPLE,
