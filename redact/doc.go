@@ -109,7 +109,8 @@
 //     (AGE-SECRET-KEY-1), Twilio (SK + 32 hex), Telegram bot tokens, AI
 //     platforms (gsk_, xai-, r8_, pplx-, lsv2_, pcsk_, tvly-), cloud and
 //     developer platforms (dop_v1_, dapi, dp.pt., dt0c01., lin_api_,
-//     pul-, shpat_, rubygems_, ...), Alibaba Cloud (LTAI), and Discord and
+//     pul-, shpat_, rubygems_, sbp_, bkua_, ...), Atlassian (ATATT3, the
+//     whole token), Alibaba Cloud (LTAI), and Discord and
 //     Microsoft Teams webhook URLs. A vendor token is claimed up to its
 //     end however long it is.
 //   - JWT: JSON Web Tokens (eyJ... . ... . ...), unless they are the

@@ -299,6 +299,17 @@ var vendors = []vendor{
 		negatives: []string{"the hvs. prefix", "hvs.short", "hvs.XXXXXXXXXXXXXXXXXXXXXXXX"},
 	},
 	{
+		id: "atlassian-api-token", desc: "Atlassian API token (ATATT3 + about 180 letters, digits, '-', '_' and '=', ending in an 8-digit hexadecimal checksum), the whole token",
+		spec: &tokenSpec{
+			prefixes: []string{"ATATT3"}, body: func(c byte) bool { return isTokenByte(c) || c == '=' }, min: 150, hide: true,
+			validate: func(v string) bool { return tokenLike(v, 150) },
+		},
+		examples: []string{
+			"JIRA_API_TOKEN=ATATT3xFfGF0Tq8vL2mZ9pK4wR7nB1cY6hJ5sD3gA0eF8uI2oP4lK6jH9gF1dS3aQ5wE7rT9yU1iO3pA5sD7fG9hJ1kL3zX5cV7bN9mQ2wE4rT6yU8iO0pQ2wE4rT6yU8iO0pA5sD7fG9hJ1kL3zX5cV7bN9mQ2wE4rT6yU8iO0p=4F2A9B8C",
+		},
+		negatives: []string{"ATATT3 tokens are Atlassian's", "ATATT3xFfGF0short"},
+	},
+	{
 		id: "notion-token", desc: "Notion integration token (ntn_ + 11 digits + 35 letters and digits), prefix kept",
 		spec: &tokenSpec{
 			prefixes: []string{"ntn_"}, body: isAlnum, min: 46, max: 46,
@@ -409,13 +420,14 @@ var vendors = []vendor{
 		negatives: []string{"gsk_ is Groq's prefix", "the xai-sdk package", "r8_short"},
 	},
 	{
-		id: "cloud-platform-token", desc: "tokens of cloud and developer platforms with a fixed prefix: DigitalOcean (dop_v1_, doo_v1_, dor_v1_), Databricks (dapi), Doppler (dp.pt., dp.st., dp.ct., dp.sa.), Dynatrace (dt0c01.), Fly.io (fo1_, fm1a_, fm1r_, fm2_), Heroku (HRKU-AA), Linear (lin_api_), New Relic (NRAK-, NRII-), Postman (PMAK-), Prefect (pnu_), Pulumi (pul-), PlanetScale (pscale_tkn_, pscale_oauth_, pscale_pw_), ReadMe (rdme_), RubyGems (rubygems_), Scalingo (tk-us-), Shopify (shpat_, shpca_, shppa_, shpss_), Shippo (shippo_live_, shippo_test_), Brevo (xkeysib-), Frame.io (fio-u-), EasyPost (EZAK, EZTK), Artifactory (AKCp), Figma (figd_), Duffel (duffel_live_, duffel_test_), Docker (dckr_pat_, dckr_oat_); prefix kept",
+		id: "cloud-platform-token", desc: "tokens of cloud and developer platforms with a fixed prefix: DigitalOcean (dop_v1_, doo_v1_, dor_v1_), Databricks (dapi), Doppler (dp.pt., dp.st., dp.ct., dp.sa.), Dynatrace (dt0c01.), Fly.io (fo1_, fm1a_, fm1r_, fm2_), Heroku (HRKU-AA), Linear (lin_api_), New Relic (NRAK-, NRII-), Postman (PMAK-), Prefect (pnu_), Pulumi (pul-), PlanetScale (pscale_tkn_, pscale_oauth_, pscale_pw_), ReadMe (rdme_), RubyGems (rubygems_), Scalingo (tk-us-), Shopify (shpat_, shpca_, shppa_, shpss_), Shippo (shippo_live_, shippo_test_), Brevo (xkeysib-), Frame.io (fio-u-), EasyPost (EZAK, EZTK), Artifactory (AKCp), Figma (figd_), Duffel (duffel_live_, duffel_test_), Docker (dckr_pat_, dckr_oat_), Supabase (sbp_), Buildkite (bkua_); prefix kept",
 		spec: &tokenSpec{
 			prefixes: []string{
 				"dop_v1_", "doo_v1_", "dor_v1_", "dapi", "dp.pt.", "dp.st.", "dp.ct.", "dp.sa.", "dt0c01.", "fo1_", "fm1a_", "fm1r_", "fm2_",
 				"HRKU-AA", "lin_api_", "NRAK-", "NRII-", "PMAK-", "pnu_", "pul-", "pscale_tkn_", "pscale_oauth_", "pscale_pw_", "rdme_",
 				"rubygems_", "tk-us-", "shpat_", "shpca_", "shppa_", "shpss_", "shippo_live_", "shippo_test_", "xkeysib-", "fio-u-",
 				"EZAK", "EZTK", "AKCp", "figd_", "duffel_live_", "duffel_test_", "dckr_pat_", "dckr_oat_",
+				"sbp_", "bkua_",
 			},
 			body: func(c byte) bool { return isTokenByte(c) || c == '.' || c == '+' || c == '/' || c == '=' }, min: 20,
 			validate: func(v string) bool { return tokenLike(v, 20) },
@@ -425,8 +437,9 @@ var vendors = []vendor{
 			"DATABRICKS_TOKEN=dapi6b51e74e27f3155472e133213fe26363", "LINEAR_API_KEY=lin_api_XiNmE4Cl3ttFrO1Ftk0rdAuetA2hChZW0SpwoIeJ",
 			"PULUMI_ACCESS_TOKEN=pul-4f4ae7b321e68cf255de8a5b934d992b65f1e14b", "X-Shopify-Access-Token: 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",
 			"dt0c01.T8PG11VNYE1HH35UVJCB74Q1.QJIZTDX38X4ASJ6RLN6IEMF4VU2VHXKG8C7QFXTXI3FSQ31EF6W52WZKXOCNYCGD",
+			"SUPABASE_ACCESS_TOKEN=sbp_7c3e1f9a2b4d6e8f0a1c3e5b7d9f1a3c5e7b9d1f", "BUILDKITE_TOKEN=bkua_0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e",
 		},
-		negatives: []string{"dapi is an abbreviation", "the dp.pt. prefix", "pul-request", "rubygems_mirror", "figd_ tokens"},
+		negatives: []string{"dapi is an abbreviation", "the dp.pt. prefix", "pul-request", "rubygems_mirror", "figd_ tokens", "sbp_ tokens"},
 	},
 	{
 		id: "sendgrid-key", desc: "SendGrid API key (SG.<22>.<43>), prefix kept",
