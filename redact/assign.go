@@ -2,6 +2,7 @@ package redact
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -793,11 +794,6 @@ func queryParamAt(s string, i int) bool {
 	return false
 }
 
-// mayAssign is a quick check that what follows a key s[ks:ke] can be
-// an assignment operator, so that the key words of prose ("each token
-// attends") cost no more: after an optional closing quote or bracket and
-// blanks comes '=', ':', '?=', ',', a full-width colon, '>' (XML) or a quote
-// (SQL).
 // comparedLiteral returns the bounds of the string literal that the key
 // ending at s[ke] is compared with (== "x", === "x", != 'x', !== "x",
 // ().equals("x"), .equalsIgnoreCase("x")), or an empty range.
@@ -835,6 +831,11 @@ func comparedLiteral(s string, ke int) (vs, ve int) {
 	return p + 1, e
 }
 
+// mayAssign is a quick check that what follows a key s[ks:ke] can be
+// an assignment operator, so that the key words of prose ("each token
+// attends") cost no more: after an optional closing quote or bracket and
+// blanks comes '=', ':', '?=', ',', a full-width colon, '>' (XML) or a quote
+// (SQL).
 func mayAssign(s string, ks, ke int) bool {
 	p := ke
 	if em := emphasisAround(s, ks); em != "" && strings.HasPrefix(s[p:], em) {
@@ -940,13 +941,38 @@ var localPasswords = []string{
 func localPasswordWord(s string) int {
 	for _, w := range localPasswords {
 		if hasPrefixFold(s, w) {
-			if len(s) > len(w) && s[len(w)] < 0x80 && (isAlnum(s[len(w)]) || s[len(w)] == '_') {
-				return 0 // part of a longer word or key (senha_temporaria)
+			n := len(w)
+			if n+1 < len(s) && s[n] == '_' {
+				n += 1 + keySuffix(s[n+1:]) // пароль_бд, senha_temporaria: the password of something
+				if n == len(w)+1 {
+					return 0
+				}
 			}
-			return len(w)
+			if len(s) > n && s[n] < 0x80 && (isAlnum(s[n]) || s[n] == '_') {
+				return 0 // part of a longer word or key
+			}
+			return n
 		}
 	}
 	return 0
+}
+
+// keySuffix returns the length of the word of letters (of any script) or
+// digits at the start of s, at most 24 bytes, that qualifies a key after
+// an underscore, or 0.
+func keySuffix(s string) int {
+	n := 0
+	for n < len(s) && n <= 24 {
+		r, w := utf8.DecodeRuneInString(s[n:])
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			break
+		}
+		n += w
+	}
+	if n > 24 {
+		return 0
+	}
+	return n
 }
 
 // valueAttr skips ` value=` after a quoted key, as in .NET configuration:
@@ -963,9 +989,11 @@ func valueAttr(s string, p int) int {
 }
 
 // cjkPunct reports whether s starts with a full-width comma, semicolon,
-// parenthesis or an ideographic full stop or comma, which end a value.
+// parenthesis or an ideographic full stop or comma, or with the comma,
+// semicolon or question mark of Arabic script or the danda of Devanagari,
+// which end a value.
 func cjkPunct(s string) bool {
-	for _, p := range []string{"，", "。", "、", "；", "）", "」", "』"} {
+	for _, p := range []string{"，", "。", "、", "；", "）", "」", "』", "،", "؛", "؟", "।"} {
 		if strings.HasPrefix(s, p) {
 			return true
 		}
@@ -1096,7 +1124,7 @@ func classifyKey(key string) Category {
 	// Every suffix below ends in one of these letters; most keys that reach
 	// here (prompt_tokens, keys, ...) end in something else.
 	switch k[n-1] {
-	case 'd', 'e', 's', 't', 'n', 'y', 'h', 'm', 'w', 'r', 'l', 'c', 'a', 'k', 'u', 'i', 'o', 'p', '1', '2':
+	case 'd', 'e', 's', 't', 'n', 'y', 'h', 'm', 'w', 'r', 'l', 'c', 'a', 'k', 'u', 'i', 'o', 'p', '1', '2', 'b', 'g', 'v':
 	default:
 		return ""
 	}
@@ -1215,6 +1243,9 @@ var keyQualifiers = []string{
 	"confirmation", "confirm", "confirmed", "again", "repeat", "repeated", "retype", "verify",
 	"verification", "check", "new", "old", "current", "plaintext", "plain", "cleartext",
 	"clear", "raw", "value", "1", "2", "temp", "tmp", "temporary", "initial", "default", "generated",
+	// What the password is for, after it: password_db, HASLO_BAZY.
+	"db", "bd", "bdd", "database", "datenbank", "bazy", "banco", "sql", "mysql", "postgres", "pg", "smtp",
+	"mail", "email", "ftp", "sftp", "ldap", "admin", "root", "prod", "dev", "staging", "app", "user",
 	// The same in the languages of the key names: senha_temporaria,
 	// mot_de_passe_temporaire, contrasena_nueva, passwort_neu.
 	"temporaria", "temporario", "temporal", "temporaire", "temporanea", "temporaneo", "tymczasowe",
