@@ -100,9 +100,9 @@ func findEmail(dst []Span, s string, at int) []Span {
 		return dst
 	}
 	for e := end; e < len(s) && e-end < 64; e++ {
-		if c := s[e]; !isAlnum(c) && c != '.' && c != '-' {
+		if c := s[e]; !isAlnum(c) && c != '.' && c != '-' && c < 0x80 {
 			if placeholderStartsAt(s, e) {
-				return dst // a domain that runs into a placeholder (see placeholderEndsAt)
+				return dst // a domain that runs into a placeholder, past letters of any script (see placeholderEndsAt)
 			}
 			break
 		}
