@@ -1166,13 +1166,15 @@ func tokenAhead(s string, i, n int) bool {
 }
 
 // tokenWindow is how far after the word at s[at] a token's first digit may
-// be: 64 bytes, twice that for a word outside ASCII, whose letters take
-// two or three bytes each.
+// be: 96 bytes (a phrase of some words and a connector, then a token whose
+// first digit may come late: "clé secrète de l'API de paiement est
+// RAVeykvg…50WL"), more for a word outside ASCII, whose letters take two
+// or three bytes each.
 func tokenWindow(s string, at int) int {
 	if s[at] >= 0x80 {
-		return 128
+		return 160
 	}
-	return 64
+	return 96
 }
 
 // tokenRunByte reports a byte of a token as tokenAhead reads it.
