@@ -51,8 +51,9 @@ var blindFloors = map[string]struct{ recall, precision float64 }{
 	// its misses and false positives (0.996, 1.000 at cd47af3).
 	"blind9.txt": {recall: 0.99, precision: 0.99},
 	// blind10.txt: held out until its first scoring, at main ace16a0
-	// (0.978, 0.998).
-	"blind10.txt": {recall: 0.97, precision: 0.99},
+	// (0.978, 0.998); raised to what main measured after the rule work on
+	// its misses and false positive (0.994, 1.000 at 8f6c14e).
+	"blind10.txt": {recall: 0.99, precision: 0.99},
 }
 
 // blindSlack is how many bytes of an expected span may stay visible, in
