@@ -223,10 +223,12 @@ func placeholderWithin(s string, i, n int) bool {
 			return false
 		}
 		if c := s[j-1]; c >= 0x80 {
-			// Punctuation, symbols and spaces outside ASCII count as
-			// ASCII's do: "[REDACTED:PASSWORD] —0100000002", "‷".
+			// Punctuation, symbols, spaces and format characters (the
+			// marks of bidirectional text, zero-width spaces) outside ASCII
+			// count as ASCII's do: "[REDACTED:PASSWORD] —0100000002", "‷",
+			// "\u202b".
 			r, w := utf8.DecodeLastRuneInString(s[:j])
-			if !unicode.IsPunct(r) && !unicode.IsSymbol(r) && !unicode.IsSpace(r) {
+			if !unicode.IsPunct(r) && !unicode.IsSymbol(r) && !unicode.IsSpace(r) && !unicode.Is(unicode.Cf, r) {
 				return false
 			}
 			j -= w - 1
