@@ -139,6 +139,11 @@ func callArgument(s string, p int, c credentialCall) (vs, ve int) {
 			// ')' outside parentheses.
 			depth := 0
 			for ; i < len(s) && s[i] != '\n' && i-p < decideLen; i++ {
+				if s[i] == '[' && placeholderStartsAt(s, i) {
+					// What a first pass replaced in the argument may have
+					// been longer than decideLen: its end is not known.
+					return 0, 0
+				}
 				if s[i] == '(' || s[i] == '[' || s[i] == '{' {
 					depth++
 				} else if (s[i] == ')' || s[i] == ']' || s[i] == '}') && depth > 0 {
