@@ -1128,13 +1128,23 @@ func classifyKey(key string) Category {
 	default:
 		return ""
 	}
+	if c := classifyNorm(k, key); c != "" {
+		return c
+	}
 	// A qualifier after the name still names the same kind of value:
 	// password_confirm, passwordConfirmation, new_password_repeat,
-	// api_key_value.
+	// api_key_value, password_db. (Tried second: SECURE_AUTH_SALT ends
+	// in "alt", the German qualifier, and is a salt.)
 	if q := keyQualifierSet.match(k); q != "" && len(k) > len(q)+3 {
-		k = k[:len(k)-len(q)]
-		n = len(k)
+		return classifyNorm(k[:len(k)-len(q)], key)
 	}
+	return ""
+}
+
+// classifyNorm is classifyKey on the normalized key k (lower case,
+// letters and digits only) of key.
+func classifyNorm(k []byte, key string) Category {
+	n := len(k)
 	if suf := passwordKeySet.match(k); suf != "" {
 		if n <= len(suf)+2 && k[0] == 'n' && k[1] == 'o' {
 			return "" // sudoers NOPASSWD

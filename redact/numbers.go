@@ -307,7 +307,9 @@ func thousands(s string, i int) bool {
 		}
 		n++
 	}
-	return n == 3
+	// Three digits then "-" and a digit start a dashed number (a CSV
+	// field "…0109,529-89-9072"), which no amount continues with.
+	return n == 3 && !(i+1 < len(s) && s[i] == '-' && isDigit(s[i+1]))
 }
 
 // digitRunBefore counts the digits (in any of the forms digitAt reads)

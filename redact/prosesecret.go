@@ -229,6 +229,9 @@ func secretValue(s string, at, p int, v string, pw proseWord, ident int, connect
 	if !quoted && codeRef(v) || keyFingerprint(v) {
 		return false // code, or the fingerprint of a public key
 	}
+	if k := strings.IndexByte(v, '='); k >= 2 && k < len(v)-2 && isIdent(v[:k]) {
+		return false // key=ratelimit:user:88123: a pair the text shows, not a token
+	}
 	if noun := pw.w[strings.LastIndexByte(pw.w, ' ')+1:]; noun[0] < 0x80 && indexFold(v, noun) >= 0 {
 		return false // "encryptionKey = encryptionKey1024": a made-up value
 	}
