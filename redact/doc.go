@@ -90,7 +90,10 @@
 //     of a sentence ("Server IP: 2001:db8::1."); an IPv4 address with its
 //     port after a name and a slash (client/203.0.113.58:51822, as OpenVPN
 //     logs a peer), and addresses an update moved between ("updated the
-//     gateway from 10.0.0.1 to 10.0.0.2").
+//     gateway from 10.0.0.1 to 10.0.0.2"). Netmasks (255.255.240.0) are
+//     none, nor are dotted quads a rollback returns to ("rolled back to
+//     10.2.1.17") or that follow a name in a list of versions ("cuDNN
+//     9.1.0.70, TensorRT 10.0.1.6").
 //   - AWS_KEY: access key IDs (AKIA, ASIA, ABIA, ACCA + 16) and 40-character
 //     secret access keys within a line of a "secret" keyword or of an
 //     access key ID ("AKIA... / secret").
@@ -133,10 +136,14 @@
 //     (JSON inside a JSON string), --password x, <password>x</password>,
 //     key="DbPassword" value="x", PASSWORD 'x' and IDENTIFIED BY 'x' (SQL),
 //     define('DB_PASSWORD', 'x') (PHP), keys with a qualifier
-//     (password_confirm, passwordConfirmation, new_password_repeat), and
+//     (password_confirm, passwordConfirmation, new_password_repeat,
+//     password_db, senha_temporaria, пароль_бд), the misspellings and short
+//     forms people type (pasword, passwrod, pswd, psw), and
 //     the word for password in other languages (Passwort, mot de passe,
 //     contraseña, senha, пароль, 密码, パスワード, ...), also as identifiers
-//     write it (mot_de_passe, motDePasse, mat_khau, kata_sandi). An
+//     write it (mot_de_passe, motDePasse, mat_khau, kata_sandi); a string
+//     literal a password is compared with in code (password == "x",
+//     getPassword().equals("x")). An
 //     unquoted value in an inline code span runs to its closing backtick
 //     (`contraseña: Sol y Sombra 33`). The cells of a Markdown table's column
 //     headed by a word for password (| User | Password |, | Mot de passe |)
@@ -395,13 +402,15 @@
 //     {{ .Values.password }}, %s, :password, ?, ********, xxxx,
 //     ghp_XXXX..., sk_live_****..., documentation values containing
 //     EXAMPLE (AKIAIOSFODNN7EXAMPLE), [FILTERED], YOUR_TOKEN_HERE,
-//     xoxb-your-token-here, well-known defaults such
+//     xoxb-your-token-here, the same in other languages (sua-senha-aqui,
+//     twoje-haslo, dein-passwort), cmd.exe's %VARIABLE%, well-known defaults such
 //     as changeme and changeit (they are public knowledge, and showing them
 //     tells a reader the configuration was never changed), and a value that
 //     only names itself (password=password);
 //   - code instead of values: password = os.getenv("X"), cfg.Password
 //     (a dotted path, unless a part of it is random, as in a Discord bot
-//     token's id.timestamp.hmac),
+//     token's id.timestamp.hmac, or a capitalized word with a digit inside,
+//     as in Blu3berry.Muffin),
 //     password: string, token: Optional[str] = None, DB_PASSWORD as an
 //     identifier, PowerShell cmdlets ($pw = Read-Host ...,
 //     ConvertTo-SecureString), getters (vault.getToken("ci")), valueFrom:
