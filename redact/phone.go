@@ -454,9 +454,9 @@ func (c *phoneCtx) answersPhoneQuestion() bool {
 	}
 	// The words of the question; one with a placeholder ("…
 	// [REDACTED:PHONE].", "비밀번호: [REDACTED:PASSWORD].") is not read.
-	from := pastPlaceholder(c.s, ls+max(0, len(prev)-64))
-	q := c.s[min(from, ls+len(prev)) : ls+len(prev)]
-	if strings.Contains(q, placeholderPrefix) {
+	qs := ls + max(0, len(prev)-64)
+	q := c.s[qs : ls+len(prev)]
+	if strings.Contains(q, placeholderPrefix) || pastPlaceholder(c.s, qs) != qs {
 		return false // a question a first pass changed asked for nothing it can still tell
 	}
 	tail := strings.TrimRight(q, "?？।.")
