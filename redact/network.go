@@ -776,8 +776,8 @@ func versionAfter(s string, p int) bool {
 			return false
 		}
 		w := s[p:e]
-		if e+1 < len(s) && strings.IndexByte("-._@+", s[e]) >= 0 && isAlnum(s[e+1]) {
-			return false // a token goes on ("revision-aled.x@example.sa"): no word
+		if e < len(s) && isDigit(s[e]) || e+1 < len(s) && strings.IndexByte("-._@+", s[e]) >= 0 && isAlnum(s[e+1]) {
+			return false // a token goes on ("revision-aled.x@example.sa", "revision0@0.AA"): no word
 		}
 		if versionAfterWords.has(w) {
 			return true
