@@ -337,9 +337,11 @@ func (c *phoneCtx) words() string {
 		w = afterLastDigit(w)
 		if strings.IndexByte(w, ']') >= 0 || strings.IndexByte(w, '[') >= 0 {
 			w = afterLastDigit(contextBefore(c.s, c.start, 40))
-			if w != "" && w[0] != ' ' && w[0] != '\t' && placeholderEndsAt(c.s, c.start-len(w)) {
-				// The word glued to the placeholder ("[REDACTED:API_KEY]/Tél")
-				// was the end of a longer token, as it was read before.
+			if w != "" && strings.IndexByte("/._-", w[0]) >= 0 && placeholderEndsAt(c.s, c.start-len(w)) {
+				// The word joined to the placeholder ("[REDACTED:API_KEY]/Tél")
+				// was the end of a longer token, as it was read before (a
+				// word glued to it in CJK text, "[REDACTED:PHONE]案号", is
+				// a word of its own).
 				if k := strings.IndexAny(w, " \t"); k >= 0 {
 					w = w[k:]
 				} else {
