@@ -315,6 +315,7 @@ type phoneCtx struct {
 	w       string // the text before the token on its line, after its last digit
 	peeled  bool
 	refused bool // a word such as "order" precedes it
+	dropped int  // bytes of a word joined to a placeholder left out of w
 	near    bool // a word for "number" precedes it ("my number is")
 	nearCue bool // ... after a possessive ("my number", "mój numer")
 }
@@ -337,16 +338,17 @@ func (c *phoneCtx) words() string {
 		w = afterLastDigit(w)
 		if strings.IndexByte(w, ']') >= 0 || strings.IndexByte(w, '[') >= 0 {
 			w = afterLastDigit(contextBefore(c.s, c.start, 40))
-			if w != "" && strings.IndexByte("/._-", w[0]) >= 0 && placeholderEndsAt(c.s, c.start-len(w)) {
+			if len(w) > 1 && strings.IndexByte("/._-", w[0]) >= 0 && w[1] != ' ' && w[1] != '\t' && placeholderEndsAt(c.s, c.start-len(w)) {
 				// The word joined to the placeholder ("[REDACTED:API_KEY]/Tél")
 				// was the end of a longer token, as it was read before (a
 				// word glued to it in CJK text, "[REDACTED:PHONE]案号", is
-				// a word of its own).
-				if k := strings.IndexAny(w, " \t"); k >= 0 {
-					w = w[k:]
-				} else {
-					w = ""
+				// a word of its own, and ". DE" is a sentence's end).
+				k := strings.IndexAny(w, " \t")
+				if k < 0 {
+					k = len(w)
 				}
+				c.dropped = k
+				w = w[k:]
 			}
 		}
 		c.w = w
@@ -358,7 +360,7 @@ func (c *phoneCtx) peel() {
 	if !c.peeled {
 		c.peeled = true
 		c.refused, c.near, c.nearCue = notPhoneContext(c.words())
-		if !c.refused && qualifierReplaced(c.s, c.start-len(c.w), c.w) {
+		if !c.refused && qualifierReplaced(c.s, c.start-len(c.w)-c.dropped, c.w) {
 			c.refused = true
 		}
 	}
