@@ -338,11 +338,12 @@ func (c *phoneCtx) words() string {
 		w = afterLastDigit(w)
 		if strings.IndexByte(w, ']') >= 0 || strings.IndexByte(w, '[') >= 0 {
 			w = afterLastDigit(contextBefore(c.s, c.start, 40))
-			if len(w) > 1 && strings.IndexByte("/._-", w[0]) >= 0 && w[1] != ' ' && w[1] != '\t' && placeholderEndsAt(c.s, c.start-len(w)) {
+			if len(w) > 1 && strings.IndexByte("/._-", w[0]) >= 0 && isAlnum(w[1]) && placeholderEndsAt(c.s, c.start-len(w)) {
 				// The word joined to the placeholder ("[REDACTED:API_KEY]/Tél")
 				// was the end of a longer token, as it was read before (a
 				// word glued to it in CJK text, "[REDACTED:PHONE]案号", is
-				// a word of its own, and ". DE" is a sentence's end).
+				// a word of its own, and ". DE" is a sentence's end): ASCII
+				// letters or digits right after the joiner.
 				k := strings.IndexAny(w, " \t")
 				if k < 0 {
 					k = len(w)
