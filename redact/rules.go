@@ -565,7 +565,7 @@ func DefaultRules() []Rule {
 			ID:          "seed-phrase",
 			Category:    Secret,
 			Description: "wallet seed phrase (a BIP-39 mnemonic of 12 to 24 words) after a word that names one (seed phrase, recovery phrase, mnemonic, frase semilla, 助记词)",
-			Keywords:    seedPhraseKeywords(),
+			Keywords:    seedPhraseKeywords,
 			Find:        findSeedPhrase,
 			Priority:    prioGeneric,
 			Examples: []string{

@@ -35,7 +35,7 @@ func isBIP39Word(w string) bool {
 // seedPhraseWords name a seed phrase, lower case.
 var seedPhraseWords = []string{
 	"seed phrase", "seed words", "seed", "recovery phrase", "secret recovery phrase", "mnemonic", "mnemonic phrase",
-	"backup phrase", "wallet phrase", "wallet seed", "wallet words", "recovery words",
+	"backup phrase", "wallet phrase", "wallet seed",
 	"frase semilla", "frase de recuperación", "frase de recuperacion", "frase semente", "frase de recuperação",
 	"phrase de récupération", "phrase secrète de récupération", "phrase mnémonique", "wiederherstellungsphrase",
 	"seed-phrase", "frase di recupero", "herstelzin", "fraza odzyskiwania", "сид-фраза", "сид фраза",
@@ -43,40 +43,34 @@ var seedPhraseWords = []string{
 	"cụm từ khôi phục",
 }
 
-// seedPhraseKeywords are the keywords of the rule: the first word of each
-// name, which the finder reads whole.
-func seedPhraseKeywords() []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, w := range seedPhraseWords {
-		k := w
-		if i := strings.IndexByte(w, ' '); i > 0 {
-			k = w[:i]
-		}
-		if !seen[k] {
-			seen[k] = true
-			out = append(out, k)
-		}
-	}
-	return out
+// seedPhraseKeywords are the keywords of the rule: a word of every name in
+// seedPhraseWords that text seldom holds otherwise (the finder looks back
+// from it for the whole name). "recovery" or "backup" would make every
+// "recorded" and "back" a candidate of the keyword index.
+var seedPhraseKeywords = []string{
+	"seed", "mnemonic", "phrase", "frase", "fraza", "wiederherstellungsphrase", "herstelzin", "сид", "фраза",
+	"ifadesi", "الاسترداد", "助记词", "助記詞", "シードフレーズ", "문구", "khôi phục",
 }
 
-// findSeedPhrase reports the seed phrase after a word that names one at
-// s[at].
+// findSeedPhrase reports the seed phrase after a word that names one and
+// holds the keyword at s[at].
 func findSeedPhrase(dst []Span, s string, at int) []Span {
-	if at > 0 && s[at] < 0x80 && (isWord(s[at-1]) || s[at-1] == '-') {
-		return dst // inside a word or a key
-	}
-	n := 0
-	for _, w := range seedPhraseWords {
-		if len(w) > n && hasPrefixFold(s[at:], w) {
-			n = len(w)
+	// The longest name that holds s[at], starting at most 40 bytes before.
+	b, n := -1, 0
+	for i := max(0, at-40); i <= at; i++ {
+		if i > 0 && s[i] < 0x80 && (isWord(s[i-1]) || s[i-1] == '-') {
+			continue // inside a word or a key
+		}
+		for _, w := range seedPhraseWords {
+			if i+len(w) > at && i+len(w) > b+n && len(w) > n && hasPrefixFold(s[i:], w) {
+				b, n = i, len(w)
+			}
 		}
 	}
 	if n == 0 {
 		return dst
 	}
-	p := at + n
+	p := b + n
 	if p < len(s) && s[p] < 0x80 && isWord(s[p]) {
 		return dst // "seedling", "mnemonics"
 	}
