@@ -315,7 +315,7 @@ type phoneCtx struct {
 	w       string // the text before the token on its line, after its last digit
 	peeled  bool
 	refused bool // a word such as "order" precedes it
-	dropped int  // bytes of a word joined to a placeholder left out of w
+	joined  bool // w starts with a word joined to a placeholder by / . _ -
 	near    bool // a word for "number" precedes it ("my number is")
 	nearCue bool // ... after a possessive ("my number", "mój numer")
 }
@@ -339,17 +339,12 @@ func (c *phoneCtx) words() string {
 		if strings.IndexByte(w, ']') >= 0 || strings.IndexByte(w, '[') >= 0 {
 			w = afterLastDigit(contextBefore(c.s, c.start, 40))
 			if len(w) > 1 && strings.IndexByte("/._-", w[0]) >= 0 && isAlnum(w[1]) && placeholderEndsAt(c.s, c.start-len(w)) {
-				// The word joined to the placeholder ("[REDACTED:API_KEY]/Tél")
-				// was the end of a longer token, as it was read before (a
-				// word glued to it in CJK text, "[REDACTED:PHONE]案号", is
-				// a word of its own, and ". DE" is a sentence's end): ASCII
-				// letters or digits right after the joiner.
-				k := strings.IndexAny(w, " \t")
-				if k < 0 {
-					k = len(w)
-				}
-				c.dropped = k
-				w = w[k:]
+				// A word joined to the placeholder ("[REDACTED:API_KEY]/Tél",
+				// "[REDACTED:SSN].ver") was part of a token before, or a
+				// word of its own: which, the placeholder hides, so the
+				// number is refused (a CJK word glued to a placeholder,
+				// "[REDACTED:PHONE]案号", is a word of its own and is read).
+				c.joined = true
 			}
 		}
 		c.w = w
@@ -361,7 +356,7 @@ func (c *phoneCtx) peel() {
 	if !c.peeled {
 		c.peeled = true
 		c.refused, c.near, c.nearCue = notPhoneContext(c.words())
-		if !c.refused && qualifierReplaced(c.s, c.start-len(c.w)-c.dropped, c.w) {
+		if c.joined || !c.refused && qualifierReplaced(c.s, c.start-len(c.w), c.w) {
 			c.refused = true
 		}
 	}
