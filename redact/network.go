@@ -776,7 +776,7 @@ func versionAfter(s string, p int) bool {
 			return false
 		}
 		w := s[p:e]
-		if e < len(s) && isDigit(s[e]) || e+1 < len(s) && strings.IndexByte("-._@+", s[e]) >= 0 && isAlnum(s[e+1]) {
+		if !wordEndsAt(s, e) {
 			return false // a token goes on ("revision-aled.x@example.sa", "revision0@0.AA"): no word
 		}
 		if versionAfterWords.has(w) {
@@ -788,6 +788,23 @@ func versionAfter(s string, p int) bool {
 		p = e
 	}
 	return false
+}
+
+// wordEndsAt reports whether a word of letters that ends at s[e] stands
+// alone: the text ends, or a blank follows, or punctuation that ends a
+// clause (,.;:!?) and then a blank or the end. Anything else glued to it
+// makes it part of a longer token (revision0@0.AA, revision%@0.AA).
+func wordEndsAt(s string, e int) bool {
+	if e >= len(s) || s[e] == ' ' || s[e] == '\t' || s[e] == '\n' || s[e] == '\r' {
+		return true
+	}
+	if s[e] >= 0x80 {
+		return !isWordRune(s, e)
+	}
+	if strings.IndexByte(",.;:!?)", s[e]) < 0 {
+		return false
+	}
+	return e+1 >= len(s) || s[e+1] == ' ' || s[e+1] == '\t' || s[e+1] == '\n' || s[e+1] == '\r'
 }
 
 // placeholderLinked reports whether a placeholder precedes offset st with a
