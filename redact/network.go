@@ -891,7 +891,11 @@ func upgradeFrom(s string, st, p int) bool {
 	if k := strings.LastIndexByte(s[b:st], '\n'); k >= 0 {
 		b += k + 1
 	}
-	return upgradeWords.in(s[b:st]) && !networkWordIn(s, b, st)
+	// A placeholder in the window may have held the word for upgrading, or
+	// pushed it out of the 80 bytes: the quads are taken for versions, as
+	// they may have been when the values were there.
+	replaced := strings.Contains(s[b:st], placeholderPrefix) || pastPlaceholder(s, b) != b
+	return (upgradeWords.in(s[b:st]) || replaced) && !networkWordIn(s, b, st)
 }
 
 // networkWordIn reports a word of networkWords in s[b:e] outside the
