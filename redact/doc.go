@@ -320,7 +320,12 @@
 // no number starts or ends and no address is glued; a placeholder where a
 // version word, a header name, an order word before "number", an '@' of a
 // URL's authority or a key's first part would be may have been one; a
-// table header line holding one is no header. The cost: in a text that
+// table header line holding one is no header. More generally, where a
+// window of context a rule reads (measured in bytes, which placeholders
+// shorten or lengthen) holds or starts inside a placeholder, the rule
+// decides toward no match: a value glued to a placeholder on either side
+// is not taken, a question or a qualifier that held one is not read, the
+// dotted quads of an upgrade are versions. The cost: in a text that
 // already holds placeholders (output redacted again with newer rules),
 // what sits right next to one is not redacted. The fuzz test and a test
 // that splices corpus texts check the property; [Redactor.Check] checks
