@@ -336,6 +336,22 @@ func placeholderFreeTo(s string, i, hi int) int {
 	return hi
 }
 
+// holdsPlaceholder reports whether a whole placeholder starts in s[b:e]
+// ("[REDACTED:" that opens none is text).
+func holdsPlaceholder(s string, b, e int) bool {
+	for b < e {
+		k := strings.Index(s[b:e], placeholderPrefix)
+		if k < 0 {
+			return false
+		}
+		if placeholderStartsAt(s, b+k) {
+			return true
+		}
+		b += k + 1
+	}
+	return false
+}
+
 // pastPlaceholder returns i, or the end of the placeholder that offset i is
 // inside: a window of text that starts at i then never begins with the
 // category of a placeholder ("PHONE]"), which a window measured in bytes

@@ -894,7 +894,7 @@ func upgradeFrom(s string, st, p int) bool {
 	// A placeholder in the window may have held the word for upgrading, or
 	// pushed it out of the 80 bytes: the quads are taken for versions, as
 	// they may have been when the values were there.
-	replaced := strings.Contains(s[b:st], placeholderPrefix) || pastPlaceholder(s, b) != b
+	replaced := holdsPlaceholder(s, b, st) || pastPlaceholder(s, b) != b
 	return (upgradeWords.in(s[b:st]) || replaced) && !networkWordIn(s, b, st)
 }
 
@@ -908,6 +908,15 @@ func networkWordIn(s string, b, e int) bool {
 	}
 	for b < e {
 		k := strings.Index(s[b:e], placeholderPrefix)
+		for k >= 0 && !placeholderStartsAt(s, b+k) {
+			// "[REDACTED:" that opens no placeholder is text.
+			n := strings.Index(s[b+k+1:e], placeholderPrefix)
+			if n < 0 {
+				k = -1
+			} else {
+				k += 1 + n
+			}
+		}
 		if k < 0 {
 			return networkWords.inBounded(s[b:e], 4)
 		}
