@@ -108,9 +108,11 @@ func cliArgs(s string, i int, dst []cliArg) []cliArg {
 			e := p
 			for e < lim && !isSpace(s[e]) && s[e] != ';' && s[e] != '|' {
 				if q := s[e]; q == '"' || q == '\'' {
-					if c := strings.IndexByte(s[e+1:lim], q); c >= 0 {
-						e += c + 1 // a quoted part: -p'two words'
+					c := strings.IndexByte(s[e+1:lim], q)
+					if c < 0 {
+						return dst // a quote that does not close: no argument to read
 					}
+					e += c + 1 // a quoted part: -p'two words'
 				}
 				e++
 			}
