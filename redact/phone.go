@@ -338,7 +338,7 @@ func (c *phoneCtx) words() string {
 		w = afterLastDigit(w)
 		if strings.IndexByte(w, ']') >= 0 || strings.IndexByte(w, '[') >= 0 {
 			w = afterLastDigit(contextBefore(c.s, c.start, 40))
-			if len(w) > 1 && strings.IndexByte("/._-", w[0]) >= 0 && isAlnum(w[1]) && placeholderEndsAt(c.s, c.start-len(w)) {
+			if joinedAfterPlaceholder(w) && placeholderEndsAt(c.s, c.start-len(w)) {
 				// A word joined to the placeholder ("[REDACTED:API_KEY]/Tél",
 				// "[REDACTED:SSN].ver") was part of a token before, or a
 				// word of its own: which, the placeholder hides, so the
@@ -350,6 +350,19 @@ func (c *phoneCtx) words() string {
 		c.w = w
 	}
 	return c.w
+}
+
+// joinedAfterPlaceholder reports whether w, which follows a placeholder,
+// starts with a word joined to it: a character that is neither a blank
+// nor a letter or digit (/ . _ -, a replacement character) and then a
+// letter or digit ("/Tél", "\ufffdTél"; not ". DE", not "案号").
+func joinedAfterPlaceholder(w string) bool {
+	r, n := utf8.DecodeRuneInString(w)
+	if n == 0 || n >= len(w) || unicode.IsSpace(r) || unicode.IsLetter(r) || unicode.IsDigit(r) {
+		return false
+	}
+	r2, _ := utf8.DecodeRuneInString(w[n:])
+	return unicode.IsLetter(r2) || unicode.IsDigit(r2)
 }
 
 func (c *phoneCtx) peel() {
