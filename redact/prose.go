@@ -753,8 +753,8 @@ func pairPassword(s string, i int, joined bool) (vs, ve int) {
 	for e < len(s) && e-i < 64 && !isSpace(s[e]) {
 		e++
 	}
-	if e == i || e-i >= 64 || !strings.HasPrefix(s[e:], " / ") || e+3 >= len(s) {
-		return 0, 0
+	if e == i || e-i >= 64 || !strings.HasPrefix(s[e:], " / ") || e+3 >= len(s) || holdsPlaceholder(s, i, e) {
+		return 0, 0 // no name, or one a first pass replaced: it may have been no name (64 bytes or more)
 	}
 	vs, ve, quoted := proseValue(s, e+3, passwordMax)
 	if ve <= vs || quoted && !(e-i >= 3 && quoteByte(s[i]) && s[e-1] == s[i] && s[e+3] == s[i]) {
