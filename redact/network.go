@@ -492,8 +492,10 @@ func findIPv4(dst []Span, s string, _ int) []Span {
 		}
 		i = max(p, k+1)
 		if n != 4 {
-			if n == 3 || n > 4 {
-				lastVer = p // 1.10.48: a version, which versions may follow
+			if n == 3 || n > 4 || gluedToPlaceholder(s, st, p) {
+				// 1.10.48: a version, which versions may follow; or the
+				// rest of a dotted number a placeholder took the start of.
+				lastVer = p
 			}
 			continue
 		}
