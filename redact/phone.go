@@ -353,16 +353,23 @@ func (c *phoneCtx) words() string {
 }
 
 // joinedAfterPlaceholder reports whether w, which follows a placeholder,
-// starts with a word joined to it: a character that is neither a blank
-// nor a letter or digit (/ . _ -, a replacement character) and then a
-// letter or digit ("/Tél", "\ufffdTél"; not ". DE", not "案号").
+// starts with a word joined to it: characters that are neither blanks
+// nor letters or digits (/ . _ -, a replacement character) and then a
+// letter or digit ("/Tél", "\ufffdTél", "/\ufffdTél"; not ". DE", not
+// "案号").
 func joinedAfterPlaceholder(w string) bool {
-	r, n := utf8.DecodeRuneInString(w)
-	if n == 0 || n >= len(w) || unicode.IsSpace(r) || unicode.IsLetter(r) || unicode.IsDigit(r) {
-		return false
+	i := 0
+	for i < len(w) {
+		r, n := utf8.DecodeRuneInString(w[i:])
+		if unicode.IsSpace(r) {
+			return false
+		}
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return i > 0
+		}
+		i += n
 	}
-	r2, _ := utf8.DecodeRuneInString(w[n:])
-	return unicode.IsLetter(r2) || unicode.IsDigit(r2)
+	return false
 }
 
 func (c *phoneCtx) peel() {

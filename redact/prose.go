@@ -1133,6 +1133,9 @@ func tokenAhead(s string, i, n int) bool {
 	if k := strings.IndexByte(s[i:end], '\n'); k >= 0 {
 		end = i + k
 	}
+	if holdsPlaceholder(s, i, end) {
+		return false // the window may reach text it did not before the values were replaced
+	}
 	// A token holds a digit: find each digit and measure the run of token
 	// bytes around it, skipping the run.
 	for p := i; p < end; {
