@@ -151,6 +151,12 @@ func findCLIPassword(dst []Span, s string, at int) []Span {
 		if len(v) < 3 || v == "-" || v[0] == '-' || isPlaceholderValue(v) || isSensitiveWord(v) || v[0] == '%' && len(v) > 1 && v[len(v)-1] == '%' {
 			return dst
 		}
+		if holdsPlaceholder(s, e, vs) {
+			// A placeholder before the password may have taken arguments
+			// with it (a phone number's blanks): which argument is the
+			// password, it hides.
+			return dst
+		}
 		return append(dst, Span{Start: vs, End: ve})
 	}
 	seen := false // a connect string of the "user/" form
