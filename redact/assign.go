@@ -772,7 +772,7 @@ func unquotedEnd(s string, i int, inStr byte, lim int) int {
 			}
 			continue
 		}
-		if class[c]&clEndV != 0 || c == inStr || c >= 0x80 && cjkPunct(s[e:]) {
+		if class[c]&clEndV != 0 || c == inStr || c >= 0x80 && valueEndPunct(s[e:]) {
 			break
 		}
 	}
@@ -988,11 +988,11 @@ func valueAttr(s string, p int) int {
 	return p
 }
 
-// cjkPunct reports whether s starts with a full-width comma, semicolon,
+// valueEndPunct reports whether s starts with a full-width comma, semicolon,
 // parenthesis or an ideographic full stop or comma, or with the comma,
 // semicolon or question mark of Arabic script or the danda of Devanagari,
 // which end a value.
-func cjkPunct(s string) bool {
+func valueEndPunct(s string) bool {
 	for _, p := range []string{"，", "。", "、", "；", "）", "」", "』", "،", "؛", "؟", "।"} {
 		if strings.HasPrefix(s, p) {
 			return true

@@ -336,21 +336,24 @@ func placeholderFreeTo(s string, i, hi int) int {
 	return hi
 }
 
-// holdsPlaceholder reports whether a whole placeholder starts in s[b:e]
-// ("[REDACTED:" that opens none is text).
-func holdsPlaceholder(s string, b, e int) bool {
+// nextPlaceholder returns the offset of the first whole placeholder that
+// starts in s[b:e], or -1 ("[REDACTED:" that opens none is text).
+func nextPlaceholder(s string, b, e int) int {
 	for b < e {
 		k := strings.Index(s[b:e], placeholderPrefix)
 		if k < 0 {
-			return false
+			return -1
 		}
 		if placeholderStartsAt(s, b+k) {
-			return true
+			return b + k
 		}
 		b += k + 1
 	}
-	return false
+	return -1
 }
+
+// holdsPlaceholder reports whether a whole placeholder starts in s[b:e].
+func holdsPlaceholder(s string, b, e int) bool { return nextPlaceholder(s, b, e) >= 0 }
 
 // pastPlaceholder returns i, or the end of the placeholder that offset i is
 // inside: a window of text that starts at i then never begins with the

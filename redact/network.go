@@ -503,8 +503,8 @@ func findIPv4(dst []Span, s string, _ int) []Span {
 			continue
 		}
 		sameLine := lastVer >= 0 && strings.IndexByte(s[lastVer:st], '\n') < 0
-		if versionContext(s, st) || sameLine && (versionLink(s[lastVer:st]) || versionListItem(s, lastVer, st)) || rollbackTo(s, st) ||
-			lastLike >= 0 && versionListItem(s, lastLike, st) ||
+		if versionContext(s, st) || sameLine && (versionLink(s[lastVer:st]) || versionListGap(s[lastVer:st])) || rollbackTo(s, st) ||
+			lastLike >= 0 && versionListGap(s[lastLike:st]) ||
 			versionFollows(s, p) || versionAfter(s, p) || placeholderLinked(s, st) || upgradeFrom(s, st, p) {
 			lastVer = p
 			continue
@@ -550,18 +550,14 @@ func netmask(s string, oct [4][2]int) bool {
 		}
 		m = m<<8 | uint32(v)
 	}
-	return m>>24 == 255 && m|(m-1) == ^uint32(0) && m != ^uint32(0) || m == ^uint32(0)
+	return m>>24 == 255 && m|(m-1) == ^uint32(0) // 255.255.255.255 too
 }
 
-// versionListItem reports a dotted quad at s[st] that is an item of a list
-// of versions whose item before it ended at s[lastVer]: a comma or a
+// versionListGap reports the gap between two items of a list of
+// versions, the dotted quad after it being the second: a comma or a
 // semicolon, then one name that is no network word ("cuDNN 9.1.0.70,
 // TensorRT 10.0.1.6", "NCCL 2.21.5; TensorRT 10.0.1.6"; not "nginx
 // 1.25.3, host 10.0.0.5").
-func versionListItem(s string, lastVer, st int) bool { return versionListGap(s[lastVer:st]) }
-
-// versionListGap reports the gap between two items of a list of versions
-// (see versionListItem).
 func versionListGap(gap string) bool {
 	g := strings.TrimLeft(gap, " \t")
 	if len(g) < 3 || len(g) > 32 || g[0] != ',' && g[0] != ';' {
@@ -909,27 +905,14 @@ func networkWordIn(s string, b, e int) bool {
 		b += j + 1 // a placeholder the window starts inside
 	}
 	for b < e {
-		k := strings.Index(s[b:e], placeholderPrefix)
-		for k >= 0 && !placeholderStartsAt(s, b+k) {
-			// "[REDACTED:" that opens no placeholder is text.
-			n := strings.Index(s[b+k+1:e], placeholderPrefix)
-			if n < 0 {
-				k = -1
-			} else {
-				k += 1 + n
-			}
-		}
+		k := nextPlaceholder(s, b, e)
 		if k < 0 {
 			return networkWords.inBounded(s[b:e], 4)
 		}
-		if networkWords.inBounded(s[b:b+k], 4) {
+		if networkWords.inBounded(s[b:k], 4) {
 			return true
 		}
-		j := strings.IndexByte(s[b+k:e], ']')
-		if j < 0 {
-			return false
-		}
-		b += k + j + 1
+		b = k + strings.IndexByte(s[k:], ']') + 1
 	}
 	return false
 }

@@ -1525,7 +1525,7 @@ func proseValue(s string, i, max int) (vs, ve int, quoted bool) {
 			return 0, 0, false
 		}
 		if c >= 0x80 {
-			if ascii && !latinLetterAt(s, e) || cjkPunct(s[e:]) || strings.HasPrefix(s[e:], "\u00a0") {
+			if ascii && !latinLetterAt(s, e) || valueEndPunct(s[e:]) || strings.HasPrefix(s[e:], "\u00a0") {
 				break
 			}
 			_, n := utf8.DecodeRuneInString(s[e:])

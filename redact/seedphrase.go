@@ -55,17 +55,28 @@ var seedPhraseKeywords = []string{
 // findSeedPhrase reports the seed phrase after a word that names one and
 // holds the keyword at s[at].
 func findSeedPhrase(dst []Span, s string, at int) []Span {
-	// The longest name that holds s[at], starting at most 40 bytes before.
+	// The keyword at s[at], then the longest name that holds it there.
+	kw := ""
+	for _, k := range seedPhraseKeywords {
+		if hasPrefixFold(s[at:], k) {
+			kw = k
+			break
+		}
+	}
+	if kw == "" {
+		return dst
+	}
 	b, n := -1, 0
-	for i := max(0, at-40); i <= at; i++ {
+	for _, w := range seedPhraseWords {
+		k := strings.Index(w, kw)
+		if k < 0 || len(w) <= n || at < k || !hasPrefixFold(s[at-k:], w) {
+			continue
+		}
+		i := at - k
 		if i > 0 && s[i] < 0x80 && (isWord(s[i-1]) || s[i-1] == '-') {
 			continue // inside a word or a key
 		}
-		for _, w := range seedPhraseWords {
-			if i+len(w) > at && i+len(w) > b+n && len(w) > n && hasPrefixFold(s[i:], w) {
-				b, n = i, len(w)
-			}
-		}
+		b, n = i, len(w)
 	}
 	if n == 0 {
 		return dst
