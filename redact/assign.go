@@ -1034,11 +1034,16 @@ func restOfLine(s string, vs, ve int) int {
 
 // codeSpanEnd extends an unquoted value that ends at ve inside an inline
 // code span (`contraseña: Sol y Sombra 33`) to the closing backtick, when
-// the words up to it hold no quote and no other assignment.
+// the words up to it hold no quote and no other assignment. Where a
+// placeholder comes before any closing backtick, it may have replaced the
+// backtick, and the value (whose end is then unknown) is refused: vs.
 func codeSpanEnd(s string, vs, ve int) int {
 	e := ve
 	for e < len(s) && e-vs < decideLen && s[e] != '`' && s[e] != '\n' {
 		e++
+	}
+	if (e >= len(s) || s[e] != '`') && holdsPlaceholder(s, ve, e) {
+		return vs
 	}
 	if e >= len(s) || s[e] != '`' || e == ve || strings.ContainsAny(s[ve:e], "\"'") || assignOpIn(s, ve, e) {
 		return ve

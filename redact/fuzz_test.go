@@ -164,20 +164,3 @@ func invalidRuns(s string) int {
 	}
 	return n
 }
-
-// TestOpenIdempotence holds the inputs the random-mix test found whose
-// redaction is not yet idempotent, so that the work left is in the code:
-// each is skipped, and passes once the rule is fixed (then it moves to a
-// FuzzRedact seed).
-func TestOpenIdempotence(t *testing.T) {
-	t.Skip(`open: "password= Maps key (` + "`AIza…`" + `)": the empty assignment takes the text after it once the key in parentheses is replaced`)
-	r := redact.Default()
-	for _, in := range []string{
-		"reference it as `password= Maps key (`AIzaMZSQg73y5YqZvH1XQhqwb08vYscGFtT7VB_`) is restricted to HTTP referrers",
-	} {
-		out, _ := r.Redact(in)
-		if again, _ := r.Redact(out); again != out {
-			t.Errorf("not idempotent:\n in:    %q\nonce:  %q\ntwice: %q", in, out, again)
-		}
-	}
-}
