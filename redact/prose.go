@@ -253,8 +253,8 @@ func proseKeywords(secret bool) []string {
 		if len(w.w) < 3 {
 			// A two-byte keyword would cost a comparison at one offset in
 			// thirty of every text; "pw" is only followed by these (は
-			// in Japanese: pwはX).
-			out = append(out, w.w+":", w.w+" ", w.w+"=", w.w+"\t", w.w+"：", w.w+"は")
+			// in Japanese: pwはX; ? in "db pw? it's X").
+			out = append(out, w.w+":", w.w+" ", w.w+"=", w.w+"\t", w.w+"：", w.w+"は", w.w+"?")
 			continue
 		}
 		add(w.w)
@@ -589,7 +589,9 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 	if e := parenLabel(s, q); e > 0 {
 		q = e // "encryption key (AES-256, hex): X"
 	}
-	if c, n := connectorAt(s, q); n > 0 {
+	if v := selfAnswerAt(s, q); v > 0 {
+		q, connected = v, true // "the staging db pw? it's still X", "password — right now it's X"
+	} else if c, n := connectorAt(s, q); n > 0 {
 		connected = true
 		q = skipBlanks(s, q+n)
 		if c == "is:" || c == "est :" || c == "é:" {
@@ -1119,6 +1121,58 @@ func answerAhead(s string, i int) int {
 	}
 	return -1
 }
+
+// selfAnswerAt returns where the value starts when the writer names the
+// password, breaks off with a question mark or a dash, and gives it in
+// the same breath: "the staging db pw? it's still X", "password — right
+// now it's `X`", "pw?? its X". The answer must start with "it's" or
+// "it is" (after at most a few words saying when): -1 otherwise.
+func selfAnswerAt(s string, i int) int {
+	switch {
+	case i >= len(s):
+		return -1
+	case strings.HasPrefix(s[i:], "??"):
+		i += 2
+	case strings.HasPrefix(s[i:], "?"):
+		i++
+	case strings.HasPrefix(s[i:], "？"):
+		i += len("？")
+	case strings.HasPrefix(s[i:], "—"), strings.HasPrefix(s[i:], "–"):
+		i += len("—")
+	case strings.HasPrefix(s[i:], "--") && i+2 < len(s) && s[i+2] == ' ':
+		i += 2
+	case s[i] == '-' && i+1 < len(s) && s[i+1] == ' ':
+		i++
+	default:
+		return -1
+	}
+	i = skipBlanks(s, i)
+	for n := 0; n < 2; n++ { // "right now", "atm", "currently"
+		e := i
+		for e < len(s) && isAlpha(s[e]) {
+			e++
+		}
+		if e == i || !answerTimes.has(strings.ToLower(s[i:e])) {
+			break
+		}
+		i = skipBlanks(s, e)
+		if i < len(s) && s[i] == ',' {
+			i = skipBlanks(s, i+1)
+		}
+	}
+	for _, f := range selfAnswerFillers {
+		if hasPrefixFold(s[i:], f) && i+len(f) < len(s) && s[i+len(f)] == ' ' {
+			return skipAdverb(s, skipBlanks(s, i+len(f)))
+		}
+	}
+	return -1
+}
+
+// selfAnswerFillers start the answer selfAnswerAt reads.
+var selfAnswerFillers = []string{"it's", "it’s", "its", "it is"}
+
+// answerTimes say when, before an answer: "right now it's X".
+var answerTimes = newWordSet("right", "now", "rn", "atm", "currently", "today", "still")
 
 // answerFillers are the words an answer may start with before a
 // connector or the value ("it's 7315", "het is 4590").
@@ -1659,7 +1713,7 @@ var proseAdverbs = newWordSet(
 	"simplemente", "solo", "sólo", "ahora", "todavía", "aún", "literalmente", "simplesmente", "só", "agora",
 	"ainda", "semplicemente", "ora", "ancora", "letteralmente", "gewoon", "letterlijk", "nog", "teraz",
 	"wciąż", "nadal", "dosłownie", "просто", "сейчас", "теперь", "буквально", "sadece", "hâlâ", "şimdi",
-	"chỉ", "vẫn", "masih", "hanya", "sekarang",
+	"chỉ", "vẫn", "masih", "hanya", "sekarang", "still", "now",
 )
 
 // skipAdverb skips one word of proseAdverbs at s[i] and the blanks after
