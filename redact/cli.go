@@ -384,10 +384,11 @@ func findEchoed(dst []Span, s string, i int, want Category) []Span {
 
 // outputLine returns the bounds of the line after the command whose name
 // or argument ends at s[i] (its '\r' left out): what the command printed.
-// The command's line may go on for 160 bytes at most after i.
+// The command's line may go on for 160 bytes at most after i, and holds
+// no placeholder: one may have replaced the lines that followed it.
 func outputLine(s string, i int) (vs, ve int, ok bool) {
 	le := lineEnd(s, i)
-	if le-i > 160 || le >= len(s) {
+	if le-i > 160 || le >= len(s) || holdsPlaceholder(s, i, le) {
 		return 0, 0, false
 	}
 	vs = le + 1
