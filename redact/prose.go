@@ -470,7 +470,8 @@ func findProseSecret(dst []Span, s string, at int) []Span { return findProse(dst
 
 // findProse reads a password, PIN or token after the word at s[at] by the
 // prose grammar (proseAt), a lock's code that grammar does not reach
-// (findLockCode), and a second code joined to a first (secondCode).
+// (findLockCode), an answer in a chat's next message (chatAnswer), and a
+// second code joined to a first (secondCode).
 func findProse(dst []Span, s string, at int, secret bool) []Span {
 	n := len(dst)
 	var hit proseHit
@@ -486,6 +487,9 @@ func findProse(dst []Span, s string, at int, secret bool) []Span {
 		dst = findLockCode(dst, s, at, pw, wlen)
 		if len(dst) > n && strings.HasPrefix(pw.w, "पिन") && pw.w != "पिन" && dst[n].End-dst[n].Start == 6 {
 			return dst[:n] // पिन कोड 110001: India's postal code has six digits
+		}
+		if len(dst) == n {
+			dst = chatAnswer(dst, s, at+wlen, pw.kind) // asked in one message, answered in a next
 		}
 	}
 	if len(dst) > n && (pw.kind != 'p' || codeAt(s, dst[len(dst)-1].Start) == dst[len(dst)-1].End) {
@@ -689,6 +693,9 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 	v := s[vs:ve]
 	if v[0] == '-' && !quoted {
 		return dst // the next option of a command line
+	}
+	if !connected && !quoted && questionAt(s, skipBlanks(s, ve)) {
+		return dst // "c quoi le mdp du compte Canal+ ?": what it opens, asked about
 	}
 	if strings.HasPrefix(v, "//") || strings.Contains(v, "://") || hasPrefixFold(v, "www.") {
 		return dst // where to change it, not what it is

@@ -1,0 +1,136 @@
+package redact
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Answers in a chat export. One person asks for a password or a code and
+// another answers with it in the next message, or the same person says it
+// is and sends it on its own:
+//
+//	[21:10] Sara: qual è la password di Disney+?
+//	[21:12] Marco: Disney_Famiglia22
+//
+//	[09:14] Priya: pwd for the shared drive is
+//	[09:14] Priya: Drive$hare_2025
+//
+// The line with the word must end in a question mark or a connector ("is",
+// "es", "ist"), and the answer is the whole text of one of the next three
+// messages, after at most two short ones without digits ("Moment",
+// "attends", "es").
+
+// chatAnswerLines is how many messages after the question are read.
+const chatAnswerLines = 3
+
+// chatAnswer reports the answer to the question about a password or a PIN
+// (kind 'p' or 'n', as proseWord) whose word ends at s[p].
+func chatAnswer(dst []Span, s string, p int, kind byte) []Span {
+	le := lineEnd(s, p)
+	if le >= len(s) || le-p > 160 || holdsPlaceholder(s, p, le) {
+		return dst // no next line; or a placeholder, which may have replaced the line's end
+	}
+	rest := strings.TrimRight(s[p:le], " \t\r")
+	if first, _, _ := strings.Cut(strings.TrimLeft(rest, " "), " "); aboutPasswords.has(strings.ToLower(strings.TrimRight(first, "?？؟"))) {
+		return dst // "what's the password policy?"
+	}
+	if !endsInQuestion(rest) && !endsInConnector(rest) {
+		return dst
+	}
+	if kind != 'p' && kind != 'n' {
+		return dst // a word for a code: "the code we sent by SMS?" asks for a one-time code
+	}
+	i := le + 1
+	for n := 0; n < chatAnswerLines && i < len(s); n++ {
+		e := lineEnd(s, i)
+		ts := chatMessageText(s, i, e)
+		if ts < 0 || holdsPlaceholder(s, i, e) {
+			return dst // not a message; or one whose text a placeholder replaced
+		}
+		te := e
+		for te > ts && (s[te-1] == ' ' || s[te-1] == '\r' || s[te-1] == '\t') {
+			te--
+		}
+		v := s[ts:te]
+		if strings.IndexByte(v, ' ') < 0 && gluedValue(v, kind) && !hashOrID(v) && !strings.Contains(v, "://") && v[0] != '/' {
+			return append(dst, Span{Start: ts, End: te})
+		}
+		if len(v) > 16 || strings.ContainsAny(v, "0123456789") {
+			return dst // the conversation went on
+		}
+		i = e + 1
+	}
+	return dst
+}
+
+// endsInQuestion reports whether text ends in a question mark (ASCII,
+// full-width or Arabic).
+func endsInQuestion(text string) bool {
+	return strings.HasSuffix(text, "?") || strings.HasSuffix(text, "？") || strings.HasSuffix(text, "؟")
+}
+
+// questionAt reports whether a question mark (ASCII, full-width or
+// Arabic) starts at s[i].
+func questionAt(s string, i int) bool {
+	return strings.HasPrefix(s[i:], "?") || strings.HasPrefix(s[i:], "？") || strings.HasPrefix(s[i:], "؟")
+}
+
+// endsInConnector reports whether the last word of text is a connector
+// ("pwd for the shared drive is").
+func endsInConnector(text string) bool {
+	k := strings.LastIndexByte(text, ' ')
+	if k < 0 {
+		return false
+	}
+	w := text[k+1:]
+	c, n := connectorAt(w, 0)
+	return n == len(w) && n > 0 && c != "-" && c != "=" && utf8.RuneCountInString(w) > 1
+}
+
+// chatMessageText returns the offset of a message's text on the line
+// s[i:e] of a chat export ("[21:12] Marco: text", "[3/14/25, 21:02:40]
+// Mike: text", "14.03.25, 18:05 - Ben: text", "@eve: text", "我：text"),
+// or -1 if the line is no message. The sender is up to three words of at
+// most 32 bytes.
+func chatMessageText(s string, i, e int) int {
+	j := i
+	switch {
+	case j < e && s[j] == '[':
+		k := strings.IndexByte(s[j:min(e, j+40)], ']')
+		if k < 0 {
+			return -1
+		}
+		j = skipBlanks(s, j+k+1)
+	case j < e && isDigit(s[j]):
+		k := strings.Index(s[j:min(e, j+28)], " - ")
+		if k < 0 {
+			return -1
+		}
+		j += k + 3
+	}
+	if j < e && s[j] == '@' {
+		j++
+	}
+	ns, words := j, 1
+	for ; j < e && j-ns <= 32; j++ {
+		switch c := s[j]; {
+		case c == ':':
+			if j == ns || j+1 < e && s[j+1] != ' ' {
+				return -1
+			}
+			return skipBlanks(s, j+1)
+		case strings.HasPrefix(s[j:], "："):
+			if j == ns {
+				return -1
+			}
+			return skipBlanks(s, j+len("："))
+		case c == ' ':
+			if words++; words > 3 {
+				return -1
+			}
+		case strings.IndexByte("\"'`<>[](){}=/\\|;,?!", c) >= 0:
+			return -1
+		}
+	}
+	return -1
+}
