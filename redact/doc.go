@@ -180,7 +180,19 @@
 //     Mistral-7712", "inlogcode … is Delft-Blauw-55"). A question about a
 //     password or code at the end of a line is its word, and the next
 //     speaker's turn its value ("… code de votre boîte à clés ?\nClient :
-//     c'est 2580", "What is the wifi password?\n[guest] Sunny-Day-22").
+//     c'est 2580", "What is the wifi password?\n[guest] Sunny-Day-22"); in
+//     a chat export, the whole text of one of the next three messages
+//     ("[21:10] Sara: qual è la password di Disney+?\n[21:12] Marco:
+//     Disney_Famiglia22"). A question or a dash may stand between the
+//     word and an answer that starts with "it's", a copula or an arrow
+//     ("the staging db pw? it's still X", "wlan pw? -> X", "qual a
+//     senha? é X"); "still" in each language joins a word to its value
+//     ("ist immer noch", "sigue siendo", "всё ещё", "hâlâ", "لسه", "अभी
+//     भी", "はまだ", "아직", "还是"); and a clause naming a new password may
+//     give it without a connector ("sifreyi degistirdim yenisi X",
+//     "pasuwado kaeta, atarashii no wa X"). Slang and transliterated
+//     words (contra, пасс, parol, mima, pasuwado, mk) are read like
+//     "pass": only before a value of mixed classes.
 //     Door, gate, key-safe, alarm and SIM codes
 //     are read as PINs in the 16 languages ("the lockbox code is 4096",
 //     "keypad is 2580#", "Handy-PIN ist 1948", "PUK: 60417725", "код от

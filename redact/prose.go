@@ -133,6 +133,11 @@ var proseWords = []proseWord{
 	// MaisonDupont / Soleil-2024-x", "login me@example.com / Kettle#Lamp2024".
 	{"wifi", 'w', false}, {"wi-fi", 'w', false}, {"wlan", 'w', false}, {"login", 'w', false},
 	{"pass", 'p', false},
+	// Slang and transliterations of the word, which are other words too
+	// (contra, parol, mima): read like "pass", only before a value of
+	// mixed classes (weakPasswordWords).
+	{"contra", 'p', false}, {"пасс", 'p', false}, {"parol", 'p', false}, {"mima", 'p', false},
+	{"pasuwado", 'p', false}, {"paasword", 'p', false}, {"mk", 'p', false},
 	// Headings of a list of passwords, one per line (kind 'l').
 	{"passwords", 'l', false}, {"passwörter", 'l', false}, {"kennwörter", 'l', false}, {"mots de passe", 'l', false},
 	{"contraseñas", 'l', false}, {"senhas", 'l', false}, {"wachtwoorden", 'l', false}, {"hasła", 'l', false},
@@ -331,23 +336,27 @@ func proseForm(k int, f uint8) string {
 // connectors join a password word to its value. Longer ones come first
 // where one is a prefix of another.
 var connectors = []string{
+	// nl, pl: longer than the English "is" and "to" they start with
+	"is nog steeds", "is nog", "to nadal",
 	// en
 	"is now", "is still", "is:", "is", "was", "will be", "would be", "should be", "has been changed to",
 	"has been set to", "has been reset to", "changed to", "set to", "reset to", "updated to", "to", "reads", "says",
 	// de
-	"ist jetzt", "ist", "lautet", "war", "heißt", "heisst", "wurde geändert in",
+	"ist immer noch", "ist noch", "immer noch", "ist jetzt", "ist", "lautet", "war", "heißt", "heisst", "wurde geändert in",
 	// fr
-	"est maintenant", "est :", "est", "était", "c'est", "sera",
+	"est toujours", "est maintenant", "est :", "est", "était", "c'est", "c’est", "sera", "toujours",
 	// es, pt, it
-	"es", "era", "será", "é", "è", "e'", "sarà", "é:", "sera",
+	"sigue siendo", "sigue", "todavía es", "aún es", "es", "era", "será", "ainda é", "continua sendo", "continua",
+	"é", "è ancora", "è", "e'", "sarà", "é:", "sera", "ancora",
 	// nl, pl, ru, uk
-	"luidt", "wordt", "jest", "brzmi", "to", "это", "будет", "є",
+	"nog steeds", "luidt", "wordt", "jest", "brzmi", "nadal", "wciąż", "to",
+	"всё ещё", "все еще", "всё так же", "это", "будет", "є", "hâlâ", "hala", "halen",
 	// ar, tr, vi, id, sv, da, no, cs, el, he
-	"هي", "هو", "है", "là", "adalah", "yaitu", "ialah", "är", "er", "είναι", "הוא", "היא",
+	"لسه", "لا يزال", "لا تزال", "مازال", "ما زال", "هي", "هو", "अभी भी", "है", "vẫn là", "vẫn", "là", "adalah", "yaitu", "ialah", "är", "er", "είναι", "הוא", "היא",
 	// ja, ko, zh (particles written right after the word)
-	"は", "が", "：", "는", "은", "이", "가", "是", "为", "為",
+	"はまだ", "は", "が", "：", "아직도", "아직", "는", "은", "이", "가", "还是", "仍然是", "依然是", "是", "为", "為",
 	// punctuation
-	"=>", "->", "→", ":", "=", "-", "—", "–",
+	"=>", "->", "→", "←", ":", "=", "-", "—", "–",
 }
 
 // connectorsByFirst holds the connectors by their first byte, in the
@@ -605,9 +614,9 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 		}
 	} else if v := answerAhead(s, q); v > 0 {
 		q, connected, answered = v, true, true // "code de votre boîte à clés ?\nClient : c'est 2580"
-	} else if v := renewedAt(s, q, secret || pw.kind == 'p'); v > 0 {
-		q = v // "we rotated the session secret yesterday; the new one is X"
-		if _, n := connectorAt(s, q); n > 0 {
+	} else if v, direct := renewedAt(s, q, secret || pw.kind == 'p'); v > 0 {
+		q, connected = v, direct // "we rotated the session secret yesterday; the new one is X"
+		if _, n := connectorAt(s, q); n > 0 && !direct {
 			q, connected = skipBlanks(s, q+n), true
 		}
 	} else if r := skipPhrase(s, q); r > q {
@@ -620,7 +629,9 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 		} else if e := parenAside(s, r); e > 0 {
 			r = e // "das Passwort für den Drucker (10.0.0.7) lautet X"
 		}
-		if c, n := connectorAt(s, r); n > 0 {
+		if v := selfAnswerAt(s, r); v > 0 {
+			q, connected = v, true // "what's the netflix pw now?? its still X", "c koi le mdp du wifi? → c'est X"
+		} else if c, n := connectorAt(s, r); n > 0 {
 			connected = true
 			q = skipBlanks(s, r+n)
 			if c != ":" && c != "：" {
@@ -682,7 +693,7 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 		vmax = secretMax
 	}
 	vs, ve, quoted := proseValue(s, q, vmax)
-	if pw.w == "pass" && (!complexValue(s[vs:ve]) || ticketPasses.has(strings.ToLower(wordBeforeNoun(s, at))) || placeholderWithin(s, at, 2)) {
+	if weakPasswordWords.has(pw.w) && (!complexValue(s[vs:ve]) || pw.w == "pass" && ticketPasses.has(strings.ToLower(wordBeforeNoun(s, at))) || placeholderWithin(s, at, 2)) {
 		// "pass" is a verb and a ticket too: only a value of mixed classes,
 		// and not after a placeholder, which may have replaced "boarding".
 		return dst
@@ -877,6 +888,10 @@ func compoundEnd(s string, at int, pw proseWord) bool {
 	}
 	return at-b >= 3 && isUpper(s[b]) && (b == 0 || isSpace(s[b-1])) && letters(s[b:at])
 }
+
+// weakPasswordWords name a password only sometimes: "pass" is a verb and
+// a ticket, "contra" a preposition, "parol" and "mima" other words.
+var weakPasswordWords = newWordSet("pass", "contra", "пасс", "parol", "mima", "pasuwado", "paasword", "mk")
 
 // ticketPasses are the words before "pass" that make it a ticket or a
 // permit, not a password ("boarding pass", "day pass").
@@ -1132,8 +1147,9 @@ func answerAhead(s string, i int) int {
 // selfAnswerAt returns where the value starts when the writer names the
 // password, breaks off with a question mark or a dash, and gives it in
 // the same breath: "the staging db pw? it's still X", "password — right
-// now it's `X`", "pw?? its X". The answer must start with "it's" or
-// "it is" (after at most a few words saying when): -1 otherwise.
+// now it's `X`", "pw?? its X", "wlan pw? -> X", "qual a senha? é X". The
+// answer must start with "it's" or "it is" (after at most a few words
+// saying when), a copula (answerCopulas) or an arrow: -1 otherwise.
 func selfAnswerAt(s string, i int) int {
 	switch {
 	case i >= len(s):
@@ -1154,6 +1170,13 @@ func selfAnswerAt(s string, i int) int {
 		return -1
 	}
 	i = skipBlanks(s, i)
+	arrow := false
+	for _, a := range answerArrows {
+		if strings.HasPrefix(s[i:], a) {
+			i, arrow = skipBlanks(s, i+len(a)), true // "wlan pw? -> X", "wat is het wachtwoord? → X"
+			break
+		}
+	}
 	for n := 0; n < 2; n++ { // "right now", "atm", "currently"
 		e := i
 		for e < len(s) && isAlpha(s[e]) {
@@ -1172,8 +1195,21 @@ func selfAnswerAt(s string, i int) int {
 			return skipAdverb(s, skipBlanks(s, i+len(f)))
 		}
 	}
+	if c, n := connectorAt(s, i); n > 0 && answerCopulas.has(c) {
+		return skipAdverb(s, skipBlanks(s, i+n)) // "qual a senha? é X", "c koi le mdp du wifi? → c'est X"
+	}
+	if arrow && i < len(s) && s[i] != '\n' {
+		return i
+	}
 	return -1
 }
+
+// answerArrows point from a question to its answer.
+var answerArrows = []string{"->", "=>", "→", "←", "👉", "—", "–"}
+
+// answerCopulas may start an answer after a question mark: "qual a senha?
+// é X", "cual es la clave del wifi? → es X".
+var answerCopulas = newWordSet("é", "es", "c'est", "c’est", "ist", "est", "è", "là", "是", "это")
 
 // selfAnswerFillers start the answer selfAnswerAt reads.
 var selfAnswerFillers = []string{"it's", "it’s", "its", "it is"}
@@ -1330,7 +1366,7 @@ func skipPhrase(s string, i int) int {
 			break
 		}
 		k := j
-		for k < len(s) && k-j < 32 && s[k] != ' ' && s[k] != '\t' && s[k] != ':' && s[k] != '\n' && !strings.HasPrefix(s[k:], "：") {
+		for k < len(s) && k-j < 32 && s[k] != ' ' && s[k] != '\t' && s[k] != ':' && s[k] != '\n' && !strings.HasPrefix(s[k:], "：") && !questionAt(s, k) {
 			k++
 		}
 		w := s[j:k]
@@ -1429,8 +1465,8 @@ var elidedPreps = newWordSet("dell", "dall", "nell", "all", "d")
 // NAS X").
 var shortTargets = newWordSet("app", "pc", "nas", "vpn", "tv", "box", "db", "ssh", "ftp", "mac", "sim", "vm", "atm", "crm", "erp")
 
-var targetPreps = newWordSet("for", "of", "от", "для", "für", "pour", "de", "del", "du", "da", "do", "di", "van", "voor", "dla", "için",
-	"بتاع", "بتاعة", "بتاعت", "تبع") // the last: "of" in spoken Arabic (الباسورد بتاع الواي فاي X)
+var targetPreps = newWordSet("for", "of", "от", "ot", "для", "für", "pour", "de", "del", "du", "da", "do", "di", "van", "voor", "dla", "için",
+	"بتاع", "بتاعة", "بتاعت", "تبع") // the last: "of" in spoken Arabic (الباسورد بتاع الواي فاي X); "ot" is "от" in Latin letters
 
 var notTargets = newWordSet("user", "users", "invalid", "account", "root", "admin", "login", "username", "the", "a", "an", "this", "that", "it", "all", "every", "each", "some", "which", "your", "my")
 
@@ -1747,7 +1783,7 @@ var thingNouns = []string{
 	"hesap", "hesabı", "حساب", "खाता", "口座", "계좌", "账户", "賬戶", "bank", "banka", "банка", "بنك",
 	"atm", "bancomat", "safe", "tresor", "tresors", "coffre", "cofre", "cassaforte", "kluis", "sejf",
 	"sejfu", "сейфа", "kasa", "kasası", "خزنة", "तिजोरी", "金庫", "금고", "保险箱", "két", "door",
-	"garage", "alarm", "lock", "voicemail", "router", "routers", "роутера", "wifi", "wi-fi", "wlan",
+	"garage", "alarm", "lock", "voicemail", "router", "routers", "routera", "роутера", "wifi", "wi-fi", "wlan",
 	"вайфая", "вайфай", "فاي", "wifiの", "와이파이", "مصرف", "المصرف", "email", "e-mail", "mail", "gmail", "akun",
 	"surel", "laptop", "komputer", "computer", "server", "почты", "почта", "posta", "البريد", "ईमेल", "メール",
 	"이메일", "邮箱", "邮件", "correo", "courriel",

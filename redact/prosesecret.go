@@ -304,6 +304,10 @@ func clauseBreakIn(w string) bool {
 		switch w[k] {
 		case ',', ';':
 			return true
+		case 0xD8: // the Arabic comma ، U+060C is D8 8C
+			if k+1 < len(w) && w[k+1] == 0x8C {
+				return true
+			}
 		case 0xE2: // — U+2014 and – U+2013 are E2 80 94 and E2 80 93
 			if k+2 < len(w) && w[k+1] == 0x80 && (w[k+2] == 0x93 || w[k+2] == 0x94) {
 				return true
@@ -315,16 +319,36 @@ func clauseBreakIn(w string) bool {
 
 // newWords say that a clause names a new value ("the new one is X").
 var newWords = newWordSet("new", "neue", "neuer", "neues", "nouveau", "nouvelle", "nuevo", "nueva", "novo", "nova",
-	"nuovo", "nuova", "nieuwe", "nowy", "nowe", "новый", "новое", "yeni")
+	"nuovo", "nuova", "nieuwe", "nowy", "nowe", "новый", "новое", "yeni", "yenisi", "الجديد", "الجديدة", "नया", "नई",
+	"naya", "nayi", "새거", "새로운", "atarashii", "xin", "mới", "moi")
 
 // renewedAt returns where the value starts when the clause after the word
 // at s[i] names its new value: at most four words, a comma, semicolon or
 // dash, at most three words one of which says "new", and a connector
-// ("secret yesterday; the new one is X", "key, the new one: X"); or 0.
+// ("secret yesterday; the new one is X", "key, the new one: X"), or, with
+// direct set, a value of mixed classes right after them ("pasuwado kaeta,
+// atarashii no wa X") or right after a word for new within three words of
+// the word ("sifreyi degistirdim yenisi X", "비번 바꿨어 새거 「X」"); or 0.
 // It reads nothing unless ok.
-func renewedAt(s string, i int, ok bool) int {
-	if !ok || !clauseBreakIn(s[i:min(len(s), i+48)]) {
-		return 0 // the common case: no clause break soon after the word
+func renewedAt(s string, i int, ok bool) (v int, direct bool) {
+	if !ok {
+		return 0, false
+	}
+	if !clauseBreakIn(s[i:min(len(s), i+48)]) {
+		// The common case: no clause break soon after the word.
+		j, fresh := i, false
+		for n := 0; n < 3; n++ {
+			k := proseWordEnd(s, j)
+			if k == j {
+				return 0, false
+			}
+			fresh = fresh || newWords.has(s[j:k])
+			j = skipBlanks(s, k)
+			if fresh && directValueAt(s, j) {
+				return j, true
+			}
+		}
+		return 0, false
 	}
 	j := i
 	for n := 0; n < 4 && j < len(s) && s[j] != ',' && s[j] != ';'; n++ {
@@ -343,25 +367,40 @@ func renewedAt(s string, i int, ok bool) int {
 		j++
 	case strings.HasPrefix(s[j:], "—"), strings.HasPrefix(s[j:], "–"):
 		j += len("—")
+	case strings.HasPrefix(s[j:], "،"):
+		j += len("،") // the Arabic comma
 	default:
-		return 0
+		return 0, false
 	}
 	j = skipBlanks(s, j)
 	fresh := false
 	for n := 0; n < 3; n++ {
 		k := proseWordEnd(s, j)
 		if k == j {
-			return 0
+			return 0, false
 		}
 		if newWords.has(s[j:k]) {
 			fresh = true
 		}
 		j = skipBlanks(s, k)
 		if _, c := connectorAt(s, j); c > 0 && fresh {
-			return j
+			return j, false
+		}
+		if fresh && directValueAt(s, j) {
+			return j, true
 		}
 	}
-	return 0
+	return 0, false
+}
+
+// directValueAt reports a value of mixed classes at s[i], quoted or not,
+// which a clause naming a new password may give without a connector.
+func directValueAt(s string, i int) bool {
+	if i >= len(s) {
+		return false
+	}
+	vs, ve, _ := proseValue(s, i, passwordMax)
+	return ve > vs && complexValue(s[vs:ve]) && !hashOrID(s[vs:ve])
 }
 
 // apostropheSuffix skips a suffix written after an apostrophe, as Turkish
