@@ -281,8 +281,8 @@ func findRevealedSecret(dst []Span, s string, at int) []Span { return findReveal
 // findRevealed reports the output line of a command at s[at] that prints
 // a secret of category want.
 func findRevealed(dst []Span, s string, at int, want Category) []Span {
-	if at > 0 && (isWord(s[at-1]) || s[at-1] == '.') {
-		return dst
+	if at > 0 && (isWord(s[at-1]) || s[at-1] == '.') || placeholderEndsAt(s, at) {
+		return dst // inside a word; or glued to a placeholder, which may have replaced one
 	}
 	if hasPrefixFold(s[at:], `echo "`) && !strings.HasPrefix(s[at+6:], "$") {
 		return findEchoed(dst, s, at+6, want)
