@@ -494,7 +494,7 @@ func findProse(dst []Span, s string, at int, secret bool) []Span {
 			return dst // inside a word (spinning), a path or a key
 		}
 		dst = findLockCode(dst, s, at, pw, wlen)
-		if len(dst) > n && strings.HasPrefix(pw.w, "पिन") && pw.w != "पिन" && dst[n].End-dst[n].Start == 6 {
+		if len(dst) > n && indianPostalWord(s, at, pw) && dst[n].End-dst[n].Start == 6 {
 			return dst[:n] // पिन कोड 110001: India's postal code has six digits
 		}
 		if len(dst) == n {
@@ -505,6 +505,15 @@ func findProse(dst []Span, s string, at int, secret bool) []Span {
 		dst = secondCode(dst, s, dst[len(dst)-1].End)
 	}
 	return dst
+}
+
+// indianPostalWord reports a word for PIN at s[at] that names India's
+// postal code (पिन कोड, पिनकोड, PIN कोड), whose six digits are no secret.
+func indianPostalWord(s string, at int, pw proseWord) bool {
+	if strings.HasPrefix(pw.w, "पिन") {
+		return pw.w != "पिन"
+	}
+	return pw.w == "pin" && strings.HasPrefix(strings.TrimLeft(s[at+len("pin"):], " "), "कोड")
 }
 
 // proseHit is the word proseAt read, for findProse.
@@ -586,6 +595,9 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 		// ("Identifiants de la box : admin / x"), or nothing ("Wifi
 		// Grachtenpand / x"); "the wifi is slow / ..." is prose.
 		q := skipBlanks(s, p)
+		if e := parenLabel(s, q); e > 0 {
+			q = e // "Wi-Fi (guests): name / X"
+		}
 		if e := phraseColon(s, q); e > 0 {
 			q = skipBlanks(s, e)
 		}
@@ -726,7 +738,7 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 			// Mistral-7712", "inlogcode … is Delft-Blauw-55".
 			return append(dst, Span{Start: vs, End: ve})
 		}
-		if !pinValue(v) || isPlaceholderValue(v) || !digitRunEnds(s, ve) || len(v) == 6 && strings.HasPrefix(pw.w, "पिन") && pw.w != "पिन" {
+		if !pinValue(v) || isPlaceholderValue(v) || !digitRunEnds(s, ve) || len(v) == 6 && indianPostalWord(s, at, pw) {
 			return dst // पिन कोड 110001: India's postal code has six digits
 		}
 		return append(dst, Span{Start: vs, End: ve})
