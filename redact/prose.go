@@ -912,16 +912,18 @@ var ticketPasses = newWordSet("boarding", "day", "week", "weekly", "month", "mon
 	"gym", "festival", "event", "access", "visitor", "free", "bording", "mountain")
 
 // complexValue reports a value of eight bytes or more with a lower-case
-// letter, a capital and a digit or symbol (Sunflower#2023).
+// letter and two of capital, digit and symbol (Sunflower#2023,
+// tacos4ever!!).
 func complexValue(v string) bool {
-	lower, upper, other := false, false, false
+	lower, upper, digit, symbol := false, false, false, false
 	for i := 0; i < len(v); i++ {
 		c := v[i]
 		lower = lower || isLower(c)
 		upper = upper || isUpper(c)
-		other = other || isDigit(c) || strongSymbol[c]
+		digit = digit || isDigit(c)
+		symbol = symbol || strongSymbol[c]
 	}
-	return len(v) >= 8 && lower && upper && other
+	return len(v) >= 8 && lower && (upper && (digit || symbol) || digit && symbol)
 }
 
 // latinLetterAt reports a Latin letter outside ASCII at s[i] (the ù of
