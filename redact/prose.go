@@ -643,6 +643,8 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 		}
 		if v := selfAnswerAt(s, r); v > 0 {
 			q, connected = v, true // "what's the netflix pw now?? its still X", "c koi le mdp du wifi? → c'est X"
+		} else if fillerEnds(phrase) && directValueAt(s, r) {
+			q, connected = r, true // "forgot my pswd again lol it's Lakers#24Forever right?"
 		} else if c, n := connectorAt(s, r); n > 0 {
 			connected = true
 			q = skipBlanks(s, r+n)
@@ -1204,10 +1206,8 @@ func selfAnswerAt(s string, i int) int {
 			i = skipBlanks(s, i+1)
 		}
 	}
-	for _, f := range selfAnswerFillers {
-		if hasPrefixFold(s[i:], f) && i+len(f) < len(s) && s[i+len(f)] == ' ' {
-			return skipAdverb(s, skipBlanks(s, i+len(f)))
-		}
+	if v := answerFillerAt(s, i); v > 0 {
+		return v
 	}
 	if c, n := connectorAt(s, i); n > 0 && answerCopulas.has(c) {
 		return skipAdverb(s, skipBlanks(s, i+n)) // "qual a senha? é X", "c koi le mdp du wifi? → c'est X"
@@ -1224,6 +1224,27 @@ var answerArrows = []string{"->", "=>", "→", "←", "👉", "—", "–"}
 // answerCopulas may start an answer after a question mark: "qual a senha?
 // é X", "cual es la clave del wifi? → es X".
 var answerCopulas = newWordSet("é", "es", "c'est", "c’est", "ist", "est", "è", "là", "是", "это")
+
+// fillerEnds reports whether a phrase ends in "it's" or "it is".
+func fillerEnds(phrase string) bool {
+	for _, f := range selfAnswerFillers {
+		if len(phrase) >= len(f) && equalFold(phrase[len(phrase)-len(f):], f) && (len(phrase) == len(f) || phrase[len(phrase)-len(f)-1] == ' ') {
+			return true
+		}
+	}
+	return false
+}
+
+// answerFillerAt returns where the text after "it's" or "it is" at s[i]
+// starts (past an adverb), or 0.
+func answerFillerAt(s string, i int) int {
+	for _, f := range selfAnswerFillers {
+		if hasPrefixFold(s[i:], f) && i+len(f) < len(s) && s[i+len(f)] == ' ' {
+			return skipAdverb(s, skipBlanks(s, i+len(f)))
+		}
+	}
+	return 0
+}
 
 // selfAnswerFillers start the answer selfAnswerAt reads.
 var selfAnswerFillers = []string{"it's", "it’s", "its", "it is"}
