@@ -18,9 +18,6 @@ type cliTool struct {
 	names []string // command names, lower case
 	flags []string // options followed by the password as the next argument
 	glued []string // options with the password glued to them (-pSECRET)
-	// skip is how many arguments come between a flag and the password
-	// (htpasswd -b file user password: 2).
-	skip int
 	// prefix starts the password argument (openssl -passin pass:SECRET);
 	// an argument without it names a file or a variable instead.
 	prefix string
@@ -30,15 +27,27 @@ type cliTool struct {
 	// form is a special argument form: "second-arg" (net user name pw),
 	// "user%" (smbclient -U user%pw),
 	// "user/" (sqlplus user/pw@db), "/user:" (net use ... /user:x pw),
-	// "first-string" (the first quoted argument).
+	// "first-string" (the first quoted argument), "htpasswd" (the last of
+	// file, user and password after -b), "acl" (Redis ACL rules, the
+	// password after '>'), "config set" (Redis CONFIG SET requirepass x).
 	form string
+	// fold makes flags match in any case (Windows: /RP, /rp).
+	fold bool
+	// stdin is the flag that makes the tool read the password from its
+	// standard input ("*": always), which an echo piped into it or a
+	// here-string gives (echo 'pw' | passwd --stdin user).
+	stdin string
+	// pair says that what the tool reads is user:password (chpasswd).
+	pair bool
 }
 
 var cliTools = []cliTool{
 	{names: []string{"mysql", "mysqldump", "mysqladmin", "mysqlimport", "mysqlsh", "mariadb", "mariadb-dump"}, glued: []string{"-p"}},
 	{names: []string{"sshpass"}, flags: []string{"-p"}},
-	{names: []string{"docker login", "podman login", "helm registry login", "oras login", "buildah login", "skopeo login"}, flags: []string{"-p"}},
+	{names: []string{"docker login", "podman login", "helm registry login", "oras login", "buildah login", "skopeo login"}, flags: []string{"-p"}, stdin: "--password-stdin"},
 	{names: []string{"redis-cli", "keydb-cli"}, flags: []string{"-a"}},
+	{names: []string{"acl setuser", "user "}, form: "acl"},
+	{names: []string{"config set"}, form: "config set"},
 	{names: []string{"ldapsearch", "ldapmodify", "ldapadd", "ldapdelete", "ldappasswd", "ldapwhoami", "ldapcompare", "ldapmodrdn"}, flags: []string{"-w"}},
 	{names: []string{"mongo", "mongosh", "mongodump", "mongorestore", "mongoexport", "mongoimport"}, flags: []string{"-p"}},
 	{names: []string{"sqlcmd", "bcp"}, flags: []string{"-P"}},
@@ -49,8 +58,14 @@ var cliTools = []cliTool{
 	{names: []string{"net user"}, form: "second-arg"},
 	{names: []string{"rdesktop"}, flags: []string{"-p"}},
 	{names: []string{"xfreerdp"}, glued: []string{"/p:"}},
-	{names: []string{"htpasswd"}, flags: []string{"-b", "-bc", "-cb", "-bB", "-Bb", "-bm", "-bs", "-bd", "-bp", "-bD"}, skip: 2},
+	{names: []string{"htpasswd"}, form: "htpasswd"},
 	{names: []string{"net use"}, form: "/user:"},
+	{names: []string{"schtasks"}, flags: []string{"/rp", "/p"}, fold: true},
+	{names: []string{"ssh-keygen"}, flags: []string{"-P", "-N"}},
+	{names: []string{"chpasswd"}, stdin: "*", pair: true},
+	{names: []string{"passwd"}, stdin: "--stdin"},
+	{names: []string{"sudo"}, stdin: "-S"},
+	{names: []string{"cryptsetup", "kinit"}, stdin: "*"},
 	{names: []string{"convertto-securestring"}, form: "first-string"},
 	{names: []string{"smbclient"}, form: "user%"},
 	{names: []string{"sqlplus", "rman", "expdp", "impdp", "sqlldr", "dgmgrl", "sqlcl", "exp ", "imp "}, form: "user/"},
@@ -146,18 +161,31 @@ func findCLIPassword(dst []Span, s string, at int) []Span {
 	}
 	var buf [32]cliArg
 	args := cliArgs(s, e, buf[:0])
+	// emit appends the password s[vs:ve] to dst, if it is one, and
+	// returns dst.
 	emit := func(vs, ve int) []Span {
 		v := s[vs:ve]
 		if len(v) < 3 || v == "-" || v[0] == '-' || isPlaceholderValue(v) || isSensitiveWord(v) || v[0] == '%' && len(v) > 1 && v[len(v)-1] == '%' {
 			return dst
 		}
-		if holdsPlaceholder(s, e, vs) {
+		if holdsPlaceholder(s, min(e, vs), ve) {
 			// A placeholder before the password may have taken arguments
 			// with it (a phone number's blanks): which argument is the
-			// password, it hides.
+			// password, it hides; one inside it leaves a part of it. (A
+			// password piped in before the command was checked by
+			// pipedArg.)
 			return dst
 		}
-		return append(dst, Span{Start: vs, End: ve})
+		dst = append(dst, Span{Start: vs, End: ve})
+		return dst
+	}
+	switch {
+	case tool.form == "htpasswd":
+		return htpasswdPassword(dst, s, args, emit)
+	case tool.form == "acl" && name == "user " && !aclDirective(s, at, args):
+		return dst
+	case tool.stdin == "*" || tool.stdin != "" && slices.ContainsFunc(args, func(a cliArg) bool { return s[a.start:a.end] == tool.stdin }):
+		return stdinPassword(dst, s, at, args, tool.pair, emit)
 	}
 	seen := false // a connect string of the "user/" form
 	for k, a := range args {
@@ -170,7 +198,29 @@ func findCLIPassword(dst []Span, s string, at int) []Span {
 			if hasPrefixFold(arg, "/user:") && k+1 < len(args) && s[args[k+1].vs] != '/' {
 				return emit(args[k+1].vs, args[k+1].ve)
 			}
+			// net use [Z:] \\server\share PASSWORD [/user:x]: the argument
+			// after the share, when an option follows it or it is not a
+			// word (prose may go on after the share).
+			if k <= 1 && strings.HasPrefix(arg, `\\`) && k+1 < len(args) {
+				n := args[k+1]
+				if v := s[n.vs:n.ve]; v != "" && v[0] != '/' && (k+2 < len(args) && s[args[k+2].vs] == '/' || !allFunc(v, isAlpha)) {
+					return emit(n.vs, n.ve)
+				}
+			}
 			continue
+		case "acl":
+			// ACL SETUSER name on >password ~keys +@all: a rule that
+			// starts with '>' adds a password ('#' gives its hash).
+			if k > 0 && len(arg) > 1 && arg[0] == '>' {
+				dst = emit(a.vs+1, a.ve)
+			}
+			continue
+		case "config set":
+			// CONFIG SET requirepass x, CONFIG SET masterauth x (Redis).
+			if k == 0 && k+1 < len(args) && (equalFold(arg, "requirepass") || equalFold(arg, "masterauth")) {
+				return emit(args[1].vs, args[1].ve)
+			}
+			return dst
 		case "second-arg":
 			// net user NAME PASSWORD [/add]: the second argument that is
 			// not an option.
@@ -241,13 +291,8 @@ func findCLIPassword(dst []Span, s string, at int) []Span {
 			}
 		}
 		for _, f := range tool.flags {
-			if arg == f && a.start == a.vs && k+1+tool.skip < len(args) {
-				for _, m := range args[k+1 : k+1+tool.skip] {
-					if strings.Contains(s[m.vs:m.ve], placeholderPrefix) {
-						return dst // it may have replaced several arguments (see placeholderEndsAt)
-					}
-				}
-				n := args[k+1+tool.skip]
+			if (arg == f || tool.fold && equalFold(arg, f)) && a.start == a.vs && k+1 < len(args) {
+				n := args[k+1]
 				if tool.prefix == "" || slices.Contains(tool.direct, f) {
 					dst = emit(n.vs, n.ve)
 					continue
@@ -260,6 +305,147 @@ func findCLIPassword(dst []Span, s string, at int) []Span {
 		}
 	}
 	return dst
+}
+
+// htpasswdPassword reports the password of htpasswd -b [-c] file user
+// password (htpasswd -nb user password has no file): the options come
+// first, alone or together (-bc, -nbB), -C and -r take a number.
+func htpasswdPassword(dst []Span, s string, args []cliArg, emit func(vs, ve int) []Span) []Span {
+	batch, want, n := false, 2, 0
+	for k := 0; k < len(args); k++ {
+		a := args[k]
+		arg := s[a.vs:a.ve]
+		if len(arg) > 1 && arg[0] == '-' && a.start == a.vs && n == 0 {
+			batch = batch || strings.IndexByte(arg, 'b') > 0
+			if strings.IndexByte(arg, 'n') > 0 {
+				want = 1 // -n prints the line: no file
+			}
+			if c := arg[len(arg)-1]; c == 'C' || c == 'r' {
+				k++ // -C cost, -r rounds
+			}
+			continue
+		}
+		if n == want {
+			if !batch {
+				return dst // without -b, htpasswd prompts
+			}
+			return emit(a.vs, a.ve)
+		}
+		n++
+	}
+	return dst
+}
+
+// aclTokens are Redis ACL rules that say a "user" line is one of users.acl
+// or redis.conf: user worker on >pw ~jobs:* +@all.
+var aclTokens = newWordSet("on", "off", "nopass", "resetpass", "reset", "allkeys", "allchannels", "allcommands", "resetkeys", "resetchannels", "nocommands")
+
+// aclDirective reports whether the "user" at s[at] starts a Redis ACL
+// directive: it starts its line, and a rule other than a password follows
+// the name.
+func aclDirective(s string, at int, args []cliArg) bool {
+	if !atLineStart(s, at) {
+		return false
+	}
+	for k, a := range args {
+		arg := s[a.vs:a.ve]
+		if k > 0 && arg != "" && (aclTokens.has(arg) || strings.IndexByte("~&+", arg[0]) >= 0 || strings.HasPrefix(arg, "-@") || strings.HasPrefix(arg, "%R") || strings.HasPrefix(arg, "%W")) {
+			return true
+		}
+	}
+	return false
+}
+
+// stdinPassword reports what a command that reads its password from
+// standard input was given there: by echo or printf piped into it (echo
+// 'intern2:pw' | sudo chpasswd, printf '%s\n' pw | passwd --stdin bob,
+// echo pw | sudo -S cmd) or by a here-string (chpasswd <<< "u:pw"). For
+// pair, what it reads is user:password lines (chpasswd), of which the
+// passwords are reported.
+func stdinPassword(dst []Span, s string, at int, args []cliArg, pair bool, emit func(vs, ve int) []Span) []Span {
+	vs, ve := pipedArg(s, at)
+	for k, a := range args {
+		if ve > vs {
+			break
+		}
+		if !strings.HasPrefix(s[a.start:a.end], "<<<") || a.start != a.vs {
+			continue
+		}
+		if a.end == a.start+3 {
+			if k+1 < len(args) {
+				vs, ve = args[k+1].vs, args[k+1].ve // <<< "u:pw"
+			}
+		} else if vs, ve = a.start+3, a.end; ve-vs >= 2 && (s[vs] == '"' || s[vs] == '\'') && s[ve-1] == s[vs] {
+			vs, ve = vs+1, ve-1 // <<<"u:pw"
+		}
+	}
+	if ve <= vs {
+		return dst
+	}
+	for ve-vs >= 2 && s[ve-2] == '\\' && s[ve-1] == 'n' {
+		ve -= 2 // printf 'pw\n'
+	}
+	if !pair {
+		return emit(vs, ve)
+	}
+	// user:password, one pair per line (echo -e "a:x\nb:y").
+	for p := vs; p < ve; {
+		e := p + strings.Index(s[p:ve], `\n`)
+		if e < p {
+			e = ve
+		}
+		if c := strings.IndexByte(s[p:e], ':'); c > 0 && allFunc(s[p:p+c], func(b byte) bool { return isWord(b) || b == '.' || b == '-' || b == '$' }) {
+			dst = emit(p+c+1, e)
+		}
+		p = e + 2
+	}
+	return dst
+}
+
+// pipedArg returns the bounds of the text that an echo or printf piped
+// into the command at s[at] prints (quotes excluded), or 0, 0: "echo
+// 'u:pw' | sudo chpasswd", "printf '%s' pw | cmd". The pipe and the
+// producer are on the command's line; neither holds a placeholder, which
+// may have replaced arguments or a pipe.
+func pipedArg(s string, at int) (vs, ve int) {
+	j := at
+	for j > 0 && (s[j-1] == ' ' || s[j-1] == '\t') {
+		j--
+	}
+	if hasSuffixFold(s[:j], "sudo") && (j == 4 || !isWord(s[j-5])) {
+		for j -= 4; j > 0 && (s[j-1] == ' ' || s[j-1] == '\t'); j-- {
+		}
+	}
+	if j < 2 || s[j-1] != '|' || s[j-2] == '|' {
+		return 0, 0
+	}
+	pipe := j - 1
+	ls := lineStartWithin(s, pipe, 256)
+	start, word := -1, ""
+	for _, w := range []string{"echo ", "printf "} {
+		if k := strings.LastIndex(s[ls:pipe], w); k >= 0 && ls+k > start && (k == 0 || !isWord(s[ls+k-1]) && s[ls+k-1] != '-' && s[ls+k-1] != '.') {
+			start, word = ls+k, w
+		}
+	}
+	if start < 0 || holdsPlaceholder(s, start, at) {
+		return 0, 0
+	}
+	var buf [32]cliArg
+	args := cliArgs(s, start+len(word), buf[:0])
+	for len(args) > 0 && word == "echo " && args[0].start == args[0].vs && len(s[args[0].vs:args[0].ve]) <= 3 && strings.Trim(s[args[0].vs:args[0].ve], "-neE") == "" {
+		args = args[1:] // -n, -e, -ne
+	}
+	if len(args) == 0 || strings.TrimSpace(s[args[len(args)-1].end:pipe]) != "" {
+		return 0, 0
+	}
+	a := args[0]
+	switch {
+	case word == "printf " && len(args) == 2 && strings.Contains(s[a.vs:a.ve], "%s"):
+		a = args[1] // printf '%s\n' pw
+	case len(args) != 1 || word == "printf " && strings.IndexByte(s[a.vs:a.ve], '%') >= 0:
+		return 0, 0
+	}
+	return a.vs, a.ve
 }
 
 // Secrets a command prints: the line after a command that reveals a named

@@ -145,7 +145,7 @@ func DefaultRules() []Rule {
 		{
 			ID:          "cli-password",
 			Category:    Password,
-			Description: "password given to a command-line tool as an option (mysql -pX, sshpass -p X, redis-cli -a X, ldapsearch -w X, htpasswd -b file user X, net use /user:u X, ...), also on continuation lines",
+			Description: "password given to a command-line tool as an option (mysql -pX, sshpass -p X, redis-cli -a X, ldapsearch -w X, htpasswd -b file user X, net use /user:u X, schtasks /rp X, ssh-keygen -N X, ACL SETUSER u >X, ...), also on continuation lines, or echoed into one that reads it from its input (echo 'u:X' | chpasswd)",
 			Keywords:    cliKeywords(),
 			Find:        findCLIPassword,
 			Priority:    prioGeneric,
@@ -155,10 +155,19 @@ func DefaultRules() []Rule {
 				`net use Z: \\fileserver\share /user:CORP\bob P@ssw0rd-Q3`, `$s = ConvertTo-SecureString "Azur3!Deploy" -AsPlainText -Force`,
 				`ldapsearch -x -D "cn=admin,dc=example,dc=com" \` + "\n" + `  -w Ld@pAdm1n -b "dc=example,dc=com"`,
 				"smbclient //nas/share -U alice%Sh4re!pw", "sqlplus scott/T1ger#db@orcl", "7z a -pArch!ve42 backup.7z docs",
+				"htpasswd -b -c /etc/nginx/.htpasswd admin Adm1n-Htp-77", `net use Z: \\fs01\finance Fin-Share#25 /user:CORP\jdoe`,
+				`schtasks /create /tn Export /tr C:\jobs\export.bat /sc daily /ru CORP\svc /rp Exp0rt-Night!y`,
+				"ssh-keygen -p -f ~/.ssh/id_ed25519 -P 'old pass phrase' -N 'new-Pass-Phrase-2025'",
+				"cache:6379> ACL SETUSER worker on >W0rker-Redis-91 ~jobs:* +@all", "echo 'intern2:Intern#Summer25' | sudo chpasswd",
+				`echo "Rhel-Stdin-42" | passwd --stdin jdoe`,
 			},
 			Negatives: []string{
 				"mysql -u root -p app_prod", "sshpass -p $SSHPASS ssh host", "docker login -u me --password-stdin",
 				"redis-cli -a \"$REDIS_PASSWORD\" ping", "the mysql -p option prompts for the password", "unzip -P <password> file.zip",
+				"htpasswd -B -c /etc/nginx/.htpasswd admin", `net use Z: \\fs01\finance * /user:CORP\jdoe`,
+				"schtasks /create /tn Sync /tr sync.bat /sc hourly /ru CORP\\svc /rp *", `ssh-keygen -t ed25519 -N "" -f key`,
+				"ACL SETUSER carol on #5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8 ~* +@all",
+				`echo "$USER:$NEWPASS" | chpasswd`, "cat users.txt | chpasswd",
 			},
 		},
 		{
