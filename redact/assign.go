@@ -452,7 +452,16 @@ func keyNamedKey(key string) bool {
 			n++
 		}
 	}
-	return notKeyKeySet.match(buf[:n]) == ""
+	switch notKeyKeySet.match(buf[:n]) {
+	case "":
+		return true
+	case "storagekey":
+		// Azure names the access key of a storage account so
+		// (AZURE_STORAGE_KEY, $env:AZURE_STORAGE_KEY), where a
+		// storage_key is otherwise an object's name.
+		return n >= 15 && string(buf[n-15:n]) == "azurestoragekey"
+	}
+	return false
 }
 
 // notKeyKeys are keys ending in "key" that name something other than a

@@ -626,6 +626,7 @@ func DefaultRules() []Rule {
 				"        - name: API_KEY\n          value: \"8f3a9c1d7e2b4f60a5c1d2e3\"", `[{"Name": "STRIPE_SECRET", "Value": "wH7dK2pL9xQ4vM1zT8rB"}]`,
 				`const JWT_SECRET = process.env.JWT_SECRET || "cAEYAKgOQNNctbRl7lG2wK1dyfZVaVaL";`, `var signingKey = []byte("2TOkWdtmnKESD8kcbi1bzMSTqiNCAjob")`,
 				`set -x REGISTRY_TOKEN "Gh7sKd92LmQw4Xz8PnB1vT5rYc3"`,
+				`$env:AZURE_STORAGE_KEY = "KzQvZFdLca1Z0qkhsF48etG7RiV9qHXGLtl5It50C0RowAKd/c5WIRwo7uKsA3YlLK/Kxi1PhT/jHgPN4XHrQA=="`,
 			},
 			Negatives: []string{
 				"token = self.tokenStore.current", "BOT_TOKEN=settings.Discord.BotToken",
@@ -634,7 +635,8 @@ func DefaultRules() []Rule {
 				"primary_key: id", "secret = os.environ['SECRET']", "tokens: 512", "session: 3", "sid=S-1-5-21",
 				"- name: API_TOKEN\n  valueFrom:\n    secretKeyRef:\n      name: api", `{"name": "TOKEN_TTL", "value": "3600"}`,
 				`const port = process.env.PORT || "3000";`, `const API_KEY = process.env.API_KEY || "";`,
-				`"sid":"SM4f2a19b07c1e4d8a9b3e6f0a1c2d3e4f"`,
+				`"sid":"SM4f2a19b07c1e4d8a9b3e6f0a1c2d3e4f"`, `storageKey: 'app-theme-v2'`,
+				`$env:AZURE_STORAGE_KEY = $(az storage account keys list -n acme --query [0].value -o tsv)`,
 			},
 		},
 	}
