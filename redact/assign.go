@@ -62,6 +62,9 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		if ks >= ke {
 			return dst
 		}
+		if fileFlagBefore(s, ks) {
+			return dst // --from-file=password=./db_password.txt: a file's path
+		}
 		// A name whose value is given apart from it (Terraform variable,
 		// name/value lists, CloudFormation parameters).
 		if vs, ve := namedValue(s, ks, ke); ve > vs {
@@ -180,6 +183,11 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 	case strings.HasPrefix(s[op:], "："): // fullwidth colon (CJK)
 		v = op + len("：")
 	case s[op] == ',' && tuple:
+		if s[ks-1] == '`' || columnList(s, ks-1) {
+			// INSERT INTO `users` (`id`, `password`, `phone`): names of
+			// columns, as a backtick quotes names in SQL and Markdown.
+			return dst
+		}
 		v = op + 1 // define('DB_PASSWORD', 'x'), setenv("API_KEY", "x")
 	case flag && op == p+1 && s[p] == ' ':
 		if s[op] == '-' {
@@ -285,6 +293,60 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		ve = valueEnd(s, ve, closer, inStr)
 	}
 	return append(dst, Span{Start: vs, End: ve})
+}
+
+// fileFlags are options whose key=value arguments name a file that holds
+// the value (kubectl --from-file=password=./pw.txt, helm --set-file
+// tls.key=./tls.key).
+var fileFlags = []string{"--from-file", "--from-env-file", "--set-file"}
+
+// fileFlagBefore reports whether the key at s[ks] is the argument of one of
+// fileFlags, after '=' or a blank.
+func fileFlagBefore(s string, ks int) bool {
+	if ks < 2 || s[ks-1] != '=' && s[ks-1] != ' ' {
+		return false
+	}
+	for _, f := range fileFlags {
+		if hasSuffixFold(s[:ks-1], f) {
+			return true
+		}
+	}
+	return false
+}
+
+// columnList reports whether the quote at s[q] opens a name in the column
+// list of an INSERT (INSERT INTO users ("id", "password", "phone")): back
+// to the '(' only names, quotes, commas and blanks, and before it INTO and
+// a table's name. A placeholder in that window may have stood for any of
+// it: the names are then read as a column list.
+func columnList(s string, q int) bool {
+	for j := q; j > 0 && q-j < 256; j-- {
+		if placeholderEndsAt(s, j) {
+			return true
+		}
+		switch c := s[j-1]; {
+		case c == '(':
+			p := j - 1
+			for p > 0 && (s[p-1] == ' ' || s[p-1] == '\t') {
+				p--
+			}
+			t := p
+			for t > 0 && (isKeyByte(s[t-1]) || s[t-1] == '`' || s[t-1] == '"') {
+				t--
+			}
+			if t == p || placeholderEndsAt(s, p) {
+				return t < p
+			}
+			for t > 0 && (s[t-1] == ' ' || s[t-1] == '\t') {
+				t--
+			}
+			return hasSuffixFold(s[:t], "into") && (t == 4 || !isWord(s[t-5]))
+		case isWord(c) || strings.IndexByte("\"'`, \t.", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 // percentDirective reports a value that is a directive or a reference

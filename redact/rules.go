@@ -479,6 +479,9 @@ func DefaultRules() []Rule {
 				"if password == stored {", "password: {{ .Values.db.password }}", "password: !vault |",
 				"Password: at least 8 characters, one digit.", "the password field", "password 'reset' link",
 				"$pass = Read-Host -AsSecureString", "$dbPassword = Get-Secret -Name db -AsPlainText",
+				"INSERT INTO `users` (`id`, `email`, `password`, `phone`) VALUES (7, 2, 3, 4);",
+				`INSERT INTO accounts ("login", "password", "created_at") VALUES (1, 2, 3);`,
+				"kubectl create secret generic db-creds --from-file=password=./db_password.txt",
 			},
 		},
 		{
