@@ -81,16 +81,18 @@ func DefaultRules() []Rule {
 		{
 			ID:          "jwt",
 			Category:    JWT,
-			Description: "JSON Web Token: three base64url parts, the first starting eyJ",
+			Description: "JSON Web Token: three base64url parts, the first starting eyJ; not one whose empty signature an ellipsis or a template follows",
 			Keywords:    []string{"eyJ"},
-			Pattern:     `eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*`,
-			MaxLen:      16 << 10,
+			Find:        findJWT,
 			Priority:    prioVendor - 2,
 			Examples: []string{
 				"id_token=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
 				"eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiJ9.",
+				"token eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c...",
 			},
-			Negatives: []string{"eyJhbGciOiJIUzI1NiJ9 alone is a header", "they eyJ.x.y"},
+			Negatives: []string{"eyJhbGciOiJIUzI1NiJ9 alone is a header", "they eyJ.x.y",
+				"Example JWT (truncated): eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0...",
+				"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.<signature>"},
 		},
 		{
 			ID:          "bearer-token",
@@ -100,7 +102,8 @@ func DefaultRules() []Rule {
 			Find:        findBearer,
 			Priority:    prioScheme,
 			Examples:    []string{"Authorization: Bearer 4f9a8c2e71b34d0a9e6f5c8b2a1d7e3f", `-H "Authorization: Bearer abc123DEF456ghi789"`},
-			Negatives:   []string{"Authorization: Bearer <token>", "Authorization: Bearer $TOKEN", "bearer of bad news", "Bearer authentication scheme", "Authorization: Bearer YOUR_ACCESS_TOKEN"},
+			Negatives: []string{"Authorization: Bearer <token>", "Authorization: Bearer $TOKEN", "bearer of bad news", "Bearer authentication scheme", "Authorization: Bearer YOUR_ACCESS_TOKEN",
+				"// example only: Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.<payload>.<signature>"},
 		},
 		{
 			ID:          "basic-auth",

@@ -379,6 +379,9 @@ func findBearer(dst []Span, s string, at int) []Span {
 	if capped {
 		e = extendRun(s, e, isBearerByte)
 	}
+	if elidedBearerJWT(s, b, e) {
+		return dst // Bearer eyJhbGciOiJIUzI1NiJ9.<payload>.<signature>
+	}
 	return append(dst, Span{Start: at, End: e, Keep: b - at})
 }
 
