@@ -159,6 +159,9 @@ func findCLIPassword(dst []Span, s string, at int) []Span {
 	if at > 0 && (isWord(s[at-1]) || s[at-1] == '-' || s[at-1] == '.') || e < len(s) && (isWord(s[e]) || s[e] == '-' || s[e] == '.') {
 		return dst
 	}
+	if name == "user " && !atLineStart(s, at) {
+		return dst // "user" in prose: a users.acl rule starts its line
+	}
 	var buf [32]cliArg
 	args := cliArgs(s, e, buf[:0])
 	// emit appends the password s[vs:ve] to dst, if it is one, and
