@@ -800,6 +800,35 @@ func pairPassword(s string, i int, joined bool) (vs, ve int) {
 	return vs, ve
 }
 
+// findEmailPair reports the password of an "e-mail / password" pair
+// pasted as a login (Netflix: ana@example.com / Rivera1965!), called at the
+// address's '@': the value after " / " must have a lower-case letter and
+// two of capital, digit and symbol, eight bytes or more.
+func findEmailPair(dst []Span, s string, at int) []Span {
+	if at == 0 || !isWord(s[at-1]) {
+		return dst // no local part
+	}
+	e, dot := at+1, false
+	for e < len(s) && e-at < 128 && (isAlnum(s[e]) || s[e] == '-' || s[e] == '.') {
+		dot = dot || s[e] == '.'
+		e++
+	}
+	for e > at+1 && s[e-1] == '.' {
+		e--
+	}
+	if !dot || !strings.HasPrefix(s[e:], " / ") || e+3 >= len(s) {
+		return dst // the common case: an address on its own
+	}
+	vs, ve, quoted := proseValue(s, e+3, passwordMax)
+	if ve <= vs || quoted {
+		return dst
+	}
+	if v := s[vs:ve]; !complexValue(v) || strings.IndexByte(v, '@') >= 0 || strings.Contains(v, "://") || hashOrID(v) {
+		return dst
+	}
+	return append(dst, Span{Start: vs, End: ve})
+}
+
 // accountNames are the names of system and administrator accounts that a
 // pasted "user / password" pair starts with, without a word for
 // credentials before it ("root / Tr0ub4dor&3x on 10.0.0.5").

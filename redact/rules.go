@@ -504,6 +504,20 @@ func DefaultRules() []Rule {
 			},
 		},
 		{
+			ID:          "password-email-pair",
+			Category:    Password,
+			Description: `the password of an "e-mail / password" pair, of mixed classes ("Netflix: ana@example.com / Rivera1965!")`,
+			Keywords:    []string{"@"},
+			Find:        findEmailPair,
+			Priority:    prioGeneric,
+			Examples: []string{
+				"Netflix: ana.r@example.com / Rivera1965!", "Spotify — j.doe@example.org / tacos4ever!! (family plan)",
+			},
+			Negatives: []string{
+				"ping @dev.team / Rivera1965! for access", "the handle @ana.r / Rivera1965!",
+			},
+		},
+		{
 			ID:          "password-table",
 			Category:    Password,
 			Description: `cells of a Markdown table's column headed by a word for password (| User | Password |)`,
