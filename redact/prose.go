@@ -507,6 +507,23 @@ func findProse(dst []Span, s string, at int, secret bool) []Span {
 	return dst
 }
 
+// skipEmoji skips the pictographs (and their variation selectors and
+// joiners) at s[i], and the blanks after them.
+func skipEmoji(s string, i int) int {
+	j := i
+	for j < len(s) && s[j] >= 0xE2 {
+		r, n := utf8.DecodeRuneInString(s[j:])
+		if !unicode.Is(unicode.So, r) && r != 0xFE0F && r != 0x200D && !(r >= 0x1F3FB && r <= 0x1F3FF) {
+			break
+		}
+		j += n
+	}
+	if j == i {
+		return i
+	}
+	return skipBlanks(s, j)
+}
+
 // indianPostalWord reports a word for PIN at s[at] that names India's
 // postal code (पिन कोड, पिनकोड, PIN कोड), whose six digits are no secret.
 func indianPostalWord(s string, at int, pw proseWord) bool {
@@ -610,7 +627,7 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 	// Connector, possibly after a short phrase.
 	connected, answered := false, false // answered: the value is the next speaker's turn
 	targeted := false                   // a phrase naming what the password opens stands before the value
-	q := skipBlanks(s, p)
+	q := skipEmoji(s, skipBlanks(s, p)) // "door code 🚪 7391"
 	if e := parenLabel(s, q); e > 0 {
 		q = e // "encryption key (AES-256, hex): X"
 	}
