@@ -71,7 +71,10 @@
 //     Maestro) or of a national scheme (Mir, Troy, RuPay, NAPAS, Elo,
 //     Hipercard, Verve, Borica, Humo, UzCard) matching the length, and a
 //     valid Luhn check digit; any Luhn-valid 16 digits right after a word
-//     for card (card, carte, Karte, карта, 카드, カード, 卡, ...); also between the commas of a CSV row, before
+//     for card (card, carte, Karte, карта, 카드, カード, 卡, ...), also in
+//     the groups a person typed (card no 475617 9207 432733) or broken by
+//     a line break (Card: 4800 2936 5259\n9882, the next line holding the
+//     rest and nothing else); also between the commas of a CSV row, before
 //     an address or a decimal in the next field.
 //   - SSN: US social security numbers ddd-dd-dddd or ddd dd dddd (or nine
 //     digits after "SSN"), except the never-issued area 000, 666 and 900-999,

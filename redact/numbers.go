@@ -130,7 +130,8 @@ func (k numKind) worthParsing(r int, next byte, pre bool) bool {
 	case kindPhone:
 		return r >= 7 || sep || pre || next == ')'
 	case kindCard:
-		return r >= 13 || r == 4 && (next == ' ' || next == '-' || next == '.')
+		// Groups of four, or of three to six as typed after a card word.
+		return r >= 13 || r == 4 && next == '.' || r >= 3 && r <= 6 && (next == ' ' || next == '-')
 	case kindSSN:
 		return r == 9 || r == 3 && (next == ' ' || next == '-')
 	}
@@ -551,6 +552,12 @@ func scanNumbers(dst []numSpan, s string, mask numKind, digits *digitMap) []numS
 				dst = append(dst, numSpan{sp, k})
 			}
 		}
+		if want&kindCard != 0 && t.nd < 16 && t.end < len(s) && (s[t.end] == '\n' || s[t.end] == '\r' || s[t.end] == ' ') {
+			if end := cardAcrossLines(s, &t); end > 0 {
+				dst = append(dst, numSpan{Span{Start: t.start, End: end}, kindCard})
+				i = end
+			}
+		}
 	}
 	return dst
 }
@@ -669,7 +676,7 @@ func isCard(s string, u sub) bool {
 		if !cardSeps(u) {
 			return false
 		}
-		if !cardGroups(u) {
+		if !cardGroups(u) && !(k == 16 && u.a == 0 && typedGroups(u) && cardWordBefore(s, u.t.start)) {
 			return false
 		}
 	}
@@ -677,6 +684,76 @@ func isCard(s string, u sub) bool {
 		return false // long contiguous numbers are IDs; few schemes write 19 digits in one run
 	}
 	return (cardBrand(num) || k == 16 && cardWordBefore(s, u.t.start)) && luhn(num)
+}
+
+// typedGroups accepts the groups a person may split 16 digits into when
+// typing them after a word for card ("card no 475617 9207 432733"): two
+// to five groups of three to six digits.
+func typedGroups(u sub) bool {
+	if u.n() > 5 {
+		return false
+	}
+	for k := 0; k < u.n(); k++ {
+		if l := u.g(k).len(); l < 3 || l > 6 {
+			return false
+		}
+	}
+	return true
+}
+
+// cardAcrossLines returns the end of a card number that a line break
+// splits after a word for card ("Card:  4800 2936 5259\n9882", as a form
+// or a narrow window wraps it), or 0. The token t, which holds fewer than
+// 16 digits, and the groups that make up the next line hold 13 to 19
+// digits in groups of four (the last may be shorter) with one kind of
+// separator, and together pass the card checks.
+func cardAcrossLines(s string, t *numTok) int {
+	p := t.end
+	for p < len(s) && s[p] == ' ' {
+		p++
+	}
+	if p < len(s) && s[p] == '\r' {
+		p++
+	}
+	if p+1 >= len(s) || s[p] != '\n' || !isDigit(s[p+1]) {
+		return 0
+	}
+	if t.plus || !t.leftOK || !cardWordBefore(s, t.start) {
+		return 0
+	}
+	u := sub{t, 0, t.n - 1}
+	if u.hasParen() || !cardSeps(u) {
+		return 0
+	}
+	for k := 0; k < t.n; k++ {
+		if t.g[k].len() != 4 {
+			return 0
+		}
+	}
+	var t2 numTok
+	parseNum(s, p+1, &t2)
+	if t2.n == 0 || t2.plus || !t2.rightOK || t.nd+t2.nd < 13 || t.nd+t2.nd > 19 {
+		return 0
+	}
+	// The next line holds the rest of the number and nothing else.
+	if e := t2.end; e < len(s) && s[e] != '\n' && s[e] != '\r' {
+		return 0
+	}
+	u2 := sub{&t2, 0, t2.n - 1}
+	if u2.hasParen() || !cardSeps(u2) || t.n > 1 && t2.n > 1 && t2.g[1].sep != t.g[1].sep {
+		return 0 // one kind of separator on both lines
+	}
+	for k := 0; k < t2.n; k++ {
+		if l := t2.g[k].len(); l > 4 || l < 4 && k < t2.n-1 {
+			return 0
+		}
+	}
+	var buf [19]byte
+	num := append(append(buf[:0], u.num()...), u2.num()...)
+	if (cardBrand(num) || len(num) == 16) && luhn(num) {
+		return t2.end
+	}
+	return 0
 }
 
 // cardWords name a payment card; a Luhn-valid 16-digit number right after
