@@ -80,7 +80,9 @@
 //     digits after "SSN"), except the never-issued area 000, 666 and 900-999,
 //     group 00 and serial 0000.
 //   - IBAN: any issuing country, contiguous or in groups of four, with the
-//     country's length and a valid ISO 7064 mod 97-10 check.
+//     country's length and a valid ISO 7064 mod 97-10 check; after the
+//     word IBAN also in the groups a person typed (iban DE53 5096 9449 57
+//     2345 2042) and broken by one line break (IBAN: GB53MIDL\n1686…).
 //
 // Numbers count in any digits and number punctuation a text may use:
 // full-width (０９０－５０６８－７０５８, ＋８１), Arabic-Indic (٠٥٠١٢٣٤٥٦٧),

@@ -676,7 +676,7 @@ func isCard(s string, u sub) bool {
 		if !cardSeps(u) {
 			return false
 		}
-		if !cardGroups(u) && !(k == 16 && u.a == 0 && typedGroups(u) && cardWordBefore(s, u.t.start)) {
+		if !cardGroups(u) && !(k == 16 && u.a == 0 && u.b == u.t.n-1 && typedGroups(u) && cardWordBefore(s, u.t.start)) {
 			return false
 		}
 	}
@@ -688,7 +688,7 @@ func isCard(s string, u sub) bool {
 
 // typedGroups accepts the groups a person may split 16 digits into when
 // typing them after a word for card ("card no 475617 9207 432733"): two
-// to five groups of three to six digits.
+// to five groups of three to six digits, the whole token.
 func typedGroups(u sub) bool {
 	if u.n() > 5 {
 		return false
@@ -1011,16 +1011,84 @@ func ibanAt(s string, i int) (end int, ok bool) {
 			continue
 		}
 		if !isAlnum(c) {
-			return 0, false
+			break
 		}
 		buf[n] = upper(c)
 		n++
 		p++
 	}
 	if n != want || p < len(s) && isAlnum(s[p]) {
+		if ibanWordBefore(s, i) {
+			return ibanTyped(s, i, want)
+		}
 		return 0, false
 	}
 	return p, mod97(buf[:n])
+}
+
+// ibanWordBefore reports the word IBAN right before offset i, after
+// blanks, a colon or a '#' ("iban DE53 …", "IBAN: GB53…").
+func ibanWordBefore(s string, i int) bool {
+	w := strings.TrimRight(s[max(0, i-12):i], " \t:：#.")
+	return len(w) >= 4 && hasSuffixFold(w, "iban") && (len(w) == 4 || !isAlpha(w[len(w)-5]))
+}
+
+// ibanTyped returns the end of an IBAN written after the word IBAN in the
+// groups a person typed ("iban DE53 5096 9449 57 2345 2042") or broken by
+// one line break ("IBAN: GB53MIDL\n16864733397751"), if it has the
+// country's length and passes the mod-97 check, or 0. Single spaces may
+// stand anywhere between its characters, but a group of more than four
+// letters is a word; a digit or a placeholder right after it may be more
+// of it, and leaves it alone.
+func ibanTyped(s string, i, want int) (end int, ok bool) {
+	var buf [34]byte
+	n, p, breaks := 0, i, 0
+	chunk, digit := 0, false // the group being read: its length, whether it holds a digit
+	for n < want && p < len(s) {
+		c := s[p]
+		if n > 0 && (c == ' ' || c == '\r' || c == '\n') {
+			if !digit && chunk > 4 {
+				return 0, false // a word ("IBAN: DE53\nplease send …"), not a group
+			}
+			chunk, digit = 0, false
+			q := p
+			for q < len(s) && s[q] == ' ' {
+				q++
+			}
+			if q < len(s) && s[q] == '\r' {
+				q++
+			}
+			if q < len(s) && s[q] == '\n' {
+				q++
+				breaks++
+			} else if q-p > 1 {
+				return 0, false // more than one space
+			}
+			if breaks > 1 || q >= len(s) || !isAlnum(s[q]) {
+				return 0, false
+			}
+			p = q
+			continue
+		}
+		if !isAlnum(c) {
+			return 0, false
+		}
+		buf[n] = upper(c)
+		n++
+		p++
+		chunk++
+		digit = digit || isDigit(c)
+	}
+	if n != want || !digit && chunk > 4 || p < len(s) && (isAlnum(s[p]) || placeholderAhead(s, p, 8)) {
+		return 0, false
+	}
+	if p+1 < len(s) && s[p] == ' ' && isDigit(s[p+1]) {
+		return 0, false
+	}
+	if !mod97(buf[:n]) {
+		return 0, false
+	}
+	return p, true
 }
 
 // mod97 reports whether an IBAN (upper-case letters and digits) passes the

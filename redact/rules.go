@@ -361,8 +361,10 @@ func DefaultRules() []Rule {
 			Find:        findIBAN,
 			numeric:     kindIBAN,
 			Priority:    prioContext,
-			Examples:    []string{"IBAN DE89 3704 0044 0532 0130 00", "GB29NWBK60161331926819", "FR14 2004 1010 0505 0001 3M02 606"},
-			Negatives:   []string{"DE89 3704 0044 0532 0130 01", "XX89370400440532013000", "ISO 8601 and RFC 3339"},
+			Examples: []string{"IBAN DE89 3704 0044 0532 0130 00", "GB29NWBK60161331926819", "FR14 2004 1010 0505 0001 3M02 606",
+				"iban DE53 5096 9449 57 2345 2042 pls double check", "IBAN: GB53MIDL\n16864733397751\nSort code 16-86-47"},
+			Negatives: []string{"DE89 3704 0044 0532 0130 01", "XX89370400440532013000", "ISO 8601 and RFC 3339",
+				"iban DE53 5096 9449 57 2345 2043", "iban DE53 5096 9449 57 2345 2042 01", "IBAN: GB53MIDL\n16864733397752"},
 		},
 		{
 			ID:          "phone",
