@@ -77,8 +77,8 @@
 //     rest and nothing else); also between the commas of a CSV row, before
 //     an address or a decimal in the next field.
 //   - SSN: US social security numbers ddd-dd-dddd or ddd dd dddd (or nine
-//     digits after "SSN"), except the never-issued area 000, 666 and 900-999,
-//     group 00 and serial 0000.
+//     digits, or ddd.dd.dddd, after "SSN"), except the never-issued area
+//     000, 666 and 900-999, group 00 and serial 0000.
 //   - IBAN: any issuing country, contiguous or in groups of four, with the
 //     country's length and a valid ISO 7064 mod 97-10 check; after the
 //     word IBAN also in the groups a person typed (iban DE53 5096 9449 57

@@ -133,7 +133,7 @@ func (k numKind) worthParsing(r int, next byte, pre bool) bool {
 		// Groups of four, or of three to six as typed after a card word.
 		return r >= 13 || r == 4 && next == '.' || r >= 3 && r <= 6 && (next == ' ' || next == '-')
 	case kindSSN:
-		return r == 9 || r == 3 && (next == ' ' || next == '-')
+		return r == 9 || r == 3 && (next == ' ' || next == '-' || next == '.')
 	}
 	return true
 }
@@ -908,7 +908,16 @@ func isSSN(s string, u sub) bool {
 	num := u.num()
 	switch u.n() {
 	case 3:
-		if u.g(0).len() != 3 || u.g(1).len() != 2 || u.g(2).len() != 4 || !(u.seps('-') || u.seps(' ')) {
+		if u.g(0).len() != 3 || u.g(1).len() != 2 || u.g(2).len() != 4 {
+			return false
+		}
+		if u.seps('.') {
+			// Dots as an old form prints it ("ssn: 100.31.3170"), only
+			// right after a word for SSN: ddd.dd.dddd is no date or
+			// version, but neither is it an SSN on its own.
+			return ssnWords.in(afterLastDigit(contextBefore(s, u.start(), 24))) && validSSN(num)
+		}
+		if !(u.seps('-') || u.seps(' ')) {
 			return false
 		}
 	case 1:

@@ -351,8 +351,9 @@ func DefaultRules() []Rule {
 			Find:        findSSN,
 			numeric:     kindSSN,
 			Priority:    prioContext,
-			Examples:    []string{"SSN 123-45-6789", "ssn: 078051120", "social security number 219 09 9999"},
-			Negatives:   []string{"000-12-3456", "666-12-3456", "900-12-3456", "123-00-4567", "123-45-0000", "order 123456789", "ref INV-123-45-6789"},
+			Examples:    []string{"SSN 123-45-6789", "ssn: 078051120", "social security number 219 09 9999", "his ssn: 100.31.3170 (from the old form)"},
+			Negatives: []string{"000-12-3456", "666-12-3456", "900-12-3456", "123-00-4567", "123-45-0000", "order 123456789", "ref INV-123-45-6789",
+				"build 100.31.3170", "ssn 666.31.3170"},
 		},
 		{
 			ID:          "iban",
