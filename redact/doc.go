@@ -32,7 +32,9 @@
 //     code, the number's length and its leading digits):
 //     international numbers in any groups (+44 20 7946 0958, +44 (0)20 7946
 //     0958, +7 (495) 123-45-67, +8613812345678, 0044 20 7946 0958, the
-//     path of wa.me/447700900123); numbers
+//     path of wa.me/447700900123), with a slash after the area code (+49
+//     (0)89 / 2345 678) or the calling code in parentheses ((+34) 933 456
+//     789); numbers
 //     as written at home in the twenty most populous countries, the EU and
 //     a dozen more (the list is in phoneplan_gen.go): with a trunk prefix in
 //     groups of two or more digits (030 1234567, 0917 123 4567, 0532 123 45

@@ -149,6 +149,14 @@ func plusEscapeAt(s string, i int) bool {
 func parseNum(s string, i int, t *numTok) {
 	t.s, t.start, t.plus, t.n, t.nd, t.wide, t.filled = s, i, false, 0, 0, false, false
 	p := i
+	// A calling code in parentheses, "(+34) 933 456 789", as Spain and
+	// Latin America write it: the token starts at the '(' if a ')' closes
+	// the first group.
+	parenPlus := false
+	if s[p] == '(' && p+1 < len(s) && s[p+1] == '+' {
+		parenPlus = true
+		p++
+	}
 	if c, w := punctAt(s, p); c == '+' {
 		t.plus = true
 		p += w
@@ -204,6 +212,23 @@ func parseNum(s string, i int, t *numTok) {
 		if c >= 0x80 {
 			c, w = punctAt(s, p)
 		}
+		if parenPlus {
+			parenPlus = false
+			if c != ')' {
+				t.start = i + 1 // no "(+34)": the token starts at the '+'
+			} else if p+2 < len(s) && s[p+1] == ' ' && isDigit(s[p+2]) {
+				sep, spaced = ' ', false
+				p += 2
+				continue
+			} else if p+1 < len(s) && isDigit(s[p+1]) {
+				sep, spaced = ' ', false // "(+34)933 456 789"
+				p++
+				continue
+			} else {
+				t.start = i + 1
+				break
+			}
+		}
 		if g.paren && (c == '(' || isDigitAt(s, p)) {
 			sep = ')'
 			continue
@@ -220,6 +245,9 @@ func parseNum(s string, i int, t *numTok) {
 			}
 		}
 		break
+	}
+	if parenPlus {
+		t.start = i + 1 // "(+34" and no more
 	}
 	if t.n == 0 {
 		t.end = max(end, i+1)
@@ -514,6 +542,9 @@ func scanNumbers(dst []numSpan, s string, mask numKind, digits *digitMap) []numS
 		if d > 0 {
 			if c := s[d-1]; c == '+' || c == '(' {
 				pre, pw = true, 1
+				if c == '+' && d >= 2 && s[d-2] == '(' {
+					pw = 2 // "(+34) 933 456 789"
+				}
 			} else if c >= 0x80 {
 				c, pw = punctBefore(s, d)
 				pre = c == '+' || c == '('

@@ -936,10 +936,20 @@ func isPhone(s string, u sub, ctx *phoneCtx) bool {
 			return false
 		}
 		// No '/' except one right after a leading trunk-prefixed area code
-		// (089/1234567).
+		// (089/1234567), or after the area code of an international
+		// number, with or without "(0)" before it ("+49 (0)89 / 2345 678",
+		// as Germany, Austria and Switzerland write it).
+		slashes := 0
 		for k := 1; k < n; k++ {
-			if u.g(k).sep == '/' && (k != 1 || d[0] != '0') {
+			if u.g(k).sep != '/' {
+				continue
+			}
+			slashes++
+			if slashes > 1 || !(k == 1 && d[0] == '0' || u.plus() && (k <= 2 || k == 3 && u.g(1).paren)) {
 				return false
+			}
+			if rest := (sub{u.t, u.a + k, u.b}); u.plus() && (dateLike(rest) || yearLed(rest)) {
+				return false // "+49 (0)89 / 2024-01-15": a date after the slash
 			}
 		}
 	}
