@@ -96,7 +96,11 @@
 //     form, with an embedded IPv4 tail (::ffff:10.0.0.1), also at the end
 //     of a sentence ("Server IP: 2001:db8::1."); an IPv4 address with its
 //     port after a name and a slash (client/203.0.113.58:51822, as OpenVPN
-//     logs a peer), and addresses an update moved between ("updated the
+//     logs a peer), or without one after the name of a host or a service
+//     (node-b/10.0.2.21 as kubectl prints a node, TERMSRV/10.50.1.20,
+//     HOST/10.1.2.3; not Chrome/120.0.0.0 nor a path), after an ellipsis
+//     (198.51.100.7...203.0.113.19, unless a version stands before it),
+//     and addresses an update moved between ("updated the
 //     gateway from 10.0.0.1 to 10.0.0.2"). Netmasks (255.255.240.0) are
 //     none, nor are dotted quads a rollback returns to ("rolled back to
 //     10.2.1.17") or that follow a name in a list of versions ("cuDNN

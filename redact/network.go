@@ -504,7 +504,7 @@ func findIPv4(dst []Span, s string, _ int) []Span {
 		}
 		sameLine := lastVer >= 0 && strings.IndexByte(s[lastVer:st], '\n') < 0
 		if versionContext(s, st) || sameLine && (versionLink(s[lastVer:st]) || versionListGap(s[lastVer:st])) || rollbackTo(s, st) ||
-			lastLike >= 0 && versionListGap(s[lastLike:st]) ||
+			lastLike >= 0 && (versionListGap(s[lastLike:st]) || s[lastLike:st] == "...") ||
 			versionFollows(s, p) || versionAfter(s, p) || placeholderLinked(s, st) || upgradeFrom(s, st, p) {
 			lastVer = p
 			continue
@@ -633,7 +633,7 @@ func ipv4Context(s string, st, end int) bool {
 			c = d // a query string: q=ip%3A192.0.2.88, %2010.0.0.5
 		}
 		switch {
-		case isWord(c), c == '.', c == '^', c == '~', c == '#', c == '$':
+		case isWord(c), c == '^', c == '~', c == '#', c == '$':
 			return false
 		case c == '-':
 			if st >= 2 && isAlpha(s[st-2]) {
@@ -643,7 +643,13 @@ func ipv4Context(s string, st, end int) bool {
 			// pkg/1.2.3.4 is a path; but client/203.0.113.58:51822 (as
 			// OpenVPN logs a peer) is an address with its port.
 			port := c == '/' && end+1 < len(s) && s[end] == ':' && isDigit(s[end+1])
-			if st >= 2 && (isAlnum(s[st-2]) || placeholderEndsAt(s, st-1)) && !port {
+			if st >= 2 && (isAlnum(s[st-2]) || placeholderEndsAt(s, st-1)) && !port && !(c == '/' && hostSlash(s, st, end)) {
+				return false
+			}
+		case c == '.':
+			// An ellipsis between two addresses, as strongSwan logs a
+			// peer: "matching 198.51.100.7...203.0.113.19".
+			if st < 3 || s[st-2] != '.' || s[st-3] != '.' {
 				return false
 			}
 		case c == '=' || c == '>' || c == '<':
@@ -663,6 +669,43 @@ func ipv4Context(s string, st, end int) bool {
 		}
 	}
 	return true
+}
+
+// hostSlash reports a dotted quad after the name of a host or a service and
+// a slash, which is no path: "Node: node-b/10.0.2.21" (kubectl),
+// "TERMSRV/10.50.1.20" (a Windows credential target), "HOST/10.1.2.3" (a
+// Kerberos service). The name stands alone (a blank, ':', '=', an opening
+// bracket or a quote before it; not a path's '/' nor a placeholder), is
+// no version word, and looks like a host: it holds a '-' or a digit
+// (node-b, worker-01), is a word for a host (client, peer, server) or a
+// service in four or more capitals (TERMSRV, HTTP); no '/' or '\\'
+// follows the quad. "Chrome/120.0.0.0", "OPR/106.0.0.0" (a browser's
+// version) and "deps/10.2.0.1/lib" stay.
+func hostSlash(s string, st, end int) bool {
+	if end < len(s) && (s[end] == '/' || s[end] == '\\') {
+		return false
+	}
+	e := st - 1 // the slash
+	b := e
+	for b > 0 && e-b < 32 && (isAlnum(s[b-1]) || s[b-1] == '-' || s[b-1] == '_') {
+		b--
+	}
+	if b == e || b > 0 && strings.IndexByte(" \t\n:=([{\"'", s[b-1]) < 0 {
+		return false
+	}
+	name := s[b:e]
+	if versionWordIndex.has(name) {
+		return false
+	}
+	caps := len(name) >= 4
+	for k := 0; k < len(name); k++ {
+		c := name[k]
+		if c == '-' || isDigit(c) {
+			return isAlpha(name[0])
+		}
+		caps = caps && isUpper(c)
+	}
+	return caps || ipWords.has(name)
 }
 
 // versionContext reports whether the dotted quad at s[st] is named a
@@ -752,7 +795,7 @@ func versionLink(gap string) bool {
 		return false
 	}
 	switch g {
-	case ",", "/", "-", "–", "->", "→", "=>", "..":
+	case ",", "/", "-", "–", "->", "→", "=>", "..", "...":
 		return true
 	}
 	return versionLinks.has(g)
