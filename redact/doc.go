@@ -51,7 +51,8 @@
 //     고객센터, tổng đài, 客服) or an app that reaches people by their
 //     number (Zelle, Bizum, WhatsApp), also of several words ("Customer
 //     support:", "Service client :"), or in a table column headed by one
-//     (id,name,phone); a second number joined to such a number by a word
+//     (id,name,phone; or in a plain-text table aligned with spaces, under
+//     the header "PHONE" in the same column); a second number joined to such a number by a word
 //     for "or" ("Central de atendimento: X ou 4004-0001", "1588-1234 또는
 //     080-023-0000"); a number a person is reached on ("contact the
 //     patient on 07700 900 604"); a number early in a speaker's turn

@@ -556,7 +556,8 @@ func yearLed(u sub) bool {
 }
 
 // phoneColumn reports whether the token at s[start] is a field of a table
-// (tab, comma, semicolon or '|' separated, rows of at most 4 KiB) whose
+// (tab, comma, semicolon or '|' separated, rows of at most 4 KiB; or
+// aligned with spaces, see alignedPhoneColumn) whose
 // column header, on the nearest line above without digits, is a phone word
 // ("phone", "mobile_number", "Telefon").
 func phoneColumn(s string, start int, h *tableHeaders) bool {
@@ -564,6 +565,9 @@ func phoneColumn(s string, start int, h *tableHeaders) bool {
 		return false
 	}
 	delim := s[start-1]
+	if delim == ' ' && start >= 2 && s[start-2] == ' ' {
+		return alignedPhoneColumn(s, start, h)
+	}
 	if delim != '\t' && delim != ',' && delim != ';' && delim != '|' {
 		return false
 	}
@@ -589,6 +593,35 @@ func phoneColumn(s string, start int, h *tableHeaders) bool {
 	return len(line) < 40 && phoneWordIn(line)
 }
 
+// alignedPhoneColumn reports whether the token at s[start], after two
+// spaces or more, is a field of a plain-text table whose columns are
+// aligned with spaces, under a header that is a phone word:
+//
+//	EMPLOYEE        SSN            PHONE
+//	L. Grant        418-13-8615    555-0125
+//
+// The header is the nearest line above without digits; its field starts
+// in the same column as the token, after two spaces and another field,
+// and the row holds a field before the token too. Placeholders change the
+// columns of a line: a row that holds one decides nothing, and a line
+// that holds one ends the table above it (see alignedAbove).
+func alignedPhoneColumn(s string, start int, h *tableHeaders) bool {
+	ls := h.lineStart(s, start)
+	col := start - ls
+	if ls == 0 || col < 2 || col > 512 || strings.TrimLeft(s[ls:start], " ") == "" || holdsPlaceholder(s, ls, start) {
+		return false
+	}
+	line := h.alignedAbove(s, ls)
+	if len(line) <= col || line[col] == ' ' || line[col-1] != ' ' || line[col-2] != ' ' || strings.TrimLeft(line[:col], " ") == "" {
+		return false
+	}
+	f := line[col:]
+	if k := strings.Index(f, "  "); k >= 0 {
+		f = f[:k]
+	}
+	return len(f) < 40 && phoneWordIn(f)
+}
+
 // tableHeaders finds header lines for phoneColumn during one scan: it
 // reads each line once, remembering the last one without digits that has
 // a field separator, so that the rows of a long table do not each read
@@ -598,6 +631,10 @@ type tableHeaders struct {
 	ls     int // the start of the line that holds pos
 	upTo   int // the lines starting before upTo have been read
 	hs, he int // the last line without digits and with a separator among them
+
+	// The same for tables aligned with spaces (alignedAbove).
+	aUpTo  int
+	as, ae int // the last line without digits, or an empty one after a line holding a placeholder
 }
 
 // hasFieldSeparator reports whether line holds a tab, ',', ';' or '|'.
@@ -642,6 +679,27 @@ func (h *tableHeaders) above(s string, ls int) string {
 	}
 	h.upTo = max(h.upTo, ls)
 	return s[h.hs:h.he]
+}
+
+// alignedAbove returns the nearest line without digits that ends before
+// offset ls (the start of a line), or "" if a line holding a placeholder
+// came after it: a placeholder may have replaced the digits of a row.
+// Successive calls must not decrease ls.
+func (h *tableHeaders) alignedAbove(s string, ls int) string {
+	for p := h.aUpTo; p < ls; {
+		q := p + strings.IndexByte(s[p:ls], '\n')
+		if q < p {
+			q = ls
+		}
+		if holdsPlaceholder(s, p, q) {
+			h.as, h.ae = q, q
+		} else if d, _ := indexDigit(s[p:q], 0); d < 0 {
+			h.as, h.ae = p, q
+		}
+		p = q + 1
+	}
+	h.aUpTo = max(h.aUpTo, ls)
+	return s[h.as:h.ae]
 }
 
 // phoneOrNearWords finds both kinds of words in one pass.

@@ -387,6 +387,7 @@ func DefaultRules() []Rule {
 				"Contact the patient on 07700 900 871", "Central de atendimento: 3003 0001 ou 4004-0002",
 				"고객센터: 1588-1234 또는 080-023-1111",
 				"Tel.: +49 (0)89 / 2345 678, Durchwahl -12", "Tel. (+34) 933 456 789 | Móvil",
+				"EMPLOYEE        SSN            PHONE\nL. Grant        418-13-8615    555-0125",
 			},
 			Negatives: []string{
 				"Agent: What is your order number?\nCustomer: 12345678", "Agent: What is the code we sent by SMS?\nCustomer: 44718820",
@@ -397,6 +398,7 @@ func DefaultRules() []Rule {
 				"Order number 0171 1234567", "switch 0012.3456.7890", "ABN 51 824 753 556",
 				"Population 8045311447", "the years 2019 - 2020", "sizes 36 38 40 42 / 44 46 48 50 52 54",
 				"Artikel +49 (0)89 / 2024-01-15", "sales (+34) 933 456 units",
+				"NAME        ORDER      PHONE\nGrant       5550125    n/a", "NAME        PHONE\nA  [REDACTED:SSN]\nGrant       5550125",
 				"NIF do cliente: 508 221 430", "La partita IVA del fornitore è 01234567890", "Mã số thuế người bán: 0312345678",
 				"Colis n° 6A 123 456 789 01", "Billete 075-2419938471", "dial-in code 771 204 883",
 				"Chave de acesso: 3525 0512 3456 7800 0195 5500 1000 1184 4710 0012 3458", "TRANS# 0412-03-77610",
