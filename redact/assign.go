@@ -340,6 +340,9 @@ func columnList(s string, q int) bool {
 			for t > 0 && (s[t-1] == ' ' || s[t-1] == '\t') {
 				t--
 			}
+			if placeholderEndsAt(s, t) {
+				return true // it may have replaced INTO
+			}
 			return hasSuffixFold(s[:t], "into") && (t == 4 || !isWord(s[t-5]))
 		case isWord(c) || strings.IndexByte("\"'`, \t.", c) >= 0:
 		default:

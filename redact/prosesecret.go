@@ -344,8 +344,8 @@ func renewedAt(s string, i int, ok bool) (v int, direct bool) {
 			}
 			fresh = fresh || newWords.has(s[j:k])
 			j = skipBlanks(s, k)
-			if fresh && directValueAt(s, j) {
-				return j, true
+			if fresh && (directValueAt(s, j) || placeholderStartsAt(s, j)) {
+				return j, true // a placeholder there replaced the value this read (see placeholderEndsAt)
 			}
 		}
 		return 0, false
@@ -386,7 +386,7 @@ func renewedAt(s string, i int, ok bool) (v int, direct bool) {
 		if _, c := connectorAt(s, j); c > 0 && fresh {
 			return j, false
 		}
-		if fresh && directValueAt(s, j) {
+		if fresh && (directValueAt(s, j) || placeholderStartsAt(s, j)) {
 			return j, true
 		}
 	}
