@@ -137,7 +137,7 @@ var proseWords = []proseWord{
 	// (contra, parol, mima): read like "pass", only before a value of
 	// mixed classes (weakPasswordWords).
 	{"contra", 'p', false}, {"пасс", 'p', false}, {"parol", 'p', false}, {"mima", 'p', false},
-	{"pasuwado", 'p', false}, {"paasword", 'p', false}, {"mk", 'p', false},
+	{"pasuwado", 'p', false}, {"paasword", 'p', false}, {"mk", 'p', false}, {"パス", 'p', false},
 	// Headings of a list of passwords, one per line (kind 'l').
 	{"passwords", 'l', false}, {"passwörter", 'l', false}, {"kennwörter", 'l', false}, {"mots de passe", 'l', false},
 	{"contraseñas", 'l', false}, {"senhas", 'l', false}, {"wachtwoorden", 'l', false}, {"hasła", 'l', false},
@@ -724,7 +724,7 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 		vmax = secretMax
 	}
 	vs, ve, quoted := proseValue(s, q, vmax)
-	if weakPasswordWords.has(pw.w) && (!complexValue(s[vs:ve]) || pw.w == "pass" && ticketPasses.has(strings.ToLower(wordBeforeNoun(s, at))) || placeholderWithin(s, at, 2)) {
+	if weakPasswordWords.has(pw.w) && (!complexValue(s[vs:ve]) || strings.ContainsAny(s[vs:ve], "/\\") || pw.w == "pass" && ticketPasses.has(strings.ToLower(wordBeforeNoun(s, at))) || placeholderWithin(s, at, 2)) {
 		// "pass" is a verb and a ticket too: only a value of mixed classes,
 		// and not after a placeholder, which may have replaced "boarding".
 		return dst
@@ -950,8 +950,9 @@ func compoundEnd(s string, at int, pw proseWord) bool {
 }
 
 // weakPasswordWords name a password only sometimes: "pass" is a verb and
-// a ticket, "contra" a preposition, "parol" and "mima" other words.
-var weakPasswordWords = newWordSet("pass", "contra", "пасс", "parol", "mima", "pasuwado", "paasword", "mk")
+// a ticket, "contra" a preposition, "parol" and "mima" other words, パス
+// a path too (whose value, holding a slash, is refused).
+var weakPasswordWords = newWordSet("pass", "contra", "пасс", "parol", "mima", "pasuwado", "paasword", "mk", "パス")
 
 // ticketPasses are the words before "pass" that make it a ticket or a
 // permit, not a password ("boarding pass", "day pass").
