@@ -55,8 +55,9 @@ var blindFloors = map[string]struct{ recall, precision float64 }{
 	// its misses and false positive (0.994, 1.000 at 8f6c14e).
 	"blind10.txt": {recall: 0.99, precision: 0.99},
 	// blind11.txt: held out until its first scoring, at main 95f1cea
-	// (0.875, 0.986).
-	"blind11.txt": {recall: 0.87, precision: 0.98},
+	// (0.875, 0.986); raised to what main measured after the rule work on
+	// its misses and false positives (0.985, 1.000 at fcbf6c5).
+	"blind11.txt": {recall: 0.98, precision: 0.99},
 }
 
 // blindSlack is how many bytes of an expected span may stay visible, in
