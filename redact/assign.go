@@ -301,10 +301,14 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 var fileFlags = []string{"--from-file", "--from-env-file", "--set-file"}
 
 // fileFlagBefore reports whether the key at s[ks] is the argument of one of
-// fileFlags, after '=' or a blank.
+// fileFlags, after '=' or a blank, or may have been: a placeholder before
+// the blank may have replaced the flag.
 func fileFlagBefore(s string, ks int) bool {
 	if ks < 2 || s[ks-1] != '=' && s[ks-1] != ' ' {
 		return false
+	}
+	if placeholderEndsAt(s, ks-1) {
+		return true
 	}
 	for _, f := range fileFlags {
 		if hasSuffixFold(s[:ks-1], f) {
