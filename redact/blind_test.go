@@ -58,6 +58,9 @@ var blindFloors = map[string]struct{ recall, precision float64 }{
 	// (0.875, 0.986); raised to what main measured after the rule work on
 	// its misses and false positives (0.985, 1.000 at fcbf6c5).
 	"blind11.txt": {recall: 0.98, precision: 0.99},
+	// blind12.txt: held out until its first scoring, at main aee5579
+	// (0.980, 0.991).
+	"blind12.txt": {recall: 0.97, precision: 0.99},
 }
 
 // blindSlack is how many bytes of an expected span may stay visible, in
