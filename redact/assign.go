@@ -65,6 +65,9 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		if fileFlagBefore(s, ks) {
 			return dst // --from-file=password=./db_password.txt: a file's path
 		}
+		if inARN(s, ks) {
+			return dst // arn:aws:secretsmanager:…:secret:prod/db: a resource type
+		}
 		// A name whose value is given apart from it (Terraform variable,
 		// name/value lists, CloudFormation parameters).
 		if vs, ve := namedValue(s, ks, ke); ve > vs {
@@ -122,8 +125,8 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 			p++
 		}
 	}
-	if p < len(s) && s[p] == ']' {
-		p++ // params["password"]
+	if p < len(s) && (s[p] == ']' || s[p] == '}' && inStr == 0) {
+		p++ // params["password"], $ENV{'API_KEY'} (Perl)
 	} else if strings.HasPrefix(s[p:], "[]") {
 		p += 2 // C: char api_token[] = "..."
 	}
@@ -293,6 +296,20 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		ve = valueEnd(s, ve, closer, inStr)
 	}
 	return append(dst, Span{Start: vs, End: ve})
+}
+
+// inARN reports whether the key at s[ks] is a part of an Amazon Resource
+// Name (arn:aws:secretsmanager:us-east-1:123456789012:secret:name): glued
+// to the colon before it, in a run without blanks that starts with "arn:".
+func inARN(s string, ks int) bool {
+	if ks == 0 || s[ks-1] != ':' {
+		return false
+	}
+	b := ks - 1
+	for b > 0 && ks-b < 256 && !isSpace(s[b-1]) && s[b-1] != '"' && s[b-1] != '\'' {
+		b--
+	}
+	return hasPrefixFold(s[b:ks], "arn:")
 }
 
 // fileFlags are options whose key=value arguments name a file that holds
@@ -925,8 +942,8 @@ func mayAssign(s string, ks, ke int) bool {
 			p++
 		}
 	}
-	if p < len(s) && s[p] == ']' {
-		p++
+	if p < len(s) && (s[p] == ']' || s[p] == '}' && p > ke) {
+		p++ // params["password"], $ENV{'API_KEY'}
 	}
 	blank := p
 	for p < len(s) && (s[p] == ' ' || s[p] == '\t') && p-ke < 32 {
@@ -1207,7 +1224,7 @@ func classifyKey(key string) Category {
 	// Every suffix below ends in one of these letters; most keys that reach
 	// here (prompt_tokens, keys, ...) end in something else.
 	switch k[n-1] {
-	case 'd', 'e', 's', 't', 'n', 'y', 'h', 'm', 'w', 'r', 'l', 'c', 'a', 'k', 'u', 'i', 'o', 'p', '1', '2', 'b', 'g', 'v':
+	case 'd', 'e', 's', 't', 'n', 'y', 'h', 'm', 'w', 'r', 'l', 'c', 'a', 'k', 'u', 'i', 'o', 'p', '1', '2', 'b', 'g', 'v', 'x', '4':
 	default:
 		return ""
 	}
@@ -1250,7 +1267,7 @@ func classifyNorm(k []byte, key string) Category {
 	if hasSuffixBytes(k, "credentials") || hasSuffixBytes(k, "creds") {
 		return Secret
 	}
-	if k[n-1] == 's' || k[n-1] == 'e' && !hasSuffixBytes(k, "keybase") {
+	if k[n-1] == 's' || k[n-1] == 'e' && !hasSuffixBytes(k, "keybase") && !hasSuffixBytes(k, "cookie") {
 		return ""
 	}
 	if notSecretKeySet.match(k) != "" {
@@ -1344,6 +1361,8 @@ var keyQualifiers = []string{
 	"temporaria", "temporario", "temporal", "temporaire", "temporanea", "temporaneo", "tymczasowe",
 	"tijdelijk", "vorlaeufig", "neu", "nueva", "nuevo", "nova", "novo", "nouveau", "nuova", "nieuw", "nowe",
 	"actual", "atual", "actuel", "attuale", "aktuell", "alt", "antigua", "antiga", "ancien", "vecchia",
+	// How the value is encoded: SIGNING_KEY_B64, ENCRYPTION_KEY_HEX.
+	"b64", "base64", "b64url", "base64url", "hex", "pem", "der", "bytes", "encoded",
 }
 
 func hasSuffixBytes(b []byte, suf string) bool {
@@ -1375,7 +1394,8 @@ var secretKeySuffixes = []string{
 	"masterkey", "encryptionkey", "subscriptionkey", "accountkey", "sharedkey", "licensekey",
 	"clientkey", "appkey", "sessionkey", "sessionid", "sessid", "credential", "cred", "auth",
 	"login", "hmackey", "consumerkey", "deploykey", "secretkeybase", "salt", "keydata", "privatekeydata",
-	"clientkeydata", "basicauth", "webhooksecret", "signingsecret",
+	"clientkeydata", "basicauth", "webhooksecret", "signingsecret", "erlangcookie", "sessioncookie", "authcookie",
+	"integrationkey", "pagerdutyroutingkey",
 }
 
 var notSecretKeys = []string{

@@ -1026,7 +1026,12 @@ func isPhone(s string, u sub, ctx *phoneCtx) bool {
 		// a phone number is written that way.
 		return !notPhoneShape(s, u) && (!ctx.isRefused() || u.g(0).paren && u.n() >= 3)
 	}
-	// Any other shape needs a phone word before it.
+	// Any other shape needs a phone word before it; 14 digits or more in
+	// one run that no plan takes are an ID, an IMEI or a card ("number:
+	// 341798408282502").
+	if n == 1 && nd >= 14 {
+		return false
+	}
 	return nd <= 15 && !notPhoneShape(s, u) && (ctx.hasPhoneWord(&u.t.headers, u) || callAfter(s, u.end()) && !ctx.isRefused())
 }
 

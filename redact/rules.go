@@ -29,7 +29,7 @@ var passwordKeywords = []string{"pass", "pwd", "psk", "_community", "-community"
 // secretKeywords are the keywords of the rule that reads a value named by
 // a word for a secret, a token or a credential's key, in English and in the
 // languages of foreignKeyCategory.
-var secretKeywords = []string{"secret", "token", "key", "sess", "sid", "auth", "login", "cred", "salt", "_pat",
+var secretKeywords = []string{"secret", "token", "key", "sess", "sid", "auth", "login", "cred", "salt", "_pat", "cookie",
 	"jeton", "clé", "clef", "cle_", "cle-", "clave", "llave", "chave", "chiave", "klucz", "khoa", "sleutel",
 	"schluessel", "schlussel", "schlüssel", "anahtar", "klyuch", "geheimnis", "segred", "segret", "sekret",
 	"bi_mat", "bimat"}

@@ -106,12 +106,36 @@ func isPlaceholderValue(v string) bool {
 	if hasPrefixFold(v, "your") || hasSuffixFold(v, "here") || hasPrefixFold(v, "insert") || hasPrefixFold(v, "enter_") || hasPrefixFold(v, "replace") {
 		return true
 	}
-	if possessivePlaceholder(v) {
+	if possessivePlaceholder(v) || secretStoreRef(v) {
 		return true
+	}
+	if strings.Contains(v, "...") || strings.Contains(v, "…") {
+		return true // elided: whsec_...f3a9, sk-…Xy12
 	}
 	for _, w := range placeholderWords {
 		if equalFold(v, w) {
 			return true
+		}
+	}
+	return false
+}
+
+// secretStores are the prefixes of references to a secret kept in a
+// secret store, which configuration resolves at run time: vault:…#key,
+// aws-secretsmanager:…, arn:aws:secretsmanager:…, op://vault/item/field,
+// ref+vault://… (vals), projects/…/secrets/… (GCP).
+var secretStores = []string{
+	"vault:", "ref+", "aws-secretsmanager:", "secretsmanager:", "arn:aws:secretsmanager:", "arn:aws:ssm:",
+	"ssm:", "aws-ssm:", "awsssm:", "op://", "gcp-secretmanager:", "gcpsm:", "sm://", "secret://",
+	"azure-keyvault:", "keyvault:", "akv:", "akvs:", "doppler:", "infisical:", "projects/",
+}
+
+// secretStoreRef reports a value that is a reference into a secret store
+// (secretStores), with a path after the prefix (a '/', '#' or ':' in it).
+func secretStoreRef(v string) bool {
+	for _, p := range secretStores {
+		if len(v) > len(p)+2 && hasPrefixFold(v, p) && strings.ContainsAny(v[len(p):], "/#:") {
+			return p != "projects/" || strings.Contains(v, "/secrets/")
 		}
 	}
 	return false
