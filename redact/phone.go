@@ -383,8 +383,8 @@ func (c *phoneCtx) peel() {
 }
 
 // qualifierReplaced reports whether the context w, which starts at offset
-// i of s, follows a placeholder and holds only words for "number",
-// fillers and at most two other words that are no phone words: "[REDACTED:PASSWORD] number 123-45-678" and "[REDACTED:PASSWORD]
+// i of s, follows a placeholder and holds no word, or only words for
+// "number", fillers and at most two other words that are no phone words: "[REDACTED:PASSWORD] number 123-45-678" and "[REDACTED:PASSWORD]
 // no. 09171234567" may have said "Part number" and "Tracking no." (see
 // placeholderEndsAt).
 func qualifierReplaced(s string, i int, w string) bool {
@@ -408,7 +408,10 @@ func qualifierReplaced(s string, i int, w string) bool {
 		}
 		rest = r
 	}
-	return n > 0
+	// No word at all between the placeholder and the number: the
+	// placeholder stands where the refusing word may have been ("pass=TrACk
+	// 〫0100000002" once the password is replaced).
+	return true
 }
 
 // isRefused reports whether a word such as "order" precedes the token.
