@@ -185,6 +185,27 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		}
 	case strings.HasPrefix(s[op:], "："): // fullwidth colon (CJK)
 		v = op + len("：")
+	case s[op] == '|' && tableRowKey(s, ks):
+		// A Markdown table of variables and values: | `SMTP_PASSWORD` | x |.
+		ce := strings.IndexByte(s[op+1:lineEnd(s, op+1)], '|')
+		if ce < 0 {
+			return dst
+		}
+		vs, ve := op+1, op+1+ce
+		for vs < ve && (s[vs] == ' ' || s[vs] == '\t') {
+			vs++
+		}
+		for ve > vs && (s[ve-1] == ' ' || s[ve-1] == '\t') {
+			ve--
+		}
+		if ve-vs > 1 && s[vs] == '`' && s[ve-1] == '`' {
+			vs, ve = vs+1, ve-1
+		}
+		val := s[vs:ve]
+		if ve <= vs || strings.ContainsAny(val, " `|") || !acceptValue(val, key, want, true) || weak && !weakValue(key, val) {
+			return dst
+		}
+		return append(dst, Span{Start: vs, End: ve})
 	case s[op] == ',' && tuple:
 		if s[ks-1] == '`' || columnList(s, ks-1) {
 			// INSERT INTO `users` (`id`, `password`, `phone`): names of
@@ -296,6 +317,15 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		ve = valueEnd(s, ve, closer, inStr)
 	}
 	return append(dst, Span{Start: vs, End: ve})
+}
+
+// tableRowKey reports whether the key at s[ks] stands in the first cell of
+// a row of a Markdown table (the line starts with '|', and no other '|'
+// comes before the key).
+func tableRowKey(s string, ks int) bool {
+	ls := lineStartWithin(s, ks, 64)
+	row := strings.TrimLeft(s[ls:ks], " \t")
+	return len(row) > 0 && row[0] == '|' && strings.IndexByte(row[1:], '|') < 0
 }
 
 // inARN reports whether the key at s[ks] is a part of an Amazon Resource
@@ -598,6 +628,9 @@ var querySecrets = newWordSet("sig", "signature", "x-amz-signature", "x-goog-sig
 func directive(s string, ks, v int, key string) bool {
 	if isSensitiveWord(key) || !atLineStart(s, ks) && !afterDockerfileVerb(s, ks) && !ipsecSecret(s, ks, key) {
 		return false
+	}
+	if v < len(s) && s[v] == '"' && key == "PSK" {
+		return true // ipsec.secrets quotes its keys, which may be words joined by dashes
 	}
 	e := v
 	for e < len(s) && !isSpace(s[e]) {
@@ -955,6 +988,8 @@ func mayAssign(s string, ks, ke int) bool {
 	switch s[p] {
 	case '=', ':', '?', ',', '>', '\'', 0xEF, ' ', '\t':
 		return true
+	case '|':
+		return tableRowKey(s, ks) // | `SMTP_PASSWORD` | x |
 	}
 	if s[p] == 'v' || s[p] == 'V' {
 		return true // key="ApiKey" value="..."

@@ -37,6 +37,9 @@ type credentialCall struct {
 	// secret: the argument is a key or a signing secret (SECRET), not a
 	// password.
 	secret bool
+	// pair: the argument is "user:password", of which the password is
+	// reported (curl_easy_setopt(h, CURLOPT_USERPWD, "u:X")).
+	pair bool
 }
 
 // credentialCalls are keyed on rare bytes: a keyword that starts like
@@ -66,6 +69,12 @@ var credentialCalls = []credentialCall{
 	{kw: "hmacsha384(", need: "new ", arg: 0, secret: true}, {kw: "hmacsha512(", need: "new ", arg: 0, secret: true},
 	{kw: "createhmac(", need: ".", arg: 1, secret: true}, {kw: "hmac.new(", arg: 0, secret: true},
 	{kw: "jwt.sign(", arg: 1, secret: true}, {kw: "jwt.encode(", arg: 1, secret: true},
+	{kw: "algorithm.hmac256(", arg: 0, secret: true}, {kw: "algorithm.hmac384(", arg: 0, secret: true},
+	{kw: "algorithm.hmac512(", arg: 0, secret: true}, // java-jwt: Algorithm.HMAC256("X")
+	// libcurl: curl_easy_setopt(h, CURLOPT_USERPWD, "user:X"), and
+	// CURLOPT_PASSWORD's "X".
+	{kw: "curlopt_userpwd,", arg: 0, pair: true}, {kw: "curlopt_proxyuserpwd,", arg: 0, pair: true},
+	{kw: "curlopt_password,", arg: 0}, {kw: "curlopt_proxypassword,", arg: 0},
 }
 
 // credentialCallKeywords returns the call names that take a secret (if
@@ -202,13 +211,21 @@ func callArgument(s string, p int, c credentialCall) (vs, ve int) {
 		}
 		return args[k].vs, args[k].ve
 	}
+	vs = args[k].vs
+	if c.pair {
+		colon := strings.IndexByte(v, ':')
+		if colon <= 0 {
+			return 0, 0
+		}
+		v, vs = v[colon+1:], vs+colon+1
+	}
 	if !acceptValue(v, "password", Password, true) || strings.IndexByte(v, '\t') >= 0 {
 		return 0, 0
 	}
 	if words, _, _ := spacedWords(v); strings.IndexByte(v, ' ') >= 0 && (words < 2 || words > 8) {
 		return 0, 0 // a passphrase of words ("hunter2 but longer 77"), not a sentence
 	}
-	return args[k].vs, args[k].ve
+	return vs, args[k].ve
 }
 
 // literalWrappers hold a string literal without changing it, as a call's

@@ -89,6 +89,16 @@ func findOracleConnect(dst []Span, s string, at int) []Span {
 		if e >= len(s) || s[e] != '@' {
 			return dst
 		}
+	} else if w := sqlplusConnect(s, at); w > 0 {
+		// SQL*Plus: "connect system/X@host:1521/XEPDB1", "sqlplus u/X@tns".
+		b = skipBlanks(s, at+w)
+		e = b
+		for e < len(s) && e-b < 256 && s[e] != '@' && !isSpace(s[e]) {
+			e++
+		}
+		if e >= len(s) || s[e] != '@' {
+			return dst
+		}
 	} else {
 		e = at
 		b = wordStartBefore(s, at, "\"'=:")
@@ -102,6 +112,21 @@ func findOracleConnect(dst []Span, s string, at int) []Span {
 		return dst
 	}
 	return append(dst, Span{Start: b + sl + 1, End: e})
+}
+
+// sqlplusConnect returns the length of a SQL*Plus command that takes a
+// user/password@service argument at s[at] ("connect ", "conn ",
+// "sqlplus "), at the start of a line or after the SQL> prompt, or 0.
+func sqlplusConnect(s string, at int) int {
+	if !atLineStart(s, at) && !strings.HasSuffix(s[:at], "SQL> ") {
+		return 0
+	}
+	for _, c := range []string{"connect ", "conn ", "sqlplus "} {
+		if hasPrefixFold(s[at:], c) {
+			return len(c)
+		}
+	}
+	return 0
 }
 
 // wordStartBefore returns where the run of bytes that ends at s[at]
@@ -668,11 +693,13 @@ func configRules() []Rule {
 			ID:          "oracle-connect",
 			Category:    Password,
 			Description: "password of an Oracle connect string user/password@host (JDBC thin, EZConnect //host/service, TNS descriptors)",
-			Keywords:    []string{"oracle:thin:", "@//", "@(description"},
+			Keywords:    []string{"oracle:thin:", "@//", "@(description", "connect ", "conn ", "sqlplus "},
 			Find:        findOracleConnect,
 			Priority:    prioGeneric,
-			Examples:    []string{"jdbc:oracle:thin:scott/T1ger-db@//db.example.com:1521/ORCL", "url=jdbc:oracle:thin:app/Pw4pp!@db:1521:ORCL", "conn hr/Hr-2024x@//db:1521/pdb1"},
-			Negatives:   []string{"jdbc:oracle:thin:@//db.example.com:1521/ORCL", "jdbc:oracle:thin:scott/${DB_PASSWORD}@//db:1521/x", "see https://example.com/a@//b"},
+			Examples: []string{"jdbc:oracle:thin:scott/T1ger-db@//db.example.com:1521/ORCL", "url=jdbc:oracle:thin:app/Pw4pp!@db:1521:ORCL", "conn hr/Hr-2024x@//db:1521/pdb1",
+				"[sqlplus]\nconnect system/VpF9qEqVto1k2qu@dbhost:1521/XEPDB1", "SQL> conn scott/T1ger-77@orclpdb"},
+			Negatives: []string{"jdbc:oracle:thin:@//db.example.com:1521/ORCL", "jdbc:oracle:thin:scott/${DB_PASSWORD}@//db:1521/x", "see https://example.com/a@//b",
+				"connect system/${ORACLE_PWD}@db:1521/XEPDB1", "connect / as sysdba", "we connect to/from the gateway@office"},
 		},
 		{
 			ID:          "go-dsn",
