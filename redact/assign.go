@@ -1668,6 +1668,21 @@ func leetWord(w string) bool {
 	return false
 }
 
+// choppyPart reports a part of a dotted value that switches between
+// letters and digits four times or more and mixes cases (E09pF4Hm3L): what
+// a generator writes, not a name (utf8, x509, Vector3D, ipv4Addr).
+func choppyPart(p string) bool {
+	switches, lower, upper := 0, false, false
+	for i := 0; i < len(p); i++ {
+		lower = lower || isLower(p[i])
+		upper = upper || isUpper(p[i])
+		if i > 0 && isDigit(p[i]) != isDigit(p[i-1]) {
+			switches++
+		}
+	}
+	return switches >= 4 && lower && upper
+}
+
 func codeRef(v string) bool {
 	if strings.ContainsAny(v, "([{") || v[0] == '*' || v[0] == '&' {
 		return true
@@ -1707,7 +1722,7 @@ func codeRef(v string) bool {
 		// token (id.timestamp.hmac) joins its parts with dots too.
 		for rest := v; rest != ""; {
 			part, tail, _ := strings.Cut(rest, ".")
-			if randomToken(part) || leetWord(part) {
+			if randomToken(part) || leetWord(part) || choppyPart(part) {
 				return false
 			}
 			rest = tail
