@@ -338,19 +338,42 @@ func namedValue(s string, ns, ne int) (vs, ve int) {
 			q--
 		}
 		b := strings.TrimRight(s[max(0, q-16):q], " \t")
-		if !strings.HasSuffix(b, ":") {
+		if !strings.HasSuffix(b, ":") && !strings.HasSuffix(b, "=") {
 			return 0, 0
 		}
 		field := strings.TrimRight(b[:len(b)-1], " \t")
-		if !(q == ns-1 && (hasSuffixFold(field, `"name"`) || hasSuffixFold(field, `"key"`)) || hasSuffixFold(field, `"selector"`)) {
+		hcl := b[len(b)-1] == '='
+		if hcl {
+			// HCL: name = "NAME" and value = "..." in one block (Terraform's
+			// azurerm_key_vault_secret, aws_ssm_parameter).
+			if q != ns-1 || !hasSuffixFold(field, "name") || len(field) > 4 && isWord(field[len(field)-5]) {
+				return 0, 0
+			}
+		} else if !(q == ns-1 && (hasSuffixFold(field, `"name"`) || hasSuffixFold(field, `"key"`)) || hasSuffixFold(field, `"selector"`)) {
 			return 0, 0
 		}
 		rest := s[ne+1 : min(len(s), ne+257)]
 		if k := strings.IndexByte(rest, '}'); k >= 0 {
 			rest = rest[:k]
 		}
+		if holdsPlaceholder(s, ne+1, ne+1+len(rest)) {
+			return 0, 0 // the 256 bytes read may reach further than they did before a value was replaced
+		}
 		vk := `"value"`
+		if hcl {
+			vk = "value"
+		}
 		k := indexFold(rest, vk)
+		if hcl {
+			if k < 0 || k > 0 && isWord(rest[k-1]) || !strings.HasPrefix(strings.TrimLeft(rest[k+len(vk):], " \t"), "=") {
+				return 0, 0
+			}
+			p := ne + 1 + k + len(vk)
+			for p < len(s) && (s[p] == ' ' || s[p] == '\t' || s[p] == '=') {
+				p++
+			}
+			return quotedAfter(s, p)
+		}
 		if k < 0 {
 			vk = `"text"`
 			if k = indexFold(rest, vk); k < 0 {
