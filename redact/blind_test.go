@@ -59,8 +59,11 @@ var blindFloors = map[string]struct{ recall, precision float64 }{
 	// its misses and false positives (0.985, 1.000 at fcbf6c5).
 	"blind11.txt": {recall: 0.98, precision: 0.99},
 	// blind12.txt: held out until its first scoring, at main aee5579
-	// (0.980, 0.991).
-	"blind12.txt": {recall: 0.97, precision: 0.99},
+	// (0.980, 0.991); raised to what main measured after the rule work on
+	// its misses and false positives (0.997, 0.999 at 88d7df5; the one
+	// false positive left is a network address, fd10::/64, which the
+	// earlier rounds' labels mark).
+	"blind12.txt": {recall: 0.99, precision: 0.99},
 }
 
 // blindSlack is how many bytes of an expected span may stay visible, in
