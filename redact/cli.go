@@ -143,6 +143,9 @@ func cliArgs(s string, i int, dst []cliArg) []cliArg {
 }
 
 func findCLIPassword(dst []Span, s string, at int) []Span {
+	if s[at]|0x20 == 'u' && hasPrefixFold(s[at:], "user ") && !atLineStart(s, at) {
+		return dst // "user" in prose, before the tools are looked up: a users.acl rule starts its line
+	}
 	var tool *cliTool
 	name := ""
 	for k := range cliTools {
@@ -158,9 +161,6 @@ func findCLIPassword(dst []Span, s string, at int) []Span {
 	e := at + len(strings.TrimRight(name, " ")) // "7z " is "7z" as a keyword of three bytes (and "exp ")
 	if at > 0 && (isWord(s[at-1]) || s[at-1] == '-' || s[at-1] == '.') || e < len(s) && (isWord(s[e]) || s[e] == '-' || s[e] == '.') {
 		return dst
-	}
-	if name == "user " && !atLineStart(s, at) {
-		return dst // "user" in prose: a users.acl rule starts its line
 	}
 	var buf [32]cliArg
 	args := cliArgs(s, e, buf[:0])

@@ -116,14 +116,21 @@ func findOracleConnect(dst []Span, s string, at int) []Span {
 
 // sqlplusConnect returns the length of a SQL*Plus command that takes a
 // user/password@service argument at s[at] ("connect ", "conn ",
-// "sqlplus "), at the start of a line or after the SQL> prompt, or 0.
+// "sqlplus "), at the start of a line (at may be the line break before
+// it) or after the SQL> prompt (at may be the prompt), or 0.
 func sqlplusConnect(s string, at int) int {
-	if !atLineStart(s, at) && !strings.HasSuffix(s[:at], "SQL> ") {
+	p := at
+	switch {
+	case s[p] == '\n':
+		p++ // the keyword "\nconnect ": "connect " alone would be read in every "connection"
+	case hasPrefixFold(s[p:], "sql> "):
+		p += len("sql> ")
+	case !atLineStart(s, p) && !hasSuffixFold(s[:p], "sql> "):
 		return 0
 	}
 	for _, c := range []string{"connect ", "conn ", "sqlplus "} {
-		if hasPrefixFold(s[at:], c) {
-			return len(c)
+		if hasPrefixFold(s[p:], c) {
+			return p - at + len(c)
 		}
 	}
 	return 0
@@ -716,7 +723,7 @@ func configRules() []Rule {
 			ID:          "oracle-connect",
 			Category:    Password,
 			Description: "password of an Oracle connect string user/password@host (JDBC thin, EZConnect //host/service, TNS descriptors)",
-			Keywords:    []string{"oracle:thin:", "@//", "@(description", "connect ", "conn ", "sqlplus "},
+			Keywords:    []string{"oracle:thin:", "@//", "@(description", "\nconnect ", "sql> connect ", "\nconn ", "sql> conn ", "sqlplus "},
 			Find:        findOracleConnect,
 			Priority:    prioGeneric,
 			Examples: []string{"jdbc:oracle:thin:scott/T1ger-db@//db.example.com:1521/ORCL", "url=jdbc:oracle:thin:app/Pw4pp!@db:1521:ORCL", "conn hr/Hr-2024x@//db:1521/pdb1",
