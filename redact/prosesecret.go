@@ -379,8 +379,11 @@ func renewedAt(s string, i int, ok bool) (v int, direct bool) {
 		if k == j {
 			return 0, false
 		}
-		if newWords.has(s[j:k]) {
+		switch w := s[j:k]; {
+		case newWords.has(w):
 			fresh = true
+		case fresh && !newOnes.has(strings.ToLower(w)):
+			fresh = false // "new laptop is X": something else is new
 		}
 		j = skipBlanks(s, k)
 		if _, c := connectorAt(s, j); c > 0 && fresh {
@@ -392,6 +395,11 @@ func renewedAt(s string, i int, ok bool) (v int, direct bool) {
 	}
 	return 0, false
 }
+
+// newOnes may follow a word for new in a clause that names the new
+// password: "the new one is X", "new password: X", "new pw is X".
+var newOnes = newWordSet("one", "ones", "password", "passwd", "pass", "pw", "pwd", "key", "token", "secret", "pin",
+	"code", "wala", "no", "wa", "de", "shi", "la", "거", "senha", "clave", "contraseña", "passwort", "mot")
 
 // directValueAt reports a value of mixed classes at s[i], quoted or not,
 // which a clause naming a new password may give without a connector.
