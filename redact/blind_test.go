@@ -64,6 +64,9 @@ var blindFloors = map[string]struct{ recall, precision float64 }{
 	// false positive left is a network address, fd10::/64, which the
 	// earlier rounds' labels mark).
 	"blind12.txt": {recall: 0.99, precision: 0.99},
+	// blind13.txt: held out until its first scoring, at main 1fbd36c
+	// (0.982, 0.996).
+	"blind13.txt": {recall: 0.98, precision: 0.99},
 }
 
 // blindSlack is how many bytes of an expected span may stay visible, in
