@@ -55,6 +55,12 @@ func chatAnswer(dst []Span, s string, p int, kind byte) []Span {
 		if strings.IndexByte(v, ' ') < 0 && gluedValue(v, kind) && !hashOrID(v) && !strings.Contains(v, "://") && v[0] != '/' {
 			return append(dst, Span{Start: ts, End: te})
 		}
+		if kind == 'n' {
+			// A PIN and what to do with it: "4471 then press ON".
+			if first, rest, ok := strings.Cut(v, " "); ok && pinValue(first) && !strings.ContainsAny(rest, "0123456789") {
+				return append(dst, Span{Start: ts, End: ts + len(first)})
+			}
+		}
 		if len(v) > 16 || strings.ContainsAny(v, "0123456789") {
 			return dst // the conversation went on
 		}

@@ -68,6 +68,9 @@ var fillerWords = []string{
 	"no", "nr", "num", "n°", "nº", "is", "was", "are", "ist", "est", "es", "é", "è", "は", "是", "이",
 	"number", "nummer", "numéro", "numero", "número", "numer", "numara", "numarası", "номер", "id",
 	"mã", "số", "code", "код", "コード",
+	// Articles and the prepositions a number is written after ("Mi número
+	// es el 612 345 678", "napisz smsa na 530123884", "joignable au 06…").
+	"el", "la", "le", "il", "lo", "al", "au", "na", "на", "an",
 }
 
 // notPhoneWords introduce numbers that are not phone numbers: orders,
