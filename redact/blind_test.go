@@ -65,7 +65,8 @@ var blindFloors = map[string]struct{ recall, precision float64 }{
 	// earlier rounds' labels mark).
 	"blind12.txt": {recall: 0.99, precision: 0.99},
 	// blind13.txt: held out until its first scoring, at main 1fbd36c
-	// (0.982, 0.996).
+	// (0.982, 0.996); after the rule work on its misses main measures
+	// 0.986, 0.996 (at a0a0722), and the floor stays.
 	"blind13.txt": {recall: 0.98, precision: 0.99},
 }
 
