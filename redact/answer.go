@@ -81,6 +81,17 @@ func questionAt(s string, i int) bool {
 	return strings.HasPrefix(s[i:], "?") || strings.HasPrefix(s[i:], "？") || strings.HasPrefix(s[i:], "؟")
 }
 
+// questionEnds reports whether a question mark that ends a clause starts
+// at s[i]: the text ends or a blank follows it ("Canal+ ?", not the "?#"
+// that starts a token).
+func questionEnds(s string, i int) bool {
+	if !questionAt(s, i) {
+		return false
+	}
+	_, n := utf8.DecodeRuneInString(s[i:])
+	return i+n >= len(s) || isSpace(s[i+n])
+}
+
 // endsInConnector reports whether the last word of text is a connector
 // ("pwd for the shared drive is").
 func endsInConnector(text string) bool {

@@ -70,7 +70,9 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		}
 		// A name whose value is given apart from it (Terraform variable,
 		// name/value lists, CloudFormation parameters).
-		if vs, ve := namedValue(s, ks, ke); ve > vs {
+		if vs, ve := namedValue(s, ks, ke); vs < 0 {
+			return dst // a name whose value a placeholder may hold or hide
+		} else if ve > vs {
 			if c, _ := keyCategory(s, ks, ke); c == want && acceptValue(s[vs:ve], s[ks:ke], want, true) {
 				return append(dst, Span{Start: vs, End: ve})
 			}

@@ -320,8 +320,9 @@ func findSensitiveValue(dst []Span, s string, at int) []Span {
 	return append(dst, Span{Start: vs, End: ve})
 }
 
-// namedValue returns the value given apart from the name s[ns:ne], or an
-// empty range: the default of a Terraform variable "NAME" { ... } block,
+// namedValue returns the value given apart from the name s[ns:ne], an
+// empty range, or -1, -1 for a name whose value may be a placeholder
+// (the caller then reads nothing else after the name): the default of a Terraform variable "NAME" { ... } block,
 // the value: after a YAML "name: NAME" (Kubernetes env, GitHub Actions),
 // the "value" of a JSON object with "name": "NAME" (ECS task definitions,
 // CloudFormation, Azure app settings), the Default: of a CloudFormation
@@ -364,7 +365,10 @@ func namedValue(s string, ns, ne int) (vs, ve int) {
 			rest = rest[:k]
 		}
 		if holdsPlaceholder(s, ne+1, ne+1+len(rest)) {
-			return 0, 0 // the 256 bytes read may reach further than they did before a value was replaced
+			// The 256 bytes read may reach further than they did before a
+			// value was replaced, or the value may be the placeholder: a
+			// name/value pair whose value is not read.
+			return -1, -1
 		}
 		vk := `"value"`
 		if hcl {

@@ -736,7 +736,7 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 	if v[0] == '-' && !quoted {
 		return dst // the next option of a command line
 	}
-	if !connected && !quoted && questionAt(s, skipBlanks(s, ve)) {
+	if !connected && !quoted && questionEnds(s, skipBlanks(s, ve)) {
 		return dst // "c quoi le mdp du compte Canal+ ?": what it opens, asked about
 	}
 	if strings.HasPrefix(v, "//") || strings.Contains(v, "://") || hasPrefixFold(v, "www.") {
