@@ -234,7 +234,12 @@
 //     shared accounts:" then "- Netflix: x" a line); "pass 'x'" with a
 //     quoted value of mixed classes; compounds that end in the word
 //     (Gerätepasswort ist x); and a value that goes on past a Latin letter
-//     outside ASCII (Tiramisù1988). A value that follows "password:" on its own
+//     outside ASCII (Tiramisù1988); the password of an e-mail / password
+//     pair of mixed classes (Netflix: ana@example.com / Rivera1965!); a
+//     variable's value in the cell after its name in a Markdown table (|
+//     `SMTP_PASSWORD` | X |); libcurl's CURLOPT_USERPWD "user:X" and
+//     CURLOPT_PASSWORD; a quoted ipsec.secrets PSK; SQL*Plus connect
+//     user/X@service. A value that follows "password:" on its own
 //     line loses the rest of the line only when that is not a sentence
 //     going on (a question, a spaced dash).
 //     Passwords passed to calls by position (mysqli_connect("h", "u", "X"),
@@ -273,8 +278,14 @@
 //     "x_token" { default = ... }, - name: API_KEY / value: ..., {"name":
 //     "TOKEN", "value": ...}, {"key": "token", "value": ...} (Postman), a
 //     browser tool's {"selector": "#password", "value": ...},
-//     CloudFormation parameters, and any Terraform
+//     CloudFormation parameters, Terraform's name = "NAME" and value =
+//     "X" in one block, and any Terraform
 //     variable marked sensitive = true or parameter marked NoEcho: true);
+//     keys with an encoding after the name (SIGNING_KEY_B64,
+//     ENCRYPTION_KEY_HEX), Erlang cookies, Perl's $ENV{'API_KEY'}, and
+//     java-jwt's Algorithm.HMAC256("X"); but references into secret
+//     stores (vault:…#key, aws-secretsmanager:…, op://…, an ARN) and values
+//     elided with an ellipsis (whsec_...f3a9) are none;
 //     a literal given as the fallback of an environment read
 //     (process.env.JWT_SECRET || "x", process.env.API_KEY ?? "x",
 //     getenv("DB_PASSWORD") or "x", System.getenv("TOKEN") ?: "x") or
