@@ -1866,7 +1866,7 @@ var thingNouns = []string{
 	"atm", "bancomat", "safe", "tresor", "tresors", "coffre", "cofre", "cassaforte", "kluis", "sejf",
 	"sejfu", "сейфа", "kasa", "kasası", "خزنة", "तिजोरी", "金庫", "금고", "保险箱", "két", "door",
 	"garage", "alarm", "lock", "voicemail", "router", "routers", "routera", "роутера", "wifi", "wi-fi", "wlan",
-	"вайфая", "вайфай", "فاي", "واي", "الواي", "للواي", "wifiの", "와이파이", "مصرف", "المصرف", "email", "e-mail", "mail", "gmail", "akun",
+	"вайфая", "вайфай", "فاي", "واي", "الواي", "للواي", "راوتر", "الراوتر", "للراوتر", "wifiの", "와이파이", "مصرف", "المصرف", "email", "e-mail", "mail", "gmail", "akun",
 	"surel", "laptop", "komputer", "computer", "server", "почты", "почта", "posta", "البريد", "ईमेल", "メール",
 	"이메일", "邮箱", "邮件", "correo", "courriel",
 }
