@@ -438,8 +438,8 @@ func pipedArg(s string, at int) (vs, ve int) {
 	for len(args) > 0 && word == "echo " && args[0].start == args[0].vs && len(s[args[0].vs:args[0].ve]) <= 3 && strings.Trim(s[args[0].vs:args[0].ve], "-neE") == "" {
 		args = args[1:] // -n, -e, -ne
 	}
-	if len(args) == 0 || strings.TrimSpace(s[args[len(args)-1].end:pipe]) != "" {
-		return 0, 0
+	if len(args) == 0 || args[len(args)-1].end > pipe || strings.TrimSpace(s[args[len(args)-1].end:pipe]) != "" {
+		return 0, 0 // no argument; or the '|' is inside one (echo "|docker login ..."); or something else is piped
 	}
 	a := args[0]
 	switch {
