@@ -855,7 +855,9 @@ func wordEndsAt(s string, e int) bool {
 func placeholderLinked(s string, st int) bool {
 	for j := st; j > 0 && st-j <= 32 && s[j-1] != '\n'; j-- {
 		if placeholderEndsAt(s, j) {
-			return versionLink(s[j:st]) || versionListGap(s[j:st])
+			// The placeholder may also have taken the list's comma
+			// ("sig=[REDACTED:SECRET] TensorRT 10.0.1.6").
+			return versionLink(s[j:st]) || versionListGap(s[j:st]) || j < st && s[j] == ' ' && versionListGap(","+s[j:st])
 		}
 	}
 	return false
