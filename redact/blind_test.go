@@ -68,6 +68,9 @@ var blindFloors = map[string]struct{ recall, precision float64 }{
 	// (0.982, 0.996); after the rule work on its misses main measures
 	// 0.986, 0.996 (at a0a0722), and the floor stays.
 	"blind13.txt": {recall: 0.98, precision: 0.99},
+	// blind14.txt: held out until its first scoring, at main 95bba79
+	// (0.959, 0.967).
+	"blind14.txt": {recall: 0.95, precision: 0.96},
 }
 
 // blindSlack is how many bytes of an expected span may stay visible, in
