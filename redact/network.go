@@ -464,6 +464,16 @@ func findIPv4(dst []Span, s string, _ int) []Span {
 		}
 		k += i
 		i = k + 1
+		if k > 0 && !isDigit(s[k-1]) && placeholderEndsAt(s, k) && k+1 < len(s) && isDigit(s[k+1]) {
+			// "[REDACTED:JWT].9": the rest of a dotted number whose start
+			// a placeholder took, which a version may have been.
+			p := k + 1
+			for p < len(s) && (isDigit(s[p]) || s[p] == '.' && p+1 < len(s) && isDigit(s[p+1])) {
+				p++
+			}
+			lastVer, i = p, p
+			continue
+		}
 		if k == 0 || !isDigit(s[k-1]) {
 			continue
 		}
