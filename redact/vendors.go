@@ -53,6 +53,9 @@ func (t *tokenSpec) find(dst []Span, s string, at int) []Span {
 		for e < lim && t.body(s[e]) {
 			e++
 		}
+		if placeholderStartsAt(s, e) {
+			return dst // the run went on into what a placeholder replaced (see placeholderEndsAt)
+		}
 		for e > b && s[e-1] == '.' {
 			e-- // the full stop of a sentence
 		}
