@@ -400,7 +400,10 @@ func qualifierReplaced(s string, i int, w string) bool {
 		if wd == "" {
 			break
 		}
-		if wordClass(wd)&(wNear|wFiller|wStem) == 0 && !numberLinks.has(wd) {
+		if c := wordClass(wd); c == 0 && idChunk(wd) {
+			// "A 0A 0A 0100000002": the start of the identifier, as
+			// notPhoneContext reads it.
+		} else if c&(wNear|wFiller|wStem) == 0 && !numberLinks.has(wd) {
 			// ("de contrat" may have followed "numéro"); a word or two of
 			// whose number it is may have followed a refusing word
 			// ("Track A 0100000002", "NIF do cliente:"), but not a phone
