@@ -941,6 +941,9 @@ func upgradeFrom(s string, st, p int) bool {
 		return false
 	}
 	b := max(0, st-80)
+	for b > 0 && b < st && isWord(s[b-1]) && isWord(s[b]) {
+		b++ // not the end of a word the window starts inside ("Ars|lan": no LAN)
+	}
 	if k := strings.LastIndexByte(s[b:st], '\n'); k >= 0 {
 		b += k + 1
 	}
