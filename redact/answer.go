@@ -69,27 +69,37 @@ func chatAnswer(dst []Span, s string, p int, kind byte) []Span {
 	return dst
 }
 
-// endsInQuestion reports whether text ends in a question mark (ASCII,
-// full-width or Arabic).
+// questionMarks are the question marks of the scripts read: ASCII,
+// full-width (CJK) and Arabic.
+var questionMarks = [...]string{"?", "？", "؟"}
+
+// endsInQuestion reports whether text ends in a question mark.
 func endsInQuestion(text string) bool {
-	return strings.HasSuffix(text, "?") || strings.HasSuffix(text, "？") || strings.HasSuffix(text, "؟")
+	for _, q := range questionMarks {
+		if strings.HasSuffix(text, q) {
+			return true
+		}
+	}
+	return false
 }
 
-// questionAt reports whether a question mark (ASCII, full-width or
-// Arabic) starts at s[i].
-func questionAt(s string, i int) bool {
-	return strings.HasPrefix(s[i:], "?") || strings.HasPrefix(s[i:], "？") || strings.HasPrefix(s[i:], "؟")
+// questionAt returns the length of the question mark that starts at s[i],
+// or 0.
+func questionAt(s string, i int) int {
+	for _, q := range questionMarks {
+		if strings.HasPrefix(s[i:], q) {
+			return len(q)
+		}
+	}
+	return 0
 }
 
 // questionEnds reports whether a question mark that ends a clause starts
 // at s[i]: the text ends or a blank follows it ("Canal+ ?", not the "?#"
 // that starts a token).
 func questionEnds(s string, i int) bool {
-	if !questionAt(s, i) {
-		return false
-	}
-	_, n := utf8.DecodeRuneInString(s[i:])
-	return i+n >= len(s) || isSpace(s[i+n])
+	n := questionAt(s, i)
+	return n > 0 && (i+n >= len(s) || isSpace(s[i+n]))
 }
 
 // endsInConnector reports whether the last word of text is a connector

@@ -1214,15 +1214,12 @@ func answerAhead(s string, i int) int {
 // answer must start with "it's" or "it is" (after at most a few words
 // saying when), a copula (answerCopulas) or an arrow: -1 otherwise.
 func selfAnswerAt(s string, i int) int {
-	switch {
+	switch n := questionAt(s, i); {
 	case i >= len(s):
 		return -1
-	case strings.HasPrefix(s[i:], "??"):
-		i += 2
-	case strings.HasPrefix(s[i:], "?"):
-		i++
-	case strings.HasPrefix(s[i:], "？"):
-		i += len("？")
+	case n > 0:
+		i += n
+		i += questionAt(s, i) // "pw?? its X"
 	case strings.HasPrefix(s[i:], "—"), strings.HasPrefix(s[i:], "–"):
 		i += len("—")
 	case strings.HasPrefix(s[i:], "--") && i+2 < len(s) && s[i+2] == ' ':
@@ -1448,7 +1445,7 @@ func skipPhrase(s string, i int) int {
 			break
 		}
 		k := j
-		for k < len(s) && k-j < 32 && s[k] != ' ' && s[k] != '\t' && s[k] != ':' && s[k] != '\n' && !strings.HasPrefix(s[k:], "：") && !questionAt(s, k) {
+		for k < len(s) && k-j < 32 && s[k] != ' ' && s[k] != '\t' && s[k] != ':' && s[k] != '\n' && !strings.HasPrefix(s[k:], "：") && questionAt(s, k) == 0 {
 			k++
 		}
 		w := s[j:k]
