@@ -336,19 +336,7 @@ func renewedAt(s string, i int, ok bool) (v int, direct bool) {
 	}
 	if !clauseBreakIn(s[i:min(len(s), i+48)]) {
 		// The common case: no clause break soon after the word.
-		j, fresh := i, false
-		for n := 0; n < 3; n++ {
-			k := proseWordEnd(s, j)
-			if k == j {
-				return 0, false
-			}
-			fresh = fresh || newWords.has(s[j:k])
-			j = skipBlanks(s, k)
-			if fresh && (directValueAt(s, j) || placeholderStartsAt(s, j)) {
-				return j, true // a placeholder there replaced the value this read (see placeholderEndsAt)
-			}
-		}
-		return 0, false
+		return newClause(s, i, false)
 	}
 	j := i
 	for n := 0; n < 4 && j < len(s) && s[j] != ',' && s[j] != ';'; n++ {
@@ -372,7 +360,16 @@ func renewedAt(s string, i int, ok bool) (v int, direct bool) {
 	default:
 		return 0, false
 	}
-	j = skipBlanks(s, j)
+	return newClause(s, skipBlanks(s, j), true)
+}
+
+// newClause reads at most three words at s[j] of which one says "new",
+// followed by nothing or by newOnes, and returns where the value starts:
+// after a connector, when connector allows one ("the new one is X"), or,
+// with direct set, right after the words ("yenisi X", "새로운 거 X"),
+// where a placeholder also stands for a value this read (see
+// placeholderEndsAt); or 0.
+func newClause(s string, j int, connector bool) (v int, direct bool) {
 	fresh := false
 	for n := 0; n < 3; n++ {
 		k := proseWordEnd(s, j)
@@ -386,7 +383,7 @@ func renewedAt(s string, i int, ok bool) (v int, direct bool) {
 			fresh = false // "new laptop is X": something else is new
 		}
 		j = skipBlanks(s, k)
-		if _, c := connectorAt(s, j); c > 0 && fresh {
+		if _, c := connectorAt(s, j); c > 0 && fresh && connector {
 			return j, false
 		}
 		if fresh && (directValueAt(s, j) || placeholderStartsAt(s, j)) {
