@@ -1162,14 +1162,11 @@ func codeAhead(s string, i int) int {
 // are read as the word and its value ("… code de votre boîte à clés ?\n
 // Client : c'est 2580").
 func answerAhead(s string, i int) int {
-	switch {
-	case strings.HasPrefix(s[i:], "?"):
-		i++
-	case strings.HasPrefix(s[i:], "？"):
-		i += len("？")
-	default:
+	n := questionAt(s, i)
+	if n == 0 {
 		return -1
 	}
+	i += n
 	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r') {
 		i++
 	}
