@@ -26,19 +26,22 @@ const chatAnswerLines = 3
 // chatAnswer reports the answer to the question about a password or a PIN
 // (kind 'p' or 'n', as proseWord) whose word ends at s[p].
 func chatAnswer(dst []Span, s string, p int, kind byte) []Span {
-	le := lineEnd(s, p)
-	if le >= len(s) || le-p > 160 || holdsPlaceholder(s, p, le) {
-		return dst // no next line; or a placeholder, which may have replaced the line's end
-	}
-	rest := strings.TrimRight(s[p:le], " \t\r")
-	if first, _, _ := strings.Cut(strings.TrimLeft(rest, " "), " "); aboutPasswords.has(strings.ToLower(strings.TrimRight(first, "?？؟"))) {
-		return dst // "what's the password policy?"
-	}
-	if !endsInQuestion(rest) && !endsInConnector(rest) {
-		return dst
-	}
 	if kind != 'p' && kind != 'n' {
 		return dst // a word for a code: "the code we sent by SMS?" asks for a one-time code
+	}
+	le := lineEnd(s, p)
+	if le >= len(s) || le-p > 160 {
+		return dst // no next line
+	}
+	rest := strings.TrimRight(s[p:le], " \t\r")
+	if !endsInQuestion(rest) && !endsInConnector(rest) {
+		return dst // the common case, read first
+	}
+	if holdsPlaceholder(s, p, le) {
+		return dst // a placeholder, which may have replaced the line's end
+	}
+	if first, _, _ := strings.Cut(strings.TrimLeft(rest, " "), " "); aboutPasswords.has(strings.ToLower(strings.TrimRight(first, "?？؟"))) {
+		return dst // "what's the password policy?"
 	}
 	i := le + 1
 	for n := 0; n < chatAnswerLines && i < len(s); n++ {
