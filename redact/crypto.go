@@ -147,6 +147,29 @@ func bech32Polymod(v uint32, d byte) uint32 {
 	return v
 }
 
+// bech32Checksum returns the Bech32 polymod of the human-readable part hrp
+// (lower case) expanded, and of data, the characters after the separator
+// '1' (either case): 1 for a valid Bech32 string, 0x2bc830a3 for a valid
+// Bech32m one. A byte outside the alphabet gives 0.
+func bech32Checksum(hrp, data string) uint32 {
+	v := uint32(1)
+	for i := 0; i < len(hrp); i++ {
+		v = bech32Polymod(v, hrp[i]>>5)
+	}
+	v = bech32Polymod(v, 0)
+	for i := 0; i < len(hrp); i++ {
+		v = bech32Polymod(v, hrp[i]&31)
+	}
+	for i := 0; i < len(data); i++ {
+		d := bech32Value[data[i]]
+		if d < 0 {
+			return 0
+		}
+		v = bech32Polymod(v, byte(d))
+	}
+	return v
+}
+
 // validSegwit checks a "bc1..." address.
 func validSegwit(a string) bool {
 	var up, lo bool
@@ -157,19 +180,8 @@ func validSegwit(a string) bool {
 	if up && lo {
 		return false
 	}
-	// Checksum over the expanded human-readable part "bc" and the data.
-	v := uint32(1)
-	for _, c := range []byte("bc") {
-		v = bech32Polymod(v, c>>5)
-	}
-	v = bech32Polymod(v, 0)
-	for _, c := range []byte("bc") {
-		v = bech32Polymod(v, c&31)
-	}
 	data := a[3:]
-	for i := 0; i < len(data); i++ {
-		v = bech32Polymod(v, byte(bech32Value[data[i]]))
-	}
+	v := bech32Checksum("bc", data)
 	ver := bech32Value[data[0]]
 	switch {
 	case ver == 0 && v != 1, ver > 0 && v != 0x2bc830a3, ver > 16:

@@ -127,7 +127,12 @@
 //     pul-, shpat_, rubygems_, sbp_, bkua_, ...), Atlassian (ATATT3, the
 //     whole token), Alibaba Cloud (LTAI), and Discord and
 //     Microsoft Teams webhook URLs. A vendor token is claimed up to its
-//     end however long it is.
+//     end however long it is. Where the issuer puts a checksum in its
+//     tokens (GitHub's CRC-32 and SHA-256, npm's CRC-32, age's Bech32), a
+//     token that fails it is left alone on a line that presents it as a
+//     test vector ("fixtures/reject/…", "CRC32 mismatch", "want_match":
+//     false); elsewhere, and under a key that names a secret, it is
+//     redacted as before.
 //   - JWT: JSON Web Tokens (eyJ... . ... . ...), unless they are the
 //     credential of an Authorization header.
 //   - PRIVATE_KEY: whole PEM private key blocks, BEGIN to END line (RSA, EC,

@@ -16,6 +16,10 @@ type tokenSpec struct {
 	min, max int // body length; max 0 means no upper bound
 	// validate, if set, checks the body (at most decideLen bytes of it).
 	validate func(body string) bool
+	// checksum, if set, checks the checksum the issuer puts in the body. A
+	// body that fails it is still a match unless its line presents it as
+	// a test vector (see tokensum.go).
+	checksum func(body string) bool
 	// hide replaces the prefix too: it is part of the secret's encoding
 	// rather than a vendor marker worth keeping.
 	hide bool
@@ -67,6 +71,9 @@ func (t *tokenSpec) find(dst []Span, s string, at int) []Span {
 			return dst // glued to a word: not this token
 		}
 		if placeholderToken(s[b:e]) || t.validate != nil && !t.validate(s[b:e]) {
+			return dst
+		}
+		if t.checksum != nil && !t.checksum(s[b:e]) && testValueLine(s, at, e) {
 			return dst
 		}
 		if capped {
@@ -189,16 +196,22 @@ var vendors = []vendor{
 		negatives: []string{"AKIAIOSFODNN7EXAMPLE (the documentation key)", "AKIAZ2LMNB5TQRA7XYZ9EXTRA is too long", "the AKIA prefix", "ASIAN markets", "xAKIAZ2LMNB5TQRA7XYZ9", "AKIAXXXXXXXXXXXXXXXX"},
 	},
 	{
-		id: "github-token", desc: "GitHub personal, OAuth, user-to-server, server-to-server and refresh tokens (ghp_, gho_, ghu_, ghs_, ghr_), prefix kept", cat: GitHubToken,
-		spec:      &tokenSpec{prefixes: []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_"}, body: isAlnum, min: 36},
-		examples:  []string{"token ghp_16C7e42F292c6912E7710c838347Ae178B4a now", "GH_TOKEN=ghs_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"},
-		negatives: []string{"ghp_short", "the ghp_ prefix", "xghp_16C7e42F292c6912E7710c838347Ae178B4a", "GITHUB_TOKEN=ghp_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"},
+		id: "github-token", desc: "GitHub personal, OAuth, user-to-server, server-to-server and refresh tokens (ghp_, gho_, ghu_, ghs_, ghr_; CRC-32 checksum), prefix kept", cat: GitHubToken,
+		spec:     &tokenSpec{prefixes: []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_"}, body: isAlnum, min: 36, checksum: crc32Base62},
+		examples: []string{"token ghp_16C7e42F292c6912E7710c838347Ae178B4a now", "GH_TOKEN=ghs_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789", "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 # checksum ok"},
+		negatives: []string{
+			"ghp_short", "the ghp_ prefix", "xghp_16C7e42F292c6912E7710c838347Ae178B4a", "GITHUB_TOKEN=ghp_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+			"fixtures/reject/4.txt: ghp_X5urFmgv23BW2kM4ckU3uyw5oawoakLjOncN", `{"input": "gho_B7dWINNzzlJJ5jawma4kBBN5cHfUexM1O8F8", "want_match": false}`,
+		},
 	},
 	{
-		id: "github-pat", desc: "GitHub fine-grained personal access token (github_pat_), prefix kept", cat: GitHubToken,
-		spec:      &tokenSpec{prefixes: []string{"github_pat_"}, body: isWord, min: 22},
-		examples:  []string{"github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"},
-		negatives: []string{"github_pat_ is the prefix", "github_pat_short", "github_pat_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"},
+		id: "github-pat", desc: "GitHub fine-grained personal access token (github_pat_; SHA-256 checksum), prefix kept", cat: GitHubToken,
+		spec:     &tokenSpec{prefixes: []string{"github_pat_"}, body: isWord, min: 22, checksum: githubPATSum},
+		examples: []string{"github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"},
+		negatives: []string{
+			"github_pat_ is the prefix", "github_pat_short", "github_pat_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+			`assert not looks_valid("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")`,
+		},
 	},
 	{
 		id: "anthropic-key", desc: "Anthropic API key (sk-ant-...), prefix kept",
@@ -266,10 +279,10 @@ var vendors = []vendor{
 		negatives: []string{"the glpat- prefix", "glpat-short", "glpat-xxxxxxxxxxxxxxxxxxxx"},
 	},
 	{
-		id: "npm-token", desc: "npm access token (npm_ + 36 characters), prefix kept",
-		spec:      &tokenSpec{prefixes: []string{"npm_"}, body: isAlnum, min: 36, max: 36},
+		id: "npm-token", desc: "npm access token (npm_ + 36 characters, CRC-32 checksum), prefix kept",
+		spec:      &tokenSpec{prefixes: []string{"npm_"}, body: isAlnum, min: 36, max: 36, checksum: crc32Base62},
 		examples:  []string{"//registry.npmjs.org/:_authToken=npm_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"},
-		negatives: []string{"npm_config_cache=/tmp/npm", "the npm_ prefix"},
+		negatives: []string{"npm_config_cache=/tmp/npm", "the npm_ prefix", "fixtures/reject/npm-2.txt: npm_H95lyaD7dKUiHCxRZ74KgjAx9JvbaB9ShdQP"},
 	},
 	{
 		id: "pypi-token", desc: "PyPI upload token (pypi-AgEIcHlwaS5vcmc...), prefix kept",
@@ -396,10 +409,10 @@ var vendors = []vendor{
 		negatives: []string{"ops_eyJ (truncated)", "A3-size paper"},
 	},
 	{
-		id: "age-secret-key", desc: "age encryption secret key (AGE-SECRET-KEY-1 + 58 Bech32 characters), replaced whole",
-		spec:      &tokenSpec{prefixes: []string{"AGE-SECRET-KEY-1"}, body: isUpperDigit, min: 58, max: 58, hide: true},
+		id: "age-secret-key", desc: "age encryption secret key (AGE-SECRET-KEY-1 + 58 Bech32 characters with their checksum), replaced whole",
+		spec:      &tokenSpec{prefixes: []string{"AGE-SECRET-KEY-1"}, body: isUpperDigit, min: 58, max: 58, hide: true, checksum: ageKeySum},
 		examples:  []string{"# created: 2024-01-15\nAGE-SECRET-KEY-1PDXLFZUNNL3N63WT96SN9XUPPWMRD5Z8Z32KDN3FV2G5HFZSULTCXGRYNA"},
-		negatives: []string{"AGE-SECRET-KEY-1 is the header of an age identity"},
+		negatives: []string{"AGE-SECRET-KEY-1 is the header of an age identity", `- "AGE-SECRET-KEY-1R9TLYSXNU5L3JZ67W78U9CCQ3GP6PU8FRG727EKJ7R925CPXJ5N3F45MCN"  # bad bech32 checksum`},
 	},
 	{
 		id: "alibaba-access-key", desc: "Alibaba Cloud AccessKey ID (LTAI + 12 to 20 letters and digits), prefix kept", cat: APIKey,
