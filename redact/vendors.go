@@ -436,12 +436,12 @@ var vendors = []vendor{
 		negatives: []string{"gsk_ is Groq's prefix", "the xai-sdk package", "r8_short"},
 	},
 	{
-		id: "cloud-platform-token", desc: "tokens of cloud and developer platforms with a fixed prefix: DigitalOcean (dop_v1_, doo_v1_, dor_v1_), Databricks (dapi), Doppler (dp.pt., dp.st., dp.ct., dp.sa.), Dynatrace (dt0c01.), Fly.io (fo1_, fm1a_, fm1r_, fm2_), Heroku (HRKU-AA), Linear (lin_api_), New Relic (NRAK-, NRII-), Postman (PMAK-), Prefect (pnu_), Pulumi (pul-), PlanetScale (pscale_tkn_, pscale_oauth_, pscale_pw_), ReadMe (rdme_), RubyGems (rubygems_), Scalingo (tk-us-), Shopify (shpat_, shpca_, shppa_, shpss_), Shippo (shippo_live_, shippo_test_), Brevo (xkeysib-), Frame.io (fio-u-), EasyPost (EZAK, EZTK), Artifactory (AKCp), Figma (figd_), Duffel (duffel_live_, duffel_test_), Docker (dckr_pat_, dckr_oat_), Supabase (sbp_), Buildkite (bkua_), Typeform (tfp_), CircleCI (CCIPAT_), Netlify (nfp_), Neon (napi_), HubSpot (pat-na1-, pat-eu1-), Clojars (CLOJARS_); prefix kept",
+		id: "cloud-platform-token", desc: "tokens of cloud and developer platforms with a fixed prefix: Databricks (dapi), Doppler (dp.pt., dp.st., dp.ct., dp.sa.), Dynatrace (dt0c01.), Fly.io (fo1_, fm1a_, fm1r_, fm2_), Heroku (HRKU-AA), Linear (lin_api_), New Relic (NRAK-, NRII-), Postman (PMAK-), Prefect (pnu_), Pulumi (pul-), PlanetScale (pscale_tkn_, pscale_oauth_, pscale_pw_), ReadMe (rdme_), RubyGems (rubygems_), Scalingo (tk-us-), Shippo (shippo_live_, shippo_test_), Brevo (xkeysib-), Frame.io (fio-u-), EasyPost (EZAK, EZTK), Artifactory (AKCp), Figma (figd_), Duffel (duffel_live_, duffel_test_), Docker (dckr_pat_, dckr_oat_), Supabase (sbp_), Buildkite (bkua_), Typeform (tfp_), CircleCI (CCIPAT_), Netlify (nfp_), Neon (napi_), HubSpot (pat-na1-, pat-eu1-), Clojars (CLOJARS_); prefix kept",
 		spec: &tokenSpec{
 			prefixes: []string{
-				"dop_v1_", "doo_v1_", "dor_v1_", "dapi", "dp.pt.", "dp.st.", "dp.ct.", "dp.sa.", "dt0c01.", "fo1_", "fm1a_", "fm1r_", "fm2_",
+				"dapi", "dp.pt.", "dp.st.", "dp.ct.", "dp.sa.", "dt0c01.", "fo1_", "fm1a_", "fm1r_", "fm2_",
 				"HRKU-AA", "lin_api_", "NRAK-", "NRII-", "PMAK-", "pnu_", "pul-", "pscale_tkn_", "pscale_oauth_", "pscale_pw_", "rdme_",
-				"rubygems_", "tk-us-", "shpat_", "shpca_", "shppa_", "shpss_", "shippo_live_", "shippo_test_", "xkeysib-", "fio-u-",
+				"rubygems_", "tk-us-", "shippo_live_", "shippo_test_", "xkeysib-", "fio-u-",
 				"EZAK", "EZTK", "AKCp", "figd_", "duffel_live_", "duffel_test_", "dckr_pat_", "dckr_oat_",
 				"sbp_", "bkua_", "tfp_", "CCIPAT_", "nfp_", "napi_", "pat-na1-", "pat-eu1-",
 				"CLOJARS_",
@@ -450,9 +450,8 @@ var vendors = []vendor{
 			validate: func(v string) bool { return tokenLike(v, 20) },
 		},
 		examples: []string{
-			"DIGITALOCEAN_TOKEN=dop_v1_b58a66d6ee9e0b0883dd9d295b432c8571a8dc28ac70979706560388f3b2ca3c",
 			"DATABRICKS_TOKEN=dapi6b51e74e27f3155472e133213fe26363", "LINEAR_API_KEY=lin_api_XiNmE4Cl3ttFrO1Ftk0rdAuetA2hChZW0SpwoIeJ",
-			"PULUMI_ACCESS_TOKEN=pul-4f4ae7b321e68cf255de8a5b934d992b65f1e14b", "X-Shopify-Access-Token: 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",
+			"PULUMI_ACCESS_TOKEN=pul-4f4ae7b321e68cf255de8a5b934d992b65f1e14b",
 			"dt0c01.T8PG11VNYE1HH35UVJCB74Q1.QJIZTDX38X4ASJ6RLN6IEMF4VU2VHXKG8C7QFXTXI3FSQ31EF6W52WZKXOCNYCGD",
 			"SUPABASE_ACCESS_TOKEN=sbp_7c3e1f9a2b4d6e8f0a1c3e5b7d9f1a3c5e7b9d1f", "BUILDKITE_TOKEN=bkua_0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e",
 			"nfp_Qm3kR8vT2xW9yB4nC7dF1gH5jK0lP6sA8uE2", "NEON_API_KEY=napi_kiijtdtr8uhxrywsyxnw353fvmuqvruc0hhuzuwlx039usrb35a1qwxpkgjx",
@@ -460,6 +459,24 @@ var vendors = []vendor{
 		},
 		negatives: []string{"dapi is an abbreviation", "the dp.pt. prefix", "pul-request", "rubygems_mirror", "figd_ tokens", "sbp_ tokens",
 			"nfp_ tokens", "napi_version", "pat-na1-short"},
+	},
+	{
+		id: "shopify-token", desc: "Shopify access tokens and shared secrets (shpat_, shpca_, shppa_, shpss_ + 32 hex digits), prefix kept",
+		spec: &tokenSpec{
+			prefixes: []string{"shpat_", "shpca_", "shppa_", "shpss_"}, body: isAlnum, min: 32, max: 32,
+			validate: func(v string) bool { return allFunc(v, isHexByte) },
+		},
+		examples:  []string{"X-Shopify-Access-Token: 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", "SHOPIFY_API_SECRET=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"},
+		negatives: []string{"the shpat_ prefix", "Sample 20 (wrong alphabet): shpat_tpqnzhilwhroniltkgthijnqjqnghwqp", "shpca_7decb2f44e005b5c is short"},
+	},
+	{
+		id: "digitalocean-token", desc: "DigitalOcean personal access, OAuth and refresh tokens (dop_v1_, doo_v1_, dor_v1_ + 64 hex digits), prefix kept",
+		spec: &tokenSpec{
+			prefixes: []string{"dop_v1_", "doo_v1_", "dor_v1_"}, body: isAlnum, min: 64, max: 64,
+			validate: func(v string) bool { return allFunc(v, isHexByte) },
+		},
+		examples:  []string{"DIGITALOCEAN_TOKEN=dop_v1_b58a66d6ee9e0b0883dd9d295b432c8571a8dc28ac70979706560388f3b2ca3c"},
+		negatives: []string{"the dop_v1_ prefix", `{in: "dop_v1_0ba2ca8f1f272dcd6043", ok: false}, // too short`, "fixtures/21.txt: dop_v1_xslvrnhltlzztlztvngpiynilogqhtjphysrnnmwmtzsvgmhnwvrswtsrloqzqpu"},
 	},
 	{
 		id: "sendgrid-key", desc: "SendGrid API key (SG.<22>.<43>), prefix kept",
