@@ -1432,7 +1432,7 @@ var secretKeySuffixes = []string{
 	"clientkey", "appkey", "sessionkey", "sessionid", "sessid", "credential", "cred", "auth",
 	"login", "hmackey", "consumerkey", "deploykey", "secretkeybase", "salt", "keydata", "privatekeydata",
 	"clientkeydata", "basicauth", "webhooksecret", "signingsecret", "erlangcookie", "sessioncookie", "authcookie",
-	"integrationkey", "pagerdutyroutingkey",
+	"integrationkey", "pagerdutyroutingkey", "applicationkey",
 }
 
 var notSecretKeys = []string{

@@ -124,9 +124,12 @@
 //     (AGE-SECRET-KEY-1), Twilio (SK + 32 hex), Telegram bot tokens, AI
 //     platforms (gsk_, xai-, r8_, pplx-, lsv2_, pcsk_, tvly-), cloud and
 //     developer platforms (dop_v1_, dapi, dp.pt., dt0c01., lin_api_,
-//     pul-, shpat_, rubygems_, sbp_, bkua_, ...), Atlassian (ATATT3, the
-//     whole token), Alibaba Cloud (LTAI), and Discord and
-//     Microsoft Teams webhook URLs. A vendor token is claimed up to its
+//     pul-, rubygems_, sbp_, bkua_, ...), Shopify (shpat_, shpss_, ...: 32
+//     hex digits), DigitalOcean (dop_v1_, ...: 64 hex digits), Atlassian
+//     (ATATT3, the whole token), Alibaba Cloud (LTAI), Airtable (pat….…,
+//     the whole token), Dropbox (sl.), Mailgun (key-), Mailchimp (…-usNN,
+//     the whole key), Terraform Cloud (….atlasv1.…, the whole token),
+//     Infracost (ico-), and Discord and Microsoft Teams webhook URLs. A vendor token is claimed up to its
 //     end however long it is. Where the issuer puts a checksum in its
 //     tokens (GitHub's CRC-32 and SHA-256, npm's CRC-32, age's Bech32), a
 //     token that fails it is left alone on a line that presents it as a

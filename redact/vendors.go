@@ -479,6 +479,44 @@ var vendors = []vendor{
 		negatives: []string{"the dop_v1_ prefix", `{in: "dop_v1_0ba2ca8f1f272dcd6043", ok: false}, // too short`, "fixtures/21.txt: dop_v1_xslvrnhltlzztlztvngpiynilogqhtjphysrnnmwmtzsvgmhnwvrswtsrloqzqpu"},
 	},
 	{
+		id: "airtable-token", desc: "Airtable personal access token (pat + 14 letters and digits, '.', 64 hex digits), the whole token",
+		spec: &tokenSpec{
+			prefixes: []string{"pat"}, body: func(c byte) bool { return isAlnum(c) || c == '.' }, min: 79, max: 79, hide: true,
+			validate: func(v string) bool {
+				return v[14] == '.' && allFunc(v[:14], isAlnumByte) && allFunc(v[15:], isHexByte) && tokenLike(v[:14], 14)
+			},
+		},
+		examples:  []string{"AIRTABLE_TOKEN=patHYiaQmbqMvWEg3.d29484030cb885f0ca2395ac181ec2f664f7ef61a56b4617696d2c4472b5ee4c"},
+		negatives: []string{"the path patHYiaQmbqMvWEg3 is short", "pattern.d29484030cb885f0ca2395ac181ec2f664f7ef61a56b4617696d2c4472b5ee4c"},
+	},
+	{
+		id: "dropbox-token", desc: "Dropbox short-lived access token (sl. + 120 or more base64url characters), prefix kept",
+		spec: &tokenSpec{
+			prefixes: []string{"sl."}, body: func(c byte) bool { return isB64URL(c) || c == '.' }, min: 120,
+			validate: func(v string) bool { return tokenLike(v, 120) },
+		},
+		examples:  []string{"access token sl." + dropboxExample + " expires in four hours", "dbx = dropbox.Dropbox(\"sl." + dropboxExample + "\")"},
+		negatives: []string{"ssl." + dropboxExample, "sl.short", "the sl. prefix marks Dropbox tokens"},
+	},
+	{
+		id: "mailgun-key", desc: "Mailgun API key (key- + 32 hex digits), prefix kept",
+		spec: &tokenSpec{
+			prefixes: []string{"key-"}, body: isAlnum, min: 32, max: 32,
+			validate: func(v string) bool { return allFunc(v, isHexByte) && tokenShape(v) },
+		},
+		examples:  []string{"MAILGUN_API_KEY=key-a9da2224cf163c75730b8f03ea247749", "why does key-4e6c9c922f1c17f4fb67d7b4e07104a0 return 401 from Mailgun?"},
+		negatives: []string{"api-key-a9da2224cf163c75730b8f03ea247749", "key-value store", "key-a9da2224cf163c75730b8f03ea2477 (short)"},
+	},
+	{
+		id: "infracost-key", desc: "Infracost API key (ico- + 32 letters and digits), prefix kept",
+		spec: &tokenSpec{
+			prefixes: []string{"ico-"}, body: isAlnum, min: 32, max: 32,
+			validate: func(v string) bool { return tokenLike(v, 32) },
+		},
+		examples:  []string{"INFRACOST_API_KEY=ico-9TfgyzRkD0YX84Y1gmABGaupYdTIEtL0"},
+		negatives: []string{`<i class="ico-arrow-left"></i>`, "ico-abcdefghijklmnopqrstuvwxyzabcdef", "the ico- prefix"},
+	},
+	{
 		id: "sendgrid-key", desc: "SendGrid API key (SG.<22>.<43>), prefix kept",
 		spec: &tokenSpec{
 			prefixes: []string{"SG."}, body: func(c byte) bool { return isTokenByte(c) || c == '.' }, min: 66, max: 66,
@@ -518,6 +556,9 @@ func onePasswordSecretKey(v string) bool {
 	return false
 }
 
+// dropboxExample is a fictitious Dropbox short-lived token body.
+const dropboxExample = "jmF2KCZ8DAL7NafncB-pH04I3rHZPX20zVg3rcikNAz9LoAlanZ4ZUgeJ_nZgafEgvkf6QhiSnptUNHu4BEogt1uHNGHWjgdOlerAwE86qjtS_L-ZCQiI4SBOMVRJqas"
+
 // opsExample is a fictitious 1Password service account token body (base64
 // of a JSON object), longer than 256 bytes as real ones are.
 const opsExample = "eyJlbWFpbCI6InN2Y0BleGFtcGxlLmNvbSIsInNlY3JldEtleSI6Ik9ubE5LMG5TV3dic2ozSFlNOTZGeWYwaUVldFE4bEZYVEVzVzRkRXNjeGVmd0hCY2g4MlJKODZQOFo0a2ljWW9RQTRkZTc4dDNZN2NBMnh2N0dNTjVOc3lxNnlhSklhRG9KZXkxSVN3MXJRSWNkdUw0UUR0dWtrdzZGZ1Z4b3VkT3Q2NVZhOUdzaFZWVHhkaUs0M2Jyb3dJYk10STc0Unk3UVRJTzAzek42QzJ1VWE2MlFpczk5bXc5dzlPMEc1c0FTN2dDam95SXZSUnRwTFJCOWJaZW95WFNua2Q5Znh4Z1JsVjZRMk1RN2Q5UGViQXBTZUpRQjBGcWhiSWcyWm1LWU5PMmUxVzZXOXlQcTlldU1odFRvcEMxaUVRWXVXc21CZEJpQjlxald4NWpLVVhaWnNRMzlLT09HSno0bkZ6VGdxZGt6SVIwZ2pIVW9yb2hkWllkU0F6UEdTY1hVZzZpQnRkMW81QnVzQ05JQjBiOU1uN2tRMVVuZWNOajhNcld1OHFITTd3UDJkUldJaVcifQ=="
@@ -526,7 +567,8 @@ const opsExample = "eyJlbWFpbCI6InN2Y0BleGFtcGxlLmNvbSIsInNlY3JldEtleSI6Ik9ubE5L
 
 // vendorContextRules returns the vendor rules that are not a plain prefix
 // and body: Slack webhook URLs, Azure client secrets, Twilio API keys,
-// Telegram bot tokens and legacy Vault tokens.
+// Telegram bot tokens, Mailchimp keys, Terraform tokens and legacy Vault
+// tokens.
 func vendorContextRules() []Rule {
 	return []Rule{
 		{
@@ -588,6 +630,26 @@ func vendorContextRules() []Rule {
 			Priority:    prioVendor,
 			Examples:    []string{"TELEGRAM_BOT_TOKEN=7434875736:AACkzx9vZfajYJlHsQzuwY-9EXRarGFVIsv", "https://api.telegram.org/bot7434875736:AACkzx9vZfajYJlHsQzuwY-9EXRarGFVIsv/sendMessage"},
 			Negatives:   []string{"at 10:AA the meeting", "12345678:AAshort"},
+		},
+		{
+			ID:          "mailchimp-key",
+			Category:    APIKey,
+			Description: "Mailchimp API key (32 hex digits, -us and the data center's number), replaced whole",
+			Keywords:    []string{"-us"},
+			Find:        findMailchimpKey,
+			Priority:    prioVendor,
+			Examples:    []string{"MAILCHIMP_API_KEY=6b6c4ae6e5e36228dcab3a5a50f51df2-us21", "85cfc57d736e7bc0ea4b5b52ebc9b7e6-us19"},
+			Negatives:   []string{"Accept-Language: en-us", "85cfc57d736e7bc0ea4b5b52ebc9b7e6-use", "x85cfc57d736e7bc0ea4b5b52ebc9b7e6-us19"},
+		},
+		{
+			ID:          "terraform-token",
+			Category:    APIKey,
+			Description: "Terraform Cloud (HCP Terraform) and Terraform Enterprise API token (14 letters and digits, .atlasv1., 60 to 70 base64url characters), replaced whole",
+			Keywords:    []string{".atlasv1."},
+			Find:        findTerraformToken,
+			Priority:    prioVendor,
+			Examples:    []string{`token = "f7Kj1TFIBI0Z1n.atlasv1.02xTRIJA6xCc4pps3aUvLb83HeW6nuRLaZBu6PdK4_ez5yl2UFjPQkqnCumPhswBxU8"`},
+			Negatives:   []string{"the .atlasv1. infix marks Terraform tokens", "f7Kj1TFIBI0Z1n.atlasv1.short"},
 		},
 		{
 			ID:          "vault-legacy-token",
@@ -755,4 +817,50 @@ func findVaultLegacy(dst []Span, s string, at int) []Span {
 		return append(dst, Span{Start: p, End: e, Keep: 2})
 	}
 	return dst
+}
+
+// findMailchimpKey is called at "-us" and reports a Mailchimp API key: 32
+// hex digits, "-us" and the one or two digits of the data center, replaced
+// whole.
+func findMailchimpKey(dst []Span, s string, at int) []Span {
+	st := at - 32
+	if st < 0 || !strings.HasPrefix(s[at:], "-us") || !allFunc(s[st:at], isHexByte) {
+		return dst
+	}
+	if st > 0 && (isWord(s[st-1]) || s[st-1] == '-') || placeholderEndsAt(s, st) {
+		return dst
+	}
+	e := at + 3
+	for e < len(s) && e-at < 5 && isDigit(s[e]) {
+		e++
+	}
+	if e == at+3 || e < len(s) && isWord(s[e]) || placeholderToken(s[st:at]) || !tokenShape(s[st:at]) {
+		return dst
+	}
+	return append(dst, Span{Start: st, End: e})
+}
+
+// findTerraformToken is called at ".atlasv1." and reports a Terraform
+// Cloud (HCP Terraform) or Enterprise API token: 14 letters and digits,
+// ".atlasv1." and 60 to 70 base64url characters, replaced whole.
+func findTerraformToken(dst []Span, s string, at int) []Span {
+	st := at - 14
+	if st < 0 || !strings.HasPrefix(s[at:], ".atlasv1.") || !allFunc(s[st:at], isAlnumByte) {
+		return dst
+	}
+	if st > 0 && (isWord(s[st-1]) || s[st-1] == '-' || s[st-1] == '.') || placeholderEndsAt(s, st) {
+		return dst
+	}
+	b := at + len(".atlasv1.")
+	e := b
+	for e < len(s) && e-b <= 70 && isB64URL(s[e]) {
+		e++
+	}
+	if n := e - b; n < 60 || n > 70 || e < len(s) && (isWord(s[e]) || s[e] == '-') {
+		return dst
+	}
+	if placeholderToken(s[b:e]) || !tokenLike(s[st:at], 14) && !tokenLike(s[b:e], 20) {
+		return dst
+	}
+	return append(dst, Span{Start: st, End: e})
 }
