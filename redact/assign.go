@@ -508,6 +508,9 @@ func keyCategory(s string, ks, ke int) (c Category, weak bool) {
 		return Secret, false
 	}
 	if c == "" && (weakSecretKeys.has(key) || keyNamedKey(key)) {
+		if ks >= 2 && s[ks-1] == ' ' && publicKeyWords.has(precedingWordASCII(s, ks-1)) {
+			return "", false // "# public key: age1…", "host key: …": the key named is public
+		}
 		return Secret, true
 	}
 	if c == "" && secretIDKey(key) {
@@ -594,6 +597,10 @@ var notKeyKeySet = newSuffixSet([]string{
 	"escapekey", "enterkey", "searchkey", "sortingkey", "joinkey", "matchkey", "recordkey", "columnkey",
 	"publishablekey", "monkey", "turkey", "donkey", "whiskey", "jockey", "hockey", "lackey", "flunkey",
 })
+
+// publicKeyWords, before a bare key ("public key:"), say that the key is
+// public.
+var publicKeyWords = newWordSet("public", "pub", "host")
 
 // weakSecretKeys name a secret only when the value looks like one: "key":
 // "Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB", but "key": "user_1234".
@@ -1500,8 +1507,8 @@ func acceptValue(val, key string, cat Category, quoted bool) bool {
 	if strings.Contains(val, "://") {
 		return false // a URL; its credentials, if any, are URL_CREDENTIALS
 	}
-	if strings.HasPrefix(val, "pk.eyJ") || strings.HasPrefix(val, "pk_live_") || strings.HasPrefix(val, "pk_test_") {
-		return false // a public token: Mapbox's pk., Stripe's publishable key
+	if publicToken(val) {
+		return false
 	}
 	if !quoted && (codeRef(val) || cmdlet(val) || isStopWord(val) || val[0] == '!') {
 		return false // code, prose, or a YAML tag (!vault)

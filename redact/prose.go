@@ -744,7 +744,7 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 	}
 	switch {
 	case secret:
-		if !secretValue(s, at, p, v, pw, ident, connected, quoted) {
+		if publicToken(v) || elidedAt(s, ve) || !secretValue(s, at, p, v, pw, ident, connected, quoted) {
 			return dst
 		}
 		return append(dst, Span{Start: vs, End: ve})

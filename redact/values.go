@@ -103,6 +103,9 @@ func isPlaceholderValue(v string) bool {
 	if strings.HasPrefix(v, "***") || strings.HasPrefix(v, "•••") || hasPrefixFold(v, "xxx") || hasPrefixFold(v, "...") {
 		return true
 	}
+	if k := indexFold(v, "your"); k > 0 && !isAlnum(v[k-1]) && k+4 < len(v) && (v[k+4] == '_' || v[k+4] == '-') {
+		return true // 123456789:YOUR_BOT_TOKEN
+	}
 	if hasPrefixFold(v, "your") || hasSuffixFold(v, "here") || hasPrefixFold(v, "insert") || hasPrefixFold(v, "enter_") || hasPrefixFold(v, "replace") {
 		return true
 	}
@@ -118,6 +121,25 @@ func isPlaceholderValue(v string) bool {
 		}
 	}
 	return false
+}
+
+// publicToken reports a vendor token that is public by design: Mapbox's
+// pk. tokens, Stripe's publishable keys and the Checkout Session IDs a
+// page hands to Stripe.js (cs_live_, cs_test_).
+func publicToken(v string) bool {
+	for _, p := range [...]string{"pk.eyJ", "pk_live_", "pk_test_", "cs_live_", "cs_test_"} {
+		if strings.HasPrefix(v, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// elidedAt reports an ellipsis at offset i of s, right after a value
+// ("sk-ant-api03-…AA"): the value was cut there, and what is left of it is
+// no secret.
+func elidedAt(s string, i int) bool {
+	return strings.HasPrefix(s[i:], "…") || strings.HasPrefix(s[i:], "...")
 }
 
 // secretStores are the prefixes of references to a secret kept in a
