@@ -378,11 +378,35 @@ func findBearer(dst []Span, s string, at int) []Span {
 	}
 	if capped {
 		e = extendRun(s, e, isBearerByte)
+	} else {
+		e = bearerParts(s, b, e)
 	}
 	if elidedBearerJWT(s, b, e) {
 		return dst // Bearer eyJhbGciOiJIUzI1NiJ9.<payload>.<signature>
 	}
 	return append(dst, Span{Start: at, End: e, Keep: b - at})
+}
+
+// bearerParts extends a bearer token that ends at s[e] over the parts
+// some vendors join with '!' or ':' (a Salesforce session ID
+// 00D…!AQ…, an Asana token 2/…/…:…): a part of 8 bearer bytes or more
+// after the separator, not followed by '@' or a placeholder (an e-mail
+// address or what replaced one).
+func bearerParts(s string, b, e int) int {
+	for n := 0; n < 2 && e < len(s) && (s[e] == '!' || s[e] == ':') && strings.ContainsAny(s[b:e], "0123456789"); n++ {
+		f := e + 1
+		for f < len(s) && f-e <= decideLen && isBearerByte(s[f]) {
+			f++
+		}
+		if f-e-1 < 8 || f < len(s) && (s[f] == '@' || s[f] == '[' || s[f] == ':' && strings.HasPrefix(s[f:], "://")) {
+			break
+		}
+		for f < len(s) && s[f] == '=' {
+			f++
+		}
+		e = f
+	}
+	return e
 }
 
 // findBasic reports the credentials of "Basic <base64>" when they decode to
