@@ -19,7 +19,9 @@ import (
 // Engine is an open store, the one writer of its folder. Its methods are
 // safe for concurrent use.
 //
-// Log, LogSync and Flush hand records to a bounded queue. A sealer
+// Log, LogSync and Flush hand records to a bounded queue; redaction
+// workers (Options.RedactWorkers) redact and encode the records Log
+// queues. A sealer
 // goroutine takes the queued records in batches and gives each its
 // sequence number and chain digest; a merkler goroutine adds them to the
 // Merkle tree and gives a batch its checkpoint when one is due; a syncer
@@ -37,6 +39,17 @@ type Engine struct {
 	free  freeList // recycled items
 	note  notifier
 	done  chan struct{} // closed when the committer has exited
+
+	// red redacts the records; countsMax bounds the encoded size of a
+	// record's redaction counts. Log hands records to the redaction
+	// workers over work (nil when Log redacts on the caller's goroutine);
+	// Close closes quit to stop them once the committer has exited.
+	red       *redact.Redactor
+	countsMax int
+	work      chan *item
+	quit      chan struct{}
+	handMu    sync.RWMutex // Log holds it for reading while it hands off a record
+	stopped   bool         // no more hand-offs; guarded by handMu
 
 	// The sealer goroutine owns next, prev and hasher: it numbers and
 	// chains batches taken from the queue. The merkler goroutine owns ck:
@@ -174,6 +187,15 @@ func open(dir string, o Options, lock io.Closer) (*Engine, error) {
 		spare:   make(chan *pending, 3),
 	}
 	e.free.maxBytes = o.QueueBytes
+	e.red = o.Redactor
+	if e.red == nil {
+		e.red = noRules()
+	}
+	var cats []string
+	for _, c := range e.red.Categories() {
+		cats = append(cats, string(c))
+	}
+	e.countsMax = maxCountsSize(cats)
 	for range cap(e.spare) {
 		e.spare <- new(pending)
 	}
@@ -203,6 +225,15 @@ func open(dir string, o Options, lock io.Closer) (*Engine, error) {
 	go e.seal()
 	go e.merkle()
 	go e.sync()
+	if o.RedactWorkers > 0 {
+		// Room for every queued record: a Log waits for room in the
+		// queue, never for a worker. The records in work are queued too
+		// (each Log pushes what it handed off), so it adds no memory.
+		e.work, e.quit = make(chan *item, o.QueueCapacity), make(chan struct{})
+		for range o.RedactWorkers {
+			go e.redactor()
+		}
+	}
 	return e, nil
 }
 
@@ -249,9 +280,12 @@ func (e *Engine) Dir() string { return e.dir }
 // the store was created; its genesis digest derives from it.
 func (e *Engine) StoreID() string { return e.store.ID() }
 
-// Log redacts the record, stamps its time (when zero) and token estimates
-// (when zero), and queues it. It returns without waiting for the disk: use
-// Flush or LogSync when the record must be durable. When the queue is full
+// Log stamps the record's time (when zero), queues it, and has it
+// redacted and its token estimates (when zero) made before it is written.
+// It returns without waiting for the disk, and with redaction workers
+// (Options.RedactWorkers) without waiting for the redaction: use Flush or
+// LogSync when the record must be durable. It does not keep inf's
+// Attributes map: it copies it. When the queue is full
 // the overflow policy applies: Block waits until ctx is done, DropNewest
 // returns ErrDropped, DropOldest evicts the oldest queued records.
 //
@@ -266,12 +300,23 @@ func (e *Engine) StoreID() string { return e.store.ID() }
 // Log returns ErrTooLarge or ErrInvalidRecord for a record it cannot store,
 // ErrClosed after Close, and the sticky error after a failure.
 func (e *Engine) Log(ctx context.Context, inf Inference) error {
-	var buf [16]count
-	it, red, err := e.prepare(&inf, buf[:0])
+	if e.work == nil {
+		it, err := e.prepare(&inf)
+		if err != nil {
+			return err
+		}
+		return e.enqueue(ctx, it, false)
+	}
+	it, err := e.admit(&inf)
 	if err != nil {
 		return err
 	}
-	return e.enqueue(ctx, it, red, false)
+	if !e.handOff(it) {
+		if err := e.finishChecked(it); err != nil {
+			return err
+		}
+	}
+	return e.enqueue(ctx, it, false)
 }
 
 // LogSync is Log followed by a wait until the batch holding the record is
@@ -279,8 +324,7 @@ func (e *Engine) Log(ctx context.Context, inf Inference) error {
 // When ctx ends first LogSync returns ctx.Err(); the record stays queued and
 // may still be committed.
 func (e *Engine) LogSync(ctx context.Context, inf Inference) (Receipt, error) {
-	var buf [16]count
-	it, red, err := e.prepare(&inf, buf[:0])
+	it, err := e.prepare(&inf)
 	if err != nil {
 		return Receipt{}, err
 	}
@@ -288,7 +332,7 @@ func (e *Engine) LogSync(ctx context.Context, inf Inference) (Receipt, error) {
 		it.done = make(chan result, 1)
 	}
 	done := it.done
-	if err := e.enqueue(ctx, it, red, true); err != nil {
+	if err := e.enqueue(ctx, it, true); err != nil {
 		return Receipt{}, err
 	}
 	select {
@@ -322,6 +366,15 @@ func (e *Engine) Close() error {
 	e.closed.Store(true)
 	e.q.close()
 	<-e.done
+	if e.quit != nil {
+		// No Log hands off a record after this: the workers finish the
+		// records already handed off (whose Log then finds the queue
+		// closed) and stop.
+		e.handMu.Lock()
+		e.stopped = true
+		e.handMu.Unlock()
+		close(e.quit)
+	}
 	e.running.Store(false) // the index's last retention run commits its own frames
 	var err error
 	if e.ix != nil {
@@ -341,46 +394,72 @@ func (e *Engine) Close() error {
 }
 
 // prepare turns an Inference into an item ready to queue: checks,
-// sanitizing, estimates, redaction, encoding. It runs on the caller's
-// goroutine and also returns the record's redaction counts, appended to
-// reds and sorted by category.
-func (e *Engine) prepare(inf *Inference, reds []count) (*item, []count, error) {
+// sanitizing, estimates, redaction, encoding, on the caller's goroutine.
+func (e *Engine) prepare(inf *Inference) (*item, error) {
+	it, err := e.admit(inf)
+	if err != nil {
+		return nil, err
+	}
+	return it, e.finishChecked(it)
+}
+
+// admit checks inf and starts its item: the record with its metadata
+// sanitized and its attributes copied, its text not yet redacted (finish
+// does that). It runs on the caller's goroutine.
+func (e *Engine) admit(inf *Inference) (*item, error) {
 	if e.closed.Load() {
-		return nil, nil, ErrClosed
+		return nil, ErrClosed
 	}
 	if f := e.failure.Load(); f != nil {
-		return nil, nil, *f
+		return nil, *f
 	}
 	if inf.TokensIn < 0 || inf.TokensOut < 0 || inf.Latency < 0 {
 		e.stats.rejected.Add(1)
-		return nil, nil, fmt.Errorf("%w: negative tokens or latency (tokens in %d, out %d, latency %v)",
+		return nil, fmt.Errorf("%w: negative tokens or latency (tokens in %d, out %d, latency %v)",
 			ErrInvalidRecord, inf.TokensIn, inf.TokensOut, inf.Latency)
 	}
 	if int64(inf.TokensIn) > MaxTokens || int64(inf.TokensOut) > MaxTokens {
 		e.stats.rejected.Add(1)
-		return nil, nil, fmt.Errorf("%w: tokens in %d, out %d: at most %d, so that 32-bit readers can hold them",
+		return nil, fmt.Errorf("%w: tokens in %d, out %d: at most %d, so that 32-bit readers can hold them",
 			ErrInvalidRecord, inf.TokensIn, inf.TokensOut, MaxTokens)
 	}
-	r := Record{Inference: *inf}
+	it := e.free.get()
+	r := &it.rec
+	r.Inference = *inf
 	now := time.Now()
 	if r.Time.IsZero() {
 		r.Time = now
 	}
-	invalid := 0
 	for _, s := range [...]*string{&r.Model, &r.Provider, &r.Operation,
 		&r.TraceID, &r.SpanID, &r.ConversationID} {
-		*s = sanitize(*s, &invalid)
+		*s = sanitize(*s, &it.invalid)
 	}
-	// The free text is repaired, measured and redacted in one pass each.
-	red := e.opts.Redactor
-	if red == nil {
-		red = noRules()
+	if len(inf.Attributes) > 0 {
+		// A copy: the caller may change its map once Log returns.
+		r.Attributes = make(map[string]string, len(inf.Attributes))
+		for k, v := range inf.Attributes {
+			r.Attributes[sanitize(k, &it.invalid)] = v
+		}
 	}
+	it.t = r.Time.UnixNano()
+	it.model = r.Model
+	it.at = now
+	return it, nil
+}
+
+// finish redacts the free text of it.rec, each text in one pass that also
+// repairs and measures it, estimates the tokens the caller left at zero,
+// and encodes the record into it.buf with its redaction counts (it.reds).
+// It leaves it.rec empty, so the item holds no unredacted text.
+func (e *Engine) finish(it *item) {
+	r := &it.rec
+	invalid := it.invalid
+	reds := it.reds[:0]
 	text := func(s *string) int {
 		if *s == "" {
 			return 0
 		}
-		res := red.RedactText(*s)
+		res := e.red.RedactText(*s)
 		*s = res.Text
 		invalid += res.Invalid
 		for k, v := range res.Counts {
@@ -390,12 +469,9 @@ func (e *Engine) prepare(inf *Inference, reds []count) (*item, []count, error) {
 	}
 	promptRunes, responseRunes := text(&r.Prompt), text(&r.Response)
 	text(&r.Error)
-	if len(inf.Attributes) > 0 {
-		r.Attributes = make(map[string]string, len(inf.Attributes))
-		for k, v := range inf.Attributes {
-			text(&v)
-			r.Attributes[sanitize(k, &invalid)] = v
-		}
+	for k, v := range r.Attributes {
+		text(&v)
+		r.Attributes[k] = v
 	}
 	if r.TokensIn == 0 {
 		r.TokensIn = promptRunes / 4
@@ -409,19 +485,73 @@ func (e *Engine) prepare(inf *Inference, reds []count) (*item, []count, error) {
 		reds = addCount(reds, "INVALID_UTF8", invalid)
 	}
 	sortCounts(reds)
-
-	it := e.free.get()
+	it.reds = reds
 	it.buf = append(it.buf[:0], make([]byte, hashSize)...)
-	it.buf = appendRecordCounts(it.buf, &r, reds)
-	it.t = r.Time.UnixNano()
-	it.model = r.Model
-	it.at = now
+	it.buf = appendRecordCounts(it.buf, r, reds)
+	it.rec, it.invalid = Record{}, 0
+}
+
+// finishChecked is finish on the caller's goroutine, which also checks the
+// encoded size against MaxRecordSize and recycles the item when it is too
+// large.
+func (e *Engine) finishChecked(it *item) error {
+	e.finish(it)
+	it.size = len(it.buf)
 	if n := len(it.buf) - hashSize; n > e.opts.MaxRecordSize {
 		e.free.put(it)
 		e.stats.rejected.Add(1)
-		return nil, nil, fmt.Errorf("%w: %d bytes encoded, limit %d", ErrTooLarge, n, e.opts.MaxRecordSize)
+		return fmt.Errorf("%w: %d bytes encoded, limit %d", ErrTooLarge, n, e.opts.MaxRecordSize)
 	}
-	return it, reds, nil
+	return nil
+}
+
+// handOff gives it to a redaction worker, unless its record could
+// outgrow MaxRecordSize once redacted, which only finishing it on the
+// caller's goroutine tells (and Log must return ErrTooLarge itself). It
+// reports false when it did not hand it off.
+func (e *Engine) handOff(it *item) bool {
+	bound := maxRecordSize(&it.rec, e.red.MaxLen, e.countsMax)
+	if bound > e.opts.MaxRecordSize {
+		return false
+	}
+	// The queue counts the record at its size before redaction, which
+	// redaction changes little: it is bounded by QueueBytes all the same.
+	it.size = hashSize + maxRecordSize(&it.rec, func(n int) int { return n }, 0)
+	if it.ready == nil {
+		it.ready = make(chan struct{}, 1)
+	}
+	e.handMu.RLock()
+	defer e.handMu.RUnlock()
+	if e.stopped {
+		// Close has stopped the workers (this Log raced with it): the
+		// queue refuses the record anyway.
+		return false
+	}
+	it.pending = true
+	e.work <- it
+	return true
+}
+
+// redactor is a redaction worker: it finishes the items Log hands it
+// until Close stops it, and then the items still in the channel.
+func (e *Engine) redactor() {
+	for {
+		select {
+		case it := <-e.work:
+			e.finish(it)
+			it.ready <- struct{}{}
+		case <-e.quit:
+			for {
+				select {
+				case it := <-e.work:
+					e.finish(it)
+					it.ready <- struct{}{}
+				default:
+					return
+				}
+			}
+		}
+	}
 }
 
 // noRules is a Redactor without rules: with redaction off, its pass over
@@ -434,9 +564,8 @@ var noRules = sync.OnceValue(func() *redact.Redactor {
 	return r
 })
 
-// enqueue pushes it onto the queue and deals with what the push caused;
-// red is the record's redaction counts, added to the stats once accepted.
-func (e *Engine) enqueue(ctx context.Context, it *item, red []count, urgent bool) error {
+// enqueue pushes it onto the queue and deals with what the push caused.
+func (e *Engine) enqueue(ctx context.Context, it *item, urgent bool) error {
 	out, err := e.q.push(ctx, it, e.opts.Overflow, urgent)
 	for _, old := range out.evicted {
 		e.answer(old, result{err: ErrDropped})
@@ -445,6 +574,7 @@ func (e *Engine) enqueue(ctx context.Context, it *item, red []count, urgent bool
 		e.note.dropped(dropOldest, uint64(n), out.depth, e.opts.QueueCapacity)
 	}
 	if err != nil {
+		it.wait()
 		e.free.put(it)
 		switch {
 		case errors.Is(err, ErrDropped):
@@ -455,13 +585,6 @@ func (e *Engine) enqueue(ctx context.Context, it *item, red []count, urgent bool
 		return err
 	}
 	e.stats.accepted.Add(1)
-	if len(red) > 0 {
-		e.stats.mu.Lock()
-		for _, c := range red {
-			e.stats.redactions[c.name] += uint64(c.n)
-		}
-		e.stats.mu.Unlock()
-	}
 	if out.high {
 		e.note.emit(Event{Kind: EventQueueHigh, QueueDepth: out.depth, QueueCapacity: e.opts.QueueCapacity})
 	}
@@ -470,6 +593,7 @@ func (e *Engine) enqueue(ctx context.Context, it *item, red []count, urgent bool
 
 // answer gives a record's outcome to its LogSync caller, or recycles it.
 func (e *Engine) answer(it *item, r result) {
+	it.wait()
 	if it.done != nil {
 		it.done <- r // buffered; the LogSync caller recycles the item
 		return
@@ -529,6 +653,7 @@ func (e *Engine) seal() {
 		if out.low {
 			e.note.emit(Event{Kind: EventQueueLow, QueueDepth: out.depth, QueueCapacity: e.opts.QueueCapacity})
 		}
+		e.countRedactions(p.items)
 		for _, it := range p.items {
 			it.seq = e.next
 			it.hash = e.hasher.Next(e.prev, e.next, it.body())
@@ -542,6 +667,34 @@ func (e *Engine) seal() {
 		}
 		p.link = e.prev
 		e.sealed <- p
+	}
+}
+
+// countRedactions waits for the batch's records to be redacted and adds
+// their redaction counts to the stats.
+func (e *Engine) countRedactions(items []*item) {
+	if n := len(items); n > 0 {
+		// The workers finish records about in queue order: once the
+		// last is done, the others almost always are, and the sealer
+		// waits once per batch rather than once per record.
+		items[n-1].wait()
+	}
+	locked := false
+	for _, it := range items {
+		it.wait()
+		if len(it.reds) == 0 {
+			continue
+		}
+		if !locked {
+			e.stats.mu.Lock()
+			locked = true
+		}
+		for _, c := range it.reds {
+			e.stats.redactions[c.name] += uint64(c.n)
+		}
+	}
+	if locked {
+		e.stats.mu.Unlock()
 	}
 }
 
@@ -693,7 +846,8 @@ type Stats struct {
 	Head    chain.Digest
 	// LastCommit is the time of the last commit since Open (zero if none).
 	LastCommit time.Time
-	// Redactions counts redactions by category since Open.
+	// Redactions counts redactions by category, in the records taken for
+	// commit since Open (a record dropped from the queue is not counted).
 	Redactions map[string]uint64
 	// Index describes the index: its file size and what it has written
 	// since Open (zero when the index is off). IndexErr is set when the

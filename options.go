@@ -3,6 +3,7 @@ package llog
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"time"
 
 	"github.com/lowlightlog/llog/internal/vfs"
@@ -50,6 +51,7 @@ const (
 	DefaultHighWater       = 0.8
 	DefaultLowWater        = 0.5
 	DefaultDropAlertEvery  = time.Second
+	DefaultRedactWorkers   = 4 // at most; see Options.RedactWorkers
 
 	DefaultCheckpointRecords  = 65536
 	DefaultCheckpointInterval = 30 * time.Second
@@ -105,12 +107,29 @@ type Options struct {
 	// get ErrTooLarge. Default 1 MiB, at most MaxRecordSizeLimit.
 	MaxRecordSize int
 
-	// Redactor redacts Prompt, Response, Error and attribute values in Log,
-	// before a record is queued, so unredacted text never reaches the
-	// queue, the disk or an export. Nil means redact.Default(); build your
-	// own with redact.New, or adjust the default with
-	// redact.Default().Without(...) and With(...).
+	// Redactor redacts Prompt, Response, Error and attribute values of
+	// every record before the committer takes it (in Log, or in a
+	// redaction worker: see RedactWorkers), so unredacted text never
+	// reaches the disk or an export. Nil means redact.Default(); build
+	// your own with redact.New, or adjust the default with
+	// redact.Default().Without(...) and With(...). Its rules run on
+	// several goroutines at once, and a rule that panics takes the
+	// program down from a worker.
 	Redactor *redact.Redactor
+	// RedactWorkers is the number of goroutines that redact and encode the
+	// records Log queues. With workers, Log checks a record, queues it and
+	// returns; a worker redacts it before the committer takes it, so
+	// unredacted text is only ever in memory, never on disk, and records
+	// logged from one goroutine are redacted several at a time on a
+	// machine with more than one core. Default: GOMAXPROCS, at most
+	// DefaultRedactWorkers, when GOMAXPROCS is 2 or more; with GOMAXPROCS
+	// 1, and when negative, Log redacts on the caller's goroutine.
+	//
+	// Either way Log returns the errors a record causes (ErrTooLarge,
+	// ErrInvalidRecord) itself: a record whose text could grow past
+	// MaxRecordSize when redacted (see redact.Redactor.MaxLen) is
+	// redacted on the caller's goroutine, as every LogSync record is.
+	RedactWorkers int
 	// DisableRedaction stores text as given. Only for data known to hold no
 	// personal data or secrets.
 	DisableRedaction bool
@@ -290,6 +309,12 @@ func (o *Options) withDefaults() (Options, error) {
 		c.DropAlertEvery = DefaultDropAlertEvery
 	} else if c.DropAlertEvery < 0 {
 		bad("DropAlertEvery %v is negative", c.DropAlertEvery)
+	}
+	if c.RedactWorkers == 0 {
+		c.RedactWorkers = -1
+		if n := runtime.GOMAXPROCS(0); n > 1 {
+			c.RedactWorkers = min(n, DefaultRedactWorkers)
+		}
 	}
 	if c.Redactor == nil && !c.DisableRedaction {
 		c.Redactor = redact.Default()

@@ -9,14 +9,36 @@ import (
 )
 
 // item is one record on its way to disk.
+//
+// An item Log hands to a redaction worker (pending set) is queued before
+// the worker has redacted and encoded it: until then only at, t, model
+// and size may be read, and buf, reds and rec belong to the worker. The
+// worker sends on ready when it is done. Whoever next owns the item (the
+// sealer, or whoever drops it) receives from ready, once, with wait,
+// before reading the rest or recycling it.
 type item struct {
 	buf   []byte      // hashSize bytes for the chain digest, then the body
+	size  int         // what the item counts for in the queue's byte bound
 	at    time.Time   // when it was enqueued
 	t     int64       // the record's time (Unix nanoseconds), for the index
 	model string      // the record's model, for the index
 	done  chan result // LogSync only: receives the outcome, once
 	seq   uint64
 	hash  chain.Digest
+
+	reds    []count // the record's redaction counts, sorted by category
+	rec     Record  // the record before redaction: a worker's input
+	invalid int     // invalid UTF-8 repaired in rec's other fields
+	pending bool    // a worker has it: wait before touching buf, reds, rec
+	ready   chan struct{}
+}
+
+// wait returns once the worker that has it is done with it.
+func (it *item) wait() {
+	if it.pending {
+		<-it.ready
+		it.pending = false
+	}
 }
 
 type result struct {
@@ -69,6 +91,8 @@ func (l *freeList) put(it *item) {
 	}
 	it.buf = it.buf[:0]
 	it.seq, it.hash, it.model = 0, chain.Digest{}, ""
+	it.reds = it.reds[:0]
+	it.rec, it.invalid = Record{}, 0
 	// it.done is kept: a LogSync item's channel is empty when it is put back.
 	l.mu.Lock()
 	if l.bytes+cap(it.buf) <= l.maxBytes {
@@ -141,7 +165,7 @@ type pushOutcome struct {
 // waited under Block, ErrClosed, or the sticky failure.
 func (q *queue) push(ctx context.Context, it *item, policy OverflowPolicy, urgent bool) (pushOutcome, error) {
 	var out pushOutcome
-	size := len(it.buf)
+	size := it.size
 	q.mu.Lock()
 	for {
 		if q.closed {
@@ -167,7 +191,7 @@ func (q *queue) push(ctx context.Context, it *item, policy OverflowPolicy, urgen
 				q.ring[q.head] = nil
 				q.head = (q.head + 1) % q.capacity
 				q.n--
-				q.bytes -= len(old.buf)
+				q.bytes -= old.size
 				q.taken++
 				out.evicted = append(out.evicted, old)
 			}
@@ -297,13 +321,13 @@ func (q *queue) next(dst []*item, delay time.Duration, timer *time.Timer, idle t
 		q.mu.Lock()
 	}
 	bytes := 0
-	for q.n > 0 && len(dst) < q.batchRecords && (len(dst) == 0 || bytes+len(q.ring[q.head].buf) <= q.batchBytes) {
+	for q.n > 0 && len(dst) < q.batchRecords && (len(dst) == 0 || bytes+q.ring[q.head].size <= q.batchBytes) {
 		it := q.ring[q.head]
 		q.ring[q.head] = nil
 		q.head = (q.head + 1) % q.capacity
 		q.n--
-		q.bytes -= len(it.buf)
-		bytes += len(it.buf)
+		q.bytes -= it.size
+		bytes += it.size
 		dst = append(dst, it)
 	}
 	q.taken += uint64(len(dst))

@@ -195,6 +195,39 @@ func appendRecordCounts(dst []byte, r *Record, reds []count) []byte {
 	return dst
 }
 
+// maxRecordSize returns the most bytes appendRecordCounts can write for r
+// once its free text (Prompt, Response, Error and the attribute values) is
+// redacted, when a text of n bytes becomes at most text(n) bytes, with
+// redaction counts taking at most counts bytes: every varint at its
+// longest (binary.MaxVarintLen64), every other field as it is.
+func maxRecordSize(r *Record, text func(int) int, counts int) int {
+	const v = binary.MaxVarintLen64
+	n := 2 + 4*v // version, flags, time, latency, tokens in and out
+	for _, s := range [...]string{r.Model, r.Provider, r.Operation, r.TraceID, r.SpanID, r.ConversationID} {
+		n += v + len(s)
+	}
+	for _, s := range [...]string{r.Prompt, r.Response, r.Error} {
+		n += v + text(len(s))
+	}
+	n += v
+	for k, val := range r.Attributes {
+		n += v + len(k) + v + text(len(val))
+	}
+	return n + counts
+}
+
+// maxCountsSize returns the most bytes appendRecordCounts writes for the
+// redaction counts of a record when they are of the categories cats and
+// INVALID_UTF8 (a record counts each at most once).
+func maxCountsSize(cats []string) int {
+	const v = binary.MaxVarintLen64
+	n := v + v + len("INVALID_UTF8") + v
+	for _, c := range cats {
+		n += v + len(c) + v
+	}
+	return n
+}
+
 // sortedKeys appends m's keys to dst and sorts them.
 func sortedKeys[V any](dst []string, m map[string]V) []string {
 	for k := range m {

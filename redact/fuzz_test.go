@@ -59,6 +59,9 @@ func FuzzRedact(f *testing.F) {
 			if want := invalidRuns(in); res.Invalid != want {
 				t.Fatalf("Invalid = %d, want %d for %q", res.Invalid, want, in)
 			}
+			if len(res.Text) > rr.MaxLen(len(in)) {
+				t.Fatalf("%d bytes redacted from %d, above MaxLen %d: %q", len(res.Text), len(in), rr.MaxLen(len(in)), in)
+			}
 		}
 		if res := none.RedactText(in); res.Text != repaired || res.Counts != nil {
 			t.Fatalf("no rules: %q, %v for %q", res.Text, res.Counts, in)

@@ -175,6 +175,8 @@ type Redactor struct {
 	// text (scanNumbers).
 	numMask numKind
 	num     [numKindCount][]int // rule indices by numKind.index
+
+	growth int // MaxLen's factor
 }
 
 // New compiles rules into a Redactor. Rules are tried in the order given;
@@ -258,10 +260,11 @@ func validCategory(c string) bool {
 }
 
 func build(cs []compiled) *Redactor {
-	r := &Redactor{rules: cs}
+	r := &Redactor{rules: cs, growth: utf8.RuneLen(utf8.RuneError)}
 	var kws [][]string
 	hasKW := false
 	for i, c := range cs {
+		r.growth = max(r.growth, len(c.placeholder))
 		kws = append(kws, c.rule.Keywords)
 		if len(c.rule.Keywords) == 0 {
 			if k := c.rule.numeric; k != 0 && c.re == nil {
@@ -314,6 +317,17 @@ func (r *Redactor) Categories() []Category {
 		}
 	}
 	return out
+}
+
+// MaxLen returns the most bytes [Redactor.RedactText] (and
+// [Redactor.Redact]) can return for a text of n bytes, whatever the text:
+// n times the longer of the longest placeholder of r's categories and the
+// three bytes of U+FFFD. Every replacement replaces at least one byte of
+// the input, and a run of invalid UTF-8 becomes one U+FFFD. A caller that
+// must bound a redacted text's size before redacting it (to refuse a
+// record that could grow past a limit) uses it.
+func (r *Redactor) MaxLen(n int) int {
+	return n * r.growth
 }
 
 // Without returns a Redactor that has every rule of r except those of the

@@ -593,3 +593,41 @@ func TestIdempotentNextToReplacements(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxLen checks the bound on texts built to grow the most: one-byte
+// matches, each replaced by a placeholder, and invalid bytes, each
+// replaced by U+FFFD.
+func TestMaxLen(t *testing.T) {
+	one, err := redact.New(redact.Rule{ID: "x", Category: "A_LONG_CATEGORY_NAME", Pattern: `x`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	none, err := redact.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		r    *redact.Redactor
+		in   string
+		want int // len(RedactText(in).Text)
+	}{
+		{one, "xxxx", 4 * len("[REDACTED:A_LONG_CATEGORY_NAME]")},
+		{none, "\xff\xfe\xfd", 3},
+		{none, "a\xffb\xfe", 8},
+		{redact.Default(), "", 0},
+	} {
+		got := c.r.RedactText(c.in).Text
+		if len(got) != c.want {
+			t.Errorf("RedactText(%q) = %q, %d bytes; want %d", c.in, got, len(got), c.want)
+		}
+		if max := c.r.MaxLen(len(c.in)); len(got) > max {
+			t.Errorf("RedactText(%q): %d bytes, above MaxLen %d", c.in, len(got), max)
+		}
+	}
+	if got, want := one.MaxLen(4), 4*len("[REDACTED:A_LONG_CATEGORY_NAME]"); got != want {
+		t.Errorf("MaxLen(4) = %d, want %d (the bound is reached)", got, want)
+	}
+	if got := none.MaxLen(5); got != 15 {
+		t.Errorf("no rules: MaxLen(5) = %d, want 15 (U+FFFD for each byte)", got)
+	}
+}
