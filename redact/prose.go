@@ -1223,6 +1223,8 @@ func selfAnswerAt(s string, i int) int {
 		i += 2
 	case s[i] == '-' && i+1 < len(s) && s[i+1] == ' ':
 		i++
+	case s[i] == ',' && answerFillerAt(s, skipBlanks(s, i+1)) > 0:
+		i++ // "the personal access token, it is X"
 	default:
 		return -1
 	}
