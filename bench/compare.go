@@ -51,12 +51,12 @@ func mixBatch(c *config) int {
 	return slices.Max(c.batches)
 }
 
-// mixSystems are the systems the text mixes run: llog and the plain loop,
-// whichever of them are selected.
+// mixSystems are the systems the text mixes run: llog (and llog-caller)
+// and the plain loop, whichever of them are selected.
 func mixSystems(c *config) []string {
 	var out []string
 	for _, s := range c.systems {
-		if s == sysLLog || s == sysPlain {
+		if s == sysLLog || s == sysLLogCaller || s == sysPlain {
 			out = append(out, s)
 		}
 	}
@@ -195,10 +195,11 @@ var ratioPairs = append([][2]string{{sysLLog, sysSQLite}, {sysLLog, sysPlain}, {
 // ckptTarget is the goal for checkpoints on ÷ off, records/s.
 const ckptTarget = 0.95
 
-// mixRatio is llog ÷ plain records/s in one text mix: the median and
-// range of the per-round ratios.
+// mixRatio is llog (or llog-caller, Of) ÷ plain records/s in one text
+// mix: the median and range of the per-round ratios.
 type mixRatio struct {
 	Mix         string `json:"mix"`
+	Of          string `json:"of"`
 	Description string `json:"description"`
 	Ratio       spread `json:"ratio"`
 }
@@ -326,10 +327,12 @@ func buildReport(c *config, m machine, results []*result) *report {
 	}
 	for _, mix := range c.mixes {
 		size, batch := mixSize(c), mixBatch(c)
-		v := roundRatios(perRound[key{modeIngest, sysLLog, mix, size, batch}], perRound[key{modeIngest, sysPlain, mix, size, batch}])
-		if len(v) > 0 {
-			m, _ := gen.MixNamed(mix)
-			rep.MixRatios = append(rep.MixRatios, mixRatio{Mix: mix, Description: m.Description, Ratio: summarize(v)})
+		for _, of := range []string{sysLLog, sysLLogCaller} {
+			v := roundRatios(perRound[key{modeIngest, of, mix, size, batch}], perRound[key{modeIngest, sysPlain, mix, size, batch}])
+			if len(v) > 0 {
+				m, _ := gen.MixNamed(mix)
+				rep.MixRatios = append(rep.MixRatios, mixRatio{Mix: mix, Of: of, Description: m.Description, Ratio: summarize(v)})
+			}
 		}
 	}
 	rep.Targets = targets(rep)
@@ -382,7 +385,7 @@ func targets(rep *report) []target {
 	}
 	for _, m := range rep.MixRatios {
 		want, ok := mixTargets[m.Mix]
-		if !ok {
+		if !ok || m.Of != sysLLog {
 			continue
 		}
 		ts = append(ts, target{What: fmt.Sprintf("llog ÷ plain, records/s, %s", m.Description),
@@ -456,7 +459,7 @@ func printReport(w io.Writer, c *config, rep *report) {
 		for _, r := range rep.MixRows {
 			cell := "\t"
 			for _, m := range rep.MixRatios {
-				if m.Mix == r.Mix && r.System == sysLLog {
+				if m.Mix == r.Mix && r.System == m.Of {
 					cell = fmt.Sprintf("%.2f×\t(%.2f–%.2f)", m.Ratio.Median, m.Ratio.Min, m.Ratio.Max)
 				}
 			}
@@ -466,7 +469,9 @@ func printReport(w io.Writer, c *config, rep *report) {
 		}
 		tw.Flush()
 		for _, m := range rep.MixRatios {
-			fmt.Fprintf(w, "  %s: %s\n", m.Mix, m.Description)
+			if m.Of == sysLLog {
+				fmt.Fprintf(w, "  %s: %s\n", m.Mix, m.Description)
+			}
 		}
 	}
 

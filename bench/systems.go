@@ -27,6 +27,7 @@ const (
 	sysLLogNoCkpt      = "llog-nockpt"          // llog the same, without checkpoints
 	sysLLogPlain       = "llog-noredact"        // llog with Options.DisableRedaction, signed checkpoints
 	sysLLogPlainNoCkpt = "llog-noredact-nockpt" // llog-noredact without checkpoints
+	sysLLogCaller      = "llog-caller"          // llog redacting on the caller's goroutine (Options.RedactWorkers −1)
 	sysSQLite          = "sqlite"               // SQLite, WAL mode, synchronous=FULL
 	sysPlain           = "plain"                // length + CRC32-C frames, SHA-256 chain, append, fdatasync
 )
@@ -35,7 +36,7 @@ const (
 // accepts.
 var (
 	allSystems   = []string{sysLLog, sysLLogNoCkpt, sysLLogPlain, sysSQLite, sysPlain}
-	knownSystems = []string{sysLLog, sysLLogNoCkpt, sysLLogPlain, sysLLogPlainNoCkpt, sysSQLite, sysPlain}
+	knownSystems = []string{sysLLog, sysLLogNoCkpt, sysLLogPlain, sysLLogPlainNoCkpt, sysLLogCaller, sysSQLite, sysPlain}
 )
 
 // ckptPairs pair each llog system with checkpoints with the same system
@@ -57,10 +58,10 @@ func ingest(sys, mode, dir string, recs []gen.Sample, n, batch int) (measured, e
 		batch = 1
 	}
 	switch sys {
-	case sysLLog, sysLLogPlain, sysLLogNoCkpt, sysLLogPlainNoCkpt:
+	case sysLLog, sysLLogPlain, sysLLogNoCkpt, sysLLogPlainNoCkpt, sysLLogCaller:
 		noRedact := sys == sysLLogPlain || sys == sysLLogPlainNoCkpt
 		noCkpt := sys == sysLLogNoCkpt || sys == sysLLogPlainNoCkpt
-		return runLLog(dir, noRedact, noCkpt, mode == modeSync, recs, n, batch)
+		return runLLog(dir, noRedact, noCkpt, sys == sysLLogCaller, mode == modeSync, recs, n, batch)
 	case sysSQLite:
 		return runSQLite(dir, recs, n, batch)
 	case sysPlain:
@@ -75,8 +76,10 @@ func ingest(sys, mode, dir string, recs []gen.Sample, n, batch int) (measured, e
 // of large records (the batch size means records per fsync for every
 // system). Checkpoints come at the default cadence, signed with a key
 // made for the run, or, with noCkpt, not at all (the child runs this one
-// system, so the process-wide knob touches nothing else).
-func runLLog(dir string, noRedact, noCkpt, sync bool, recs []gen.Sample, n, batch int) (measured, error) {
+// system, so the process-wide knob touches nothing else). With caller,
+// Log redacts on the calling goroutine instead of handing records to the
+// redaction workers.
+func runLLog(dir string, noRedact, noCkpt, caller, sync bool, recs []gen.Sample, n, batch int) (measured, error) {
 	infs := make([]llog.Inference, len(recs))
 	maxRec := 0
 	for i := range recs {
@@ -87,6 +90,9 @@ func runLLog(dir string, noRedact, noCkpt, sync bool, recs []gen.Sample, n, batc
 		MaxBatchRecords:  batch,
 		MaxBatchBytes:    max(llog.DefaultMaxBatchBytes, batch*(maxRec+1024)),
 		DisableRedaction: noRedact,
+	}
+	if caller {
+		opts.RedactWorkers = -1
 	}
 	knobs.SetNoCheckpoints(noCkpt)
 	if !noCkpt {
