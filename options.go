@@ -71,7 +71,9 @@ type Options struct {
 	// overflow policy applies. Default 4096. Memory is bounded by it and by
 	// QueueBytes.
 	QueueCapacity int
-	// QueueBytes bounds the encoded bytes of queued records. Default 32 MiB.
+	// QueueBytes bounds the encoded bytes of queued records (a record a
+	// redaction worker has not finished counts at its size before
+	// redaction). Default 32 MiB.
 	// It must be at least MaxRecordSize. The engine's memory is bounded by
 	// it: the queue, plus at most three batches in flight (each up to
 	// MaxBatchBytes), plus recycled buffers (at most QueueBytes). Measured
