@@ -89,6 +89,9 @@ func endsInQuestion(text string) bool {
 // questionAt returns the length of the question mark that starts at s[i],
 // or 0.
 func questionAt(s string, i int) int {
+	if i >= len(s) || s[i] < 0x80 && s[i] != '?' {
+		return 0 // most bytes: no mark starts with another ASCII byte
+	}
 	for _, q := range questionMarks {
 		if strings.HasPrefix(s[i:], q) {
 			return len(q)
