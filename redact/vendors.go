@@ -124,6 +124,8 @@ func isSlackByte(c byte) bool  { return isAlnum(c) || c == '-' }
 func isUpperDigit(c byte) bool { return isUpper(c) || isDigit(c) }
 func isDigitByte(c byte) bool  { return isDigit(c) }
 func isHexByte(c byte) bool    { return isHex(c) }
+func isUpperRune(r rune) bool  { return r < 0x80 && isUpper(byte(r)) }
+func isLowerRune(r rune) bool  { return r < 0x80 && isLower(byte(r)) }
 
 // vendor is one row of the vendor token table.
 type vendor struct {
@@ -297,10 +299,14 @@ var vendors = []vendor{
 		id: "huggingface-token", desc: "Hugging Face access token (hf_) and organization API token (api_org_), prefix kept",
 		spec: &tokenSpec{
 			prefixes: []string{"hf_", "api_org_"}, body: isAlnum, min: 34,
-			validate: func(v string) bool { return tokenLike(v, 34) },
+			// 34 random letters of both cases (a token without an upper or
+			// a lower case letter is one in 2^34).
+			validate: func(v string) bool {
+				return tokenLike(v, 34) && strings.ContainsFunc(v, isUpperRune) && strings.ContainsFunc(v, isLowerRune)
+			},
 		},
 		examples:  []string{"HF_TOKEN: hf_aBcDeFgHiJkLmNoPqRsTuVwXyZaBcDeFgH", "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"},
-		negatives: []string{"hf_hub_download(repo_id)", "the hf_ prefix", "api_org_name = acme"},
+		negatives: []string{"hf_hub_download(repo_id)", "the hf_ prefix", "api_org_name = acme", `assert not looks_valid("hf_6g0b44gi30eadkydj8aeri4qisuqftqcjs")`},
 	},
 	{
 		id: "vault-token", desc: "HashiCorp Vault service, batch and recovery tokens (hvs., hvb., hvr.), prefix kept",
