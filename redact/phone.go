@@ -88,7 +88,7 @@ var notPhoneWords = []string{
 	"policy", "claim", "account", "acct", "iban", "routing", "aba", "swift", "bic", "sort",
 	"poliçe", "poliçesi", "póliza", "poliza", "apólice", "apolice", "polizza", "polis", "档案", "檔案", "案号", "案號",
 	"voucher", "coupon", "customer", "client", "member", "membership", "loyalty", "id", "uid", "pid",
-	"bug", "issue", "pr", "job", "process", "request", "session", "card", "karte", "carte", "tarjeta", "cartão", "cartao",
+	"bug", "issue", "pr", "job", "process", "request", "session", "token", "card", "karte", "carte", "tarjeta", "cartão", "cartao",
 	"fedex", "ups", "usps", "dhl", "tnt", "gls", "dpd", "hermes", "imei", "imsi", "iccid", "meid",
 	"zip", "postcode", "postal", "plz", "sample", "specimen", "accession",
 	// Other languages.
