@@ -124,8 +124,10 @@ type Options struct {
 	// unredacted text is only ever in memory, never on disk, and records
 	// logged from one goroutine are redacted several at a time on a
 	// machine with more than one core. Default: GOMAXPROCS, at most
-	// DefaultRedactWorkers, when GOMAXPROCS is 2 or more; with GOMAXPROCS
-	// 1, and when negative, Log redacts on the caller's goroutine.
+	// DefaultRedactWorkers, when GOMAXPROCS is 2 or more and redaction is
+	// on; with GOMAXPROCS 1, with DisableRedaction (whose pass over the
+	// text, a UTF-8 check, costs less than handing the record over), and
+	// when negative, Log redacts on the caller's goroutine.
 	//
 	// Either way Log returns the errors a record causes (ErrTooLarge,
 	// ErrInvalidRecord) itself: a record whose text could grow past
@@ -314,7 +316,7 @@ func (o *Options) withDefaults() (Options, error) {
 	}
 	if c.RedactWorkers == 0 {
 		c.RedactWorkers = -1
-		if n := runtime.GOMAXPROCS(0); n > 1 {
+		if n := runtime.GOMAXPROCS(0); n > 1 && !c.DisableRedaction {
 			c.RedactWorkers = min(n, DefaultRedactWorkers)
 		}
 	}
