@@ -531,7 +531,7 @@ func DefaultRules() []Rule {
 		{
 			ID:          "password-table",
 			Category:    Password,
-			Description: `cells of a Markdown table's column headed by a word for password (| User | Password |)`,
+			Description: `cells of a Markdown table's column headed by a word for password (| User | Password |), and fields of a CSV column so headed`,
 			Keywords:    passwordKeywords,
 			Find:        findPasswordColumn,
 			Priority:    prioGeneric,
@@ -539,9 +539,14 @@ func DefaultRules() []Rule {
 				"| Host | User | Password |\n|------|------|----------|\n| gpu-1 | ubuntu | Nv1d!a-A100 |",
 				"| Dienst | Passwort | Notiz |\n|---|---|---|\n| NAS | Blau-Wal-77 | Keller |",
 				"Compte | Mot de passe\n--- | ---\nadmin | Soleil#2024",
+				"user,password,role\nalice,Wint3r!Lake,admin",
+				"login;Kennwort;Abteilung\nm.weber;Fichte#2031;Einkauf",
+				"user,password\nalice,Wint3r!Lake",
 			},
 			Negatives: []string{
 				"| Field | Password hint |\n|---|---|\n| a | the dog |",
+				"user,password_hint,role\nalice,the dog's name,admin",
+				"Password, then user name\nfirst, then second",
 				"| Host | Password |\n| gpu-1 | not a separator |",
 				"| Setting | Password |\n|---|---|\n| length | ${MIN_LEN} |",
 			},

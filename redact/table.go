@@ -26,7 +26,7 @@ func findPasswordColumn(dst []Span, s string, at int) []Span {
 	// The cell's opening pipe within 64 bytes before the word, on its line.
 	open := strings.LastIndexByte(s[lineStartWithin(s, at, 64):at], '|')
 	if open < 0 {
-		return dst
+		return findDelimitedPasswordColumn(dst, s, at)
 	}
 	open += lineStartWithin(s, at, 64)
 	ls := lineStartWithin(s, open, 512)
@@ -98,6 +98,112 @@ func findPasswordColumn(dst []Span, s string, at int) []Span {
 		rs = re + 1
 	}
 	return dst
+}
+
+// CSV and its kin, a header line of fields separated by commas,
+// semicolons or tabs:
+//
+//	username,temp_password,email,department
+//	lrossi1,tiger-anchor-maple5,a.novak@example.com,Finance
+//
+// A field of the header that is a word for password heads a column: the
+// field in the same place of each line below that has as many fields as
+// the header is a password. Fields may be quoted ("a, b" is one field). A
+// line with another number of fields (a blank line, prose) ends the
+// table, and so does one that holds a placeholder: a first pass may have
+// replaced a separator with a value.
+
+// findDelimitedPasswordColumn finds the fields of a delimited table's
+// password column, called at a password word in its header.
+func findDelimitedPasswordColumn(dst []Span, s string, at int) []Span {
+	ls := lineStartWithin(s, at, 512)
+	if ls > 0 && s[ls-1] != '\n' {
+		return dst // a header line this long is no table's
+	}
+	le := lineEnd(s[:min(len(s), at+513)], at)
+	if le-at > 512 || le >= len(s) {
+		return dst
+	}
+	header := strings.TrimSuffix(s[ls:le], "\r")
+	// The separator is the byte that ends the field before the word's
+	// (temp_password), or the one that ends the word's field when it is
+	// the first.
+	var delim byte
+	if k := strings.LastIndexAny(s[ls:at], ",;\t"); k >= 0 {
+		delim = s[ls+k]
+	} else if k := strings.IndexAny(s[at:ls+len(header)], ",;\t"); k >= 0 {
+		delim = s[at+k]
+	} else {
+		return dst
+	}
+	if strings.Contains(header, placeholderPrefix) {
+		return dst // a header a first pass changed heads nothing
+	}
+	col := strings.Count(s[ls:at], string(delim))
+	hs, he, cols := fieldBounds(header, delim, col)
+	if cols < 2 || cols == 2 && strings.IndexByte(header, ' ') >= 0 || !passwordHeader(strings.Trim(header[hs:he], ` "'`)) {
+		return dst // two fields only when they are names, not prose ("Password, then username")
+	}
+	for row, rs := 0, le+1; row < maxTableRows && rs < len(s) && rs-le <= maxTableBytes; row++ {
+		re := lineEnd(s, rs)
+		line := strings.TrimSuffix(s[rs:re], "\r")
+		vs, ve, n := fieldBounds(line, delim, col)
+		if n != cols || holdsPlaceholder(s, rs, re) {
+			break
+		}
+		vs, ve = rs+vs, rs+ve
+		if ve-vs >= 2 && s[vs] == '"' && s[ve-1] == '"' {
+			vs, ve = vs+1, ve-1
+		}
+		for vs < ve && s[vs] == ' ' {
+			vs++
+		}
+		for ve > vs && s[ve-1] == ' ' {
+			ve--
+		}
+		if v := s[vs:ve]; ve > vs && strings.IndexAny(v, ` "`) < 0 && acceptValue(v, "password", Password, false) {
+			dst = append(dst, Span{Start: vs, End: ve})
+		}
+		rs = re + 1
+	}
+	return dst
+}
+
+// fieldBounds splits line into fields separated by delim, a field that
+// starts with a double quote going on to its closing quote (a doubled
+// quote inside is one quote), and returns the bounds of field col (0, 0
+// when there are fewer) and the number of fields.
+func fieldBounds(line string, delim byte, col int) (start, end, n int) {
+	i := 0
+	for {
+		fs := i
+		if i < len(line) && line[i] == '"' {
+			for i++; i < len(line); i++ {
+				if line[i] == '"' {
+					if i+1 < len(line) && line[i+1] == '"' {
+						i++
+						continue
+					}
+					i++
+					break
+				}
+			}
+		}
+		k := strings.IndexByte(line[i:], delim)
+		if k < 0 {
+			i = len(line)
+		} else {
+			i += k
+		}
+		if n == col {
+			start, end = fs, i
+		}
+		n++
+		if i >= len(line) {
+			return start, end, n
+		}
+		i++ // the separator
+	}
 }
 
 // passwordHeader reports a table header cell that names a password.
