@@ -787,11 +787,40 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 	switch {
 	case strongShape(v):
 	case passphraseShape(v):
-	case connected && !answered && plainWord(v) && cues.in(contextBefore(s, at, 24)):
+	case connected && !answered && plainWord(v) && cues.in(contextBefore(s, at, 24)) && !(auxiliaryBefore(s, vs) && participle(v)):
 	default:
 		return dst
 	}
 	return append(dst, Span{Start: vs, End: ve})
+}
+
+// auxiliaries are the connectors of a future or conditional, which a
+// participle follows more often than a value: "the new code will be sent
+// on Monday", "le code sera communiqué lundi", "a senha será partilhada".
+var auxiliaries = [...]string{"will be", "would be", "should be", "sera", "será", "sarà"}
+
+// auxiliaryBefore reports whether an auxiliary and blanks end s[:i].
+func auxiliaryBefore(s string, i int) bool {
+	t := strings.TrimRight(s[:i], " ")
+	for _, a := range auxiliaries {
+		if hasSuffixFold(t, a) && (len(t) == len(a) || !isAlpha(t[len(t)-len(a)-1])) {
+			return true
+		}
+	}
+	return false
+}
+
+// participle reports whether the word w ends like a past participle in
+// English, French, Portuguese, Spanish or Italian (sent, shared,
+// communiqué, partilhada, enviado, comunicata).
+func participle(w string) bool {
+	for _, suf := range [...]string{"ed", "en", "é", "ée", "és", "ées", "ado", "ada", "ados", "adas",
+		"ido", "ida", "idos", "idas", "ato", "ata", "ati", "ate", "ito", "ita", "uto", "uta"} {
+		if strings.HasSuffix(w, suf) {
+			return true
+		}
+	}
+	return w == "sent"
 }
 
 // pairPassword returns the password of a name and password written with a
