@@ -1031,9 +1031,9 @@ func findIPv6(dst []Span, s string, _ int) []Span {
 		if en-st >= 2 && s[en-1] == ':' && s[en-2] != ':' {
 			en--
 		}
-		if en < len(s) && (isWord(s[en]) || s[en] == ':' || s[en] == '.' && en+1 < len(s) && isAlnum(s[en+1]) ||
+		if en < len(s) && (isWord(s[en]) || s[en] == ':' && en+1 < len(s) && !isSpace(s[en+1]) || s[en] == '.' && en+1 < len(s) && isAlnum(s[en+1]) ||
 			placeholderStartsAt(s, en) || s[en] == '.' && placeholderStartsAt(s, en+1)) {
-			continue // glued to a word; but a full stop may end the sentence
+			continue // glued to a word; but a full stop may end the sentence, and a colon a label ("from fe80::1: timeout")
 		}
 		if st > 0 && s[st-1] == '[' && st > 1 && (isWord(s[st-2]) || s[st-2] == ']') && strings.Count(s[st:en], ":") < 3 {
 			continue // a[1000::] is a slice (start:stop:step, two colons at most); host[2001:db8::25] is postfix's client
