@@ -52,6 +52,7 @@ var phoneWordList = []string{
 	"telefone", "chiama", "cellulare", "звон", "tél", "домашн", "мобильн", "сотов", "أتصل", "اتصلوا", "اتصال",
 	"телефон", "тел", "позвон", "电话", "電話", "手机", "手機", "拨打", "致电", "携帯", "전화",
 	"연락처", "फ़ोन", "फोन", "मोबाइल", "कॉल", "هاتف", "جوال", "اتصل", "điện thoại", "liên hệ", "gọi", "zadzwoń", "dzwoń",
+	"komórka", "komórki", "komórkowy", "kom.", "휴대폰", "핸드폰", "휴대전화",
 }
 
 // nearPhoneWords are words for "number" that make a phone number of what
