@@ -1692,6 +1692,29 @@ func choppyPart(p string) bool {
 	return switches >= 4 && lower && upper
 }
 
+// wordAndNumber reports a part of a dotted value that is a capitalized
+// word and a number of two digits or more (Granit11 in Granit11.KYF):
+// how people make passwords, rarely how code names a thing (Form1.Text,
+// txtPassword1.Text have one digit or a camel-case name).
+func wordAndNumber(p string) bool {
+	i := 1
+	if p == "" || !isUpper(p[0]) {
+		return false
+	}
+	for i < len(p) && isLower(p[i]) {
+		i++
+	}
+	if i < 4 || len(p)-i < 2 {
+		return false
+	}
+	for ; i < len(p); i++ {
+		if !isDigit(p[i]) {
+			return false
+		}
+	}
+	return true
+}
+
 func codeRef(v string) bool {
 	if strings.ContainsAny(v, "([{") || v[0] == '*' || v[0] == '&' {
 		return true
@@ -1731,7 +1754,7 @@ func codeRef(v string) bool {
 		// token (id.timestamp.hmac) joins its parts with dots too.
 		for rest := v; rest != ""; {
 			part, tail, _ := strings.Cut(rest, ".")
-			if randomToken(part) || leetWord(part) || choppyPart(part) {
+			if randomToken(part) || leetWord(part) || choppyPart(part) || wordAndNumber(part) {
 				return false
 			}
 			rest = tail
