@@ -1,6 +1,10 @@
 package redact
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
 // Numeric PII: phone numbers, payment cards, US social security numbers and
 // IBANs. The three digit-only kinds share one tokenizer: a token is a run of
@@ -131,7 +135,8 @@ func (k numKind) worthParsing(r int, next byte, pre bool) bool {
 		return r >= 7 || sep || pre || next == ')'
 	case kindCard:
 		// Groups of four, or of three to six as typed after a card word.
-		return r >= 13 || r == 4 && next == '.' || r >= 3 && r <= 6 && (next == ' ' || next == '-')
+		// A group of four may end a line that wraps the number.
+		return r >= 13 || r == 4 && (next == '.' || next == '\n' || next == '\r') || r >= 3 && r <= 6 && (next == ' ' || next == '-')
 	case kindSSN:
 		return r == 9 || r == 3 && (next == ' ' || next == '-' || next == '.')
 	}
@@ -535,6 +540,14 @@ func scanNumbers(dst []numSpan, s string, mask numKind, digits *digitMap) []numS
 				if n := s[e+w]; isDigit(n) || n == '(' || n >= 0x80 && (isDigitAt(s, e+w) || punctIs(s, e+w, '(')) {
 					next = c
 				}
+			} else if c == '\n' || c == '\r' {
+				q := e + 1
+				if c == '\r' && s[q] == '\n' {
+					q++
+				}
+				if q < len(s) && isDigit(s[q]) {
+					next = '\n' // a line that a wrapped card number goes on in
+				}
 			}
 		}
 		// A '+' or '(' before it.
@@ -798,6 +811,31 @@ var cardWords = []string{"card", "card no", "card number", "carte", "karte", "ta
 // blanks, a colon or a '#'.
 func cardWordBefore(s string, i int) bool {
 	w := strings.TrimRight(s[max(0, i-24):i], " \t:：#.")
+	if cardWordEnds(w) {
+		return true
+	}
+	// A form's label: letter by letter as OCR reads a spaced heading
+	// ("C a r d   n u m b e r"), or the word for card and a word for
+	// number ("Kartennummer", "카드번호", "कार्ड नंबर").
+	w = unspaced(strings.TrimRight(s[lineStartWithin(s, i, 64):i], " \t:：#."))
+	if cardWordEnds(w) {
+		return true
+	}
+	for _, n := range cardNumberWords {
+		if len(w) > len(n) && hasSuffixFold(w, n) && cardWordEnds(strings.TrimRight(w[:len(w)-len(n)], " -")) {
+			return true
+		}
+	}
+	return false
+}
+
+// cardNumberWords are the words for number that follow a word for card
+// in a label, alone or in one compound.
+var cardNumberWords = []string{"number", "nummer", "numéro", "numero", "número", "numer", "numarası", "numara", "номер",
+	"नंबर", "번호", "号码", "番号", "no", "nr"}
+
+// cardWordEnds reports whether w ends with a word for card.
+func cardWordEnds(w string) bool {
 	for _, c := range cardWords {
 		if len(w) >= len(c) && hasSuffixFold(w, c) {
 			b := len(w) - len(c)
@@ -1070,7 +1108,63 @@ func ibanAt(s string, i int) (end int, ok bool) {
 // blanks, a colon or a '#' ("iban DE53 …", "IBAN: GB53…").
 func ibanWordBefore(s string, i int) bool {
 	w := strings.TrimRight(s[max(0, i-12):i], " \t:：#.")
-	return len(w) >= 4 && hasSuffixFold(w, "iban") && (len(w) == 4 || !isAlpha(w[len(w)-5]))
+	if len(w) >= 4 && hasSuffixFold(w, "iban") && (len(w) == 4 || !isAlpha(w[len(w)-5])) {
+		return true
+	}
+	// "I B A N:" as OCR reads a spaced heading, and the Arabic word.
+	w = unspaced(strings.TrimRight(s[lineStartWithin(s, i, 32):i], " \t:：#."))
+	return len(w) >= 4 && hasSuffixFold(w, "iban") && (len(w) == 4 || !isAlpha(w[len(w)-5])) ||
+		strings.HasSuffix(w, "آيبان") || strings.HasSuffix(w, "ايبان")
+}
+
+// unspaced returns w with its words written letter by letter, as OCR
+// reads a spaced heading, closed up: "C a r d   n u m b e r" becomes
+// "Card number", "I B A N" "IBAN". Words are the parts between two
+// spaces or more; a word is closed up when it is single letters with
+// one space between each. It returns w when no word is so written.
+func unspaced(w string) string {
+	var b []byte
+	changed := false
+	for part := range strings.SplitSeq(w, "  ") {
+		part = strings.Trim(part, " ")
+		if part == "" {
+			continue
+		}
+		if len(b) > 0 {
+			b = append(b, ' ')
+		}
+		if spacedLetters(part) {
+			changed = true
+			for j := 0; j < len(part); j++ {
+				if part[j] != ' ' {
+					b = append(b, part[j])
+				}
+			}
+			continue
+		}
+		b = append(b, part...)
+	}
+	if !changed {
+		return w
+	}
+	return string(b)
+}
+
+// spacedLetters reports whether part is two letters or more with one
+// space between each ("n u m b e r").
+func spacedLetters(part string) bool {
+	n := 0
+	for k, r := range part {
+		if n%2 == 1 {
+			if r != ' ' {
+				return false
+			}
+		} else if !unicode.IsLetter(r) || k+utf8.RuneLen(r) < len(part) && part[k+utf8.RuneLen(r)] != ' ' {
+			return false
+		}
+		n++
+	}
+	return n >= 3
 }
 
 // ibanTyped returns the end of an IBAN written after the word IBAN in the
