@@ -106,7 +106,7 @@ var notPhoneWords = []string{
 	"sipariş", "siparis", "kargo", "takip", "referans", "hesap",
 	"طلب", "الطلب", "فاتورة", "الفاتورة", "شحنة", "الشحنة", "مرجع", "حساب",
 	"ऑर्डर", "आदेश", "चालान", "खाता",
-	"注文", "請求書", "伝票", "追跡", "受付", "予約", "会員", "口座",
+	"注文", "請求書", "伝票", "追跡", "受付", "予約", "会員", "口座", "顧客番号", "客户编号", "客户号", "고객번호", "nip", "regon",
 	"订单", "訂單", "发票", "發票", "单号", "單號", "运单", "運單", "快递", "工单", "流水", "账号", "賬號", "账户",
 	"주문", "송장", "운송장", "계좌", "우편", "계산서", "세금계산서", "영수증",
 	"hàng", "đơn", "邮编", "郵便", "индекс",
@@ -567,45 +567,75 @@ func yearLed(u sub) bool {
 
 // phoneColumn reports whether the token at s[start] is a field of a table
 // (tab, comma, semicolon or '|' separated, rows of at most 4 KiB; or
-// aligned with spaces, see alignedPhoneColumn) whose
+// aligned with spaces, see alignedHeader) whose
 // column header, on the nearest line above without digits, is a phone word
 // ("phone", "mobile_number", "Telefon").
 func phoneColumn(s string, start int, h *tableHeaders) bool {
-	if start == 0 || h == nil {
+	f := columnHeader(s, start, h)
+	return f != "" && phoneWordIn(f)
+}
+
+// notPhoneColumn reports whether the token at s[start] is a field of a
+// table under a header that refuses a phone number (NIP, Nr klienta,
+// 顧客番号), as a word before it on its line would.
+func notPhoneColumn(s string, start int, h *tableHeaders) bool {
+	f := columnHeader(s, start, h)
+	if f == "" {
 		return false
+	}
+	refused, _, _ := notPhoneContext(f)
+	return refused
+}
+
+// columnHeader returns the header field, shorter than 40 bytes, of the
+// column of a table that the token at s[start] is a field of, or "".
+func columnHeader(s string, start int, h *tableHeaders) string {
+	if start == 0 || h == nil {
+		return ""
 	}
 	delim := s[start-1]
 	if delim == ' ' && start >= 2 && s[start-2] == ' ' {
-		return alignedPhoneColumn(s, start, h)
+		return alignedHeader(s, start, h)
 	}
 	if delim != '\t' && delim != ',' && delim != ';' && delim != '|' {
-		return false
+		return ""
 	}
 	ls := h.lineStart(s, start)
 	if ls == 0 || start-ls > 4096 {
-		return false // the first line, or a row too long to be one
+		return "" // the first line, or a row too long to be one
 	}
-	col := strings.Count(s[ls:start], string(delim))
+	col := separatorsOutsideQuotes(s[ls:start], delim) // "Bauer, Jonas" is one field
 	line := h.above(s, ls)
 	if strings.IndexByte(line, delim) < 0 {
-		return false
+		return ""
 	}
-	for range col {
-		k := strings.IndexByte(line, delim)
-		if k < 0 {
-			return false
-		}
-		line = line[k+1:]
+	fs, fe, n := fieldBounds(line, delim, col)
+	if n <= col || fe-fs >= 40 {
+		return ""
 	}
-	if k := strings.IndexByte(line, delim); k >= 0 {
-		line = line[:k]
-	}
-	return len(line) < 40 && phoneWordIn(line)
+	return line[fs:fe]
 }
 
-// alignedPhoneColumn reports whether the token at s[start], after two
-// spaces or more, is a field of a plain-text table whose columns are
-// aligned with spaces, under a header that is a phone word:
+// separatorsOutsideQuotes counts the bytes delim in s that stand outside
+// double quotes.
+func separatorsOutsideQuotes(s string, delim byte) int {
+	n, quoted := 0, false
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '"':
+			quoted = !quoted
+		case delim:
+			if !quoted {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// alignedHeader returns the header field of the token at s[start], after
+// two spaces or more, in a plain-text table whose columns are aligned
+// with spaces:
 //
 //	EMPLOYEE        SSN            PHONE
 //	L. Grant        418-13-8615    555-0125
@@ -615,21 +645,24 @@ func phoneColumn(s string, start int, h *tableHeaders) bool {
 // and the row holds a field before the token too. Placeholders change the
 // columns of a line: a row that holds one decides nothing, and a line
 // that holds one ends the table above it (see alignedAbove).
-func alignedPhoneColumn(s string, start int, h *tableHeaders) bool {
+func alignedHeader(s string, start int, h *tableHeaders) string {
 	ls := h.lineStart(s, start)
 	col := start - ls
 	if ls == 0 || col < 2 || col > 512 || strings.TrimLeft(s[ls:start], " ") == "" || holdsPlaceholder(s, ls, start) {
-		return false
+		return ""
 	}
 	line := h.alignedAbove(s, ls)
 	if len(line) <= col || line[col] == ' ' || line[col-1] != ' ' || line[col-2] != ' ' || strings.TrimLeft(line[:col], " ") == "" {
-		return false
+		return ""
 	}
 	f := line[col:]
 	if k := strings.Index(f, "  "); k >= 0 {
 		f = f[:k]
 	}
-	return len(f) < 40 && phoneWordIn(f)
+	if len(f) >= 40 {
+		return ""
+	}
+	return f
 }
 
 // tableHeaders finds header lines for phoneColumn during one scan: it
@@ -1034,7 +1067,7 @@ func isPhone(s string, u sub, ctx *phoneCtx) bool {
 		// A refusing word does not stand before an area code in
 		// parentheses ("Rewards member: (206) 555-0181"): nothing but
 		// a phone number is written that way.
-		return !notPhoneShape(s, u) && (!ctx.isRefused() || u.g(0).paren && u.n() >= 3)
+		return !notPhoneShape(s, u) && (!ctx.isRefused() || u.g(0).paren && u.n() >= 3) && !notPhoneColumn(s, u.t.start, &u.t.headers)
 	}
 	// Any other shape needs a phone word before it; 14 digits or more in
 	// one run that no plan takes are an ID, an IMEI or a card ("number:
