@@ -1692,6 +1692,28 @@ func choppyPart(p string) bool {
 	return switches >= 4 && lower && upper
 }
 
+// caseNoise reports a part of a dotted value whose letters change case
+// four times or more without a run of three lower-case letters, and that
+// holds a digit (KwRSjO4br): random, where a camel-case name has words
+// (getUserByIdV2, myVarName2).
+func caseNoise(p string) bool {
+	changes, run, longest, digit := 0, 0, 0, false
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		digit = digit || isDigit(c)
+		if isLower(c) {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+		if i > 0 && isAlpha(c) && isAlpha(p[i-1]) && isUpper(c) != isUpper(p[i-1]) {
+			changes++
+		}
+	}
+	return changes >= 4 && longest < 3 && digit
+}
+
 // wordAndNumber reports a part of a dotted value that is a capitalized
 // word and a number of two digits or more (Granit11 in Granit11.KYF):
 // how people make passwords, rarely how code names a thing (Form1.Text,
@@ -1754,7 +1776,7 @@ func codeRef(v string) bool {
 		// token (id.timestamp.hmac) joins its parts with dots too.
 		for rest := v; rest != ""; {
 			part, tail, _ := strings.Cut(rest, ".")
-			if randomToken(part) || leetWord(part) || choppyPart(part) || wordAndNumber(part) {
+			if randomToken(part) || leetWord(part) || choppyPart(part) || wordAndNumber(part) || caseNoise(part) {
 				return false
 			}
 			rest = tail

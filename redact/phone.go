@@ -40,7 +40,7 @@ func phoneWordIn(w string) bool { return phoneWords.inBounded(w, 4) }
 
 var phoneWordList = []string{
 	"phone", "tel", "tlf", "telnr", "telf", "tfno", "mobile", "mob", "cell", "cellphone", "fax", "call",
-	"calling", "whatsapp", "sms", "contact", "text", "landline",
+	"calling", "callback", "whatsapp", "sms", "contact", "text", "landline",
 	// The line's kind, said instead of "phone": Festnetz (de), telemóvel
 	// (pt); and fixo (pt), fijo (es), fisso (it) as nouns, after an article
 	// or "or" ("ou fixo", "al fijo"): after a noun they are adjectives
@@ -52,7 +52,7 @@ var phoneWordList = []string{
 	"telefone", "chiama", "cellulare", "звон", "tél", "домашн", "мобильн", "сотов", "أتصل", "اتصلوا", "اتصال",
 	"телефон", "тел", "позвон", "电话", "電話", "手机", "手機", "拨打", "致电", "携帯", "전화",
 	"연락처", "फ़ोन", "फोन", "मोबाइल", "कॉल", "هاتف", "جوال", "اتصل", "điện thoại", "liên hệ", "gọi", "zadzwoń", "dzwoń",
-	"komórka", "komórki", "komórkowy", "kom.", "휴대폰", "핸드폰", "휴대전화",
+	"komórka", "komórki", "komórkowy", "kom.", "휴대폰", "핸드폰", "휴대전화", "الهاتف", "الجوال",
 }
 
 // nearPhoneWords are words for "number" that make a phone number of what
@@ -1067,7 +1067,10 @@ func isPhone(s string, u sub, ctx *phoneCtx) bool {
 		// A refusing word does not stand before an area code in
 		// parentheses ("Rewards member: (206) 555-0181"): nothing but
 		// a phone number is written that way.
-		return !notPhoneShape(s, u) && (!ctx.isRefused() || u.g(0).paren && u.n() >= 3) && !notPhoneColumn(s, u.t.start, &u.t.headers)
+		// Nor a speaker's label ("Customer:") before the answer to a
+		// question for a phone number.
+		return !notPhoneShape(s, u) && (!ctx.isRefused() || u.g(0).paren && u.n() >= 3 || ctx.answersPhoneQuestion()) &&
+			!notPhoneColumn(s, u.t.start, &u.t.headers)
 	}
 	// Any other shape needs a phone word before it; 14 digits or more in
 	// one run that no plan takes are an ID, an IMEI or a card ("number:
