@@ -73,8 +73,9 @@ var blindFloors = map[string]struct{ recall, precision float64 }{
 	// its misses and false positives (0.995, 0.998 at faa2efc).
 	"blind14.txt": {recall: 0.99, precision: 0.99},
 	// blind15.txt: held out until its first scoring, at main faa2efc
-	// (0.957, 0.995).
-	"blind15.txt": {recall: 0.95, precision: 0.99},
+	// (0.957, 0.995); raised to what main measured after the rule work on
+	// its misses and false positives (0.991, 1.000 at 7372c18).
+	"blind15.txt": {recall: 0.99, precision: 0.99},
 }
 
 // blindSlack is how many bytes of an expected span may stay visible, in
