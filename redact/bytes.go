@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -403,7 +404,7 @@ func (b *wordBucket) follows(c byte) bool { return b.second[c>>6]&(1<<(c&63)) !=
 
 func newWordSet(words ...string) *wordSet {
 	var ws wordSet
-	for _, w := range words {
+	for _, w := range withCapitals(words) {
 		w = asciiLower(w)
 		k := ws.first[w[0]]
 		if k == 0 {
@@ -423,6 +424,27 @@ func newWordSet(words ...string) *wordSet {
 		panic("wordSet: more than 255 first bytes")
 	}
 	return &ws
+}
+
+// withCapitals returns words and, for each that starts with a lower-case
+// letter beyond ASCII, the same word capitalized ("Điện thoại", "Телефон",
+// "Όνομα"): a wordSet folds ASCII case only, and a label starts with a
+// capital.
+func withCapitals(words []string) []string {
+	out := words
+	for _, w := range words {
+		r, n := utf8.DecodeRuneInString(w)
+		if r < 0x80 || !unicode.IsLower(r) {
+			continue
+		}
+		if u := unicode.ToUpper(r); u != r {
+			if len(out) == len(words) {
+				out = slices.Clone(words)
+			}
+			out = append(out, string(u)+w[n:])
+		}
+	}
+	return out
 }
 
 // bucket returns the words that start with c (lower case), or nil.

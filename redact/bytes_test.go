@@ -2,18 +2,21 @@ package redact
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
 
 // TestWordSet checks has, in and inBounded against a comparison with every
-// word, on random texts of the words' pieces in any ASCII case.
+// word, and the capitalized form of each that starts with a lower-case
+// letter beyond ASCII, on random texts of the words' pieces in any ASCII
+// case.
 func TestWordSet(t *testing.T) {
 	words := []string{"@", "a", "ip", "tel", "tel.", "Telefon", "phone", "ph", "no.", "№", "电话", "номер", "x-y", "é"}
 	ws := newWordSet(words...)
-	lowered := make([]string, len(words))
-	for i, w := range words {
-		lowered[i] = asciiLower(w)
+	var lowered []string
+	for _, w := range append(slices.Clone(words), "Номер", "É") {
+		lowered = append(lowered, asciiLower(w))
 	}
 	has := func(w string) bool {
 		for _, k := range lowered {
@@ -37,7 +40,7 @@ func TestWordSet(t *testing.T) {
 		}
 		return false
 	}
-	pieces := append([]string{" ", ".", "T", "E", "l", "P", "h", "o", "n", "-", "x", "y", "\xd0", "\xb5"}, words...)
+	pieces := append([]string{" ", ".", "T", "E", "l", "P", "h", "o", "n", "-", "x", "y", "\xd0", "\xb5", "Н", "É"}, words...)
 	rng := rand.New(rand.NewPCG(7, 8))
 	for range 50000 {
 		w := RandomText(rng, pieces, 6)
