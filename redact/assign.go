@@ -341,7 +341,9 @@ func inARN(s string, ks int) bool {
 	for b > 0 && ks-b < 256 && !isSpace(s[b-1]) && s[b-1] != '"' && s[b-1] != '\'' {
 		b--
 	}
-	return hasPrefixFold(s[b:ks], "arn:")
+	// A placeholder in the token may have replaced its "arn:" and what
+	// followed (a first pass took "Arn:" as a password).
+	return hasPrefixFold(s[b:ks], "arn:") || holdsPlaceholder(s, b, ks)
 }
 
 // fileFlags are options whose key=value arguments name a file that holds
