@@ -513,6 +513,9 @@ func keyCategory(s string, ks, ke int) (c Category, weak bool) {
 		if ks >= 2 && s[ks-1] == ' ' && publicKeyWords.has(precedingWordASCII(s, ks-1)) {
 			return "", false // "# public key: age1…", "host key: …": the key named is public
 		}
+		if ks >= 2 && s[ks-1] == ' ' && equalFold(key, "key") && cacheKeyBefore(s, ks) {
+			return "", false // "Cache restored from key: node-cache-…"
+		}
 		return Secret, true
 	}
 	if c == "" && secretIDKey(key) {
@@ -603,6 +606,35 @@ var notKeyKeySet = newSuffixSet([]string{
 // publicKeyWords, before a bare key ("public key:"), say that the key is
 // public.
 var publicKeyWords = newWordSet("public", "pub", "host")
+
+// yamlTag reports a value that starts with a YAML tag (!vault, !Ref,
+// !!binary): '!' and letters, then a blank or the end. A '!' before
+// digits or other symbols starts a password (!to.Glgdk9).
+func yamlTag(v string) bool {
+	if v == "" || v[0] != '!' {
+		return false
+	}
+	i := 1
+	for i < len(v) && (isAlpha(v[i]) || v[i] == '!' || v[i] == '-') {
+		i++
+	}
+	return i > 1 && (i == len(v) || v[i] == ' ' || v[i] == '\t')
+}
+
+// sizeInBytes reports a value that is a size: digits and " bytes".
+func sizeInBytes(v string) bool {
+	n, ok := strings.CutSuffix(v, " bytes")
+	return ok && allDigits(n)
+}
+
+// cacheKeyBefore reports a bare key that names a cache entry ("Cache
+// restored from key: node-cache-…", "cache key: …") on its line: a hash
+// of lock files, not a secret. A placeholder on the line may have pushed
+// the word out of the window: that decides as the word would.
+func cacheKeyBefore(s string, ks int) bool {
+	ls := lineStartWithin(s, ks, 128)
+	return indexFold(s[ls:ks], "cache") >= 0 || holdsPlaceholder(s, ls, ks)
+}
 
 // weakSecretKeys name a secret only when the value looks like one: "key":
 // "Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB", but "key": "user_1234".
@@ -1512,8 +1544,11 @@ func acceptValue(val, key string, cat Category, quoted bool) bool {
 	if publicToken(val) {
 		return false
 	}
-	if !quoted && (codeRef(val) || cmdlet(val) || isStopWord(val) || val[0] == '!') {
+	if !quoted && (codeRef(val) || cmdlet(val) || isStopWord(val) || yamlTag(val)) {
 		return false // code, prose, or a YAML tag (!vault)
+	}
+	if sizeInBytes(val) {
+		return false // kubectl describe secret: "password:  30 bytes"
 	}
 	if !quoted && isIdent(val) && strings.EqualFold(lastWord(val), lastWord(key)) {
 		return false // PrivateKey: testRSA2048PrivateKey names a variable

@@ -215,6 +215,8 @@ func secretStrength(s string, at, p int, pw proseWord, ident int) int {
 		return -1
 	case ident < 0 && before == "" && placeholderWithin(s, at, 2):
 		return -1 // a placeholder may have replaced the word that said what key ("cache key")
+	case equalFold(pw.w, "key") && cacheKeyBefore(s, at):
+		return -1 // "Cache restored from key: node-cache-…"
 	case pw.kind == 's' || ident >= 0 || secretQualifiers.has(before) || secretQualifiers.has(next) || secretQualifiers.has(afterPrep):
 		return 2
 	}

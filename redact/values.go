@@ -127,7 +127,10 @@ func isPlaceholderValue(v string) bool {
 // pk. tokens, Stripe's publishable keys and the Checkout Session IDs a
 // page hands to Stripe.js (cs_live_, cs_test_).
 func publicToken(v string) bool {
-	for _, p := range [...]string{"pk.eyJ", "pk_live_", "pk_test_", "cs_live_", "cs_test_"} {
+	// Also certificates and public keys in base64 (a kubernetes.io/tls
+	// Secret's tls.crt): "-----BEGIN CERTIFICATE", "-----BEGIN PUBLIC KEY".
+	for _, p := range [...]string{"pk.eyJ", "pk_live_", "pk_test_", "cs_live_", "cs_test_",
+		"LS0tLS1CRUdJTiBDRVJUSUZJQ0FUR", "LS0tLS1CRUdJTiBQVUJMSUMgS0VZ", "LS0tLS1CRUdJTiBSU0EgUFVCTElDIEtF"} {
 		if strings.HasPrefix(v, p) {
 			return true
 		}
