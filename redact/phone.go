@@ -571,15 +571,20 @@ func yearLed(u sub) bool {
 // column header, on the nearest line above without digits, is a phone word
 // ("phone", "mobile_number", "Telefon").
 func phoneColumn(s string, start int, h *tableHeaders) bool {
-	f := columnHeader(s, start, h)
+	f, _ := columnHeader(s, start, h)
 	return f != "" && phoneWordIn(f)
 }
 
 // notPhoneColumn reports whether the token at s[start] is a field of a
 // table under a header that refuses a phone number (NIP, Nr klienta,
-// 顧客番号), as a word before it on its line would.
+// 顧客番号), as a word before it on its line would. A line that holds a
+// placeholder where the header would be may have been the header, before
+// a first pass: that refuses too.
 func notPhoneColumn(s string, start int, h *tableHeaders) bool {
-	f := columnHeader(s, start, h)
+	f, unsure := columnHeader(s, start, h)
+	if unsure {
+		return true
+	}
 	if f == "" {
 		return false
 	}
@@ -588,32 +593,37 @@ func notPhoneColumn(s string, start int, h *tableHeaders) bool {
 }
 
 // columnHeader returns the header field, shorter than 40 bytes, of the
-// column of a table that the token at s[start] is a field of, or "".
-func columnHeader(s string, start int, h *tableHeaders) string {
+// column of a table that the token at s[start] is a field of, or "";
+// unsure is set when a line after that header (or in its place) holds a
+// placeholder and might have been the header (see tableHeaders).
+func columnHeader(s string, start int, h *tableHeaders) (field string, unsure bool) {
 	if start == 0 || h == nil {
-		return ""
+		return "", false
 	}
 	delim := s[start-1]
 	if delim == ' ' && start >= 2 && s[start-2] == ' ' {
 		return alignedHeader(s, start, h)
 	}
 	if delim != '\t' && delim != ',' && delim != ';' && delim != '|' {
-		return ""
+		return "", false
 	}
 	ls := h.lineStart(s, start)
 	if ls == 0 || start-ls > 4096 {
-		return "" // the first line, or a row too long to be one
+		return "", false // the first line, or a row too long to be one
 	}
 	col := separatorsOutsideQuotes(s[ls:start], delim) // "Bauer, Jonas" is one field
 	line := h.above(s, ls)
+	if h.maybe {
+		return "", true
+	}
 	if strings.IndexByte(line, delim) < 0 {
-		return ""
+		return "", false
 	}
 	fs, fe, n := fieldBounds(line, delim, col)
 	if n <= col || fe-fs >= 40 {
-		return ""
+		return "", false
 	}
-	return line[fs:fe]
+	return line[fs:fe], false
 }
 
 // separatorsOutsideQuotes counts the bytes delim in s that stand outside
@@ -645,24 +655,30 @@ func separatorsOutsideQuotes(s string, delim byte) int {
 // and the row holds a field before the token too. Placeholders change the
 // columns of a line: a row that holds one decides nothing, and a line
 // that holds one ends the table above it (see alignedAbove).
-func alignedHeader(s string, start int, h *tableHeaders) string {
+func alignedHeader(s string, start int, h *tableHeaders) (field string, unsure bool) {
 	ls := h.lineStart(s, start)
 	col := start - ls
-	if ls == 0 || col < 2 || col > 512 || strings.TrimLeft(s[ls:start], " ") == "" || holdsPlaceholder(s, ls, start) {
-		return ""
+	if ls == 0 || col < 2 || col > 512 || strings.TrimLeft(s[ls:start], " ") == "" {
+		return "", false
+	}
+	if holdsPlaceholder(s, ls, start) {
+		return "", true
 	}
 	line := h.alignedAbove(s, ls)
+	if h.aMaybe {
+		return "", true
+	}
 	if len(line) <= col || line[col] == ' ' || line[col-1] != ' ' || line[col-2] != ' ' || strings.TrimLeft(line[:col], " ") == "" {
-		return ""
+		return "", false
 	}
 	f := line[col:]
 	if k := strings.Index(f, "  "); k >= 0 {
 		f = f[:k]
 	}
 	if len(f) >= 40 {
-		return ""
+		return "", false
 	}
-	return f
+	return f, false
 }
 
 // tableHeaders finds header lines for phoneColumn during one scan: it
@@ -674,10 +690,14 @@ type tableHeaders struct {
 	ls     int // the start of the line that holds pos
 	upTo   int // the lines starting before upTo have been read
 	hs, he int // the last line without digits and with a separator among them
+	// maybe: a line after hs with a separator and a placeholder, which
+	// may have been a header before a first pass.
+	maybe bool
 
 	// The same for tables aligned with spaces (alignedAbove).
 	aUpTo  int
-	as, ae int // the last line without digits, or an empty one after a line holding a placeholder
+	as, ae int  // the last line without digits, or an empty one after a line holding a placeholder
+	aMaybe bool // as == ae because of a line holding a placeholder
 }
 
 // hasFieldSeparator reports whether line holds a tab, ',', ';' or '|'.
@@ -715,8 +735,12 @@ func (h *tableHeaders) above(s string, ls int) string {
 			q = ls
 		}
 		// (A placeholder may have replaced digits: see placeholderEndsAt.)
-		if d, _ := indexDigit(s[p:q], 0); d < 0 && hasFieldSeparator(s[p:q]) && !strings.Contains(s[p:q], placeholderPrefix) {
-			h.hs, h.he = p, q
+		if d, _ := indexDigit(s[p:q], 0); d < 0 && hasFieldSeparator(s[p:q]) {
+			if strings.Contains(s[p:q], placeholderPrefix) {
+				h.maybe = true
+			} else {
+				h.hs, h.he, h.maybe = p, q, false
+			}
 		}
 		p = q + 1
 	}
@@ -735,9 +759,9 @@ func (h *tableHeaders) alignedAbove(s string, ls int) string {
 			q = ls
 		}
 		if holdsPlaceholder(s, p, q) {
-			h.as, h.ae = q, q
+			h.as, h.ae, h.aMaybe = q, q, true
 		} else if d, _ := indexDigit(s[p:q], 0); d < 0 {
-			h.as, h.ae = p, q
+			h.as, h.ae, h.aMaybe = p, q, false
 		}
 		p = q + 1
 	}
