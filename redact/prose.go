@@ -719,6 +719,12 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 		hit.replaced = true
 		return dst
 	}
+	if holdsPlaceholder(s, p, q) {
+		// Nor when it replaced something between the word and the value:
+		// the phrase or aside read there ("Passwort (Token X) lautet 0001")
+		// may have been longer, or have held the value.
+		return dst
+	}
 	vmax := passwordMax
 	if secret {
 		vmax = secretMax
