@@ -1730,7 +1730,7 @@ func choppyPart(p string) bool {
 }
 
 // caseNoise reports a part of a dotted value whose letters change case
-// four times or more without a run of three lower-case letters, and that
+// three times or more without a run of three lower-case letters, and that
 // holds a digit (KwRSjO4br): random, where a camel-case name has words
 // (getUserByIdV2, myVarName2).
 func caseNoise(p string) bool {
@@ -1748,7 +1748,7 @@ func caseNoise(p string) bool {
 			changes++
 		}
 	}
-	return changes >= 4 && longest < 3 && digit
+	return changes >= 3 && longest < 3 && digit
 }
 
 // wordAndNumber reports a part of a dotted value that is a capitalized
@@ -1775,8 +1775,8 @@ func wordAndNumber(p string) bool {
 }
 
 func codeRef(v string) bool {
-	if strings.ContainsAny(v, "([{") || v[0] == '*' || v[0] == '&' {
-		return true
+	if strings.ContainsAny(v, "([{") || (v[0] == '*' || v[0] == '&') && !(len(v) > 1 && isDigit(v[1])) {
+		return true // a pointer or an alias (*cfg, &key, *anchor); no name starts with a digit (*9x3a…)
 	}
 	ident, dots, under, camel, upper, digits := true, 0, false, false, true, false
 	for i := 0; i < len(v); i++ {

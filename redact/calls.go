@@ -59,6 +59,7 @@ var credentialCalls = []credentialCall{
 	{kw: "dbi->connect(", arg: 2}, {kw: "dbi->connect_cached(", arg: 2},
 	{kw: "cx_oracle.connect(", arg: 1}, {kw: "pymssql.connect(", arg: 2},
 	{kw: "basic_auth(", glued: true, arg: 1}, {kw: "basic_auth ", need: ".", arg: 1, bare: true},
+	{kw: "smtp.plainauth(", arg: 2}, {kw: "smtp.crammd5auth(", arg: 1, secret: true}, // Go: smtp.PlainAuth("", "u", "X", host)
 	// Keys and signing secrets passed to the constructor or call that uses
 	// them: new SymmetricSecurityKey(Encoding.UTF8.GetBytes("X")), new
 	// SecretKeySpec("X".getBytes(), "HmacSHA256"), crypto.createHmac("sha256",

@@ -243,7 +243,10 @@ func k8sDataValues(dst []Span, s string, i, indent int) []Span {
 			if ve-vs >= 2 && (s[vs] == '"' || s[vs] == '\'') && s[ve-1] == s[vs] {
 				vs, ve = vs+1, ve-1
 			}
-			if v := s[vs:ve]; classifyKey(key) != Password && !plainDataKeys.has(lastWord(key)) && len(v) >= 4 && !isPlaceholderValue(v) && v != "|" && v != ">" &&
+			// A key a first pass replaced may have named plain data
+			// (…TomcatWebServer: a host): its value is left alone.
+			if v := s[vs:ve]; classifyKey(key) != Password && !plainDataKeys.has(lastWord(key)) && !strings.Contains(key, placeholderPrefix) &&
+				len(v) >= 4 && !isPlaceholderValue(v) && v != "|" && v != ">" &&
 				!publicToken(v) { // tls.crt, ca.crt: a certificate is public
 
 				dst = append(dst, Span{Start: vs, End: ve})
