@@ -587,3 +587,34 @@ func outputLine(s string, i int) (vs, ve int, ok bool) {
 	}
 	return vs, ve, true
 }
+
+// findRedisConfigReply finds the password in redis-cli's reply to CONFIG
+// GET requirepass (or masterauth), called at the quoted parameter name of
+// its first line:
+//
+//  1. "requirepass"
+//  2. "hkbDD89IhM!YI"
+func findRedisConfigReply(dst []Span, s string, at int) []Span {
+	if at < 3 || s[at-3:at] != "1) " {
+		return dst
+	}
+	p := at + 1 + strings.IndexByte(s[at+1:], '"') + 1 // past the closing quote
+	if p <= at+1 {
+		return dst
+	}
+	if p < len(s) && s[p] == '\r' {
+		p++
+	}
+	if !strings.HasPrefix(s[p:], "\n2) \"") {
+		return dst
+	}
+	vs := p + len("\n2) \"")
+	e := strings.IndexByte(s[vs:], '"')
+	if e <= 0 || strings.IndexByte(s[vs:vs+e], '\n') >= 0 {
+		return dst
+	}
+	if v := s[vs : vs+e]; !inPlaceholder(s, vs) && !holdsPlaceholder(s, vs, vs+e) && acceptValue(v, "password", Password, true) {
+		dst = append(dst, Span{Start: vs, End: vs + e})
+	}
+	return dst
+}

@@ -529,6 +529,22 @@ func DefaultRules() []Rule {
 			},
 		},
 		{
+			ID:          "password-redis-reply",
+			Category:    Password,
+			Description: `the value redis-cli prints after CONFIG GET requirepass or masterauth (1) "requirepass" / 2) "X")`,
+			Keywords:    []string{`"requirepass"`, `"masterauth"`},
+			Find:        findRedisConfigReply,
+			Priority:    prioGeneric,
+			Examples: []string{
+				"127.0.0.1:6379> CONFIG GET requirepass\n1) \"requirepass\"\n2) \"hkbDD89IhM!YI\"",
+				"1) \"masterauth\"\r\n2) \"Winter.9716x\"",
+			},
+			Negatives: []string{
+				"1) \"requirepass\"\n2) \"\"",
+				"\"requirepass\" is the directive to set",
+			},
+		},
+		{
 			ID:          "password-table",
 			Category:    Password,
 			Description: `cells of a Markdown table's column headed by a word for password (| User | Password |), and fields of a CSV column so headed`,
