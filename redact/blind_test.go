@@ -77,8 +77,9 @@ var blindFloors = map[string]struct{ recall, precision float64 }{
 	// its misses and false positives (0.991, 1.000 at 7372c18).
 	"blind15.txt": {recall: 0.99, precision: 0.99},
 	// blind16.txt: held out until its first scoring, at main 3440248
-	// (0.992, 0.986).
-	"blind16.txt": {recall: 0.99, precision: 0.98},
+	// (0.992, 0.986); raised to what main measured after the rule work on
+	// its misses and false positives (0.998, 0.999 at ee14b45).
+	"blind16.txt": {recall: 0.99, precision: 0.99},
 }
 
 // blindSlack is how many bytes of an expected span may stay visible, in
