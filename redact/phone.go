@@ -690,8 +690,8 @@ type tableHeaders struct {
 	ls     int // the start of the line that holds pos
 	upTo   int // the lines starting before upTo have been read
 	hs, he int // the last line without digits and with a separator among them
-	// maybe: a line after hs with a separator and a placeholder, which
-	// may have been a header before a first pass.
+	// maybe: a line after hs without digits that holds a placeholder,
+	// which may have been a header before a first pass.
 	maybe bool
 
 	// The same for tables aligned with spaces (alignedAbove).
@@ -735,10 +735,12 @@ func (h *tableHeaders) above(s string, ls int) string {
 			q = ls
 		}
 		// (A placeholder may have replaced digits: see placeholderEndsAt.)
-		if d, _ := indexDigit(s[p:q], 0); d < 0 && hasFieldSeparator(s[p:q]) {
+		// A line that holds one may have been a header whose separators
+		// a first pass replaced with a value.
+		if d, _ := indexDigit(s[p:q], 0); d < 0 {
 			if strings.Contains(s[p:q], placeholderPrefix) {
 				h.maybe = true
-			} else {
+			} else if hasFieldSeparator(s[p:q]) {
 				h.hs, h.he, h.maybe = p, q, false
 			}
 		}
