@@ -162,6 +162,9 @@ func findCLIPassword(dst []Span, s string, at int) []Span {
 	if at > 0 && (isWord(s[at-1]) || s[at-1] == '-' || s[at-1] == '.') || e < len(s) && (isWord(s[e]) || s[e] == '-' || s[e] == '.') {
 		return dst
 	}
+	if placeholderEndsAt(s, at) {
+		return dst // glued to a placeholder, which may have ended in letters ("001sqlplus")
+	}
 	var buf [32]cliArg
 	args := cliArgs(s, e, buf[:0])
 	// emit appends the password s[vs:ve] to dst, if it is one, and

@@ -99,9 +99,11 @@ func findOracleConnect(dst []Span, s string, at int) []Span {
 		if e >= len(s) || s[e] != '@' {
 			return dst
 		}
-	} else {
+	} else if s[at] == '@' {
 		e = at
 		b = wordStartBefore(s, at, "\"'=:")
+	} else {
+		return dst // a SQL*Plus keyword that starts no command ("001sqlplus A/001")
 	}
 	sl := strings.IndexByte(s[b:e], '/')
 	if sl <= 0 || !allFunc(s[b:b+sl], func(c byte) bool { return isWord(c) || c == '$' || c == '#' }) {

@@ -1699,11 +1699,24 @@ const (
 	secretMax   = 256
 )
 
-// proseValue reads the value at s[i]: a quoted string, or a run of
+// proseValue is proseValueAt, except that a value that holds what looks
+// like a placeholder, even a broken one ("xiaomi888[REDACTED:]"), is no
+// value: a first pass would cut it there.
+func proseValue(s string, i, max int) (vs, ve int, quoted bool) {
+	vs, ve, quoted = proseValueAt(s, i, max)
+	// A placeholder that starts inside the value, whether or not the
+	// value reaches its ':'.
+	if k := strings.Index(s[vs:min(len(s), ve+len(placeholderPrefix)-1)], placeholderPrefix); ve > vs && k >= 0 && vs+k < ve {
+		return 0, 0, false
+	}
+	return vs, ve, quoted
+}
+
+// proseValueAt reads the value at s[i]: a quoted string, or a run of
 // non-blank bytes that ends at CJK punctuation, at a quote, at a change
 // from ASCII to another script (密码是abc123，请), and before trailing
 // sentence punctuation; at most max bytes.
-func proseValue(s string, i, max int) (vs, ve int, quoted bool) {
+func proseValueAt(s string, i, max int) (vs, ve int, quoted bool) {
 	for k, oq := range openQuotes {
 		if strings.HasPrefix(s[i:], oq) {
 			vs = i + len(oq)
