@@ -25,7 +25,7 @@ func TestDemo(t *testing.T) {
 	for _, pat := range []string{
 		`^llog demo: wrote 300 sample inferences to ` + regexp.QuoteMeta(dir) + ` \(new store, seed 42\)\n\n`,
 		`\n  records written   300 \(seq 1-300\) in \d+ms\n`,
-		// Redaction runs in Log with the default options: the seeded
+		// Redaction is on with the default options: the seeded
 		// samples carry planted personal data, so something is redacted.
 		`\n  redactions        ([A-Z_0-9]+ \d+)(, [A-Z_0-9]+ \d+)* \(\d+ of 300 prompts carried planted personal data\)\n`,
 		`\n  segments          1\n`,
