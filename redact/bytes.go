@@ -271,7 +271,15 @@ func placeholderAhead(s string, i, n int) bool {
 		if placeholderStartsAt(s, j) {
 			return true
 		}
-		if c := s[j]; isAlnum(c) || c == '\n' || c >= 0x80 {
+		if c := s[j]; c >= 0x80 {
+			// A wide blank ("４１１１　[REDACTED:EMAIL]") separates like a
+			// blank; any other character beyond ASCII ends the look.
+			r, w := utf8.DecodeRuneInString(s[j:])
+			if !unicode.IsSpace(r) {
+				return false
+			}
+			j += w - 1
+		} else if isAlnum(c) || c == '\n' {
 			return false
 		}
 	}
