@@ -632,7 +632,7 @@ func sizeInBytes(v string) bool {
 // of lock files, not a secret. A placeholder on the line may have pushed
 // the word out of the window: that decides as the word would.
 func cacheKeyBefore(s string, ks int) bool {
-	ls := lineStartWithin(s, ks, 128)
+	ls := lineStartWithin(s, ks, 64)
 	return indexFold(s[ls:ks], "cache") >= 0 || holdsPlaceholder(s, ls, ks)
 }
 

@@ -116,6 +116,16 @@ func findPasswordColumn(dst []Span, s string, at int) []Span {
 // findDelimitedPasswordColumn finds the fields of a delimited table's
 // password column, called at a password word in its header.
 func findDelimitedPasswordColumn(dst []Span, s string, at int) []Span {
+	// Most words for password stand in prose: a header's field ends at a
+	// separator or the line's end right after the word (or after the
+	// rest of a name such as password_hash).
+	e := at
+	for e < len(s) && e-at < 48 && (isWord(s[e]) || s[e] == '-' || s[e] == ' ' || s[e] >= 0x80) {
+		e++
+	}
+	if e < len(s) && s[e] != ',' && s[e] != ';' && s[e] != '\t' && s[e] != '\n' && s[e] != '\r' && s[e] != '"' {
+		return dst
+	}
 	ls := lineStartWithin(s, at, 512)
 	if ls > 0 && s[ls-1] != '\n' {
 		return dst // a header line this long is no table's
