@@ -519,6 +519,9 @@ func findAuthorization(dst []Span, s string, at int) []Span {
 	for e < len(s) && e-b < decideLen && (isBearerByte(s[e]) || s[e] == '=' || s[e] == ':' || s[e] == '%') {
 		e++
 	}
+	if placeholderStartsAt(s, e) {
+		return dst // the credential may have gone on into what a first pass replaced
+	}
 	for e > b && (s[e-1] == '.' || s[e-1] == ':') {
 		e--
 	}
