@@ -383,6 +383,12 @@ func (c *phoneCtx) peel() {
 		if c.joined || !c.refused && qualifierReplaced(c.s, c.start-len(c.w), c.w) {
 			c.refused = true
 		}
+		if i := c.start - len(c.w); !c.refused && c.w != "" && !isSpace(c.w[0]) && placeholderEndsAt(c.s, i) {
+			// The context's first word is glued to a placeholder: it may
+			// have been longer ("१२३४ॺTél", no phone word), and what it was
+			// decided the first pass.
+			c.refused = true
+		}
 	}
 }
 
