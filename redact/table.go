@@ -149,7 +149,7 @@ func findDelimitedPasswordColumn(dst []Span, s string, at int) []Span {
 	if strings.Contains(header, placeholderPrefix) {
 		return dst // a header a first pass changed heads nothing
 	}
-	col := strings.Count(s[ls:at], string(delim))
+	col := separatorsOutsideQuotes(s[ls:at], delim) // as the rows are read: "a, b" is one field
 	hs, he, cols := fieldBounds(header, delim, col)
 	if cols < 2 || cols == 2 && strings.IndexByte(header, ' ') >= 0 || !passwordHeader(strings.Trim(header[hs:he], ` "'`)) {
 		return dst // two fields only when they are names, not prose ("Password, then username")
