@@ -150,6 +150,8 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 	// (Visual Basic).
 	if t := typedAssign(s, p, op); t > 0 {
 		op = t
+	} else if t < 0 {
+		return dst
 	}
 	v := op
 	switch {
@@ -720,7 +722,9 @@ func afterDockerfileVerb(s string, ks int) bool {
 // typedAssign returns the offset of the '=' of an assignment whose key
 // (ending at p, the first byte after it at op) is followed by a type: ":
 // str =", ": String =", ": &'static str =", " string =" (Go), " As String
-// =" (Visual Basic); or 0.
+// =" (Visual Basic); or 0. Where a placeholder comes up before the scan
+// ends, what it replaced may have been a part of a type or its " =", and
+// the key is refused: -1.
 func typedAssign(s string, p, op int) int {
 	t := op
 	switch {
@@ -745,8 +749,12 @@ func typedAssign(s string, p, op int) int {
 	}
 	start := t
 	for t < len(s) && t-start < 48 && s[t] != '=' {
-		if c := s[t]; !isWord(c) && strings.IndexByte(".<>[]*&'?|, ", c) < 0 {
+		c := s[t]
+		if !isWord(c) && strings.IndexByte(".<>[]*&'?|, ", c) < 0 {
 			return 0
+		}
+		if c == '[' && placeholderStartsAt(s, t) {
+			return -1
 		}
 		t++
 	}
