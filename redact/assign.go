@@ -363,6 +363,9 @@ func fileFlagBefore(s string, ks int) bool {
 	if placeholderEndsAt(s, ks-1) {
 		return true
 	}
+	if !hasSuffixFold(s[:ks-1], "file") {
+		return false // what every one of fileFlags ends with
+	}
 	for _, f := range fileFlags {
 		if hasSuffixFold(s[:ks-1], f) {
 			return true
@@ -973,11 +976,27 @@ func queryParamAt(s string, i int) bool {
 	return false
 }
 
+// declEnd reports the last letters of the words that may come before a
+// key in a declaration (see mayAssign).
+func declEnd(c byte) bool {
+	switch c {
+	case 't', 'T', 'r', 'R', 'm', 'M', 'c', 'C', 'e', 'E', 'y', 'Y', 'V', 'G':
+		return true
+	}
+	return false
+}
+
 // comparedLiteral returns the bounds of the string literal that the key
 // ending at s[ke] is compared with (== "x", === "x", != 'x', !== "x",
 // ().equals("x"), .equalsIgnoreCase("x")), or an empty range.
 func comparedLiteral(s string, ke int) (vs, ve int) {
 	p := ke
+	if p >= len(s) {
+		return 0, 0
+	}
+	if c := s[p]; c != '(' && c != '.' && c != ' ' && c != '\t' && c != '=' && c != '!' {
+		return 0, 0 // most keys: no operator, no call
+	}
 	if strings.HasPrefix(s[p:], "()") {
 		p += 2
 	}
@@ -988,6 +1007,9 @@ func comparedLiteral(s string, ke int) (vs, ve int) {
 		p += len(".equalsIgnoreCase(")
 	default:
 		p = skipBlanks(s, p)
+		if p+1 >= len(s) || s[p+1] != '=' || s[p] != '=' && s[p] != '!' {
+			return 0, 0
+		}
 		n := 0
 		for _, op := range [...]string{"===", "!==", "==", "!="} {
 			if strings.HasPrefix(s[p:], op) {
@@ -1073,13 +1095,13 @@ func mayAssign(s string, ks, ke int) bool {
 	}
 	c := s[j-1]
 	switch {
-	case strings.IndexByte("xgUle", c) >= 0 && afterDockerfileVerb(s, ks):
+	case (c == 'x' || c == 'g' || c == 'U' || c == 'l' || c == 'e') && afterDockerfileVerb(s, ks):
 		return true // fish: set -x KEY value; C: #define KEY value
 	case c == '-' || c == '#' || c == '/' || c == ';':
 		return atLineStart(s, ks)
 	case c == ':':
 		return ipsecSecret(s, ks, s[ks:min(len(s), ks+3)])
-	case !isAlpha(c) || strings.IndexByte("tTrRmMcCeEyYVG", c) < 0:
+	case !declEnd(c):
 		// Only export, set, var, const, dim, static, public, private,
 		// readonly, ENV and ARG end in these.
 		return false

@@ -1,6 +1,9 @@
 package redact
 
-import mbits "math/bits"
+import (
+	"iter"
+	mbits "math/bits"
+)
 
 // Digits and number punctuation beyond ASCII. Numbers are matched as their
 // ASCII forms: full-width digits and punctuation (０９０－５０６８－７０５８),
@@ -183,6 +186,26 @@ func (m *digitMap) cand(s string, i int) int {
 		}
 	}
 	return len(s)
+}
+
+// from yields the words of a known map's bits from the one that holds
+// offset i on, each with its offset in bits (in bytes: a word of bits
+// covers 64 bytes of text), the bits before i cleared.
+func (m *digitMap) from(i int) iter.Seq2[int, uint64] {
+	return func(yield func(int, uint64) bool) {
+		w := i >> 6 << 3
+		if w >= len(m.bits) {
+			return
+		}
+		if !yield(w, le64(m.bits[w:])&(^uint64(0)<<(i&63))) {
+			return
+		}
+		for w += 8; w < len(m.bits); w += 8 {
+			if x := le64(m.bits[w:]); x != 0 && !yield(w, x) {
+				return
+			}
+		}
+	}
 }
 
 // next returns the offset of the first digit of any script at or after i,

@@ -1,6 +1,7 @@
 package redact
 
 import (
+	mbits "math/bits"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -455,14 +456,20 @@ var ipWords = newWordSet(
 // octets (1.2.3.4, 8.2.4.44: far more often a version or a section than an
 // address) unless an address word precedes it ("DNS 8.8.4.4").
 func findIPv4(dst []Span, s string, _ int) []Span {
+	return findIPv4Digits(dst, s, &digitMap{})
+}
+
+// findIPv4Digits is findIPv4 reading the dots next to digits only, which
+// dm (when known) finds without reading the text again: every other dot
+// is read past.
+func findIPv4Digits(dst []Span, s string, dm *digitMap) []Span {
 	lastVer := -1  // the end of the last dotted version seen
 	lastLike := -1 // the end of the last quad read as a version by its small numbers
 	for i := 0; i < len(s); {
-		k := strings.IndexByte(s[i:], '.')
+		k := dotByDigit(s, i, dm)
 		if k < 0 {
 			break
 		}
-		k += i
 		i = k + 1
 		if k > 0 && !isDigit(s[k-1]) && placeholderEndsAt(s, k) && k+1 < len(s) && isDigit(s[k+1]) {
 			// "[REDACTED:JWT].9": the rest of a dotted number whose start
@@ -544,6 +551,42 @@ func findIPv4(dst []Span, s string, _ int) []Span {
 		}
 	}
 	return dst
+}
+
+// dotByDigit returns the offset of the first '.' at or after i with an
+// ASCII digit before or after it, or -1.
+func dotByDigit(s string, i int, dm *digitMap) int {
+	if dm.bits == nil {
+		for i < len(s) {
+			k := strings.IndexByte(s[i:], '.')
+			if k < 0 {
+				return -1
+			}
+			k += i
+			if k > 0 && isDigit(s[k-1]) || k+1 < len(s) && isDigit(s[k+1]) {
+				return k
+			}
+			i = k + 1
+		}
+		return -1
+	}
+	// The first dot next to a digit is next to the first digit that has
+	// one: before it, or else after it.
+	for w, x := range dm.from(i) {
+		for ; x != 0; x &= x - 1 {
+			p := w<<3 + mbits.TrailingZeros64(x)
+			if !isDigit(s[p]) {
+				continue
+			}
+			if p-1 >= i && s[p-1] == '.' {
+				return p - 1
+			}
+			if p+1 < len(s) && s[p+1] == '.' {
+				return p + 1
+			}
+		}
+	}
+	return -1
 }
 
 // netmask reports a dotted quad that is a netmask: 255 first, then the

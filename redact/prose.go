@@ -1340,6 +1340,9 @@ var answerFillers = []string{"it", "that", "het", "das", "es", "dat", "it's", "i
 // an API key or token in prose.
 func tokenAhead(s string, i, n int) bool {
 	end := min(len(s), i+n)
+	if d, _ := indexDigit(s[:end], i); d < 0 {
+		return false // no digit: the common case, decided first
+	}
 	if k := strings.IndexByte(s[i:end], '\n'); k >= 0 {
 		end = i + k
 	}

@@ -115,9 +115,10 @@ type Rule struct {
 	// The phone, credit-card, ssn and iban rules of DefaultRules are marked
 	// as built-in numeric rules: a Redactor runs them all in one sweep over
 	// the digits of a text, and their Find is that sweep for one kind (for
-	// callers that run a rule by hand). A copy of one of them keeps the
-	// mark, so to change what it finds, write a new Rule rather than
-	// replacing the copy's Find.
+	// callers that run a rule by hand); the ipv4 rule likewise reads where
+	// the sweep found digits. A copy of one of them keeps the mark, so to
+	// change what it finds, write a new Rule rather than replacing the
+	// copy's Find.
 	Find FindFunc
 	// MaxLen is the window, in bytes from a keyword occurrence, that a
 	// Pattern is matched in: the typical length of a match. A match that
@@ -144,6 +145,29 @@ type Rule struct {
 	// numeric marks the built-in numeric rules (see Find): the kind the
 	// shared sweep finds for the rule. Only DefaultRules sets it.
 	numeric numKind
+	// digitFind marks the built-in rules without keywords whose matches
+	// hold digits: a Redactor runs them with the digit map of the keyword
+	// sweep (see digitFinder). Only DefaultRules sets it.
+	digitFind digitFinder
+}
+
+// digitFinder names a built-in finder that reads a digit map: Find, where
+// the keyword sweep already found the digits of the text. (A kind rather
+// than a function: the scanner's digit map must not escape.)
+type digitFinder uint8
+
+const (
+	noDigitFinder digitFinder = iota
+	ipv4Finder
+)
+
+// find runs the finder over s.
+func (f digitFinder) find(dst []Span, s string, dm *digitMap) []Span {
+	switch f {
+	case ipv4Finder:
+		return findIPv4Digits(dst, s, dm)
+	}
+	return dst
 }
 
 // ErrInvalidRule is returned (wrapped, with the rule ID) by New and With when
@@ -484,7 +508,7 @@ func (sc *scanner) scan(r *Redactor, s string) (ms []match, runes int, ok bool) 
 		sc.numbers(&digits)
 	}
 	for _, i := range r.whole {
-		sc.runWhole(i)
+		sc.runWhole(i, &digits)
 	}
 	if len(sc.ms) == 0 {
 		return nil, runes, true
@@ -652,9 +676,14 @@ func (sc *scanner) numbers(digits *digitMap) {
 	}
 }
 
-func (sc *scanner) runWhole(i int) {
+func (sc *scanner) runWhole(i int, digits *digitMap) {
 	c := &sc.r.rules[i]
 	sc.buffers()
+	if f := c.rule.digitFind; f != noDigitFinder && c.re == nil {
+		sc.scratch = f.find(sc.scratch[:0], sc.s, digits)
+		sc.addSpans(i, sc.scratch)
+		return
+	}
 	if c.re == nil {
 		sc.scratch = c.rule.Find(sc.scratch[:0], sc.s, -1)
 		sc.addSpans(i, sc.scratch)

@@ -411,6 +411,7 @@ func DefaultRules() []Rule {
 			Category:    IPv4,
 			Description: "IPv4 address (dotted quad, octets 0-255 without leading zeros), private ranges included; not after a version word",
 			Find:        findIPv4,
+			digitFind:   ipv4Finder,
 			Priority:    prioContext,
 			Examples: []string{"from 192.168.1.23 port 22", "host=10.0.0.1:8080", "CIDR 172.16.0.0/12", "updated the gateway from 10.0.0.1 to 10.0.0.2", "connection from 10.20.30.40 to 10.20.30.41 refused", "openvpn[881]: client/203.0.113.58:51822 TLS: ok",
 				"peer configs matching 198.51.100.7...203.0.113.19[alice]", "Node: node-b/10.0.2.21", "cmdkey /generic:TERMSRV/10.50.1.20 /user:admin"},
