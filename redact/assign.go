@@ -1095,7 +1095,7 @@ func mayAssign(s string, ks, ke int) bool {
 	}
 	c := s[j-1]
 	switch {
-	case (c == 'x' || c == 'g' || c == 'U' || c == 'l' || c == 'e') && afterDockerfileVerb(s, ks):
+	case (c == 'e' && strings.HasSuffix(s[:j], "define") || (c == 'x' || c == 'g' || c == 'U' || c == 'l') && j >= 3 && (s[j-2] == '-' || s[j-3] == '-')) && afterDockerfileVerb(s, ks):
 		return true // fish: set -x KEY value; C: #define KEY value
 	case c == '-' || c == '#' || c == '/' || c == ';':
 		return atLineStart(s, ks)

@@ -126,6 +126,9 @@ func findDelimitedPasswordColumn(dst []Span, s string, at int) []Span {
 	if e < len(s) && s[e] != ',' && s[e] != ';' && s[e] != '\t' && s[e] != '\n' && s[e] != '\r' && s[e] != '"' {
 		return dst
 	}
+	if len(strings.TrimRight(s[at:e], " ")) > 32 {
+		return dst // the field is longer than any header's name (passwordHeader): prose
+	}
 	ls := lineStartWithin(s, at, 512)
 	if ls > 0 && s[ls-1] != '\n' {
 		return dst // a header line this long is no table's
