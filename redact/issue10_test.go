@@ -22,6 +22,10 @@ var issue10Cases = []struct{ name, in, want string }{
 		"new_password=[REDACTED:PASSWORD]&new_password_repeat=[REDACTED:PASSWORD]&lang=en"},
 	{"yaml value of words", "password: correct horse battery staple",
 		"password: [REDACTED:PASSWORD]"},
+	// A string literal's prefix and quotes stay around the value.
+	{"python bytes literal", "encryption_key = b'kQ3v9Zx2Lm8Rt5Wy1Bn4Cp7Fs0Hd6Jg3'",
+		"encryption_key = b'[REDACTED:SECRET]'"},
+	{"raw literal", `API_KEY = r"Zx8Lm3Np7Rt2Vx6Yb1Cd5Fg9Hk4"`, `API_KEY = r"[REDACTED:SECRET]"`},
 	// Values longer than any window are replaced whole.
 	{"long env value", "export OP_SERVICE_ACCOUNT_TOKEN=" + strings.Repeat("Ab3", 300) + " done",
 		"export OP_SERVICE_ACCOUNT_TOKEN=[REDACTED:SECRET] done"},
