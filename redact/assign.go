@@ -526,6 +526,9 @@ func keyCategory(s string, ks, ke int) (c Category, weak bool) {
 	if c == "" && secretIDKey(key) {
 		return Secret, true
 	}
+	if c == "" && equalFold(key, "pw") {
+		return Password, true // pw=hunter2; not pw=800 (a width), see weakValue
+	}
 	if c == "" {
 		return foreignKeyCategory(key)
 	}
@@ -547,6 +550,14 @@ func secretIDKey(key string) bool {
 // (weak): a value that looks generated; for a secret ID also a UUID
 // (Vault's format), but not a path or an ARN (the name of an AWS secret).
 func weakValue(key, val string) bool {
+	if equalFold(key, "pw") {
+		// A bare "pw" is a password's key only for a value with a letter
+		// and a digit or a symbol: pw=800, pw=full and pw=0.5mm are a
+		// width, a mode and a measure.
+		num := strings.TrimRightFunc(val, unicode.IsLetter)
+		measure := num != "" && strings.Trim(num, "0123456789.,") == ""
+		return strongShape(val) && strings.IndexFunc(val, unicode.IsLetter) >= 0 && !measure
+	}
 	if secretIDKey(key) {
 		return strings.IndexAny(val, ":/") < 0 && (randomToken(val) || len(val) == 36 && hexGroups(val, '-', 8, 4, 4, 4, 12))
 	}

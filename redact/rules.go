@@ -484,7 +484,7 @@ func DefaultRules() []Rule {
 				"variable \"db_password\" {\n  type    = string\n  default = \"Tf-Db-Pa55!\"\n}",
 				"env:\n  - name: POSTGRES_PASSWORD\n    value: Pg-Env-9x!", `{"name": "DB_PASSWORD", "value": "Ecs-Pw-77"}`,
 				"Parameters:\n  DBPassword:\n    Type: String\n    NoEcho: true\n    Default: Cfn-Pw-2024",
-				`password = os.getenv("DB_PASSWORD") or "Fallback-Pw-1"`,
+				`password = os.getenv("DB_PASSWORD") or "Fallback-Pw-1"`, "pw=hunter2", "user=admin&pw=s3cret99",
 			},
 			Negatives: []string{
 				"use `password: string` in the type", "set `mot_de_passe: ${DB_PASS}` then", "`mat_khau: <mật khẩu>` here",
@@ -497,6 +497,7 @@ func DefaultRules() []Rule {
 				"INSERT INTO `users` (`id`, `email`, `password`, `phone`) VALUES (7, 2, 3, 4);",
 				`INSERT INTO accounts ("login", "password", "created_at") VALUES (1, 2, 3);`,
 				"kubectl create secret generic db-creds --from-file=password=./db_password.txt",
+				"pw=800", "render?w=100&pw=0.5mm", "pw=full",
 			},
 		},
 		{
