@@ -547,8 +547,9 @@
 //     walk of a few steps down a digit trie (36 KB of generated tables), not
 //     by libphonenumber itself, whose Go port costs tens of microseconds per
 //     number and megabytes of binary. Addresses are found from
-//     strings.IndexByte of '@', '.' and ':', and Bitcoin Base58 addresses
-//     from that of '1' and '3' (a run once read is skipped whole).
+//     strings.IndexByte of '@' and ':', IPv4 addresses from the dots next
+//     to the digits the sweep marked, and Bitcoin Base58 addresses from
+//     strings.IndexByte of '1' and '3' (a run once read is skipped whole).
 //   - Hand-written finders decide on at most 512 bytes of a candidate and
 //     then claim an accepted one up to its real end, however long: a
 //     rejected candidate costs a bounded amount, an accepted one is not
