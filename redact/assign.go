@@ -649,7 +649,9 @@ func sizeInBytes(v string) bool {
 // the word out of the window: that decides as the word would.
 func cacheKeyBefore(s string, ks int) bool {
 	ls := lineStartWithin(s, ks, 64)
-	return indexFold(s[ls:ks], "cache") >= 0 || holdsPlaceholder(s, ls, ks)
+	// A placeholder in the window, or one the window starts inside, may
+	// have put the word beyond 64 bytes.
+	return indexFold(s[ls:ks], "cache") >= 0 || holdsPlaceholder(s, ls, ks) || inPlaceholder(s, ls)
 }
 
 // weakSecretKeys name a secret only when the value looks like one: "key":
