@@ -145,7 +145,7 @@ var proseWords = []proseWord{
 	{"비밀번호 목록", 'l', false}, {"密码列表", 'l', false}, {"danh sách mật khẩu", 'l', false}, {"पासवर्ड सूची", 'l', false},
 	{"الواي فاي", 'w', false}, {"واي فاي", 'w', false}, {"वाईफाई", 'w', false}, {"वाई-फाई", 'w', false},
 	{"와이파이", 'w', false}, {"вайфай", 'w', false}, {"вай-фай", 'w', false}, {"ワイファイ", 'w', false},
-	{"identifiants", 'w', false}, {"credentials", 'w', false}, {"zugangsdaten", 'w', false}, {"credenciales", 'w', false},
+	{"identifiants", 'w', false}, {"credentials", 'w', false}, {"creds", 'w', false}, {"zugangsdaten", 'w', false}, {"credenciales", 'w', false},
 	{"credenciais", 'w', false}, {"credenziali", 'w', false}, {"inloggegevens", 'w', false}, {"dane logowania", 'w', false},
 	{"учётные данные", 'w', false}, {"учетные данные", 'w', false}, {"giriş bilgileri", 'w', false},
 	{"بيانات الدخول", 'w', false}, {"ログイン情報", 'w', false}, {"로그인 정보", 'w', false}, {"登录信息", 'w', false},
@@ -615,6 +615,19 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 		if e := parenLabel(s, q); e > 0 {
 			q = e // "Wi-Fi (guests): name / X"
 		}
+		if pw.w != "login" {
+			// user:password, after a colon or "are" ("the creds are
+			// deploy:Tr0ub4dor&3"), before a phrase's colon is looked for.
+			c := q
+			if hasPrefixFold(s[c:], "are ") || hasPrefixFold(s[c:], "is ") {
+				c = skipBlanks(s, c+strings.IndexByte(s[c:], ' '))
+			} else if c < len(s) && s[c] == ':' {
+				c = skipBlanks(s, c+1)
+			}
+			if vs, ve := colonPairPassword(s, c); ve > vs {
+				return append(dst, Span{Start: vs, End: ve})
+			}
+		}
 		if e := phraseColon(s, q); e > 0 {
 			q = skipBlanks(s, e)
 		}
@@ -847,6 +860,29 @@ func pairPassword(s string, i int, joined bool) (vs, ve int) {
 		return 0, 0 // quoted only as the name is: `root` / `X`, "admin" / "X"
 	}
 	if v := s[vs:ve]; isDigit(v[0]) || !gluedValue(v, 'p') && !(joined && dashedWords(v)) || strings.Contains(v, "://") {
+		return 0, 0
+	}
+	return vs, ve
+}
+
+// colonPairPassword returns the password of a "user:password" pair at
+// s[i] after a word for credentials ("Zugangsdaten: admin:Xy7-pass",
+// "the creds are deploy:Tr0ub4dor&3"): a user name of letters, digits and
+// "._-" and a password of mixed classes (gluedValue) without a slash or
+// another colon, which a path, a URL or a time would hold.
+func colonPairPassword(s string, i int) (vs, ve int) {
+	u := i
+	for u < len(s) && u-i <= 32 && (isWord(s[u]) || s[u] == '.' || s[u] == '-') {
+		u++
+	}
+	if u == i || u-i > 32 || u+1 >= len(s) || s[u] != ':' || isDigit(s[i]) {
+		return 0, 0
+	}
+	vs, ve, quoted := proseValue(s, u+1, passwordMax)
+	if ve <= vs || quoted || vs != u+1 {
+		return 0, 0
+	}
+	if v := s[vs:ve]; isDigit(v[0]) || strings.ContainsAny(v, "/:\\") || !gluedValue(v, 'p') {
 		return 0, 0
 	}
 	return vs, ve

@@ -592,6 +592,7 @@ func DefaultRules() []Rule {
 				"PIN ٤٧٢١ bitte", "门禁密码３１４１，谢谢", "Zahlenschloss am Keller: 2-7-1-9", "Код домофона 14К2207",
 				"Schlüsselbox-Code 6618", "Mã hộp chìa khóa 5150", "현관 도어락 130522입니다", "telefon kilidi 2741",
 				"WiFi Casa_Lago / limone-e-basilico", "와이파이 Jeju_Stay / hallasan-wind-3", "Zugangsdaten vom NAS: admin / Nas-Blau-88",
+				"the creds are deploy:Tr0ub4dor&3", "Zugangsdaten: admin:Geheim!23",
 				"Passwords for the office:\n- Printer: prnt4Floor2\n- Guest wifi: Visitor#2026", "use pass 'Lighthouse#77' for now",
 				"Das Routerpasswort ist Kiste!7590-ab", "La mia password è Caffè2024xy", "카드 비밀번호(5521)는 비밀", "the PUK on the letter says 41870925",
 				"la clave del wifi de la oficina es Madrid-Oficina-2024 y", "a senha do portal que ele mandou é Curitiba#2024",
@@ -604,6 +605,7 @@ func DefaultRules() []Rule {
 				"code du portail A2719, wifi Lavande&Thym7.",
 			},
 			Negatives: []string{
+				"the credentials are stored in vault:secret/app", "creds are at 10:30", "the credentials are root:x:0:0",
 				`{"msg":"the password \"incorrect\" was typed"}`,
 				"Forgot your password? Click here to reset it.", "The password must have 8 characters.",
 				"The password is incorrect, please try again.", "Das Passwort ist falsch.", "La contraseña es obligatoria.",
