@@ -90,6 +90,7 @@ var notPhoneWords = []string{
 	"poliçe", "poliçesi", "póliza", "poliza", "apólice", "apolice", "polizza", "polis", "档案", "檔案", "案号", "案號",
 	"voucher", "coupon", "customer", "client", "member", "membership", "loyalty", "id", "uid", "pid",
 	"bug", "issue", "pr", "job", "process", "request", "session", "token", "card", "karte", "carte", "tarjeta", "cartão", "cartao",
+	"commit", "commits", "merge", "sha", "hash", "changeset",
 	"fedex", "ups", "usps", "dhl", "tnt", "gls", "dpd", "hermes", "imei", "imsi", "iccid", "meid",
 	"zip", "postcode", "postal", "plz", "sample", "specimen", "accession",
 	// Other languages.
@@ -1260,12 +1261,57 @@ func notPhoneShape(s string, u sub) bool {
 	if e := u.end(); e+1 < len(s) && s[e] == '/' && (isAlpha(s[e+1]) || s[e+1] >= 0x80) {
 		return true // 0912/2025/HĐ-KT: a reference with its letters
 	}
+	if numberRange(s, u) {
+		return true // 60000-64999: a range of IDs or ports
+	}
+	if commitLinkText(s, u.t.start, u.end()) {
+		return true // [`0123309566`](https://github.com/o/r/commit/0123309566): a commit's hash
+	}
 	for _, c := range u.num() {
 		if c != '0' && c != '1' {
 			return false
 		}
 	}
 	return true // 01110/11110 is a bit string
+}
+
+// numberRange reports two groups of five digits or more and the same
+// length joined by a dash, the second greater than the first and with the
+// same first digit, not a trunk prefix (60000-64999, 100000-199999): a
+// range, not a number.
+func numberRange(s string, u sub) bool {
+	if u.n() != 2 || u.g(1).sep != '-' {
+		return false
+	}
+	n := u.g(0).len()
+	if n < 5 || u.g(1).len() != n || u.digit(0, 0) == '0' || u.digit(0, 0) != u.digit(1, 0) {
+		return false
+	}
+	for k := 1; k < n; k++ {
+		if a, b := u.digit(0, k), u.digit(1, k); a != b {
+			return b > a
+		}
+	}
+	return false
+}
+
+// commitLinkText reports a number that is the text of a Markdown link
+// (in backquotes or not) to a commit: [`0123309566`](https://…/commit/…),
+// as changelogs list abbreviated hashes that happen to hold only digits.
+func commitLinkText(s string, start, end int) bool {
+	if start > 0 && s[start-1] == '`' && end < len(s) && s[end] == '`' {
+		start, end = start-1, end+1
+	}
+	if start == 0 || s[start-1] != '[' || !strings.HasPrefix(s[end:], "](") {
+		return false
+	}
+	target := s[end+2 : min(len(s), end+2+256)]
+	if k := strings.IndexAny(target, ") \n"); k >= 0 {
+		target = target[:k]
+	}
+	// A placeholder in the target may have pushed "/commit/" out of the
+	// 256 bytes read: it decides as the word would.
+	return strings.Contains(target, "/commit/") || strings.Contains(target, "/commits/") || strings.Contains(target, placeholderPrefix)
 }
 
 // trunkGroups checks the groups of a number written with a trunk prefix:

@@ -70,7 +70,7 @@ func (t *tokenSpec) find(dst []Span, s string, at int) []Span {
 		if !capped && e < len(s) && isWord(s[e]) {
 			return dst // glued to a word: not this token
 		}
-		if placeholderToken(s[b:e]) || t.validate != nil && !t.validate(s[b:e]) {
+		if placeholderToken(s[b:e]) || identifierBody(s[b:e]) || t.validate != nil && !t.validate(s[b:e]) {
 			return dst
 		}
 		if t.checksum != nil && !t.checksum(s[b:e]) && testValueLine(s, at, e) {
@@ -88,6 +88,23 @@ func (t *tokenSpec) find(dst []Span, s string, at int) []Span {
 		return append(dst, Span{Start: at, End: e, Keep: keep})
 	}
 	return dst
+}
+
+// identifierBody reports a body of two or more lower-case words joined by
+// underscores, each word with a vowel and digits only at its end
+// (create_bigint_uint64, get_value_string_utf8): the rest of an
+// identifier that starts like a prefix (napi_create_bigint_uint64), where
+// a token's body is random.
+func identifierBody(b string) bool {
+	parts := 0
+	for w := range strings.SplitSeq(b, "_") {
+		letters := strings.TrimRightFunc(w, func(r rune) bool { return r >= '0' && r <= '9' })
+		if letters == "" || !allFunc(letters, isLower) || !strings.ContainsAny(letters, "aeiouy") {
+			return false
+		}
+		parts++
+	}
+	return parts >= 2
 }
 
 // placeholderToken reports a token body that stands for a token without
@@ -464,7 +481,7 @@ var vendors = []vendor{
 			"HUBSPOT_TOKEN=pat-na1-7c9e2f41-3b8a-4d6e-9f10-2a5c7e8b1d34",
 		},
 		negatives: []string{"dapi is an abbreviation", "the dp.pt. prefix", "pul-request", "rubygems_mirror", "figd_ tokens", "sbp_ tokens",
-			"nfp_ tokens", "napi_version", "pat-na1-short"},
+			"nfp_ tokens", "napi_version", "pat-na1-short", "napi_get_value_string_utf16(env, value, buf, bufsize, &result)"},
 	},
 	{
 		id: "shopify-token", desc: "Shopify access tokens and shared secrets (shpat_, shpca_, shppa_, shpss_ + 32 hex digits), prefix kept",
