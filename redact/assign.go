@@ -1554,6 +1554,7 @@ var passwordStopWords = []string{
 	"set", "changed", "updated", "provided", "needed", "mismatch", "protected", "manager",
 	"policy", "length", "strength", "hash", "hashed", "encrypted", "saved", "stored", "too",
 	"at", "be", "has", "have", "are", "does", "do", "did", "using", "use", "via", "from",
+	"new", "await", // code: const pass = new PassThrough()
 }
 
 // isStopWord reports whether the first word of v is a prose word from

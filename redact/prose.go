@@ -482,6 +482,9 @@ func findProseSecret(dst []Span, s string, at int) []Span { return findProse(dst
 // (findLockCode), an answer in a chat's next message (chatAnswer), and a
 // second code joined to a first (secondCode).
 func findProse(dst []Span, s string, at int, secret bool) []Span {
+	if !secret && pinVerb(s, at) {
+		return dst
+	}
 	n := len(dst)
 	var hit proseHit
 	dst = proseAt(dst, s, at, secret, &hit)
@@ -606,6 +609,9 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 	if p < len(s) && (s[p] == '=' || s[p] == ':' && assignedWords.has(s[at:p])) {
 		return dst // password=x, Passwort: x: the assignment rule's
 	}
+	if strings.HasPrefix(s[p:], "::") {
+		return dst // a namespace or a prefix: key::ecdsa-sha2-nistp256, Password::hash
+	}
 
 	if pw.kind == 'w' {
 		// A name and a password after a colon, a short phrase and a colon
@@ -676,6 +682,9 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 		} else if fillerEnds(phrase) && directValueAt(s, r) {
 			q, connected = r, true // "forgot my pswd again lol it's Lakers#24Forever right?"
 		} else if c, n := connectorAt(s, r); n > 0 {
+			if c == "to" && (pw.w == "pin" || pw.w == "pass") && at+len(pw.w) <= len(s) && allFunc(s[at:at+len(pw.w)], isLower) {
+				return dst // a verb: "pin the runner to windows-2019", "pass code to Foo::Bar"
+			}
 			connected = true
 			q = skipBlanks(s, r+n)
 			if c != ":" && c != "：" {
@@ -699,7 +708,7 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 		// A value in parentheses right after the word or its phrase:
 		// "パスワード（tsukimi0915）", "the lockbox code (1789)".
 		vs, ve := parenValue(s, q)
-		if ve > vs && gluedValue(s[vs:ve], pw.kind) {
+		if ve > vs && gluedValue(s[vs:ve], pw.kind) && !proseCode(s[vs:ve]) {
 			return append(dst, Span{Start: vs, End: ve})
 		}
 		return dst
@@ -754,6 +763,9 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 	v := s[vs:ve]
 	if v[0] == '-' && !quoted {
 		return dst // the next option of a command line
+	}
+	if !secret && (proseCode(v) || pw.w == "pwd" && strings.IndexByte("/~", v[0]) >= 0) {
+		return dst // code, a flag, a source line or an issue named in a changelog; $PWD's directory
 	}
 	if !connected && !quoted && questionEnds(s, skipBlanks(s, ve)) {
 		return dst // "c quoi le mdp du compte Canal+ ?": what it opens, asked about
@@ -811,6 +823,65 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 		return dst
 	}
 	return append(dst, Span{Start: vs, End: ve})
+}
+
+// pinObjects are words that follow "pin" as a verb ("pin the version",
+// "pin deps"), not the noun.
+var pinObjects = newWordSet("the", "a", "an", "it", "them", "this", "that", "these", "those", "all", "your", "our",
+	"deps", "dependencies", "dependency", "version", "versions", "regression", "flaky", "test", "tests", "package",
+	"packages", "image", "images", "node", "runner", "runners", "tab", "message", "post", "comment", "release",
+	"toolchain", "python", "go", "npm", "pip", "actions", "action", "commit", "sha", "digest", "tag", "tags")
+
+// pinVerb reports "pin" in lower case at s[at] used as the verb, as
+// changelogs and commit messages do: before an object of pinObjects or a
+// capitalized word ("pin the linter to eslint-8.57", "pin Ubuntu
+// runners"), or before a word and " to " on the line with no digit
+// between ("pin flaky test to a single worker").
+func pinVerb(s string, at int) bool {
+	if !strings.HasPrefix(s[at:], "pin ") || at > 0 && (isWord(s[at-1]) || s[at-1] == '-') {
+		return false
+	}
+	j := at + 4
+	k := j
+	for k < len(s) && isAlpha(s[k]) {
+		k++
+	}
+	if k == j || k < len(s) && (isWord(s[k]) || s[k] == ':') {
+		return false
+	}
+	if pinObjects.has(s[j:k]) || isUpper(s[j]) && k-j > 1 && isLower(s[j+1]) {
+		return true
+	}
+	rest := s[k:min(len(s), k+48)]
+	if e := strings.IndexAny(rest, "\n0123456789"); e >= 0 {
+		rest = rest[:e]
+	}
+	return strings.Contains(rest, " to ")
+}
+
+// proseCode reports a value stated after a word for a password that is
+// code or a reference, as changelogs and API docs write after "pass" and
+// "pin" as verbs: a path of names (v8::Object), a call (Sign.sign(),
+// GetCurrent()), a build flag with a value (-Dpamconfdir=no, --opt=x), a
+// source position (leak-tree.c:28), an issue (#8074), "and/or".
+func proseCode(v string) bool {
+	switch {
+	case strings.Contains(v, "::"), strings.HasSuffix(v, "()"), strings.HasSuffix(v, "();"), v == "and/or":
+		return true
+	case len(v) > 2 && v[0] == '-' && (isAlpha(v[1]) || v[1] == '-') && strings.IndexByte(v, '=') > 0:
+		return true
+	case len(v) > 1 && v[0] == '#' && allDigits(v[1:]):
+		return true
+	}
+	// name.ext:line
+	if k := strings.LastIndexByte(v, ':'); k > 0 && k+1 < len(v) && allDigits(v[k+1:]) {
+		file := v[:k]
+		if d := strings.LastIndexByte(file, '.'); d > 0 && d+1 < len(file) && len(file)-d-1 <= 4 && allFunc(file[d+1:], isLower) &&
+			allFunc(file[:d], func(c byte) bool { return isWord(c) || c == '-' || c == '/' || c == '.' }) {
+			return true
+		}
+	}
+	return false
 }
 
 // auxiliaries are the connectors of a future or conditional, which a

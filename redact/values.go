@@ -218,6 +218,7 @@ func possessivePlaceholder(v string) bool {
 var sensitiveWords = []string{
 	"password", "passwd", "pass", "pwd", "pw", "secret", "token", "apikey", "api_key", "api-key",
 	"key", "passphrase", "credentials",
+	"salt", "pepper", "nonce", // a KDF's other inputs: scryptSync('password', 'salt', 64)
 }
 
 // isSensitiveWord reports a value that is just the name of what it stands
