@@ -306,8 +306,8 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		} else if !capped && want == Password && inStr == '`' {
 			ve = codeSpanEnd(s, vs, ve)
 		}
-		if ve > vs+1 && s[ve-1] == '.' && (ve >= len(s) || isSpace(s[ve])) {
-			ve-- // the full stop of a sentence
+		if ve > vs+1 && s[ve-1] == '.' && s[ve-2] != '.' && (ve >= len(s) || isSpace(s[ve])) {
+			ve-- // the full stop of a sentence, not an ellipsis (sk-ant-api03-...)
 		}
 	}
 	if ve <= vs {
@@ -1594,6 +1594,9 @@ func acceptValue(val, key string, cat Category, quoted bool) bool {
 	if sizeInBytes(val) {
 		return false // kubectl describe secret: "password:  30 bytes"
 	}
+	if filePath(val) {
+		return false // a file's path: LoadCredential=db_pass:/etc/credstore/db_pass
+	}
 	if !quoted && isIdent(val) && strings.EqualFold(lastWord(val), lastWord(key)) {
 		return false // PrivateKey: testRSA2048PrivateKey names a variable
 	}
@@ -1637,6 +1640,23 @@ func acceptValue(val, key string, cat Category, quoted bool) bool {
 		return false // a Windows path
 	}
 	return true
+}
+
+// filePath reports an absolute Unix path of two or more names
+// (/etc/credstore/db_pass, /run/secrets/db-password): where a secret is
+// kept, not the secret.
+func filePath(v string) bool {
+	if len(v) < 4 || v[0] != '/' || v[1] == '/' {
+		return false
+	}
+	names := 0
+	for name := range strings.SplitSeq(v[1:], "/") {
+		if name == "" || !allFunc(name, func(c byte) bool { return isWord(c) || c == '-' || c == '.' }) {
+			return false
+		}
+		names++
+	}
+	return names >= 2
 }
 
 // twilioSID reports a Twilio resource identifier: two capital letters

@@ -482,8 +482,8 @@ func findProseSecret(dst []Span, s string, at int) []Span { return findProse(dst
 // (findLockCode), an answer in a chat's next message (chatAnswer), and a
 // second code joined to a first (secondCode).
 func findProse(dst []Span, s string, at int, secret bool) []Span {
-	if !secret && pinVerb(s, at) {
-		return dst
+	if !secret && pinVerb(s, at) || inARN(s, at) {
+		return dst // a verb; a resource type (arn:aws:secretsmanager:…:secret:name)
 	}
 	n := len(dst)
 	var hit proseHit

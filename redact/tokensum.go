@@ -84,7 +84,7 @@ func githubPATSum(body string) bool {
 // ({in: "ghs_…", ok: false}, // CRC32 mismatch), an assertion (assert not
 // looks_valid("npm_…")), an expectation ("want_match": false).
 var testValueCues = []string{
-	"checksum", "crc32", "mismatch", "reject", "fixture", "want_match", "not match", "assert not", "not_match",
+	"checksum", "crc", "mismatch", "reject", "fixture", "want_match", "not match", "assert not", "not_match",
 	"bech32",
 }
 
@@ -99,14 +99,49 @@ func testValueLine(s string, start, end int) bool {
 		return true
 	}
 	for _, w := range [2]string{s[lo:start], s[end:hi]} {
-		if strings.Contains(w, placeholderPrefix) {
+		if cueIn(w) {
 			return true
 		}
-		for _, c := range testValueCues {
-			if indexFold(w, c) >= 0 {
-				return true
-			}
+	}
+	// A list of bare values, one per line, under a heading that names
+	// them test vectors ("// tokens with a wrong CRC32:",
+	// "fixtures/bad_checksum.txt:").
+	if !bareLine(s[lineStartWithin(s, start, 256):min(lineEnd(s, end), end+256)]) {
+		return false
+	}
+	for ls, n := lineStartWithin(s, start, 256), 0; ls > 0 && n < 16; n++ {
+		prev := lineStartWithin(s, ls-1, 256)
+		line := s[prev : ls-1]
+		if cueIn(line) {
+			return true
+		}
+		if !bareLine(line) {
+			return false
+		}
+		ls = prev
+	}
+	return false
+}
+
+// cueIn reports a window that holds one of testValueCues, or a
+// placeholder, which may have replaced one.
+func cueIn(w string) bool {
+	if strings.Contains(w, placeholderPrefix) {
+		return true
+	}
+	for _, c := range testValueCues {
+		if indexFold(w, c) >= 0 {
+			return true
 		}
 	}
 	return false
+}
+
+// bareLine reports a line that holds one word and nothing else but list
+// marks, quotes and a trailing comma: an item of a list of values.
+func bareLine(line string) bool {
+	t := strings.TrimSpace(line)
+	t = strings.TrimLeft(t, "-*• ")
+	t = strings.Trim(t, "\"'`,;")
+	return t != "" && strings.IndexAny(t, " \t") < 0
 }

@@ -41,6 +41,10 @@ func isPlaceholderValue(v string) bool {
 		// A bind parameter (?, ?1, ?name), not a generated key that
 		// happens to start with '?' (WordPress salts).
 		return len(v) <= 16 || isIdent(v[1:]) || allDigits(v[1:])
+	case '#':
+		if len(v) > 1 && v[1] == '{' {
+			return true // #{SmtpPassword}#: Octopus and Azure DevOps variables
+		}
 	case '%':
 		// %(name)s, %{var}, and cmd.exe's %VARIABLE%.
 		return len(v) <= 3 || v[1] == '(' || v[1] == '{' || v[len(v)-1] == '%' && isIdent(v[1:len(v)-1])
