@@ -697,8 +697,8 @@ func directive(s string, ks, v int, key string) bool {
 	for e < len(s) && !isSpace(s[e]) {
 		e++
 	}
-	if !strongShape(s[v:e]) || strings.Contains(s[v:e], placeholderPrefix) {
-		return false // "db_password rotated": prose, not a value (or what a placeholder replaced: see placeholderEndsAt)
+	if !strongShape(s[v:e]) && !dashedWords(s[v:e]) || strings.Contains(s[v:e], placeholderPrefix) {
+		return false // "db_password rotated": prose, not a value (or what a placeholder replaced: see placeholderEndsAt); a passphrase is one
 	}
 	for e < len(s) && (s[e] == ' ' || s[e] == '\t') {
 		e++
@@ -1794,8 +1794,9 @@ func choppyPart(p string) bool {
 }
 
 // caseNoise reports a part of a dotted value whose letters change case
-// three times or more without a run of three lower-case letters, and that
-// holds a digit (KwRSjO4br): random, where a camel-case name has words
+// three times or more (twice in a part of eight bytes or less) without a
+// run of three lower-case letters, and that holds a digit (KwRSjO4br,
+// RhPDY1I, gaNr0): random, where a camel-case name has words
 // (getUserByIdV2, myVarName2).
 func caseNoise(p string) bool {
 	changes, run, longest, digit := 0, 0, 0, false
@@ -1812,7 +1813,7 @@ func caseNoise(p string) bool {
 			changes++
 		}
 	}
-	return changes >= 3 && longest < 3 && digit
+	return (changes >= 3 || changes >= 2 && len(p) <= 8) && longest < 3 && digit
 }
 
 // wordAndNumber reports a part of a dotted value that is a capitalized

@@ -51,7 +51,7 @@ var credentialCalls = []credentialCall{
 	{kw: "mysql.connect(", glued: true, arg: 2}, {kw: "mysqldb.connect(", arg: 2},
 	{kw: "getconnection(", glued: true, arg: -1},
 	{kw: "basicauth(", glued: true, arg: 1}, {kw: "digestauth(", glued: true, arg: 1}, {kw: "proxyauth(", glued: true, arg: 1},
-	{kw: "credential(", need: "network", arg: 1},
+	{kw: "credential(", need: "network", arg: 1}, {kw: "passwordauthentication(", need: "new ", arg: 1},
 	{kw: "auth=(", arg: 1, strings: true}, {kw: "auth = (", arg: 1, strings: true},
 	{kw: "login(", need: ".", arg: 1, strings: true},
 	{kw: "ldap_bind_s(", arg: -1}, {kw: "ldap_bind(", arg: -1}, {kw: "simple_bind_s(", glued: true, arg: -1},
@@ -133,9 +133,18 @@ func callArgument(s string, p int, c credentialCall) (vs, ve int) {
 	var args [6]arg
 	n := 0
 	i := p
-	for n < len(args) {
+	lines := false // the arguments go on over lines: getConnection(\n url, "u", "X")
+	next := func(i int) int {
 		i = skipBlanks(s, i)
-		if i >= len(s) || s[i] == '\n' {
+		for !c.bare && i < len(s) && (s[i] == '\n' || s[i] == '\r') && i-p < decideLen {
+			lines = true
+			i = skipBlanks(s, i+1)
+		}
+		return i
+	}
+	for n < len(args) {
+		i = next(i)
+		if i >= len(s) || s[i] == '\n' || i-p >= decideLen {
 			return 0, 0
 		}
 		a := arg{}
@@ -171,7 +180,11 @@ func callArgument(s string, p int, c credentialCall) (vs, ve int) {
 		}
 		args[n] = a
 		n++
-		i = skipBlanks(s, i)
+		if c.bare {
+			i = skipBlanks(s, i)
+		} else {
+			i = next(i)
+		}
 		if c.bare && (i >= len(s) || s[i] == '\n' || s[i] == '\r' || s[i] == ';') {
 			break
 		}
@@ -195,6 +208,9 @@ func callArgument(s string, p int, c credentialCall) (vs, ve int) {
 	}
 	if k >= n || !args[k].str {
 		return 0, 0
+	}
+	if lines && holdsPlaceholder(s, p, args[k].vs) {
+		return 0, 0 // what a first pass replaced may have made the lines read here longer than decideLen
 	}
 	v := s[args[k].vs:args[k].ve]
 	if c.strings {
@@ -235,9 +251,10 @@ func callArgument(s string, p int, c credentialCall) (vs, ve int) {
 var literalWrappers = []string{"Some(", "Encoding.UTF8.GetBytes(", "Encoding.ASCII.GetBytes(", "Encoding.Default.GetBytes(",
 	"[]byte(", "Buffer.from(", "String::from(", "SecretString::new(", "Secret::new("}
 
-// literalSuffixes turn a string literal into bytes: "x".getBytes(UTF_8)
-// (Java), "x".encode() (Python), "x".as_bytes() (Rust).
-var literalSuffixes = []string{".getBytes(", ".encode(", ".as_bytes(", ".to_string(", ".into("}
+// literalSuffixes turn a string literal into bytes or characters:
+// "x".getBytes(UTF_8) and "x".toCharArray() (Java), "x".encode()
+// (Python), "x".as_bytes() (Rust).
+var literalSuffixes = []string{".getBytes(", ".encode(", ".as_bytes(", ".to_string(", ".into(", ".toCharArray("}
 
 // literalArg reads a call argument at s[i] that is a string literal, bare
 // or in literalWrappers (two deep at most), with a b or r prefix

@@ -190,6 +190,8 @@ func DefaultRules() []Rule {
 				`my $dbh = DBI->connect("dbi:Pg:dbname=ledger", "ledger", "5FgnRUxeonaeJQ", { RaiseError => 1 });`,
 				`con = cx_Oracle.connect("hr", "VwX7O9x8LFKN", "db/XEPDB1")`, `.basic_auth("metrics", Some("0QUQYUVOr8q1RxWQ"))`,
 				`req.basic_auth "ops", "jlZPq0lmioq1RhVCPA"`,
+				"Connection c = DriverManager.getConnection(\n    \"jdbc:postgresql://db:5432/app\", \"app\", \"Pg-Lines-42x\");",
+				`return new PasswordAuthentication("proxyuser", "Pr0xy^Pw-7".toCharArray());`,
 			},
 			Negatives: []string{
 				`mysqli_connect($host, $user, $pass, $db)`, `new PDO($dsn, $user, getenv('DB_PASS'))`,
@@ -198,6 +200,7 @@ func DefaultRules() []Rule {
 				`ldap_bind($ds, $dn, $pw)`, `$client->setAuth($user, $pass);`,
 				`DBI->connect($dsn, $user, $ENV{DB_PASS}, { RaiseError => 1 })`, `.basic_auth(&user, Some(&pass))`,
 				`req.basic_auth "ops", ENV["OPS_PASSWORD"]`,
+				"DriverManager.getConnection(\n  url,\n  user,\n  System.getenv(\"DB_PASS\"));",
 			},
 		},
 		{
