@@ -517,6 +517,9 @@ func (c *phoneCtx) answersPhoneQuestion() bool {
 var phoneOrWords = newWordSet("or", "ou", "oder", "o", "of", "lub", "albo", "или", "veya", "ya da", "أو", "या",
 	"또는", "혹은", "或", "或者", "または", "hoặc", "atau")
 
+// orFillers may stand between a word for "or" and the second number.
+var orFillers = newWordSet("al", "a", "el", "la", "au", "on", "at", "to", "na", "an", "am", "unter", "op", "allo", "ao", "no", "pod", "по")
+
 // orPhone reports a number joined by a word for "or" to a number right
 // before it (or a PHONE placeholder, which may have replaced one: see
 // placeholderEndsAt) that a phone word introduces: "Central de
@@ -526,6 +529,11 @@ func (c *phoneCtx) orPhone() bool {
 	w := c.words()
 	t := strings.TrimRight(w, " \t")
 	k := strings.LastIndexAny(t, " \t")
+	if k >= 0 && orFillers.has(t[k+1:]) {
+		// "o al 729724142", "or on 07700 900123": a preposition after the word
+		t = strings.TrimRight(t[:k], " \t")
+		k = strings.LastIndexAny(t, " \t")
+	}
 	if k < 0 || !phoneOrWords.has(t[k+1:]) {
 		return false
 	}

@@ -82,6 +82,13 @@ func intlValid(d []byte) bool {
 			return true
 		}
 	}
+	if n == 13 && d[0] == '5' && d[1] == '2' && d[2] == '1' {
+		// Mexico's mobiles as they were dialled until 2019, and are still
+		// written: +52 1 33 3568 1535.
+		m := copy(buf[:], "52")
+		m += copy(buf[m:], d[3:])
+		return planIntlLeaves[planWalk(planIntlRoot, buf[:m])]&(1<<m) != 0
+	}
 	return false
 }
 

@@ -179,7 +179,7 @@ var proseWords = []proseWord{
 	// key is made definite by the word before or after it (see
 	// prosesecret.go).
 	{"clave secreta", 's', false}, {"chave secreta", 's', false}, {"chiave segreta", 's', false},
-	{"clé privée", 's', false}, {"khóa bí mật", 's', false}, {"गुप्त कुंजी", 's', false},
+	{"clé privée", 's', false}, {"khóa bí mật", 's', false}, {"गुप्त कुंजी", 's', false}, {"api कुंजी", 's', false}, {"एपीआई कुंजी", 's', false},
 	{"秘密鍵", 's', false}, {"署名鍵", 's', false}, {"シークレットキー", 's', false}, {"비밀 키", 's', false},
 	{"시크릿 키", 's', false}, {"私钥", 's', false}, {"秘钥", 's', false}, {"签名密钥", 's', false},
 	{"geheimnis", 'g', false}, {"segreto", 'g', false}, {"segredo", 'g', false}, {"sekret", 'g', false},
@@ -696,6 +696,8 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 			q, targeted = r, true // "kata sandi saya X", "пароль от роутера X", "الرقم السري للبطاقة X", "code … qu'il m'a donné (1789)"
 		} else if v := answerAhead(s, r); v > 0 {
 			q, connected, answered = v, true, true // "password for the portal?\nGuest: X"
+		} else if pw.kind == 's' && directToken(s, r) {
+			q, targeted = r, true // "API-ключ тестового стенда 0664f7c0-…": a generated value after a short phrase
 		} else if pw.kind != 'n' {
 			return dst
 		} else if v := codeAhead(s, q); v > 0 {
@@ -713,7 +715,7 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 		}
 		return dst
 	}
-	if q >= len(s) || s[q] == '\n' || s[q] == '\r' || !connected && q == p && !openQuoteAt(s, q) {
+	if q >= len(s) || s[q] == '\n' || s[q] == '\r' || !connected && q == p && !openQuoteAt(s, q) && !(pw.kind == 's' && directToken(s, q)) {
 		return dst
 	}
 	if connected {
@@ -857,6 +859,18 @@ func pinVerb(s string, at int) bool {
 		rest = rest[:e]
 	}
 	return strings.Contains(rest, " to ")
+}
+
+// directToken reports a value at s[i] that needs no connector after a
+// word for an API key or a token: a generated one (machineToken) or a
+// UUID ("API कुंजी 58571a13-… है", "api key 3f1c…").
+func directToken(s string, i int) bool {
+	vs, ve, _ := proseValueAt(s, i, secretMax)
+	if ve <= vs {
+		return false
+	}
+	v := s[vs:ve]
+	return machineToken(v) || len(v) == 36 && hexGroups(v, '-', 8, 4, 4, 4, 12)
 }
 
 // proseCode reports a value stated after a word for a password that is
