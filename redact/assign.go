@@ -314,13 +314,56 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		return dst
 	}
 	val := s[vs:ve]
-	if !acceptValue(val, key, want, quoted) || weak && !weakValue(key, val) {
+	if !acceptValue(val, key, want, quoted) || weak && !weakValue(key, val) && !(isUUID(val) && signingParent(s, ks)) {
 		return dst
 	}
 	if capped {
 		ve = valueEnd(s, ve, closer, inStr)
 	}
 	return append(dst, Span{Start: vs, End: ve})
+}
+
+// isUUID reports a UUID in its canonical form.
+func isUUID(v string) bool { return len(v) == 36 && hexGroups(v, '-', 8, 4, 4, 4, 12) }
+
+// signingParent reports a key at s[ks] inside an object whose name says
+// it configures signing or encryption ("Jwt": { "Key": "…" } in .NET's
+// appsettings.json, jwt: { key: … }): there a bare key's UUID is the
+// signing key, where elsewhere a UUID under "key" names something. An
+// object whose text holds a placeholder is not read: what a first pass
+// replaced may have put its name out of reach.
+func signingParent(s string, ks int) bool {
+	depth := 0
+	for i := ks - 1; i >= 0 && ks-i <= 256; i-- {
+		switch s[i] {
+		case '}':
+			depth++
+		case '{':
+			if depth > 0 {
+				depth--
+				continue
+			}
+			if holdsPlaceholder(s, i, ks) {
+				return false
+			}
+			j := skipBlanksBack(s, i)
+			if j == 0 || s[j-1] != ':' && s[j-1] != '=' {
+				return false
+			}
+			j = skipBlanksBack(s, j-1)
+			if j > 0 && (s[j-1] == '"' || s[j-1] == '\'') {
+				j--
+			}
+			e := j
+			for j > 0 && isKeyByte(s[j-1]) {
+				j--
+			}
+			name := s[j:e]
+			return indexFold(name, "jwt") >= 0 || indexFold(name, "signing") >= 0 || indexFold(name, "hmac") >= 0 ||
+				indexFold(name, "encryption") >= 0 || indexFold(name, "crypto") >= 0
+		}
+	}
+	return false
 }
 
 // tableRowKey reports whether the key at s[ks] stands in the first cell of
@@ -559,7 +602,7 @@ func weakValue(key, val string) bool {
 		return strongShape(val) && strings.IndexFunc(val, unicode.IsLetter) >= 0 && !measure
 	}
 	if secretIDKey(key) {
-		return strings.IndexAny(val, ":/") < 0 && (randomToken(val) || len(val) == 36 && hexGroups(val, '-', 8, 4, 4, 4, 12))
+		return strings.IndexAny(val, ":/") < 0 && (randomToken(val) || isUUID(val))
 	}
 	return randomToken(val) && !digestRef(val)
 }

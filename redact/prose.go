@@ -212,7 +212,7 @@ func hashOrID(v string) bool {
 	if (len(v) == 40 || len(v) == 64) && allFunc(v, isHexByte) {
 		return true
 	}
-	return len(v) == 36 && hexGroups(v, '-', 8, 4, 4, 4, 12) || keyFingerprint(v)
+	return isUUID(v) || keyFingerprint(v)
 }
 
 // proseTitles[i] is proseWords[i] capitalized, if its first letter is
@@ -870,7 +870,7 @@ func directToken(s string, i int) bool {
 		return false
 	}
 	v := s[vs:ve]
-	return machineToken(v) || len(v) == 36 && hexGroups(v, '-', 8, 4, 4, 4, 12)
+	return machineToken(v) || isUUID(v)
 }
 
 // proseCode reports a value stated after a word for a password that is
@@ -1669,6 +1669,9 @@ func nameInPhrase(s, w string, k int, inner bool) bool {
 // but not a user or an account, as in "Failed password for invalid user
 // admin".
 func targetPhrase(p string) bool {
+	if arabicTarget(p) {
+		return true
+	}
 	prep, rest, ok := strings.Cut(p, " ")
 	if k := strings.IndexAny(prep, "'’"); k > 0 && elidedPreps.has(prep[:k]) {
 		// An elided preposition glued to its noun: "dell'area riservata",
@@ -1702,8 +1705,22 @@ var elidedPreps = newWordSet("dell", "dall", "nell", "all", "d")
 // NAS X").
 var shortTargets = newWordSet("app", "pc", "nas", "vpn", "tv", "box", "db", "ssh", "ftp", "mac", "sim", "vm", "atm", "crm", "erp")
 
-var targetPreps = newWordSet("for", "of", "от", "ot", "для", "für", "pour", "de", "del", "du", "da", "do", "di", "van", "voor", "dla", "için",
+var targetPreps = newWordSet("for", "of", "от", "ot", "для", "für", "fürs", "vom", "zum", "beim", "pour", "de", "del", "du", "da", "do", "di", "van", "voor", "dla", "için",
 	"بتاع", "بتاعة", "بتاعت", "تبع") // the last: "of" in spoken Arabic (الباسورد بتاع الواي فاي X); "ot" is "от" in Latin letters
+
+// arabicTarget reports an Arabic phrase naming what a password opens,
+// written with the preposition glued to its noun, after at most one
+// adjective with the article: "للبوابة" (for the gateway), "الجديدة
+// للبوابة" (the new one, for the gateway), "لحسابي" (for my account).
+func arabicTarget(p string) bool {
+	first, last, two := strings.Cut(p, " ")
+	if !two {
+		first, last = "", p
+	} else if strings.Contains(last, " ") || !strings.HasPrefix(first, "ال") {
+		return false
+	}
+	return strings.HasPrefix(last, "ل") && utf8.RuneCountInString(last) >= 4 && allFunc(last, func(c byte) bool { return c >= 0x80 })
+}
 
 var notTargets = newWordSet("user", "users", "invalid", "account", "root", "admin", "login", "username", "the", "a", "an", "this", "that", "it", "all", "every", "each", "some", "which", "your", "my")
 
