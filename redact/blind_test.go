@@ -81,8 +81,9 @@ var blindFloors = map[string]struct{ recall, precision float64 }{
 	// its misses and false positives (0.998, 0.999 at ee14b45).
 	"blind16.txt": {recall: 0.99, precision: 0.99},
 	// blind17.txt: held out until its first scoring, at main d28a4a0
-	// (0.983, 0.990).
-	"blind17.txt": {recall: 0.98, precision: 0.99},
+	// (0.983, 0.990); raised to what main measured after the rule work on
+	// its misses and false positives (0.997, 1.000 at afd1b70).
+	"blind17.txt": {recall: 0.99, precision: 0.99},
 }
 
 // blindSlack is how many bytes of an expected span may stay visible, in
