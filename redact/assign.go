@@ -314,6 +314,9 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		return dst
 	}
 	val := s[vs:ve]
+	if !quoted && len(val) > 1 && val[len(val)-1] == ':' && ve < len(s) && s[ve] == '`' {
+		return dst // a reStructuredText role: "pass :attr:`Parameter.empty`"
+	}
 	if !acceptValue(val, key, want, quoted) || weak && !weakValue(key, val) && !(isUUID(val) && signingParent(s, ks)) {
 		return dst
 	}
@@ -321,6 +324,34 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		ve = valueEnd(s, ve, closer, inStr)
 	}
 	return append(dst, Span{Start: vs, End: ve})
+}
+
+// namespacedName reports a name with a namespace and no secret in it:
+// lower-case letters, digits and '-' before one colon, and after it a
+// name of letters (ec2:InstanceType, s3:GetObject) or a version
+// (google-auth-library-credentials:1.3.0).
+func namespacedName(v string) bool {
+	ns, name, ok := strings.Cut(v, ":")
+	if !ok || ns == "" || name == "" || strings.IndexByte(name, ':') >= 0 ||
+		!allFunc(ns, func(c byte) bool { return isLower(c) || isDigit(c) || c == '-' || c == '.' }) {
+		return false
+	}
+	return allFunc(name, isAlpha) || versionValue(name)
+}
+
+// fileName reports a value that names a file by its extension
+// (MegaFrogRaceServer_build_123.zip, backup-2024.tar.gz): what a bare
+// "Key" holds in an object store's listing.
+func fileName(v string) bool {
+	k := strings.LastIndexByte(v, '.')
+	if k <= 0 || strings.ContainsAny(v, " /\\") {
+		return false
+	}
+	switch strings.ToLower(v[k+1:]) {
+	case "zip", "gz", "tgz", "tar", "json", "txt", "csv", "log", "png", "jpg", "jpeg", "pdf", "yaml", "yml", "xml", "parquet", "bin", "exe", "mp4", "html":
+		return true
+	}
+	return false
 }
 
 // isUUID reports a UUID in its canonical form.
@@ -572,6 +603,9 @@ func keyCategory(s string, ks, ke int) (c Category, weak bool) {
 	if c == "" && equalFold(key, "pw") {
 		return Password, true // pw=hunter2; not pw=800 (a width), see weakValue
 	}
+	if c == Secret && equalFold(key, "sid") {
+		return Secret, true // connect.sid's random value; not an IAM statement's "Sid": "AllowPush"
+	}
 	if c == "" {
 		return foreignKeyCategory(key)
 	}
@@ -593,6 +627,9 @@ func secretIDKey(key string) bool {
 // (weak): a value that looks generated; for a secret ID also a UUID
 // (Vault's format), but not a path or an ARN (the name of an AWS secret).
 func weakValue(key, val string) bool {
+	if equalFold(key, "sid") && len(val) < 24 && allFunc(val, isAlnum) {
+		return false // an IAM statement's "Sid": "Stmt1234567891234"; a session cookie's is longer or has '%' and '.'
+	}
 	if equalFold(key, "pw") {
 		// A bare "pw" is a password's key only for a value with a letter
 		// and a digit or a symbol: pw=800, pw=full and pw=0.5mm are a
@@ -600,6 +637,9 @@ func weakValue(key, val string) bool {
 		num := strings.TrimRightFunc(val, unicode.IsLetter)
 		measure := num != "" && strings.Trim(num, "0123456789.,") == ""
 		return strongShape(val) && strings.IndexFunc(val, unicode.IsLetter) >= 0 && !measure
+	}
+	if fileName(val) {
+		return false
 	}
 	if secretIDKey(key) {
 		return strings.IndexAny(val, ":/") < 0 && (randomToken(val) || isUUID(val))
@@ -1568,6 +1608,7 @@ var notSecretKeys = []string{
 	"eostoken", "bostoken", "padtoken", "unktoken", "septoken", "clstoken", "masktoken",
 	"starttoken", "endtoken", "stoptoken", "nexttoken", "pagetoken", "continuationtoken",
 	"cancellationtoken", "maxtoken", "mintoken", "numtoken", "totaltoken",
+	"idempotencytoken", "locktoken", "paginationtoken", "changetoken", "resumetoken", "startingtoken", "clienttoken",
 }
 
 // lastWord returns the last word of an identifier, split at '_', '-', '.'
@@ -1598,6 +1639,8 @@ var passwordStopWords = []string{
 	"policy", "length", "strength", "hash", "hashed", "encrypted", "saved", "stored", "too",
 	"at", "be", "has", "have", "are", "does", "do", "did", "using", "use", "via", "from",
 	"new", "await", // code: const pass = new PassThrough()
+	// Articles: a sentence, not a value ("la contraseña: una frase secreta").
+	"un", "una", "uno", "une", "ein", "eine", "um", "uma", "el", "la", "le", "les", "der", "die", "das", "il", "lo",
 }
 
 // isStopWord reports whether the first word of v is a prose word from
@@ -1640,6 +1683,9 @@ func acceptValue(val, key string, cat Category, quoted bool) bool {
 	if filePath(val) {
 		return false // a file's path: LoadCredential=db_pass:/etc/credstore/db_pass
 	}
+	if hasPrefixFold(val, "arn:") || namespacedName(val) {
+		return false // a resource's name (arn:aws:kms:…:key/…), a condition key (ec2:InstanceType), an artifact (auth-lib:1.3.0)
+	}
 	if !quoted && isIdent(val) && strings.EqualFold(lastWord(val), lastWord(key)) {
 		return false // PrivateKey: testRSA2048PrivateKey names a variable
 	}
@@ -1667,8 +1713,14 @@ func acceptValue(val, key string, cat Category, quoted bool) bool {
 		if strings.HasPrefix(val, "S-1-") && equalFold(lastWord(key), "sid") {
 			return false // a Windows security identifier
 		}
+		if countingDigits(val) {
+			return false // 123456789012…: a dummy value, never a generated one (a password may be 12345678)
+		}
 		if allDigits(val) {
-			return len(val) >= 6
+			// A number under a session key is a session's number (ioreg's
+			// "sessionID" = 1166180085, a survey's sid=827389), where
+			// session secrets are random.
+			return len(val) >= 6 && indexFold(key, "session") < 0 && !equalFold(lastWord(key), "sid")
 		}
 		return len(val) >= 8 && tokenShape(val) // placeholders are out already
 	}

@@ -1111,7 +1111,7 @@ func isPhone(s string, u sub, ctx *phoneCtx) bool {
 		// Nor a speaker's label ("Customer:") before the answer to a
 		// question for a phone number.
 		return !notPhoneShape(s, u) && (!ctx.isRefused() || u.g(0).paren && u.n() >= 3 || ctx.answersPhoneQuestion()) &&
-			!notPhoneColumn(s, u.t.start, &u.t.headers)
+			!notPhoneColumn(s, u.t.start, &u.t.headers) && !(u.n() == 1 && countingDigits(string(d)) && !ctx.hasPhoneWord(&u.t.headers, u))
 	}
 	// Any other shape needs a phone word before it; 14 digits or more in
 	// one run that no plan takes are an ID, an IMEI or a card ("number:

@@ -482,8 +482,8 @@ func findProseSecret(dst []Span, s string, at int) []Span { return findProse(dst
 // (findLockCode), an answer in a chat's next message (chatAnswer), and a
 // second code joined to a first (secondCode).
 func findProse(dst []Span, s string, at int, secret bool) []Span {
-	if !secret && pinVerb(s, at) || inARN(s, at) {
-		return dst // a verb; a resource type (arn:aws:secretsmanager:…:secret:name)
+	if !secret && pinVerb(s, at) || inARN(s, at) || secret && pagingTokenBefore(s, at) {
+		return dst // a verb; a resource type (arn:aws:secretsmanager:…:secret:name); a page's token
 	}
 	n := len(dst)
 	var hit proseHit
@@ -769,6 +769,9 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 	if !secret && (proseCode(v) || pw.w == "pwd" && strings.IndexByte("/~", v[0]) >= 0) {
 		return dst // code, a flag, a source line or an issue named in a changelog; $PWD's directory
 	}
+	if (pw.w == "pass" || pw.w == "pin") && !connected && hasPrefixFold(s[min(len(s), ve):], " to ") {
+		return dst // a verb: "Pass varnumber_T to vim_snprintf()", "Pin httplib2 to 0.20.4"
+	}
 	if !connected && !quoted && questionEnds(s, skipBlanks(s, ve)) {
 		return dst // "c quoi le mdp du compte Canal+ ?": what it opens, asked about
 	}
@@ -861,6 +864,24 @@ func pinVerb(s string, at int) bool {
 	return strings.Contains(rest, " to ")
 }
 
+// pagingTokenBefore reports a word for a token glued by '-' or '_' to a
+// word of paging (--starting-token, next_token, page-token): where a
+// listing resumes, not a credential.
+func pagingTokenBefore(s string, at int) bool {
+	if at < 2 || s[at-1] != '-' && s[at-1] != '_' {
+		return false
+	}
+	b := at - 1
+	for b > 0 && isAlpha(s[b-1]) {
+		b--
+	}
+	switch strings.ToLower(s[b : at-1]) {
+	case "starting", "start", "next", "page", "continuation", "pagination", "resume":
+		return true
+	}
+	return false
+}
+
 // directToken reports a value at s[i] that needs no connector after a
 // word for an API key or a token: a generated one (machineToken) or a
 // UUID ("API कुंजी 58571a13-… है", "api key 3f1c…").
@@ -873,6 +894,33 @@ func directToken(s string, i int) bool {
 	return machineToken(v) || isUUID(v)
 }
 
+// versionValue reports a version or a decimal number: digits and dots
+// with a dot (0.342, 3.6.1), an epoch (1:4.13) and a Debian or semver
+// suffix after '-', '+' or '~' (1:4.13+dfsg1-1+deb12u1, 2.0.0-rc1).
+func versionValue(v string) bool {
+	if k := strings.IndexByte(v, ':'); k > 0 && allDigits(v[:k]) {
+		v = v[k+1:] // a Debian epoch
+	}
+	if k := strings.IndexAny(v, "-+~"); k > 0 {
+		v = v[:k]
+	}
+	if len(v) < 3 || !isDigit(v[0]) || !isDigit(v[len(v)-1]) || strings.IndexByte(v, '.') < 0 {
+		return false
+	}
+	return allFunc(v, func(c byte) bool { return isDigit(c) || c == '.' })
+}
+
+// codeAssign reports an identifier assigned True, False, None, a number
+// or another identifier (parse_all=True, verbose=0): code, not a value.
+func codeAssign(v string) bool {
+	k := strings.IndexByte(v, '=')
+	if k <= 0 || k == len(v)-1 || !isIdent(v[:k]) || !strings.ContainsAny(v[:k], "_abcdefghijklmnopqrstuvwxyz") {
+		return false
+	}
+	r := v[k+1:]
+	return r == "True" || r == "False" || r == "None" || r == "true" || r == "false" || r == "null" || allDigits(r)
+}
+
 // proseCode reports a value stated after a word for a password that is
 // code or a reference, as changelogs and API docs write after "pass" and
 // "pin" as verbs: a path of names (v8::Object), a call (Sign.sign(),
@@ -882,6 +930,13 @@ func proseCode(v string) bool {
 	switch {
 	case strings.Contains(v, "::"), strings.HasSuffix(v, "()"), strings.HasSuffix(v, "();"), v == "and/or":
 		return true
+	case versionValue(v):
+		return true // 3.6.1, 1:4.13+dfsg1-1+deb12u1, 0.342: a version or a decimal number
+	case strings.ContainsAny(v, "<>") && strings.IndexFunc(v, func(r rune) bool { return r >= '0' && r <= '9' }) > 0 &&
+		!strings.ContainsAny(v, "!#$%&*?@^~"):
+		return true // requests<2.28, urllib3<2: a version specifier
+	case codeAssign(v):
+		return true // parse_all=True: a keyword argument
 	case len(v) > 2 && v[0] == '-' && (isAlpha(v[1]) || v[1] == '-') && strings.IndexByte(v, '=') > 0:
 		return true
 	case len(v) > 1 && v[0] == '#' && allDigits(v[1:]):

@@ -157,6 +157,9 @@ func findDelimitedPasswordColumn(dst []Span, s string, at int) []Span {
 	if cols < 2 || cols == 2 && strings.IndexByte(header, ' ') >= 0 || !passwordHeader(strings.Trim(header[hs:he], ` "'`)) {
 		return dst // two fields only when they are names, not prose ("Password, then username")
 	}
+	if !namesOnly(header, delim, cols) {
+		return dst // a row of values, one of them a name with "passwd" in it (apt	base-passwd	3.6.1)
+	}
 	for row, rs := 0, le+1; row < maxTableRows && rs < len(s) && rs-le <= maxTableBytes; row++ {
 		re := lineEnd(s, rs)
 		line := strings.TrimSuffix(s[rs:re], "\r")
@@ -186,6 +189,25 @@ func findDelimitedPasswordColumn(dst []Span, s string, at int) []Span {
 // starts with a double quote going on to its closing quote (a doubled
 // quote inside is one quote), and returns the bounds of field col (0, 0
 // when there are fewer) and the number of fields.
+// namesOnly reports whether every field of a header line is a column's
+// name: no field holds three digits or more (a version, a date, an
+// amount), which values do.
+func namesOnly(header string, delim byte, cols int) bool {
+	for k := 0; k < cols; k++ {
+		fs, fe, _ := fieldBounds(header, delim, k)
+		digits := 0
+		for i := fs; i < fe; i++ {
+			if isDigit(header[i]) {
+				digits++
+			}
+		}
+		if digits >= 3 {
+			return false
+		}
+	}
+	return true
+}
+
 func fieldBounds(line string, delim byte, col int) (start, end, n int) {
 	i := 0
 	for {

@@ -236,6 +236,20 @@ func isSensitiveWord(v string) bool {
 	return false
 }
 
+// countingDigits reports eight digits or more that count up by one,
+// wrapping from 9 to 0 (12345678, 0123456789, 123456789012345678901234567890).
+func countingDigits(v string) bool {
+	if len(v) < 8 || !allDigits(v) {
+		return false
+	}
+	for i := 1; i < len(v); i++ {
+		if (v[i-1]-'0'+1)%10 != v[i]-'0' {
+			return false
+		}
+	}
+	return true
+}
+
 // tokenLike reports whether v looks like a machine-generated credential: at
 // least min bytes of printable ASCII without spaces, with digits and
 // letters, or with upper and lower case letters if it is long.
