@@ -104,6 +104,12 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		}
 	}
 	key := s[ks:ke]
+	if ks > 0 && s[ks-1] == ':' && ke+1 < len(s) && s[ke] == ':' && isUpper(s[ke+1]) && ke+2 < len(s) && isUpper(s[ke+2]) {
+		return dst // a record's fields named in order: groupname:password:GID:user_list
+	}
+	if want == Password && equalFold(key, "pass") && (passNoun(s, ks) || testResult(s, ks, ke)) {
+		return dst // "First pass: break into blocks", "--- PASS: TestFoo (0.01s)"
+	}
 	sql := want == Password && (w == 0 && equalFold(key, "password") && isUpper(key[0]) && isUpper(key[1]) || hasPrefixFold(key, "identified by"))
 
 	// Quoting around the key.
@@ -352,6 +358,43 @@ func fileName(v string) bool {
 		return true
 	}
 	return false
+}
+
+// passOrdinals are words before "pass" that make it a noun: a pass over
+// data, not a password ("First pass: assign addresses").
+var passOrdinals = newWordSet("first", "second", "third", "fourth", "final", "last", "next", "previous", "same", "one",
+	"single", "each", "every", "another", "this", "that", "a", "the", "initial", "later", "early", "late", "main", "extra")
+
+// passNoun reports "pass" at s[ks] after a word of passOrdinals.
+func passNoun(s string, ks int) bool {
+	b := skipBlanksBack(s, ks)
+	if b == ks || b == 0 {
+		return false
+	}
+	return passOrdinals.has(strings.ToLower(precedingWordASCII(s, b)))
+}
+
+// testResult reports a test runner's "PASS" at s[ks:ke]: after "--- " (go
+// test), or before the name of a test (TestFoo, a script's path) or its
+// time ("PASS: TestFoo (0.01s)", "PASS: tests/unit.sh").
+func testResult(s string, ks, ke int) bool {
+	if s[ks:ke] != "PASS" {
+		return false
+	}
+	if ks >= 4 && s[ks-4:ks] == "--- " {
+		return true
+	}
+	v := skipBlanks(s, ke+1)
+	if ke >= len(s) || s[ke] != ':' || v >= len(s) {
+		return false
+	}
+	e := v
+	for e < len(s) && !isSpace(s[e]) {
+		e++
+	}
+	name := s[v:e]
+	return len(name) > 4 && strings.HasPrefix(name, "Test") && isUpper(name[4]) || strings.IndexByte(name, '/') >= 0 ||
+		strings.HasSuffix(name, ".sh") || strings.HasSuffix(name, ".py") || strings.HasPrefix(s[e:], " (") && strings.Contains(s[e:min(len(s), e+16)], "s)")
 }
 
 // isUUID reports a UUID in its canonical form.
@@ -603,6 +646,9 @@ func keyCategory(s string, ks, ke int) (c Category, weak bool) {
 	if c == "" && equalFold(key, "pw") {
 		return Password, true // pw=hunter2; not pw=800 (a width), see weakValue
 	}
+	if c == Password && (equalFold(key, "pwd") || hasSuffixFold(key, ".pwd")) {
+		return Password, true // PWD=hunter2!; not pwd = name, s.pwd = dir (the working directory)
+	}
 	if c == Secret && equalFold(key, "sid") {
 		return Secret, true // connect.sid's random value; not an IAM statement's "Sid": "AllowPush"
 	}
@@ -627,6 +673,10 @@ func secretIDKey(key string) bool {
 // (weak): a value that looks generated; for a secret ID also a UUID
 // (Vault's format), but not a path or an ARN (the name of an AWS secret).
 func weakValue(key, val string) bool {
+	if equalFold(key, "pwd") || hasSuffixFold(key, ".pwd") {
+		// A digit or a symbol: absWork and dir are variables.
+		return strings.IndexFunc(val, func(r rune) bool { return !unicode.IsLetter(r) }) >= 0 && strongShape(val) || passphraseShape(val)
+	}
 	if equalFold(key, "sid") && len(val) < 24 && allFunc(val, isAlnum) {
 		return false // an IAM statement's "Sid": "Stmt1234567891234"; a session cookie's is longer or has '%' and '.'
 	}
@@ -1638,7 +1688,7 @@ var passwordStopWords = []string{
 	"set", "changed", "updated", "provided", "needed", "mismatch", "protected", "manager",
 	"policy", "length", "strength", "hash", "hashed", "encrypted", "saved", "stored", "too",
 	"at", "be", "has", "have", "are", "does", "do", "did", "using", "use", "via", "from",
-	"new", "await", // code: const pass = new PassThrough()
+	"new", "await", "range", "make", "func", "function", "lambda", "typeof", "value", "val", // code: const pass = new PassThrough(), for _, pass := range x
 	// Articles: a sentence, not a value ("la contraseña: una frase secreta").
 	"un", "una", "uno", "une", "ein", "eine", "um", "uma", "el", "la", "le", "les", "der", "die", "das", "il", "lo",
 }
@@ -1682,6 +1732,9 @@ func acceptValue(val, key string, cat Category, quoted bool) bool {
 	}
 	if filePath(val) {
 		return false // a file's path: LoadCredential=db_pass:/etc/credstore/db_pass
+	}
+	if cat == Secret && versionValue(strings.TrimSuffix(val, `\x00`)) && strings.Count(val, ".") >= 2 {
+		return false // an OID or a version (OID_PKIX_KP_SERVER_AUTH = "1.3.6.1.5.5.7.3.1"): no generated secret
 	}
 	if hasPrefixFold(val, "arn:") || namespacedName(val) {
 		return false // a resource's name (arn:aws:kms:…:key/…), a condition key (ec2:InstanceType), an artifact (auth-lib:1.3.0)

@@ -653,6 +653,9 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 	if v := selfAnswerAt(s, q); v > 0 {
 		q, connected = v, true // "the staging db pw? it's still X", "password — right now it's X"
 	} else if c, n := connectorAt(s, q); n > 0 {
+		if c == "to" && (pw.w == "pass" || pw.w == "pin") {
+			return dst // a verb: "pass to PEreloc1", "pin to `requests<2.28`"
+		}
 		connected = true
 		q = skipBlanks(s, q+n)
 		if c == "is:" || c == "est :" || c == "é:" {
@@ -710,7 +713,7 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 		// A value in parentheses right after the word or its phrase:
 		// "パスワード（tsukimi0915）", "the lockbox code (1789)".
 		vs, ve := parenValue(s, q)
-		if ve > vs && gluedValue(s[vs:ve], pw.kind) && !proseCode(s[vs:ve]) {
+		if ve > vs && gluedValue(s[vs:ve], pw.kind) && !proseCode(s[vs:ve]) && !strings.Contains(s[vs:ve], "://") {
 			return append(dst, Span{Start: vs, End: ve})
 		}
 		return dst
@@ -766,11 +769,11 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 	if v[0] == '-' && !quoted {
 		return dst // the next option of a command line
 	}
-	if !secret && (proseCode(v) || pw.w == "pwd" && strings.IndexByte("/~", v[0]) >= 0) {
+	if !secret && (proseCode(v) || pw.w == "pwd" && (strings.IndexByte("/~", v[0]) >= 0 || allFunc(v, isAlpha))) {
 		return dst // code, a flag, a source line or an issue named in a changelog; $PWD's directory
 	}
-	if (pw.w == "pass" || pw.w == "pin") && !connected && hasPrefixFold(s[min(len(s), ve):], " to ") {
-		return dst // a verb: "Pass varnumber_T to vim_snprintf()", "Pin httplib2 to 0.20.4"
+	if (pw.w == "pass" || pw.w == "pin") && !connected && toAhead(s, ve) {
+		return dst // a verb: "Pass varnumber_T to vim_snprintf()", "pass IPv4-mapped IPv6 addresses to"
 	}
 	if !connected && !quoted && questionEnds(s, skipBlanks(s, ve)) {
 		return dst // "c quoi le mdp du compte Canal+ ?": what it opens, asked about
@@ -864,6 +867,25 @@ func pinVerb(s string, at int) bool {
 	return strings.Contains(rest, " to ")
 }
 
+// toAhead reports " to " after s[i] within three words on the line: the
+// verb's "pass X to Y", "pass IPv4-mapped IPv6 addresses to".
+func toAhead(s string, i int) bool {
+	for n := 0; n < 4 && i < len(s); n++ {
+		if hasPrefixFold(s[i:], " to") && (i+3 == len(s) || isSpace(s[i+3])) {
+			return true
+		}
+		if s[i] != ' ' {
+			return false
+		}
+		j := i + 1
+		for j < len(s) && !isSpace(s[j]) {
+			j++
+		}
+		i = j
+	}
+	return false
+}
+
 // pagingTokenBefore reports a word for a token glued by '-' or '_' to a
 // word of paging (--starting-token, next_token, page-token): where a
 // listing resumes, not a credential.
@@ -928,7 +950,7 @@ func codeAssign(v string) bool {
 // source position (leak-tree.c:28), an issue (#8074), "and/or".
 func proseCode(v string) bool {
 	switch {
-	case strings.Contains(v, "::"), strings.HasSuffix(v, "()"), strings.HasSuffix(v, "();"), v == "and/or":
+	case strings.Contains(v, "::"), strings.Contains(v, "()"), v == "and/or":
 		return true
 	case versionValue(v):
 		return true // 3.6.1, 1:4.13+dfsg1-1+deb12u1, 0.342: a version or a decimal number

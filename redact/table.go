@@ -138,6 +138,9 @@ func findDelimitedPasswordColumn(dst []Span, s string, at int) []Span {
 		return dst
 	}
 	header := strings.TrimSuffix(s[ls:le], "\r")
+	if header != "" && header[0] == '\t' {
+		return dst // indented code (\tencodeUserPassword), not a table's header
+	}
 	// The separator is the byte that ends the field before the word's
 	// (temp_password), or the one that ends the word's field when it is
 	// the first.
