@@ -279,6 +279,15 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 				// that began with the colon (`"KEY","x"::1`).
 				return dst
 			}
+			if strings.HasPrefix(next, ",") {
+				after := strings.TrimLeft(next[1:], " \t")
+				b := skipBlanksBack(s, ks-1)
+				if after != "" && (after[0] == '"' || after[0] == '\'') || b > 0 && s[b-1] == ',' {
+					// A list of words ('or', 'pass', 'public', 'print'):
+					// strings before the key and after its value.
+					return dst
+				}
+			}
 		}
 		quoted = true
 		closer = quoteCloser[c]
@@ -323,6 +332,16 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 	if !quoted && len(val) > 1 && val[len(val)-1] == ':' && ve < len(s) && s[ve] == '`' {
 		return dst // a reStructuredText role: "pass :attr:`Parameter.empty`"
 	}
+	if !quoted && inStr != 0 && s[op] == ':' && vs == op+1 && len(val) <= 8 && allFunc(val, isLower) {
+		return dst // a database's field named in a string: "passwd:shell", "passwd:gecos"
+	}
+	if !quoted && ks >= 2 && s[ks-1] == ' ' && s[ks-2] == ',' && s[op] == '=' && op > ke &&
+		allFunc(val, func(c byte) bool { return isLower(c) || c == '_' || c == '.' }) {
+		return dst // tuple unpacking: username, password = split
+	}
+	if hasPrefixFold(key, "identified by") && key != "IDENTIFIED BY" && !sqlUserBefore(s, ks) {
+		return dst // prose: "a library identified by 'name'"
+	}
 	if !acceptValue(val, key, want, quoted) || weak && !weakValue(key, val) && !(isUUID(val) && signingParent(s, ks)) {
 		return dst
 	}
@@ -362,7 +381,7 @@ func fileName(v string) bool {
 
 // passOrdinals are words before "pass" that make it a noun: a pass over
 // data, not a password ("First pass: assign addresses").
-var passOrdinals = newWordSet("first", "second", "third", "fourth", "final", "last", "next", "previous", "same", "one",
+var passOrdinals = newWordSet("st", "nd", "rd", "first", "second", "third", "fourth", "final", "last", "next", "previous", "same", "one",
 	"single", "each", "every", "another", "this", "that", "a", "the", "initial", "later", "early", "late", "main", "extra")
 
 // passNoun reports "pass" at s[ks] after a word of passOrdinals.
@@ -395,6 +414,13 @@ func testResult(s string, ks, ke int) bool {
 	name := s[v:e]
 	return len(name) > 4 && strings.HasPrefix(name, "Test") && isUpper(name[4]) || strings.IndexByte(name, '/') >= 0 ||
 		strings.HasSuffix(name, ".sh") || strings.HasSuffix(name, ".py") || strings.HasPrefix(s[e:], " (") && strings.Contains(s[e:min(len(s), e+16)], "s)")
+}
+
+// sqlUserBefore reports a statement that creates or changes a user or a
+// role before s[ks] on its line (CREATE USER app identified by 'x').
+func sqlUserBefore(s string, ks int) bool {
+	line := s[lineStartWithin(s, ks, 160):ks]
+	return indexFold(line, "user") >= 0 || indexFold(line, "role") >= 0 || indexFold(line, "login") >= 0
 }
 
 // isUUID reports a UUID in its canonical form.
@@ -677,8 +703,8 @@ func weakValue(key, val string) bool {
 		// A digit or a symbol: absWork and dir are variables.
 		return strings.IndexFunc(val, func(r rune) bool { return !unicode.IsLetter(r) }) >= 0 && strongShape(val) || passphraseShape(val)
 	}
-	if equalFold(key, "sid") && len(val) < 24 && allFunc(val, isAlnum) {
-		return false // an IAM statement's "Sid": "Stmt1234567891234"; a session cookie's is longer or has '%' and '.'
+	if equalFold(key, "sid") && len(val) < 32 && allFunc(val, isAlnum) {
+		return false // an IAM statement's "Sid": "AWSBatchPolicyStatement10"; a session cookie's is longer or has '%' and '.'
 	}
 	if equalFold(key, "pw") {
 		// A bare "pw" is a password's key only for a value with a letter

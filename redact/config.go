@@ -56,6 +56,9 @@ func findPgpass(dst []Span, s string, at int) []Span {
 	if port == "*" && allDigits(db) && allDigits(user) {
 		return dst // an /etc/shadow line (name:*:lastchg:min:max:...): day counts, not a database and a user
 	}
+	if host == "arn" || hasPrefixFold(host, "arn") && ws > 0 && s[ws-1] == ':' {
+		return dst // an ARN with wildcards (arn:*:ssm:*:*:opsitem/*), not host:port:db:user:password
+	}
 	start := we - len(rest)
 	return append(dst, Span{Start: start, End: we})
 }

@@ -769,7 +769,8 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 	if v[0] == '-' && !quoted {
 		return dst // the next option of a command line
 	}
-	if !secret && (proseCode(v) || pw.w == "pwd" && (strings.IndexByte("/~", v[0]) >= 0 || allFunc(v, isAlpha))) {
+	if !secret && (proseCode(v) || pw.w == "pwd" && (strings.IndexByte("/~", v[0]) >= 0 || allFunc(v, isAlpha)) ||
+		isIdent(v) && strings.IndexByte(v, '_') >= 0 && indexFold(v, "password") >= 0) {
 		return dst // code, a flag, a source line or an issue named in a changelog; $PWD's directory
 	}
 	if (pw.w == "pass" || pw.w == "pin") && !connected && toAhead(s, ve) {
@@ -932,6 +933,20 @@ func versionValue(v string) bool {
 	return allFunc(v, func(c byte) bool { return isDigit(c) || c == '.' })
 }
 
+// slashedWords reports lower-case words joined by slashes
+// (clusters/instances, read/write).
+func slashedWords(v string) bool {
+	if strings.IndexByte(v, '/') <= 0 {
+		return false
+	}
+	for w := range strings.SplitSeq(v, "/") {
+		if len(w) < 2 || !allFunc(w, isLower) {
+			return false
+		}
+	}
+	return true
+}
+
 // codeAssign reports an identifier assigned True, False, None, a number
 // or another identifier (parse_all=True, verbose=0): code, not a value.
 func codeAssign(v string) bool {
@@ -959,6 +974,10 @@ func proseCode(v string) bool {
 		return true // requests<2.28, urllib3<2: a version specifier
 	case codeAssign(v):
 		return true // parse_all=True: a keyword argument
+	case strings.ContainsAny(v, "{") && strings.ContainsAny(v, "}"):
+		return true // --{0} item: a template
+	case slashedWords(v):
+		return true // clusters/instances: words, not a password
 	case len(v) > 2 && v[0] == '-' && (isAlpha(v[1]) || v[1] == '-') && strings.IndexByte(v, '=') > 0:
 		return true
 	case len(v) > 1 && v[0] == '#' && allDigits(v[1:]):
