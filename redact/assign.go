@@ -423,6 +423,32 @@ func sqlUserBefore(s string, ks int) bool {
 	return indexFold(line, "user") >= 0 || indexFold(line, "role") >= 0 || indexFold(line, "login") >= 0
 }
 
+// lowerRun returns the length of the longest run of lower-case letters
+// in v: words have long ones (AWSConfigServiceRole), random strings short.
+func lowerRun(v string) int {
+	longest, run := 0, 0
+	for i := 0; i < len(v); i++ {
+		if isLower(v[i]) {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	return longest
+}
+
+// regexValue reports a regular expression: a group or class syntax that
+// secrets do not hold ((?:, [^, \d, \w, .*).
+func regexValue(v string) bool {
+	for _, m := range [...]string{"(?:", "(?P<", "[^", `\d`, `\w`, `\s`, ".*", "{hex}"} {
+		if strings.Contains(v, m) {
+			return true
+		}
+	}
+	return false
+}
+
 // isUUID reports a UUID in its canonical form.
 func isUUID(v string) bool { return len(v) == 36 && hexGroups(v, '-', 8, 4, 4, 4, 12) }
 
@@ -703,8 +729,8 @@ func weakValue(key, val string) bool {
 		// A digit or a symbol: absWork and dir are variables.
 		return strings.IndexFunc(val, func(r rune) bool { return !unicode.IsLetter(r) }) >= 0 && strongShape(val) || passphraseShape(val)
 	}
-	if equalFold(key, "sid") && len(val) < 32 && allFunc(val, isAlnum) {
-		return false // an IAM statement's "Sid": "AWSBatchPolicyStatement10"; a session cookie's is longer or has '%' and '.'
+	if equalFold(key, "sid") && allFunc(val, isAlnum) && (len(val) < 32 || lowerRun(val) >= 4) {
+		return false // an IAM statement's "Sid": "AWSBatchPolicyStatement10"; a session cookie's is random, or has '%' and '.'
 	}
 	if equalFold(key, "pw") {
 		// A bare "pw" is a password's key only for a value with a letter
@@ -1761,6 +1787,9 @@ func acceptValue(val, key string, cat Category, quoted bool) bool {
 	}
 	if cat == Secret && versionValue(strings.TrimSuffix(val, `\x00`)) && strings.Count(val, ".") >= 2 {
 		return false // an OID or a version (OID_PKIX_KP_SERVER_AUTH = "1.3.6.1.5.5.7.3.1"): no generated secret
+	}
+	if cat == Secret && regexValue(val) {
+		return false // _REG_NAME_PAT = r"(?:[^\[\]%:/?#]|…)*": a pattern, not a personal access token
 	}
 	if hasPrefixFold(val, "arn:") || namespacedName(val) {
 		return false // a resource's name (arn:aws:kms:…:key/…), a condition key (ec2:InstanceType), an artifact (auth-lib:1.3.0)
