@@ -342,6 +342,9 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 	if hasPrefixFold(key, "identified by") && key != "IDENTIFIED BY" && !sqlUserBefore(s, ks) {
 		return dst // prose: "a library identified by 'name'"
 	}
+	if quoted && strings.HasSuffix(strings.TrimRight(val, " "), ":") && strings.IndexFunc(val, unicode.IsLetter) >= 0 && !strongShape(strings.Trim(val, " :")) {
+		return dst // a prompt: read.password('New password: ')
+	}
 	if !acceptValue(val, key, want, quoted) || weak && !weakValue(key, val) && !(isUUID(val) && signingParent(s, ks)) {
 		return dst
 	}

@@ -50,8 +50,8 @@ func findPgpass(dst []Span, s string, at int) []Span {
 		port != "*" && !allFunc(port, isDigitByte) {
 		return dst
 	}
-	if isPlaceholderValue(rest) || isSensitiveWord(rest) || len(rest) < 3 {
-		return dst
+	if isPlaceholderValue(rest) || isSensitiveWord(rest) || len(rest) < 3 || allFunc(rest, func(c byte) bool { return c == '*' || c == ':' }) {
+		return dst // no password: *:*:*:*:*:*:*:* is an IPv6 wildcard
 	}
 	if port == "*" && allDigits(db) && allDigits(user) {
 		return dst // an /etc/shadow line (name:*:lastchg:min:max:...): day counts, not a database and a user

@@ -42,6 +42,9 @@ func (t *tokenSpec) find(dst []Span, s string, at int) []Span {
 	if !t.glued && at > 0 && (isWord(s[at-1]) || s[at-1] == '-') {
 		return dst
 	}
+	if inBase64Run(s, at) {
+		return dst // "…Q4AAAEAAAixQAAE0VAAD…": the middle of a base64 blob, not a token
+	}
 	for _, p := range t.prefixes {
 		if !strings.HasPrefix(s[at:], p) {
 			continue
@@ -88,6 +91,20 @@ func (t *tokenSpec) find(dst []Span, s string, at int) []Span {
 		return append(dst, Span{Start: at, End: e, Keep: keep})
 	}
 	return dst
+}
+
+// inBase64Run reports an offset right after '+' or '/' that ends 40 or
+// more bytes of the base64 alphabet: inside an encoded blob (a WASM
+// module, a certificate), where a token's prefix occurs by chance.
+func inBase64Run(s string, at int) bool {
+	if at == 0 || s[at-1] != '+' && s[at-1] != '/' {
+		return false
+	}
+	b := at
+	for b > 0 && at-b < 40 && (isAlnum(s[b-1]) || s[b-1] == '+' || s[b-1] == '/') {
+		b--
+	}
+	return at-b >= 40
 }
 
 // identifierBody reports a body of two or more lower-case words joined by
