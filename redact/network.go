@@ -909,8 +909,10 @@ func placeholderLinked(s string, st int) bool {
 	for j := st; j > 0 && st-j <= 32 && s[j-1] != '\n'; j-- {
 		if placeholderEndsAt(s, j) {
 			// The placeholder may also have taken the list's comma
-			// ("sig=[REDACTED:SECRET] TensorRT 10.0.1.6").
-			return versionLink(s[j:st]) || versionListGap(s[j:st]) || j < st && s[j] == ' ' && versionListGap(","+s[j:st])
+			// ("sig=[REDACTED:SECRET] TensorRT 10.0.1.6"), or a version and
+			// the link word glued to it ("sig=A0.0.00A\f10.0.0.0": "a" is
+			// Spanish for "to"), when only blanks follow it.
+			return strings.TrimSpace(s[j:st]) == "" || versionLink(s[j:st]) || versionListGap(s[j:st]) || j < st && s[j] == ' ' && versionListGap(","+s[j:st])
 		}
 	}
 	return false
