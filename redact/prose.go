@@ -486,6 +486,22 @@ func findProse(dst []Span, s string, at int, secret bool) []Span {
 		return dst // a verb; a resource type (arn:aws:secretsmanager:…:secret:name); a page's token
 	}
 	n := len(dst)
+	dst = findProseValue(dst, s, at, secret)
+	if len(dst) > n {
+		// The grammar may have read past this value, over words a first
+		// pass left, to a value that a placeholder now stands for ("şifresi
+		// 1299, panelin yeni \"X\""): a placeholder ahead on the line decides
+		// toward no match.
+		if e := dst[n].End; holdsPlaceholder(s, e, min(lineEnd(s, e), e+160)) {
+			return dst[:n]
+		}
+	}
+	return dst
+}
+
+// findProseValue is findProse without the check of what follows.
+func findProseValue(dst []Span, s string, at int, secret bool) []Span {
+	n := len(dst)
 	var hit proseHit
 	dst = proseAt(dst, s, at, secret, &hit)
 	pw, wlen := hit.w, hit.n
