@@ -354,6 +354,27 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 	return append(dst, Span{Start: vs, End: ve})
 }
 
+// portSpec reports a port and a protocol (464/tcp).
+func portSpec(v string) bool {
+	port, proto, ok := strings.Cut(v, "/")
+	return ok && port != "" && allDigits(port) && (proto == "tcp" || proto == "udp" || proto == "sctp" || proto == "ddp")
+}
+
+// nssSources reports a list of nsswitch.conf sources (files systemd,
+// compat, files sss).
+func nssSources(v string) bool {
+	n := 0
+	for w := range strings.FieldsSeq(v) {
+		switch w {
+		case "files", "systemd", "compat", "db", "nis", "nisplus", "ldap", "sss", "dns", "mdns4_minimal", "myhostname", "resolve", "winbind":
+			n++
+		default:
+			return false
+		}
+	}
+	return n > 0
+}
+
 // namespacedName reports a name with a namespace and no secret in it:
 // lower-case letters, digits and '-' before one colon, and after it a
 // name of letters (ec2:InstanceType, s3:GetObject) or a version
@@ -1787,6 +1808,9 @@ func acceptValue(val, key string, cat Category, quoted bool) bool {
 	}
 	if filePath(val) {
 		return false // a file's path: LoadCredential=db_pass:/etc/credstore/db_pass
+	}
+	if portSpec(val) || nssSources(val) {
+		return false // /etc/services (kpasswd 464/tcp), nsswitch.conf (passwd: files systemd)
 	}
 	if cat == Secret && versionValue(strings.TrimSuffix(val, `\x00`)) && strings.Count(val, ".") >= 2 {
 		return false // an OID or a version (OID_PKIX_KP_SERVER_AUTH = "1.3.6.1.5.5.7.3.1"): no generated secret

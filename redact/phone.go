@@ -1111,7 +1111,8 @@ func isPhone(s string, u sub, ctx *phoneCtx) bool {
 		// Nor a speaker's label ("Customer:") before the answer to a
 		// question for a phone number.
 		return !notPhoneShape(s, u) && (!ctx.isRefused() || u.g(0).paren && u.n() >= 3 || ctx.answersPhoneQuestion()) &&
-			!notPhoneColumn(s, u.t.start, &u.t.headers) && !(u.n() == 1 && countingDigits(string(d)) && !ctx.hasPhoneWord(&u.t.headers, u))
+			!notPhoneColumn(s, u.t.start, &u.t.headers) &&
+			!((u.n() == 1 && countingDigits(string(d)) || rgbTriplet(s, u)) && !ctx.hasPhoneWord(&u.t.headers, u))
 	}
 	// Any other shape needs a phone word before it; 14 digits or more in
 	// one run that no plan takes are an ID, an IMEI or a card ("number:
@@ -1281,6 +1282,29 @@ func notPhoneShape(s string, u sub) bool {
 		}
 	}
 	return true // 01110/11110 is a bit string
+}
+
+// rgbTriplet reports three groups of one to three digits, each 255 or
+// less, joined by blanks (205 104 137): a colour, as rgb.txt and palettes
+// list them; a phone number's groups rarely all stay under 256.
+func rgbTriplet(s string, u sub) bool {
+	if u.n() != 3 {
+		return false
+	}
+	for k := 0; k < 3; k++ {
+		g := u.g(k)
+		if k > 0 && g.sep != ' ' || g.len() > 3 {
+			return false
+		}
+		v := 0
+		for j := 0; j < g.len(); j++ {
+			v = v*10 + int(u.digit(k, j)-'0')
+		}
+		if v > 255 {
+			return false
+		}
+	}
+	return true
 }
 
 // numberRange reports two groups of five digits or more and the same

@@ -990,6 +990,8 @@ func proseCode(v string) bool {
 		return true // requests<2.28, urllib3<2: a version specifier
 	case codeAssign(v):
 		return true // parse_all=True: a keyword argument
+	case regexValue(v) || strings.Contains(v, `\.`) && strings.HasSuffix(v, "$"):
+		return true // cache\.$: a pattern
 	case strings.ContainsAny(v, "{") && strings.ContainsAny(v, "}"):
 		return true // --{0} item: a template
 	case slashedWords(v):
