@@ -32,6 +32,9 @@ var lockNouns = []string{
 	// en, de, fr, es, pt, it, nl, pl
 	"key", "keys", "lock", "lockbox", "safe", "door", "gate", "alarm", "locker", "padlock", "keypad", "intercom", "garage",
 	"shed", "storage unit", "mailbox", "building", "lobby", "entrance", "garagentor", "garaje", "garagem",
+	// Getting in: "the code to get in is 5279#", "Zum Reinkommen … Code 7032#", "Pour entrer, le code…".
+	"get in", "get into", "to enter", "reinkommen", "hereinkommen", "entrer", "entrar", "entrare", "binnenkomen", "wejść",
+	"войти", "girmek", "girişte",
 	"buzzer", "schlüssel", "tür", "haustür", "tor", "briefkasten", "tresor", "zahlenschloss", "alarmanlage",
 	"clé", "clés", "clef", "boîte", "porte", "portail", "alarme", "digicode", "cadenas", "interphone", "casier",
 	"llave", "llaves", "cajetín", "caja", "puerta", "portal", "alarma", "candado", "portero", "taquilla",
@@ -138,6 +141,9 @@ func codeAt(s string, i int) int {
 	if i >= len(s) {
 		return -1
 	}
+	if e := spacedDigits(s, i); e > 0 {
+		return e
+	}
 	e, digits, letters, group, groups, maxGroup := i, 0, 0, 0, 0, 0
 	dashed := false
 	if s[e] == '*' || s[e] == '#' {
@@ -206,6 +212,35 @@ func codeAt(s string, i int) int {
 	return e
 }
 
+// spacedDigits returns the end of four to eight single ASCII digits
+// joined by single blanks at s[i] (4 2 5 9, 7 4 4 0), as a code is read
+// out or keyed digit by digit, with an optional '#' after it; or 0.
+func spacedDigits(s string, i int) int {
+	if i > 0 && (isWord(s[i-1]) || s[i-1] == '+' || s[i-1] == '-' || s[i-1] == '.' || s[i-1] == '/') {
+		return 0
+	}
+	k, n := i, 0
+	for k < len(s) && isDigit(s[k]) && (k+1 == len(s) || !isDigit(s[k+1])) {
+		n++
+		k++
+		if k+1 < len(s) && s[k] == ' ' && isDigit(s[k+1]) {
+			k++
+			continue
+		}
+		break
+	}
+	if n < 4 || n > 8 {
+		return 0
+	}
+	if k < len(s) && (s[k] == '#' || s[k] == '*') {
+		k++
+	}
+	if k < len(s) && (isWord(s[k]) || s[k] == '.' && k+1 < len(s) && isDigit(s[k+1])) {
+		return 0
+	}
+	return k
+}
+
 // codeMayFollow reports whether s[p:p+n] may hold a code: a run of four
 // ASCII digits or more, or a shorter one followed by a dash or a letter
 // (3-9-1-4, 15K2407), or a byte outside ASCII (which may start a wide
@@ -224,8 +259,9 @@ func codeMayFollow(s string, p, n int) bool {
 		for e < len(t) && isDigit(t[e]) {
 			e++
 		}
-		if e-k >= 4 || e < len(t) && (t[e] == '-' || isUpper(t[e])) || k > 0 && (t[k-1] == '*' || isUpper(t[k-1])) {
-			return true
+		if e-k >= 4 || e < len(t) && (t[e] == '-' || isUpper(t[e])) || k > 0 && (t[k-1] == '*' || isUpper(t[k-1])) ||
+			e-k == 1 && e+1 < len(t) && t[e] == ' ' && isDigit(t[e+1]) {
+			return true // also a digit, a blank and a digit: a code keyed digit by digit (4 2 5 9)
 		}
 		i = e
 	}
@@ -414,7 +450,9 @@ func codeAfter(s string, p int) (int, int) {
 			}
 			return -1, 0
 		}
-		if w := s[j:k]; lockStops.has(w) || proseStop.has(w) && !lockNounAt(s[:k], j) {
+		if equalFold(s[j:k], "get") && hasPrefixFold(s[k:], " in") && (k+3 == len(s) || !isWord(s[k+3])) {
+			k += 3 // "the code to get in is 5279#": "in" ends the verb here
+		} else if w := s[j:k]; lockStops.has(w) || proseStop.has(w) && !lockNounAt(s[:k], j) {
 			return -1, 0
 		}
 		words++
