@@ -573,6 +573,24 @@ func DefaultRules() []Rule {
 			},
 		},
 		{
+			ID:          "password-login",
+			Category:    Password,
+			Description: `a generated password given with a verb for logging in ("Use X to log in", "Melde dich mit X an", "Xでログイン")`,
+			Keywords:    loginVerbs,
+			Find:        findLoginValue,
+			Priority:    prioGeneric,
+			Examples: []string{
+				"Use 0cpU$Hcx0RB7dIv to log in the first time, it'll ask you to change it.",
+				"Melde dich mit uJId9bRT5D@j2gGK an, danach musst du es ändern.", "初回はxZfPT5ODjDWb%wPでログインして、そのあと変更してください。",
+				"Lần đầu đăng nhập bằng xzKjxTk_eZ89RuWz, sau đó nó bắt đổi.",
+			},
+			Negatives: []string{
+				"Log in with your GitHub account at https://github.com/login", "login as admin123 on the test box",
+				"sign in with your company account and the code we sent", "Use [REDACTED:PASSWORD] to log in",
+				"log in with Ab1!Cd2@Ef3 or Gh4#Ij5$Kl6",
+			},
+		},
+		{
 			ID:          "password-prose",
 			Category:    Password,
 			Description: `password, PIN or passphrase stated in prose in one of many languages ("my password is X", "the PIN is 4821", "das Passwort lautet X", "パスワードは X"), the words kept`,
