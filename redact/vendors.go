@@ -104,7 +104,8 @@ func inBase64Run(s string, at int) bool {
 	for b > 0 && at-b < 40 && (isAlnum(s[b-1]) || s[b-1] == '+' || s[b-1] == '/') {
 		b--
 	}
-	return at-b >= 40
+	// A placeholder where the run stops may have replaced more of it.
+	return at-b >= 40 || placeholderEndsAt(s, b)
 }
 
 // identifierBody reports a body of two or more lower-case words joined by
