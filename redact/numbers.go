@@ -1071,7 +1071,8 @@ func findIBAN(dst []Span, s string, _ int) []Span { return findNumbers(dst, s, k
 // ibanAt returns the end of the IBAN-shaped text starting at s[i] (a
 // country that issues IBANs, two digits, and then exactly the country's
 // length in letters and digits, contiguous or in groups of four separated
-// by single spaces), or 0; ok reports whether it passes the mod-97 check.
+// by single spaces, or by a line break after the second group), or 0; ok
+// reports whether it passes the mod-97 check.
 // Letters count in either case, as people type an IBAN in lower case
 // (de14 3851 …): the check is on the upper-cased characters.
 func ibanAt(s string, i int) (end int, ok bool) {
@@ -1084,8 +1085,8 @@ func ibanAt(s string, i int) (end int, ok bool) {
 	n, p := 0, i
 	for n < want && p < len(s) {
 		c := s[p]
-		if c == ' ' && n%4 == 0 && n > 0 && p+1 < len(s) && isAlnum(s[p+1]) && s[p-1] != ' ' {
-			p++
+		if (c == ' ' || c == '\n' && n >= 8) && n%4 == 0 && n > 0 && p+1 < len(s) && isAlnum(s[p+1]) && s[p-1] != ' ' {
+			p++ // also a line break between groups, where a PDF or a mail wrapped it
 			continue
 		}
 		if !isAlnum(c) {
