@@ -106,3 +106,69 @@ func strongPassword(v string) bool {
 	// (OAuth2PasswordRequestForm) have runs of lower-case letters.
 	return lower && upper && digit && symbol && lowerRun(v) < 5
 }
+
+// The old password of a sentence that gave the new one: "Das alte
+// („Apfelbaum&8886“) geht noch bis Montag", "L'ancien, « Soleil&192 »,
+// marche jusqu'à lundi". The finder is called at a word for "old" and
+// takes a quoted value of a password's shape within oldWindow bytes after
+// it, when a word for password stands before it in the text.
+
+// oldWords are the words for "old" or "previous" such sentences use, in
+// the languages of the prose rules (English "old" is too common a byte
+// run to key on).
+var oldWords = []string{
+	"das alte", "die alte", "ancien", "vieja", "antigua", "antiga", "vecchia", "oude", "старый", "eskisi",
+	"القديمة", "पुराना", "古い", "예전", "旧的", "cũ",
+}
+
+// oldWindow is how far after the word the quote may open.
+const oldWindow = 24
+
+// findOldPassword reports the quoted old password after a word of
+// oldWords at s[at].
+func findOldPassword(dst []Span, s string, at int) []Span {
+	if at > 0 && s[at] < 0x80 && isAlpha(s[at-1]) {
+		return dst
+	}
+	lo := max(0, at-200)
+	if holdsPlaceholder(s, at, min(len(s), at+oldWindow+64)) || !passwordWordIn(s[lo:at]) {
+		return dst
+	}
+	for i := at; i < len(s) && i-at <= oldWindow; i++ {
+		if s[i] == '\n' {
+			return dst
+		}
+		if !openQuoteAt(s, i) {
+			continue
+		}
+		if vs, ve, quoted := proseValueAt(s, i, passwordMax); quoted && ve > vs {
+			for vs < ve && s[vs] == ' ' {
+				vs++ // « Soleil&192 »
+			}
+			for ve > vs && s[ve-1] == ' ' {
+				ve--
+			}
+			v := s[vs:ve]
+			if strings.IndexByte(v, ' ') < 0 && strongShape(v) && strings.IndexFunc(v, func(r rune) bool { return r >= '0' && r <= '9' }) >= 0 &&
+				len(v) >= 6 && !isPlaceholderValue(v) {
+				return append(dst, Span{Start: vs, End: ve})
+			}
+			return dst
+		}
+	}
+	return dst
+}
+
+// passwordWordIn reports a word for password in w, in any of the
+// languages of the prose rules.
+func passwordWordIn(w string) bool {
+	if indexFold(w, "password") >= 0 || indexFold(w, "passwort") >= 0 || indexFold(w, "kennwort") >= 0 {
+		return true
+	}
+	for _, p := range localPasswords {
+		if strings.Contains(w, p) {
+			return true
+		}
+	}
+	return false
+}

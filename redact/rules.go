@@ -591,6 +591,22 @@ func DefaultRules() []Rule {
 			},
 		},
 		{
+			ID:          "password-old",
+			Category:    Password,
+			Description: `the quoted old password of a sentence that gave a new one ("Das alte („Apfelbaum&8886“) geht noch bis Montag")`,
+			Keywords:    oldWords,
+			Find:        findOldPassword,
+			Priority:    prioGeneric,
+			Examples: []string{
+				"Le nouveau mot de passe est dans le coffre. L'ancien, « Soleil&192 », marche jusqu'à lundi.",
+				"Das neue Passwort kommt per Post. Das alte („Apfelbaum&8886“) geht noch bis Montag.",
+			},
+			Negatives: []string{
+				"Das neue Passwort kommt per Post. Das alte Modell („Serie 5“) geht noch.", "Das alte („Apfel&8886“) war kürzer.",
+				"L'ancien « directeur » part lundi.", "La vieja contraseña ya no sirve.",
+			},
+		},
+		{
 			ID:          "password-prose",
 			Category:    Password,
 			Description: `password, PIN or passphrase stated in prose in one of many languages ("my password is X", "the PIN is 4821", "das Passwort lautet X", "パスワードは X"), the words kept`,
