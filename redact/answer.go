@@ -21,7 +21,7 @@ import (
 // "attends", "es").
 
 // chatAnswerLines is how many messages after the question are read.
-const chatAnswerLines = 3
+const chatAnswerLines = 4
 
 // chatAnswer reports the answer to the question about a password or a PIN
 // (kind 'p' or 'n', as proseWord) whose word ends at s[p].
@@ -64,12 +64,47 @@ func chatAnswer(dst []Span, s string, p int, kind byte) []Span {
 				return append(dst, Span{Start: ts, End: ts + len(first)})
 			}
 		}
-		if len(v) > 16 || strings.ContainsAny(v, "0123456789") {
+		if kind == 'p' {
+			// An afterthought: "oh and it's saffron3398ZZF in case anyone
+			// asks", "ach so, es ist X, falls …", "its X now".
+			if vs, ve := answerInMessage(s, ts, te); ve > vs {
+				return append(dst, Span{Start: vs, End: ve})
+			}
+		}
+		if strings.ContainsAny(v, "0123456789") {
 			return dst // the conversation went on
 		}
 		i = e + 1
 	}
 	return dst
+}
+
+// answerInMessage returns a password stated in the message text
+// s[ts:te] after a connector ("it's X", "es ist X", "c'est X", "its X
+// now"): a value of mixed classes (gluedValue) right after it, or an
+// empty range.
+func answerInMessage(s string, ts, te int) (vs, ve int) {
+	for i := ts; i < te; i++ {
+		if i > ts && s[i-1] != ' ' && s[i-1] != ',' {
+			continue // a connector starts a word
+		}
+		c, n := connectorAt(s[:te], i)
+		if n == 0 && hasPrefixFold(s[i:te], "its ") {
+			c, n = "its", 3 // "its X now", as chat writes it
+		}
+		if n == 0 || c == "-" || c == "=" || c == ":" || c == "to" {
+			continue
+		}
+		v := skipBlanks(s[:te], i+n)
+		if v >= te {
+			return 0, 0
+		}
+		vs, ve, quoted := proseValueAt(s[:te], v, passwordMax)
+		if ve > vs && !quoted && gluedValue(s[vs:ve], 'p') && !hashOrID(s[vs:ve]) && !strings.Contains(s[vs:ve], "://") {
+			return vs, ve
+		}
+	}
+	return 0, 0
 }
 
 // questionMarks are the question marks of the scripts read: ASCII,
