@@ -89,8 +89,10 @@ func answerInMessage(s string, ts, te int) (vs, ve int) {
 			continue // a connector starts a word
 		}
 		c, n := connectorAt(s[:te], i)
-		if n == 0 && hasPrefixFold(s[i:te], "its ") {
-			c, n = "its", 3 // "its X now", as chat writes it
+		for _, w := range [...]string{"its ", "it's ", "it’s ", "it is "} {
+			if n == 0 && hasPrefixFold(s[i:te], w) {
+				c, n = w, len(w) // "oh and it's X", "its X now", as chat writes it
+			}
 		}
 		if n == 0 || c == "-" || c == "=" || c == ":" || c == "to" {
 			continue

@@ -509,7 +509,8 @@ func findProseValue(dst []Span, s string, at int, secret bool) []Span {
 		return dst
 	}
 	if len(dst) == n {
-		if hit.replaced || at > 0 && s[at] < 0x80 && (isWord(s[at-1]) || strings.IndexByte("$.=/-", s[at-1]) >= 0) || placeholderEndsAt(s, at) {
+		compound := at > 1 && s[at-1] == '-' && isUpper(s[at-2]) && isUpper(s[at]) // VPN-Passwort, WLAN-PIN: a German compound
+		if hit.replaced || at > 0 && s[at] < 0x80 && !compound && (isWord(s[at-1]) || strings.IndexByte("$.=/-", s[at-1]) >= 0) || placeholderEndsAt(s, at) {
 			return dst // inside a word (spinning), a path or a key
 		}
 		dst = findLockCode(dst, s, at, pw, wlen)
