@@ -464,3 +464,45 @@ func codeAfter(s string, p int) (int, int) {
 // dashCodeWords are the words for "code" that may follow a lock word after a
 // dash (Schlüsselbox-Code, ПИН-код).
 var dashCodeWords = newWordSet("code", "kod", "kodu", "код", "código", "codice", "pin")
+
+// digitWords are the words for the digits 0 to 9 in the Latin- and
+// Cyrillic-script languages of the prose rules, as a PIN is spelled out
+// ("four-seven-nine-four", "eins null acht null", "cero tres ocho uno").
+var digitWords = newWordSet(
+	"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "oh",
+	"null", "eins", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun",
+	"zéro", "un", "deux", "trois", "quatre", "cinq", "sept", "huit", "neuf",
+	"cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve",
+	"um", "dois", "três", "quatro", "sete", "oito", "nove",
+	"due", "tre", "quattro", "sei", "sette", "otto",
+	"nul", "een", "twee", "vier", "vijf", "zes", "zeven", "negen",
+	"jeden", "dwa", "trzy", "cztery", "pięć", "sześć", "siedem", "osiem", "dziewięć",
+	"ноль", "один", "два", "три", "четыре", "пять", "шесть", "семь", "восемь", "девять",
+	"sıfır", "bir", "iki", "üç", "dört", "beş", "altı", "yedi", "sekiz", "dokuz",
+)
+
+// digitWordsEnd returns the end of four to eight digit words at s[i],
+// joined by blanks or dashes, or 0.
+func digitWordsEnd(s string, i int) int {
+	n, e := 0, i
+	for j := i; j < len(s) && n < 8; {
+		k := j
+		for k < len(s) && (isAlpha(s[k]) || s[k] >= 0x80 && !isSpace(s[k]) && s[k] != 0xE2) {
+			k++
+		}
+		if k == j || !digitWords.has(strings.ToLower(s[j:k])) {
+			break
+		}
+		n++
+		e = k
+		if k+1 < len(s) && (s[k] == ' ' || s[k] == '-') && isAlpha(s[k+1]) || k+2 < len(s) && s[k] == ' ' && s[k+1] >= 0x80 {
+			j = k + 1
+			continue
+		}
+		break
+	}
+	if n < 4 {
+		return 0
+	}
+	return e
+}

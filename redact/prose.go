@@ -809,6 +809,9 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 		if machineToken(v) {
 			return dst // 20 random bytes are a token, not a code (secret-prose's)
 		}
+		if e := digitWordsEnd(s, vs); e > vs && connected {
+			return append(dst, Span{Start: vs, End: e}) // "the PIN is four-seven-nine-four"
+		}
 		if !allDigits(v) && gluedValue(v, 'p') && !hashOrID(v) && !unitNumber(s, vs, ve) {
 			// An access code of letters and digits: "mon code d'accès
 			// Mistral-7712", "inlogcode … is Delft-Blauw-55".
