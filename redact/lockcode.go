@@ -506,3 +506,101 @@ func digitWordsEnd(s string, i int) int {
 	}
 	return e
 }
+
+// findLockList reports the codes of a list of what opens what, reading
+// the whole text: "1) street door: 8953#", "— сейф с ключами: 8 2 9 9",
+// "2、钥匙盒：9 2 6 1". An item is a line that starts with a list mark,
+// whose label (up to its colon, at most 32 bytes) holds a lock noun and
+// whose value is a code (codeAt). The Wi-Fi item of a list that holds
+// such a code is its password when the value has mixed classes
+// ("3) wifi: pebble3418CDI").
+func findLockList(dst []Span, s string, _ int) []Span {
+	type item struct{ vs, ve int }
+	var wifi []item
+	codes := 0
+	flush := func() {
+		if codes > 0 {
+			for _, w := range wifi {
+				dst = append(dst, Span{Start: w.vs, End: w.ve})
+			}
+		}
+		wifi, codes = wifi[:0], 0
+	}
+	for ls := 0; ls < len(s); {
+		le := lineEnd(s, ls)
+		lb, vs := listItem(s, ls, le)
+		if lb < 0 {
+			flush()
+			ls = le + 1
+			continue
+		}
+		label := s[lb:vs]
+		v := skipBlanks(s, vs)
+		switch {
+		case lockNounIn(s[:vs], lb, vs):
+			if e := codeAt(s, v); e > v && e <= le {
+				dst = append(dst, Span{Start: v, End: e})
+				codes++
+			}
+		case wifiLabel(label):
+			vv, ve, quoted := proseValueAt(s[:le], v, passwordMax)
+			if v < le && ve > vv && !quoted && gluedValue(s[vv:ve], 'p') && !holdsPlaceholder(s, vv, ve) {
+				wifi = append(wifi, item{vv, ve})
+			}
+		}
+		ls = le + 1
+	}
+	flush()
+	return dst
+}
+
+// listItem returns the start of the label and the end of its colon for
+// a list item s[ls:le] ("1) key safe: …", "- Schlüsselbox: …",
+// "3、Wi-Fi：…"), or -1.
+func listItem(s string, ls, le int) (lb, ve int) {
+	i := skipBlanks(s, ls)
+	switch {
+	case i < le && strings.IndexByte("-*•·", s[i]) >= 0:
+		i++
+	case strings.HasPrefix(s[i:le], "—"), strings.HasPrefix(s[i:le], "–"):
+		i += len("—")
+	default:
+		k := i
+		for k < le && isDigit(s[k]) {
+			k++
+		}
+		switch {
+		case k == i || k-i > 2:
+			return -1, -1
+		case k < le && (s[k] == ')' || s[k] == '.'):
+			i = k + 1
+		case strings.HasPrefix(s[k:le], "、"):
+			i = k + len("、")
+		default:
+			return -1, -1
+		}
+	}
+	lb = skipBlanks(s, i)
+	for c := lb; c < le && c-lb <= 32; c++ {
+		if s[c] == ':' {
+			return lb, c + 1
+		}
+		if strings.HasPrefix(s[c:le], "：") {
+			return lb, c + len("：")
+		}
+		if s[c] == '[' && placeholderStartsAt(s, c) {
+			return -1, -1
+		}
+	}
+	return -1, -1
+}
+
+// wifiLabel reports a label that names a Wi-Fi network's password.
+func wifiLabel(label string) bool {
+	l := strings.TrimSpace(strings.TrimRight(strings.TrimSpace(label), ":："))
+	switch strings.ToLower(l) {
+	case "wifi", "wi-fi", "wlan", "wifi password", "вайфай", "вай-фай", "wi‑fi", "와이파이", "ワイファイ", "ワイファイのパスワード", "الواي فاي", "वाईफाई":
+		return true
+	}
+	return false
+}

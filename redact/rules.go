@@ -607,6 +607,21 @@ func DefaultRules() []Rule {
 			},
 		},
 		{
+			ID:          "password-lock-list",
+			Category:    Password,
+			Description: `the codes of a list of what opens what ("1) street door: 8953#", "2) key safe: 4 2 5 9") and the Wi-Fi password of such a list`,
+			Find:        findLockList,
+			Priority:    prioGeneric,
+			Examples: []string{
+				"Which codes do I need?\n1) street door: 8953#\n2) key safe: 4 2 5 9\n3) wifi: pebble3418CDI",
+				"Что нужно для квартиры?\n— домофон: 01A86\n— сейф с ключами: 8 2 9 9", "进门需要：\n1、单元门：2718#",
+			},
+			Negatives: []string{
+				"- door: open from 8:00", "1) key points: the roadmap", "- lockers: 12", "- wifi: Office-Guest-5G\n- printer: 2nd floor",
+				"1) front door: 12 Main Street",
+			},
+		},
+		{
 			ID:          "password-prose",
 			Category:    Password,
 			Description: `password, PIN or passphrase stated in prose in one of many languages ("my password is X", "the PIN is 4821", "das Passwort lautet X", "パスワードは X"), the words kept`,
