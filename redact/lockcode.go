@@ -515,6 +515,9 @@ func digitWordsEnd(s string, i int) int {
 // such a code is its password when the value has mixed classes
 // ("3) wifi: pebble3418CDI").
 func findLockList(dst []Span, s string, _ int) []Span {
+	if strings.IndexByte(s, '\n') < 0 {
+		return dst // one line: no list
+	}
 	type item struct{ vs, ve int }
 	var wifi []item
 	codes := 0
@@ -558,7 +561,13 @@ func findLockList(dst []Span, s string, _ int) []Span {
 // a list item s[ls:le] ("1) key safe: …", "- Schlüsselbox: …",
 // "3、Wi-Fi：…"), or -1.
 func listItem(s string, ls, le int) (lb, ve int) {
-	i := skipBlanks(s, ls)
+	i := ls
+	for i < le && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	if i >= le || !isDigit(s[i]) && s[i] != '-' && s[i] != '*' && s[i] != 0xE2 && s[i] != 0xC2 {
+		return -1, -1 // the common case: no list mark
+	}
 	switch {
 	case i < le && strings.IndexByte("-*•·", s[i]) >= 0:
 		i++
@@ -581,18 +590,15 @@ func listItem(s string, ls, le int) (lb, ve int) {
 		}
 	}
 	lb = skipBlanks(s, i)
-	for c := lb; c < le && c-lb <= 32; c++ {
-		if s[c] == ':' {
-			return lb, c + 1
-		}
-		if strings.HasPrefix(s[c:le], "：") {
-			return lb, c + len("：")
-		}
-		if s[c] == '[' && placeholderStartsAt(s, c) {
-			return -1, -1
-		}
+	w := s[lb:min(le, lb+36)]
+	c, n := strings.IndexByte(w, ':'), 1
+	if k := strings.Index(w, "："); k >= 0 && (c < 0 || k < c) {
+		c, n = k, len("：")
 	}
-	return -1, -1
+	if c < 0 || c > 32 || holdsPlaceholder(s, lb, lb+c) {
+		return -1, -1
+	}
+	return lb, lb + c + n
 }
 
 // wifiLabel reports a label that names a Wi-Fi network's password.
