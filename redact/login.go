@@ -162,10 +162,16 @@ func findOldPassword(dst []Span, s string, at int) []Span {
 // passwordWordIn reports a word for password in w, in any of the
 // languages of the prose rules.
 func passwordWordIn(w string) bool {
+	w = withoutPlaceholders(w) // "[REDACTED:PASSWORD]" names no password
 	if indexFold(w, "password") >= 0 || indexFold(w, "passwort") >= 0 || indexFold(w, "kennwort") >= 0 {
 		return true
 	}
 	for _, p := range localPasswords {
+		if strings.Contains(w, p) {
+			return true
+		}
+	}
+	for _, p := range [...]string{"şifre", "Şifre", "mật khẩu", "Mật khẩu", "parola", "Hasło"} {
 		if strings.Contains(w, p) {
 			return true
 		}
