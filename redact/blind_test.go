@@ -85,8 +85,9 @@ var blindFloors = map[string]struct{ recall, precision float64 }{
 	// its misses and false positives (0.997, 1.000 at afd1b70).
 	"blind17.txt": {recall: 0.99, precision: 0.99},
 	// blind18.txt: held out until its first scoring, at main 56401ec
-	// (0.851, 0.998).
-	"blind18.txt": {recall: 0.85, precision: 0.99},
+	// (0.851, 0.998); raised to what main measured after the first part of
+	// the rule work on its misses (0.945, 0.998 at 2dba91e).
+	"blind18.txt": {recall: 0.94, precision: 0.99},
 }
 
 // blindSlack is how many bytes of an expected span may stay visible, in
