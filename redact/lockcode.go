@@ -545,9 +545,9 @@ func findLockList(dst []Span, s string, _ int) []Span {
 				dst = append(dst, Span{Start: v, End: e})
 				codes++
 			}
-		case wifiLabel(label):
+		case wifiLabel(label) && v < le:
 			vv, ve, quoted := proseValueAt(s[:le], v, passwordMax)
-			if v < le && ve > vv && !quoted && gluedValue(s[vv:ve], 'p') && !holdsPlaceholder(s, vv, ve) {
+			if ve > vv && !quoted && gluedValue(s[vv:ve], 'p') && !holdsPlaceholder(s, vv, ve) {
 				wifi = append(wifi, item{vv, ve})
 			}
 		}

@@ -1976,6 +1976,9 @@ func proseValue(s string, i, max int) (vs, ve int, quoted bool) {
 // from ASCII to another script (密码是abc123，请), and before trailing
 // sentence punctuation; at most max bytes.
 func proseValueAt(s string, i, max int) (vs, ve int, quoted bool) {
+	if i >= len(s) {
+		return 0, 0, false // nothing to read: the text ends
+	}
 	if i+2 < len(s) && (s[i+1] == '\'' || s[i+1] == '"') && strings.IndexByte("bBrRuUfF", s[i]) >= 0 {
 		// A string literal's prefix: b'...' (Python bytes), r"..." (raw).
 		if vs, ve, quoted = proseValueAt(s, i+1, max); quoted {
