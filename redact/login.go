@@ -131,8 +131,8 @@ func findOldPassword(dst []Span, s string, at int) []Span {
 		return dst
 	}
 	lo := max(0, at-200)
-	if holdsPlaceholder(s, at, min(len(s), at+oldWindow+64)) || !passwordWordIn(s[lo:at]) {
-		return dst
+	if holdsPlaceholder(s, lo, min(len(s), at+oldWindow+64)) || inPlaceholder(s, lo) || !passwordWordIn(s[lo:at]) {
+		return dst // a placeholder in the 200 bytes read may have brought the word for password into them
 	}
 	for i := at; i < len(s) && i-at <= oldWindow; i++ {
 		if s[i] == '\n' {
