@@ -436,6 +436,9 @@ func testResult(s string, ks, ke int) bool {
 		e++
 	}
 	name := s[v:e]
+	if holdsPlaceholder(s, v, e) || e < len(s) && placeholderStartsAt(s, e) {
+		return true // what a placeholder replaced may have made it a test's name (a path with '/')
+	}
 	return len(name) > 4 && strings.HasPrefix(name, "Test") && isUpper(name[4]) || strings.IndexByte(name, '/') >= 0 ||
 		strings.HasSuffix(name, ".sh") || strings.HasSuffix(name, ".py") || strings.HasPrefix(s[e:], " (") && strings.Contains(s[e:min(len(s), e+16)], "s)")
 }
