@@ -1076,9 +1076,17 @@ func findIPv6(dst []Span, s string, _ int) []Span {
 		if en-st >= 2 && s[en-1] == ':' && s[en-2] != ':' {
 			en--
 		}
+		dots := en
+		for dots < len(s) && s[dots] == '.' {
+			dots++
+		}
 		if en < len(s) && (isWord(s[en]) || s[en] == ':' && en+1 < len(s) && !isSpace(s[en+1]) || s[en] == '.' && en+1 < len(s) && isAlnum(s[en+1]) ||
-			placeholderStartsAt(s, en) || s[en] == '.' && placeholderStartsAt(s, en+1)) {
-			continue // glued to a word; but a full stop may end the sentence, and a colon a label ("from fe80::1: timeout")
+			placeholderStartsAt(s, en) || placeholderStartsAt(s, dots)) {
+			// Glued to a word; but a full stop may end the sentence, and a
+			// colon a label ("from fe80::1: timeout"). Dots and then a
+			// placeholder: the run may have gone on into what it replaced
+			// ("401::5054....[REDACTED:IPV4]").
+			continue
 		}
 		if st > 0 && s[st-1] == '[' && st > 1 && (isWord(s[st-2]) || s[st-2] == ']') && strings.Count(s[st:en], ":") < 3 {
 			continue // a[1000::] is a slice (start:stop:step, two colons at most); host[2001:db8::25] is postfix's client
