@@ -95,7 +95,8 @@
 //   - IPV4, IPV6: addresses, private and link-local ones included (internal
 //     addresses in stored logs map a network); IPv6 in full or compressed
 //     form, with an embedded IPv4 tail (::ffff:10.0.0.1), also at the end
-//     of a sentence ("Server IP: 2001:db8::1."); an IPv4 address with its
+//     of a sentence ("Server IP: 2001:db8::1."); IPv4 also in full-width
+//     digits and full stops (１９２．１６８．０．１); an IPv4 address with its
 //     port after a name and a slash (client/203.0.113.58:51822, as OpenVPN
 //     logs a peer), or without one after the name of a host or a service
 //     (node-b/10.0.2.21 as kubectl prints a node, TERMSRV/10.50.1.20,

@@ -456,7 +456,69 @@ var ipWords = newWordSet(
 // octets (1.2.3.4, 8.2.4.44: far more often a version or a section than an
 // address) unless an address word precedes it ("DNS 8.8.4.4").
 func findIPv4(dst []Span, s string, _ int) []Span {
-	return findIPv4Digits(dst, s, &digitMap{})
+	dm := &digitMap{}
+	return findIPv4Wide(findIPv4Digits(dst, s, dm), s, dm)
+}
+
+// wideFullStop is U+FF0E FULLWIDTH FULL STOP, which Japanese and Chinese
+// text writes between full-width digits (１９２．１６８．０．１).
+const wideFullStop = "\uff0e"
+
+// findIPv4Wide finds the dotted quads written in full-width digits and
+// full stops: each is read as its ASCII form with up to 96 bytes of the
+// text on either side, by the finder of ASCII quads, which decides it by
+// the same context. dm (when known) marks the first byte of every
+// full-width character, so texts without one cost nothing more.
+func findIPv4Wide(dst []Span, s string, dm *digitMap) []Span {
+	var ascii []byte
+	for i := 0; i < len(s); {
+		k := -1
+		if dm.bits == nil {
+			if j := strings.Index(s[i:], wideFullStop); j >= 0 {
+				k = i + j
+			}
+		} else {
+			for p := dm.cand(s, i); p < len(s); p = dm.cand(s, p+1) {
+				if strings.HasPrefix(s[p:], wideFullStop) {
+					k = p
+					break
+				}
+			}
+		}
+		if k < 0 {
+			break
+		}
+		i = k + len(wideFullStop)
+		if k < 3 || !isDigitAt(s, k-3) || s[k-3] != 0xEF {
+			continue
+		}
+		// The run of full-width digits and full stops around the dot.
+		st := k
+		for st >= 3 && s[st-3] == 0xEF && (isDigitAt(s, st-3) || strings.HasPrefix(s[st-3:], wideFullStop)) {
+			st -= 3
+		}
+		end := k
+		for end+3 <= len(s) && s[end] == 0xEF && (isDigitAt(s, end) || strings.HasPrefix(s[end:], wideFullStop)) {
+			end += 3
+		}
+		i = end
+		ascii = ascii[:0]
+		for p := st; p < end; p += 3 {
+			if d, _ := digitAt(s, p); d != 0 {
+				ascii = append(ascii, d)
+			} else {
+				ascii = append(ascii, '.')
+			}
+		}
+		a, b := max(0, st-96), min(len(s), end+96)
+		t := s[a:st] + string(ascii) + s[end:b]
+		for _, sp := range findIPv4Digits(nil, t, &digitMap{}) {
+			if sp.Start == st-a && sp.End == st-a+len(ascii) {
+				dst = append(dst, Span{Start: st, End: end})
+			}
+		}
+	}
+	return dst
 }
 
 // findIPv4Digits is findIPv4 reading the dots next to digits only, which

@@ -165,7 +165,7 @@ const (
 func (f digitFinder) find(dst []Span, s string, dm *digitMap) []Span {
 	switch f {
 	case ipv4Finder:
-		return findIPv4Digits(dst, s, dm)
+		return findIPv4Wide(findIPv4Digits(dst, s, dm), s, dm)
 	}
 	return dst
 }

@@ -417,9 +417,10 @@ func DefaultRules() []Rule {
 			digitFind:   ipv4Finder,
 			Priority:    prioContext,
 			Examples: []string{"from 192.168.1.23 port 22", "host=10.0.0.1:8080", "CIDR 172.16.0.0/12", "updated the gateway from 10.0.0.1 to 10.0.0.2", "connection from 10.20.30.40 to 10.20.30.41 refused", "openvpn[881]: client/203.0.113.58:51822 TLS: ok",
-				"peer configs matching 198.51.100.7...203.0.113.19[alice]", "Node: node-b/10.0.2.21", "cmdkey /generic:TERMSRV/10.50.1.20 /user:admin"},
+				"peer configs matching 198.51.100.7...203.0.113.19[alice]", "Node: node-b/10.0.2.21", "cmdkey /generic:TERMSRV/10.50.1.20 /user:admin",
+				"管理画面は１９２．１６８．１．２０です"},
 			Negatives: []string{"version 1.2.3.4", "v10.0.0.1", "1.3.6.1.4.1.311", "§ 4.2.1.3", "1.2.3.4", "999.1.1.1", "pkg==10.2.0.1", "3.14159", "Version der App ist 4.12.0.18", "upgraded the agent from 2.10.48.204 to 3.29.14.172", "deps/10.2.0.1/lib",
-				"Gecko) Chrome/120.0.0.0 Safari/537.36", "OPR/106.0.0.0", "compare 4.2.1.30...10.20.30.40", "https://mirror.example.org/releases/10.2.0.1"},
+				"Gecko) Chrome/120.0.0.0 Safari/537.36", "OPR/106.0.0.0", "compare 4.2.1.30...10.20.30.40", "https://mirror.example.org/releases/10.2.0.1", "バージョン ４．２０．１９．７９"},
 		},
 		{
 			ID:          "ipv6",
