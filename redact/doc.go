@@ -69,7 +69,7 @@
 //     its meaning. North American 555
 //     numbers count, as documentation and test data use them.
 //   - CREDIT_CARD: 13 to 19 digits, contiguous or grouped by spaces or
-//     dashes, with the issuer prefix of an international network (Visa,
+//     dashes (four groups of four also with both mixed), with the issuer prefix of an international network (Visa,
 //     Mastercard, American Express, Discover, JCB, Diners Club, UnionPay,
 //     Maestro) or of a national scheme (Mir, Troy, RuPay, NAPAS, Elo,
 //     Hipercard, Verve, Borica, Humo, UzCard) matching the length, and a

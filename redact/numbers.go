@@ -863,10 +863,25 @@ func cardShaped(t *numTok) bool {
 }
 
 // cardSeps reports whether the groups of u are joined as a card number's
-// are: all by blanks or all by dashes, or by dots between four groups of
-// four (4216.6585.7665.3924).
+// are: all by blanks or all by dashes; or, between four groups of four,
+// all by dots (4216.6585.7665.3924) or by blanks and dashes mixed, as a
+// hand types them (5128 9028-1590 6113).
 func cardSeps(u sub) bool {
-	return u.seps(' ') || u.seps('-') || u.seps('.') && u.n() == 4 && u.g(0).len() == 4 && u.g(1).len() == 4 && u.g(2).len() == 4 && u.g(3).len() == 4
+	if u.seps(' ') || u.seps('-') {
+		return true
+	}
+	if u.n() != 4 || u.g(0).len() != 4 || u.g(1).len() != 4 || u.g(2).len() != 4 || u.g(3).len() != 4 {
+		return false
+	}
+	if u.seps('.') {
+		return true
+	}
+	for k := u.a + 1; k <= u.b; k++ {
+		if c := u.t.g[k].sep; c != ' ' && c != '-' {
+			return false
+		}
+	}
+	return true
 }
 
 // cardGroups accepts 4-4-4-4 style groups (the last may be shorter),
