@@ -337,7 +337,7 @@ func proseForm(k int, f uint8) string {
 // where one is a prefix of another.
 var connectors = []string{
 	// nl, pl: longer than the English "is" and "to" they start with
-	"is nog steeds", "is nog", "to nadal",
+	"is nog steeds", "is nog", "is nu", "to nadal",
 	// en
 	"is now", "is still", "is:", "is", "was", "will be", "would be", "should be", "has been changed to",
 	"has been set to", "has been reset to", "changed to", "set to", "reset to", "updated to", "to", "reads", "says",
@@ -350,13 +350,31 @@ var connectors = []string{
 	"é", "è ancora", "è", "e'", "sarà", "é:", "sera", "ancora",
 	// nl, pl, ru, uk
 	"nog steeds", "luidt", "wordt", "jest", "brzmi", "nadal", "wciąż", "to",
-	"всё ещё", "все еще", "всё так же", "это", "будет", "є", "hâlâ", "hala", "halen",
+	"всё ещё", "все еще", "всё так же", "это", "будет", "теперь", "сейчас", "є", "hâlâ", "hala", "halen", "artık",
 	// ar, tr, vi, id, sv, da, no, cs, el, he
-	"لسه", "لا يزال", "لا تزال", "مازال", "ما زال", "هي", "هو", "अभी भी", "है", "vẫn là", "vẫn", "là", "adalah", "yaitu", "ialah", "är", "er", "είναι", "הוא", "היא",
+	"لسه", "لا يزال", "لا تزال", "مازال", "ما زال", "صارت", "صار", "أصبحت", "اصبحت", "أصبح", "هي", "هو", "अभी भी", "अब", "है", "vẫn là", "vẫn", "là", "adalah", "yaitu", "ialah", "är", "er", "είναι", "הוא", "היא",
 	// ja, ko, zh (particles written right after the word)
-	"はまだ", "は", "が", "：", "아직도", "아직", "는", "은", "이", "가", "还是", "仍然是", "依然是", "是", "为", "為",
+	"はまだ", "は今", "はいま", "は", "が", "：", "아직도", "아직", "는", "은", "이", "가", "还是", "仍然是", "依然是", "现在是",
+	"改成", "改为", "换成", "变成", "是", "为", "為",
 	// punctuation
 	"=>", "->", "→", "←", ":", "=", "-", "—", "–",
+}
+
+// changeConnectors say what a password is now or became ("пароль
+// теперь X", "密码改成X", "كلمة السر صارت X", "पासवर्ड अब X है"); a verb or
+// an adjective follows them as often ("пароль теперь недействителен",
+// "şifrem artık çalışmıyor"), so a plain word after them is no password.
+var changeConnectors = newWordSet("is nu", "теперь", "сейчас", "artık", "صارت", "صار", "أصبحت", "اصبحت", "أصبح", "अब",
+	"は今", "はいま", "现在是", "改成", "改为", "换成", "变成")
+
+// dutchParticiple reports a Dutch past participle ("veranderd",
+// "gewijzigd", "vergeten", "ontgrendeld"): what "mijn wachtwoord is"
+// says happened to it, not what it is.
+func dutchParticiple(w string) bool {
+	if len(w) < 6 || !(strings.HasPrefix(w, "ge") || strings.HasPrefix(w, "ver") || strings.HasPrefix(w, "be") || strings.HasPrefix(w, "ont")) {
+		return false
+	}
+	return strings.HasSuffix(w, "d") || strings.HasSuffix(w, "t") || strings.HasSuffix(w, "en")
 }
 
 // connectorsByFirst holds the connectors by their first byte, in the
@@ -663,6 +681,7 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 	// Connector, possibly after a short phrase.
 	connected, answered := false, false // answered: the value is the next speaker's turn
 	targeted := false                   // a phrase naming what the password opens stands before the value
+	changed := false                    // the connector says what the password is now, or became (changeConnectors)
 	q := skipEmoji(s, skipBlanks(s, p)) // "door code 🚪 7391"
 	if e := parenLabel(s, q); e > 0 {
 		q = e // "encryption key (AES-256, hex): X"
@@ -673,7 +692,7 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 		if c == "to" && (pw.w == "pass" || pw.w == "pin") {
 			return dst // a verb: "pass to PEreloc1", "pin to `requests<2.28`"
 		}
-		connected = true
+		connected, changed = true, changeConnectors.has(c)
 		q = skipBlanks(s, q+n)
 		if c == "is:" || c == "est :" || c == "é:" {
 			// already includes the colon
@@ -705,7 +724,7 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 			if c == "to" && (pw.w == "pin" || pw.w == "pass") && at+len(pw.w) <= len(s) && allFunc(s[at:at+len(pw.w)], isLower) {
 				return dst // a verb: "pin the runner to windows-2019", "pass code to Foo::Bar"
 			}
-			connected = true
+			connected, changed = true, changeConnectors.has(c)
 			q = skipBlanks(s, r+n)
 			if c != ":" && c != "：" {
 				if _, n := connectorAt(s, q); n > 0 && (s[q] == ':' || strings.HasPrefix(s[q:], "：")) {
@@ -847,7 +866,7 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 	switch {
 	case strongShape(v):
 	case passphraseShape(v):
-	case connected && !answered && plainWord(v) && cues.in(contextBefore(s, at, 24)) && !(auxiliaryBefore(s, vs) && participle(v)):
+	case connected && !answered && !changed && plainWord(v) && cues.in(contextBefore(s, at, 24)) && !(auxiliaryBefore(s, vs) && participle(v)) && !dutchParticiple(v):
 	default:
 		return dst
 	}
@@ -1721,7 +1740,7 @@ func skipPhrase(s string, i int) int {
 			break
 		}
 		k := j
-		for k < len(s) && k-j < 32 && s[k] != ' ' && s[k] != '\t' && s[k] != ':' && s[k] != '\n' && !strings.HasPrefix(s[k:], "：") && questionAt(s, k) == 0 {
+		for k < len(s) && k-j < 32 && s[k] != ' ' && s[k] != '\t' && s[k] != ':' && s[k] != '\n' && !strings.HasPrefix(s[k:], "：") && !phraseQuestion(s, k) {
 			k++
 		}
 		w := s[j:k]
@@ -1737,6 +1756,16 @@ func skipPhrase(s string, i int) int {
 		j = skipBlanks(s, k)
 	}
 	return j
+}
+
+// phraseQuestion reports a question mark at s[k] that ends a phrase's
+// word: any but an ASCII '?' with a letter or a digit after it, which is
+// inside a value ("पासवर्ड Mitti?8749 है").
+func phraseQuestion(s string, k int) bool {
+	if questionAt(s, k) == 0 {
+		return false
+	}
+	return s[k] != '?' || k+1 >= len(s) || !isAlnum(s[k+1])
 }
 
 // nameInPhrase reports a name in mixed case (GitLab, OpenAI, iPhone,
@@ -2150,7 +2179,7 @@ var proseAdverbs = newWordSet(
 	"simplemente", "solo", "sólo", "ahora", "todavía", "aún", "literalmente", "simplesmente", "só", "agora",
 	"ainda", "semplicemente", "ora", "ancora", "letteralmente", "gewoon", "letterlijk", "nog", "teraz",
 	"wciąż", "nadal", "dosłownie", "просто", "сейчас", "теперь", "буквально", "sadece", "hâlâ", "şimdi",
-	"chỉ", "vẫn", "masih", "hanya", "sekarang", "still", "now",
+	"chỉ", "vẫn", "masih", "hanya", "sekarang", "still", "now", "이제", "아직", "아직도", "지금은", "지금",
 )
 
 // skipAdverb skips one word of proseAdverbs at s[i] and the blanks after

@@ -26,6 +26,22 @@ var placeholderWords = []string{
 	"placeholder", "secret_here", "n/a", "na", "omitted", "unset", "notset", "default",
 }
 
+// dollarPassword reports a value of eight or more bytes that starts
+// with '$' and a digit and goes on in letters and digits of both cases,
+// with no other '$' (a crypt hash, $2y$10$..., has several): a password,
+// not a variable ($1 and $2 stand alone).
+func dollarPassword(v string) bool {
+	if len(v) < 8 || !isDigit(v[1]) || strings.IndexByte(v[1:], '$') >= 0 {
+		return false
+	}
+	up, low := false, false
+	for i := 2; i < len(v); i++ {
+		up = up || isUpper(v[i])
+		low = low || isLower(v[i])
+	}
+	return up && low
+}
+
 // isPlaceholderValue reports a value that is a placeholder, a template or an
 // environment reference rather than a secret: ${DB_PASSWORD}, $API_KEY,
 // <your-api-key>, {{ .Values.password }}, ********, xxxx, %s, :password,
@@ -35,7 +51,11 @@ func isPlaceholderValue(v string) bool {
 		return true
 	}
 	switch v[0] {
-	case '$', '<', '{', '[', ':', '@':
+	case '$':
+		// $API_KEY, ${X}, $1; but not a password that starts with '$'
+		// and a digit ($9ooaLVF89vWN), which no variable name does.
+		return !dollarPassword(v)
+	case '<', '{', '[', ':', '@':
 		return true
 	case '?':
 		// A bind parameter (?, ?1, ?name), not a generated key that
