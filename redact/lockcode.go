@@ -34,7 +34,8 @@ var lockNouns = []string{
 	"shed", "storage unit", "mailbox", "building", "lobby", "entrance", "garagentor", "garaje", "garagem",
 	// Getting in: "the code to get in is 5279#", "Zum Reinkommen … Code 7032#", "Pour entrer, le code…".
 	"get in", "get into", "to enter", "reinkommen", "hereinkommen", "entrer", "entrar", "entrare", "binnenkomen", "wejść",
-	"войти", "girmek", "girişte",
+	"войти", "girmek", "girişte", "binnen te komen", "للدخول", "الدخول", "अंदर आने", "अंदर जाने", "入るには", "入る時",
+	"들어가려면", "들어오려면", "进门", "进去", "để vào",
 	"buzzer", "schlüssel", "tür", "haustür", "tor", "briefkasten", "tresor", "zahlenschloss", "alarmanlage",
 	"clé", "clés", "clef", "boîte", "porte", "portail", "alarme", "digicode", "cadenas", "interphone", "casier",
 	"llave", "llaves", "cajetín", "caja", "puerta", "portal", "alarma", "candado", "portero", "taquilla",
