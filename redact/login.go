@@ -16,7 +16,7 @@ var loginVerbs = []string{
 	"log in", "login", "log on", "logon", "sign in", "signin",
 	"anmelden", "melde dich", "einloggen", "logge dich",
 	"iniciar sesión", "inicia sesión", "para entrar", "entra com", "entrar com", "primo accesso", "accedi",
-	"inloggen", "log de", "zaloguj", "zalogować", "заходи", "войди", "войти",
+	"connecte-toi", "connectez-vous", "inloggen", "log de", "zaloguj", "zalogować", "заходи", "войди", "войти", "Заходи", "Войди",
 	"girişte", "giriş yap", "ادخل", "تسجيل الدخول", "लॉगिन", "ログイン", "로그인", "登录", "登入", "đăng nhập",
 }
 
