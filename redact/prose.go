@@ -184,6 +184,7 @@ var proseWords = []proseWord{
 	{"시크릿 키", 's', false}, {"私钥", 's', false}, {"秘钥", 's', false}, {"签名密钥", 's', false},
 	{"geheimnis", 'g', false}, {"segreto", 'g', false}, {"segredo", 'g', false}, {"sekret", 'g', false},
 	{"секрет", 'g', false}, {"シークレット", 'g', false}, {"시크릿", 'g', false},
+	{"secreto", 'g', false}, {"السري", 'g', false}, {"सीक्रेट", 'g', false}, {"सीक्रेट की", 's', false},
 }
 
 // useWords before a bare word for a secret let its value follow without
@@ -585,7 +586,9 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 		// name no secret: a cheap test first, then one for a token ahead.
 		for _, g := range bareSecretWords {
 			if hasPrefixFold(s[at:], g) && at+len(g) < len(s) && isAlpha(s[at+len(g)]) {
-				return dst
+				if _, n := proseWordAt(s, at); n <= len(g) {
+					return dst // but "secreto" is a word of its own
+				}
 			}
 		}
 		if !tokenAhead(s, at, tokenWindow(s, at)) {
