@@ -54,7 +54,10 @@
 //     (id,name,phone; or in a plain-text table aligned with spaces, under
 //     the header "PHONE" in the same column); a second number joined to such a number by a word
 //     for "or" ("Central de atendimento: X ou 4004-0001", "1588-1234 또는
-//     080-023-0000"); a number a person is reached on ("contact the
+//     080-023-0000"); a number of eight digits or more that the plan of an
+//     international number on its line takes as a national number of the
+//     same length, outside tables ("0039 333 2655616; in Italia
+//     3494726440", "+44 20 7946 0958 (020 7946 0958)"); a number a person is reached on ("contact the
 //     patient on 07700 900 604"); a number early in a speaker's turn
 //     that answers a question or request for one on the line before
 //     ("Could you give me a callback number?\n[customer] sure, 555-0139",

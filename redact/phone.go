@@ -1120,7 +1120,103 @@ func isPhone(s string, u sub, ctx *phoneCtx) bool {
 	if n == 1 && nd >= 14 {
 		return false
 	}
-	return nd <= 15 && !notPhoneShape(s, u) && (ctx.hasPhoneWord(&u.t.headers, u) || callAfter(s, u.end()) && !ctx.isRefused())
+	return nd <= 15 && !notPhoneShape(s, u) && (ctx.hasPhoneWord(&u.t.headers, u) || callAfter(s, u.end()) && !ctx.isRefused() ||
+		sameCountryNear(s, u.start(), u.end(), d) && !ctx.isRefused() && !inTable(s, u) && !thousandsToken(u.t))
+}
+
+// inTable reports a number in a column of a table, whose header decides
+// what it is (see hasPhoneWord), or in a line a table may hold.
+func inTable(s string, u sub) bool {
+	st := u.t.start
+	if f, unsure := columnHeader(s, st, &u.t.headers); unsure || f != "" {
+		return true
+	}
+	if st > 0 && strings.IndexByte(",;\t|", s[st-1]) < 0 && s[st-1] != '\n' {
+		return false // a field starts with a delimiter or the line
+	}
+	ls := strings.LastIndexByte(s[:st], '\n') + 1
+	le := lineEnd(s, st)
+	return hasFieldSeparator(s[ls:le])
+}
+
+// sameWindow is how far apart on its line a number may stand from an
+// international one for sameCountryNear.
+const sameWindow = 320
+
+// sameCountryNear reports a number d at s[start:end] that is valid in the
+// number plan of an international number on its line, within sameWindow
+// bytes before or after it, written with '+' or "00": the calling code
+// and d (or d without its trunk 0) make a valid number as long as the
+// international one. People list a
+// number from abroad and the one at home side by side ("0039 333 2655616;
+// in Italia 3494726440", "+351 915 359 673; em Portugal, 928161111", "+44
+// 20 7946 0958 (020 7946 0958)"). No placeholder may stand between the
+// two: it may have made them nearer than they were.
+func sameCountryNear(s string, start, end int, d []byte) bool {
+	if len(d) < 8 {
+		return false
+	}
+	lo := max(lineStartWithin(s, start, sameWindow), start-sameWindow)
+	hi := min(lineEnd(s, end), end+sameWindow)
+	for _, w := range [2][2]int{{lo, start}, {end, hi}} {
+		for i := w[0]; i < w[1]; i++ {
+			c := s[i]
+			if c != '+' && !(c == '0' && i+2 < w[1] && s[i+1] == '0' && isDigit(s[i+2]) && (i == 0 || !isAlnum(s[i-1]))) {
+				continue
+			}
+			p := i + 1
+			if c == '0' {
+				p = i + 2
+			}
+			if intlCountry(s, p, d) && !holdsPlaceholder(s, min(i, start), max(i, end)) {
+				return true
+			}
+			if c == '0' {
+				i++
+			}
+		}
+	}
+	return false
+}
+
+// intlCountry reports whether the international number whose digits
+// start at s[i] (in any groups) is valid and its calling code (one to
+// three digits) and d, or d without its trunk 0, make a valid number of
+// the same length.
+func intlCountry(s string, i int, d []byte) bool {
+	var buf [16]byte
+	n := 0
+	for i < len(s) && n < len(buf) {
+		if c, w := digitAt(s, i); w > 0 {
+			buf[n] = c
+			n++
+			i += w
+			continue
+		}
+		if c, w := punctAt(s, i); w > 0 && c != '+' && c != '/' && i+w < len(s) && (isDigitAt(s, i+w) || c != '(' && punctIs(s, i+w, '(')) {
+			i += w
+			continue
+		}
+		break
+	}
+	if n < 8 || n == len(buf) || !intlValid(buf[:n]) {
+		return false
+	}
+	var nb [20]byte
+	for _, nat := range [2][]byte{d, d[1:]} {
+		if len(nat) < 7 || len(nat) != len(d) && d[0] != '0' {
+			continue
+		}
+		// As long as the other's national number, after its calling code.
+		if cc := n - len(nat); cc >= 1 && cc <= 3 {
+			m := copy(nb[:], buf[:cc])
+			m += copy(nb[m:], nat)
+			if intlValid(nb[:m]) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // smallGroups reports whether no group a..b of t has more than two

@@ -105,6 +105,7 @@ var serviceWords = []string{
 	"richiamatemi", "richiamami", "rappelez-moi", "rappelle-moi", "rückruf", "zurückrufen", "oddzwoń", "oddzwonię",
 	"перезвоните", "перезвони", "geri ara", "回电", "回拨", "折り返し", "gọi lại", "miễn phí", "stacjonarny",
 	"komórkowy", "komórka", "komórki",
+	"centralita", "centralino", "الرقم الموحد",
 	"servicenummer", "kundenservice", "kundendienst", "numéro vert", "service client", "servicio al cliente",
 	"atención al cliente", "atendimento", "sac", "servizio clienti", "klantenservice", "infolijn",
 	"infolinia", "горячая линия", "горячей линии", "müşteri hizmetleri", "çağrı merkezi",
