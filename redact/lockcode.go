@@ -41,14 +41,14 @@ var lockNouns = []string{
 	"llave", "llaves", "cajetín", "caja", "puerta", "portal", "alarma", "candado", "portero", "taquilla",
 	"chave", "chaves", "cofre", "caixa", "porta", "portão", "cadeado", "interfone", "armário",
 	"chiave", "chiavi", "cassetta", "cancello", "portone", "allarme", "lucchetto", "citofono", "armadietto",
-	"sleutel", "sleutels", "kastje", "sleutelkluis", "kluis", "deur", "poort", "alarmcode", "kluisje",
+	"sleutel", "sleutels", "kastje", "sleutelkluis", "kluis", "deur", "voordeur", "achterdeur", "poort", "alarmcode", "kluisje",
 	"klucz", "klucze", "kluczy", "skrzynce", "skrzynki", "skrzynka", "skrytki", "skrytka", "drzwi", "bramy",
 	"brama", "domofon", "domofonu", "sejf", "sejfu", "kłódki", "kłódka", "alarmu", "szafki",
 	// ru, tr, ar, hi
 	"ключ", "ключи", "ключа", "ключница", "ключницы", "сейф", "сейфе", "сейфа", "двер", "подъезд",
 	"домофон", "ворот", "калитк", "сигнализац", "замок", "замка", "шкафчик",
 	"anahtar", "kutu", "kapı", "kasa", "kilit", "dolap",
-	"المفتاح", "مفتاح", "المفاتيح", "صندوق", "الصندوق", "الباب", "البوابة", "الإنذار", "خزنة", "الخزنة",
+	"المفتاح", "مفتاح", "المفاتيح", "صندوق", "الصندوق", "الباب", "باب", "البوابة", "الإنذار", "خزنة", "الخزنة",
 	"चाबी", "बॉक्स", "दरवाज", "गेट", "अलार्म", "लॉकर", "ताला",
 	// ja, ko, zh, vi
 	"鍵", "キーボックス", "ドア", "玄関", "オートロック", "警報", "金庫", "ロッカー", "門",
@@ -560,20 +560,34 @@ func findLockList(dst []Span, s string, _ int) []Span {
 
 // listItem returns the start of the label and the end of its colon for
 // a list item s[ls:le] ("1) key safe: …", "- Schlüsselbox: …",
-// "3、Wi-Fi：…"), or -1.
+// "3、Wi-Fi：…", "・キーボックス：…", "Host: 1) street door: …"), or -1.
 func listItem(s string, ls, le int) (lb, ve int) {
 	i := ls
 	for i < le && (s[i] == ' ' || s[i] == '\t') {
 		i++
 	}
-	if i >= le || !isDigit(s[i]) && s[i] != '-' && s[i] != '*' && s[i] != 0xE2 && s[i] != 0xC2 {
+	if i < le && isAlpha(s[i]) {
+		// A speaker's label before the item: "Host: 1) street door: …".
+		k := i
+		for k < le && k-i < 16 && isAlpha(s[k]) {
+			k++
+		}
+		if k+2 < le && s[k] == ':' && s[k+1] == ' ' {
+			i = skipBlanks(s, k+1)
+		}
+	}
+	if i >= le || !isDigit(s[i]) && s[i] != '-' && s[i] != '*' && s[i] != 0xE2 && s[i] != 0xC2 && s[i] != 0xE3 {
 		return -1, -1 // the common case: no list mark
 	}
 	switch {
-	case i < le && strings.IndexByte("-*•·", s[i]) >= 0:
+	case s[i] == '-' || s[i] == '*':
 		i++
-	case strings.HasPrefix(s[i:le], "—"), strings.HasPrefix(s[i:le], "–"):
-		i += len("—")
+	case strings.HasPrefix(s[i:le], "•"), strings.HasPrefix(s[i:le], "·"), strings.HasPrefix(s[i:le], "・"),
+		strings.HasPrefix(s[i:le], "—"), strings.HasPrefix(s[i:le], "–"):
+		_, w := utf8.DecodeRuneInString(s[i:le])
+		i += w
+	case !isDigit(s[i]):
+		return -1, -1
 	default:
 		k := i
 		for k < le && isDigit(s[k]) {
