@@ -89,7 +89,7 @@ func answerInMessage(s string, ts, te int) (vs, ve int) {
 			continue // a connector starts a word
 		}
 		c, n := connectorAt(s[:te], i)
-		for _, w := range [...]string{"its ", "it's ", "it’s ", "it is "} {
+		for _, w := range afterthoughts {
 			if n == 0 && hasPrefixFold(s[i:te], w) {
 				c, n = w, len(w) // "oh and it's X", "its X now", as chat writes it
 			}
@@ -107,6 +107,16 @@ func answerInMessage(s string, ts, te int) (vs, ve int) {
 		}
 	}
 	return 0, 0
+}
+
+// afterthoughts introduce a value given as an afterthought, without a
+// connector: "it's X", "by the way X", "bu arada X", "кстати, он X",
+// "참고로 X이에요", "वैसे वो X है", "ちなみにXです".
+var afterthoughts = [...]string{
+	"its ", "it's ", "it’s ", "it is ", "by the way, ", "by the way ", "btw ", "übrigens ", "trouwens ",
+	"au fait, ", "au fait ", "por cierto, ", "por cierto ", "aliás, ", "aliás ", "comunque ", "przy okazji ",
+	"кстати, он ", "кстати, она ", "кстати ", "bu arada ", "بالمناسبة ", "वैसे वो ", "वैसे ", "참고로 ",
+	"ちなみに", "顺便说一下，", "对了，",
 }
 
 // questionMarks are the question marks of the scripts read: ASCII,

@@ -518,6 +518,17 @@ func findProse(dst []Span, s string, at int, secret bool) []Span {
 	return dst
 }
 
+// compoundHead reports two to eight ASCII letters that end at s[d] (a
+// dash) and start a word: the first part of a compound such as
+// "wifi-wachtwoord" or "admin-Passwort".
+func compoundHead(s string, d int) bool {
+	k := d
+	for k > 0 && d-k < 9 && isAlpha(s[k-1]) {
+		k--
+	}
+	return d-k >= 2 && d-k <= 8 && (k == 0 || s[k-1] == ' ' || s[k-1] == '\n')
+}
+
 // findProseValue is findProse without the check of what follows.
 func findProseValue(dst []Span, s string, at int, secret bool) []Span {
 	n := len(dst)
@@ -528,7 +539,8 @@ func findProseValue(dst []Span, s string, at int, secret bool) []Span {
 		return dst
 	}
 	if len(dst) == n {
-		compound := at > 1 && s[at-1] == '-' && isUpper(s[at-2]) && isUpper(s[at]) // VPN-Passwort, WLAN-PIN: a German compound
+		// VPN-Passwort, WLAN-PIN, wifi-wachtwoord: a compound.
+		compound := at > 1 && s[at-1] == '-' && (isUpper(s[at-2]) && isUpper(s[at]) || compoundHead(s, at-1))
 		if hit.replaced || at > 0 && s[at] < 0x80 && !compound && (isWord(s[at-1]) || strings.IndexByte("$.=/-", s[at-1]) >= 0) || placeholderEndsAt(s, at) {
 			return dst // inside a word (spinning), a path or a key
 		}
