@@ -117,7 +117,7 @@ func strongPassword(v string) bool {
 // the languages of the prose rules (English "old" is too common a byte
 // run to key on).
 var oldWords = []string{
-	"das alte", "die alte", "ancien", "vieja", "antigua", "antiga", "vecchia", "oude", "старый", "eskisi",
+	"das alte", "die alte", "ancien", "vieja", "antigua", "antiga", "vecchia", "oude", "старый", "Старый", "старое", "Старое", "eskisi", "Eskisi",
 	"القديمة", "पुराना", "古い", "예전", "旧的", "cũ",
 }
 
