@@ -16,9 +16,19 @@ var loginVerbs = []string{
 	"log in", "login", "log on", "logon", "sign in", "signin",
 	"anmelden", "melde dich", "einloggen", "logge dich",
 	"iniciar sesión", "inicia sesión", "para entrar", "entra com", "entrar com", "primo accesso", "accedi",
-	"connecte-toi", "connectez-vous", "inloggen", "log de", "zaloguj", "zalogować", "заходи", "войди", "войти", "Заходи", "Войди",
+	"connecte-toi", "connectez-vous", "inloggen", "log de", "zaloguj", "zalogować", "заходи", "войди", "войти",
 	"girişte", "giriş yap", "ادخل", "تسجيل الدخول", "लॉगिन", "ログイン", "로그인", "登录", "登入", "đăng nhập",
 }
+
+// loginTitles holds the form of each of loginVerbs that starts with a
+// capital outside ASCII (Заходи), or "" (see withTitles).
+var loginTitles = func() []string {
+	t := make([]string, len(loginVerbs))
+	for k, v := range loginVerbs {
+		t[k] = titleVariant(v)
+	}
+	return t
+}()
 
 // loginWindow is how far from the verb the value may stand.
 const loginWindow = 64
@@ -32,8 +42,8 @@ func findLoginValue(dst []Span, s string, at int) []Span {
 		return dst // inside a word (blogin), a path (/login), a string or a value ("msg":"login ok")
 	}
 	whole := false
-	for _, v := range loginVerbs {
-		if hasPrefixFold(s[at:], v) {
+	for k, v := range loginVerbs {
+		if hasPrefixFold(s[at:], v) || loginTitles[k] != "" && strings.HasPrefix(s[at:], loginTitles[k]) {
 			e := at + len(v)
 			whole = whole || v[0] >= 0x80 || e >= len(s) || !isAlpha(s[e])
 		}
@@ -117,7 +127,7 @@ func strongPassword(v string) bool {
 // the languages of the prose rules (English "old" is too common a byte
 // run to key on).
 var oldWords = []string{
-	"das alte", "die alte", "ancien", "vieja", "antigua", "antiga", "vecchia", "oude", "старый", "Старый", "старое", "Старое", "eskisi", "Eskisi",
+	"das alte", "die alte", "ancien", "vieja", "antigua", "antiga", "vecchia", "oude", "старый", "старое", "eskisi",
 	"القديمة", "पुराना", "古い", "예전", "旧的", "cũ",
 }
 

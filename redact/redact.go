@@ -94,7 +94,9 @@ type Rule struct {
 	Description string
 
 	// Keywords are where the rule looks. They are matched ASCII
-	// case-insensitively in one pass over the text for all rules together,
+	// case-insensitively in one pass over the text for all rules together
+	// (a keyword that starts with a lower-case letter outside ASCII also
+	// matches with that letter in upper case: пароль, Пароль),
 	// and a rule with Keywords runs only where one of them occurs: a Pattern
 	// must match starting at the occurrence, which must not follow a letter,
 	// digit, underscore or '-'; a Find is called with the occurrence's offset.
@@ -289,7 +291,7 @@ func build(cs []compiled) *Redactor {
 	hasKW := false
 	for i, c := range cs {
 		r.growth = max(r.growth, len(c.placeholder))
-		kws = append(kws, c.rule.Keywords)
+		kws = append(kws, withTitles(c.rule.Keywords))
 		if len(c.rule.Keywords) == 0 {
 			if k := c.rule.numeric; k != 0 && c.re == nil {
 				r.numMask |= k
@@ -305,6 +307,26 @@ func build(cs []compiled) *Redactor {
 		r.kw = newKWIndex(kws)
 	}
 	return r
+}
+
+// withTitles returns kws and, after them, the form of each keyword whose
+// first letter lies outside ASCII and has an upper case with that letter
+// in upper case (Пароль for пароль, Şifre for şifre), where kws lacks it:
+// the keyword pass folds only ASCII letters, and sentences start with a
+// capital in every script that has one.
+func withTitles(kws []string) []string {
+	out := kws
+	for _, k := range kws {
+		if t := titleVariant(k); t != "" && !slices.Contains(kws, t) {
+			if len(out) == len(kws) {
+				out = slices.Clip(slices.Clone(kws))
+			}
+			if !slices.Contains(out, t) {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
 }
 
 var defaultRedactor = sync.OnceValue(func() *Redactor {
