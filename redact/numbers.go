@@ -524,6 +524,11 @@ func scanNumbers(dst []numSpan, s string, mask numKind, digits *digitMap) []numS
 					dst = append(dst, numSpan{Span{Start: d - 2, End: end}, kindIBAN})
 				}
 				i = end
+				if !ok {
+					// A group of the bad shape may start a valid IBAN
+					// ("#bf92 TR05 3925 …"): read on from there.
+					i = ibanStartIn(s, e, end)
+				}
 				continue
 			}
 		}
@@ -701,6 +706,18 @@ func dateLike(u sub) bool {
 	}
 	a, b, c := u.g(0).len(), u.g(1).len(), u.g(2).len()
 	return (a == 4 && b <= 2 && c <= 2) || (a <= 2 && b <= 2 && (c == 4 || c == 2))
+}
+
+// ibanStartIn returns the offset of the first group in s[i:end] that
+// starts after a blank with two capital letters and a digit, as an IBAN
+// does, or end.
+func ibanStartIn(s string, i, end int) int {
+	for p := i + 1; p+2 < end; p++ {
+		if s[p-1] == ' ' && isUpper(s[p]) && isUpper(s[p+1]) && isDigit(s[p+2]) {
+			return p
+		}
+	}
+	return end
 }
 
 // Payment cards.
