@@ -67,6 +67,7 @@ func findEmail(dst []Span, s string, at int) []Span {
 	if at-ls >= 128 {
 		return dst
 	}
+	ls = hangulLocal(s, ls, at)
 	if ls > 0 && (s[ls-1] == '@' || strings.HasSuffix(s[:ls], "＠")) || placeholderEndsAt(s, ls) {
 		return dst
 	}
@@ -119,6 +120,33 @@ func findEmail(dst []Span, s string, at int) []Span {
 		return dst
 	}
 	return append(dst, Span{Start: ls, End: end})
+}
+
+// hangulLocal returns where a local part starts whose digits s[ls:at]
+// follow Hangul that a blank or the text's start precedes ("참조는
+// 지우11@회사.테스트"): Korean puts spaces between words, so the Hangul
+// belongs to the address; else ls.
+func hangulLocal(s string, ls, at int) int {
+	if ls == 0 || ls == at {
+		return ls
+	}
+	for k := ls; k < at; k++ {
+		if !isDigit(s[k]) && !isLocalByte(s[k]) || isAlpha(s[k]) {
+			return ls // letters of another script: the script change ends it
+		}
+	}
+	k := ls
+	for k > 0 && ls-k < 64 {
+		r, n := lastRune(s, k)
+		if !unicode.Is(unicode.Hangul, r) {
+			break
+		}
+		k -= n
+	}
+	if k == ls || k > 0 && s[k-1] != ' ' && s[k-1] != '\n' && s[k-1] != '\t' {
+		return ls
+	}
+	return k
 }
 
 // Scripts, as far as address boundaries need them: CJK text has no spaces
