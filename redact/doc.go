@@ -88,7 +88,8 @@
 //   - IBAN: any issuing country, contiguous or in groups of four, with the
 //     country's length and a valid ISO 7064 mod 97-10 check; after the
 //     word IBAN also in the groups a person typed (iban DE53 5096 9449 57
-//     2345 2042) and broken by one line break (IBAN: GB53MIDL\n1686…).
+//     2345 2042) and broken by one line break (IBAN: GB53MIDL\n1686…);
+//     also in full-width letters and digits (ＤＥ８９ ３７０４ …).
 //
 // Numbers count in any digits and number punctuation a text may use:
 // full-width (０９０－５０６８－７０５８, ＋８１), Arabic-Indic (٠٥٠١٢٣٤٥٦٧),

@@ -532,6 +532,16 @@ func scanNumbers(dst []numSpan, s string, mask numKind, digits *digitMap) []numS
 				continue
 			}
 		}
+		if r >= 2 && d >= 6 && s[d] == 0xEF && wideUpperAt(s, d-6) && wideUpperAt(s, d-3) && (d == 6 || s[d-7] < 0x80 && !isAlnum(s[d-7]) || s[d-7] >= 0x80 && !wideAlnumBefore(s, d-6)) {
+			// The same in full-width forms (ＤＥ７７ １７１９ …).
+			if end, ok := wideIBANAt(s, d-6); end > 0 {
+				if ok && mask&kindIBAN != 0 {
+					dst = append(dst, numSpan{Span{Start: d - 6, End: end}, kindIBAN})
+				}
+				i = end
+				continue
+			}
+		}
 		// The separator after the run, if a digit or '(' follows it.
 		var next byte
 		if e+1 < len(s) {
@@ -1135,6 +1145,53 @@ func ibanAt(s string, i int) (end int, ok bool) {
 		return 0, false
 	}
 	return p, mod97(buf[:n])
+}
+
+// wideUpperAt reports a full-width capital letter (U+FF21..U+FF3A) at
+// s[i].
+func wideUpperAt(s string, i int) bool {
+	return i+2 < len(s) && s[i] == 0xEF && s[i+1] == 0xBC && s[i+2] >= 0xA1 && s[i+2] <= 0xBA
+}
+
+// wideAlnumBefore reports a full-width letter or digit ending at s[i].
+func wideAlnumBefore(s string, i int) bool {
+	if i < 3 {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[i-3:])
+	return r >= 0xFF10 && r <= 0xFF19 || r >= 0xFF21 && r <= 0xFF3A || r >= 0xFF41 && r <= 0xFF5A
+}
+
+// wideIBANAt is ibanAt for an IBAN in full-width letters and digits at
+// s[i], its groups separated by blanks or ideographic spaces: each
+// character is read as its ASCII form.
+func wideIBANAt(s string, i int) (end int, ok bool) {
+	var buf [48]byte
+	var at [49]int // at[k]: the offset in s of buf[k]
+	n, p := 0, i
+	for p < len(s) && n < len(buf) {
+		r, w := utf8.DecodeRuneInString(s[p:])
+		switch {
+		case r >= 0xFF10 && r <= 0xFF19, r >= 0xFF21 && r <= 0xFF3A, r >= 0xFF41 && r <= 0xFF5A:
+			buf[n] = byte(r - 0xFEE0)
+		case r == ' ' || r == '\u3000':
+			buf[n] = ' '
+		default:
+			w = 0
+		}
+		if w == 0 {
+			break
+		}
+		at[n] = p
+		n++
+		p += w
+	}
+	at[n] = p
+	e, ok := ibanAt(string(buf[:n]), 0)
+	if e == 0 {
+		return 0, false
+	}
+	return at[e], ok
 }
 
 // ibanWordBefore reports the word IBAN right before offset i, after
