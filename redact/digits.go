@@ -161,6 +161,8 @@ func isWideLead(c byte) bool { return c == 0xEF || c&0xFD == 0xD9 || c == 0xE0 }
 // bits is unknown, and its methods search the text instead.
 type digitMap struct {
 	bits []byte
+	// ascii: the text is all ASCII (known after the sweep).
+	ascii bool
 }
 
 // cand returns the first offset at or after i whose bit is set, or len(s).

@@ -498,6 +498,9 @@ const wideFullStop = "\uff0e"
 // the same context. dm (when known) marks the first byte of every
 // full-width character, so texts without one cost nothing more.
 func findIPv4Wide(dst []Span, s string, dm *digitMap) []Span {
+	if dm.ascii {
+		return dst // no full-width character
+	}
 	var ascii []byte
 	for i := 0; i < len(s); {
 		k := -1
@@ -507,7 +510,7 @@ func findIPv4Wide(dst []Span, s string, dm *digitMap) []Span {
 			}
 		} else {
 			for p := dm.cand(s, i); p < len(s); p = dm.cand(s, p+1) {
-				if strings.HasPrefix(s[p:], wideFullStop) {
+				if s[p] == 0xEF && strings.HasPrefix(s[p:], wideFullStop) {
 					k = p
 					break
 				}

@@ -1159,20 +1159,26 @@ func sameCountryNear(s string, start, end int, d []byte) bool {
 	lo := max(lineStartWithin(s, start, sameWindow), start-sameWindow)
 	hi := min(lineEnd(s, end), end+sameWindow)
 	for _, w := range [2][2]int{{lo, start}, {end, hi}} {
+		// Numbers after '+', then after "00" at the start of a word.
 		for i := w[0]; i < w[1]; i++ {
-			c := s[i]
-			if c != '+' && !(c == '0' && i+2 < w[1] && s[i+1] == '0' && isDigit(s[i+2]) && (i == 0 || !isAlnum(s[i-1]))) {
-				continue
+			k := strings.IndexByte(s[i:w[1]], '+')
+			if k < 0 {
+				break
 			}
-			p := i + 1
-			if c == '0' {
-				p = i + 2
-			}
-			if intlCountry(s, p, d) && !holdsPlaceholder(s, min(i, start), max(i, end)) {
+			i += k
+			if intlCountry(s, i+1, d) && !holdsPlaceholder(s, min(i, start), max(i, end)) {
 				return true
 			}
-			if c == '0' {
-				i++
+		}
+		for i := w[0]; i+2 < w[1]; i++ {
+			k := strings.Index(s[i:w[1]], "00")
+			if k < 0 {
+				break
+			}
+			i += k
+			if i+2 < w[1] && isDigit(s[i+2]) && (i == 0 || !isAlnum(s[i-1])) &&
+				intlCountry(s, i+2, d) && !holdsPlaceholder(s, min(i, start), max(i, end)) {
+				return true
 			}
 		}
 	}

@@ -526,6 +526,7 @@ func (sc *scanner) scan(r *Redactor, s string) (ms []match, runes int, ok bool) 
 	if runes, ok = r.kw.sweep(s, sc, digits.bits); !ok {
 		return nil, 0, false
 	}
+	digits.ascii = runes == len(s)
 	if r.numMask != 0 {
 		sc.numbers(&digits)
 	}
