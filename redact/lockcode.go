@@ -327,6 +327,7 @@ func checkInBefore(s string, at int) bool {
 // orWords join a second code to a first one in a clause ("... and the
 // alarm 8264", "... ou 2864").
 var orWords = newWordSet("and", "or", "und", "oder", "et", "ou", "y", "o", "e", "en", "of", "i", "lub", "albo",
+	"then", "dann", "puis", "luego", "depois", "poi", "daarna", "potem", "потом", "затем",
 	"и", "или", "а", "ve", "veya", "ya", "أو", "و", "और", "या", "또는", "그리고", "hoặc", "và", "con", "com")
 
 // secondCode reports a second code joined to the code that ends at s[e]
@@ -356,6 +357,14 @@ func secondCode(dst []Span, s string, e int) []Span {
 	w := strings.ToLower(s[j:k])
 	switch {
 	case orWords.has(w):
+		if a := skipBlanks(s, k); a < len(s) {
+			// An article the or-word may bring ("e a do alarme 9071",
+			// "puis la 2e porte 0389"), which codeAfter reads as a verb
+			// in other languages ("il a 4 chiffres").
+			if b := strings.IndexByte(s[a:min(len(s), a+4)], ' '); b > 0 && secondArticles.has(strings.ToLower(s[a:a+b])) {
+				k = a + b
+			}
+		}
 		if ve, vs := codeAfter(s, k); ve > 0 {
 			if vs == skipBlanks(s, k) || lockNounIn(s, k, vs) || entryVerbs.has(wordBeforeNoun(s, vs)) {
 				return append(dst, Span{Start: vs, End: ve})
@@ -380,6 +389,11 @@ func secondCode(dst []Span, s string, e int) []Span {
 	}
 	return dst
 }
+
+// secondArticles are the articles that may follow an or-word before the
+// second code's lock ("e a do alarme", "y la de la alarma", "puis la 2e
+// porte").
+var secondArticles = newWordSet("a", "o", "la", "le", "el", "il", "lo", "the", "de", "het", "die", "der", "das")
 
 // codePronouns stand for a code named before ("quello della SIM è 0420",
 // "celui de l'alarme est 8264", "that of the safe is 1234").
