@@ -1089,7 +1089,22 @@ func upgradeFrom(s string, st, p int) bool {
 	// pushed it out of the 80 bytes: the quads are taken for versions, as
 	// they may have been when the values were there.
 	replaced := holdsPlaceholder(s, b, st) || pastPlaceholder(s, b) != b
-	return (upgradeWords.in(s[b:st]) || replaced) && !networkWordIn(s, b, st)
+	// Nor may a network word before the last placeholder refuse them: the
+	// shorter placeholder may have brought it into the window.
+	return (upgradeWords.in(s[b:st]) || replaced) && !networkWordIn(s, afterPlaceholders(s, b, st), st)
+}
+
+// afterPlaceholders returns the end of the last placeholder that starts
+// in s[b:e] (or that b is inside), or b.
+func afterPlaceholders(s string, b, e int) int {
+	b = pastPlaceholder(s, b)
+	for {
+		k := nextPlaceholder(s, b, e)
+		if k < 0 {
+			return min(b, e)
+		}
+		b = k + strings.IndexByte(s[k:], ']') + 1
+	}
 }
 
 // networkWordIn reports a word of networkWords in s[b:e] outside the
