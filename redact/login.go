@@ -90,11 +90,12 @@ func findLoginValue(dst []Span, s string, at int) []Span {
 // strongPassword reports a run that only a generated password looks
 // like: ten bytes or more with lower-case and upper-case letters, a digit
 // and a symbol, and no run of five lower-case letters; no quote, slash, colon,
-// backslash or brace (a string of JSON, a path, a time), no e-mail address
+// backslash, brace, comma or semicolon (a string of JSON, a path, a time,
+// the fields of a row), no e-mail address
 // and no placeholder.
 func strongPassword(v string) bool {
-	if len(v) < 10 || len(v) > 64 || strings.ContainsAny(v, "\"/:\\{}") || isPlaceholderValue(v) {
-		return false // also a path, a time, a string of JSON
+	if len(v) < 10 || len(v) > 64 || strings.ContainsAny(v, "\"/:\\{},;") || isPlaceholderValue(v) {
+		return false // also a path, a time, a string of JSON, fields of a CSV row
 	}
 	var lower, upper, digit, symbol bool
 	for i := 0; i < len(v); i++ {

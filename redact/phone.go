@@ -626,6 +626,9 @@ func columnHeader(s string, start int, h *tableHeaders) (field string, unsure bo
 	if ls == 0 || start-ls > 4096 {
 		return "", false // the first line, or a row too long to be one
 	}
+	if holdsPlaceholder(s, ls, start) {
+		return "", true // what a placeholder replaced may have held separators: which column is unknown
+	}
 	col := separatorsOutsideQuotes(s[ls:start], delim) // "Bauer, Jonas" is one field
 	line := h.above(s, ls)
 	if h.maybe {
