@@ -542,6 +542,11 @@ func findIPv4Wide(dst []Span, s string, dm *digitMap) []Span {
 			}
 		}
 		a, b := max(0, st-96), min(len(s), end+96)
+		if holdsPlaceholder(s, a, b) || inPlaceholder(s, a) {
+			// What a placeholder replaced, longer or shorter, may have
+			// moved a version word into the window or out of it.
+			continue
+		}
 		t := s[a:st] + string(ascii) + s[end:b]
 		for _, sp := range findIPv4Digits(nil, t, &digitMap{}) {
 			if sp.Start == st-a && sp.End == st-a+len(ascii) {
