@@ -213,7 +213,11 @@
 //     ("the staging db pw? it's still X", "wlan pw? -> X", "qual a
 //     senha? é X"); "still" in each language joins a word to its value
 //     ("ist immer noch", "sigue siendo", "всё ещё", "hâlâ", "لسه", "अभी
-//     भी", "はまだ", "아직", "还是"); and a clause naming a new password may
+//     भी", "はまだ", "아직", "还是"), as do "now" and "became" before a
+//     value that looks like a secret ("пароль теперь X", "비밀번호는 이제
+//     X예요", "密码改成X了", "كلمة السر صارت X", "पासवर्ड अब X है"); a value
+//     given as an afterthought turns after the question ("oh and it's X",
+//     "bu arada X", "кстати, он X", "참고로 X이에요"); and a clause naming a new password may
 //     give it without a connector ("sifreyi degistirdim yenisi X",
 //     "pasuwado kaeta, atarashii no wa X"). Slang and transliterated
 //     words (contra, пасс, parol, mima, pasuwado, mk) are read like
