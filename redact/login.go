@@ -4,7 +4,7 @@ import "strings"
 
 // Passwords given with a verb for logging in, without a word for
 // password: "Use 0cpU$Hcx0RB7dIv to log in", "Melde dich mit X an",
-// "Connecte-toi avec X", "初回はXでログインして". The finder is called at
+// "Zaloguj się X", "初回はXでログインして". The finder is called at
 // the verb and takes, on its line and within loginWindow bytes either
 // side, one run of ASCII that only a generated password looks like
 // (strongPassword): prose near a login verb holds user names, services
@@ -16,7 +16,7 @@ var loginVerbs = []string{
 	"log in", "login", "log on", "logon", "sign in", "signin",
 	"anmelden", "melde dich", "einloggen", "logge dich",
 	"iniciar sesión", "inicia sesión", "para entrar", "entra com", "entrar com", "primo accesso", "accedi",
-	"connecte-toi", "connectez-vous", "inloggen", "log de", "zaloguj", "zalogować", "заходи", "войди", "войти",
+	"inloggen", "log de", "zaloguj", "zalogować", "заходи", "войди", "войти",
 	"girişte", "giriş yap", "ادخل", "تسجيل الدخول", "लॉगिन", "ログイン", "로그인", "登录", "登入", "đăng nhập",
 }
 
