@@ -88,6 +88,9 @@ var blindFloors = map[string]struct{ recall, precision float64 }{
 	// (0.851, 0.998); raised to what main measured after the first part of
 	// the rule work on its misses (0.945, 0.998 at 2dba91e).
 	"blind18.txt": {recall: 0.94, precision: 0.99},
+	// blind19.txt: held out until its first scoring, at main a00568b
+	// (0.958, 0.991): long mixed texts as a deployed logger sees them.
+	"blind19.txt": {recall: 0.95, precision: 0.99},
 }
 
 // blindSlack is how many bytes of an expected span may stay visible, in
