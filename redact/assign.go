@@ -304,7 +304,7 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 			return dst // a tuple's value is quoted
 		}
 		vs = v
-		ve = unquotedEnd(s, vs, inStr, vs+decideLen)
+		ve = unquotedEnd(s, vs, inStr, vs+decideLen, s[op] != ':')
 		capped = ve == vs+decideLen
 		if bs, be := blockScalar(s, vs, indicatorEnd(s, vs), ks); be > bs {
 			// YAML: token: | and the value on the lines below.
@@ -349,7 +349,7 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		return dst
 	}
 	if capped {
-		ve = valueEnd(s, ve, closer, inStr)
+		ve = valueEnd(s, ve, closer, inStr, s[op] != ':')
 	}
 	return append(dst, Span{Start: vs, End: ve})
 }
@@ -1148,9 +1148,9 @@ func indexWithin(s string, i int, sub string) (end int, capped bool) {
 // valueEnd finds the real end of a value that outgrew decideLen, from e
 // on: the closer (a quote, `\"` or "<"), else the end of the line for a
 // quoted value, or the first byte that ends an unquoted value.
-func valueEnd(s string, e int, closer string, inStr byte) int {
+func valueEnd(s string, e int, closer string, inStr byte, amp bool) int {
 	if closer == "" {
-		return unquotedEnd(s, e, inStr, len(s))
+		return unquotedEnd(s, e, inStr, len(s), amp)
 	}
 	for ; e < len(s); e++ {
 		if s[e] == '\\' && closer != `\"` && closer != "<" {
@@ -1167,14 +1167,15 @@ func valueEnd(s string, e int, closer string, inStr byte) int {
 // unquotedEnd returns where an unquoted value starting at s[i] ends, at
 // most at lim: at white space, a quote, ',', ';', a bracket, '\\', the
 // quote inStr that closes the string the assignment sits in, CJK
-// punctuation, or an '&' that starts another query parameter (a&b stays
-// one value).
-func unquotedEnd(s string, i int, inStr byte, lim int) int {
+// punctuation, or, when amp is set, an '&' that starts another query
+// parameter (a&b stays one value). After a colon (YAML, JSON) an '&' is
+// part of the value (POSTGRES_PASSWORD: nF3K8+&xTcFDDF=G).
+func unquotedEnd(s string, i int, inStr byte, lim int, amp bool) int {
 	e := i
 	for lim = min(lim, len(s)); e < lim; e++ {
 		c := s[e]
 		if c == '&' {
-			if queryParamAt(s, e+1) {
+			if amp && queryParamAt(s, e+1) {
 				break
 			}
 			continue
@@ -2073,8 +2074,8 @@ func wordAndNumber(p string) bool {
 }
 
 func codeRef(v string) bool {
-	if strings.ContainsAny(v, "([{") || (v[0] == '*' || v[0] == '&') && !(len(v) > 1 && isDigit(v[1])) {
-		return true // a pointer or an alias (*cfg, &key, *anchor); no name starts with a digit (*9x3a…)
+	if strings.ContainsAny(v, "([{") || (v[0] == '*' || v[0] == '&') && !(len(v) > 1 && isDigit(v[1])) && !symbolMixed(v[1:]) {
+		return true // a pointer or an alias (*cfg, &key, *anchor); no name starts with a digit (*9x3a…) or holds symbols (*MZ%DDTBB=Dm9)
 	}
 	ident, dots, under, camel, upper, digits := true, 0, false, false, true, false
 	for i := 0; i < len(v); i++ {

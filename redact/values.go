@@ -26,6 +26,24 @@ var placeholderWords = []string{
 	"placeholder", "secret_here", "n/a", "na", "omitted", "unset", "notset", "default",
 }
 
+// symbolMixed reports a run with letters, digits and a symbol outside
+// identifiers, paths and masks (one of !#$%^&+=?@~|): what a generated password
+// has and a name does not.
+func symbolMixed(v string) bool {
+	var letter, digit, symbol bool
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case isAlpha(c):
+			letter = true
+		case isDigit(c):
+			digit = true
+		case strings.IndexByte("!#$%^&+=?@~|", c) >= 0:
+			symbol = true
+		}
+	}
+	return letter && digit && symbol
+}
+
 // dollarPassword reports a value of eight or more bytes that starts
 // with '$' and a digit and goes on in letters and digits of both cases,
 // with no other '$' (a crypt hash, $2y$10$..., has several): a password,
@@ -53,14 +71,19 @@ func isPlaceholderValue(v string) bool {
 	switch v[0] {
 	case '$':
 		// $API_KEY, ${X}, $1; but not a password that starts with '$'
-		// and a digit ($9ooaLVF89vWN), which no variable name does.
-		return !dollarPassword(v)
-	case '<', '{', '[', ':', '@':
+		// and a digit ($9ooaLVF89vWN), which no variable name does, or
+		// whose name has the case noise of a generated one ($lITry7JRl).
+		return !dollarPassword(v) && !(isIdent(v[1:]) && caseNoise(v[1:]))
+	case '<', '{', '[', ':':
 		return true
+	case '@':
+		// @name, @@var, @{x}, @(x): a variable, a decorator, a macro;
+		// not a generated password that starts with '@' (@LEF3?OX2EAzIx^).
+		return len(v) == 1 || strings.IndexByte("@{(", v[1]) >= 0 || !symbolMixed(v[1:])
 	case '?':
 		// A bind parameter (?, ?1, ?name), not a generated key that
-		// happens to start with '?' (WordPress salts).
-		return len(v) <= 16 || isIdent(v[1:]) || allDigits(v[1:])
+		// happens to start with '?' (WordPress salts, ?O%?vu47fLr?jY).
+		return len(v) <= 16 && !symbolMixed(v[1:]) || isIdent(v[1:]) || allDigits(v[1:])
 	case '#':
 		if len(v) > 1 && v[1] == '{' {
 			return true // #{SmtpPassword}#: Octopus and Azure DevOps variables
