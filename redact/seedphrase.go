@@ -12,7 +12,8 @@ import (
 // …", "助记词：…". The phrase is 12, 15, 18, 21 or 24 words of BIP-39's
 // English word list, separated by single blanks (a numbered list, "1.
 // orbit 2. tunnel …", is not read); the run of such words is cut to the
-// longest of those counts, so the prose after the phrase stays. It is the
+// longest of those counts, so the prose after the phrase stays; or the
+// first such run within a few lines after the name. It is the
 // wallet itself: whoever reads it holds the funds. The checksum in the
 // last word is not checked: people retype phrases, and a phrase written
 // for an example has none.
@@ -108,8 +109,27 @@ func findSeedPhrase(dst []Span, s string, at int) []Span {
 	if start, e := seedWords(s, q); e > start {
 		return append(dst, Span{Start: start, End: e})
 	}
+	// Or a few lines on, as a chat gives it after the question or the
+	// warning that names it ("… the recovery phrase into the app?\n… oops,
+	// I already typed it into their chat: orbit tunnel …"): the first run
+	// of such words that starts a word within seedAhead bytes, when no
+	// placeholder stands between (what it replaced may have been longer).
+	for i := p; i < len(s) && i-p < seedAhead; i++ {
+		if s[i] < 'a' || s[i] > 'z' || i > 0 && (isWord(s[i-1]) || s[i-1] >= 0x80) {
+			continue
+		}
+		if start, e := seedWords(s, i); e > start {
+			if holdsPlaceholder(s, p, start) {
+				return dst
+			}
+			return append(dst, Span{Start: start, End: e})
+		}
+	}
 	return dst
 }
+
+// seedAhead is how far after its name a seed phrase may start.
+const seedAhead = 320
 
 // seedWords returns the bounds of the first 12, 15, 18, 21 or 24 words of
 // BIP-39's English list at s[i], single blanks between them (as many as
