@@ -189,3 +189,48 @@ func passwordWordIn(w string) bool {
 	}
 	return false
 }
+
+// A user name and a generated password with a slash between them after
+// a label's colon, as runbooks, tickets and minutes give an account:
+// "Emergency account: ext_migra / !u=$ikv7H2qJ3FiK". The finder is called
+// at " / " and takes the run after it when only a generated password looks
+// like it (strongPassword), after a user name of letters, digits and
+// "._-@" right after the colon (a command and its argument, "chroot / X",
+// have none).
+
+// findUserSlashPassword reports the password of "user / password" at the
+// " / " at s[at].
+func findUserSlashPassword(dst []Span, s string, at int) []Span {
+	if at < 2 || at+3 >= len(s) || s[at] != ' ' || s[at+1] != '/' || s[at+2] != ' ' {
+		return dst
+	}
+	b := at
+	for b > 0 && at-b < 32 && (isAlnum(s[b-1]) || strings.IndexByte("._-@", s[b-1]) >= 0) {
+		b--
+	}
+	if b == at || at-b >= 32 || !isAlpha(s[b]) || !labelBefore(s, b) {
+		return dst // no user name, the end of a longer token, or no label ("chroot / X")
+	}
+	vs := at + 3
+	ve := vs
+	for ve < len(s) && s[ve] > ' ' && s[ve] < 0x7f && ve-vs <= 64 {
+		ve++
+	}
+	for ve > vs && strings.IndexByte(".,;:)!?", s[ve-1]) >= 0 && !strongPassword(s[vs:ve]) {
+		ve-- // sentence punctuation after the password, unless it is part of it
+	}
+	if ve-vs > 64 || ve < len(s) && s[ve] >= 0x7f || holdsPlaceholder(s, b, ve) || !strongPassword(s[vs:ve]) {
+		return dst
+	}
+	return append(dst, Span{Start: vs, End: ve})
+}
+
+// labelBefore reports a colon (ASCII or full-width) and blanks right
+// before s[b].
+func labelBefore(s string, b int) bool {
+	k := skipBlanksBack(s, b)
+	if k == b {
+		return false
+	}
+	return k > 0 && s[k-1] == ':' || strings.HasSuffix(s[:k], "：")
+}

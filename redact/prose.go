@@ -1187,7 +1187,7 @@ func findAccountPair(dst []Span, s string, at int) []Span {
 // quoteByte reports an ASCII quote or a backquote.
 func quoteByte(c byte) bool { return c == '"' || c == '\'' || c == '`' }
 
-// dashedWords reports three or more words// dashedWords reports three or more words of letters or digits joined by
+// dashedWords reports three or more words of letters or digits joined by
 // dashes, eight bytes or more (saigon-mua-mua, tulpen-2025-x).
 func dashedWords(v string) bool {
 	if len(v) < 8 || isPlaceholderValue(v) {

@@ -575,6 +575,22 @@ func DefaultRules() []Rule {
 			},
 		},
 		{
+			ID:          "password-user-slash",
+			Category:    Password,
+			Description: `a generated password after a label's colon, a user name and a slash ("Emergency account: ext_migra / !u=$ikv7H2qJ3FiK"), as runbooks and tickets give an account`,
+			Keywords:    []string{" / "},
+			Find:        findUserSlashPassword,
+			Priority:    prioGeneric,
+			Examples: []string{
+				"Emergency account of the vendor: ext_migra / !u=$ikv7H2qJ3FiK (expires at the end of the project)",
+				"Vendor access: svc.vendor / $^5I!MKnDbFd.",
+			},
+			Negatives: []string{
+				"ratio 1 / 2", "and / or", "see docs / README.md", "admin / changeme", "admin / [REDACTED:PASSWORD]",
+				"src / Abc123!xyzQ", "cost 12 / Kx9$mQ2!zLp4", "chroot / Tr0ub4dor&3x",
+			},
+		},
+		{
 			ID:          "password-login",
 			Category:    Password,
 			Description: `a generated password given with a verb for logging in ("Use X to log in", "Melde dich mit X an", "Xでログイン")`,

@@ -70,10 +70,21 @@ func isPlaceholderValue(v string) bool {
 	}
 	switch v[0] {
 	case '$':
-		// $API_KEY, ${X}, $1; but not a password that starts with '$'
-		// and a digit ($9ooaLVF89vWN), which no variable name does, or
-		// whose name has the case noise of a generated one ($lITry7JRl).
-		return !dollarPassword(v) && !(isIdent(v[1:]) && caseNoise(v[1:]))
+		// $API_KEY, ${X}, $(cmd), $1, $HOME/bin; but not a password that
+		// starts with '$' and a digit ($9ooaLVF89vWN), which no variable
+		// name does, whose name has the case noise of a generated one
+		// ($lITry7JRl), or that goes on in letters, digits and symbols
+		// ($^5I!MKnDbFd).
+		switch r := v[1:]; {
+		case r == "" || r[0] == '{' || r[0] == '(':
+			return true
+		case isIdent(r):
+			return !caseNoise(r)
+		case isDigit(r[0]):
+			return !dollarPassword(v)
+		default:
+			return !symbolMixed(r)
+		}
 	case '<', '{', '[', ':':
 		return true
 	case '@':
