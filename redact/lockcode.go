@@ -562,7 +562,23 @@ func findLockList(dst []Span, s string, _ int) []Span {
 			}
 		case wifiLabel(label) && v < le:
 			vv, ve, quoted := proseValueAt(s[:le], v, passwordMax)
-			if ve > vv && !quoted && gluedValue(s[vv:ve], 'p') && !holdsPlaceholder(s, vv, ve) {
+			if ve <= vv || quoted {
+				break
+			}
+			// "name / password" (also "／"): the network's name comes
+			// first; "name，密码X" or "name, password X": the word for
+			// password names the value after it, which the prose rules
+			// read.
+			if k := skipBlanks(s[:le], ve); strings.HasPrefix(s[k:le], "/") || strings.HasPrefix(s[k:le], "／") {
+				_, w := utf8.DecodeRuneInString(s[k:])
+				vv, ve, quoted = proseValueAt(s[:le], skipBlanks(s[:le], k+w), passwordMax)
+				if ve <= vv || quoted {
+					break
+				}
+			} else if ve < le && (s[ve] == ',' || strings.HasPrefix(s[ve:le], "，") || strings.HasPrefix(s[ve:le], "、")) {
+				break
+			}
+			if gluedValue(s[vv:ve], 'p') && !holdsPlaceholder(s, vv, ve) {
 				wifi = append(wifi, item{vv, ve})
 			}
 		}

@@ -1190,8 +1190,8 @@ func sameCountryNear(s string, start, end int, d []byte) bool {
 
 // intlCountry reports whether the international number whose digits
 // start at s[i] (in any groups) is valid and its calling code (one to
-// three digits) and d, or d without its trunk 0, make a valid number of
-// the same length.
+// three digits) and d, or d without its trunk 0, make a valid number,
+// d as long as the other's national number.
 func intlCountry(s string, i int, d []byte) bool {
 	var buf [16]byte
 	n := 0
@@ -1211,21 +1211,40 @@ func intlCountry(s string, i int, d []byte) bool {
 	if n < 8 || n == len(buf) || !intlValid(buf[:n]) {
 		return false
 	}
+	cc := callingCodeLen(buf[:n])
+	nsn := buf[cc:n]
+	if nsn[0] == '0' || cc == 2 && buf[0] == '5' && buf[1] == '2' && nsn[0] == '1' && len(nsn) == 11 {
+		nsn = nsn[1:] // +49 (0)211 …: the trunk prefix written after the code; Mexico's old mobile 1 (+52 1 33 …)
+	}
 	var nb [20]byte
 	for _, nat := range [2][]byte{d, d[1:]} {
-		if len(nat) < 7 || len(nat) != len(d) && d[0] != '0' {
-			continue
+		if len(nat) < 7 || len(nat) != len(d) && d[0] != '0' || len(nat) != len(nsn) {
+			continue // as long as the other's national number
 		}
-		// As long as the other's national number, after its calling code.
-		if cc := n - len(nat); cc >= 1 && cc <= 3 {
-			m := copy(nb[:], buf[:cc])
-			m += copy(nb[m:], nat)
-			if intlValid(nb[:m]) {
-				return true
-			}
+		m := copy(nb[:], buf[:cc])
+		m += copy(nb[m:], nat)
+		if intlValid(nb[:m]) {
+			return true
 		}
 	}
 	return false
+}
+
+// callingCodeLen returns the length of the country calling code that the
+// digits d of an international number start with. The codes are prefix
+// free (ITU-T E.164): 1 and 7 have one digit; the two-digit codes are
+// listed; every other code has three.
+func callingCodeLen(d []byte) int {
+	if d[0] == '1' || d[0] == '7' {
+		return 1
+	}
+	switch string(d[:2]) {
+	case "20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45", "46", "47", "48", "49",
+		"51", "52", "53", "54", "55", "56", "57", "58", "60", "61", "62", "63", "64", "65", "66", "81", "82", "84", "86",
+		"90", "91", "92", "93", "94", "95", "98":
+		return 2
+	}
+	return 3
 }
 
 // smallGroups reports whether no group a..b of t has more than two
@@ -1324,7 +1343,9 @@ var amountWords = newWordSet(
 	"km", "kg", "tons", "tonnes", "liters", "litres", "euro", "eur", "dollar", "usd", "pln", "zł",
 	"czk", "kč", "rub", "руб", "try", "tl", "yen", "yuan", "rmb", "won", "inhabitants", "habitants",
 	"einwohner", "personas", "pessoas", "persone", "osób", "человек", "жителей", "€", "$", "£", "¥",
-	"₹", "₽", "元", "円", "원", "人",
+	"₹", "₽", "元", "円", "원", "人", "vnd", "vnđ", "VNĐ", "đ", "₫", "đồng", "triệu", "huf", "ron", "sek", "nok", "dkk", "chf",
+	"brl", "r$", "mxn", "inr", "rs", "krw", "jpy", "cny", "aud", "cad", "thb", "idr", "rp", "php", "₱", "egp", "sar", "aed",
+	"₺", "₩", "฿", "ريال", "درهم", "جنيه",
 )
 
 // amountAfter reports whether a unit, a currency or a counted thing
