@@ -1043,6 +1043,18 @@ func setterCall(key string) bool {
 	return name != ""
 }
 
+// verbKey reports a key that starts with a verb of getterVerbs and an
+// underscore (check_ntlm_password, verify_password): a function's name,
+// which a log line puts before its message.
+func verbKey(key string) bool {
+	for _, v := range getterVerbs {
+		if len(key) > len(v) && key[len(v)] == '_' && hasPrefixFold(key, v) {
+			return true
+		}
+	}
+	return false
+}
+
 var getterVerbs = []string{
 	"get", "read", "load", "fetch", "find", "lookup", "resolve", "has", "is", "delete", "remove", "revoke",
 	"validate", "verify", "check", "parse", "decode", "create", "generate", "new", "refresh", "request",
@@ -1809,6 +1821,9 @@ func acceptValue(val, key string, cat Category, quoted bool) bool {
 	}
 	if sizeInBytes(val) {
 		return false // kubectl describe secret: "password:  30 bytes"
+	}
+	if !quoted && verbKey(key) && allFunc(val, isAlpha) {
+		return false // a function's log line: "check_ntlm_password: Authentication for user …"
 	}
 	if filePath(val) {
 		return false // a file's path: LoadCredential=db_pass:/etc/credstore/db_pass

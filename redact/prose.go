@@ -468,6 +468,8 @@ var proseStop = newWordSet(
 	"actually", "really", "probably", "definitely", "usually", "always", "never", "being", "getting",
 	"going", "what", "which", "where", "there", "then", "than", "very", "quite", "really", "just",
 	"only", "exactly", "written", "found", "inside", "somewhere", "different", "whatever", "working",
+	"anyone", "anybody", "someone", "somebody", "nobody", "everyone", "everybody",
+	"finita", "finito", "finite", "finiti",
 	// de
 	"falsch", "ungültig", "erforderlich", "korrekt", "richtig", "leer", "abgelaufen", "geändert",
 	"sicher", "unsicher", "schwach", "stark", "kurz", "lang", "gespeichert", "verschlüsselt", "neu",
@@ -881,7 +883,8 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 	switch {
 	case strongShape(v):
 	case passphraseShape(v):
-	case connected && !answered && !changed && plainWord(v) && cues.in(contextBefore(s, at, 24)) && !(auxiliaryBefore(s, vs) && participle(v)) && !dutchParticiple(v):
+	case connected && !answered && !changed && plainWord(v) && cues.in(contextBefore(s, at, 24)) && !(auxiliaryBefore(s, vs) && participle(v)) && !dutchParticiple(v) &&
+		!codePronouns.has(strings.ToLower(v)): // "la clé wifi est celle de l'étiquette"
 	default:
 		return dst
 	}
