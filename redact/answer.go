@@ -55,7 +55,7 @@ func chatAnswer(dst []Span, s string, p int, kind byte) []Span {
 			te--
 		}
 		v := s[ts:te]
-		if strings.IndexByte(v, ' ') < 0 && gluedValue(v, kind) && !hashOrID(v) && !strings.Contains(v, "://") && v[0] != '/' {
+		if strings.IndexByte(v, ' ') < 0 && (gluedValue(v, kind) || kind == 'p' && passphraseShape(v)) && !hashOrID(v) && !strings.Contains(v, "://") && v[0] != '/' {
 			return append(dst, Span{Start: ts, End: te})
 		}
 		if kind == 'n' {
@@ -102,8 +102,8 @@ func answerInMessage(s string, ts, te int) (vs, ve int) {
 			return 0, 0
 		}
 		vs, ve, quoted := proseValueAt(s[:te], v, passwordMax)
-		if ve > vs && !quoted && gluedValue(s[vs:ve], 'p') && !hashOrID(s[vs:ve]) && !strings.Contains(s[vs:ve], "://") {
-			return vs, ve
+		if ve > vs && !quoted && (gluedValue(s[vs:ve], 'p') || passphraseShape(s[vs:ve])) && !hashOrID(s[vs:ve]) && !strings.Contains(s[vs:ve], "://") {
+			return vs, ve // "es ist X", "O caseiro disse que é harbor-velvet-cinder"
 		}
 	}
 	return 0, 0

@@ -42,6 +42,7 @@ var lockNouns = []string{
 	"chave", "chaves", "cofre", "caixa", "porta", "portão", "cadeado", "interfone", "armário",
 	"chiave", "chiavi", "cassetta", "cancello", "portone", "allarme", "lucchetto", "citofono", "armadietto",
 	"sleutel", "sleutels", "kastje", "sleutelkluis", "kluis", "deur", "voordeur", "achterdeur", "poort", "alarmcode", "kluisje",
+	"berging", "fietsenberging", "schuur", "fahrradkeller", "trastero", "cantina", "piwnica", "кладовк",
 	"klucz", "klucze", "kluczy", "skrzynce", "skrzynki", "skrzynka", "skrytki", "skrytka", "drzwi", "bramy",
 	"brama", "domofon", "domofonu", "sejf", "sejfu", "kłódki", "kłódka", "alarmu", "szafki",
 	// ru, tr, ar, hi

@@ -347,11 +347,14 @@ var connectors = []string{
 	// fr
 	"est toujours", "est maintenant", "est :", "est", "était", "c'est", "c’est", "sera", "toujours",
 	// es, pt, it
-	"sigue siendo", "sigue", "todavía es", "aún es", "es", "era", "será", "ainda é", "continua sendo", "continua",
+	"sigue siendo", "sigue", "todavía es", "aún es", "fue cambiada a", "se cambió a", "cambió a", "es", "era", "será",
+	"foi alterada para", "foi alterado para", "foi trocada para", "mudou para", "ainda é", "continua sendo", "continua",
+	"è stata cambiata in", "è stato cambiato in", "a été changé en", "a été changée en", "gewijzigd in", "veranderd in",
 	"é", "è ancora", "è", "e'", "sarà", "é:", "sera", "ancora",
 	// nl, pl, ru, uk
 	"nog steeds", "luidt", "wordt", "jest", "brzmi", "nadal", "wciąż", "to",
-	"всё ещё", "все еще", "всё так же", "это", "будет", "теперь", "сейчас", "є", "hâlâ", "hala", "halen", "artık",
+	"всё ещё", "все еще", "всё так же", "это", "будет", "теперь", "сейчас", "была", "было", "был", "była", "było", "był",
+	"изменён на", "изменен на", "поменяли на", "сменили на", "zmienione na", "zmieniono na", "є", "hâlâ", "hala", "halen", "artık",
 	// ar, tr, vi, id, sv, da, no, cs, el, he
 	"لسه", "لا يزال", "لا تزال", "مازال", "ما زال", "صارت", "صار", "أصبحت", "اصبحت", "أصبح", "هي", "هو", "अभी भी", "अब", "है", "vẫn là", "vẫn", "là", "adalah", "yaitu", "ialah", "är", "er", "είναι", "הוא", "היא",
 	// ja, ko, zh (particles written right after the word)
@@ -365,7 +368,10 @@ var connectors = []string{
 // теперь X", "密码改成X", "كلمة السر صارت X", "पासवर्ड अब X है"); a verb or
 // an adjective follows them as often ("пароль теперь недействителен",
 // "şifrem artık çalışmıyor"), so a plain word after them is no password.
-var changeConnectors = newWordSet("is nu", "теперь", "сейчас", "artık", "صارت", "صار", "أصبحت", "اصبحت", "أصبح", "अब",
+var changeConnectors = newWordSet("is nu", "теперь", "сейчас", "artık", "изменён на", "изменен на", "поменяли на", "сменили на",
+	"zmienione na", "zmieniono na", "fue cambiada a", "se cambió a", "cambió a", "foi alterada para", "foi alterado para",
+	"foi trocada para", "mudou para", "è stata cambiata in", "è stato cambiato in", "a été changé en", "a été changée en",
+	"gewijzigd in", "veranderd in", "صارت", "صار", "أصبحت", "اصبحت", "أصبح", "अब",
 	"は今", "はいま", "现在是", "改成", "改为", "换成", "变成")
 
 // dutchParticiple reports a Dutch past participle ("veranderd",
