@@ -263,6 +263,16 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		if ve >= 0 && !capped && !closingTag(s, ve, key) {
 			return dst // "<password>" in prose or a placeholder, not an element
 		}
+	case inStr == 0 && (c == '"' || c == '\'') && strings.HasPrefix(s[v:], strings.Repeat(string(c), 3)):
+		// A triple-quoted string (TOML, Python, Grafana's ini): password = """x""".
+		q := s[v : v+3]
+		vs = v + 3
+		ve, capped = indexWithin(s, vs, q)
+		if ve < 0 || capped || ve == vs || strings.IndexByte(s[vs:ve], '\n') >= 0 {
+			return dst // not closed on its line: a docstring, not a value
+		}
+		quoted = true
+		closer = q
 	case (inStr == 0 || inStr == '`' && c != '`') && (c == '"' || c == '\'' || c == '`'):
 		// A quoted value, also inside inline code: `DB_PASS = "x"`.
 		vs = v + 1

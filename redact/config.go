@@ -155,7 +155,12 @@ func wordStartBefore(s string, at int, stop string) int {
 // Go's MySQL driver (user:password@tcp(host:3306)/db): it reports the
 // password between the user's ':' and the '@'.
 func findGoDSN(dst []Span, s string, at int) []Span {
-	b := wordStartBefore(s, at, "\"'`=")
+	b := wordStartBefore(s, at, "\"'`")
+	if c := strings.IndexByte(s[b:at], ':'); c > 0 {
+		if k := strings.LastIndexByte(s[b:b+c], '='); k >= 0 {
+			b += k + 1 // DSN=user:…, where the password may hold '=' too
+		}
+	}
 	c := strings.IndexByte(s[b:at], ':')
 	if c <= 0 || !allFunc(s[b:b+c], func(c byte) bool { return isWord(c) || c == '-' || c == '.' }) {
 		return dst

@@ -337,6 +337,10 @@ func findURLCredentials(dst []Span, s string, at int) []Span {
 	e := start
 	for e < len(s) && e-start < 512 {
 		c := s[e]
+		if c == '?' && passwordQuestion(s, start, e) {
+			e++ // mysql://app:X!pTL6Nk?bTjKb@host: a '?' in the password
+			continue
+		}
 		if c == '/' || c == '?' || c == '\\' || c == '"' || c == '`' || c == '<' || c == '>' || isSpace(c) || c >= 0x80 {
 			break
 		}
@@ -376,6 +380,25 @@ func findURLCredentials(dst []Span, s string, at int) []Span {
 		return dst
 	}
 	return append(dst, Span{Start: start, End: atSign})
+}
+
+// passwordQuestion reports a '?' at s[q] inside the password of an
+// authority that starts at s[start]: a ':' before it, and an '@' before a
+// host after it, ahead of any '/', blank or quote (a query string holds
+// no '@' followed by a host ahead of its first '/', or is no credential).
+func passwordQuestion(s string, start, q int) bool {
+	if strings.IndexByte(s[start:q], ':') < 0 || strings.IndexByte(s[start:q], '@') >= 0 {
+		return false
+	}
+	for k := q + 1; k < len(s) && k-q < 128; k++ {
+		switch c := s[k]; {
+		case c == '@':
+			return k+1 < len(s) && (isAlnum(s[k+1]) || s[k+1] == '[')
+		case c == '/' || c == '?' || c == '=' || c == '&' || c == '"' || c == '\'' || c == '`' || isSpace(c) || c >= 0x80:
+			return false
+		}
+	}
+	return false
 }
 
 // IPv4.
