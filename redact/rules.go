@@ -113,9 +113,11 @@ func DefaultRules() []Rule {
 			Find:        findBasic,
 			Priority:    prioScheme,
 			Examples: []string{"Authorization: Basic dXNlcjpodW50ZXIy", "curl -H 'Authorization: Basic YWRtaW46czNjcjN0IQ=='",
-				`msg="basic auth header" value="Basic UI++IS5M3B2VMEUz7jWbi+FjB4lvwv1+KJ9Jmr6y" route=/admin`},
+				`msg="basic auth header" value="Basic UI++IS5M3B2VMEUz7jWbi+FjB4lvwv1+KJ9Jmr6y" route=/admin`,
+				`req.Headers.Authorization = new AuthenticationHeaderValue("Basic", "dXNlcjpodW50ZXIy");`},
 			Negatives: []string{"basic authentication is enabled", "Authorization: Basic <credentials>", "basic dXNlcm5hbWU= has no colon",
-				`label="Basic Authentication" other`, `title='Basic ConfigurationSettings' x`},
+				`label="Basic Authentication" other`, `title='Basic ConfigurationSettings' x`, `new AuthenticationHeaderValue("Basic", token)`,
+				`new AuthenticationHeaderValue("Basic", "aGVsbG8gd29ybGQ=")`},
 		},
 		{
 			ID:          "authorization-header",

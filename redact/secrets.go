@@ -418,6 +418,27 @@ func findBasic(dst []Span, s string, at int) []Span {
 		// credentials were judged otherwise (see placeholderEndsAt).
 		return dst
 	}
+	if at > 0 && quoteByte(s[at-1]) && at+6 < len(s) && s[at+5] == s[at-1] {
+		// The scheme and the credentials as two arguments:
+		// new AuthenticationHeaderValue("Basic", "dXNlcjpwdw==").
+		j := skipBlanks(s, at+6)
+		if j+1 >= len(s) || s[j] != ',' {
+			return dst
+		}
+		j = skipBlanks(s, j+1)
+		if j+1 >= len(s) || !quoteByte(s[j]) {
+			return dst
+		}
+		b := j + 1
+		e := b
+		for e < len(s) && e-b < 1024 && (isB64(s[e]) || s[e] == '=') {
+			e++
+		}
+		if e < len(s) && s[e] == s[j] && validBasicAuth(s[b:e]) {
+			return append(dst, Span{Start: b, End: e})
+		}
+		return dst
+	}
 	if inAuthorizationHeader(s, at) {
 		b, e, capped, ok := authScheme(s, at, "basic", isBearerByte)
 		if !ok || !headerCredential(s[b:e]) {
