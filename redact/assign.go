@@ -732,6 +732,9 @@ func keyCategory(s string, ks, ke int) (c Category, weak bool) {
 	if c == "" && secretIDKey(key) {
 		return Secret, true
 	}
+	if c == "" && equalFold(key, "routing_key") && pagerDutyBefore(s, ks) {
+		return Secret, true // Alertmanager's pagerduty_configs: the integration key, not a message queue's routing key
+	}
 	if c == "" && equalFold(key, "pw") {
 		return Password, true // pw=hunter2; not pw=800 (a width), see weakValue
 	}
@@ -799,6 +802,14 @@ func digestRef(v string) bool {
 		return true
 	}
 	return false
+}
+
+// pagerDutyBefore reports "pagerduty" in the 256 bytes before s[ks],
+// without a placeholder there (what it replaced may have held the word, or
+// kept it out of the window).
+func pagerDutyBefore(s string, ks int) bool {
+	lo := max(0, ks-256)
+	return indexFold(s[lo:ks], "pagerduty") >= 0 && !holdsPlaceholder(s, lo, ks) && !inPlaceholder(s, lo)
 }
 
 // keyNamedKey reports a key whose last word is "key" (segment_write_key,
