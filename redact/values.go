@@ -27,7 +27,7 @@ var placeholderWords = []string{
 }
 
 // symbolMixed reports a run with letters, digits and a symbol outside
-// identifiers, paths and masks (one of !#$%^&+=?@~|): what a generated password
+// identifiers and paths (one of !#$%^&*+=?@~|): what a generated password
 // has and a name does not.
 func symbolMixed(v string) bool {
 	var letter, digit, symbol bool
@@ -37,7 +37,7 @@ func symbolMixed(v string) bool {
 			letter = true
 		case isDigit(c):
 			digit = true
-		case strings.IndexByte("!#$%^&+=?@~|", c) >= 0:
+		case strings.IndexByte("!#$%^&*+=?@~|", c) >= 0:
 			symbol = true
 		}
 	}
