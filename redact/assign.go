@@ -1197,6 +1197,26 @@ func valueEnd(s string, e int, closer string, inStr byte, amp bool) int {
 	return len(s)
 }
 
+// nameCase reports a name in lower case, in capitals, or in camel case
+// (every capital after the first letter followed by a lower-case letter
+// or the end).
+func nameCase(k string) bool {
+	up, low := false, false
+	for i := 0; i < len(k); i++ {
+		up = up || isUpper(k[i])
+		low = low || isLower(k[i])
+	}
+	if !up || !low {
+		return true
+	}
+	for i := 1; i < len(k); i++ {
+		if isUpper(k[i]) && i+1 < len(k) && !isLower(k[i+1]) {
+			return false
+		}
+	}
+	return true
+}
+
 // unquotedEnd returns where an unquoted value starting at s[i] ends, at
 // most at lim: at white space, a quote, ',', ';', a bracket, '\\', the
 // quote inStr that closes the string the assignment sits in, CJK
@@ -1221,12 +1241,14 @@ func unquotedEnd(s string, i int, inStr byte, lim int, amp bool) int {
 }
 
 // queryParamAt reports whether s[i:] starts like a query parameter:
-// letters, digits, '_', '.', '-' or brackets, then '='.
+// letters, digits, '_', '.', '-' or brackets, then '='; a name, in lower
+// case, in capitals or in camel case, not letters of mixed case as a
+// generated password has them (nF3K8+&xTcFDDF=G).
 func queryParamAt(s string, i int) bool {
 	for j := i; j < len(s) && j-i < 64; j++ {
 		c := s[j]
 		if c == '=' {
-			return j > i
+			return j > i && nameCase(s[i:j])
 		}
 		if !isKeyByte(c) && c != '[' && c != ']' {
 			return false
