@@ -273,8 +273,9 @@ func findAssignment(dst []Span, s string, at int, want Category) []Span {
 		}
 		quoted = true
 		closer = q
-	case (inStr == 0 || inStr == '`' && c != '`') && (c == '"' || c == '\'' || c == '`'):
-		// A quoted value, also inside inline code: `DB_PASS = "x"`.
+	case (inStr == 0 || inStr == '`' && c != '`' || inStr == '"' && c == '\'') && (c == '"' || c == '\'' || c == '`'):
+		// A quoted value, also inside inline code: `DB_PASS = "x"`, or
+		// in single quotes inside a string: "PGPASSWORD='x' psql …".
 		vs = v + 1
 		ve, capped = closingQuote(s, vs, c)
 		if ve < 0 {
