@@ -2133,7 +2133,7 @@ func wordAndNumber(p string) bool {
 }
 
 func codeRef(v string) bool {
-	if strings.ContainsAny(v, "([{") || (v[0] == '*' || v[0] == '&') && !(len(v) > 1 && isDigit(v[1])) && (len(v) == 1 || v[1] == '*' || !symbolMixed(v[1:])) {
+	if strings.ContainsAny(v, "([{") || (v[0] == '*' || v[0] == '&') && !(len(v) > 1 && isDigit(v[1])) && (len(v) == 1 || v[1] == '*' || !symbolMixed(v[1:]) && !caseNoise(v[1:])) {
 		return true // a pointer or an alias (*cfg, &key, *anchor); no name starts with a digit (*9x3a…) or holds symbols (*MZ%DDTBB=Dm9)
 	}
 	ident, dots, under, camel, upper, digits := true, 0, false, false, true, false

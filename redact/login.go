@@ -225,12 +225,9 @@ func findUserSlashPassword(dst []Span, s string, at int) []Span {
 	return append(dst, Span{Start: vs, End: ve})
 }
 
-// labelBefore reports a colon (ASCII or full-width) and blanks right
+// labelBefore reports a colon and blanks, or a full-width colon, right
 // before s[b].
 func labelBefore(s string, b int) bool {
 	k := skipBlanksBack(s, b)
-	if k == b {
-		return false
-	}
-	return k > 0 && s[k-1] == ':' || strings.HasSuffix(s[:k], "：")
+	return k < b && k > 0 && s[k-1] == ':' || strings.HasSuffix(s[:k], "：")
 }

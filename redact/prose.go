@@ -354,12 +354,13 @@ var connectors = []string{
 	// nl, pl, ru, uk
 	"nog steeds", "luidt", "wordt", "jest", "brzmi", "nadal", "wciąż", "to",
 	"всё ещё", "все еще", "всё так же", "это", "будет", "теперь", "сейчас", "была", "было", "был", "była", "było", "był",
-	"изменён на", "изменен на", "поменяли на", "сменили на", "zmienione na", "zmieniono na", "є", "hâlâ", "hala", "halen", "artık",
+	"изменён на", "изменен на", "поменяли на", "сменили на", "поставил", "поставила", "установил", "установила",
+	"zmienione na", "zmieniono na", "є", "hâlâ", "hala", "halen", "artık",
 	// ar, tr, vi, id, sv, da, no, cs, el, he
-	"لسه", "لا يزال", "لا تزال", "مازال", "ما زال", "صارت", "صار", "أصبحت", "اصبحت", "أصبح", "هي", "هو", "अभी भी", "अब", "है", "vẫn là", "vẫn", "là", "adalah", "yaitu", "ialah", "är", "er", "είναι", "הוא", "היא",
+	"لسه", "لا يزال", "لا تزال", "مازال", "ما زال", "كانت", "كان", "صارت", "صار", "أصبحت", "اصبحت", "أصبح", "هي", "هو", "अभी भी", "अब", "है", "vẫn là", "vẫn", "là", "adalah", "yaitu", "ialah", "är", "er", "είναι", "הוא", "היא",
 	// ja, ko, zh (particles written right after the word)
 	"はまだ", "は今", "はいま", "は", "が", "：", "아직도", "아직", "는", "은", "이", "가", "还是", "仍然是", "依然是", "现在是",
-	"改成", "改为", "换成", "变成", "是", "为", "為",
+	"改成了", "改为了", "换成了", "改成", "改为", "换成", "变成", "是", "为", "為",
 	// punctuation
 	"=>", "->", "→", "←", ":", "=", "-", "—", "–",
 }
@@ -369,6 +370,7 @@ var connectors = []string{
 // an adjective follows them as often ("пароль теперь недействителен",
 // "şifrem artık çalışmıyor"), so a plain word after them is no password.
 var changeConnectors = newWordSet("is nu", "теперь", "сейчас", "artık", "изменён на", "изменен на", "поменяли на", "сменили на",
+	"поставил", "поставила", "установил", "установила", "改成了", "改为了", "换成了",
 	"zmienione na", "zmieniono na", "fue cambiada a", "se cambió a", "cambió a", "foi alterada para", "foi alterado para",
 	"foi trocada para", "mudou para", "è stata cambiata in", "è stato cambiato in", "a été changé en", "a été changée en",
 	"gewijzigd in", "veranderd in", "صارت", "صار", "أصبحت", "اصبحت", "أصبح", "अब",
