@@ -34,7 +34,7 @@ func chatAnswer(dst []Span, s string, p int, kind byte) []Span {
 		return dst // no next line
 	}
 	rest := strings.TrimRight(s[p:le], " \t\r")
-	if !endsInQuestion(rest) && !endsInConnector(rest) {
+	if !endsInQuestion(rest) && !endsInConnector(rest) && !questionThenRemark(rest) {
 		return dst // the common case, read first
 	}
 	if holdsPlaceholder(s, p, le) {
@@ -117,6 +117,23 @@ var afterthoughts = [...]string{
 	"au fait, ", "au fait ", "por cierto, ", "por cierto ", "aliás, ", "aliás ", "comunque ", "przy okazji ",
 	"кстати, он ", "кстати, она ", "кстати ", "bu arada ", "بالمناسبة ", "वैसे वो ", "वैसे ", "참고로 ",
 	"ちなみに", "顺便说一下，", "对了，",
+}
+
+// questionThenRemark reports a question that a short remark without
+// digits follows on its line ("… pw again? the vault path is empty",
+// "पासवर्ड क्या है? बच्चों को कार्टून देखना है"): at most 80 bytes after the
+// last question mark.
+func questionThenRemark(rest string) bool {
+	k := -1
+	for _, q := range questionMarks {
+		if j := strings.LastIndex(rest, q); j >= 0 && j+len(q) > k {
+			k = j + len(q)
+		}
+	}
+	if k < 0 || k >= len(rest) || len(rest)-k > 80 || !isSpace(rest[k]) {
+		return false
+	}
+	return !strings.ContainsAny(rest[k:], "0123456789")
 }
 
 // questionMarks are the question marks of the scripts read: ASCII,
