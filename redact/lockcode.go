@@ -44,13 +44,15 @@ var lockNouns = []string{
 	"sleutel", "sleutels", "kastje", "sleutelkluis", "kluis", "deur", "voordeur", "achterdeur", "poort", "alarmcode", "kluisje",
 	"berging", "fietsenberging", "schuur", "fahrradkeller", "trastero", "cantina", "piwnica", "кладовк",
 	"klucz", "klucze", "kluczy", "skrzynce", "skrzynki", "skrzynka", "skrytki", "skrytka", "drzwi", "bramy",
-	"brama", "domofon", "domofonu", "sejf", "sejfu", "kłódki", "kłódka", "alarmu", "szafki",
+	"brama", "bramie", "domofon", "domofonu", "sejf", "sejfu", "kłódki", "kłódka", "kłódce", "alarmu", "szafki",
+	"zamek", "zamka", "zamku",
 	// ru, tr, ar, hi
 	"ключ", "ключи", "ключа", "ключница", "ключницы", "сейф", "сейфе", "сейфа", "двер", "подъезд",
 	"домофон", "ворот", "калитк", "сигнализац", "замок", "замка", "шкафчик",
 	"anahtar", "kutu", "kapı", "kasa", "kilit", "kilidi", "dolap",
 	"المفتاح", "مفتاح", "المفاتيح", "صندوق", "الصندوق", "الباب", "باب", "البوابة", "الإنذار", "خزنة", "الخزنة",
-	"चाबी", "बॉक्स", "दरवाज", "गेट", "अलार्म", "लॉकर", "ताला",
+	"चाबी", "बॉक्स", "दरवाज", "गेट", "अलार्म", "लॉकर", "लॉक", "ताला",
+	"messagerie vocale", "voicemail", "buzón de voz", "casella vocale", "голосовой почты",
 	// ja, ko, zh, vi
 	"鍵", "キーボックス", "ドア", "玄関", "オートロック", "警報", "金庫", "ロッカー", "門",
 	"열쇠", "키박스", "현관", "도어락", "금고", "사물함", "경보",
@@ -403,7 +405,8 @@ var codePronouns = newWordSet("quello", "quella", "that", "celui", "celle", "el"
 
 // entryVerbs, right before a code, say it is typed at a keypad ("enter
 // 4512#", "tapez 2580").
-var entryVerbs = newWordSet("enter", "type", "dial", "press", "punch", "input", "eingeben", "tippen", "tippe", "gib",
+var entryVerbs = newWordSet("enter", "type", "dial", "press", "punch", "input", "eingeben", "tippen", "tippe", "gib", "digitate",
+	"digitare", "tecleen", "marque",
 	"entrez", "tapez", "composez", "saisissez", "introduce", "marca", "teclea", "digite", "digita", "inserisci",
 	"voer", "toets", "wpisz", "введите", "наберите", "girin", "tuşlayın", "أدخل", "डालें", "nhập")
 
@@ -557,6 +560,9 @@ func findLockList(dst []Span, s string, _ int) []Span {
 		v := skipBlanks(s, vs)
 		switch {
 		case lockNounIn(s[:vs], lb, vs):
+			if w := proseWordEnd(s, v); w > v && w < le && entryVerbs.has(strings.ToLower(s[v:w])) {
+				v = skipBlanks(s, w) // "Portone: digitate *2127 sul tastierino"
+			}
 			if e := codeAt(s, v); e > v && e <= le {
 				dst = append(dst, Span{Start: v, End: e})
 				codes++

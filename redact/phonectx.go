@@ -101,7 +101,7 @@ var serviceWords = []string{
 	"zelle", "venmo", "cash app", "cashapp", "paytm", "phonepe", "gpay", "m-pesa", "mpesa", "bizum",
 	"swish", "twint", "mbway", "mb way", "viber", "telegram", "signal", "imessage", "facetime", "wechat",
 	"kakaotalk", "text me", "texting", "liga", "ligue-me", "bel", "bellen", "llámame", "llame", "chiamami",
-	"ara", "arayın", "arayin", "zadzwoń", "dzwoń", "звоните", "звонить", "gọi", "anruf",
+	"ara", "arayın", "arayin", "zadzwoń", "dzwoń", "zadzwonić", "zadzwonic", "dzwonić", "звоните", "звонить", "gọi", "anruf",
 	"richiamatemi", "richiamami", "rappelez-moi", "rappelle-moi", "rückruf", "zurückrufen", "oddzwoń", "oddzwonię",
 	"перезвоните", "перезвони", "geri ara", "回电", "回拨", "折り返し", "gọi lại", "miễn phí", "stacjonarny",
 	"komórkowy", "komórka", "komórki",

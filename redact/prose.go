@@ -126,7 +126,7 @@ var proseWords = []proseWord{
 	{"khóa điện thoại", 'n', false}, {"mã mở khóa", 'n', false}, {"mã hộp", 'n', false},
 	{"code", 'c', false}, {"código", 'c', false}, {"codigo", 'c', false}, {"codice", 'c', false}, {"kod", 'c', false},
 	{"код", 'c', false}, {"mã", 'c', false}, {"الرمز", 'c', false}, {"الكود", 'c', false}, {"कोड", 'c', false},
-	{"番号", 'c', false}, {"번호", 'c', false}, {"комбинация", 'c', false},
+	{"番号", 'c', false}, {"번호", 'c', false}, {"комбинация", 'c', false}, {"szyfr", 'c', false},
 	// Wi-Fi passwords named in other words.
 	{"code wifi", 'p', false}, {"code wi-fi", 'p', false}, {"code du wifi", 'p', false}, {"pass wifi", 'p', false},
 	// A network or a login and its password after a slash: "wifi:
