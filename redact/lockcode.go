@@ -603,10 +603,10 @@ func listItem(s string, ls, le int) (lb, ve int) {
 	for i < le && (s[i] == ' ' || s[i] == '\t') {
 		i++
 	}
-	if i < le && isAlpha(s[i]) {
+	if i+4 < le && isUpper(s[i]) {
 		// A speaker's label before the item: "Host: 1) street door: …".
-		k := i
-		for k < le && k-i < 16 && isAlpha(s[k]) {
+		k := i + 1
+		for k < le && k-i < 16 && isLower(s[k]) {
 			k++
 		}
 		if k+2 < le && s[k] == ':' && s[k+1] == ' ' {
