@@ -608,6 +608,9 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 		// name no secret: a cheap test first, then one for a token ahead.
 		for _, g := range bareSecretWords {
 			if hasPrefixFold(s[at:], g) && at+len(g) < len(s) && isAlpha(s[at+len(g)]) {
+				if lower(s[at+len(g)]) != 'o' || g != "secret" {
+					return dst
+				}
 				if _, n := proseWordAt(s, at); n <= len(g) {
 					return dst // but "secreto" is a word of its own
 				}

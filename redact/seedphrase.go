@@ -114,6 +114,9 @@ func findSeedPhrase(dst []Span, s string, at int) []Span {
 	// I already typed it into their chat: orbit tunnel …"): the first run
 	// of such words that starts a word within seedAhead bytes, when no
 	// placeholder stands between (what it replaced may have been longer).
+	if w := s[b : b+n]; strings.IndexByte(w, ' ') < 0 && w[0] < 0x80 {
+		return dst // only a name of several words looks ahead: "seed" and "mnemonic" name other things in code
+	}
 	for i := p; i < len(s) && i-p < seedAhead; i++ {
 		if s[i] < 'a' || s[i] > 'z' || i > 0 && (isWord(s[i-1]) || s[i-1] >= 0x80) {
 			continue
