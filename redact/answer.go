@@ -124,16 +124,19 @@ var afterthoughts = [...]string{
 // "पासवर्ड क्या है? बच्चों को कार्टून देखना है"): at most 80 bytes after the
 // last question mark.
 func questionThenRemark(rest string) bool {
+	// The last question mark within the last 84 bytes; a digit after it
+	// ends the search.
 	k := -1
-	for _, q := range questionMarks {
-		if j := strings.LastIndex(rest, q); j >= 0 && j+len(q) > k {
-			k = j + len(q)
+	for j := len(rest) - 1; j >= 0 && len(rest)-j <= 84; j-- {
+		if isDigit(rest[j]) {
+			return false
+		}
+		if n := questionAt(rest, j); n > 0 {
+			k = j + n
+			break
 		}
 	}
-	if k < 0 || k >= len(rest) || len(rest)-k > 80 || !isSpace(rest[k]) {
-		return false
-	}
-	return !strings.ContainsAny(rest[k:], "0123456789")
+	return k > 0 && k < len(rest) && len(rest)-k <= 80 && isSpace(rest[k])
 }
 
 // questionMarks are the question marks of the scripts read: ASCII,
