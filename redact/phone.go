@@ -1211,6 +1211,13 @@ func intlCountry(s string, i int, d []byte) bool {
 	if n < 8 || n == len(buf) || !intlValid(buf[:n]) {
 		return false
 	}
+	k := i
+	for k < len(s) && k-i < 4 && (s[k] == ' ' || s[k] == '(' || s[k] == '-' || s[k] == '.') {
+		k++
+	}
+	if placeholderStartsAt(s, k) {
+		return false // a placeholder right after may have replaced the number's end
+	}
 	cc := callingCodeLen(buf[:n])
 	nsn := buf[cc:n]
 	if nsn[0] == '0' || cc == 2 && buf[0] == '5' && buf[1] == '2' && nsn[0] == '1' && len(nsn) == 11 {
