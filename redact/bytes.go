@@ -504,3 +504,24 @@ func (ws *wordSet) inBounded(w string, short int) bool {
 	}
 	return false
 }
+
+// runClasses are the character classes an ASCII run holds: lower-case and
+// upper-case letters, digits, and anything else.
+type runClasses struct{ lower, upper, digit, other bool }
+
+// classesOf returns the character classes of v.
+func classesOf(v string) (c runClasses) {
+	for i := 0; i < len(v); i++ {
+		switch b := v[i]; {
+		case isLower(b):
+			c.lower = true
+		case isUpper(b):
+			c.upper = true
+		case isDigit(b):
+			c.digit = true
+		default:
+			c.other = true
+		}
+	}
+	return c
+}

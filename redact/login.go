@@ -97,25 +97,13 @@ func strongPassword(v string) bool {
 	if len(v) < 10 || len(v) > 64 || strings.ContainsAny(v, "\"/:\\{},;") || isPlaceholderValue(v) {
 		return false // also a path, a time, a string of JSON, fields of a CSV row
 	}
-	var lower, upper, digit, symbol bool
-	for i := 0; i < len(v); i++ {
-		switch c := v[i]; {
-		case isLower(c):
-			lower = true
-		case isUpper(c):
-			upper = true
-		case isDigit(c):
-			digit = true
-		default:
-			symbol = true
-		}
-	}
 	if at := strings.IndexByte(v, '@'); at > 0 && strings.IndexByte(v[at:], '.') > 0 {
 		return false // an e-mail address
 	}
 	// A generated password has no word in it: identifiers and user names
 	// (OAuth2PasswordRequestForm) have runs of lower-case letters.
-	return lower && upper && digit && symbol && lowerRun(v) < 5
+	c := classesOf(v)
+	return c.lower && c.upper && c.digit && c.other && lowerRun(v) < 5
 }
 
 // The old password of a sentence that gave the new one: "Das alte

@@ -958,18 +958,8 @@ func idChunk(wd string) bool {
 	if len(wd) > 4 {
 		return false
 	}
-	letter, digit := false, false
-	for i := 0; i < len(wd); i++ {
-		switch c := wd[i]; {
-		case isDigit(c):
-			digit = true
-		case isAlpha(c):
-			letter = true
-		default:
-			return false
-		}
-	}
-	return letter && digit
+	c := classesOf(wd)
+	return !c.other && (c.lower || c.upper) && c.digit
 }
 
 // phoneLabel reports whether a short phone word (tel, phone, Tél.,

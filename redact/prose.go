@@ -1397,12 +1397,8 @@ func gluedValue(v string, kind byte) bool {
 	if len(v) < 6 || len(v) > 64 || isPlaceholderValue(v) || !strongShape(v) {
 		return false
 	}
-	digit, lower := false, false
-	for i := 0; i < len(v); i++ {
-		digit = digit || isDigit(v[i])
-		lower = lower || isLower(v[i])
-	}
-	return digit && lower
+	c := classesOf(v)
+	return c.digit && c.lower
 }
 
 // parenAt reports an opening parenthesis at s[i], ASCII or full-width.

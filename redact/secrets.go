@@ -221,18 +221,8 @@ func secretAccessKeyAt(s string, at int) bool {
 }
 
 func awsSecretShape(w string) bool {
-	var lo, up, other bool
-	for i := 0; i < len(w); i++ {
-		switch c := w[i]; {
-		case isLower(c):
-			lo = true
-		case isUpper(c):
-			up = true
-		default:
-			other = true
-		}
-	}
-	return lo && up && other
+	c := classesOf(w)
+	return c.lower && c.upper && (c.digit || c.other)
 }
 
 // findCurlUser reports the credentials of curl's -u/--user option

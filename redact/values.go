@@ -30,18 +30,8 @@ var placeholderWords = []string{
 // identifiers and paths (one of !#$%^&*+=?@~|): what a generated password
 // has and a name does not.
 func symbolMixed(v string) bool {
-	var letter, digit, symbol bool
-	for i := 0; i < len(v); i++ {
-		switch c := v[i]; {
-		case isAlpha(c):
-			letter = true
-		case isDigit(c):
-			digit = true
-		case strings.IndexByte("!#$%^&*+=?@~|", c) >= 0:
-			symbol = true
-		}
-	}
-	return letter && digit && symbol
+	c := classesOf(v)
+	return (c.lower || c.upper) && c.digit && strings.ContainsAny(v, "!#$%^&*+=?@~|")
 }
 
 // dollarPassword reports a value of eight or more bytes that starts
