@@ -830,3 +830,66 @@ func configRules() []Rule {
 		},
 	}
 }
+
+// SQL settings tables.
+
+// findSQLSetting is called at "set value" and reports the value of an
+// UPDATE of a settings table whose row the WHERE clause names by a key
+// that names a secret: UPDATE app_settings SET value = 'X' WHERE name =
+// 'psp_api_secret'. The row's key decides, as the key of an assignment
+// would.
+func findSQLSetting(dst []Span, s string, at int) []Span {
+	p := at + len("set value")
+	if p < len(s) && s[p] == '`' {
+		p++
+	}
+	if at > 0 && isWord(s[at-1]) || !hasPrefixFold(s[at:], "set value") || p >= len(s) || isWord(s[p]) {
+		return dst
+	}
+	p = skipBlanks(s, p)
+	if p+2 >= len(s) || s[p] != '=' {
+		return dst
+	}
+	p = skipBlanks(s, p+1)
+	if p >= len(s) || s[p] != '\'' && s[p] != '"' {
+		return dst
+	}
+	vs := p + 1
+	ve, capped := closingQuote(s, vs, s[p])
+	if ve < 0 || capped || ve == vs {
+		return dst
+	}
+	w := skipBlanks(s, ve+1)
+	if !hasPrefixFold(s[w:], "where ") {
+		return dst
+	}
+	w = skipBlanks(s, w+len("where "))
+	k := w
+	for k < len(s) && (isWord(s[k]) || s[k] == '`') {
+		k++
+	}
+	switch strings.ToLower(strings.Trim(s[w:k], "`")) {
+	case "name", "key", "setting", "setting_name", "option_name", "config_key", "param", "parameter":
+	default:
+		return dst
+	}
+	k = skipBlanks(s, k)
+	if k+2 >= len(s) || s[k] != '=' {
+		return dst
+	}
+	k = skipBlanks(s, k+1)
+	if k >= len(s) || s[k] != '\'' && s[k] != '"' {
+		return dst
+	}
+	ns := k + 1
+	ne, capped := closingQuote(s, ns, s[k])
+	if ne < 0 || capped {
+		return dst
+	}
+	key := s[ns:ne]
+	cat := classifyKey(key)
+	if cat != Secret && cat != Password || !acceptValue(s[vs:ve], key, cat, true) || holdsPlaceholder(s, vs, ne) {
+		return dst
+	}
+	return append(dst, Span{Start: vs, End: ve})
+}

@@ -577,6 +577,22 @@ func DefaultRules() []Rule {
 			},
 		},
 		{
+			ID:          "sql-setting",
+			Category:    Secret,
+			Description: `the value an UPDATE writes to a settings table's row whose key names a secret (SET value = 'X' WHERE name = 'psp_api_secret')`,
+			Keywords:    []string{"set value"},
+			Find:        findSQLSetting,
+			Priority:    prioGeneric,
+			Examples: []string{
+				"UPDATE app_settings SET value = 'GRbn7zh2yGVSB9Gv2hZZU44OJkybgwNC' WHERE name = 'psp_api_secret';",
+			},
+			Negatives: []string{
+				"UPDATE app_settings SET value = 'dark' WHERE name = 'theme';",
+				"UPDATE app_settings SET value = '[REDACTED:SECRET]' WHERE name = 'psp_api_secret';",
+				"set value = 'x' where the user asks",
+			},
+		},
+		{
 			ID:          "password-user-slash",
 			Category:    Password,
 			Description: `a generated password after a label's colon, a user name and a slash ("Emergency account: ext_migra / !u=$ikv7H2qJ3FiK"), as runbooks and tickets give an account`,
