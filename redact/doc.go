@@ -153,7 +153,9 @@
 //     whole credential, whatever it looks like: a JWT after Basic
 //     included, however long; in a quoted string that holds nothing else,
 //     as logs print the header's value, a token-shaped base64 credential
-//     whatever it decodes to), and the user:password given to curl -u or
+//     whatever it decodes to; as the argument after a "Basic" string
+//     literal, new AuthenticationHeaderValue("Basic", "…"), when it
+//     decodes to user:password), and the user:password given to curl -u or
 //     --user, also on a continuation line of the curl command (after a
 //     line ending in '\').
 //   - PASSWORD: the value assigned to a password-like key: password=,
@@ -297,7 +299,10 @@
 //     browser tool's {"selector": "#password", "value": ...},
 //     CloudFormation parameters, Terraform's name = "NAME" and value =
 //     "X" in one block, and any Terraform
-//     variable marked sensitive = true or parameter marked NoEcho: true);
+//     variable marked sensitive = true or parameter marked NoEcho: true,
+//     the value an SQL UPDATE writes to a settings row whose key names a
+//     secret (SET value = 'X' WHERE name = 'psp_api_secret'), and
+//     Alertmanager's PagerDuty routing_key);
 //     keys with an encoding after the name (SIGNING_KEY_B64,
 //     ENCRYPTION_KEY_HEX), Erlang cookies, Perl's $ENV{'API_KEY'}, and
 //     java-jwt's Algorithm.HMAC256("X"); but references into secret
