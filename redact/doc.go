@@ -248,7 +248,9 @@
 //     me@example.com / x"), also without a colon or after a phrase and a
 //     colon, in any language ("Wifi Grachtenpand / x", "와이파이 Busan_Ocean
 //     / x", "Identifiants de la box : admin / x"), where after a network
-//     three words joined by dashes are enough (saigon-mua-mua); lists of
+//     three words joined by dashes are enough (saigon-mua-mua); after any
+//     label's colon, a user name and a slash, a password only a generator
+//     makes ("Vendor access: ext_migra / !u=$ikv7H2qJ3FiK"); lists of
 //     passwords under a heading that ends in a colon ("Passwords for the
 //     shared accounts:" then "- Netflix: x" a line); "pass 'x'" with a
 //     quoted value of mixed classes; compounds that end in the word
