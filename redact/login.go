@@ -219,3 +219,49 @@ func labelBefore(s string, b int) bool {
 	k := skipBlanksBack(s, b)
 	return k < b && k > 0 && s[k-1] == ':' || strings.HasSuffix(s[:k], "：")
 }
+
+// SNMP community strings stated after their name: "SNMP v2c community
+// (monitoring only): n0c-o03u1ys5DB", "the snmp community string is X".
+// The finder is called at "snmp" and reads, on its line, "community" (and
+// "string") within 24 bytes, an optional aside in parentheses, a colon, an
+// equals sign or "is", and a value that looks like a password.
+
+// findSNMPCommunity reports the community string after "snmp … community"
+// at s[at].
+func findSNMPCommunity(dst []Span, s string, at int) []Span {
+	if at > 0 && isWord(s[at-1]) {
+		return dst
+	}
+	le := lineEnd(s, at)
+	k := indexFold(s[at:min(le, at+32)], "community")
+	if k < 0 {
+		return dst
+	}
+	p := at + k + len("community")
+	if p < le && isWord(s[p]) {
+		return dst // communityName, communities
+	}
+	q := skipBlanks(s, p)
+	if hasPrefixFold(s[q:], "string") {
+		q = skipBlanks(s, q+len("string"))
+	}
+	if e := parenLabel(s, q); e > 0 {
+		q = e // "(monitoring only):"
+	}
+	switch {
+	case q < le && (s[q] == ':' || s[q] == '='):
+		q = skipBlanks(s, q+1)
+	case hasPrefixFold(s[q:], "is "):
+		q = skipBlanks(s, q+3)
+	default:
+		return dst
+	}
+	if q >= le || holdsPlaceholder(s, at, min(le, q+64)) {
+		return dst
+	}
+	vs, ve, _ := proseValueAt(s[:le], q, passwordMax)
+	if ve <= vs || !acceptValue(s[vs:ve], "community", Password, false) || !strongShape(s[vs:ve]) {
+		return dst
+	}
+	return append(dst, Span{Start: vs, End: ve})
+}

@@ -593,6 +593,21 @@ func DefaultRules() []Rule {
 			},
 		},
 		{
+			ID:          "snmp-community",
+			Category:    Password,
+			Description: `an SNMP community string stated after its name ("SNMP v2c community (monitoring only): X", "the snmp community string is X")`,
+			Keywords:    []string{"snmp"},
+			Find:        findSNMPCommunity,
+			Priority:    prioGeneric,
+			Examples: []string{
+				"SNMP v2c community (monitoring only): n0c-o03u1ys5DB", "the snmp community string is Rk7-mon1tor",
+			},
+			Negatives: []string{
+				"SNMP community: public", "snmp community: <community>", "SNMP communities are configured per VLAN",
+				"snmpCommunity: ${SNMP_COMMUNITY}",
+			},
+		},
+		{
 			ID:          "password-user-slash",
 			Category:    Password,
 			Description: `a generated password after a label's colon, a user name and a slash ("Emergency account: ext_migra / !u=$ikv7H2qJ3FiK"), as runbooks and tickets give an account`,
