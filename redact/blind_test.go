@@ -91,6 +91,9 @@ var blindFloors = map[string]struct{ recall, precision float64 }{
 	// blind19.txt: held out until its first scoring, at main a00568b
 	// (0.958, 0.991): long mixed texts as a deployed logger sees them.
 	"blind19.txt": {recall: 0.95, precision: 0.99},
+	// blind20.txt: held out until its first scoring, at main 9f8c90c
+	// (0.954, 0.992): what people send an AI assistant and what comes back.
+	"blind20.txt": {recall: 0.95, precision: 0.99},
 }
 
 // blindSlack is how many bytes of an expected span may stay visible, in
