@@ -43,7 +43,7 @@ var proseWords = []proseWord{
 	{"contraseña", 'p', false}, {"contrasena", 'p', false}, {"clave", 'p', false},
 	{"senha", 'p', false}, {"palavra-passe", 'p', false},
 	{"parola d'ordine", 'p', false}, {"wachtwoord", 'p', false},
-	{"hasło", 'p', false}, {"haslo", 'p', false},
+	{"hasło", 'p', false}, {"haslo", 'p', false}, {"hasła", 'p', false},
 	{"пароль", 'p', false}, {"пин-код", 'n', false}, {"пин", 'n', false},
 	{"şifre", 'p', true}, {"sifre", 'p', true}, {"parola", 'p', true},
 	{"كلمة المرور", 'p', false}, {"كلمة السر", 'p', false}, {"الرقم السري", 'n', false},
@@ -357,10 +357,10 @@ var connectors = []string{
 	"изменён на", "изменен на", "поменяли на", "сменили на", "поставил", "поставила", "установил", "установила",
 	"zmienione na", "zmieniono na", "є", "hâlâ", "hala", "halen", "artık",
 	// ar, tr, vi, id, sv, da, no, cs, el, he
-	"لسه", "لا يزال", "لا تزال", "مازال", "ما زال", "كانت", "كان", "صارت", "صار", "أصبحت", "اصبحت", "أصبح", "هي", "هو", "अभी भी", "अब", "है", "vẫn là", "vẫn", "là", "adalah", "yaitu", "ialah", "är", "er", "είναι", "הוא", "היא",
+	"لسه", "لا يزال", "لا تزال", "مازال", "ما زال", "كانت", "كان", "إلى", "الى", "صارت", "صار", "बदलकर", "أصبحت", "اصبحت", "أصبح", "هي", "هو", "अभी भी", "अब", "है", "vẫn là", "vẫn", "là", "adalah", "yaitu", "ialah", "är", "er", "είναι", "הוא", "היא",
 	// ja, ko, zh (particles written right after the word)
 	"はまだ", "は今", "はいま", "は", "が", "：", "아직도", "아직", "는", "은", "이", "가", "还是", "仍然是", "依然是", "现在是",
-	"改成了", "改为了", "换成了", "改成", "改为", "换成", "变成", "是", "为", "為",
+	"改成了", "改为了", "换成了", "改成", "改为", "换成", "变成", "是", "为", "為", "を", "를", "을",
 	// punctuation
 	"=>", "->", "→", "←", ":", "=", "-", "—", "–",
 }
@@ -370,7 +370,7 @@ var connectors = []string{
 // an adjective follows them as often ("пароль теперь недействителен",
 // "şifrem artık çalışmıyor"), so a plain word after them is no password.
 var changeConnectors = newWordSet("is nu", "теперь", "сейчас", "artık", "изменён на", "изменен на", "поменяли на", "сменили на",
-	"поставил", "поставила", "установил", "установила", "改成了", "改为了", "换成了",
+	"поставил", "поставила", "установил", "установила", "改成了", "改为了", "换成了", "を", "를", "을", "إلى", "الى", "बदलकर",
 	"zmienione na", "zmieniono na", "fue cambiada a", "se cambió a", "cambió a", "foi alterada para", "foi alterado para",
 	"foi trocada para", "mudou para", "è stata cambiata in", "è stato cambiato in", "a été changé en", "a été changée en",
 	"gewijzigd in", "veranderd in", "صارت", "صار", "أصبحت", "اصبحت", "أصبح", "अब",
@@ -2205,6 +2205,8 @@ var proseAdverbs = newWordSet(
 	"ainda", "semplicemente", "ora", "ancora", "letteralmente", "gewoon", "letterlijk", "nog", "teraz",
 	"wciąż", "nadal", "dosłownie", "просто", "сейчас", "теперь", "буквально", "sadece", "hâlâ", "şimdi",
 	"chỉ", "vẫn", "masih", "hanya", "sekarang", "still", "now", "이제", "아직", "아직도", "지금은", "지금",
+	"probably", "wohl", "vermutlich", "probablement", "probablemente", "provavelmente", "forse", "waarschijnlijk",
+	"chyba", "pewnie", "наверное", "кажется", "galiba", "sanırım", "아마",
 )
 
 // skipAdverb skips one word of proseAdverbs at s[i] and the blanks after
