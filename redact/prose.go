@@ -765,6 +765,8 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 			q, connected, answered = v, true, true // "password for the portal?\nGuest: X"
 		} else if pw.kind == 's' && directToken(s, r) {
 			q, targeted = r, true // "API-ключ тестового стенда 0664f7c0-…": a generated value after a short phrase
+		} else if pw.kind == 'p' && generatedAt(s, r) {
+			q, targeted = r, true // "пароль на наклейке роутера gT8wLq3Zr5Ny": a generated password after a short phrase
 		} else if pw.kind != 'n' {
 			return dst
 		} else if v := codeAhead(s, q); v > 0 {
@@ -971,6 +973,18 @@ func pagingTokenBefore(s string, at int) bool {
 		return true
 	}
 	return false
+}
+
+// generatedAt reports a value at s[i] that only a generator makes: ten
+// bytes or more, of all four classes (strongPassword) or of letters and
+// digits in the case noise of random text (gT8wLq3Zr5Ny).
+func generatedAt(s string, i int) bool {
+	vs, ve, quoted := proseValueAt(s, i, passwordMax)
+	if ve-vs < 10 || quoted {
+		return false
+	}
+	v := s[vs:ve]
+	return strongPassword(v) || caseNoise(v) && allFunc(v, isAlnum)
 }
 
 // directToken reports a value at s[i] that needs no connector after a
