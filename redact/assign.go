@@ -457,7 +457,9 @@ func testResult(s string, ks, ke int) bool {
 // sqlUserBefore reports a statement that creates or changes a user or a
 // role before s[ks] on its line (CREATE USER app identified by 'x').
 func sqlUserBefore(s string, ks int) bool {
-	line := s[lineStartWithin(s, ks, 160):ks]
+	// Only after the last placeholder in the 160 bytes: a shorter one may
+	// have brought the word into them.
+	line := s[afterPlaceholders(s, lineStartWithin(s, ks, 160), ks):ks]
 	return indexFold(line, "user") >= 0 || indexFold(line, "role") >= 0 || indexFold(line, "login") >= 0
 }
 
