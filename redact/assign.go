@@ -459,7 +459,7 @@ func testResult(s string, ks, ke int) bool {
 func sqlUserBefore(s string, ks int) bool {
 	// Only after the last placeholder in the 160 bytes: a shorter one may
 	// have brought the word into them.
-	line := s[afterPlaceholders(s, lineStartWithin(s, ks, 160), ks):ks]
+	line := s[placeholderFreeFrom(s, lineStartWithin(s, ks, 160), ks):ks]
 	return indexFold(line, "user") >= 0 || indexFold(line, "role") >= 0 || indexFold(line, "login") >= 0
 }
 

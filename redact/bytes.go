@@ -335,6 +335,14 @@ func placeholderFree(s string, lo, i int) (int, int) {
 	return lo, i
 }
 
+// placeholderFreeFrom returns the start of the text of s[lo:i] after the
+// last placeholder in it (lo if there is none): the lower bound of
+// placeholderFree.
+func placeholderFreeFrom(s string, lo, i int) int {
+	lo, _ = placeholderFree(s, lo, i)
+	return lo
+}
+
 // placeholderFreeTo returns the end of the text of s[i:hi] before the
 // first placeholder in it (hi if there is none): the mirror of
 // placeholderFree.

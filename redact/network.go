@@ -1119,20 +1119,7 @@ func upgradeFrom(s string, st, p int) bool {
 	replaced := holdsPlaceholder(s, b, st) || pastPlaceholder(s, b) != b
 	// Nor may a network word before the last placeholder refuse them: the
 	// shorter placeholder may have brought it into the window.
-	return (upgradeWords.in(s[b:st]) || replaced) && !networkWordIn(s, afterPlaceholders(s, b, st), st)
-}
-
-// afterPlaceholders returns the end of the last placeholder that starts
-// in s[b:e] (or that b is inside), or b.
-func afterPlaceholders(s string, b, e int) int {
-	b = pastPlaceholder(s, b)
-	for {
-		k := nextPlaceholder(s, b, e)
-		if k < 0 {
-			return min(b, e)
-		}
-		b = k + strings.IndexByte(s[k:], ']') + 1
-	}
+	return (upgradeWords.in(s[b:st]) || replaced) && !networkWordIn(s, placeholderFreeFrom(s, b, st), st)
 }
 
 // networkWordIn reports a word of networkWords in s[b:e] outside the
