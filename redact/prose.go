@@ -561,11 +561,67 @@ func findProseValue(dst []Span, s string, at int, secret bool) []Span {
 		if len(dst) == n {
 			dst = chatAnswer(dst, s, at+wlen, pw.kind) // asked in one message, answered in a next
 		}
+		if p := at + wlen; len(dst) == n && pw.kind == 'p' && !weakPasswordWords.has(pw.w) && p < len(s) && (s[p] == ' ' || s[p] == ',') {
+			dst = generatedInSentence(dst, s, p)
+		}
 	}
 	if len(dst) > n && (pw.kind != 'p' || codeAt(s, dst[len(dst)-1].Start) == dst[len(dst)-1].End) {
 		dst = secondCode(dst, s, dst[len(dst)-1].End)
 	}
 	return dst
+}
+
+// sentenceWindow is how far after a word for password generatedInSentence
+// reads.
+const sentenceWindow = 160
+
+// generatedInSentence reports the one run in the rest of the sentence
+// after a word for password (at most sentenceWindow bytes, on its line)
+// that only a generator makes (strongPassword): where the grammar found no
+// value, a clause may stand between ("a strong password you can use for
+// the router admin page: X", "ein neues WLAN-Passwort, das sich Gäste gut
+// merken können: X"). Two such runs, or a placeholder in the window,
+// decide toward no match.
+func generatedInSentence(dst []Span, s string, p int) []Span {
+	le := min(lineEnd(s, p), p+sentenceWindow)
+	if holdsPlaceholder(s, p, le) || p < len(s) && inPlaceholder(s, p) {
+		return dst
+	}
+	fs, fe := -1, -1
+	for i := p; i < le; {
+		if c := s[i]; c <= ' ' || c >= 0x7f {
+			if c == '.' && i+1 < le && s[i+1] == ' ' {
+				break // the sentence ends
+			}
+			i++
+			continue
+		}
+		e := i
+		for e < le && s[e] > ' ' && s[e] < 0x7f {
+			e++
+		}
+		vs, ve := i, e
+		for vs < ve && strings.IndexByte("\"'`([{<«", s[vs]) >= 0 {
+			vs++
+		}
+		for ve > vs && strings.IndexByte("\"'`)]}>».,;:!?", s[ve-1]) >= 0 {
+			ve--
+		}
+		if v := s[vs:ve]; strongPassword(v) && !codeRef(v) && strings.IndexByte(v, '=') < 0 {
+			if fs >= 0 {
+				return dst
+			}
+			fs, fe = vs, ve
+		}
+		if e < le && s[e-1] == '.' && s[e] == ' ' {
+			break // a full stop ends the sentence
+		}
+		i = e
+	}
+	if fs < 0 || fe == le && le < lineEnd(s, p) {
+		return dst // none, or one the window cut
+	}
+	return append(dst, Span{Start: fs, End: fe})
 }
 
 // skipEmoji skips the pictographs (and their variation selectors and
