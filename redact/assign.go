@@ -1829,6 +1829,8 @@ var passwordStopWords = []string{
 	"new", "await", "range", "make", "func", "function", "lambda", "typeof", "value", "val", // code: const pass = new PassThrough(), for _, pass := range x
 	// Articles: a sentence, not a value ("la contraseña: una frase secreta").
 	"un", "una", "uno", "une", "ein", "eine", "um", "uma", "el", "la", "le", "les", "der", "die", "das", "il", "lo",
+	// Pronouns that start a sentence after a colon ("O erro está na senha: você codificou …").
+	"você", "vous", "usted", "lei", "sie", "du", "tu", "you", "we", "nous", "wir", "ich", "je", "eu", "io", "yo",
 }
 
 // isStopWord reports whether the first word of v is a prose word from

@@ -1095,7 +1095,7 @@ func isPhone(s string, u sub, ctx *phoneCtx) bool {
 		return false // a list of small numbers or a hex dump
 	}
 	ctx.load(s, u.t.start)
-	if nd >= 10 && d[0] == '0' && d[1] == '0' && d[2] != '0' && intlValid(d[2:]) || nationalValid(s, u, d) {
+	if nd >= 10 && d[0] == '0' && d[1] == '0' && d[2] != '0' && intlValid(d[2:]) && !intlNetwork(d[2:]) || nationalValid(s, u, d) {
 		// A valid number: 00 + country code (the international prefix
 		// of most countries), or as written at home.
 		// A refusing word does not stand before an area code in
@@ -1242,6 +1242,14 @@ func callingCodeLen(d []byte) int {
 		return 2
 	}
 	return 3
+}
+
+// intlNetwork reports the calling codes of international networks
+// (satellite and global services: +881, +882, +883), which a run of
+// digits after "00" matches far more often by chance (PDR 00881100223344)
+// than a person writes one.
+func intlNetwork(d []byte) bool {
+	return len(d) >= 3 && d[0] == '8' && d[1] == '8' && d[2] >= '1' && d[2] <= '3'
 }
 
 // smallGroups reports whether no group a..b of t has more than two

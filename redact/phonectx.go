@@ -29,7 +29,7 @@ var idWords = []string{
 	// pt
 	"cpf", "cnpj", "nipc", "rg", "pis", "nis", "contribuinte", "niss", "renavam",
 	// it
-	"p.iva", "piva", "partita", "codice fiscale", "c.f.", "c.f", "inps", "tessera sanitaria",
+	"p.iva", "piva", "partita", "codice fiscale", "c.f.", "c.f", "inps", "tessera sanitaria", "pdr",
 	// nl
 	"bsn", "burgerservicenummer", "sofinummer", "sofi", "kvk", "btw", "rsin", "btw-nummer",
 	// pl

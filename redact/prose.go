@@ -477,7 +477,8 @@ var proseStop = newWordSet(
 	"going", "what", "which", "where", "there", "then", "than", "very", "quite", "really", "just",
 	"only", "exactly", "written", "found", "inside", "somewhere", "different", "whatever", "working",
 	"anyone", "anybody", "someone", "somebody", "nobody", "everyone", "everybody",
-	"finita", "finito", "finite", "finiti",
+	"finita", "finito", "finite", "finiti", "você", "vocês", "outra", "outro", "otra", "otro", "altra", "altro", "autre",
+	"другой", "другая", "другое", "başka",
 	// de
 	"falsch", "ungültig", "erforderlich", "korrekt", "richtig", "leer", "abgelaufen", "geändert",
 	"sicher", "unsicher", "schwach", "stark", "kurz", "lang", "gespeichert", "verschlüsselt", "neu",
