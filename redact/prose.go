@@ -625,6 +625,20 @@ func generatedInSentence(dst []Span, s string, p int) []Span {
 	return append(dst, Span{Start: fs, End: fe})
 }
 
+// trimBlanks returns the bounds of s[vs:ve] without the blanks, no-break
+// and narrow no-break spaces at its ends.
+func trimBlanks(s string, vs, ve int) (int, int) {
+	for _, sp := range [...]string{" ", "\u00a0", "\u202f", " ", "\u00a0", "\u202f"} {
+		for strings.HasPrefix(s[vs:ve], sp) {
+			vs += len(sp)
+		}
+		for strings.HasSuffix(s[vs:ve], sp) {
+			ve -= len(sp)
+		}
+	}
+	return vs, ve
+}
+
 // skipEmoji skips the pictographs (and their variation selectors and
 // joiners) at s[i], and the blanks after them.
 func skipEmoji(s string, i int) int {
@@ -880,6 +894,9 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 		vmax = secretMax
 	}
 	vs, ve, quoted := proseValue(s, q, vmax)
+	if quoted {
+		vs, ve = trimBlanks(s, vs, ve) // « Soleil&192 », as French typography spaces its quotes
+	}
 	if weakPasswordWords.has(pw.w) && (!complexValue(s[vs:ve]) || strings.ContainsAny(s[vs:ve], "/\\") || pw.w == "pass" && ticketPasses.has(strings.ToLower(wordBeforeNoun(s, at))) || placeholderWithin(s, at, 2)) {
 		// "pass" is a verb and a ticket too: only a value of mixed classes,
 		// and not after a placeholder, which may have replaced "boarding".
