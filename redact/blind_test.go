@@ -65,9 +65,10 @@ var blindFloors = map[string]struct{ recall, precision float64 }{
 	// earlier rounds' labels mark).
 	"blind12.txt": {recall: 0.99, precision: 0.99},
 	// blind13.txt: held out until its first scoring, at main 1fbd36c
-	// (0.982, 0.996); after the rule work on its misses main measures
-	// 0.986, 0.996 (at a0a0722), and the floor stays.
-	"blind13.txt": {recall: 0.98, precision: 0.99},
+	// (0.982, 0.996); raised to what main measured after later rule work
+	// on second codes and numbers beside international ones (0.992, 0.996
+	// at 5088c0b).
+	"blind13.txt": {recall: 0.99, precision: 0.99},
 	// blind14.txt: held out until its first scoring, at main 95bba79
 	// (0.959, 0.967); raised to what main measured after the rule work on
 	// its misses and false positives (0.995, 0.998 at faa2efc).
@@ -85,12 +86,14 @@ var blindFloors = map[string]struct{ recall, precision float64 }{
 	// its misses and false positives (0.997, 1.000 at afd1b70).
 	"blind17.txt": {recall: 0.99, precision: 0.99},
 	// blind18.txt: held out until its first scoring, at main 56401ec
-	// (0.851, 0.998); raised to what main measured after the first part of
-	// the rule work on its misses (0.945, 0.998 at 2dba91e).
-	"blind18.txt": {recall: 0.94, precision: 0.99},
+	// (0.851, 0.998); raised to what main measured after the rule work on
+	// its misses (0.945, 0.998 at 2dba91e; 0.980, 0.998 at 5088c0b).
+	"blind18.txt": {recall: 0.97, precision: 0.99},
 	// blind19.txt: held out until its first scoring, at main a00568b
-	// (0.958, 0.991): long mixed texts as a deployed logger sees them.
-	"blind19.txt": {recall: 0.95, precision: 0.99},
+	// (0.958, 0.991): long mixed texts as a deployed logger sees them;
+	// raised to what main measured after the rule work on its misses and
+	// false positives (0.987, 0.999 at 5088c0b).
+	"blind19.txt": {recall: 0.98, precision: 0.99},
 	// blind20.txt: held out until its first scoring, at main 9f8c90c
 	// (0.954, 0.992): what people send an AI assistant and what comes back.
 	"blind20.txt": {recall: 0.95, precision: 0.99},
