@@ -119,6 +119,14 @@ var afterthoughts = [...]string{
 	"ちなみに", "顺便说一下，", "对了，",
 }
 
+// asksForAnswer reports a line that, from s[p] on, asks for a value the
+// next messages give (see chatAnswer): its value is not in the sentence,
+// whatever chatAnswer finds.
+func asksForAnswer(s string, p int) bool {
+	rest := strings.TrimRight(s[p:lineEnd(s, p)], " \t\r")
+	return endsInQuestion(rest) || endsInConnector(rest) || questionThenRemark(rest)
+}
+
 // questionThenRemark reports a question that a short remark without
 // digits follows on its line ("… pw again? the vault path is empty",
 // "पासवर्ड क्या है? बच्चों को कार्टून देखना है"): at most 80 bytes after the

@@ -562,7 +562,7 @@ func findProseValue(dst []Span, s string, at int, secret bool) []Span {
 		if len(dst) == n {
 			dst = chatAnswer(dst, s, at+wlen, pw.kind) // asked in one message, answered in a next
 		}
-		if p := at + wlen; len(dst) == n && pw.kind == 'p' && !weakPasswordWords.has(pw.w) && p < len(s) && (s[p] == ' ' || s[p] == ',') {
+		if p := at + wlen; len(dst) == n && pw.kind == 'p' && !weakPasswordWords.has(pw.w) && p < len(s) && (s[p] == ' ' || s[p] == ',') && !asksForAnswer(s, p) {
 			dst = generatedInSentence(dst, s, p)
 		}
 	}
