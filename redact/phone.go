@@ -1114,7 +1114,41 @@ func isPhone(s string, u sub, ctx *phoneCtx) bool {
 		return false
 	}
 	return nd <= 15 && !notPhoneShape(s, u) && (ctx.hasPhoneWord(&u.t.headers, u) || callAfter(s, u.end()) && !ctx.isRefused() ||
-		sameCountryNear(s, u.start(), u.end(), d) && !ctx.isRefused() && !inTable(s, u) && !thousandsToken(u.t))
+		sameCountryNear(s, u.start(), u.end(), d) && !ctx.isRefused() && !inTable(s, u) && !thousandsToken(u.t) ||
+		u.n() == 1 && nd >= 9 && mobileRun(d) && emailBefore(s, u.start()) && !ctx.isRefused() && !amountAfter(s, u.end()))
+}
+
+// mobileRun reports a run of digits that a national plan assigns to a
+// mobile number of its length (3387136420 in Italy, 721663463 in Poland).
+func mobileRun(d []byte) bool {
+	return natLeaf(d).mobile&(uint16(1)<<len(d)) != 0
+}
+
+// emailBefore reports an e-mail address right before s[i], then a comma,
+// a middle dot, a slash or a bar and blanks: the number of a contact
+// listed as name, address, number ("Giulia Romano, giulia@esempio.it,
+// 3387136420").
+func emailBefore(s string, i int) bool {
+	j := skipBlanksBack(s, i)
+	if j == i || j == 0 {
+		return false
+	}
+	switch {
+	case s[j-1] == ',' || s[j-1] == '/' || s[j-1] == '|' || s[j-1] == ';':
+		j--
+	case strings.HasSuffix(s[:j], "·"):
+		j -= len("·")
+	default:
+		return false
+	}
+	j = skipBlanksBack(s, j)
+	b := j
+	for b > 0 && j-b < 96 && s[b-1] > ' ' && s[b-1] != ',' && s[b-1] != '(' && s[b-1] != '<' {
+		b--
+	}
+	w := s[b:j]
+	at := strings.IndexByte(w, '@')
+	return at > 0 && strings.IndexByte(w[at:], '.') > 0 && !strings.ContainsAny(w, "[]")
 }
 
 // inTable reports a number in a column of a table, whose header decides
