@@ -63,6 +63,11 @@ func chatAnswer(dst []Span, s string, p int, kind byte) []Span {
 			if first, rest, ok := strings.Cut(v, " "); ok && pinValue(first) && !strings.ContainsAny(rest, "0123456789") {
 				return append(dst, Span{Start: ts, End: ts + len(first)})
 			}
+			// The one number of the answer: "ze denkt 58213 maar die
+			// wordt afgewezen".
+			if ps, pe := onlyDigitRun(s, ts, te); pe > ps && pinValue(s[ps:pe]) {
+				return append(dst, Span{Start: ps, End: pe})
+			}
 		}
 		if kind == 'p' {
 			// An afterthought: "oh and it's saffron3398ZZF in case anyone
@@ -117,6 +122,28 @@ var afterthoughts = [...]string{
 	"au fait, ", "au fait ", "por cierto, ", "por cierto ", "aliás, ", "aliás ", "comunque ", "przy okazji ",
 	"кстати, он ", "кстати, она ", "кстати ", "bu arada ", "بالمناسبة ", "वैसे वो ", "वैसे ", "참고로 ",
 	"ちなみに", "顺便说一下，", "对了，",
+}
+
+// onlyDigitRun returns the bounds of the only run of ASCII digits in
+// s[ts:te] when it stands alone as a word, or an empty range.
+func onlyDigitRun(s string, ts, te int) (int, int) {
+	ps, pe := -1, -1
+	for i := ts; i < te; i++ {
+		if !isDigit(s[i]) {
+			continue
+		}
+		if ps >= 0 {
+			return 0, 0 // a second number
+		}
+		ps = i
+		for pe = i; pe < te && isDigit(s[pe]); pe++ {
+		}
+		i = pe
+	}
+	if ps < 0 || ps > ts && isWord(s[ps-1]) || pe < te && (isWord(s[pe]) || s[pe] == '.' || s[pe] == '/' || s[pe] == ':') {
+		return 0, 0
+	}
+	return ps, pe
 }
 
 // asksForAnswer reports a line that, from s[p] on, asks for a value the
