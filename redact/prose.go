@@ -565,9 +565,47 @@ func findProseValue(dst []Span, s string, at int, secret bool) []Span {
 		if p := at + wlen; len(dst) == n && pw.kind == 'p' && !weakPasswordWords.has(pw.w) && p < len(s) && (s[p] == ' ' || s[p] == ',') && !asksForAnswer(s, p) {
 			dst = generatedInSentence(dst, s, p)
 		}
+		if len(dst) == n && pw.kind == 'p' && pw.w[0] >= 0x80 {
+			dst = quotedBefore(dst, s, at) // „M4gaza!2025” şifresini değiştir, 'Dukaan@2025' पासवर्ड बदल दीजिए
+		}
 	}
 	if len(dst) > n && (pw.kind != 'p' || codeAt(s, dst[len(dst)-1].Start) == dst[len(dst)-1].End) {
 		dst = secondCode(dst, s, dst[len(dst)-1].End)
+	}
+	return dst
+}
+
+// quotedBefore reports a quoted value right before a word for password
+// beyond ASCII (not a key's quoted value, ssid="Home5G" psk=…), as
+// languages that put the noun after its value write it ("„M4gaza!2025”
+// şifresini değiştir", "'Dukaan@2025' पासवर्ड बदल दीजिए"): at most a blank
+// between the closing quote and the word, and a value of a password's
+// shape (gluedValue) without blanks.
+func quotedBefore(dst []Span, s string, at int) []Span {
+	e := skipBlanksBack(s, at)
+	if at-e > 1 || e == 0 {
+		return dst
+	}
+	for k, cq := range closeQuotes {
+		if !strings.HasSuffix(s[:e], cq) {
+			continue
+		}
+		ve := e - len(cq)
+		for _, oq := range [...]string{openQuotes[k], "„", "‚", "«", "“"} {
+			b := strings.LastIndex(s[max(0, ve-passwordMax-len(oq)):ve], oq)
+			if b < 0 {
+				continue
+			}
+			vs := max(0, ve-passwordMax-len(oq)) + b + len(oq)
+			qs := vs - len(oq)
+			ka := strings.IndexByte(s[vs:ve], '@')
+			if v := s[vs:ve]; vs < ve && strings.IndexAny(v, " \t\n\"'/") < 0 && !(ka >= 0 && strings.IndexByte(v[ka:], '.') > 0) &&
+				gluedValue(v, 'p') && !holdsPlaceholder(s, vs, ve) &&
+				(qs == 0 || s[qs-1] != '=' && s[qs-1] != ':') {
+				return append(dst, Span{Start: vs, End: ve})
+			}
+			return dst
+		}
 	}
 	return dst
 }
