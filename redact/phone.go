@@ -352,6 +352,13 @@ func (c *phoneCtx) words() string {
 				c.joined = true
 			}
 		}
+		// A JSON or dict key "text" names a message's field, not a way to
+		// reach someone ({"type":"text","text":"RECHNUNG Nr. 2025-117 …"}).
+		for _, k := range [...]string{`"text":`, `'text':`, `"text" :`} {
+			if j := strings.LastIndex(w, k); j >= 0 {
+				w = w[j+len(k):]
+			}
+		}
 		c.w = w
 	}
 	return c.w
