@@ -562,11 +562,13 @@ func findProseValue(dst []Span, s string, at int, secret bool) []Span {
 		if len(dst) == n {
 			dst = chatAnswer(dst, s, at+wlen, pw.kind) // asked in one message, answered in a next
 		}
-		if p := at + wlen; len(dst) == n && pw.kind == 'p' && !weakPasswordWords.has(pw.w) && p < len(s) && (s[p] == ' ' || s[p] == ',') && !asksForAnswer(s, p) {
-			dst = generatedInSentence(dst, s, p)
-		}
+		// The value before the word first: it does not depend on the text
+		// after it, which a first pass may have replaced.
 		if len(dst) == n && pw.kind == 'p' && pw.w[0] >= 0x80 {
 			dst = quotedBefore(dst, s, at) // „M4gaza!2025” şifresini değiştir, 'Dukaan@2025' पासवर्ड बदल दीजिए
+		}
+		if p := at + wlen; len(dst) == n && pw.kind == 'p' && !weakPasswordWords.has(pw.w) && p < len(s) && (s[p] == ' ' || s[p] == ',') && !asksForAnswer(s, p) {
+			dst = generatedInSentence(dst, s, p)
 		}
 	}
 	if len(dst) > n && (pw.kind != 'p' || codeAt(s, dst[len(dst)-1].Start) == dst[len(dst)-1].End) {
