@@ -563,8 +563,13 @@ func findProseValue(dst []Span, s string, at int, secret bool) []Span {
 			dst = chatAnswer(dst, s, at+wlen, pw.kind) // asked in one message, answered in a next
 		}
 		// The value before the word first: it does not depend on the text
-		// after it, which a first pass may have replaced.
+		// after it, which a first pass may have replaced. When a
+		// placeholder stands there, it may have been that value: neither
+		// fallback reads on.
 		if len(dst) == n && pw.kind == 'p' && pw.w[0] >= 0x80 {
+			if placeholderQuotedBefore(s, at) {
+				return dst
+			}
 			dst = quotedBefore(dst, s, at) // „M4gaza!2025” şifresini değiştir, 'Dukaan@2025' पासवर्ड बदल दीजिए
 		}
 		if p := at + wlen; len(dst) == n && pw.kind == 'p' && !weakPasswordWords.has(pw.w) && p < len(s) && (s[p] == ' ' || s[p] == ',') && !asksForAnswer(s, p) {
@@ -610,6 +615,22 @@ func quotedBefore(dst []Span, s string, at int) []Span {
 		}
 	}
 	return dst
+}
+
+// placeholderQuotedBefore reports a placeholder right before s[at], in
+// quotes or not, after at most a blank: what quotedBefore would have read.
+func placeholderQuotedBefore(s string, at int) bool {
+	e := skipBlanksBack(s, at)
+	if at-e > 1 {
+		return false
+	}
+	for _, cq := range closeQuotes {
+		if strings.HasSuffix(s[:e], cq) {
+			e -= len(cq)
+			break
+		}
+	}
+	return placeholderEndsAt(s, e)
 }
 
 // sentenceWindow is how far after a word for password generatedInSentence
