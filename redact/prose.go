@@ -958,7 +958,7 @@ func proseAt(dst []Span, s string, at int, secret bool, hit *proseHit) []Span {
 	if quoted {
 		vs, ve = trimBlanks(s, vs, ve) // « Soleil&192 », as French typography spaces its quotes
 	}
-	if weakPasswordWords.has(pw.w) && (!complexValue(s[vs:ve]) || strings.ContainsAny(s[vs:ve], "/\\") || pw.w == "pass" && ticketPasses.has(strings.ToLower(wordBeforeNoun(s, at))) || placeholderWithin(s, at, 2)) {
+	if weakPasswordWords.has(pw.w) && (!complexValue(s[vs:ve]) || strings.ContainsAny(s[vs:ve], "/\\") || pw.w == "pass" && ticketPasses.has(strings.ToLower(wordBeforeNoun(s, at))) || placeholderWithin(s, at, 2) || placeholderEndsAt(s, skipBlanksBack(s, at))) {
 		// "pass" is a verb and a ticket too: only a value of mixed classes,
 		// and not after a placeholder, which may have replaced "boarding".
 		return dst
