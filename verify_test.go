@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lowlightlog/llog"
 	"github.com/lowlightlog/llog/index"
@@ -21,7 +22,10 @@ import (
 func buildStore(t *testing.T) (string, []string) {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "store")
-	e, err := llog.Open(dir, &llog.Options{DisableRedaction: true, SegmentSize: 4096, MaxBatchRecords: 5})
+	// Batches of five records each, whatever the machine's speed: no batch
+	// is cut short by MaxBatchDelay (under emulation the committer would
+	// otherwise commit a part of one when the producer lags).
+	e, err := llog.Open(dir, &llog.Options{DisableRedaction: true, SegmentSize: 4096, MaxBatchRecords: 5, MaxBatchDelay: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
