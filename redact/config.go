@@ -846,17 +846,8 @@ func findSQLSetting(dst []Span, s string, at int) []Span {
 	if at > 0 && isWord(s[at-1]) || !hasPrefixFold(s[at:], "set value") || p >= len(s) || isWord(s[p]) {
 		return dst
 	}
-	p = skipBlanks(s, p)
-	if p+2 >= len(s) || s[p] != '=' {
-		return dst
-	}
-	p = skipBlanks(s, p+1)
-	if p >= len(s) || s[p] != '\'' && s[p] != '"' {
-		return dst
-	}
-	vs := p + 1
-	ve, capped := closingQuote(s, vs, s[p])
-	if ve < 0 || capped || ve == vs {
+	vs, ve := sqlEqualsQuoted(s, p)
+	if ve <= vs {
 		return dst
 	}
 	w := skipBlanks(s, ve+1)
@@ -873,17 +864,8 @@ func findSQLSetting(dst []Span, s string, at int) []Span {
 	default:
 		return dst
 	}
-	k = skipBlanks(s, k)
-	if k+2 >= len(s) || s[k] != '=' {
-		return dst
-	}
-	k = skipBlanks(s, k+1)
-	if k >= len(s) || s[k] != '\'' && s[k] != '"' {
-		return dst
-	}
-	ns := k + 1
-	ne, capped := closingQuote(s, ns, s[k])
-	if ne < 0 || capped {
+	ns, ne := sqlEqualsQuoted(s, k)
+	if ne <= ns {
 		return dst
 	}
 	key := s[ns:ne]
@@ -892,4 +874,22 @@ func findSQLSetting(dst []Span, s string, at int) []Span {
 		return dst
 	}
 	return append(dst, Span{Start: vs, End: ve})
+}
+
+// sqlEqualsQuoted reads "= 'string'" at s[p] (blanks around the '=') and
+// returns the bounds of the string's content, or an empty range.
+func sqlEqualsQuoted(s string, p int) (int, int) {
+	p = skipBlanks(s, p)
+	if p+2 >= len(s) || s[p] != '=' {
+		return 0, 0
+	}
+	p = skipBlanks(s, p+1)
+	if p >= len(s) || s[p] != '\'' && s[p] != '"' {
+		return 0, 0
+	}
+	e, capped := closingQuote(s, p+1, s[p])
+	if e < 0 || capped {
+		return 0, 0
+	}
+	return p + 1, e
 }

@@ -56,6 +56,19 @@ func findLoginValue(dst []Span, s string, at int) []Span {
 	if holdsPlaceholder(s, lo, hi) || lo < at && inPlaceholder(s, lo) || hi > at && inPlaceholder(s, hi-1) {
 		return dst
 	}
+	fs, fe := oneRun(s, lo, hi, false, strongPassword)
+	if fs < 0 || fe < len(s) && fe == hi && hi < lineEnd(s, at) {
+		return dst // none, two (not one password given), or one the window cut
+	}
+	return append(dst, Span{Start: fs, End: fe})
+}
+
+// oneRun returns the bounds of the one run of printable ASCII in s[lo:hi]
+// that ok accepts, quotes and brackets around it and sentence punctuation
+// after it left out; -1, -1 when there is none or more than one. With
+// sentence set, a run that ends in a full stop before a blank ends the
+// search.
+func oneRun(s string, lo, hi int, sentence bool, ok func(string) bool) (int, int) {
 	fs, fe := -1, -1
 	for i := lo; i < hi; {
 		if s[i] <= ' ' || s[i] >= 0x7f {
@@ -73,18 +86,18 @@ func findLoginValue(dst []Span, s string, at int) []Span {
 		for ve > vs && strings.IndexByte("\"'`)]}>».,;:!?", s[ve-1]) >= 0 {
 			ve--
 		}
-		if strongPassword(s[vs:ve]) {
+		if ok(s[vs:ve]) {
 			if fs >= 0 {
-				return dst // two candidates: not one password given
+				return -1, -1
 			}
 			fs, fe = vs, ve
 		}
+		if sentence && e < hi && s[e-1] == '.' && s[e] == ' ' {
+			break // a full stop ends the sentence
+		}
 		i = e
 	}
-	if fs < 0 || fe < len(s) && fe == hi && hi < lineEnd(s, at) {
-		return dst // none, or one the window cut
-	}
-	return append(dst, Span{Start: fs, End: fe})
+	return fs, fe
 }
 
 // strongPassword reports a run that only a generated password looks

@@ -649,37 +649,9 @@ func generatedInSentence(dst []Span, s string, p int) []Span {
 	if holdsPlaceholder(s, p, le) || p < len(s) && inPlaceholder(s, p) {
 		return dst
 	}
-	fs, fe := -1, -1
-	for i := p; i < le; {
-		if c := s[i]; c <= ' ' || c >= 0x7f {
-			if c == '.' && i+1 < le && s[i+1] == ' ' {
-				break // the sentence ends
-			}
-			i++
-			continue
-		}
-		e := i
-		for e < le && s[e] > ' ' && s[e] < 0x7f {
-			e++
-		}
-		vs, ve := i, e
-		for vs < ve && strings.IndexByte("\"'`([{<«", s[vs]) >= 0 {
-			vs++
-		}
-		for ve > vs && strings.IndexByte("\"'`)]}>».,;:!?", s[ve-1]) >= 0 {
-			ve--
-		}
-		if v := s[vs:ve]; strongPassword(v) && !codeRef(v) && strings.IndexByte(v, '=') < 0 {
-			if fs >= 0 {
-				return dst
-			}
-			fs, fe = vs, ve
-		}
-		if e < le && s[e-1] == '.' && s[e] == ' ' {
-			break // a full stop ends the sentence
-		}
-		i = e
-	}
+	fs, fe := oneRun(s, p, le, true, func(v string) bool {
+		return strongPassword(v) && !codeRef(v) && strings.IndexByte(v, '=') < 0
+	})
 	if fs < 0 || fe == le && le < lineEnd(s, p) {
 		return dst // none, or one the window cut
 	}
