@@ -150,7 +150,14 @@ func onlyDigitRun(s string, ts, te int) (int, int) {
 // next messages give (see chatAnswer): its value is not in the sentence,
 // whatever chatAnswer finds.
 func asksForAnswer(s string, p int) bool {
-	rest := strings.TrimRight(s[p:lineEnd(s, p)], " \t\r")
+	// As chatAnswer: a line with no next line, or that goes on for more
+	// than 160 bytes, asks nothing (a bounded search keeps long lines
+	// linear).
+	k := strings.IndexByte(s[p:min(len(s), p+161)], '\n')
+	if k < 0 {
+		return false
+	}
+	rest := strings.TrimRight(s[p:p+k], " \t\r")
 	return endsInQuestion(rest) || endsInConnector(rest) || questionThenRemark(rest)
 }
 

@@ -566,14 +566,19 @@ func findProseValue(dst []Span, s string, at int, secret bool) []Span {
 		// after it, which a first pass may have replaced. When a
 		// placeholder stands there, it may have been that value: neither
 		// fallback reads on.
-		if len(dst) == n && pw.kind == 'p' && pw.w[0] >= 0x80 {
-			if placeholderQuotedBefore(s, at) {
-				return dst
+		// A line that asks for a value the next messages give has its
+		// value there: neither fallback reads, whatever chatAnswer found
+		// (a first pass may have replaced the answer).
+		if p := at + wlen; len(dst) == n && pw.kind == 'p' && !asksForAnswer(s, p) {
+			if pw.w[0] >= 0x80 {
+				if placeholderQuotedBefore(s, at) {
+					return dst
+				}
+				dst = quotedBefore(dst, s, at) // „M4gaza!2025” şifresini değiştir, 'Dukaan@2025' पासवर्ड बदल दीजिए
 			}
-			dst = quotedBefore(dst, s, at) // „M4gaza!2025” şifresini değiştir, 'Dukaan@2025' पासवर्ड बदल दीजिए
-		}
-		if p := at + wlen; len(dst) == n && pw.kind == 'p' && !weakPasswordWords.has(pw.w) && p < len(s) && (s[p] == ' ' || s[p] == ',') && !asksForAnswer(s, p) {
-			dst = generatedInSentence(dst, s, p)
+			if len(dst) == n && !weakPasswordWords.has(pw.w) && p < len(s) && (s[p] == ' ' || s[p] == ',') {
+				dst = generatedInSentence(dst, s, p)
+			}
 		}
 	}
 	if len(dst) > n && (pw.kind != 'p' || codeAt(s, dst[len(dst)-1].Start) == dst[len(dst)-1].End) {
