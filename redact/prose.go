@@ -569,15 +569,19 @@ func findProseValue(dst []Span, s string, at int, secret bool) []Span {
 		// A line that asks for a value the next messages give has its
 		// value there: neither fallback reads, whatever chatAnswer found
 		// (a first pass may have replaced the answer).
-		if p := at + wlen; len(dst) == n && pw.kind == 'p' && !asksForAnswer(s, p) {
-			if pw.w[0] >= 0x80 {
-				if placeholderQuotedBefore(s, at) {
-					return dst
+		if p := at + wlen; len(dst) == n && pw.kind == 'p' {
+			before := pw.w[0] >= 0x80 && closerBefore(s, at)
+			after := !weakPasswordWords.has(pw.w) && p < len(s) && (s[p] == ' ' || s[p] == ',')
+			if (before || after) && !asksForAnswer(s, p) {
+				if before {
+					if placeholderQuotedBefore(s, at) {
+						return dst
+					}
+					dst = quotedBefore(dst, s, at) // „M4gaza!2025” şifresini değiştir, 'Dukaan@2025' पासवर्ड बदल दीजिए
 				}
-				dst = quotedBefore(dst, s, at) // „M4gaza!2025” şifresini değiştir, 'Dukaan@2025' पासवर्ड बदल दीजिए
-			}
-			if len(dst) == n && !weakPasswordWords.has(pw.w) && p < len(s) && (s[p] == ' ' || s[p] == ',') {
-				dst = generatedInSentence(dst, s, p)
+				if len(dst) == n && after {
+					dst = generatedInSentence(dst, s, p)
+				}
 			}
 		}
 	}
@@ -620,6 +624,18 @@ func quotedBefore(dst []Span, s string, at int) []Span {
 		}
 	}
 	return dst
+}
+
+// closerBefore reports a closing quote or bracket, after at most a blank,
+// right before s[at]: where quotedBefore and placeholderQuotedBefore may
+// read something.
+func closerBefore(s string, at int) bool {
+	e := skipBlanksBack(s, at)
+	if at-e > 1 || e == 0 {
+		return false
+	}
+	c := s[e-1]
+	return c == '"' || c == '\'' || c == ']' || c >= 0x80
 }
 
 // placeholderQuotedBefore reports a placeholder right before s[at], in
