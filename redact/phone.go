@@ -560,6 +560,12 @@ func (c *phoneCtx) orPhone() bool {
 	switch {
 	case b >= len(ph) && c.s[b-len(ph):b] == ph:
 		b -= len(ph)
+		if b > 0 && strings.IndexByte(" \t\n:,", c.s[b-1]) < 0 {
+			// Glued to what stands before it ("+)[REDACTED:PHONE]"): the
+			// number it replaced began before it, and its context is
+			// not the one the first pass read.
+			return false
+		}
 	case b > 0 && isDigit(c.s[b-1]):
 		for b > 0 && c.start-b < 64 && (isDigit(c.s[b-1]) || strings.IndexByte(" -.()+", c.s[b-1]) >= 0) {
 			b--
