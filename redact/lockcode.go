@@ -563,7 +563,9 @@ func findLockList(dst []Span, s string, _ int) []Span {
 			if w := proseWordEnd(s, v); w > v && w < le && entryVerbs.has(strings.ToLower(s[v:w])) {
 				v = skipBlanks(s, w) // "Portone: digitate *2127 sul tastierino"
 			}
-			if e := codeAt(s, v); e > v && e <= le {
+			if e := codeAt(s, v); e > v && e <= le && !placeholderStartsAt(s, skipBlanks(s, e)) {
+				// (A placeholder right after may have replaced more of
+				// the value: "3 8 1 7 [REDACTED:PHONE]".)
 				dst = append(dst, Span{Start: v, End: e})
 				codes++
 			}
