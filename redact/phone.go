@@ -559,13 +559,12 @@ func (c *phoneCtx) orPhone() bool {
 	const ph = placeholderPrefix + string(Phone) + "]"
 	switch {
 	case b >= len(ph) && c.s[b-len(ph):b] == ph:
-		b -= len(ph)
-		if b > 0 && strings.IndexByte(" \t\n:,", c.s[b-1]) < 0 {
-			// Glued to what stands before it ("+)[REDACTED:PHONE]"): the
-			// number it replaced began before it, and its context is
-			// not the one the first pass read.
-			return false
-		}
+		// A placeholder for the first number: the first pass decided this
+		// number with the first one there, and what the placeholder
+		// replaced (its start, its context) is gone, so this decides
+		// toward no match ("kom. [REDACTED:PHONE] (A) o A 0000002",
+		// "+)[REDACTED:PHONE] … o al …").
+		return false
 	case b > 0 && isDigit(c.s[b-1]):
 		for b > 0 && c.start-b < 64 && (isDigit(c.s[b-1]) || strings.IndexByte(" -.()+", c.s[b-1]) >= 0) {
 			b--
