@@ -29,13 +29,9 @@ func chatAnswer(dst []Span, s string, p int, kind byte) []Span {
 	if kind != 'p' && kind != 'n' {
 		return dst // a word for a code: "the code we sent by SMS?" asks for a one-time code
 	}
-	le := lineEnd(s, p)
-	if le >= len(s) || le-p > 160 {
-		return dst // no next line
-	}
-	rest := strings.TrimRight(s[p:le], " \t\r")
-	if !endsInQuestion(rest) && !endsInConnector(rest) && !questionThenRemark(rest) {
-		return dst // the common case, read first
+	rest, le := questionLine(s, p)
+	if le < 0 {
+		return dst // the common case, read first: no question, or no next line
 	}
 	if holdsPlaceholder(s, p, le) {
 		return dst // a placeholder, which may have replaced the line's end
@@ -150,15 +146,25 @@ func onlyDigitRun(s string, ts, te int) (int, int) {
 // next messages give (see chatAnswer): its value is not in the sentence,
 // whatever chatAnswer finds.
 func asksForAnswer(s string, p int) bool {
-	// As chatAnswer: a line with no next line, or that goes on for more
-	// than 160 bytes, asks nothing (a bounded search keeps long lines
-	// linear).
+	_, le := questionLine(s, p)
+	return le >= 0
+}
+
+// questionLine returns the rest of the line from s[p] on, trailing blanks
+// cut, and its end, when it asks for a value the next messages give: it
+// ends in a question mark, a connector, or a question and a short remark,
+// and a next line follows within 160 bytes (a bounded search keeps long
+// lines linear). Otherwise le is -1.
+func questionLine(s string, p int) (rest string, le int) {
 	k := strings.IndexByte(s[p:min(len(s), p+161)], '\n')
 	if k < 0 {
-		return false
+		return "", -1
 	}
-	rest := strings.TrimRight(s[p:p+k], " \t\r")
-	return endsInQuestion(rest) || endsInConnector(rest) || questionThenRemark(rest)
+	rest = strings.TrimRight(s[p:p+k], " \t\r")
+	if !endsInQuestion(rest) && !endsInConnector(rest) && !questionThenRemark(rest) {
+		return "", -1
+	}
+	return rest, p + k
 }
 
 // questionThenRemark reports a question that a short remark without

@@ -682,15 +682,9 @@ func generatedInSentence(dst []Span, s string, p int) []Span {
 // trimBlanks returns the bounds of s[vs:ve] without the blanks, no-break
 // and narrow no-break spaces at its ends.
 func trimBlanks(s string, vs, ve int) (int, int) {
-	for _, sp := range [...]string{" ", "\u00a0", "\u202f", " ", "\u00a0", "\u202f"} {
-		for strings.HasPrefix(s[vs:ve], sp) {
-			vs += len(sp)
-		}
-		for strings.HasSuffix(s[vs:ve], sp) {
-			ve -= len(sp)
-		}
-	}
-	return vs, ve
+	blank := func(r rune) bool { return r == ' ' || r == '\u00a0' || r == '\u202f' }
+	ve = vs + len(strings.TrimRightFunc(s[vs:ve], blank))
+	return ve - len(strings.TrimLeftFunc(s[vs:ve], blank)), ve
 }
 
 // skipEmoji skips the pictographs (and their variation selectors and
